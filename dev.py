@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Bootstrap for the README's commands; needs only Python 3.11+.
+
+    python3 dev.py run      set up .venv if needed, then start CE Recorder
+    python3 dev.py test     set up .venv with the test tools, then lint, type-check, test
+    python3 dev.py bench    the benchmarks in bench/ (builds a decade-sized demo vault once)
+
+On Debian, where `python3 -m venv` needs the python3-venv package, it is installed
+with apt-get when running as root; otherwise the command to run is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+# Tools the tests drive from outside Python (PDF and packet checks use them later on).
+TEST_APT_PACKAGES: list[str] = []
+
+
+def say(text: str) -> None:
+    print(f"[dev] {text}", flush=True)
+
+
+def sh(*cmd: str | Path, check: bool = True) -> int:
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def apt_install(packages: list[str]) -> None:
+    missing = [
+        p for p in packages
+        if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0
+    ]
+    if not missing:
+        return
+    if not (is_root() and shutil.which("apt-get")):
+        sys.exit(f"[dev] please install: sudo apt-get install {' '.join(missing)}")
+    say(f"installing {' '.join(missing)} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env)
+
+
+def ensure_venv(extras: str) -> None:
+    stamp = VENV / f".installed-{extras or 'app'}"
+    if not PY.exists():
+        try:
+            import ensurepip  # noqa: F401  (Debian splits it into python3-venv)
+        except ImportError:
+            apt_install([f"python3.{sys.version_info.minor}-venv"])
+        say("creating .venv")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    pyproject = ROOT / "pyproject.toml"
+    if stamp.exists() and stamp.stat().st_mtime >= pyproject.stat().st_mtime:
+        return
+    say("installing CE Recorder and its dependencies into .venv")
+    sh(PY, "-m", "pip", "install", "-q", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    sh(PY, "-m", "pip", "install", "-q", "-e", target)
+    stamp.touch()
+
+
+def run(args: list[str]) -> int:
+    ensure_venv("")
+    return sh(BIN / "cerecorder", *args, check=False)
+
+
+def test(args: list[str]) -> int:
+    if sys.platform.startswith("linux") and TEST_APT_PACKAGES:
+        apt_install(TEST_APT_PACKAGES)
+    ensure_venv("test")
+    say("ruff")
+    if sh(PY, "-m", "ruff", "check", "src", "tests", "bench", "dev.py", check=False):
+        return 1
+    say("mypy")
+    if sh(PY, "-m", "mypy", check=False):
+        return 1
+    say("pytest")
+    return sh(PY, "-m", "pytest", *args, check=False)
+
+
+def bench(args: list[str]) -> int:
+    ensure_venv("test")
+    return sh(PY, ROOT / "bench" / "run.py", *args, check=False)
+
+
+def main() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036  (this file runs before any install)
+        sys.exit("CE Recorder needs Python 3.11 or newer.")
+    commands = {"run": run, "test": test, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    sys.exit(commands[sys.argv[1]](sys.argv[2:]))
+
+
+if __name__ == "__main__":
+    main()

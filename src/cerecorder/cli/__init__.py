@@ -1,0 +1,1 @@
+"""cerecorder-admin: the command line school IT scripts. Its interface is stable."""

@@ -1,0 +1,308 @@
+"""cerecorder-admin. Exit 0 on success; on failure one plain line on stderr and a non-zero
+code (1 a problem to fix, 2 bad usage, 3 verify found damage, 4 not allowed), never a
+traceback.
+
+Passphrases come from standard input when it is not a terminal (one per line, in the
+order the command needs them), else from a prompt that does not echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from cerecorder import __version__
+from cerecorder.domain.errors import (
+    CERecorderError,
+    EnvironmentProblem,
+    InvalidInput,
+    PermissionDenied,
+    VaultInUse,
+)
+from cerecorder.domain.model import Role
+from cerecorder.domain.taxonomy import TaxonomyLibrary
+from cerecorder.services import demo, maintenance, session, users
+from cerecorder.services.clock import Clock
+
+log = logging.getLogger("cerecorder.cli")
+
+EXIT_PROBLEM, EXIT_USAGE, EXIT_DAMAGED, EXIT_DENIED = 1, 2, 3, 4
+
+
+class Console:
+    """Standard streams and the passphrase source, injectable for tests."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> None:
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout)
+
+    def secret(self, prompt: str, *, confirm: bool = False) -> str:
+        if not self.stdin.isatty():
+            line = self.stdin.readline()
+            if not line:
+                raise InvalidInput(f"Expected a line on standard input for: {prompt}")
+            return line.rstrip("\r\n")
+        first = getpass.getpass(f"{prompt}: ")
+        if confirm and getpass.getpass(f"{prompt} (again): ") != first:
+            raise InvalidInput("The two entries differ; nothing was changed.")
+        return first
+
+
+class Context:
+    def __init__(self, taxonomy: TaxonomyLibrary, clock: Clock, console: Console) -> None:
+        self.taxonomy, self.clock, self.console = taxonomy, clock, console
+
+    def user_for(self, vault: Path, given: str | None) -> str:
+        if given:
+            return given
+        names = session.vault_user_names(vault)
+        if len(names) == 1:
+            return names[0]
+        raise InvalidInput("This vault has several users: name one with --user.")
+
+    def open(self, args: argparse.Namespace, *, read_only: bool = False) -> session.Session:
+        name = self.user_for(args.vault, args.user)
+        return session.unlock(
+            args.vault, user_name=name, passphrase=self.console.secret(f"Passphrase for {name}"),
+            clock=self.clock, taxonomy=self.taxonomy, read_only=read_only,
+        )
+
+    def open_for_reading(self, args: argparse.Namespace) -> tuple[session.Session, bool]:
+        """Open beside a running app if the vault is in use (backup, verify)."""
+        name = self.user_for(args.vault, args.user)
+        secret = self.console.secret(f"Passphrase for {name}")
+        try:
+            return session.unlock(
+                args.vault, user_name=name, passphrase=secret, clock=self.clock,
+                taxonomy=self.taxonomy,
+            ), False
+        except VaultInUse:
+            return session.unlock(
+                args.vault, user_name=name, passphrase=secret, clock=self.clock,
+                taxonomy=self.taxonomy, read_only=True,
+            ), True
+
+
+def _init(ctx: Context, args: argparse.Namespace) -> int:
+    passphrase = ctx.console.secret(f"New passphrase for {args.name}", confirm=True)
+    opened, recovery_key = session.create(
+        args.vault, user_name=args.name, display_name=args.display_name or args.name,
+        role=Role(args.role), passphrase=passphrase, clock=ctx.clock, taxonomy=ctx.taxonomy,
+    )
+    opened.lock()
+    ctx.console.say(f"Created the vault in {args.vault} with user {args.name} ({args.role}).")
+    ctx.console.say("")
+    ctx.console.say("RECOVERY KEY (shown once; print it and keep it in the school safe):")
+    ctx.console.say(f"    {recovery_key}")
+    return 0
+
+
+def _demo(ctx: Context, args: argparse.Namespace) -> int:
+    passphrase = ctx.console.secret("New passphrase for user demo", confirm=True)
+    summary = demo.create_demo_vault(
+        args.vault, passphrase=passphrase, seed=args.seed, size=args.size, clock=ctx.clock,
+        taxonomy=ctx.taxonomy,
+        progress=(lambda done, total: None) if args.quiet else _progress(ctx.console),
+    )
+    ctx.console.say(
+        f"Demo vault in {args.vault}: {summary.children:,} pupils, {summary.concerns:,} concerns, "
+        f"{summary.addenda:,} addenda, {summary.decisions:,} decisions, {summary.events:,} events. "
+        "User: demo (DSL). All people in it are fictional."
+    )
+    return 0
+
+
+def _progress(console: Console) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        print(f"\r  {done:,} of {total:,} concerns", end="", file=console.stderr, flush=True)
+        if done == total:
+            print(file=console.stderr)
+
+    return report
+
+
+def _verify(ctx: Context, args: argparse.Namespace) -> int:
+    opened, _read_only = ctx.open_for_reading(args)
+    try:
+        report = maintenance.verify(opened)
+    finally:
+        opened.lock()
+    say = ctx.console.say
+    say("SQLCipher integrity: " + ("ok" if not report.integrity_problems else "DAMAGED"))
+    for problem in report.integrity_problems[:20]:
+        say(f"  {problem}")
+    say(f"Schema version: {report.schema_version} (expected {report.expected_schema})")
+    if report.audit_first_broken is None:
+        say(f"Audit chain: intact ({report.audit_rows:,} events)")
+    else:
+        say(f"Audit chain: BROKEN at event {report.audit_first_broken}")
+    return 0 if report.ok else EXIT_DAMAGED
+
+
+def _backup(ctx: Context, args: argparse.Namespace) -> int:
+    opened, read_only = ctx.open_for_reading(args)
+    try:
+        maintenance.backup(opened, args.dest, read_only=read_only)
+    finally:
+        opened.lock()
+    ctx.console.say(f"Backed up to {args.dest} (still encrypted; opens with the same passphrases).")
+    return 0
+
+
+def _restore(ctx: Context, args: argparse.Namespace) -> int:
+    aside = maintenance.restore(args.backup, args.vault, force=args.force, clock=ctx.clock)
+    ctx.console.say(f"Restored {args.backup} into {args.vault}.")
+    if aside is not None:
+        ctx.console.say(f"The vault it replaced is kept in {aside}.")
+    return 0
+
+
+def _users(ctx: Context, args: argparse.Namespace) -> int:
+    opened = ctx.open(args)
+    try:
+        for user in users.list_users(opened):
+            ctx.console.say(f"{user.id}\t{user.name}\t{user.role.value}\t{user.display_name}")
+    finally:
+        opened.lock()
+    return 0
+
+
+def _add_user(ctx: Context, args: argparse.Namespace) -> int:
+    opened = ctx.open(args)
+    try:
+        new = users.add_user(
+            opened, name=args.name, display_name=args.display_name or args.name,
+            role=Role(args.role),
+            passphrase=ctx.console.secret(f"New passphrase for {args.name}", confirm=True),
+        )
+    finally:
+        opened.lock()
+    ctx.console.say(f"Added {new.name} ({new.role.value}).")
+    return 0
+
+
+def _remove_user(ctx: Context, args: argparse.Namespace) -> int:
+    opened = ctx.open(args)
+    try:
+        target = next((u for u in users.list_users(opened) if u.name == args.name), None)
+        if target is None:
+            raise InvalidInput(f"There is no user called '{args.name}'.")
+        users.remove_user(opened, target.id)
+    finally:
+        opened.lock()
+    ctx.console.say(f"Removed {args.name}; the database key has been rotated.")
+    return 0
+
+
+def _passwd(ctx: Context, args: argparse.Namespace) -> int:
+    opened = ctx.open(args)
+    try:
+        users.change_passphrase(opened, ctx.console.secret("New passphrase", confirm=True))
+    finally:
+        opened.lock()
+    ctx.console.say("Passphrase changed.")
+    return 0
+
+
+def _recover(ctx: Context, args: argparse.Namespace) -> int:
+    opened = session.unlock_with_recovery_key(
+        args.vault, recovery_key=ctx.console.secret("Recovery key"), user_name=args.user,
+        new_passphrase=ctx.console.secret(f"New passphrase for {args.user}", confirm=True),
+        clock=ctx.clock, taxonomy=ctx.taxonomy,
+    )
+    opened.lock()
+    ctx.console.say(f"New passphrase set for {args.user}.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cerecorder-admin",
+        description="Administer CE Recorder vaults: create, demo, verify, back up, restore, "
+        "users. Passphrases are read from standard input when it is not a terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[Context, argparse.Namespace], int], text: str,
+                *, user: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("vault", type=Path, metavar="VAULT", help="the vault folder")
+        if user:
+            p.add_argument("--user", help="user name (optional when the vault has one user)")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", _init, "Create a vault and its first user; prints the recovery key.",
+                user=False)
+    p.add_argument("--name", required=True)
+    p.add_argument("--display-name")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.DSL.value)
+
+    p = command("demo", _demo, "Create a training vault of fictional pupils (user 'demo').",
+                user=False)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--size", choices=list(demo.SIZES), default="school")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    command("verify", _verify, "Check SQLCipher integrity, schema version and audit chain.")
+    p = command("backup", _backup, "Write a consistent, still-encrypted copy to DEST.")
+    p.add_argument("dest", type=Path, metavar="DEST")
+
+    p = sub.add_parser("restore", help="Restore a backup into VAULT (keeps any vault replaced).")
+    p.add_argument("backup", type=Path, metavar="BACKUP")
+    p.add_argument("vault", type=Path, metavar="VAULT")
+    p.add_argument("--force", action="store_true", help="replace an existing vault")
+    p.set_defaults(handler=_restore)
+
+    command("users", _users, "List users and roles (no record content).")
+    p = command("add-user", _add_user, "Add a user (asks your passphrase, then theirs).")
+    p.add_argument("name")
+    p.add_argument("--display-name")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.STAFF.value)
+    p = command("remove-user", _remove_user, "Remove a user and rotate the database key.")
+    p.add_argument("name")
+    command("passwd", _passwd, "Change your passphrase.")
+    p = command("recover", _recover, "Set a new passphrase for a user with the recovery key.",
+                user=False)
+    p.add_argument("--user", required=True)
+    return parser
+
+
+def run(
+    argv: Sequence[str], *, taxonomy: TaxonomyLibrary, clock: Clock,
+    stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
+) -> int:
+    console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    ctx = Context(taxonomy, clock, console)
+    try:
+        code = int(args.handler(ctx, args))
+    except PermissionDenied as exc:
+        print(f"cerecorder-admin: not allowed: {exc}", file=console.stderr)
+        return EXIT_DENIED
+    except (EnvironmentProblem, CERecorderError) as exc:
+        print(f"cerecorder-admin: {exc}", file=console.stderr)
+        log.info("command %s failed: %s", args.command, type(exc).__name__)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print("cerecorder-admin: interrupted; nothing half-written was kept.", file=console.stderr)
+        return EXIT_PROBLEM
+    except Exception:
+        log.exception("command %s: internal error", args.command)
+        print("cerecorder-admin: internal error (a bug); details are in the log file.",
+              file=console.stderr)
+        return EXIT_PROBLEM
+    log.info("command %s finished with %s", args.command, code)
+    return code

@@ -1,0 +1,1 @@
+"""Keys: derivation, wrapping and key slots. Knows nothing of records or files."""

@@ -1,0 +1,142 @@
+"""The versioned indicator taxonomy, kept as data (resources/taxonomy/taxonomy-N.json).
+
+A concern stores indicator codes with the taxonomy version it was recorded under, so
+every version ever shipped stays loadable and old records keep their original labels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cerecorder.domain.errors import InvalidInput
+
+KINDS = ("indicator", "vulnerability", "cse_model")
+APPLICABILITY = ("CCE", "CSE")
+_FILE = re.compile(r"^taxonomy-(\d+)\.json$")
+
+
+@dataclass(frozen=True)
+class TaxonomyGroup:
+    code: str
+    label: str
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TaxonomyItem:
+    code: str
+    label: str
+    group: str
+    kind: str
+    applies_to: frozenset[str]
+    source: str
+    description: str = ""
+
+    @property
+    def applicability(self) -> str:
+        """'CCE', 'CSE' or 'CCE and CSE', for display beside the checkbox."""
+        return " and ".join(a for a in APPLICABILITY if a in self.applies_to)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    version: str
+    groups: tuple[TaxonomyGroup, ...]
+    items: tuple[TaxonomyItem, ...]
+
+    def item(self, code: str) -> TaxonomyItem:
+        for candidate in self.items:
+            if candidate.code == code:
+                return candidate
+        raise KeyError(code)
+
+    def group(self, code: str) -> TaxonomyGroup:
+        for candidate in self.groups:
+            if candidate.code == code:
+                return candidate
+        raise KeyError(code)
+
+    def items_in(self, group_code: str) -> list[TaxonomyItem]:
+        return [i for i in self.items if i.group == group_code]
+
+    def of_kind(self, kind: str) -> list[TaxonomyItem]:
+        return [i for i in self.items if i.kind == kind]
+
+    def check_codes(self, codes: Iterable[str]) -> None:
+        known = {i.code for i in self.items}
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            raise InvalidInput(
+                f"Unknown indicator code(s) for taxonomy version {self.version}: "
+                + ", ".join(unknown)
+            )
+
+
+class TaxonomyLibrary:
+    """Every taxonomy version found in a folder; the highest is current."""
+
+    def __init__(self, versions: Iterable[Taxonomy]) -> None:
+        self._versions = {t.version: t for t in versions}
+        if not self._versions:
+            raise ValueError("no taxonomy versions")
+
+    @classmethod
+    def load(cls, folder: Path) -> TaxonomyLibrary:
+        found = sorted(
+            (int(m.group(1)), p) for p in folder.iterdir() if (m := _FILE.match(p.name))
+        )
+        return cls(parse_taxonomy(json.loads(p.read_text(encoding="utf-8"))) for _, p in found)
+
+    @property
+    def current(self) -> Taxonomy:
+        return self._versions[max(self._versions, key=int)]
+
+    def version(self, version: str) -> Taxonomy:
+        return self._versions[version]
+
+    def label(self, code: str, version: str) -> str:
+        """The label a code had in the version it was recorded with."""
+        try:
+            return self._versions[version].item(code).label
+        except KeyError:
+            return f"{code} (label unavailable)"
+
+
+def parse_taxonomy(data: dict[str, object]) -> Taxonomy:
+    """Build and validate a Taxonomy from its JSON form; a broken file fails loudly."""
+    version = str(data["version"])
+    raw_groups = data["groups"]
+    raw_items = data["items"]
+    if not isinstance(raw_groups, list) or not isinstance(raw_items, list):
+        raise ValueError("taxonomy groups and items must be lists")
+    groups = tuple(
+        TaxonomyGroup(code=g["code"], label=g["label"], kind=g["kind"], source=g["source"])
+        for g in raw_groups
+    )
+    group_codes = {g.code for g in groups}
+    items = tuple(
+        TaxonomyItem(
+            code=i["code"],
+            label=i["label"],
+            group=i["group"],
+            kind=i["kind"],
+            applies_to=frozenset(i["applies_to"]),
+            source=i["source"],
+            description=i.get("description", ""),
+        )
+        for i in raw_items
+    )
+    codes = [i.code for i in items]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"taxonomy {version}: duplicate item codes")
+    for item in items:
+        if item.group not in group_codes:
+            raise ValueError(f"taxonomy {version}: {item.code} names unknown group {item.group}")
+        if item.kind not in KINDS or not item.applies_to <= set(APPLICABILITY):
+            raise ValueError(f"taxonomy {version}: {item.code} has a bad kind or applicability")
+    return Taxonomy(version=version, groups=groups, items=items)

@@ -1,0 +1,89 @@
+"""A child's chronology: the time-ordered union of concerns, addenda, decisions, actions,
+outcomes and significant events, in the multi-agency columns. Opening one is audited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cerecorder.domain.model import (
+    ActionKind,
+    ChronologyEntry,
+    EntryType,
+    EventKind,
+    Role,
+)
+from cerecorder.domain.timefmt import from_utc_text
+from cerecorder.services import audit
+from cerecorder.services.access import require
+from cerecorder.services.session import Session
+
+
+def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        uow.children.get(child_id)
+        names = uow.users.display_names()
+        concerns = uow.concerns.for_child(child_id)
+        concern_ids = [c.id for c in concerns]
+        addenda = uow.concerns.addenda(concern_ids)
+        decisions = uow.dsl.triage_for(concern_ids)
+        actions = uow.dsl.actions_for_child(child_id)
+        outcomes = uow.dsl.outcomes_for_child(child_id)
+        events = uow.dsl.events_for_child(child_id)
+        audit.record(uow, session.clock, session.user, "chronology_viewed", "child", child_id)
+        uow.commit()
+
+    labels = session.taxonomy
+    entries: list[ChronologyEntry] = []
+    for c in concerns:
+        assert c.content.occurred_at is not None  # submitted concerns always have one
+        signs = sorted(labels.label(code, c.taxonomy_version) for code in c.content.indicator_codes)
+        text = c.content.facts
+        if signs:
+            text += "\nSigns: " + "; ".join(signs)
+        entries.append(ChronologyEntry(
+            occurred_at=c.content.occurred_at, tz=c.tz, entry_type=EntryType.CONCERN,
+            source=f"Concern #{c.id}", event=text, decision="", outcome="",
+            recorded_by=names.get(c.author_id, "?"), ref_id=c.id, concern_id=c.id,
+            indicator_codes=c.content.indicator_codes,
+        ))
+    for a in addenda:
+        entries.append(ChronologyEntry(
+            occurred_at=a.created_at, tz=a.tz, entry_type=EntryType.ADDENDUM,
+            source=f"Addendum to concern #{a.concern_id}", event=a.body, decision="", outcome="",
+            recorded_by=names.get(a.author_id, "?"), ref_id=a.id, concern_id=a.concern_id,
+        ))
+    for t in decisions:
+        entries.append(ChronologyEntry(
+            occurred_at=t.decided_at, tz=t.tz, entry_type=EntryType.TRIAGE,
+            source=f"DSL triage of concern #{t.concern_id}", event="Triage decision",
+            decision=f"{t.decision.label}: {t.rationale}".rstrip(": "), outcome="",
+            recorded_by=names.get(t.decided_by, "?"), ref_id=t.id, concern_id=t.concern_id,
+        ))
+    outcomes_by_action: dict[int, list[str]] = defaultdict(list)
+    for oid, action_id, concern_id, text, at, tz, by in outcomes:
+        if action_id is not None:
+            outcomes_by_action[int(action_id)].append(text)
+            continue
+        entries.append(ChronologyEntry(
+            occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.OUTCOME, source="Outcome",
+            event="", decision="", outcome=text, recorded_by=names.get(by, "?"), ref_id=oid,
+            concern_id=concern_id,
+        ))
+    for aid, concern_id, kind, detail, at, tz, by in actions:
+        label = ActionKind(kind).label
+        entries.append(ChronologyEntry(
+            occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.ACTION, source="DSL action",
+            event=f"{label}: {detail}" if detail else label, decision="",
+            outcome="\n".join(outcomes_by_action.get(aid, [])),
+            recorded_by=names.get(by, "?"), ref_id=aid, concern_id=concern_id,
+        ))
+    for eid, kind, at, tz, summary, outcome, by in events:
+        entries.append(ChronologyEntry(
+            occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.EVENT,
+            source=EventKind(kind).label, event=summary, decision="", outcome=outcome,
+            recorded_by=names.get(by, "?"), ref_id=eid,
+        ))
+    order = list(EntryType)
+    entries.sort(key=lambda e: (e.occurred_at, order.index(e.entry_type), e.ref_id))
+    return entries

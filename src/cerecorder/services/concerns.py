@@ -1,0 +1,133 @@
+"""Recording concerns: drafts autosave into the vault; submitting makes them permanent;
+later information and corrections are addenda."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
+from cerecorder.domain.model import Addendum, Concern, ConcernContent, ConcernStatus, Role
+from cerecorder.domain.rules import check_concern_for_submission, clean_text
+from cerecorder.services import audit
+from cerecorder.services.access import require, require_can_read
+from cerecorder.services.session import Session
+
+_TEXT_FIELDS = {
+    "location": "Where it happened",
+    "facts": "What was seen or heard",
+    "child_words": "The child's own words",
+    "opinion": "Your opinion",
+    "indicators_other": "Other signs",
+    "action_taken": "Action taken",
+    "informed": "Who was informed",
+}
+
+
+def _clean(session: Session, content: ConcernContent) -> ConcernContent:
+    values: dict[str, Any] = {
+        f: clean_text(getattr(content, f), label) for f, label in _TEXT_FIELDS.items()
+    }
+    session.taxonomy.current.check_codes(content.indicator_codes)
+    return replace(content, **values)
+
+
+def save_draft(session: Session, content: ConcernContent, concern_id: int | None = None) -> int:
+    """Create or update the author's draft (the autosave path); returns its id."""
+    require(session.user, Role.STAFF, Role.DSL)
+    content = _clean(session, content)
+    now = session.clock.now()
+    with session.uow() as uow:
+        uow.children.many(content.child_ids)
+        if concern_id is None:
+            concern_id = uow.concerns.create_draft(
+                str(uuid.uuid4()), session.user.id, now, session.tz,
+                session.taxonomy.current.version, content,
+            )
+            audit.record(uow, session.clock, session.user, "concern_draft_created", "concern",
+                         concern_id)
+        else:
+            existing = uow.concerns.get(concern_id)
+            _require_own_draft(session, existing)
+            uow.concerns.update_draft(concern_id, content, now)
+        uow.commit()
+    return concern_id
+
+
+def _require_own_draft(session: Session, concern: Concern) -> None:
+    if concern.author_id != session.user.id:
+        raise PermissionDenied("Only the author can change a draft.")
+    if concern.status is not ConcernStatus.DRAFT:
+        raise RecordImmutable("This concern has been submitted; add an addendum instead.")
+
+
+def submit(session: Session, concern_id: int) -> None:
+    """Make a draft permanent. From here on its content cannot change."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        _require_own_draft(session, concern)
+        check_concern_for_submission(concern.content, session.clock.now())
+        uow.concerns.submit(concern_id, session.clock.now())
+        audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
+                     concern_id, children=list(concern.content.child_ids))
+        uow.commit()
+
+
+def record_concern(session: Session, content: ConcernContent) -> int:
+    """Save and submit in one step (the command line and imports)."""
+    concern_id = save_draft(session, content)
+    submit(session, concern_id)
+    return concern_id
+
+
+def discard_draft(session: Session, concern_id: int) -> None:
+    with session.uow() as uow:
+        _require_own_draft(session, uow.concerns.get(concern_id))
+        uow.concerns.delete_draft(concern_id)
+        audit.record(uow, session.clock, session.user, "concern_draft_discarded", "concern",
+                     concern_id)
+        uow.commit()
+
+
+def my_concerns(session: Session, status: ConcernStatus | None = None) -> list[Concern]:
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        return uow.concerns.by_author(session.user.id, status)
+
+
+@dataclass(frozen=True)
+class ConcernView:
+    concern: Concern
+    addenda: list[Addendum]
+
+
+def open_concern(session: Session, concern_id: int) -> ConcernView:
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        addenda = uow.concerns.addenda([concern_id])
+        if concern.status is ConcernStatus.SUBMITTED:
+            audit.record(uow, session.clock, session.user, "concern_viewed", "concern", concern_id)
+            uow.commit()
+    return ConcernView(concern, addenda)
+
+
+def add_addendum(session: Session, concern_id: int, body: str) -> int:
+    """A correction or later information: the author or the DSL may add one."""
+    body = clean_text(body, "The addendum")
+    if not body.strip():
+        raise InvalidInput("An addendum needs some text.")
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        if concern.status is not ConcernStatus.SUBMITTED:
+            raise InvalidInput("Edit the draft itself; addenda are for submitted concerns.")
+        addendum_id = uow.concerns.add_addendum(
+            concern_id, session.user.id, session.clock.now(), session.tz, body
+        )
+        audit.record(uow, session.clock, session.user, "addendum_added", "concern", concern_id,
+                     addendum=addendum_id)
+        uow.commit()
+    return addendum_id

@@ -1,0 +1,73 @@
+"""What school IT runs: verify, backup and restore. None of it shows record content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cerecorder.domain.model import Role
+from cerecorder.services import audit
+from cerecorder.services.access import require
+from cerecorder.services.clock import Clock
+from cerecorder.services.session import Session
+from cerecorder.storage.connection import db_errors_explained
+from cerecorder.storage.migrations import latest_version, schema_version
+from cerecorder.storage.outside import OutsideEvent, OutsideLog
+from cerecorder.storage.vault import restore_vault
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    integrity_problems: list[str]
+    schema_version: int
+    expected_schema: int
+    audit_rows: int
+    audit_first_broken: int | None
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.integrity_problems
+            and self.schema_version == self.expected_schema
+            and self.audit_first_broken is None
+        )
+
+
+def verify(session: Session) -> VerifyReport:
+    require(session.user, Role.DSL, Role.ADMIN)
+    conn = session.vault.conn
+    with db_errors_explained():
+        problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+        problems += [
+            str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"
+        ]
+    chain = audit.verify_chain(session.vault.uow(), session.user)
+    return VerifyReport(
+        integrity_problems=problems,
+        schema_version=schema_version(conn),
+        expected_schema=latest_version(),
+        audit_rows=chain.rows,
+        audit_first_broken=chain.first_broken,
+    )
+
+
+def backup(session: Session, dest: Path, *, read_only: bool = False) -> None:
+    require(session.user, Role.DSL, Role.ADMIN)
+    session.vault.backup_to(dest)
+    if read_only:
+        OutsideLog(session.vault.files.folder).append(
+            OutsideEvent(session.clock.now(), "backup_taken", session.user.name)
+        )
+        return
+    with session.uow() as uow:
+        audit.record(uow, session.clock, session.user, "backup_taken", "vault",
+                     session.vault.vault_id)
+        uow.commit()
+
+
+def restore(backup_folder: Path, folder: Path, *, force: bool, clock: Clock) -> Path | None:
+    """Put a backup in place; needs no key. The event reaches the audit at next unlock."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    aside = restore_vault(backup_folder, folder, replace_existing=force, stamp=stamp)
+    OutsideLog(folder).append(OutsideEvent(clock.now(), "restored_from_backup", ""))
+    return aside

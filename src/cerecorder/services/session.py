@@ -1,0 +1,177 @@
+"""Creating, unlocking and locking a vault: the one place a passphrase goes past storage.
+
+Failed unlocks back off: after three wrong passphrases for a user, each further attempt
+must wait twice as long as the last (2 s, 4 s, ... up to 5 minutes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from cerecorder.crypto.keyslots import KdfParams
+from cerecorder.domain.errors import EnvironmentProblem, WrongPassphrase
+from cerecorder.domain.model import Role, User
+from cerecorder.domain.rules import MAX_NAME, clean_text
+from cerecorder.domain.taxonomy import TaxonomyLibrary
+from cerecorder.services import audit
+from cerecorder.services.clock import Clock
+from cerecorder.storage.outside import OutsideEvent, OutsideLog
+from cerecorder.storage.uow import UnitOfWork
+from cerecorder.storage.vault import (
+    OpenVault,
+    create_vault,
+    open_vault,
+    open_vault_with_recovery,
+    read_keyslots,
+)
+
+FREE_ATTEMPTS = 3
+MAX_BACKOFF = timedelta(minutes=5)
+MIN_PASSPHRASE = 10
+
+
+class UnlockBackoff(EnvironmentProblem):
+    def __init__(self, wait: timedelta) -> None:
+        self.wait = wait
+        seconds = int(wait.total_seconds()) + 1
+        super().__init__(f"Too many wrong passphrases. Try again in {seconds} seconds.")
+
+
+@dataclass
+class Session:
+    """An unlocked vault and who unlocked it. Locking drops both."""
+
+    vault: OpenVault
+    user: User
+    clock: Clock
+    taxonomy: TaxonomyLibrary
+    tz: str = "Europe/London"
+    kdf: KdfParams = field(default_factory=KdfParams)
+
+    def uow(self) -> UnitOfWork:
+        return self.vault.uow()
+
+    def lock(self) -> None:
+        self.vault.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self.vault.is_open
+
+
+def vault_user_names(folder: Path) -> list[str]:
+    """User names as the key file lists them: readable without unlocking."""
+    return read_keyslots(folder).user_names
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise EnvironmentProblem(
+            f"A passphrase needs at least {MIN_PASSPHRASE} characters; "
+            "three or four unrelated words work well."
+        )
+    clean_text(passphrase, "The passphrase", MAX_NAME)
+
+
+def create(
+    folder: Path, *, user_name: str, display_name: str, role: Role, passphrase: str,
+    clock: Clock, taxonomy: TaxonomyLibrary, kdf: KdfParams | None = None,
+) -> tuple[Session, str]:
+    """A new vault with its first user; returns the session and the recovery key."""
+    check_new_passphrase(passphrase)
+    user_name = clean_text(user_name.strip(), "The user name", MAX_NAME)
+    kdf = kdf or KdfParams()
+    vault, recovery_key = create_vault(
+        folder, user_name=user_name, display_name=display_name or user_name, role=role,
+        secret=passphrase, now=clock.now(), kdf=kdf,
+    )
+    session = _session(vault, clock, taxonomy, kdf)
+    with session.uow() as uow:
+        audit.record(uow, clock, session.user, "vault_created", "vault", vault.vault_id)
+        audit.record(uow, clock, session.user, "user_added", "user", session.user.id,
+                     role=session.user.role.value)
+        audit.record(uow, clock, session.user, "unlock", "user", session.user.id)
+        uow.commit()
+    return session, recovery_key
+
+
+def backoff_remaining(folder: Path, user_name: str, clock: Clock) -> timedelta:
+    failures = [
+        e for e in OutsideLog(folder).read()
+        if e.action == "unlock_failed" and e.user_name.casefold() == user_name.casefold()
+    ]
+    if len(failures) < FREE_ATTEMPTS:
+        return timedelta(0)
+    wait = min(timedelta(seconds=2 ** (len(failures) - FREE_ATTEMPTS + 1)), MAX_BACKOFF)
+    return max(failures[-1].at + wait - clock.now(), timedelta(0))
+
+
+def unlock(
+    folder: Path, *, user_name: str, passphrase: str, clock: Clock, taxonomy: TaxonomyLibrary,
+    read_only: bool = False,
+) -> Session:
+    remaining = backoff_remaining(folder, user_name, clock)
+    if remaining > timedelta(0):
+        raise UnlockBackoff(remaining)
+    try:
+        vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=read_only)
+    except WrongPassphrase:
+        OutsideLog(folder).append(OutsideEvent(clock.now(), "unlock_failed", user_name))
+        raise
+    session = _session(vault, clock, taxonomy)
+    if read_only:
+        OutsideLog(folder).append(OutsideEvent(clock.now(), "unlock_read_only", user_name))
+    else:
+        _audit_unlock(session, folder)
+    return session
+
+
+def unlock_with_recovery_key(
+    folder: Path, *, recovery_key: str, user_name: str, new_passphrase: str, clock: Clock,
+    taxonomy: TaxonomyLibrary, kdf: KdfParams | None = None,
+) -> Session:
+    """The forgotten-passphrase path: the recovery key opens, the user sets a new one."""
+    check_new_passphrase(new_passphrase)
+    try:
+        vault = open_vault_with_recovery(folder, recovery_key)
+    except WrongPassphrase:
+        OutsideLog(folder).append(OutsideEvent(clock.now(), "recovery_failed", user_name))
+        raise
+    try:
+        with vault.uow() as uow:
+            user = uow.users.by_name(user_name)
+            if user is None:
+                raise EnvironmentProblem(f"There is no user called '{user_name}' in this vault.")
+            vault.set_user_secret(user.id, user.name, new_passphrase, kdf or KdfParams())
+            audit.record(uow, clock, user, "passphrase_reset_with_recovery_key", "user", user.id)
+            uow.commit()
+    except BaseException:
+        vault.close()
+        raise
+    vault.user_id = user.id
+    session = _session(vault, clock, taxonomy, kdf)
+    _audit_unlock(session, folder)
+    return session
+
+
+def _session(
+    vault: OpenVault, clock: Clock, taxonomy: TaxonomyLibrary, kdf: KdfParams | None = None
+) -> Session:
+    assert vault.user_id is not None
+    with vault.uow() as uow:
+        user = uow.users.get(vault.user_id)
+    return Session(vault, user, clock, taxonomy, kdf=kdf or KdfParams())
+
+
+def _audit_unlock(session: Session, folder: Path) -> None:
+    log = OutsideLog(folder)
+    waiting = log.read()
+    with session.uow() as uow:
+        for event in waiting:
+            uow.audit.append(event.at, None, event.action, "user_name", event.user_name)
+        audit.record(uow, session.clock, session.user, "unlock", "user", session.user.id)
+        uow.commit()
+    if waiting:
+        log.clear()

@@ -1,0 +1,67 @@
+"""User management: the DSL or an admin adds and removes users; everyone changes their own
+passphrase. Removing a user rotates the database key."""
+
+from __future__ import annotations
+
+from cerecorder.domain.errors import InvalidInput, PermissionDenied
+from cerecorder.domain.model import Role, User
+from cerecorder.domain.rules import MAX_NAME, clean_text
+from cerecorder.services import audit
+from cerecorder.services.access import require
+from cerecorder.services.session import Session, check_new_passphrase
+
+
+def list_users(session: Session) -> list[User]:
+    require(session.user, Role.DSL, Role.ADMIN)
+    with session.uow() as uow:
+        return uow.users.active()
+
+
+def add_user(
+    session: Session, *, name: str, display_name: str, role: Role, passphrase: str
+) -> User:
+    require(session.user, Role.DSL, Role.ADMIN)
+    check_new_passphrase(passphrase)
+    name = clean_text(name.strip(), "The user name", MAX_NAME)
+    display_name = clean_text(display_name.strip() or name, "The display name", MAX_NAME)
+    if not name:
+        raise InvalidInput("A user needs a name.")
+    with session.uow() as uow:
+        if uow.users.by_name(name) is not None or name in session.vault.slots.user_names:
+            raise InvalidInput(f"There is already a user called '{name}'.")
+        user_id = uow.users.add(name, display_name, role, session.clock.now())
+        audit.record(uow, session.clock, session.user, "user_added", "user", user_id,
+                     role=role.value)
+        # The slot is written before the commit: if the commit then fails, an orphan slot
+        # names a user id the database never had, and opens nothing.
+        session.vault.set_user_secret(user_id, name, passphrase, session.kdf)
+        uow.commit()
+    return User(user_id, name, display_name, role)
+
+
+def remove_user(session: Session, user_id: int) -> None:
+    require(session.user, Role.DSL, Role.ADMIN)
+    if user_id == session.user.id:
+        raise PermissionDenied("You cannot remove yourself; ask another DSL or admin.")
+    with session.uow() as uow:
+        user = uow.users.get(user_id)
+        remaining = [u for u in uow.users.active() if u.id != user_id]
+        if not any(u.role in (Role.DSL, Role.ADMIN) for u in remaining):
+            raise InvalidInput("The vault must keep at least one DSL or admin.")
+        uow.users.mark_removed(user.id, session.clock.now())
+        audit.record(uow, session.clock, session.user, "user_removed", "user", user.id)
+        uow.commit()
+    session.vault.remove_user_and_rotate(user_id)
+    with session.uow() as uow:
+        audit.record(uow, session.clock, session.user, "database_key_rotated", "vault",
+                     session.vault.vault_id)
+        uow.commit()
+
+
+def change_passphrase(session: Session, new_passphrase: str) -> None:
+    check_new_passphrase(new_passphrase)
+    session.vault.set_user_secret(session.user.id, session.user.name, new_passphrase, session.kdf)
+    with session.uow() as uow:
+        audit.record(uow, session.clock, session.user, "passphrase_changed", "user",
+                     session.user.id)
+        uow.commit()

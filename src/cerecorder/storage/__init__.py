@@ -1,0 +1,1 @@
+"""The vault on disk: SQLCipher connection, schema, repositories, unit of work."""

@@ -1,0 +1,89 @@
+"""Opening SQLCipher with a raw key, and turning its errors into plain messages."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from cerecorder.domain.errors import (
+    DiskFull,
+    EnvironmentProblem,
+    NotAVault,
+    ReadOnlyLocation,
+    RecordImmutable,
+    VaultInUse,
+)
+
+Connection = Any  # sqlcipher3 ships no type information
+DatabaseError = sqlcipher.DatabaseError
+IMMUTABLE_MARK = "immutable:"
+
+
+def problem_from_db_error(exc: Exception) -> Exception | None:
+    """The application error a SQLCipher error stands for, or None for a bug."""
+    text = str(exc)
+    if text.startswith(IMMUTABLE_MARK):
+        return RecordImmutable(text.removeprefix(IMMUTABLE_MARK).strip())
+    if "file is not a database" in text or "malformed" in text:
+        return NotAVault("The vault file is damaged or is not a CE Recorder vault.")
+    if "disk is full" in text or "database or disk is full" in text:
+        return DiskFull("The disk is full. The last change was not saved; nothing was lost.")
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyLocation("The vault is in a read-only location.")
+    if "database is locked" in text or "database is busy" in text:
+        return VaultInUse()
+    if "unable to open database" in text:
+        return NotAVault("The vault file cannot be opened.")
+    return None
+
+
+@contextlib.contextmanager
+def db_errors_explained() -> Iterator[None]:
+    try:
+        yield
+    except (sqlcipher.DatabaseError, sqlcipher.OperationalError, sqlcipher.IntegrityError) as exc:
+        problem = problem_from_db_error(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
+    """Open the database with the settings DESIGN.md fixes, before anything else runs.
+
+    A key that does not fit raises NotAVault: callers that got the key from a key
+    slot know the passphrase was right, so the file itself is wrong.
+    """
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+    with db_errors_explained():
+        conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        with db_errors_explained():
+            conn.execute("PRAGMA cipher_log_level = NONE")  # no HMAC noise on stderr
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            conn.execute("PRAGMA cipher_memory_security = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA busy_timeout = 5000")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def key_opens(path: Path, key: bytes) -> bool:
+    """Whether a key decrypts the database (used to pick between a slot's keys)."""
+    try:
+        conn = connect(path, key, read_only=True)
+    except EnvironmentProblem:
+        return False
+    conn.close()
+    return True

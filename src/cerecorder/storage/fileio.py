@@ -1,0 +1,66 @@
+"""Atomic writes and the translation of OS errors into problems a user can act on."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+from cerecorder.domain.errors import DiskFull, EnvironmentProblem, ReadOnlyLocation
+
+_READ_ONLY = {errno.EACCES, errno.EPERM, errno.EROFS}
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def problem_from_os_error(exc: OSError, where: Path) -> EnvironmentProblem | None:
+    """The EnvironmentProblem an OSError stands for, or None for an unexpected one."""
+    if exc.errno in _FULL:
+        return DiskFull(f"The disk holding {where} is full. Nothing was changed.")
+    if exc.errno in _READ_ONLY or isinstance(exc, PermissionError):
+        return ReadOnlyLocation(f"{where} cannot be written to (read-only or no permission).")
+    return None
+
+
+@contextlib.contextmanager
+def os_errors_explained(where: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        problem = problem_from_os_error(exc, where)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a directory to fsync it
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary sibling, fsync, then replace: the old file survives any failure."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with os_errors_explained(path.parent):
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        fsync_dir(path.parent)

@@ -1,0 +1,50 @@
+"""Events that happen while the vault cannot be written: failed unlocks, read-only opens.
+
+They wait in unlock-events.json (user names, times and event names; never record
+content) and are moved into the hash-chained audit at the next unlock that can write.
+The same file drives the back-off after repeated wrong passphrases.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cerecorder.domain.timefmt import from_utc_text, to_utc_text
+from cerecorder.storage.fileio import atomic_write, os_errors_explained
+
+FILE_NAME = "unlock-events.json"
+
+
+@dataclass(frozen=True)
+class OutsideEvent:
+    at: datetime
+    action: str
+    user_name: str
+
+
+class OutsideLog:
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / FILE_NAME
+
+    def read(self) -> list[OutsideEvent]:
+        try:
+            data = json.loads(self._path.read_bytes())
+            return [OutsideEvent(from_utc_text(e["at"]), e["action"], e["user"]) for e in data]
+        except FileNotFoundError:
+            return []
+        except (ValueError, KeyError, TypeError):
+            return []  # a damaged file must never stop an unlock; its events are lost
+
+    def append(self, event: OutsideEvent) -> None:
+        events = [*self.read(), event][-1000:]
+        payload = [
+            {"at": to_utc_text(e.at), "action": e.action, "user": e.user_name} for e in events
+        ]
+        atomic_write(self._path, json.dumps(payload).encode("utf-8"))
+
+    def clear(self) -> None:
+        with os_errors_explained(self._path.parent):
+            self._path.unlink(missing_ok=True)

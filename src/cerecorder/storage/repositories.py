@@ -1,0 +1,577 @@
+"""Repositories: SQL in, domain dataclasses out. No role checks here (services do that)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from cerecorder.domain.errors import NotFound
+from cerecorder.domain.model import (
+    ActionKind,
+    Addendum,
+    Child,
+    ChildDetails,
+    ChildFlag,
+    ChildLink,
+    Concern,
+    ConcernContent,
+    ConcernStatus,
+    EventKind,
+    LinkKind,
+    Role,
+    Triage,
+    TriageDecision,
+    Urgency,
+    User,
+)
+from cerecorder.domain.timefmt import from_utc_text, to_utc_text
+from cerecorder.storage.connection import Connection, db_errors_explained
+
+_FLAG_COLUMNS = tuple(f.value for f in ChildFlag)
+
+
+def _opt_time(text: str | None) -> datetime | None:
+    return None if text is None else from_utc_text(text)
+
+
+def _opt_time_text(moment: datetime | None) -> str | None:
+    return None if moment is None else to_utc_text(moment)
+
+
+class _Repository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _execute(self, sql: str, params: Iterable[object] = ()) -> object:
+        with db_errors_explained():
+            return self.conn.execute(sql, tuple(params))
+
+    def _insert(self, sql: str, params: Iterable[object]) -> int:
+        with db_errors_explained():
+            return int(self.conn.execute(sql, tuple(params)).lastrowid)
+
+    def _rows(self, sql: str, params: Iterable[object] = ()) -> list[tuple[Any, ...]]:
+        with db_errors_explained():
+            return list(self.conn.execute(sql, tuple(params)).fetchall())
+
+
+class MetaRepository(_Repository):
+    def get(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set(self, key: str, value: str) -> None:
+        self._execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+class UserRepository(_Repository):
+    _COLUMNS = "id, name, display_name, role"
+
+    def add(self, name: str, display_name: str, role: Role, now: datetime) -> int:
+        return self._insert(
+            "INSERT INTO users(name, display_name, role, created_at) VALUES (?, ?, ?, ?)",
+            (name, display_name, role.value, to_utc_text(now)),
+        )
+
+    @staticmethod
+    def _user(row: tuple[Any, ...]) -> User:
+        return User(int(row[0]), str(row[1]), str(row[2]), Role(str(row[3])))
+
+    def get(self, user_id: int) -> User:
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM users WHERE id = ?", (user_id,))
+        if not rows:
+            raise NotFound(f"user {user_id}")
+        return self._user(rows[0])
+
+    def by_name(self, name: str) -> User | None:
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM users WHERE name = ? AND removed_at IS NULL", (name,)
+        )
+        return self._user(rows[0]) if rows else None
+
+    def active(self) -> list[User]:
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM users WHERE removed_at IS NULL ORDER BY name"
+        )
+        return [self._user(r) for r in rows]
+
+    def display_names(self) -> dict[int, str]:
+        return {int(r[0]): str(r[1]) for r in self._rows("SELECT id, display_name FROM users")}
+
+    def mark_removed(self, user_id: int, now: datetime) -> None:
+        self._execute("UPDATE users SET removed_at = ? WHERE id = ?", (to_utc_text(now), user_id))
+
+
+class ChildRepository(_Repository):
+    _COLUMNS = (
+        "id, legal_forenames, legal_surname, preferred_forenames, preferred_surname, "
+        "date_of_birth, upn, admission_number, year_group, reg_group, gender, "
+        + ", ".join(_FLAG_COLUMNS)
+        + ", left_on"
+    )
+
+    @staticmethod
+    def _child(row: tuple[Any, ...]) -> Child:
+        flags = frozenset(
+            ChildFlag(name) for name, value in zip(_FLAG_COLUMNS, row[11:16], strict=True) if value
+        )
+        details = ChildDetails(
+            legal_forenames=str(row[1]),
+            legal_surname=str(row[2]),
+            preferred_forenames=str(row[3]),
+            preferred_surname=str(row[4]),
+            date_of_birth=None if row[5] is None else date.fromisoformat(str(row[5])),
+            upn=str(row[6]),
+            admission_number=str(row[7]),
+            year_group=str(row[8]),
+            reg_group=str(row[9]),
+            gender=str(row[10]),
+            flags=flags,
+        )
+        left = row[16]
+        return Child(int(row[0]), details, None if left is None else date.fromisoformat(str(left)))
+
+    @staticmethod
+    def _values(d: ChildDetails) -> tuple[object, ...]:
+        return (
+            d.legal_forenames, d.legal_surname, d.preferred_forenames, d.preferred_surname,
+            None if d.date_of_birth is None else d.date_of_birth.isoformat(),
+            d.upn, d.admission_number, d.year_group, d.reg_group, d.gender,
+            *(int(ChildFlag(f) in d.flags) for f in _FLAG_COLUMNS),
+        )
+
+    def add(self, details: ChildDetails, now: datetime, by: int | None) -> int:
+        columns = self._COLUMNS.removeprefix("id, ").removesuffix(", left_on")
+        marks = ", ".join("?" * (len(columns.split(",")) + 2))
+        return self._insert(
+            f"INSERT INTO children({columns}, created_at, created_by) VALUES ({marks})",
+            (*self._values(details), to_utc_text(now), by),
+        )
+
+    def update(self, child_id: int, details: ChildDetails) -> None:
+        columns = self._COLUMNS.removeprefix("id, ").removesuffix(", left_on").split(", ")
+        assignments = ", ".join(f"{c} = ?" for c in columns)
+        self._execute(
+            f"UPDATE children SET {assignments} WHERE id = ?", (*self._values(details), child_id)
+        )
+
+    def get(self, child_id: int) -> Child:
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM children WHERE id = ?", (child_id,))
+        if not rows:
+            raise NotFound(f"child {child_id}")
+        return self._child(rows[0])
+
+    def many(self, child_ids: Iterable[int]) -> list[Child]:
+        ids = list(child_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM children WHERE id IN ({marks})", ids)
+        by_id = {c.id: c for c in map(self._child, rows)}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise NotFound(f"child {missing[0]}")
+        return [by_id[i] for i in ids]
+
+    def all(self, *, include_left: bool = False) -> list[Child]:
+        where = "" if include_left else "WHERE left_on IS NULL"
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM children {where} "
+            "ORDER BY legal_surname COLLATE NOCASE, legal_forenames COLLATE NOCASE, id"
+        )
+        return [self._child(r) for r in rows]
+
+    def by_upn(self, upn: str) -> Child | None:
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM children WHERE upn = ?", (upn,))
+        return self._child(rows[0]) if rows else None
+
+    def set_left(self, child_id: int, left_on: date | None) -> None:
+        value = None if left_on is None else left_on.isoformat()
+        self._execute("UPDATE children SET left_on = ? WHERE id = ?", (value, child_id))
+
+    def link(
+        self, a: int, b: int, kind: LinkKind, note: str, now: datetime, by: int | None
+    ) -> None:
+        low, high = sorted((a, b))
+        self._execute(
+            "INSERT OR IGNORE INTO child_links(child_a, child_b, kind, note, created_at, "
+            "created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            (low, high, kind.value, note, to_utc_text(now), by),
+        )
+
+    def links(self, child_id: int) -> list[ChildLink]:
+        rows = self._rows(
+            "SELECT child_a, child_b, kind, note FROM child_links "
+            "WHERE child_a = ? OR child_b = ? ORDER BY kind, child_a, child_b",
+            (child_id, child_id),
+        )
+        return [
+            ChildLink(
+                child_id,
+                int(r[1]) if int(r[0]) == child_id else int(r[0]),
+                LinkKind(str(r[2])),
+                str(r[3]),
+            )
+            for r in rows
+        ]
+
+    def entry_counts(self) -> dict[int, int]:
+        """Chronology rows per child, cheaply: submitted concerns plus DSL records."""
+        counts: dict[int, int] = {}
+        for sql in (
+            "SELECT cc.child_id, count(*) FROM concern_children cc JOIN concerns c "
+            "ON c.id = cc.concern_id WHERE c.status = 'submitted' GROUP BY cc.child_id",
+            "SELECT child_id, count(*) FROM actions GROUP BY child_id",
+            "SELECT child_id, count(*) FROM events GROUP BY child_id",
+        ):
+            for child_id, n in self._rows(sql):
+                counts[int(child_id)] = counts.get(int(child_id), 0) + int(n)
+        return counts
+
+
+class ConcernRepository(_Repository):
+    _COLUMNS = (
+        "id, uid, status, author_id, created_at, tz, submitted_at, taxonomy_version, "
+        "occurred_at, location, facts, child_words, opinion, indicators_other, action_taken, "
+        "informed, urgency"
+    )
+
+    def create_draft(
+        self,
+        uid: str,
+        author_id: int,
+        now: datetime,
+        tz: str,
+        taxonomy_version: str,
+        content: ConcernContent,
+    ) -> int:
+        concern_id = self._insert(
+            "INSERT INTO concerns(uid, status, author_id, created_at, tz, updated_at, "
+            "taxonomy_version, urgency) VALUES (?, 'draft', ?, ?, ?, ?, ?, ?)",
+            (uid, author_id, to_utc_text(now), tz, to_utc_text(now), taxonomy_version,
+             content.urgency.value),
+        )
+        self.update_draft(concern_id, content, now)
+        return concern_id
+
+    def update_draft(self, concern_id: int, content: ConcernContent, now: datetime) -> None:
+        self._execute(
+            "UPDATE concerns SET updated_at = ?, occurred_at = ?, location = ?, facts = ?, "
+            "child_words = ?, opinion = ?, indicators_other = ?, action_taken = ?, "
+            "informed = ?, urgency = ? WHERE id = ?",
+            (
+                to_utc_text(now), _opt_time_text(content.occurred_at), content.location,
+                content.facts, content.child_words, content.opinion, content.indicators_other,
+                content.action_taken, content.informed, content.urgency.value, concern_id,
+            ),
+        )
+        self._execute("DELETE FROM concern_children WHERE concern_id = ?", (concern_id,))
+        self._execute("DELETE FROM concern_indicators WHERE concern_id = ?", (concern_id,))
+        with db_errors_explained():
+            self.conn.executemany(
+                "INSERT INTO concern_children(concern_id, child_id, position) VALUES (?, ?, ?)",
+                [(concern_id, c, n) for n, c in enumerate(dict.fromkeys(content.child_ids))],
+            )
+            self.conn.executemany(
+                "INSERT INTO concern_indicators(concern_id, code) VALUES (?, ?)",
+                [(concern_id, code) for code in sorted(content.indicator_codes)],
+            )
+
+    def submit(self, concern_id: int, now: datetime) -> None:
+        self._execute(
+            "UPDATE concerns SET status = 'submitted', submitted_at = ?, updated_at = ? "
+            "WHERE id = ? AND status = 'draft'",
+            (to_utc_text(now), to_utc_text(now), concern_id),
+        )
+
+    def delete_draft(self, concern_id: int) -> None:
+        self._execute("DELETE FROM concerns WHERE id = ? AND status = 'draft'", (concern_id,))
+
+    def _links(self, concern_ids: list[int]) -> tuple[dict[int, list[int]], dict[int, set[str]]]:
+        children: dict[int, list[int]] = {i: [] for i in concern_ids}
+        codes: dict[int, set[str]] = {i: set() for i in concern_ids}
+        for start in range(0, len(concern_ids), 500):
+            chunk = concern_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for cid, child in self._rows(
+                f"SELECT concern_id, child_id FROM concern_children WHERE concern_id IN ({marks})"
+                " ORDER BY concern_id, position",
+                chunk,
+            ):
+                children[int(cid)].append(int(child))
+            for cid, code in self._rows(
+                f"SELECT concern_id, code FROM concern_indicators WHERE concern_id IN ({marks})",
+                chunk,
+            ):
+                codes[int(cid)].add(str(code))
+        return children, codes
+
+    def _concerns(self, rows: list[tuple[Any, ...]]) -> list[Concern]:
+        ids = [int(r[0]) for r in rows]
+        children, codes = self._links(ids)
+        result = []
+        for r in rows:
+            cid = int(r[0])
+            content = ConcernContent(
+                child_ids=tuple(children[cid]),
+                occurred_at=_opt_time(r[8]),
+                location=str(r[9]),
+                facts=str(r[10]),
+                child_words=str(r[11]),
+                opinion=str(r[12]),
+                indicator_codes=frozenset(codes[cid]),
+                indicators_other=str(r[13]),
+                action_taken=str(r[14]),
+                informed=str(r[15]),
+                urgency=Urgency(str(r[16])),
+            )
+            result.append(
+                Concern(
+                    id=cid,
+                    uid=str(r[1]),
+                    status=ConcernStatus(str(r[2])),
+                    author_id=int(r[3]),
+                    created_at=from_utc_text(str(r[4])),
+                    tz=str(r[5]),
+                    submitted_at=_opt_time(r[6]),
+                    taxonomy_version=str(r[7]),
+                    content=content,
+                )
+            )
+        return result
+
+    def get(self, concern_id: int) -> Concern:
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM concerns WHERE id = ?", (concern_id,))
+        if not rows:
+            raise NotFound(f"concern {concern_id}")
+        return self._concerns(rows)[0]
+
+    def by_author(self, author_id: int, status: ConcernStatus | None = None) -> list[Concern]:
+        sql = f"SELECT {self._COLUMNS} FROM concerns WHERE author_id = ?"
+        params: list[object] = [author_id]
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status.value)
+        return self._concerns(self._rows(sql + " ORDER BY created_at DESC, id DESC", params))
+
+    def untriaged(self) -> list[Concern]:
+        """The DSL's queue: submitted, not yet triaged; most urgent, then oldest, first."""
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM concerns c WHERE status = 'submitted' "
+            "AND NOT EXISTS (SELECT 1 FROM triage t WHERE t.concern_id = c.id) "
+            "ORDER BY CASE urgency WHEN 'immediate' THEN 0 WHEN 'high' THEN 1 "
+            "WHEN 'medium' THEN 2 ELSE 3 END, submitted_at, id"
+        )
+        return self._concerns(rows)
+
+    def for_child(self, child_id: int) -> list[Concern]:
+        rows = self._rows(
+            f"SELECT {', '.join('c.' + c for c in self._COLUMNS.split(', '))} "
+            "FROM concern_children cc JOIN concerns c ON c.id = cc.concern_id "
+            "WHERE cc.child_id = ? AND c.status = 'submitted'",
+            (child_id,),
+        )
+        return self._concerns(rows)
+
+    def add_addendum(
+        self, concern_id: int, author_id: int, now: datetime, tz: str, body: str
+    ) -> int:
+        return self._insert(
+            "INSERT INTO addenda(concern_id, author_id, created_at, tz, body) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (concern_id, author_id, to_utc_text(now), tz, body),
+        )
+
+    def addenda(self, concern_ids: Iterable[int]) -> list[Addendum]:
+        ids = list(concern_ids)
+        result: list[Addendum] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(
+                "SELECT id, concern_id, author_id, created_at, tz, body FROM addenda "
+                f"WHERE concern_id IN ({marks}) ORDER BY created_at, id",
+                chunk,
+            )
+            result += [
+                Addendum(int(r[0]), int(r[1]), int(r[2]), from_utc_text(str(r[3])), str(r[4]),
+                         str(r[5]))
+                for r in rows
+            ]
+        return result
+
+    def search(self, match: str, author_id: int | None, limit: int) -> list[tuple[int, str]]:
+        """Submitted concerns matching an FTS5 query, newest first, with a snippet.
+
+        Matches in addenda count for their concern.
+        """
+        author_clause = "" if author_id is None else " AND c.author_id = ?"
+        params: list[object] = [match]
+        if author_id is not None:
+            params.append(author_id)
+        params += [match]
+        if author_id is not None:
+            params.append(author_id)
+        params.append(limit)
+        rows = self._rows(
+            "SELECT id, snippet FROM ("
+            "  SELECT c.id AS id, c.occurred_at AS occurred_at,"
+            "    snippet(concerns_fts, -1, '[', ']', '…', 12) AS snippet"
+            "  FROM concerns_fts JOIN concerns c ON c.id = concerns_fts.rowid"
+            f"  WHERE concerns_fts MATCH ? AND c.status = 'submitted'{author_clause}"
+            "  UNION ALL"
+            "  SELECT c.id, c.occurred_at, snippet(addenda_fts, 0, '[', ']', '…', 12)"
+            "  FROM addenda_fts JOIN addenda a ON a.id = addenda_fts.rowid"
+            "  JOIN concerns c ON c.id = a.concern_id"
+            f"  WHERE addenda_fts MATCH ?{author_clause}"
+            ") GROUP BY id ORDER BY max(occurred_at) DESC, id DESC LIMIT ?",
+            params,
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+
+class DslRepository(_Repository):
+    def add_triage(
+        self, concern_id: int, decision: TriageDecision, rationale: str, by: int,
+        now: datetime, tz: str,
+    ) -> int:
+        return self._insert(
+            "INSERT INTO triage(concern_id, decision, rationale, decided_by, decided_at, tz) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (concern_id, decision.value, rationale, by, to_utc_text(now), tz),
+        )
+
+    def triage_for(self, concern_ids: Iterable[int]) -> list[Triage]:
+        ids = list(concern_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = self._rows(
+            "SELECT id, concern_id, decision, rationale, decided_by, decided_at, tz FROM triage "
+            f"WHERE concern_id IN ({marks}) ORDER BY decided_at, id",
+            ids,
+        )
+        return [
+            Triage(int(r[0]), int(r[1]), TriageDecision(str(r[2])), str(r[3]), int(r[4]),
+                   from_utc_text(str(r[5])), str(r[6]))
+            for r in rows
+        ]
+
+    def add_action(
+        self, child_id: int, concern_id: int | None, kind: ActionKind, detail: str,
+        taken_at: datetime, tz: str, by: int, now: datetime,
+    ) -> int:
+        return self._insert(
+            "INSERT INTO actions(child_id, concern_id, kind, detail, taken_at, tz, recorded_by, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (child_id, concern_id, kind.value, detail, to_utc_text(taken_at), tz, by,
+             to_utc_text(now)),
+        )
+
+    def add_outcome(
+        self, child_id: int, action_id: int | None, concern_id: int | None, text: str,
+        occurred_at: datetime, tz: str, by: int, now: datetime,
+    ) -> int:
+        return self._insert(
+            "INSERT INTO outcomes(child_id, action_id, concern_id, text, occurred_at, tz, "
+            "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (child_id, action_id, concern_id, text, to_utc_text(occurred_at), tz, by,
+             to_utc_text(now)),
+        )
+
+    def add_event(
+        self, child_id: int, kind: EventKind, occurred_at: datetime, tz: str, summary: str,
+        outcome: str, by: int, now: datetime,
+    ) -> int:
+        return self._insert(
+            "INSERT INTO events(child_id, kind, occurred_at, tz, summary, outcome, recorded_by, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (child_id, kind.value, to_utc_text(occurred_at), tz, summary, outcome, by,
+             to_utc_text(now)),
+        )
+
+    def actions_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT id, concern_id, kind, detail, taken_at, tz, recorded_by FROM actions "
+            "WHERE child_id = ?",
+            (child_id,),
+        )
+
+    def outcomes_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT id, action_id, concern_id, text, occurred_at, tz, recorded_by FROM outcomes "
+            "WHERE child_id = ?",
+            (child_id,),
+        )
+
+    def events_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT id, kind, occurred_at, tz, summary, outcome, recorded_by FROM events "
+            "WHERE child_id = ?",
+            (child_id,),
+        )
+
+
+def _canonical(row: tuple[object, ...]) -> str:
+    return json.dumps(list(row), separators=(",", ":"), ensure_ascii=False)
+
+
+def genesis_hash(vault_id: str) -> str:
+    return hashlib.sha256(f"cerecorder-audit-genesis|{vault_id}".encode()).hexdigest()
+
+
+def chain_hash(prev_hash: str, content: tuple[object, ...]) -> str:
+    return hashlib.sha256((prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
+
+
+class AuditRepository(_Repository):
+    """Append-only, hash-chained events. Details carry ids and names of things, never
+    record content."""
+
+    def append(
+        self, at: datetime, actor_id: int | None, action: str, object_type: str = "",
+        object_id: str = "", detail: dict[str, object] | None = None,
+    ) -> int:
+        last = self._rows("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+        if last:
+            next_id, prev = int(last[0][0]) + 1, str(last[0][1])
+        else:
+            vault_id = MetaRepository(self.conn).get("vault_id") or ""
+            next_id, prev = 1, genesis_hash(vault_id)
+        detail_text = json.dumps(detail or {}, sort_keys=True, separators=(",", ":"))
+        content = (next_id, to_utc_text(at), actor_id, action, object_type, object_id, detail_text)
+        return self._insert(
+            "INSERT INTO audit(id, at, actor_id, action, object_type, object_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*content, prev, chain_hash(prev, content)),
+        )
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT id, at, actor_id, action, object_type, object_id, detail, prev_hash, hash "
+            "FROM audit ORDER BY id"
+        )
+
+    def first_broken(self) -> int | None:
+        """The id of the first row whose chain does not hold, or None if all is intact."""
+        prev = genesis_hash(MetaRepository(self.conn).get("vault_id") or "")
+        expected_id = 1
+        with db_errors_explained():
+            cursor = self.conn.execute(
+                "SELECT id, at, actor_id, action, object_type, object_id, detail, prev_hash, "
+                "hash FROM audit ORDER BY id"
+            )
+            for row in cursor:
+                content = tuple(row[:7])
+                if row[0] != expected_id or row[7] != prev or row[8] != chain_hash(prev, content):
+                    return int(row[0])
+                prev = str(row[8])
+                expected_id += 1
+        return None

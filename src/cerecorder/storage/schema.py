@@ -1,0 +1,265 @@
+"""Numbered schema migrations. PRAGMA user_version holds the number applied last.
+
+Never edit a released migration: add the next one, and a saved vault of the previous
+version under tests/data that the migration tests open and upgrade.
+"""
+
+from __future__ import annotations
+
+# Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
+_APPEND_ONLY = """
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, 'immutable: {what} cannot be changed'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, 'immutable: {what} cannot be deleted'); END;
+"""
+
+_LOCKED_WITH_CONCERN = """
+CREATE TRIGGER {table}_locked_insert BEFORE INSERT ON {table}
+WHEN (SELECT status FROM concerns WHERE id = NEW.concern_id) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: a submitted concern cannot be changed'); END;
+CREATE TRIGGER {table}_locked_update BEFORE UPDATE ON {table}
+WHEN (SELECT status FROM concerns WHERE id = OLD.concern_id) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: a submitted concern cannot be changed'); END;
+CREATE TRIGGER {table}_locked_delete BEFORE DELETE ON {table}
+WHEN (SELECT status FROM concerns WHERE id = OLD.concern_id) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: a submitted concern cannot be changed'); END;
+"""
+
+_V1 = (
+    """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('staff', 'dsl', 'admin')),
+    created_at TEXT NOT NULL,
+    removed_at TEXT
+);
+
+CREATE TABLE children (
+    id INTEGER PRIMARY KEY,
+    legal_forenames TEXT NOT NULL,
+    legal_surname TEXT NOT NULL,
+    preferred_forenames TEXT NOT NULL DEFAULT '',
+    preferred_surname TEXT NOT NULL DEFAULT '',
+    date_of_birth TEXT,
+    upn TEXT NOT NULL DEFAULT '',
+    admission_number TEXT NOT NULL DEFAULT '',
+    year_group TEXT NOT NULL DEFAULT '',
+    reg_group TEXT NOT NULL DEFAULT '',
+    gender TEXT NOT NULL DEFAULT '',
+    looked_after INTEGER NOT NULL DEFAULT 0,
+    send INTEGER NOT NULL DEFAULT 0,
+    cp_plan INTEGER NOT NULL DEFAULT 0,
+    child_in_need INTEGER NOT NULL DEFAULT 0,
+    ehcp INTEGER NOT NULL DEFAULT 0,
+    left_on TEXT,
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id)
+);
+CREATE UNIQUE INDEX children_upn ON children(upn) WHERE upn <> '';
+CREATE INDEX children_surname ON children(legal_surname COLLATE NOCASE, legal_forenames);
+
+CREATE TABLE child_links (
+    child_a INTEGER NOT NULL REFERENCES children(id),
+    child_b INTEGER NOT NULL REFERENCES children(id),
+    kind TEXT NOT NULL CHECK (kind IN ('sibling', 'associate')),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    PRIMARY KEY (child_a, child_b, kind),
+    CHECK (child_a < child_b)
+) WITHOUT ROWID;
+CREATE INDEX child_links_b ON child_links(child_b);
+
+CREATE TABLE concerns (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    submitted_at TEXT,
+    occurred_at TEXT,
+    location TEXT NOT NULL DEFAULT '',
+    facts TEXT NOT NULL DEFAULT '',
+    child_words TEXT NOT NULL DEFAULT '',
+    opinion TEXT NOT NULL DEFAULT '',
+    indicators_other TEXT NOT NULL DEFAULT '',
+    action_taken TEXT NOT NULL DEFAULT '',
+    informed TEXT NOT NULL DEFAULT '',
+    urgency TEXT NOT NULL CHECK (urgency IN ('low', 'medium', 'high', 'immediate')),
+    taxonomy_version TEXT NOT NULL,
+    CHECK (status = 'draft' OR (submitted_at IS NOT NULL AND occurred_at IS NOT NULL))
+);
+CREATE INDEX concerns_author ON concerns(author_id, status);
+CREATE INDEX concerns_submitted ON concerns(status, submitted_at);
+
+CREATE TABLE concern_children (
+    concern_id INTEGER NOT NULL REFERENCES concerns(id) ON DELETE CASCADE,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (concern_id, child_id)
+) WITHOUT ROWID;
+CREATE INDEX concern_children_child ON concern_children(child_id, concern_id);
+
+CREATE TABLE concern_indicators (
+    concern_id INTEGER NOT NULL REFERENCES concerns(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    PRIMARY KEY (concern_id, code)
+) WITHOUT ROWID;
+
+CREATE TRIGGER concerns_locked_update BEFORE UPDATE ON concerns
+WHEN OLD.status = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: a submitted concern cannot be changed'); END;
+CREATE TRIGGER concerns_locked_delete BEFORE DELETE ON concerns
+WHEN OLD.status = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: a submitted concern cannot be deleted'); END;
+CREATE TRIGGER concerns_born_draft BEFORE INSERT ON concerns
+WHEN NEW.status <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'immutable: a concern is created as a draft, then submitted'); END;
+"""
+    + _LOCKED_WITH_CONCERN.format(table="concern_children")
+    + _LOCKED_WITH_CONCERN.format(table="concern_indicators")
+    + """
+CREATE TABLE addenda (
+    id INTEGER PRIMARY KEY,
+    concern_id INTEGER NOT NULL REFERENCES concerns(id),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    body TEXT NOT NULL CHECK (length(trim(body)) > 0)
+);
+CREATE INDEX addenda_concern ON addenda(concern_id);
+CREATE TRIGGER addenda_only_submitted BEFORE INSERT ON addenda
+WHEN (SELECT status FROM concerns WHERE id = NEW.concern_id) IS NOT 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: addenda are added to submitted concerns only'); END;
+"""
+    + _APPEND_ONLY.format(table="addenda", what="an addendum")
+    + """
+CREATE TABLE triage (
+    id INTEGER PRIMARY KEY,
+    concern_id INTEGER NOT NULL REFERENCES concerns(id),
+    decision TEXT NOT NULL CHECK (decision IN
+        ('refer_mash', 'refer_police', 'early_help', 'monitor', 'no_further_action')),
+    rationale TEXT NOT NULL DEFAULT '',
+    decided_by INTEGER NOT NULL REFERENCES users(id),
+    decided_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    CHECK (decision IN ('refer_mash', 'refer_police') OR length(trim(rationale)) > 0)
+);
+CREATE INDEX triage_concern ON triage(concern_id);
+CREATE TRIGGER triage_only_submitted BEFORE INSERT ON triage
+WHEN (SELECT status FROM concerns WHERE id = NEW.concern_id) IS NOT 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: only submitted concerns are triaged'); END;
+"""
+    + _APPEND_ONLY.format(table="triage", what="a triage decision")
+    + """
+CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    concern_id INTEGER REFERENCES concerns(id),
+    kind TEXT NOT NULL CHECK (kind IN ('referral_mash', 'referral_csc', 'police',
+        'early_help', 'parents_informed', 'monitoring', 'other')),
+    detail TEXT NOT NULL DEFAULT '',
+    taken_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX actions_child ON actions(child_id);
+"""
+    + _APPEND_ONLY.format(table="actions", what="an action")
+    + """
+CREATE TABLE outcomes (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    action_id INTEGER REFERENCES actions(id),
+    concern_id INTEGER REFERENCES concerns(id),
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    occurred_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX outcomes_child ON outcomes(child_id);
+"""
+    + _APPEND_ONLY.format(table="outcomes", what="an outcome")
+    + """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    kind TEXT NOT NULL CHECK (kind IN ('missing_episode', 'return_home_interview',
+        'strategy_meeting', 'referral', 'cp_conference', 'police_contact', 'health_contact',
+        'exclusion', 'other')),
+    occurred_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    summary TEXT NOT NULL CHECK (length(trim(summary)) > 0),
+    outcome TEXT NOT NULL DEFAULT '',
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX events_child ON events(child_id);
+"""
+    + _APPEND_ONLY.format(table="events", what="a chronology event")
+    + """
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id INTEGER,
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL DEFAULT '',
+    object_id TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+"""
+    + _APPEND_ONLY.format(table="audit", what="the audit trail")
+    + """
+CREATE VIRTUAL TABLE concerns_fts USING fts5(
+    location, facts, child_words, opinion, indicators_other, action_taken, informed,
+    content = 'concerns', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER concerns_fts_insert AFTER INSERT ON concerns BEGIN
+    INSERT INTO concerns_fts(rowid, location, facts, child_words, opinion, indicators_other,
+        action_taken, informed)
+    VALUES (NEW.id, NEW.location, NEW.facts, NEW.child_words, NEW.opinion,
+        NEW.indicators_other, NEW.action_taken, NEW.informed);
+END;
+CREATE TRIGGER concerns_fts_delete AFTER DELETE ON concerns BEGIN
+    INSERT INTO concerns_fts(concerns_fts, rowid, location, facts, child_words, opinion,
+        indicators_other, action_taken, informed)
+    VALUES ('delete', OLD.id, OLD.location, OLD.facts, OLD.child_words, OLD.opinion,
+        OLD.indicators_other, OLD.action_taken, OLD.informed);
+END;
+CREATE TRIGGER concerns_fts_update AFTER UPDATE OF location, facts, child_words, opinion,
+    indicators_other, action_taken, informed ON concerns BEGIN
+    INSERT INTO concerns_fts(concerns_fts, rowid, location, facts, child_words, opinion,
+        indicators_other, action_taken, informed)
+    VALUES ('delete', OLD.id, OLD.location, OLD.facts, OLD.child_words, OLD.opinion,
+        OLD.indicators_other, OLD.action_taken, OLD.informed);
+    INSERT INTO concerns_fts(rowid, location, facts, child_words, opinion, indicators_other,
+        action_taken, informed)
+    VALUES (NEW.id, NEW.location, NEW.facts, NEW.child_words, NEW.opinion,
+        NEW.indicators_other, NEW.action_taken, NEW.informed);
+END;
+
+CREATE VIRTUAL TABLE addenda_fts USING fts5(
+    body, content = 'addenda', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER addenda_fts_insert AFTER INSERT ON addenda BEGIN
+    INSERT INTO addenda_fts(rowid, body) VALUES (NEW.id, NEW.body);
+END;
+"""
+)
+
+#: (version, what it does, SQL). Applied in order, each in its own transaction.
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "records core: users, children, concerns, DSL work, audit, full-text search", _V1),
+)

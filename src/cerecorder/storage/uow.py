@@ -1,0 +1,42 @@
+"""Unit of work: one transaction over the repositories, rolled back unless committed."""
+
+from __future__ import annotations
+
+from cerecorder.storage.connection import Connection, db_errors_explained
+from cerecorder.storage.repositories import (
+    AuditRepository,
+    ChildRepository,
+    ConcernRepository,
+    DslRepository,
+    MetaRepository,
+    UserRepository,
+)
+
+
+class UnitOfWork:
+    def __init__(self, conn: Connection, *, read_only: bool = False) -> None:
+        self.conn = conn
+        self._begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        self.meta = MetaRepository(conn)
+        self.users = UserRepository(conn)
+        self.children = ChildRepository(conn)
+        self.concerns = ConcernRepository(conn)
+        self.dsl = DslRepository(conn)
+        self.audit = AuditRepository(conn)
+        self._active = False
+
+    def __enter__(self) -> UnitOfWork:
+        with db_errors_explained():
+            self.conn.execute(self._begin)
+        self._active = True
+        return self
+
+    def commit(self) -> None:
+        with db_errors_explained():
+            self.conn.execute("COMMIT")
+        self._active = False
+
+    def __exit__(self, *exc: object) -> None:
+        if self._active:
+            self.conn.execute("ROLLBACK")
+            self._active = False

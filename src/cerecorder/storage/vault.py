@@ -1,0 +1,373 @@
+"""A vault is a folder: vault.db (SQLCipher 4), keyslots.json, and a lock file.
+
+The database key never leaves this module and crypto: callers hold an OpenVault and get
+units of work from it. Every write to keyslots.json is atomic, and every path that could
+fail leaves the files that were there before untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cerecorder.crypto import keyslots as ks
+from cerecorder.crypto.recovery import new_recovery_key, normalise_recovery_key
+from cerecorder.domain.errors import (
+    EnvironmentProblem,
+    NotAVault,
+    UnknownUser,
+    VaultExists,
+    VaultLocked,
+)
+from cerecorder.domain.model import Role
+from cerecorder.domain.timefmt import to_utc_text
+from cerecorder.storage.connection import Connection, connect, db_errors_explained, key_opens
+from cerecorder.storage.fileio import atomic_write, fsync_dir, os_errors_explained
+from cerecorder.storage.lock import VaultLock
+from cerecorder.storage.migrations import migrate
+from cerecorder.storage.uow import UnitOfWork
+
+DB_NAME = "vault.db"
+KEYSLOTS_NAME = "keyslots.json"
+LOCK_NAME = "vault.lock"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class VaultFiles:
+    folder: Path
+
+    @property
+    def db(self) -> Path:
+        return self.folder / DB_NAME
+
+    @property
+    def keyslots(self) -> Path:
+        return self.folder / KEYSLOTS_NAME
+
+    @property
+    def lock(self) -> Path:
+        return self.folder / LOCK_NAME
+
+
+def read_keyslots(folder: Path) -> ks.KeySlots:
+    files = VaultFiles(folder)
+    if not files.db.is_file() or not files.keyslots.is_file():
+        raise NotAVault(f"There is no CE Recorder vault in {folder}.")
+    with open(files.db, "rb") as fh:
+        if fh.read(16) == SQLITE_MAGIC:
+            raise NotAVault(f"{files.db} is an unencrypted SQLite file, not a CE Recorder vault.")
+    try:
+        data = json.loads(files.keyslots.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotAVault("The vault's key file (keyslots.json) is damaged.") from exc
+    return ks.KeySlots.from_json(data)
+
+
+def write_keyslots(folder: Path, slots: ks.KeySlots) -> None:
+    data = json.dumps(slots.to_json(), indent=2, sort_keys=True).encode("utf-8")
+    atomic_write(VaultFiles(folder).keyslots, data)
+
+
+class OpenVault:
+    """An unlocked vault: the connection, the key, and the process lock."""
+
+    def __init__(
+        self,
+        files: VaultFiles,
+        slots: ks.KeySlots,
+        conn: Connection,
+        key: bytes,
+        lock: VaultLock,
+        user_id: int | None,
+        *,
+        read_only: bool = False,
+    ) -> None:
+        self.files = files
+        self.read_only = read_only
+        self.vault_id = slots.vault_id
+        self._conn: Connection | None = conn
+        self._key: bytes | None = key
+        self._lock = lock
+        #: the user whose slot opened the vault; None when opened with the recovery key
+        self.user_id = user_id
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise VaultLocked()
+        return self._conn
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.conn, read_only=self.read_only)
+
+    def close(self) -> None:
+        """Lock: close the connection (SQLCipher wipes its key material) and let go."""
+        if self._conn is not None and not self.read_only:
+            with contextlib.suppress(EnvironmentProblem), db_errors_explained():
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+        self._conn = None
+        self._key = None
+        self._lock.release()
+
+    def __enter__(self) -> OpenVault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- key slots ---------------------------------------------------------------------
+
+    @property
+    def slots(self) -> ks.KeySlots:
+        return read_keyslots(self.files.folder)
+
+    def _require_key(self) -> bytes:
+        if self._key is None:
+            raise VaultLocked()
+        return self._key
+
+    def set_user_secret(
+        self, user_id: int, user_name: str, secret: str, kdf: ks.KdfParams
+    ) -> None:
+        """Add a user's slot, or replace it (change or reset of a passphrase)."""
+        slot = ks.wrap(
+            self._require_key(),
+            secret,
+            vault_id=self.vault_id,
+            kind=ks.SLOT_USER,
+            user_id=user_id,
+            user_name=user_name,
+            params=kdf,
+        )
+        write_keyslots(self.files.folder, self.slots.with_slot(slot))
+
+    def remove_user_and_rotate(self, user_id: int) -> None:
+        """Drop a user's slot and move the database to a new key they never saw.
+
+        Order matters: the new key is first published to the remaining slots (pending),
+        then the database is rekeyed. A crash between the two is finished at next unlock.
+        """
+        current = self._require_key()
+        new_key = ks.new_database_key()
+        slots = self.slots.without_user(user_id).with_pending_key(new_key, current)
+        write_keyslots(self.files.folder, slots)
+        with db_errors_explained():
+            self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        self._key = new_key
+
+    def backup_to(self, dest: Path) -> None:
+        """A consistent, still-encrypted copy (same key, same slots) in a new folder."""
+        _refuse_existing(dest)
+        tmp = _sibling_temp(dest)
+        try:
+            with os_errors_explained(dest.parent):
+                tmp.mkdir(parents=True)
+            for _attempt in range(3):
+                before = self.files.keyslots.read_bytes()
+                target = connect(tmp / DB_NAME, self._require_key())
+                try:
+                    with db_errors_explained():
+                        self.conn.backup(target)
+                finally:
+                    target.close()
+                if self.files.keyslots.read_bytes() == before:
+                    break
+            with os_errors_explained(dest.parent):
+                atomic_write(tmp / KEYSLOTS_NAME, before)
+                _fsync_file(tmp / DB_NAME)
+                os.replace(tmp, dest)
+                fsync_dir(dest.parent)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def create_vault(
+    folder: Path,
+    *,
+    user_name: str,
+    display_name: str,
+    role: Role,
+    secret: str,
+    now: datetime,
+    kdf: ks.KdfParams,
+) -> tuple[OpenVault, str]:
+    """Build a new vault in a temporary sibling folder, then move it into place.
+
+    Returns the open vault and the recovery key, which is shown once and never stored.
+    """
+    _refuse_existing(folder)
+    vault_id = str(uuid.uuid4())
+    db_key = ks.new_database_key()
+    recovery_key = new_recovery_key()
+    tmp = _sibling_temp(folder)
+    try:
+        with os_errors_explained(folder.parent):
+            tmp.mkdir(parents=True)
+        conn = connect(tmp / DB_NAME, db_key)
+        try:
+            migrate(conn)
+            with UnitOfWork(conn) as uow:
+                uow.meta.set("vault_id", vault_id)
+                uow.meta.set("created_at", to_utc_text(now))
+                user_id = uow.users.add(user_name, display_name, role, now)
+                uow.commit()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        slots = ks.KeySlots(
+            vault_id=vault_id,
+            slots=(
+                ks.wrap(
+                    db_key, recovery_key, vault_id=vault_id, kind=ks.SLOT_RECOVERY,
+                    user_id=None, user_name=None, params=kdf,
+                ),
+                ks.wrap(
+                    db_key, secret, vault_id=vault_id, kind=ks.SLOT_USER,
+                    user_id=user_id, user_name=user_name, params=kdf,
+                ),
+            ),
+        )
+        write_keyslots(tmp, slots)
+        with os_errors_explained(folder.parent):
+            if folder.exists():
+                folder.rmdir()  # empty, checked above
+            os.replace(tmp, folder)
+            fsync_dir(folder.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    vault = open_vault(folder, user_name=user_name, secret=secret)
+    return vault, recovery_key
+
+
+def open_vault(
+    folder: Path, *, user_name: str, secret: str, read_only: bool = False
+) -> OpenVault:
+    """Unlock as a user. read_only opens beside a running app (backup, verify): no lock,
+    no writes, no migration."""
+    slots = read_keyslots(folder)
+    slot = slots.user_slot(user_name)
+    if slot is None:
+        raise UnknownUser(f"There is no user called '{user_name}' in this vault.")
+    if read_only:
+        opened = ks.unwrap(slot, secret, slots.vault_id)
+        files = VaultFiles(folder)
+        key = _working_key(files, opened.candidate_keys)
+        conn = connect(files.db, key, read_only=True)
+        return OpenVault(
+            files, slots, conn, key, VaultLock(files.lock), slot.user_id, read_only=True
+        )
+    return _open_with_slot(folder, slots, slot, secret)
+
+
+def open_vault_with_recovery(folder: Path, recovery_key: str) -> OpenVault:
+    slots = read_keyslots(folder)
+    secret = normalise_recovery_key(recovery_key)
+    return _open_with_slot(folder, slots, slots.recovery_slot(), secret)
+
+
+def _open_with_slot(
+    folder: Path, slots: ks.KeySlots, slot: ks.KeySlot, secret: str
+) -> OpenVault:
+    files = VaultFiles(folder)
+    opened = ks.unwrap(slot, secret, slots.vault_id)  # WrongPassphrase before any file opens
+    lock = VaultLock(files.lock)
+    lock.acquire()
+    try:
+        key = _working_key(files, opened.candidate_keys)
+        newest = opened.candidate_keys[0]
+        conn = connect(files.db, key)
+        try:
+            if key != newest:  # a rotation was interrupted before its rekey: finish it
+                with db_errors_explained():
+                    conn.execute(f"PRAGMA rekey = \"x'{newest.hex()}'\"")
+                key = newest
+            if slot.pending is not None:  # fold the rotated key into this slot
+                folded = ks.wrap(
+                    key, secret, vault_id=slots.vault_id, kind=slot.kind, user_id=slot.user_id,
+                    user_name=slot.user_name, params=slot.kdf, identity=opened.identity,
+                )
+                write_keyslots(folder, read_keyslots(folder).with_slot(folded))
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+    except BaseException:
+        lock.release()
+        raise
+    return OpenVault(files, slots, conn, key, lock, slot.user_id)
+
+
+def _working_key(files: VaultFiles, candidates: tuple[bytes, ...]) -> bytes:
+    for key in candidates:
+        if key_opens(files.db, key):
+            return key
+    raise NotAVault(
+        "The passphrase is right but the vault file does not open: it is damaged or was "
+        "replaced. Restore it from a backup."
+    )
+
+
+def _refuse_existing(folder: Path) -> None:
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise VaultExists(f"{folder} already exists and is not empty; nothing was changed.")
+
+
+def _sibling_temp(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.partial-{secrets.token_hex(4)}")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, stamp: str) -> Path | None:
+    """Copy a backup into place. An existing vault is moved aside, never deleted.
+
+    Returns where the replaced vault went, if there was one.
+    """
+    read_keyslots(backup)  # refuses anything that is not a vault
+    if folder.exists() and any(folder.iterdir()) and not replace_existing:
+        raise VaultExists(
+            f"{folder} already holds a vault. Nothing was changed; use --force to replace it "
+            "(the current one is kept beside it)."
+        )
+    tmp = _sibling_temp(folder)
+    try:
+        with os_errors_explained(folder.parent):
+            tmp.mkdir(parents=True)
+            for name in (DB_NAME, KEYSLOTS_NAME):
+                shutil.copyfile(backup / name, tmp / name)
+                _fsync_file(tmp / name)
+            aside = None
+            if folder.exists():
+                lock = VaultLock(VaultFiles(folder).lock)
+                if VaultFiles(folder).lock.exists():
+                    lock.acquire()  # refuse to pull a vault out from under a running app
+                    lock.release()
+                aside = folder.with_name(f"{folder.name}.replaced-{stamp}")
+                os.replace(folder, aside)
+            os.replace(tmp, folder)
+            fsync_dir(folder.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return aside
