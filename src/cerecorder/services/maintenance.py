@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cerecorder.domain.errors import NotAVault
 from cerecorder.domain.model import Role
 from cerecorder.services import audit
 from cerecorder.services.access import require
@@ -36,18 +37,27 @@ class VerifyReport:
 def verify(session: Session) -> VerifyReport:
     require(session.user, Role.DSL, Role.ADMIN)
     conn = session.vault.conn
-    with db_errors_explained():
-        problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
-        problems += [
-            str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"
-        ]
-    chain = audit.verify_chain(session.vault.uow(), session.user)
+    problems: list[str] = []
+    try:
+        with db_errors_explained():
+            problems += [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+            problems += [
+                str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"
+            ]
+    except NotAVault as exc:
+        problems.append(str(exc))
+    try:
+        chain = audit.verify_chain(session.vault.uow(), session.user)
+        rows, broken = chain.rows, chain.first_broken
+    except NotAVault as exc:
+        problems.append(f"audit trail unreadable: {exc}")
+        rows, broken = 0, None
     return VerifyReport(
         integrity_problems=problems,
         schema_version=schema_version(conn),
         expected_schema=latest_version(),
-        audit_rows=chain.rows,
-        audit_first_broken=chain.first_broken,
+        audit_rows=rows,
+        audit_first_broken=broken,
     )
 
 

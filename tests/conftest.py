@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import MockClock, new_vault
+
+from cerecorder.services.session import Session
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data, config and log folders (qutebrowser's habit)."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("CERECORDER_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def clock() -> MockClock:
+    return MockClock()
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def dsl(vault_dir: Path, clock: MockClock) -> Iterator[Session]:
+    s = new_vault(vault_dir, clock)
+    yield s
+    if s.is_open:
+        s.lock()

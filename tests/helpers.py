@@ -1,0 +1,77 @@
+"""Shared test helpers: a clock tests can steer, fast key derivation, common records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cerecorder import paths
+from cerecorder.crypto.keyslots import KdfParams
+from cerecorder.domain.model import ChildDetails, ConcernContent, Role, Urgency
+from cerecorder.domain.taxonomy import TaxonomyLibrary
+from cerecorder.services import children, session, users
+
+#: Argon2id at its cheapest: the parameters are stored per slot, so the code path is the
+#: production one. A test checks the default parameters separately.
+FAST_KDF = KdfParams(memory_kib=1024, iterations=1, lanes=1)
+DSL_PASS = "correct horse battery staple"
+STAFF_PASS = "staff passphrase for tests"
+
+TAXONOMY = TaxonomyLibrary.load(paths.taxonomy_dir())
+
+
+class MockClock:
+    """After KeePassXC's MockClock: time stands still until a test moves it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+def new_vault(folder: Path, clock: MockClock) -> session.Session:
+    opened, _ = session.create(
+        folder, user_name="dsl", display_name="Dana Lead", role=Role.DSL, passphrase=DSL_PASS,
+        clock=clock, taxonomy=TAXONOMY, kdf=FAST_KDF,
+    )
+    return opened
+
+
+def add_staff(s: session.Session, name: str = "teacher") -> int:
+    return users.add_user(
+        s, name=name, display_name=name.title(), role=Role.STAFF, passphrase=STAFF_PASS
+    ).id
+
+
+def switch_to(s: session.Session, name: str, passphrase: str) -> session.Session:
+    folder = s.vault.files.folder
+    clock = s.clock
+    s.lock()
+    return session.unlock(
+        folder, user_name=name, passphrase=passphrase, clock=clock, taxonomy=TAXONOMY
+    )
+
+
+def add_child(s: session.Session, forenames: str = "Zoë", surname: str = "Ólafsdóttir",
+              **more: object) -> int:
+    return children.add_child(s, ChildDetails(forenames, surname, **more))  # type: ignore[arg-type]
+
+
+def content(child_ids: tuple[int, ...], clock: MockClock, **more: object) -> ConcernContent:
+    values: dict[str, object] = {
+        "child_ids": child_ids,
+        "occurred_at": clock.now() - timedelta(hours=2),
+        "location": "Bus stop outside the main gate",
+        "facts": "Seen getting into a car with two older males after school.",
+        "child_words": "They're my mates, they give me lifts.",
+        "opinion": "Seemed anxious and checked the phone constantly.",
+        "indicator_codes": frozenset({"SHARED-01", "CSE-01"}),
+        "urgency": Urgency.HIGH,
+        "informed": "Head of year",
+    }
+    values.update(more)
+    return ConcernContent(**values)  # type: ignore[arg-type]
