@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import MockClock, new_vault
 
 from cerecorder.services.session import Session
+
+from helpers import MockClock, new_vault
 
 
 @pytest.fixture(autouse=True)

@@ -4,11 +4,12 @@ import dataclasses
 import re
 
 import pytest
-from helpers import FAST_KDF
 
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.recovery import new_recovery_key, normalise_recovery_key
 from cerecorder.domain.errors import NotAVault, WrongPassphrase
+
+from helpers import FAST_KDF
 
 
 def _slot(secret: str = "a long passphrase", user_id: int | None = 7) -> ks.KeySlot:
@@ -76,5 +77,5 @@ def test_a_mistyped_recovery_key_is_told_apart_from_a_wrong_one() -> None:
     typo = ("A" if first != "A" else "B") + key[1:]
     with pytest.raises(WrongPassphrase, match="typing mistake"):
         normalise_recovery_key(typo)
-    with pytest.raises(WrongPassphrase, match="nine groups|9 groups"):
+    with pytest.raises(WrongPassphrase, match=r"9 groups"):
         normalise_recovery_key(key[:-5])

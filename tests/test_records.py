@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import STAFF_PASS, MockClock, add_child, add_staff, content, switch_to
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
 from cerecorder.domain.model import (
@@ -20,10 +19,12 @@ from cerecorder.domain.model import (
     TriageDecision,
     Urgency,
 )
-from cerecorder.services import chronology, children, concerns, maintenance, search, users
+from cerecorder.services import children, chronology, concerns, maintenance, search, users
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import db_errors_explained
+
+from helpers import STAFF_PASS, MockClock, add_child, add_staff, content, switch_to
 
 
 def _raw(s: Session, sql: str, *params: object) -> None:

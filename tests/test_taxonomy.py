@@ -4,11 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import TAXONOMY
 
 from cerecorder import paths
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.taxonomy import TaxonomyLibrary, parse_taxonomy
+
+from helpers import TAXONOMY
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -49,7 +50,7 @@ def test_old_versions_keep_their_labels(tmp_path: Path) -> None:
     raw = json.loads((paths.taxonomy_dir() / "taxonomy-1.json").read_text(encoding="utf-8"))
     (tmp_path / "taxonomy-1.json").write_text(json.dumps(raw), encoding="utf-8")
     raw2 = dict(raw, version="2")
-    raw2["items"] = [dict(raw["items"][0], label="Reworded in version 2")] + raw["items"][1:]
+    raw2["items"] = [dict(raw["items"][0], label="Reworded in version 2"), *raw["items"][1:]]
     (tmp_path / "taxonomy-2.json").write_text(json.dumps(raw2), encoding="utf-8")
     library = TaxonomyLibrary.load(tmp_path)
     code = raw["items"][0]["code"]

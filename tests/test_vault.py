@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content, new_vault
 
 from cerecorder.crypto import keyslots as ks
 from cerecorder.domain.errors import (
@@ -24,6 +23,8 @@ from cerecorder.services.session import Session
 from cerecorder.storage import fileio
 from cerecorder.storage.connection import connect
 from cerecorder.storage.vault import SQLITE_MAGIC, open_vault, read_keyslots, write_keyslots
+
+from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content, new_vault
 
 
 def _unlock(folder: Path, clock: MockClock, passphrase: str = DSL_PASS) -> Session:
@@ -143,9 +144,9 @@ def test_flipped_byte_in_the_database_is_a_clear_error(dsl: Session, vault_dir: 
 
 
 def test_removing_a_user_rotates_the_key(dsl: Session, vault_dir: Path, clock: MockClock) -> None:
-    from helpers import STAFF_PASS, add_staff
-
     from cerecorder.services import users
+
+    from helpers import STAFF_PASS, add_staff
 
     staff_id = add_staff(dsl)
     slots = read_keyslots(vault_dir)
