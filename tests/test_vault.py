@@ -37,6 +37,9 @@ def test_vault_files_are_encrypted(dsl: Session, vault_dir: Path) -> None:
     assert sorted(p.name for p in vault_dir.iterdir()) == ["keyslots.json", "vault.db",
                                                            "vault.lock"]
     assert (vault_dir / "vault.db").read_bytes()[:16] != SQLITE_MAGIC
+    if os.name != "nt":
+        for name in ("vault.db", "keyslots.json", "vault.lock"):
+            assert (vault_dir / name).stat().st_mode & 0o077 == 0, name
 
 
 def test_every_connection_gets_the_design_settings(dsl: Session) -> None:

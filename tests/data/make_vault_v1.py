@@ -4,6 +4,7 @@ migration is tested on a real vault of the version before it.
 Run once, when schema version 1 was current: `python tests/data/make_vault_v1.py`.
 Never regenerate it after migration 2 exists: it must stay a version-1 vault.
 """
+# ruff: noqa: E402  (helpers is imported from tests/ after the path is set)
 
 from __future__ import annotations
 
@@ -14,17 +15,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from helpers import DSL_PASS, TAXONOMY, FAST_KDF, MockClock  # noqa: E402
-
-from cerecorder.domain.model import (  # noqa: E402
+from cerecorder.domain.model import (
     ChildDetails,
     ConcernContent,
     Role,
     TriageDecision,
     Urgency,
 )
-from cerecorder.services import children, concerns, dsl, session  # noqa: E402
-from cerecorder.storage.migrations import schema_version  # noqa: E402
+from cerecorder.services import children, concerns, dsl, session
+from cerecorder.storage.migrations import schema_version
+
+from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock
 
 
 def main() -> None:

@@ -139,7 +139,9 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
     for problem in report.integrity_problems[:20]:
         say(f"  {problem}")
     say(f"Schema version: {report.schema_version} (expected {report.expected_schema})")
-    if report.audit_first_broken is None:
+    if not report.audit_readable:
+        say("Audit chain: COULD NOT BE READ (the database is damaged)")
+    elif report.audit_first_broken is None:
         say(f"Audit chain: intact ({report.audit_rows:,} events)")
     else:
         say(f"Audit chain: BROKEN at event {report.audit_first_broken}")

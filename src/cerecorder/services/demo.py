@@ -1,0 +1,1595 @@
+"""Demo vaults: the safeguarding records of a fictional secondary school, for training,
+screenshots and benchmarks. Every person in them is made up.
+
+Deterministic: everything is drawn from ``random.Random(seed)`` and dated back from a
+fixed anchor (1 September 2026), so one seed always gives the same pupils, concerns and
+wording. The clock stamps only what happened in this vault: when the roll was imported
+(children's ``created_at``) and the audit trail.
+
+Records go in through the unit of work's connection in batches rather than one service
+call each (the decade size has 150,000 concerns), but the schema's triggers still hold:
+a concern is inserted as a draft, given its children and indicators, then submitted.
+The audit trail gets one ``demo_batch_created`` event per batch, with counts and id
+ranges (never content), so the hash chain stays whole.
+
+UPNs follow the DfE layout (check letter, LA number, establishment number, year of
+allocation, serial) with the DfE check letter; the numbers behind them are invented.
+Term dates are approximate: fixed holidays, no bank holidays.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import random
+import shutil
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+from cerecorder.crypto.keyslots import KdfParams
+from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision, Urgency
+from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
+from cerecorder.domain.timefmt import to_utc_text, zone
+from cerecorder.services import audit, users
+from cerecorder.services.clock import Clock
+from cerecorder.services.session import Session, create
+from cerecorder.storage.connection import Connection, db_errors_explained
+
+ANCHOR = date(2026, 9, 1)
+TZ = "Europe/London"
+DEMO_USER = "demo"
+BATCH = 2_000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How big the demo school is.
+
+    ``long_chronologies`` are the chronology lengths (entries) given to the children with
+    the longest records, longest first; benchmarks open the first.
+    """
+
+    description: str
+    years: int
+    roll: int
+    leavers: int
+    concerns: int
+    share_with_concerns: float
+    long_chronologies: tuple[int, ...]
+    former_staff: int
+
+
+#: "tiny" exists for the tests: it builds in about a second.
+SIZES: Mapping[str, DemoSize] = MappingProxyType({
+    "school": DemoSize(
+        "a 1,500-pupil secondary school over its last three school years, with its leavers",
+        years=3, roll=1_500, leavers=850, concerns=4_000, share_with_concerns=0.3,
+        long_chronologies=(500, 300, 220, 160, 120), former_staff=8,
+    ),
+    "decade": DemoSize(
+        "ten years of a 1,500-pupil school: 15,000 pupils and 150,000 concerns",
+        years=10, roll=1_500, leavers=13_500, concerns=150_000, share_with_concerns=0.75,
+        long_chronologies=(560, 520, 480, 420, 380, 340, 300, 260), former_staff=30,
+    ),
+    "tiny": DemoSize(
+        "a small school over two years, for tests",
+        years=2, roll=140, leavers=40, concerns=300, share_with_concerns=0.35,
+        long_chronologies=(80,), former_staff=3,
+    ),
+})
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    children: int
+    concerns: int
+    addenda: int
+    decisions: int
+    actions: int
+    outcomes: int
+    events: int
+
+
+# -- names ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Background:
+    weight: float
+    girls: tuple[str, ...]
+    boys: tuple[str, ...]
+    #: "male|female" where a surname changes with gender (Ivanov|Ivanova)
+    surnames: tuple[str, ...]
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(", "))
+
+
+_BACKGROUNDS = (
+    _Background(
+        40,
+        _split("Olivia, Amelia, Isla, Ava, Mia, Ivy, Lily, Freya, Florence, Poppy, Grace, "
+               "Evie, Sophie, Ellie, Zoë, Jessica, Holly, Megan, Elizabeth, Chloë, Abigail"),
+        _split("Oliver, George, Harry, Jack, Noah, Charlie, Jacob, Alfie, Thomas, Oscar, "
+               "William, James, Joshua, Leo, Archie, Ethan, Callum, Kieran, Alexander, "
+               "Christopher"),
+        _split("Smith, Jones, Taylor, Brown, Williams, Wilson, Johnson, Davies, Robinson, "
+               "Wright, Thompson, Evans, Walker, White, Roberts, Green, Hall, Wood, Jackson, "
+               "Clarke, Hughes, Turner, Hill, Moore, Cooper, Ward, Bennett, Harrison, Marsh"),
+    ),
+    _Background(
+        4,
+        _split("Aoife, Siobhán, Niamh, Saoirse, Róisín, Caoimhe, Orla"),
+        _split("Seán, Ciarán, Oisín, Cian, Pádraig, Darragh, Eoin"),
+        _split("Ó Súilleabháin|Ní Shúilleabháin, Murphy, Kelly, O'Connor, Byrne, Doyle, "
+               "Gallagher, Ó Briain|Ní Bhriain"),
+    ),
+    _Background(
+        3,
+        _split("Cerys, Seren, Carys, Ffion, Gwenllian, Mali"),
+        _split("Rhys, Dafydd, Llŷr, Osian, Gethin, Iwan"),
+        _split("Llywelyn, Rees, Prosser, Price, Bowen, Pritchard"),
+    ),
+    _Background(
+        5,
+        _split("Zofia, Małgorzata, Agnieszka, Katarzyna, Zuzanna, Aleksandra, Wiktoria"),
+        _split("Łukasz, Paweł, Wojciech, Jakub, Mikołaj, Szymon, Bartłomiej"),
+        _split("Kowalski|Kowalska, Nowak, Wiśniewski|Wiśniewska, Wójcik, "
+               "Kamiński|Kamińska, Lewandowski|Lewandowska, Zieliński|Zielińska, "
+               "Dąbrowski|Dąbrowska"),
+    ),
+    _Background(
+        3,
+        _split("Ioana, Andreea, Bianca, Ștefania, Alexandra"),
+        _split("Ștefan, Mihai, Andrei, Ionuț, Răzvan"),
+        _split("Popescu, Ionescu, Constantinescu, Dumitrescu, Stănescu, Munteanu"),
+    ),
+    _Background(
+        1.5,
+        _split("Austėja, Gabija, Emilija"),
+        _split("Lukas, Matas, Jonas"),
+        _split("Kazlauskas|Kazlauskaitė, Jankauskas|Jankauskaitė, Petrauskas|Petrauskaitė"),
+    ),
+    _Background(
+        2,
+        _split("Anastasia, Daria, Sofiya, Polina"),
+        _split("Dmitri, Artem, Maksym, Mikhail"),
+        _split("Ivanov|Ivanova, Petrenko, Shevchenko, Kuznetsov|Kuznetsova, Bondarenko"),
+    ),
+    _Background(
+        3,
+        _split("Elif, Zeynep, Ayşe, Çağla, Şeyma, Rojin, Shilan"),
+        _split("Emre, Yusuf, Gökhan, Mehmet, Barış, Rebin, Serhat"),
+        _split("Şahin, Yılmaz, Öztürk, Çelik, Demir, Aydın, Koç"),
+    ),
+    _Background(
+        2,
+        _split("Linh, Thảo, Ngọc, Huyền, My"),
+        _split("Minh, Quân, Đức, Huy, Khoa"),
+        _split("Nguyễn, Trần, Lê, Phạm, Hoàng, Võ, Đặng"),
+    ),
+    _Background(
+        1,
+        _split("Guðrún, Sóley, Ingrid, Åsa, Freyja"),
+        _split("Björn, Søren, Magnús, Ólafur, Jørgen"),
+        _split("Ólafsson|Ólafsdóttir, Guðmundsson|Guðmundsdóttir, Jørgensen, Lindqvist, "
+               "Bjørnstad"),
+    ),
+    _Background(
+        3,
+        _split("María, Lucía, Inês, Sofía, Valentina, Beatriz"),
+        _split("José, Mateo, João, Gonçalo, Santiago, Iñaki"),
+        _split("García, Muñoz, Ibáñez, Peña, Gonçalves, Conceição, Fernández, Álvarez"),
+    ),
+    _Background(
+        1.5,
+        _split("Élodie, Amélie, Chloé, Léa, Anaïs, Maëlle"),
+        _split("Loïc, Noël, Théo, Mathéo, Rémi, Jérôme"),
+        _split("Lefèvre, Dubois, Moreau, Lemaître, Girard, Benoît"),
+    ),
+    _Background(
+        1.5,
+        _split("Lena, Jana, Zsófia, Kateřina, Anežka, Emőke"),
+        _split("Jonas, Tomáš, Bálint, Lukáš, Matyáš, Levente"),
+        _split("Müller, Schäfer, Dvořák, Horváth, Novotný|Novotná, Nagy, Kovács"),
+    ),
+    _Background(
+        1.5,
+        _split("Eleni, Dimitra, Elira, Ardita"),
+        _split("Dimitris, Giorgos, Ardit, Erion"),
+        _split("Papadopoulos|Papadopoulou, Georgiou, Hoxha, Berisha, Krasniqi"),
+    ),
+    _Background(
+        9,
+        _split("Aisha, Zainab, Maryam, Fatima, Priya, Ananya, Harpreet, Simran, Nusrat, "
+               "Tahmina, Anjali"),
+        _split("Muhammad, Ayaan, Ibrahim, Arjun, Rohan, Harjit, Gurpreet, Rayhan, Imran, "
+               "Zayn, Vikram"),
+        _split("Khan, Patel, Hussain, Singh|Kaur, Sharma, Chowdhury, Rahman, Iqbal, Ahmed, "
+               "Mahmood, Mistry, Gill, Sandhu, Akhtar"),
+    ),
+    _Background(
+        4,
+        _split("Adaeze, Chiamaka, Oluwaseun, Folasade, Akosua, Abena, Ifeoluwa"),
+        _split("Chidi, Chukwuemeka, Oluwaseun, Adebayo, Kwame, Kofi, Tunde"),
+        _split("Okonkwo, Ogunleye, Adeyemi, Chukwu, Mensah, Asante, Boateng, Okafor, Eze"),
+    ),
+    _Background(
+        2,
+        _split("Hodan, Fadumo, Senait, Hiwet, Nasra, Ayaan"),
+        _split("Abdirahman, Mohamed, Yonas, Abdullahi, Tesfay, Hamza"),
+        _split("Farah, Warsame, Abdi, Mohamed, Tesfaye, Haile, Gebremedhin, Osman"),
+    ),
+    _Background(
+        3,
+        _split("Shanice, Aaliyah, Kezia, Jada, Tiana"),
+        _split("Marcus, Jaden, Tyrese, Dwayne, Kai"),
+        _split("Campbell, Brown, Clarke, Francis, Thompson, Grant, Reid, Bailey"),
+    ),
+    _Background(
+        2,
+        _split("Xinyi, Yuxuan, Mei, Jiayi, Wing"),
+        _split("Zhiwei, Jiahao, Hao, Junjie, Ka-ho"),
+        _split("Zhang, Wang, Li, Chen, Liu, Wong, Chan, Lam"),
+    ),
+    _Background(
+        3,
+        _split("Layla, Noor, Yasmin, Mariam, Hiba, Zahra"),
+        _split("Omar, Ali, Karim, Hassan, Yousef, Ahmad"),
+        _split("Al-Sayed, Haddad, Nasser, Rahimi, Ahmadi, Karimi, Hamdan, Saleh"),
+    ),
+    _Background(
+        1,
+        _split("Angelica, Jasmine, Bea"),
+        _split("Jericho, Miguel, Paolo"),
+        _split("Santos, Reyes, dela Cruz, Bautista"),
+    ),
+)
+_BACKGROUND_WEIGHTS = tuple(b.weight for b in _BACKGROUNDS)
+
+#: Names a pupil may go by; the MIS keeps the legal name as well.
+_PREFERRED = MappingProxyType({
+    "Aleksandra": "Ola", "Małgorzata": "Gosia", "Katarzyna": "Kasia", "Wojciech": "Wojtek",
+    "Bartłomiej": "Bartek", "Anastasia": "Nastya", "Dmitri": "Dima", "Mikhail": "Misha",
+    "Chukwuemeka": "Emeka", "Oluwaseun": "Seun", "Ifeoluwa": "Ife", "Folasade": "Sade",
+    "Chiamaka": "Amaka", "Abdirahman": "Abdi", "Abdullahi": "Abdi", "Muhammad": "Mo",
+    "Mohamed": "Mo", "Zsófia": "Zsófi", "Gwenllian": "Gwen", "Xinyi": "Cindy",
+    "Zhiwei": "William", "Jiahao": "Jack", "Yuxuan": "Grace", "Jiayi": "Joy",
+    "Santiago": "Santi", "Alexandra": "Alex", "Alexander": "Alex", "William": "Will",
+    "Thomas": "Tom", "James": "Jamie", "Jessica": "Jess", "Florence": "Flo",
+    "Joshua": "Josh", "Elizabeth": "Libby", "Christopher": "Chris", "Abigail": "Abi",
+})
+
+_STAFF_SURNAMES = _split(
+    "Okafor, Novak, Hughes, Brennan, Fontaine, Chowdhury, McAllister, Sandhu, Kowalczyk, "
+    "Ogunbiyi, Papadakis, Lindqvist, Mensah, Harrington, Iqbal, Duarte, Fitzgerald, "
+    "Nakamura, Osei, Pemberton, Rahman, Sorensen, Tran, Underwood, Varga, Walsh, Yildiz, "
+    "Zielinski, Abbott, Baptiste, Castillo, Dunmore, Ellison, Farrow"
+)
+_STAFF_TITLES = ("Mr", "Ms", "Mrs", "Miss", "Dr")
+
+#: Local authority numbers as used in UPNs; most pupils come from the home authority.
+_HOME_LA = "886"
+_OTHER_LAS = ("202", "204", "208", "210", "330", "336", "352", "373", "383", "856", "926")
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+_FORM_LETTERS = "EHKLNRSW"
+
+
+def upn_check_letter(digits: str) -> str:
+    """The DfE check letter for the 12 characters after it: each weighted by its
+    position (2 to 13), the sum taken modulo 23, mapped to A-Z without I, O and S."""
+    total = sum(int(d) * weight for weight, d in enumerate(digits, start=2))
+    return _UPN_LETTERS[total % 23]
+
+
+# -- concern wording ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Scenario:
+    """One kind of concern: templates for each field, filled per concern."""
+
+    theme: str  # "general", "cce" or "cse"
+    codes: tuple[str, ...]
+    facts: tuple[str, ...]
+    words: tuple[str, ...]
+    opinions: tuple[str, ...]
+    urgency: tuple[int, int, int, int]  # weights for low, medium, high, immediate
+    other: str = ""
+    locations: tuple[str, ...] = ()
+    #: it happened out of school the evening before and was reported next morning
+    evening: bool = False
+
+
+_SCENARIOS = (
+    _Scenario(
+        "general", ("VULN-14", "VULN-10"),
+        ("{name} asked the canteen staff for extra toast at break and said {he} had not "
+         "eaten since school lunch yesterday. {His} uniform has looked unwashed most of this "
+         "week.",
+         "{name} was found taking leftover food from the canteen trays after lunch. When I "
+         "asked if {he} was hungry {he} nodded and looked embarrassed.",
+         "{name} has come to breakfast club without a coat three days running in the cold; "
+         "{he} said {his} coat is at {his} dad's and {he} has not been there for a while."),
+        ("There wasn't anything in.", "Mum's on nights so I just sort myself out.",
+         "I'm not hungry, I'm fine."),
+        ("I think {name} may not be getting enough to eat at home.",
+         "This could be a one-off, but it fits with what {his} tutor has noticed about "
+         "{his} hygiene."),
+        (4, 5, 1, 0), other="Possible neglect: hunger and hygiene",
+        locations=("Canteen", "Breakfast club", "Form room {reg}"),
+    ),
+    _Scenario(
+        "general", ("SHARED-03", "KTS-EMO-01"),
+        ("{name} was tearful in {subject} and left the lesson without asking. I found {him} "
+         "sitting on the floor of the {toilets} and {he} would not come out for ten minutes.",
+         "{name} has been very quiet this week, sitting alone at break and not eating lunch. "
+         "Today {he} kept {his} head on the desk for most of {subject}.",
+         "{name} snapped at {friend} over nothing in {subject} and then burst into tears. "
+         "{He} said {he} has not been sleeping."),
+        ("Everything's just rubbish at the moment.", "I don't want to talk about it.",
+         "I'm just tired, I don't sleep."),
+        ("This is not like {name}; {he} is usually chatty and settled.",
+         "I think something is worrying {him} at home or online."),
+        (3, 6, 2, 0), locations=("{Subject} lesson", "{Toilets}", "Form room {reg}"),
+    ),
+    _Scenario(
+        "general", ("KTS-HEALTH-03", "SHARED-03"),
+        ("When {name} pushed up {his} sleeves in {subject} I saw several fresh cuts on {his} "
+         "left forearm. {He} pulled the sleeves down quickly when {he} saw me looking.",
+         "{friend} came to me at lunch, worried that {name} has been hurting {him}self and "
+         "has talked about not wanting to be here any more."),
+        ("It was the cat.", "Please don't ring my mum.", "It helps, that's all."),
+        ("I am worried about {his} safety tonight and wanted the DSL to know straight away.",
+         "I don't think {he} is safe to go home without someone knowing about this."),
+        (0, 3, 6, 2), locations=("{Subject} lesson", "Playground", "Pastoral office"),
+    ),
+    _Scenario(
+        "general", ("SHARED-06", "KTS-EMO-06", "VULN-08"),
+        ("{name} has missed {sessions} sessions in the last two weeks. Calls home have gone "
+         "unanswered and {he} came back today with no note and no explanation.",
+         "{name} registered this morning but was not in period 2 or 3. {He} was seen leaving "
+         "through the back gate at about {time}."),
+        ("I just didn't feel like coming.", "I was looking after my little brother.",
+         "Nobody cares if I'm here anyway."),
+        ("The pattern of absence is getting worse and nobody at home seems to know where "
+         "{he} goes.",),
+        (4, 5, 1, 0), locations=("Attendance office", "Form room {reg}", "Back gate"),
+    ),
+    _Scenario(
+        "general", ("KTS-HEALTH-02",),
+        ("{name} has a bruise about the size of a fist on {his} upper arm, seen when "
+         "changing for PE. {He} said {he} fell off {his} bike.",
+         "{name} came in with a swollen lip and a scratch under {his} eye. {He} gave two "
+         "different accounts of how it happened."),
+        ("I fell off my bike.", "It was just messing about with my cousin.",
+         "I don't remember."),
+        ("The explanation does not fit the injury, in my view.",
+         "Probably an accident, but {he} was evasive."),
+        (1, 5, 3, 1), locations=("PE changing rooms", "Form room {reg}", "{Subject} lesson"),
+    ),
+    _Scenario(
+        "general", ("VULN-10",),
+        ("Operation Encompass notification from police: a domestic incident at {name}'s "
+         "home address last night; {name} was in the house at the time.",
+         "{name} told me the police came to the house at the weekend because {his} mum's "
+         "partner was 'kicking off' again and {he} hid upstairs with {his} sister."),
+        ("It happens all the time, it's fine.", "I don't want to go home tonight."),
+        ("{name} looked exhausted and was very quiet all morning.",),
+        (1, 5, 4, 0), other="Domestic abuse at home", evening=True,
+        locations=("School office (phone call)", "Form room {reg}"),
+    ),
+    _Scenario(
+        "general", ("SHARED-04", "KTS-HEALTH-01"),
+        ("Strong smell of cannabis on {name} after lunch; {his} eyes were red and {he} was "
+         "giggling and unable to focus in {subject}.",
+         "{name} arrived late smelling of alcohol and was unsteady on the stairs. {He} said "
+         "{he} had 'one drink' at a friend's house before school."),
+        ("It's only weed, everyone does it.", "I had one drink, that's all."),
+        ("I am concerned about where {he} is getting it from.",),
+        (2, 6, 2, 0), locations=("{Subject} lesson", "Main entrance", "Year {year} corridor"),
+    ),
+    _Scenario(
+        "general", (),
+        ("{name} told me that a group of older pupils have been taking {his} lunch money on "
+         "the way to school and pushed {him} into a hedge on {weekday}.",
+         "{name} said other pupils have been posting unkind comments about {him} in a group "
+         "chat and {he} no longer wants to come to school."),
+        ("Please don't say it was me who told you.", "They'll only make it worse."),
+        ("This is bullying and needs following up by the Head of Year.",),
+        (4, 5, 1, 0), other="Bullying by other pupils",
+        locations=("Playground", "Form room {reg}", "Online (reported by a pupil)"),
+    ),
+    _Scenario(
+        "general", ("KTS-EMO-07", "SHARED-03"),
+        ("{name}'s work in {subject} has dropped sharply this half-term: homework not "
+         "handed in and {he} fell asleep twice in lessons. This is very unlike {him}.",),
+        ("I've got stuff going on.", "I'm just tired."),
+        ("Something has changed for {name} recently.",),
+        (6, 4, 0, 0), locations=("{Subject} lesson",),
+    ),
+    _Scenario(
+        "general", ("KTS-FAMILY-02", "KTS-FAMILY-01", "KTS-FAMILY-03"),
+        ("{Carer} phoned: {name} has become hostile and aggressive at home, is staying out "
+         "late and has stopped speaking to the family. {Carer} is worried about who {he} is "
+         "spending time with.",),
+        (),
+        ("The change at home matches what staff have seen in school.",),
+        (2, 6, 2, 0), locations=("School office (phone call)",),
+    ),
+    _Scenario(
+        "cce", ("SHARED-01", "KTS-IDENTITY-01", "KTS-IDENTITY-04"),
+        ("{name} came in wearing new designer trainers and carrying {item}. When asked where "
+         "they came from, {he} said {his} cousin bought them.",
+         "{name} was showing other pupils {item} at break and saying {he} 'earns more than "
+         "the teachers'.",
+         "{name} has had an expensive haircut and is wearing new designer clothes every "
+         "day; {carer} told the office the family cannot afford them."),
+        ("My cousin got them for me.", "I've got a job, innit.", "It's none of your business."),
+        ("I am worried these are gifts from someone who expects something back.",
+         "Possible sign of criminal exploitation given other recent concerns."),
+        (2, 6, 2, 0), locations=("Playground", "Form room {reg}", "Canteen"),
+    ),
+    _Scenario(
+        "cce", ("KTS-IDENTITY-02", "KTS-FAMILY-12", "KTS-EMO-02"),
+        ("{name}'s phone kept vibrating through {subject}. When I asked {him} to hand it in "
+         "{he} produced a second, older phone from {his} blazer and became very anxious about "
+         "it being taken.",
+         "{friend} told me {name} has 'two phones, one for work'. I saw {him} texting on a "
+         "cheap handset at the bus stop at {time}."),
+        ("That one's not mine, I'm holding it for someone.", "I need it, I'll get in trouble.",
+         "Just give it back, please."),
+        ("The second phone and the anxiety about it worry me.",),
+        (1, 5, 3, 1), locations=("{Subject} lesson", "Bus stop outside school"),
+    ),
+    _Scenario(
+        "cce", ("KTS-FAMILY-09", "KTS-FAMILY-05", "SHARED-02"),
+        ("At {time} I saw {name} get into {vehicle} at the end of the school drive. The "
+         "driver was {adult}; {name} did not seem to know them well.",
+         "{name} was picked up from the bus stop outside school by {vehicle} again today. "
+         "This is the third time I have seen it this week."),
+        ("He's just a mate who gives me lifts.", "It's my cousin's friend."),
+        ("I do not think this is a family member.",),
+        (1, 5, 3, 1), locations=("End of the school drive", "Bus stop outside school",
+                                 "Main gate"),
+    ),
+    _Scenario(
+        "cce", ("SHARED-05", "KTS-FAMILY-04"),
+        ("{Carer} rang the office at 08:40: {name} did not come home last night and came "
+         "back at about 6am. {He} refused to say where {he} had been.",
+         "{name} told {his} form tutor {he} had been 'out till 3' and was exhausted. {Carer} "
+         "says {he} has been coming home late most nights."),
+        ("I was at a mate's.", "I can look after myself."),
+        ("{name} was grey and exhausted in lessons.",),
+        (1, 5, 3, 1), evening=True, locations=("School office (phone call)", "Form room {reg}"),
+    ),
+    _Scenario(
+        "cce", ("CCE-02", "KTS-FAMILY-07", "SHARED-05"),
+        ("{friend} told me {name} spent the weekend in {town}, where {he} has no family or "
+         "friends, 'doing a job for someone'. {name} was absent on Monday.",
+         "{name} was brought back to school by police after being found at the railway "
+         "station in {town}, more than 60 miles away, during the school day."),
+        ("I was just visiting someone.", "I can't say, they'll know it was me.",
+         "I don't even know where I was."),
+        ("This looks like county lines activity to me.",
+         "I believe {name} is being used to move drugs or money."),
+        (0, 2, 6, 2), evening=True, locations=("Off site: {town}", "School office (phone call)"),
+    ),
+    _Scenario(
+        "cce", ("SHARED-01", "CCE-02"),
+        ("While looking for a missing calculator, {name}'s bag was searched with {his} "
+         "agreement and a roll of cash (about £{amount}) was found in the inside pocket.",),
+        ("It's my birthday money.", "I'm looking after it for someone."),
+        ("Far more cash than a child of {his} age would normally carry.",),
+        (0, 5, 4, 1), locations=("{Subject} lesson", "Pastoral office"),
+    ),
+    _Scenario(
+        "cce", ("KTS-IDENTITY-03",),
+        ("{name} dropped a set of keys on a fob from a budget hotel in {town}. {He} snatched "
+         "them back and said they were 'nothing'.",),
+        ("They're nothing, they're my mate's.",),
+        ("Unexplained keys to premises away from home.",),
+        (1, 5, 3, 1), locations=("Year {year} corridor", "Canteen"),
+    ),
+    _Scenario(
+        "cce", ("CCE-04", "KTS-FAMILY-03"),
+        ("Two Year {younger} pupils reported that {name} threatened them near the {place}, "
+         "saying 'people will come for you' if they spoke to staff.",),
+        ("I never said that.", "They're lying."),
+        ("{name} may be being used to frighten younger pupils.",),
+        (1, 5, 3, 1), locations=("Off site: the {place}", "Playground"),
+    ),
+    _Scenario(
+        "cce", ("CCE-03", "KTS-EMO-05", "SHARED-02"),
+        ("The local PCSO called in: {name} was stopped at the {place} on {weekday} evening "
+         "with two older youths after a shoplifting report. No arrest was made.",),
+        (),
+        ("The older youths are known to police, according to the PCSO.",),
+        (1, 5, 3, 0), evening=True, locations=("Off site: the {place}",),
+    ),
+    _Scenario(
+        "cce", ("KTS-FAMILY-13", "CCE-02"),
+        ("Two Year {younger} pupils said {name} offered them £50 each to 'drop off a parcel' "
+         "after school and told them to keep it quiet.",),
+        ("It was a joke.", "I didn't offer anyone anything."),
+        ("{name} may now be recruiting others.",),
+        (0, 3, 6, 1), locations=("Playground", "Bus stop outside school"),
+    ),
+    _Scenario(
+        "cce", ("KTS-HEALTH-02", "SHARED-03"),
+        ("{name} came in with a bandaged hand and a cut above {his} eye. {He} would not say "
+         "how it happened and kept checking {his} phone.",),
+        ("I fell over.", "Leave it, it's sorted."),
+        ("I think {name} is frightened of someone.",),
+        (1, 5, 3, 1), locations=("Form room {reg}", "Reception"),
+    ),
+    _Scenario(
+        "cce", ("CCE-02", "SHARED-03", "KTS-FAMILY-05"),
+        ("{name} told me {he} 'owes' someone £{amount} because a package {he} was carrying "
+         "was taken from {him}, and that {he} cannot go home because 'they know where I "
+         "live'.",),
+        ("They know where I live.", "If I don't pay it back they'll hurt my mum."),
+        ("This sounds like debt bondage; I believe {name} is at risk of harm now.",),
+        (0, 0, 4, 6), locations=("Pastoral office", "{Subject} lesson"),
+    ),
+    _Scenario(
+        "cce", ("SHARED-02", "KTS-FAMILY-05"),
+        ("A folding knife was found in {name}'s coat pocket during a search at the start of "
+         "the day. {He} said {he} needs it 'for protection' on the way home.",),
+        ("I need it, people are after me.", "Everyone carries one."),
+        ("{name} feels unsafe on the way home.",),
+        (0, 1, 5, 4), other="Weapon carrying",
+        locations=("Main entrance", "Pastoral office"),
+    ),
+    _Scenario(
+        "cce", ("CCE-01", "SHARED-05"),
+        ("{friend} said {name} has been 'working at a house' where there are plants under "
+         "lights, and that {he} sleeps there some nights.",),
+        ("It's just a cleaning job.",),
+        ("This may be a cannabis grow house.",),
+        (0, 2, 6, 2), locations=("Off site (reported by a pupil)",),
+    ),
+    _Scenario(
+        "cse", ("CSE-01", "KTS-FAMILY-06", "KTS-FAMILY-05"),
+        ("{name} told {his} friends {he} is seeing someone aged {older} who drives {vehicle} "
+         "and collects {him} from the bus stop.",
+         "I overheard {name} on the phone arranging to be picked up by '{nickname}', who "
+         "{he} later said is 'about {older}'."),
+        ("They're my boyfriend, they treat me properly.", "Age is just a number.",
+         "You don't know them."),
+        ("A relationship with an adult of that age is a serious concern.",),
+        (0, 3, 6, 1), locations=("Bus stop outside school", "Form room {reg}"),
+    ),
+    _Scenario(
+        "cse", ("CSE-06", "SHARED-01", "KTS-IDENTITY-01"),
+        ("{name} has new nails, a new phone and expensive perfume. {He} said a 'friend' in "
+         "their twenties pays for things and {he} does not have to pay anything back 'yet'.",),
+        ("They just like treating me.", "I don't have to pay them back."),
+        ("This looks like grooming through gifts.",),
+        (1, 5, 3, 1), locations=("Form room {reg}", "Canteen"),
+    ),
+    _Scenario(
+        "cse", ("CSE-05", "SHARED-04", "KTS-FAMILY-05"),
+        ("{friend} told me {name} has been going to parties at a flat above a shop on the "
+         "high street, where there are adults, alcohol and 'free stuff'.",),
+        ("It's just a party, everyone goes.",),
+        ("Adults supplying alcohol to children at a private flat.",),
+        (0, 3, 6, 1), evening=True, locations=("Off site (reported by a pupil)",),
+    ),
+    _Scenario(
+        "cse", ("CSE-08", "KTS-EMO-02", "CSE-05"),
+        ("{name} showed me messages from an account called '{handle}' asking for photos of "
+         "{him} and saying they would share the last one if {he} did not send more.",
+         "{friend} told me that someone {name} met online is pressuring {him} to send "
+         "pictures and to meet up in {town}."),
+        ("I didn't know what to do.", "Please don't tell my dad."),
+        ("This is sextortion or online grooming and needs acting on today.",),
+        (0, 1, 5, 4), locations=("Online (reported by the pupil)",
+                                 "Online (reported by a pupil)"),
+    ),
+    _Scenario(
+        "cse", ("CSE-07",),
+        ("A Year {year} pupil reported that an indecent image said to be of {name} is being "
+         "shared on a group chat. I did not view or copy it.",),
+        (),
+        ("{name} will be very distressed if {he} finds out.",),
+        (0, 2, 6, 2), locations=("Online (reported by a pupil)",),
+    ),
+    _Scenario(
+        "cse", ("CSE-01", "KTS-FAMILY-11"),
+        ("The school nurse passed on that {name} asked for sexual health advice and "
+         "mentioned a partner aged {older}.",),
+        (),
+        ("The partner's age is the concern here.",),
+        (0, 3, 6, 1), locations=("School nurse's room",),
+    ),
+    _Scenario(
+        "cse", ("KTS-EMO-02", "CSE-05", "KTS-FAMILY-10"),
+        ("{name} is constantly on {his} phone and hides the screen when staff come near. "
+         "{He} told {friend} {he} has an online partner {he} has never met.",),
+        ("They get me, unlike anyone here.", "It's private."),
+        ("Possible online grooming.",),
+        (1, 5, 3, 1), locations=("Library", "{Subject} lesson"),
+    ),
+    _Scenario(
+        "cse", ("SHARED-05", "KTS-FAMILY-07", "CSE-05"),
+        ("{name} told {friend} {he} stayed overnight in a hotel in {town} with 'some older "
+         "friends' and did not tell {carer}.",),
+        ("We were just chilling.",),
+        ("An overnight stay with unknown adults away from home.",),
+        (0, 2, 6, 2), evening=True, locations=("Off site: {town}", "Form room {reg}"),
+    ),
+)
+_THEMES = {
+    theme: tuple(s for s in _SCENARIOS if s.theme == theme) for theme in ("general", "cce", "cse")
+}
+
+_EXTRA_FACTS = (
+    "{He} seemed keen to get away and kept looking at the door.",
+    "Other pupils nearby were laughing about it.",
+    "{He} was calm and polite throughout.",
+    "This happened in front of several other pupils.",
+    "I have noticed similar things over the last few weeks but have not recorded them before.",
+    "{He} asked whether I would have to tell anyone.",
+    "{friend} was with {him} at the time.",
+)
+_GENERIC_WORDS = ("I'm fine, honestly.", "Please don't tell anyone.", "It's not a big deal.")
+_GENERIC_OPINIONS = (
+    "I am worried this links with what has been reported before.",
+    "My feeling is that {he} is frightened of someone.",
+    "This may be nothing, but I wanted it on record.",
+)
+_ACTIONS_TAKEN = (
+    "Listened, did not promise to keep it secret, and told {name} I would pass it to the DSL.",
+    "Reassured {name} and walked {him} to the pastoral office.",
+    "Recorded straight away and spoke to the DSL in person.",
+    "Recorded and emailed the DSL to read this record.",
+    "Phoned home; no answer, so left a message asking {carer} to call back.",
+    "Kept {name} with me until the DSL arrived.",
+    "Took the phone under the behaviour policy and handed it to the DSL unopened.",
+    "Nothing further at the time; recording for the DSL.",
+)
+_INFORMED = (
+    "DSL (in person)", "DSL by email", "Deputy DSL", "Head of Year {year}",
+    "Form tutor ({reg})", "Pastoral lead", "SENCo", "Attendance officer", "School nurse",
+)
+_GENERAL_LOCATIONS = (
+    "Form room {reg}", "{Subject} lesson", "Canteen", "Library", "Playground",
+    "Year {year} corridor", "Main gate", "Reception",
+)
+_SUBJECTS = (
+    "maths", "English", "science", "geography", "history", "PE", "art", "French", "RE",
+    "computing", "drama", "music", "design and technology", "Spanish",
+)
+_VEHICLES = (
+    "a silver hatchback", "a black Audi with tinted windows", "a white van",
+    "a grey Mercedes", "a red Ford Fiesta", "a dark blue BMW",
+)
+_ADULTS = (
+    "a man in his twenties", "one of two older males", "a woman in her thirties",
+    "an older teenager not from this school", "a man with a shaved head in a grey tracksuit",
+)
+_PLACES = (
+    "retail park", "bus station", "chicken shop on the high street", "canal towpath",
+    "skate park", "Northgate shopping centre",
+)
+#: fictional places, so no real town is tied to exploitation
+_TOWNS = (
+    "Eastcombe", "Port Ashby", "Marston Vale", "Haverleigh", "Stonebridge", "Kelsey Bay",
+    "Wexley", "Brinsford",
+)
+_ITEMS = (
+    "a new phone", "an expensive-looking jacket", "designer headphones", "a gold chain",
+    "a designer bag", "a new games console",
+)
+_NICKNAMES = ("Jay", "K", "Tee", "Dre", "Bex", "Rocco", "Dee")
+_HANDLES = ("mk_vibes22", "realboss_07", "lux.babe", "just_me_4u", "trapstar_99")
+_CARERS = ("Mum", "Dad", "Gran", "Dad's partner", "{his} aunt", "Mum")
+_LOOKED_AFTER_CARERS = ("{his} foster carer", "staff at {his} children's home")
+
+_ADDENDA = (
+    "Further information from {name}'s form tutor: {he} has seemed withdrawn all week.",
+    "{Carer} rang back: not aware of this and will talk to {name} tonight.",
+    "Spoke to {name} again today; {he} gave the same account as before.",
+    "Correction: this happened at lunchtime, not at break as recorded.",
+    "Correction: the location should read {place}, not the place given above.",
+    "Attendance update: {name} was absent again the following morning.",
+    "{name} came to see me and said things are better at home now.",
+    "Police have viewed CCTV from the {place}; no further detail shared with school.",
+    "{friend}, who was there, gave a similar account to the Head of Year.",
+)
+_RATIONALES: Mapping[TriageDecision, tuple[str, ...]] = MappingProxyType({
+    TriageDecision.MONITOR: (
+        "A single low-level concern with nothing similar recently on the chronology. Form "
+        "tutor asked to keep an eye on {name} and record any change.",
+        "Consistent with earlier concerns but no new risk identified. Added to the weekly "
+        "pastoral review; Head of Year to check in with {name}.",
+        "The explanation is plausible, but the pattern is noted ({signs}). Monitor for "
+        "further signs of exploitation and review in two weeks.",
+    ),
+    TriageDecision.NO_FURTHER_ACTION: (
+        "Explanation confirmed by {carer} on the phone; no safeguarding concern. Recorded "
+        "only.",
+        "Dealt with under the behaviour policy; no safeguarding element identified.",
+        "Information only: the agencies involved are already aware and have the details.",
+    ),
+    TriageDecision.EARLY_HELP: (
+        "Several low-level concerns this term (attendance, mood, hunger) together meet the "
+        "threshold for Early Help. {Carer} agreed to an Early Help assessment.",
+        "Family would benefit from support; Early Help assessment offered and accepted.",
+    ),
+    TriageDecision.REFER_MASH: (
+        "Several indicators of possible exploitation ({signs}). Threshold for a MASH "
+        "referral met; referral made the same day and {carer} informed, as this does not "
+        "increase the risk.",
+        "Escalating pattern over recent weeks; risk of significant harm. Referred to MASH "
+        "and the exploitation team.",
+        "Disclosure of harm. Referral to MASH made straight away; not discussed with the "
+        "family before social care advised.",
+    ),
+    TriageDecision.REFER_POLICE: (
+        "Immediate risk of harm: police called on 999 and MASH informed. {name} kept safe "
+        "in school until police arrived.",
+        "Crime reported to police on 101; MASH informed. Safety plan for the journey home "
+        "agreed with {carer}.",
+    ),
+})
+#: decision weights by urgency: refer MASH, refer police, Early Help, monitor, NFA
+_DECISION_WEIGHTS: Mapping[Urgency, tuple[int, int, int, int, int]] = MappingProxyType({
+    Urgency.LOW: (2, 0, 8, 55, 35),
+    Urgency.MEDIUM: (10, 1, 14, 55, 20),
+    Urgency.HIGH: (32, 6, 14, 43, 5),
+    Urgency.IMMEDIATE: (55, 30, 3, 12, 0),
+})
+_DECISIONS = (
+    TriageDecision.REFER_MASH, TriageDecision.REFER_POLICE, TriageDecision.EARLY_HELP,
+    TriageDecision.MONITOR, TriageDecision.NO_FURTHER_ACTION,
+)
+_URGENCIES = (Urgency.LOW, Urgency.MEDIUM, Urgency.HIGH, Urgency.IMMEDIATE)
+
+#: (kind, detail, possible outcomes) of the actions a decision leads to
+_FOLLOW_UP: Mapping[TriageDecision, tuple[tuple[ActionKind, str, tuple[str, ...]], ...]] = (
+    MappingProxyType({
+        TriageDecision.REFER_MASH: (
+            (ActionKind.REFERRAL_MASH, "Referral submitted through the MASH portal.", (
+                "MASH: referral accepted; allocated to a social worker for assessment.",
+                "MASH: strategy discussion held; section 47 enquiry to follow.",
+                "MASH: no further action by children's social care; advice given to school "
+                "and Early Help offered.",
+                "Passed to the exploitation team for a risk assessment.",
+            )),
+            (ActionKind.PARENTS_INFORMED, "{Carer} told about the referral by phone.", ()),
+        ),
+        TriageDecision.REFER_POLICE: (
+            (ActionKind.POLICE, "Reported to police; incident number kept on the paper file.", (
+                "Police attended school and spoke with {name} with {carer} present.",
+                "Police intelligence report submitted; no further action by police.",
+            )),
+            (ActionKind.REFERRAL_CSC, "Children's social care informed the same day.", (
+                "Social worker visited the home within 24 hours.",
+            )),
+        ),
+        TriageDecision.EARLY_HELP: (
+            (ActionKind.EARLY_HELP, "Early Help assessment opened; Head of Year is lead "
+             "professional.", (
+                "Early Help plan agreed at a team-around-the-family meeting.",
+                "Family withdrew consent; Early Help closed and concerns to be monitored.",
+            )),
+        ),
+        TriageDecision.MONITOR: (
+            (ActionKind.MONITORING, "Added to the weekly pastoral review for six weeks.", (
+                "Review after six weeks: no further concerns; monitoring ended.",
+                "Review after six weeks: concerns continue; monitoring extended.",
+            )),
+            (ActionKind.PARENTS_INFORMED, "Spoke to {carer} by phone.", ()),
+        ),
+        TriageDecision.NO_FURTHER_ACTION: (
+            (ActionKind.PARENTS_INFORMED, "{Carer} made aware.", ()),
+        ),
+    })
+)
+_STANDALONE_OUTCOMES = (
+    "Concerns reviewed at half-term: the situation has settled for now.",
+    "{name} is engaging well with the school mentor.",
+    "Managed move discussed with {carer}; {name} stays at this school for now.",
+)
+
+#: (kind, summaries, outcomes) of significant events the DSL adds to a chronology
+_EVENTS: Mapping[EventKind, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType({
+    EventKind.MISSING_EPISODE: (
+        ("Reported missing by {carer} at {time}; last seen near the {place}.",
+         "Did not return home after school; reported missing to police by {carer}."),
+        ("Found by police in {town} the next afternoon.",
+         "Came home alone at about 3am.", "Found at a friend's address the next morning."),
+    ),
+    EventKind.RETURN_HOME_INTERVIEW: (
+        ("Return-home interview by the independent return-home worker.",),
+        ("{name} would not say where {he} had been.",
+         "Said {he} stayed with 'friends' in {town}; information shared with the "
+         "exploitation team.",
+         "Disclosed being given money to carry a bag; passed to police."),
+    ),
+    EventKind.STRATEGY_MEETING: (
+        ("Strategy meeting (police, children's social care, school, health) about the risk "
+         "of exploitation.",),
+        ("Section 47 enquiry agreed; safety plan includes escorted transport to school.",
+         "Agreed to work under a child in need plan; review in six weeks.",
+         "Disruption plan agreed by police for the {place}."),
+    ),
+    EventKind.POLICE_CONTACT: (
+        ("Stopped by police at the {place} with older youths and searched.",
+         "Arrested in {town} in possession of cash and two phones."),
+        ("Released; police intelligence report submitted.",
+         "Released under investigation; National Referral Mechanism referral discussed."),
+    ),
+    EventKind.HEALTH_CONTACT: (
+        ("Attended A&E with a cut to the hand; {carer} informed school.",),
+        ("Treated and discharged; the hospital made a safeguarding referral.",),
+    ),
+    EventKind.EXCLUSION: (
+        ("Suspended for three days after an assault on another pupil.",),
+        ("Reintegration meeting held with {carer}; risk of exploitation during the "
+         "suspension noted.",),
+    ),
+    EventKind.CP_CONFERENCE: (
+        ("Initial child protection conference.", "Review child protection conference."),
+        ("Child protection plan under the category of neglect.",
+         "Plan continues; next review in six months."),
+    ),
+    EventKind.REFERRAL: (
+        ("Referral to the National Referral Mechanism (NRM) made by children's social care.",),
+        ("Positive reasonable-grounds decision received.",),
+    ),
+})
+
+
+# -- the school calendar --------------------------------------------------------------
+
+def _school_year(day: date) -> int:
+    """The year a school year starts in: 2025 for 2025/26."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=-day.weekday() % 7)
+
+
+def _is_holiday(day: date) -> bool:
+    """Approximate English term dates: half terms, Christmas, Easter and summer."""
+    m, d = day.month, day.day
+    if (m == 7 and d > 21) or m == 8 or (m == 9 and d < 3) or (m == 12 and d > 19):
+        return True
+    if (m == 1 and d < 4) or (m == 4 and d < 15):
+        return True
+    for start in (date(day.year, 10, 24), date(day.year, 2, 12), date(day.year, 5, 25)):
+        monday = _monday_on_or_after(start)
+        if monday <= day < monday + timedelta(days=5):
+            return True
+    return False
+
+
+def _school_days(start: date, end: date) -> list[date]:
+    days = (start + timedelta(days=n) for n in range((end - start).days))
+    return [d for d in days if d.weekday() < 5 and not _is_holiday(d)]
+
+
+def _utc(day: date, minutes: int) -> datetime:
+    """A local (UK) time of day on a date, as an aware UTC datetime."""
+    local = datetime(day.year, day.month, day.day, tzinfo=zone(TZ)) + timedelta(minutes=minutes)
+    return local.astimezone(UTC)
+
+
+# -- people ---------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class _Pupil:
+    forenames: str
+    surname: str
+    gender: str
+    born: date
+    year_group: int  # at the anchor, or when they left
+    form: str
+    joined: date
+    left_on: date | None
+    background: int
+    family: str
+    upn: str = ""
+    admission: str = ""
+    preferred_forenames: str = ""
+    preferred_surname: str = ""
+    flags: dict[str, bool] = field(default_factory=dict)
+    id: int = 0
+    window: tuple[int, int] = (0, 0)  # school days on roll in the period, [lo, hi)
+    concerns: int = 0
+    theme: str = "general"
+    target: int = 0  # chronology length to reach, for the children picked to have long ones
+    crisis: tuple[int, int] | None = None
+    associates: list[_Pupil] = field(default_factory=list)
+    entries: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.preferred_forenames or self.forenames.split(" ")[0]
+
+    def year_on(self, day: date) -> int:
+        reference = self.left_on or ANCHOR
+        return self.year_group - (_school_year(reference) - _school_year(day))
+
+
+@dataclass(frozen=True)
+class _Staff:
+    id: int
+    role: Role
+    start: date
+    end: date
+    weight: float
+
+
+_FLAG_RATES = {"send": 0.13, "looked_after": 0.012, "child_in_need": 0.03, "cp_plan": 0.008}
+_HIGH_RISK_FLAG_RATES = {
+    "send": 0.3, "looked_after": 0.2, "child_in_need": 0.35, "cp_plan": 0.15,
+}
+_FLAG_COLUMNS = ("looked_after", "send", "cp_plan", "child_in_need", "ehcp")
+
+
+class _Builder:
+    """Draws the school and writes it. One instance per demo vault."""
+
+    def __init__(
+        self, session: Session, size: DemoSize, rng: random.Random, progress: Progress
+    ) -> None:
+        self.s = session
+        self.size = size
+        self.rng = rng
+        self.progress = progress
+        self.taxonomy: Taxonomy = session.taxonomy.current
+        self.codes = {i.code for i in self.taxonomy.items}
+        self.start = ANCHOR.replace(year=ANCHOR.year - size.years)
+        self.days = _school_days(self.start, ANCHOR)
+        self.now = to_utc_text(session.clock.now())
+        self.end = _utc(ANCHOR, 0)
+        self.counts: dict[str, int] = dict.fromkeys(
+            ("children", "concerns", "addenda", "decisions", "actions", "outcomes", "events"),
+            0,
+        )
+        self.staff: list[_Staff] = []
+        self.pupils: list[_Pupil] = []
+        self.siblings: list[tuple[_Pupil, _Pupil]] = []
+        self.used_upns: set[str] = set()
+        self.admissions: dict[int, int] = {}
+        self.strategy_meetings: list[tuple[_Pupil, datetime]] = []
+
+    # -- staff -------------------------------------------------------------------------
+
+    def add_staff(self, logins: Sequence[int]) -> None:
+        """The DSL and two teachers can log in; former staff (removed, no key slot) wrote
+        older records. In the longer sizes a former DSL did the triage until four years
+        before the anchor."""
+        rng = self.rng
+        dsl_from = max(self.start, ANCHOR.replace(year=ANCHOR.year - 4))
+        recent = ANCHOR.replace(year=ANCHOR.year - min(3, self.size.years))
+        demo_id, *teachers = logins
+        self.staff.append(_Staff(demo_id, Role.DSL, dsl_from, ANCHOR, 0.4))
+        self.staff += [_Staff(t, Role.STAFF, recent, ANCHOR, 1.5) for t in teachers]
+        rows = []
+        next_id = self._next_id("users")
+        surnames = rng.sample(_STAFF_SURNAMES, self.size.former_staff)
+        if dsl_from > self.start:
+            rows.append((next_id, "h.whitcombe", "Mrs H. Whitcombe", Role.DSL, self.start,
+                         dsl_from))
+            next_id += 1
+        for n, surname in enumerate(surnames):
+            first_year = rng.randrange(self.start.year - 3, ANCHOR.year)
+            last_year = max(first_year + rng.randint(1, 6), self.start.year + 1)
+            begin, end = date(first_year, 9, 1), date(min(last_year, ANCHOR.year), 7, 21)
+            title = rng.choice(_STAFF_TITLES)
+            initial = rng.choice("ABCDEFGHJKLMNPRSTW")
+            rows.append((next_id + n, f"{initial.lower()}.{surname.lower()}",
+                         f"{title} {initial}. {surname}", Role.STAFF, begin, end))
+        with self.s.uow() as uow:
+            _insert(uow.conn, "users", "id, name, display_name, role, created_at, removed_at",
+                    [(i, name, shown, role.value, self.now, to_utc_text(_utc(end, 17 * 60)))
+                     for i, name, shown, role, _begin, end in rows])
+            audit.record(uow, self.s.clock, self.s.user, "demo_batch_created", "user",
+                         f"{rows[0][0]}-{rows[-1][0]}" if rows else "", former_staff=len(rows))
+            uow.commit()
+        for i, _name, _shown, role, begin, end in rows:
+            self.staff.append(_Staff(i, role, begin, end, 1.0))
+
+    def _next_id(self, table: str) -> int:
+        with self.s.uow() as uow, db_errors_explained():
+            return int(uow.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
+                       .fetchone()[0])
+
+    def _author(self, day: date) -> _Staff:
+        active = [s for s in self.staff if s.start <= day < s.end]
+        return self.rng.choices(active, [s.weight for s in active])[0]
+
+    def _dsl(self, day: date) -> int:
+        dsls = [s for s in self.staff if s.role is Role.DSL and s.start <= day < s.end]
+        return dsls[0].id if dsls else self.staff[0].id
+
+    # -- pupils ------------------------------------------------------------------------
+
+    def add_pupils(self) -> None:
+        rng, size = self.rng, self.size
+        roll_year = _school_year(ANCHOR)
+        for year in range(7, 14):
+            share = 1 / 6 if year <= 11 else 1 / 12
+            for _ in range(round(size.roll * share)):
+                external = year >= 12 and rng.random() < 0.3
+                joined = date(roll_year - (year - (12 if external else 7)), 9, 1)
+                self._pupil(year, roll_year, joined, None)
+        first, last = self.start.year, ANCHOR.year - 1
+        # Leavers stay long enough that about `roll` of them are on roll at any time: the
+        # decade's 15,000 pupils would otherwise crowd its middle years.
+        stay = size.years * 365 * size.roll / size.leavers
+        for _ in range(size.leavers):
+            left_year = rng.randint(first, last)
+            kind = rng.random()
+            if kind < 0.45:
+                year, left = 11, date(left_year + 1, 7, 21)
+            elif kind < 0.7:
+                year, left = 13, date(left_year + 1, 7, 21)
+            else:
+                year = rng.randint(7, 13)
+                lo = bisect.bisect_left(self.days, date(left_year, 9, 1))
+                hi = bisect.bisect_left(self.days, date(left_year + 1, 8, 1))
+                left = self.days[rng.randrange(lo, hi)]
+            external = year >= 12 and rng.random() < 0.3
+            joined = date(left_year - (year - (12 if external else 7)), 9, 1)
+            joined = max(joined, left - timedelta(days=int(stay * rng.uniform(0.5, 1.5))))
+            self._pupil(year, left_year, joined, left)
+        for p in self.pupils:
+            lo = bisect.bisect_left(self.days, max(p.joined, self.start))
+            hi = bisect.bisect_left(self.days, p.left_on or ANCHOR)
+            p.window = (lo, max(lo, hi))
+
+    def _pupil(self, year: int, school_year: int, joined: date, left: date | None) -> None:
+        rng = self.rng
+        if rng.random() < 0.1:  # an in-year admission
+            joined += timedelta(days=rng.randrange(30, 700))
+            if left is not None and joined >= left:
+                joined = left - timedelta(days=rng.randrange(20, 120))
+        born_from = date(school_year - year - 5, 9, 1)
+        born = born_from + timedelta(days=rng.randrange(365))
+        gender = rng.choice("FM")
+        sibling = self._sibling_of(born)
+        if sibling is not None:
+            background, family = sibling.background, sibling.family
+        else:
+            background = rng.choices(range(len(_BACKGROUNDS)), _BACKGROUND_WEIGHTS)[0]
+            family = rng.choice(_BACKGROUNDS[background].surnames)
+            if rng.random() < 0.03:
+                second = rng.choice(_BACKGROUNDS[0].surnames)
+                family = "|".join(f"{form}-{second}" for form in family.split("|"))
+        names = _BACKGROUNDS[background if rng.random() < 0.88 else rng.randrange(
+            len(_BACKGROUNDS))]
+        pool = names.girls if gender == "F" else names.boys
+        forenames = rng.choice(pool)
+        if rng.random() < 0.3:
+            middle = rng.choice(pool)
+            if middle != forenames:
+                forenames += " " + middle
+        surname = self._surname(family, gender)
+        pupil = _Pupil(forenames, surname, gender, born, year, rng.choice(
+            _FORM_LETTERS[: 8 if year <= 11 else 4]), joined, left, background, family)
+        first = forenames.split(" ")[0]
+        if first in _PREFERRED and rng.random() < 0.4:
+            pupil.preferred_forenames = _PREFERRED[first]
+        if rng.random() < 0.01:
+            pupil.preferred_surname = self._surname(
+                rng.choice(_BACKGROUNDS[background].surnames), gender)
+        pupil.upn = self._upn(born)
+        intake = joined.year if joined.month >= 9 else joined.year - 1
+        self.admissions[intake] = self.admissions.get(intake, 0) + 1
+        pupil.admission = f"{intake % 100:02d}{self.admissions[intake]:04d}"
+        pupil.flags = {name: rng.random() < rate for name, rate in _FLAG_RATES.items()}
+        pupil.flags["ehcp"] = pupil.flags["send"] and rng.random() < 0.2
+        if sibling is not None:
+            self.siblings.append((sibling, pupil))
+        self.pupils.append(pupil)
+
+    @staticmethod
+    def _surname(family: str, gender: str) -> str:
+        male, _, female = family.partition("|")
+        return female if gender == "F" and female else male
+
+    def _sibling_of(self, born: date) -> _Pupil | None:
+        if not self.pupils or self.rng.random() > 0.12:
+            return None
+        other = self.pupils[self.rng.randrange(len(self.pupils))]
+        gap = abs((other.born - born).days)
+        return other if 365 <= gap <= 5 * 365 else None
+
+    def _upn(self, born: date) -> str:
+        rng = self.rng
+        while True:
+            la = _HOME_LA if rng.random() < 0.8 else rng.choice(_OTHER_LAS)
+            allocated = (_school_year(born) + 5) % 100  # the reception year
+            body = f"{la}{rng.randint(2000, 2999)}{allocated:02d}{rng.randrange(1000):03d}"
+            upn = upn_check_letter(body) + body
+            if upn not in self.used_upns:
+                self.used_upns.add(upn)
+                return upn
+
+    # -- who has records -----------------------------------------------------------------
+
+    def assign_records(self) -> None:
+        """Decide how many concerns each child has: most none, a long tail, and a few
+        children with long chronologies."""
+        rng, size = self.rng, self.size
+        eligible = [p for p in self.pupils if p.window[1] > p.window[0]]
+        longest = max(p.window[1] - p.window[0] for p in eligible)
+        settled = [p for p in eligible if p.window[1] - p.window[0] >= 0.75 * longest]
+        chosen = rng.sample(settled, len(size.long_chronologies))
+        for pupil, target in zip(chosen, size.long_chronologies, strict=True):
+            pupil.target = target
+            pupil.concerns = max(1, target * 2 // 7)  # each brings a decision, actions, ...
+            pupil.theme = rng.choice(("cce", "cce", "cse", "both"))
+        remaining = size.concerns - sum(p.concerns for p in chosen)
+        involved, weights = [], []
+        for p in eligible:
+            if p.target:
+                continue
+            span = (p.window[1] - p.window[0]) / longest
+            chance = size.share_with_concerns * (0.5 + 0.5 * span)
+            if any(p.flags.values()):
+                chance = min(0.9, chance * 2)
+            if rng.random() < chance:
+                involved.append(p)
+                weights.append(rng.lognormvariate(0, 1.4) * span)
+        involved = involved[:remaining]
+        weights = weights[: len(involved)]
+        cap = max(3, chosen[0].concerns // 2)
+        scale = (remaining - len(involved)) / sum(weights)
+        counts = [min(cap, 1 + int(w * scale)) for w in weights]
+        short = remaining - sum(counts)
+        while short > 0:
+            n = rng.randrange(len(counts))
+            if counts[n] < cap:
+                counts[n] += 1
+                short -= 1
+        for p, count in zip(involved, counts, strict=True):
+            p.concerns = count
+            themes = (("general", 85), ("cce", 8), ("cse", 7)) if count <= 5 else (
+                (("general", 50), ("cce", 25), ("cse", 15), ("both", 10)) if count < 20
+                else (("general", 30), ("cce", 30), ("cse", 20), ("both", 20)))
+            p.theme = rng.choices([t for t, _ in themes], [w for _, w in themes])[0]
+        for p in (*chosen, *involved):
+            if p.concerns >= 20 or p.target:
+                for name, rate in _HIGH_RISK_FLAG_RATES.items():
+                    p.flags[name] = p.flags[name] or rng.random() < rate
+            if p.concerns >= 12:
+                lo, hi = p.window
+                width = max(60, (hi - lo) // 3)
+                begin = rng.randint(lo, max(lo, hi - width))
+                p.crisis = (begin, min(hi, begin + width))
+        self._group_associates([p for p in (*chosen, *involved)
+                                if p.theme != "general" and p.concerns >= 4])
+
+    def _group_associates(self, candidates: list[_Pupil]) -> None:
+        """Friendship groups among children at risk of exploitation, of similar age and
+        on roll at the same time."""
+        rng = self.rng
+        candidates.sort(key=lambda p: (p.born, p.joined))
+        n = 0
+        while n < len(candidates):
+            group = candidates[n : n + rng.randint(2, 5)]
+            n += len(group) + (1 if rng.random() < 0.4 else 0)
+            for a, b in itertools.combinations(group, 2):
+                if a.window[0] < b.window[1] and b.window[0] < a.window[1]:
+                    a.associates.append(b)
+                    b.associates.append(a)
+
+    # -- writing children ------------------------------------------------------------------
+
+    def write_pupils(self) -> None:
+        base = self._next_id("children")
+        for n, p in enumerate(self.pupils):
+            p.id = base + n
+        creator = self.s.user.id
+        for start in range(0, len(self.pupils), 5 * BATCH):
+            chunk = self.pupils[start : start + 5 * BATCH]
+            rows = [
+                (p.id, p.forenames, p.surname, p.preferred_forenames, p.preferred_surname,
+                 p.born.isoformat(), p.upn, p.admission, str(p.year_group),
+                 f"{p.year_group}{p.form}", p.gender,
+                 *(int(p.flags[f]) for f in _FLAG_COLUMNS),
+                 None if p.left_on is None else p.left_on.isoformat(), self.now, creator)
+                for p in chunk
+            ]
+            with self.s.uow() as uow:
+                _insert(uow.conn, "children",
+                        "id, legal_forenames, legal_surname, preferred_forenames, "
+                        "preferred_surname, date_of_birth, upn, admission_number, year_group, "
+                        f"reg_group, gender, {', '.join(_FLAG_COLUMNS)}, left_on, created_at, "
+                        "created_by", rows)
+                audit.record(uow, self.s.clock, self.s.user, "demo_batch_created", "child",
+                             f"{chunk[0].id}-{chunk[-1].id}", children=len(chunk))
+                uow.commit()
+        self.counts["children"] = len(self.pupils)
+        links = {(min(a.id, b.id), max(a.id, b.id), "sibling", "Same household")
+                 for a, b in self.siblings}
+        links |= {(min(a.id, b.id), max(a.id, b.id), "associate",
+                   "Named together in concerns; same friendship group")
+                  for a in self.pupils for b in a.associates}
+        with self.s.uow() as uow:
+            _insert(uow.conn, "child_links", "child_a, child_b, kind, note, created_at, created_by",
+                    [(*link, self.now, creator) for link in sorted(links)])
+            audit.record(uow, self.s.clock, self.s.user, "demo_batch_created", "child_link",
+                         "", links=len(links))
+            uow.commit()
+
+    # -- concerns ----------------------------------------------------------------------------
+
+    def _day_in(self, p: _Pupil) -> int:
+        rng = self.rng
+        if p.crisis is not None and rng.random() < 0.7:
+            return rng.randrange(*p.crisis) if p.crisis[1] > p.crisis[0] else p.crisis[0]
+        return rng.randrange(*p.window)
+
+    def plan_concerns(self) -> list[tuple[int, int, _Pupil, float]]:
+        """(school day, tie-break, child, how far through the child's record), by day."""
+        plans: list[tuple[int, int, _Pupil, float]] = []
+        for p in self.pupils:
+            days = sorted(self._day_in(p) for _ in range(p.concerns))
+            last = max(1, len(days) - 1)
+            plans += [(day, len(plans), p, n / last) for n, day in enumerate(days)]
+        plans.sort(key=lambda plan: (plan[0], plan[1]))
+        return plans
+
+    def write_concerns(self) -> None:
+        plans = self.plan_concerns()
+        total = len(plans)
+        concern_id = self._next_id("concerns")
+        action_id = self._next_id("actions")
+        self.progress(0, total)
+        for start in range(0, total, BATCH):
+            batch = _Batch()
+            first_id = concern_id
+            for day, _tie, pupil, progress in plans[start : start + BATCH]:
+                action_id = self._concern(batch, concern_id, action_id, day, pupil, progress)
+                concern_id += 1
+            batch.write(self.s, first_id, concern_id - 1)
+            for name, rows in (("concerns", batch.concerns), ("addenda", batch.addenda),
+                               ("decisions", batch.triage), ("actions", batch.actions),
+                               ("outcomes", batch.outcomes)):
+                self.counts[name] += len(rows)
+            self.progress(min(total, start + BATCH), total)
+
+    def _fills(self, p: _Pupil, day: date, occurred: datetime) -> dict[str, str]:
+        rng = self.rng
+        he, him, his = ("she", "her", "her") if p.gender == "F" else ("he", "him", "his")
+        year = max(7, min(13, p.year_on(day)))
+        if p.associates and rng.random() < 0.5:
+            friend = rng.choice(p.associates).name
+        else:
+            background = rng.choices(_BACKGROUNDS, _BACKGROUND_WEIGHTS)[0]
+            friend = rng.choice(background.girls + background.boys)
+        carers = _LOOKED_AFTER_CARERS if p.flags["looked_after"] else _CARERS
+        subject = rng.choice(_SUBJECTS)
+        toilets = rng.choice((f"Year {year} toilets", "science block toilets",
+                              "toilets by the library"))
+        local = occurred.astimezone(zone(TZ))
+        fills = {
+            "name": p.name, "he": he, "He": he.capitalize(), "him": him, "his": his,
+            "His": his.capitalize(), "year": str(year), "reg": f"{year}{p.form}",
+            "younger": str(max(7, year - 2)), "subject": subject,
+            "Subject": subject[0].upper() + subject[1:], "toilets": toilets,
+            "Toilets": toilets[0].upper() + toilets[1:], "friend": friend,
+            "vehicle": rng.choice(_VEHICLES), "adult": rng.choice(_ADULTS),
+            "place": rng.choice(_PLACES), "town": rng.choice(_TOWNS),
+            "item": rng.choice(_ITEMS), "amount": str(rng.choice((120, 200, 300, 450, 800))),
+            "older": str(rng.randint(18, 25)), "nickname": rng.choice(_NICKNAMES),
+            "handle": rng.choice(_HANDLES), "sessions": str(rng.randint(4, 12)),
+            "time": local.strftime("%H:%M"), "weekday": local.strftime("%A"),
+        }
+        carer = rng.choice(carers).format_map(fills)
+        fills["carer"], fills["Carer"] = carer, carer[0].upper() + carer[1:]
+        return fills
+
+    def _scenario(self, p: _Pupil, progress: float) -> _Scenario:
+        rng = self.rng
+        chance = 0.06 if p.theme == "general" else 0.1 + 0.45 * progress
+        if rng.random() >= chance:
+            return rng.choice(_THEMES["general"])
+        theme = rng.choice(("cce", "cse")) if p.theme in ("both", "general") else p.theme
+        return rng.choice(_THEMES[theme])
+
+    def _codes(self, scenario: _Scenario, p: _Pupil) -> list[str]:
+        rng = self.rng
+        known = [c for c in scenario.codes if c in self.codes]
+        picked = rng.sample(known, rng.randint(1, len(known))) if known else []
+        if rng.random() < 0.15:
+            picked.append(rng.choice(self.taxonomy.of_kind("indicator")).code)
+        if rng.random() < 0.1:
+            known = [c for flag, c in (("looked_after", "VULN-19"), ("send", "VULN-03"))
+                     if p.flags[flag] and c in self.codes]
+            picked.append(known[0] if known else
+                          rng.choice(self.taxonomy.of_kind("vulnerability")).code)
+        if not picked and not scenario.other:
+            picked.append(rng.choice(self.taxonomy.of_kind("indicator")).code)
+        return sorted(set(picked))
+
+    def _concern(
+        self, batch: _Batch, concern_id: int, action_id: int, day_index: int, p: _Pupil,
+        progress: float,
+    ) -> int:
+        """Draw one concern and what followed it; returns the next free action id."""
+        rng = self.rng
+        day = self.days[day_index]
+        scenario = self._scenario(p, progress)
+        if scenario.evening:
+            occurred = _utc(day - timedelta(days=1), rng.randint(17 * 60, 23 * 60 + 30))
+            created = _utc(day, rng.randint(8 * 60 + 10, 10 * 60 + 30))
+        else:
+            occurred = _utc(day, rng.randint(8 * 60 + 15, 15 * 60 + 40))
+            created = occurred + timedelta(minutes=rng.randint(5, 150))
+        submitted = created + timedelta(minutes=rng.randint(3, 25))
+        fills = self._fills(p, day, occurred)
+        children = [p]
+        if p.associates and rng.random() < (0.03 if scenario.theme == "general" else 0.12):
+            with_them = [a for a in p.associates if a.window[0] <= day_index < a.window[1]]
+            children += rng.sample(with_them, min(len(with_them), rng.randint(1, 2)))
+        facts = rng.choice(scenario.facts)
+        if len(children) > 1:
+            facts += " " + " and ".join(c.name for c in children[1:]) + (
+                " was" if len(children) == 2 else " were") + " there too."
+        if rng.random() < 0.35:
+            facts += " " + rng.choice(_EXTRA_FACTS)
+        words = ""
+        if rng.random() < 0.8:
+            pool = scenario.words if scenario.words and rng.random() < 0.85 else _GENERIC_WORDS
+            words = f'"{rng.choice(pool)}"'
+        opinion = ""
+        if rng.random() < 0.8:
+            opinion = rng.choice(scenario.opinions if rng.random() < 0.75 else _GENERIC_OPINIONS)
+        location = rng.choice(scenario.locations or _GENERAL_LOCATIONS)
+        informed = ", ".join(rng.sample(_INFORMED, rng.randint(1, 2)))
+        urgency = rng.choices(_URGENCIES, scenario.urgency)[0]
+        author = self._author(day)
+        codes = self._codes(scenario, p)
+        batch.concerns.append((
+            concern_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), "draft", author.id,
+            to_utc_text(created), TZ, to_utc_text(submitted), to_utc_text(occurred),
+            location.format_map(fills), facts.format_map(fills), words.format_map(fills),
+            opinion.format_map(fills), scenario.other,
+            rng.choice(_ACTIONS_TAKEN).format_map(fills), informed.format_map(fills),
+            urgency.value, self.taxonomy.version,
+        ))
+        batch.children += [(concern_id, c.id, n) for n, c in enumerate(children)]
+        batch.codes += [(concern_id, code) for code in codes]
+        for c in children:
+            c.entries += 1
+
+        for _ in range(rng.choice((0,) * 17 + (1, 1, 2))):
+            at = submitted + timedelta(hours=rng.uniform(1, 24 * 20))
+            if at < self.end:
+                writer = author.id if author.end > at.date() and rng.random() < 0.6 else (
+                    self._dsl(at.date()))
+                batch.addenda.append((concern_id, writer, to_utc_text(at), TZ,
+                                      rng.choice(_ADDENDA).format_map(fills)))
+                for c in children:
+                    c.entries += 1
+
+        decided = submitted + timedelta(minutes=rng.randint(15, 26 * 60))
+        recent = day_index >= len(self.days) - 8
+        if decided >= self.end or (recent and rng.random() < 0.5):
+            return action_id  # still in the DSL's queue
+        weights = list(_DECISION_WEIGHTS[urgency])
+        if scenario.theme != "general":
+            weights[0] += 8
+        decision = rng.choices(_DECISIONS, weights)[0]
+        labels = [self.taxonomy.item(c).label.lower() for c in codes[:2]]
+        fills["signs"] = "; ".join(labels) or "signs noted in this concern"
+        rationale = rng.choice(_RATIONALES[decision]).format_map(fills)
+        dsl = self._dsl(decided.date())
+        batch.triage.append((concern_id, decision.value, rationale, dsl,
+                             to_utc_text(decided), TZ))
+        for c in children:
+            c.entries += 1
+        if decision is TriageDecision.REFER_MASH and rng.random() < 0.15:
+            self.strategy_meetings.append((p, decided + timedelta(days=rng.randint(2, 10))))
+        for kind, detail, outcomes in _FOLLOW_UP[decision]:
+            if rng.random() > (0.9 if decision.is_referral else 0.3):
+                continue
+            taken = decided + timedelta(minutes=rng.randint(10, 180))
+            if taken >= self.end:
+                continue
+            for c in children:
+                batch.actions.append((
+                    action_id, c.id, concern_id, kind.value, detail.format_map(fills),
+                    to_utc_text(taken), TZ, dsl,
+                    to_utc_text(taken + timedelta(minutes=rng.randint(5, 60))),
+                ))
+                c.entries += 1
+                happened = taken + timedelta(days=rng.uniform(1, 20))
+                if outcomes and rng.random() < 0.75 and happened < self.end:
+                    batch.outcomes.append((
+                        c.id, action_id, concern_id, rng.choice(outcomes).format_map(fills),
+                        to_utc_text(happened), TZ, dsl,
+                        to_utc_text(happened + timedelta(hours=rng.uniform(1, 48))),
+                    ))
+                action_id += 1
+        if p.concerns >= 12 and rng.random() < 0.03:
+            happened = decided + timedelta(days=rng.uniform(20, 60))
+            if happened < self.end:
+                batch.outcomes.append((
+                    p.id, None, concern_id, rng.choice(_STANDALONE_OUTCOMES).format_map(fills),
+                    to_utc_text(happened), TZ, dsl, to_utc_text(happened),
+                ))
+                p.entries += 1
+        return action_id
+
+    # -- significant events -----------------------------------------------------------------
+
+    def write_events(self) -> None:
+        """Missing episodes, return-home interviews, meetings and the like, mostly for the
+        children at highest risk; the children picked for long chronologies are topped up
+        with them to their target length."""
+        rng = self.rng
+        events: list[tuple[_Pupil, EventKind, datetime]] = [
+            (p, EventKind.STRATEGY_MEETING, at) for p, at in self.strategy_meetings
+            if at < self.end
+        ]
+        for p in self.pupils:
+            if p.concerns < 3 or p.theme == "general":
+                continue
+            for _ in range(int(p.concerns * rng.uniform(0, 0.2))):
+                events += self._missing(p)
+            for kind, rate in ((EventKind.POLICE_CONTACT, 0.05), (EventKind.HEALTH_CONTACT, 0.02),
+                               (EventKind.EXCLUSION, 0.03)):
+                events += [(p, kind, self._event_time(p))
+                           for _ in range(int(p.concerns * rate * rng.uniform(0.5, 1.5)))]
+            if p.flags["cp_plan"]:
+                events.append((p, EventKind.CP_CONFERENCE, self._event_time(p)))
+        events += [(p, EventKind.REFERRAL, self._event_time(p)) for p in self.pupils if p.target]
+        planned: dict[_Pupil, int] = {}
+        for p, _kind, _at in events:
+            planned[p] = planned.get(p, 0) + 1
+        for p in self.pupils:
+            while p.target and p.entries + planned.get(p, 0) < p.target:
+                extra = self._missing(p) if rng.random() < 0.8 else [
+                    (p, EventKind.POLICE_CONTACT, self._event_time(p))]
+                events += extra
+                planned[p] = planned.get(p, 0) + len(extra)
+        events.sort(key=lambda e: (e[2], e[0].id, e[1].value))
+        for start in range(0, len(events), BATCH):
+            rows = []
+            for p, kind, at in events[start : start + BATCH]:
+                summaries, outcomes = _EVENTS[kind]
+                fills = self._fills(p, at.date(), at)
+                rows.append((
+                    p.id, kind.value, to_utc_text(at), TZ,
+                    rng.choice(summaries).format_map(fills),
+                    rng.choice(outcomes).format_map(fills), self._dsl(at.date()),
+                    to_utc_text(min(self.end, at + timedelta(hours=rng.uniform(2, 48)))),
+                ))
+                p.entries += 1
+            with self.s.uow() as uow:
+                _insert(uow.conn, "events", "child_id, kind, occurred_at, tz, summary, outcome, "
+                        "recorded_by, recorded_at", rows)
+                audit.record(uow, self.s.clock, self.s.user, "demo_batch_created", "event",
+                             "", events=len(rows))
+                uow.commit()
+            self.counts["events"] += len(rows)
+
+    def _event_time(self, p: _Pupil) -> datetime:
+        day = self.days[self._day_in(p)]
+        return min(_utc(day, self.rng.randint(9 * 60, 22 * 60)), self.end - timedelta(days=3))
+
+    def _missing(self, p: _Pupil) -> list[tuple[_Pupil, EventKind, datetime]]:
+        """A missing episode, usually followed by a return-home interview within 72 hours."""
+        at = self._event_time(p)
+        episode = [(p, EventKind.MISSING_EPISODE, at)]
+        if self.rng.random() < 0.8:
+            later = at + timedelta(hours=self.rng.uniform(20, 72))
+            episode.append((p, EventKind.RETURN_HOME_INTERVIEW, min(later, self.end)))
+        return episode
+
+
+def _insert(conn: Connection, table: str, columns: str, rows: Sequence[Sequence[object]]) -> None:
+    """Insert many rows with one statement. With cipher_memory_security on, each statement
+    execution costs far more than each row (its statement journal is allocated, locked and
+    wiped), so one statement per table per batch is several times faster than executemany."""
+    if not rows:
+        return
+    names = columns.split(", ")
+    picks = ", ".join(f"value ->> {n}" for n in range(len(names)))
+    with db_errors_explained():
+        conn.execute(f"INSERT INTO {table}({columns}) SELECT {picks} FROM json_each(?)",
+                     (json.dumps(rows, ensure_ascii=False),))
+
+
+@dataclass
+class _Batch:
+    """Rows for one transaction, in the order the triggers need them."""
+
+    concerns: list[tuple[object, ...]] = field(default_factory=list)
+    children: list[tuple[int, int, int]] = field(default_factory=list)
+    codes: list[tuple[int, str]] = field(default_factory=list)
+    addenda: list[tuple[object, ...]] = field(default_factory=list)
+    triage: list[tuple[object, ...]] = field(default_factory=list)
+    actions: list[tuple[object, ...]] = field(default_factory=list)
+    outcomes: list[tuple[object, ...]] = field(default_factory=list)
+
+    def write(self, session: Session, first_id: int, last_id: int) -> None:
+        """Drafts first (their updated_at is the submission time), then their children and
+        indicators, then submission, then what may only follow a submitted concern."""
+        with session.uow() as uow:
+            _insert(uow.conn, "concerns",
+                    "id, uid, status, author_id, created_at, tz, updated_at, occurred_at, "
+                    "location, facts, child_words, opinion, indicators_other, action_taken, "
+                    "informed, urgency, taxonomy_version", self.concerns)
+            _insert(uow.conn, "concern_children", "concern_id, child_id, position",
+                    self.children)
+            _insert(uow.conn, "concern_indicators", "concern_id, code", self.codes)
+            with db_errors_explained():
+                uow.conn.execute(
+                    "UPDATE concerns SET status = 'submitted', submitted_at = updated_at "
+                    "WHERE id BETWEEN ? AND ? AND status = 'draft'", (first_id, last_id))
+            _insert(uow.conn, "addenda", "concern_id, author_id, created_at, tz, body",
+                    self.addenda)
+            _insert(uow.conn, "triage", "concern_id, decision, rationale, decided_by, "
+                    "decided_at, tz", self.triage)
+            _insert(uow.conn, "actions", "id, child_id, concern_id, kind, detail, taken_at, tz, "
+                    "recorded_by, recorded_at", self.actions)
+            _insert(uow.conn, "outcomes", "child_id, action_id, concern_id, text, occurred_at, "
+                    "tz, recorded_by, recorded_at", self.outcomes)
+            audit.record(
+                uow, session.clock, session.user, "demo_batch_created", "concern",
+                f"{first_id}-{last_id}", concerns=len(self.concerns), addenda=len(self.addenda),
+                decisions=len(self.triage), actions=len(self.actions),
+                outcomes=len(self.outcomes),
+            )
+            uow.commit()
+
+
+def create_demo_vault(
+    folder: Path, *, passphrase: str, seed: int, size: str, clock: Clock,
+    taxonomy: TaxonomyLibrary, progress: Progress | None = None, kdf: KdfParams | None = None,
+) -> DemoSummary:
+    """Create a new vault at ``folder`` full of fictional records and lock it.
+
+    The user ``demo`` (DSL) and the staff ``teacher1`` and ``teacher2`` all open it with
+    ``passphrase``; the recovery key is not kept. A build that fails removes the folder.
+    """
+    spec = SIZES[size]
+    report = progress or (lambda done, total: None)
+    session, _recovery_key = create(
+        folder, user_name=DEMO_USER, display_name="Demo DSL", role=Role.DSL,
+        passphrase=passphrase, clock=clock, taxonomy=taxonomy, kdf=kdf,
+    )
+    try:
+        logins = [session.user.id] + [
+            users.add_user(session, name=f"teacher{n}", display_name=f"Demo Teacher {n}",
+                           role=Role.STAFF, passphrase=passphrase).id
+            for n in (1, 2)
+        ]
+        with session.uow() as uow:
+            uow.meta.set("demo", "1")
+            uow.meta.set("demo_seed", str(seed))
+            uow.meta.set("demo_size", size)
+            uow.commit()
+        rng = random.Random(seed)
+        builder = _Builder(session, spec, rng, report)
+        builder.add_staff(logins)
+        builder.add_pupils()
+        builder.assign_records()
+        builder.write_pupils()
+        builder.write_concerns()
+        builder.write_events()
+    except BaseException:
+        session.lock()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    session.lock()
+    return DemoSummary(**builder.counts)
+

@@ -11,7 +11,7 @@ from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.clock import Clock
 from cerecorder.services.session import Session
-from cerecorder.storage.connection import db_errors_explained
+from cerecorder.storage.connection import DatabaseError, db_errors_explained
 from cerecorder.storage.migrations import latest_version, schema_version
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
 from cerecorder.storage.vault import restore_vault
@@ -22,6 +22,7 @@ class VerifyReport:
     integrity_problems: list[str]
     schema_version: int
     expected_schema: int
+    audit_readable: bool
     audit_rows: int
     audit_first_broken: int | None
 
@@ -30,6 +31,7 @@ class VerifyReport:
         return (
             not self.integrity_problems
             and self.schema_version == self.expected_schema
+            and self.audit_readable
             and self.audit_first_broken is None
         )
 
@@ -38,24 +40,29 @@ def verify(session: Session) -> VerifyReport:
     require(session.user, Role.DSL, Role.ADMIN)
     conn = session.vault.conn
     problems: list[str] = []
-    try:
-        with db_errors_explained():
-            problems += [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
-            problems += [
-                str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"
-            ]
-    except NotAVault as exc:
-        problems.append(str(exc))
+    # Each check on its own: a damaged page can make a later one raise, and the findings
+    # of the earlier ones (which page failed its HMAC) must not be lost with it.
+    for pragma in ("cipher_integrity_check", "integrity_check"):
+        try:
+            with db_errors_explained():
+                problems += [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")
+                             if str(r[0]) != "ok"]
+        except NotAVault as exc:
+            problems.append(f"{pragma}: {exc}")
     try:
         chain = audit.verify_chain(session.vault.uow(), session.user)
-        rows, broken = chain.rows, chain.first_broken
-    except NotAVault as exc:
-        problems.append(f"audit trail unreadable: {exc}")
-        rows, broken = 0, None
+        readable, rows, broken = True, chain.rows, chain.first_broken
+    except NotAVault:
+        readable, rows, broken = False, 0, None
+    try:
+        version = schema_version(conn)
+    except (NotAVault, DatabaseError):
+        version = -1
     return VerifyReport(
         integrity_problems=problems,
-        schema_version=schema_version(conn),
+        schema_version=version,
         expected_schema=latest_version(),
+        audit_readable=readable,
         audit_rows=rows,
         audit_first_broken=broken,
     )

@@ -28,7 +28,8 @@ def problem_from_db_error(exc: Exception) -> Exception | None:
     text = str(exc)
     if text.startswith(IMMUTABLE_MARK):
         return RecordImmutable(text.removeprefix(IMMUTABLE_MARK).strip())
-    if "file is not a database" in text or "malformed" in text:
+    if any(mark in text for mark in ("file is not a database", "malformed",
+                                     "vtable constructor failed")):
         return NotAVault("The vault file is damaged or is not a CE Recorder vault.")
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFull("The disk is full. The last change was not saved; nothing was lost.")

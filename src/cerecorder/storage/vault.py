@@ -178,6 +178,7 @@ class OpenVault:
             for _attempt in range(3):
                 before = self.files.keyslots.read_bytes()
                 target = connect(tmp / DB_NAME, self._require_key())
+                _owner_only(tmp / DB_NAME)
                 try:
                     with db_errors_explained():
                         self.conn.backup(target)
@@ -218,6 +219,7 @@ def create_vault(
         with os_errors_explained(folder.parent):
             tmp.mkdir(parents=True)
         conn = connect(tmp / DB_NAME, db_key)
+        _owner_only(tmp / DB_NAME)
         try:
             migrate(conn)
             with UnitOfWork(conn) as uow:
@@ -331,6 +333,13 @@ def _sibling_temp(folder: Path) -> Path:
     return folder.with_name(f".{folder.name}.partial-{secrets.token_hex(4)}")
 
 
+def _owner_only(path: Path) -> None:
+    """Encrypted or not, vault files are nobody else's business (SQLite's -wal and -shm
+    files take the database file's permissions)."""
+    if os.name != "nt":
+        path.chmod(0o600)
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -356,6 +365,7 @@ def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, stamp: 
             tmp.mkdir(parents=True)
             for name in (DB_NAME, KEYSLOTS_NAME):
                 shutil.copyfile(backup / name, tmp / name)
+                _owner_only(tmp / name)
                 _fsync_file(tmp / name)
             aside = None
             if folder.exists():
