@@ -6,10 +6,11 @@ import logging
 import logging.handlers
 import sys
 
-from cerecorder import paths
+from cerecorder import config, paths
 from cerecorder.cli import main as cli
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import SystemClock
+from cerecorder.ui.context import AppContext
 
 log = logging.getLogger("cerecorder")
 
@@ -35,13 +36,37 @@ def admin_main() -> None:
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock()))
 
 
-def main() -> None:
-    """The desktop app. Its windows are the next piece of work (the desktop-app issue);
-    until then this points the user at what exists."""
-    configure_logging()
-    print(
-        "CE Recorder: the desktop windows are not built yet.\n"
-        "The vault, records and admin command line are: see `cerecorder-admin --help`,\n"
-        f"for example `cerecorder-admin demo \"{paths.demo_vault_dir()}\"`."
+def build_context() -> AppContext:
+    return AppContext(
+        clock=SystemClock(),
+        taxonomy=TaxonomyLibrary.load(paths.taxonomy_dir()),
+        settings=config.load_settings(),
+        save_settings=config.save_settings,
+        default_vault_dir=paths.default_vault_dir(),
+        demo_vault_dir=paths.demo_vault_dir(),
+        ui_dir=paths.ui_dir(),
     )
-    sys.exit(0)
+
+
+def main() -> None:
+    """The desktop app."""
+    configure_logging()
+    from PySide6.QtWidgets import QApplication
+
+    from cerecorder.ui.controller import AppController, shut_down
+
+    app = QApplication(sys.argv)
+    app.setApplicationName(paths.APP_NAME)
+    app.setApplicationDisplayName(paths.APP_NAME)
+    app.setQuitOnLastWindowClosed(True)
+    ctx = build_context()
+    style = ctx.ui_dir / "style.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    controller = AppController(ctx)
+    controller.start()
+    log.info("started")
+    code = app.exec()
+    controller.lock(reopen=False)
+    shut_down(app)
+    sys.exit(code)

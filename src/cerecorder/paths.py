@@ -44,16 +44,30 @@ def demo_vault_dir() -> Path:
     return data_dir() / "demo-vault"
 
 
-def resources_dir() -> Path:
-    """resources/ of a frozen bundle, of the installed package, or of the checkout."""
+def _shipped(folder: str) -> Path:
+    """A top-level folder of the repository, wherever this copy of the app runs from:
+    a frozen bundle, an installed wheel (cerecorder/_<folder>) or the source checkout."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
-        return Path(frozen) / "resources"
+        return Path(frozen) / folder
     package = Path(__file__).resolve().parent
-    installed = package / "_resources"
+    installed = package / f"_{folder}"
     if installed.is_dir():
         return installed
-    return package.parent.parent / "resources"
+    return package.parent.parent / folder
+
+
+def resources_dir() -> Path:
+    return _shipped("resources")
+
+
+def ui_dir() -> Path:
+    """Qt Designer forms and the style sheet."""
+    return _shipped("ui")
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.json"
 
 
 def taxonomy_dir() -> Path:

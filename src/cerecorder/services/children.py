@@ -57,6 +57,27 @@ def list_children(session: Session, *, include_left: bool = False) -> list[Child
         return uow.children.all(include_left=include_left)
 
 
+@dataclass(frozen=True)
+class RosterRow:
+    """A pupil-list row. The counts are None for staff: how many concerns others have
+    raised about a child is not theirs to see."""
+
+    child: Child
+    open_concerns: int | None
+    entries: int | None
+
+
+def roster(session: Session, *, include_left: bool = False) -> list[RosterRow]:
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        pupils = uow.children.all(include_left=include_left)
+        if session.user.role is not Role.DSL:
+            return [RosterRow(c, None, None) for c in pupils]
+        open_counts = uow.children.open_concern_counts()
+        entries = uow.children.entry_counts()
+    return [RosterRow(c, open_counts.get(c.id, 0), entries.get(c.id, 0)) for c in pupils]
+
+
 def link_children(
     session: Session, child_id: int, other_id: int, kind: LinkKind, note: str = ""
 ) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from cerecorder.crypto.keyslots import KdfParams
+# Re-exported: front ends pass key-derivation costs through without importing crypto.
+from cerecorder.crypto.keyslots import KdfParams as KdfParams
 from cerecorder.domain.errors import EnvironmentProblem, WrongPassphrase
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
@@ -59,6 +60,12 @@ class Session:
     @property
     def is_open(self) -> bool:
         return self.vault.is_open
+
+    @property
+    def is_demo(self) -> bool:
+        """A training vault of fictional pupils: the app badges it DEMO everywhere."""
+        with self.uow() as uow:
+            return uow.meta.get("demo") == "1"
 
 
 def vault_user_names(folder: Path) -> list[str]:

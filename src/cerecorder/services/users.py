@@ -17,6 +17,13 @@ def list_users(session: Session) -> list[User]:
         return uow.users.active()
 
 
+def display_names(session: Session) -> dict[int, str]:
+    """Names to show beside records: every user ever, so a leaver's entries keep theirs."""
+    require(session.user, Role.DSL, Role.ADMIN)
+    with session.uow() as uow:
+        return uow.users.display_names()
+
+
 def add_user(
     session: Session, *, name: str, display_name: str, role: Role, passphrase: str
 ) -> User:

@@ -222,6 +222,15 @@ class ChildRepository(_Repository):
             for r in rows
         ]
 
+    def open_concern_counts(self) -> dict[int, int]:
+        """Submitted concerns not yet triaged, per child: what the DSL still has to act on."""
+        rows = self._rows(
+            "SELECT cc.child_id, count(*) FROM concern_children cc JOIN concerns c "
+            "ON c.id = cc.concern_id WHERE c.status = 'submitted' AND NOT EXISTS "
+            "(SELECT 1 FROM triage t WHERE t.concern_id = c.id) GROUP BY cc.child_id"
+        )
+        return {int(child_id): int(n) for child_id, n in rows}
+
     def entry_counts(self) -> dict[int, int]:
         """Chronology rows per child, cheaply: submitted concerns plus DSL records."""
         counts: dict[int, int] = {}

@@ -1,0 +1,156 @@
+"""Helpers the windows share: sizing, names, UK dates and times, text boxes."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date, datetime
+from html import escape
+
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QLocale,
+    QTime,
+    QTimeZone,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.model import (
+    Role,
+)
+from cerecorder.domain.timefmt import zone
+from cerecorder.services import children, users
+from cerecorder.services.session import Session
+from cerecorder.ui.widgets import named
+
+UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
+DATE_FORMAT = "dd/MM/yyyy"
+
+NOT_RECORDED = "Not recorded"
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Open at a comfortable size, but never larger than the screen (1366x768 at 150%
+    leaves about 910x510 logical pixels)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, room.width() - 40)
+        height = min(height, room.height() - 60)
+    widget.resize(width, height)
+
+
+def text_html(text: str) -> str:
+    """User text as HTML: escaped, line breaks kept."""
+    if not text.strip():
+        return f"<span style='color: gray'>{NOT_RECORDED}</span>"
+    return escape(text.strip()).replace("\n", "<br>")
+
+
+def user_names(session: Session) -> dict[int, str]:
+    """Display names the acting user may see.
+
+    The DSL (and admin) may list users. A member of staff only opens their own concerns,
+    and only they or a DSL can add an addendum to one, so anyone else is a DSL.
+    """
+    names: dict[int, str] = {session.user.id: session.user.display_name}
+    if session.user.role in (Role.DSL, Role.ADMIN):
+        with suppress(CERecorderError):
+            names.update(users.display_names(session))
+    return names
+
+
+def name_of(names: dict[int, str], session: Session, user_id: int) -> str:
+    if user_id in names:
+        return names[user_id]
+    if session.user.role is Role.STAFF:
+        return "Designated Safeguarding Lead"
+    return f"Former user #{user_id}"
+
+
+def child_names(session: Session, ids: tuple[int, ...]) -> list[str]:
+    try:
+        roll = {c.id: c for c in children.list_children(session, include_left=True)}
+    except CERecorderError:
+        roll = {}
+    return [roll[i].display_name if i in roll else f"Child #{i}" for i in ids]
+
+
+# -- dates and times ---------------------------------------------------------------------
+# The edits hold wall-clock time in the record's zone (Europe/London), kept in a UTC
+# QDateTime so the machine's own zone never shifts or skips an hour.
+
+_QT_UTC = QTimeZone.utc()
+
+
+def to_qdatetime(moment: datetime, tz: str) -> QDateTime:
+    local = moment.astimezone(zone(tz))
+    return QDateTime(QDate(local.year, local.month, local.day),
+                     QTime(local.hour, local.minute), _QT_UTC)
+
+
+def from_qdatetime(value: QDateTime, tz: str) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=zone(tz))
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def datetime_edit(session: Session, name: str) -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setTimeZone(_QT_UTC)
+    edit.setLocale(UK)
+    edit.setDisplayFormat(DATETIME_FORMAT)
+    edit.setCalendarPopup(True)
+    edit.setDateTime(to_qdatetime(session.clock.now(), session.tz))
+    edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 64)
+    named(edit, name, "Day, month, year, then the time on the 24-hour clock.")
+    return edit
+
+
+def date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setLocale(UK)
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setCalendarPopup(True)
+    edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("00/00/0000") + 64)
+    named(edit, name)
+    return edit
+
+
+def text_box(name: str, placeholder: str = "", height: int = 0) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setPlaceholderText(placeholder)
+    if height:
+        box.setMinimumHeight(height)
+    named(box, name)
+    return box
+
+
+def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    named(ok, ok_text.replace("&", ""))
+    named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+

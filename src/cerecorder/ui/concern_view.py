@@ -1,0 +1,291 @@
+"""A submitted concern, read-only, with its addenda thread and a box to add one.
+
+Opening it goes through services.concerns.open_concern, which audits the view. The DSL
+also gets Triage and Record action from here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.domain.model import Addendum, Concern, ConcernStatus, Role
+from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
+from cerecorder.domain.timefmt import uk_datetime
+from cerecorder.services import concerns
+from cerecorder.services.concerns import ConcernView
+from cerecorder.services.session import Session
+from cerecorder.ui.common import (
+    NOT_RECORDED,
+    child_names,
+    fit_to_screen,
+    name_of,
+    text_html,
+    user_names,
+)
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.dsl_forms import ActionDialog, TriageDialog
+from cerecorder.ui.widgets import message_label, named, show_problem
+
+
+def _taxonomy(library: TaxonomyLibrary, version: str) -> Taxonomy | None:
+    try:
+        return library.version(version)
+    except KeyError:
+        return None
+
+
+def indicators_html(library: TaxonomyLibrary, concern: Concern) -> str:
+    """Ticked signs grouped as in the guidance, with the labels of the concern's version."""
+    codes = concern.content.indicator_codes
+    if not codes:
+        return text_html("")
+    taxonomy = _taxonomy(library, concern.taxonomy_version)
+    if taxonomy is None:
+        return "<ul>" + "".join(
+            f"<li>{escape(c)} (label unavailable)</li>" for c in sorted(codes)) + "</ul>"
+    parts: list[str] = []
+    known = {i.code for i in taxonomy.items}
+    for group in taxonomy.groups:
+        items = [i for i in taxonomy.items_in(group.code) if i.code in codes]
+        if not items:
+            continue
+        parts.append(f"<p style='margin-bottom: 2px'><b>{escape(group.label)}</b></p><ul>")
+        parts += [
+            f"<li>{escape(i.label)} <span style='color: gray'>[{escape(i.applicability)}]"
+            "</span></li>"
+            for i in items
+        ]
+        parts.append("</ul>")
+    unknown = sorted(codes - known)
+    if unknown:
+        parts.append("<ul>" + "".join(
+            f"<li>{escape(c)} (label unavailable)</li>" for c in unknown) + "</ul>")
+    return "".join(parts)
+
+
+def concern_html(
+    session: Session, library: TaxonomyLibrary, view: ConcernView, names: dict[int, str]
+) -> str:
+    concern = view.concern
+    c = concern.content
+    when = uk_datetime(c.occurred_at, concern.tz) if c.occurred_at else NOT_RECORDED
+    if concern.status is ConcernStatus.SUBMITTED and concern.submitted_at is not None:
+        submitted = uk_datetime(concern.submitted_at, concern.tz)
+    else:
+        submitted = "Draft: not yet submitted"
+    rows = (
+        ("Children", ", ".join(child_names(session, c.child_ids)) or NOT_RECORDED),
+        ("When it happened", when),
+        ("Where", c.location.strip() or NOT_RECORDED),
+        ("Urgency", c.urgency.label),
+        ("Recorded by", name_of(names, session, concern.author_id)),
+        ("Submitted", submitted),
+    )
+    table = "".join(
+        f"<tr><td style='padding-right: 16px'><b>{escape(label)}</b></td>"
+        f"<td>{escape(value)}</td></tr>"
+        for label, value in rows
+    )
+
+    def section(title: str, body: str) -> str:
+        return f"<h3>{escape(title)}</h3><p>{body}</p>"
+
+    return (
+        f"<h2>Concern #{concern.id}</h2>"
+        f"<table cellspacing='0' cellpadding='2'>{table}</table>"
+        + section("What was seen or heard (facts)", text_html(c.facts))
+        + section("The child's own words", text_html(c.child_words))
+        + "<h3>Opinion: the author's view, not a fact</h3>"
+        "<table border='1' cellspacing='0' cellpadding='6' width='100%'><tr><td>"
+        f"<i>{text_html(c.opinion)}</i></td></tr></table>"
+        + "<h3>Signs ticked</h3>" + indicators_html(library, concern)
+        + section("Other signs or vulnerabilities", text_html(c.indicators_other))
+        + section("Action taken", text_html(c.action_taken))
+        + section("Who was informed", text_html(c.informed))
+    )
+
+
+def addenda_html(session: Session, addenda: list[Addendum], names: dict[int, str]) -> str:
+    if not addenda:
+        return "<p style='color: gray'>No addenda yet.</p>"
+    return "".join(
+        f"<p style='margin-bottom: 0'><b>{escape(name_of(names, session, a.author_id))}</b>"
+        f" &middot; {uk_datetime(a.created_at, a.tz)}</p>"
+        f"<p style='margin-top: 2px'>{text_html(a.body)}</p>"
+        for a in addenda
+    )
+
+
+class ConcernViewDialog(QDialog):
+    def __init__(self, ctx: AppContext, session: Session, concern_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session, self.concern_id = ctx, session, concern_id
+        self.view: ConcernView | None = None
+        self.names = user_names(session)
+        self.is_dsl = session.user.role is Role.DSL
+        self.setWindowTitle(f"Concern #{concern_id}" + (" [DEMO]" if session.is_demo else ""))
+        fit_to_screen(self, 900, 720)
+
+        self.content = QTextBrowser()
+        self.content.setOpenLinks(False)
+        self.content.setTabChangesFocus(True)
+        named(self.content, "Concern", "The concern as submitted; it cannot be changed.")
+        self.addenda_view = QTextBrowser()
+        self.addenda_view.setOpenLinks(False)
+        self.addenda_view.setTabChangesFocus(True)
+        named(self.addenda_view, "Addenda", "Later information and corrections, oldest first.")
+
+        self.addendum = QPlainTextEdit()
+        self.addendum.setTabChangesFocus(True)
+        self.addendum.setPlaceholderText(
+            "Later information or a correction. The concern itself stays as it was.")
+        named(self.addendum, "New addendum")
+        add_caption = QLabel("Add an a&ddendum:")
+        add_caption.setBuddy(self.addendum)
+        self.add_button = QPushButton("&Add addendum")
+        self.add_button.setAutoDefault(False)
+        named(self.add_button, "Add addendum")
+        self.add_button.clicked.connect(self.add_addendum)
+        self.message = message_label()
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
+        named(close, "Close")
+        self.triage_button = QPushButton("&Triage…")
+        self.action_button = QPushButton("&Record action…")
+        for button, name in ((self.triage_button, "Triage this concern"),
+                             (self.action_button, "Record an action on this concern")):
+            button.setAutoDefault(False)
+            named(button, name)
+            button.setVisible(self.is_dsl)
+        self.triage_button.clicked.connect(self.open_triage)
+        self.action_button.clicked.connect(self.open_action)
+
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        thread_caption = QLabel("Addenda: later information and corrections")
+        bold = thread_caption.font()
+        bold.setBold(True)
+        thread_caption.setFont(bold)
+        bottom_layout.addWidget(thread_caption)
+        bottom_layout.addWidget(self.addenda_view, stretch=1)
+        bottom_layout.addWidget(add_caption)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.addendum, stretch=1)
+        add_row.addWidget(self.add_button, alignment=Qt.AlignmentFlag.AlignBottom)
+        bottom_layout.addLayout(add_row)
+        line = self.fontMetrics().lineSpacing()
+        self.addenda_view.setMinimumHeight(line * 3)
+        self.addendum.setMinimumHeight(line * 2 + 12)
+        self.addendum.setMaximumHeight(line * 4 + 12)
+        self.content.setMinimumHeight(line * 6)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.content)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([self.height() * 2 // 3, self.height() // 3])
+
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.triage_button)
+        button_row.addWidget(self.action_button)
+        button_row.addWidget(self.message, stretch=1)
+        button_row.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        if session.is_demo:
+            badge = QLabel("DEMO: fictional pupils, for training")
+            badge.setObjectName("demoBadge")
+            layout.addWidget(badge, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.splitter, stretch=1)
+        layout.addLayout(button_row)
+        self.load()
+        self.content.setFocus()
+
+    def load(self) -> None:
+        """Read the concern (audited) and show it and its addenda."""
+        try:
+            self.view = concerns.open_concern(self.session, self.concern_id)
+        except CERecorderError as exc:
+            self.view = None
+            self.content.setPlainText(str(exc))
+            self.addenda_view.clear()
+            for widget in (self.addendum, self.add_button, self.triage_button,
+                           self.action_button):
+                widget.setEnabled(False)
+            return
+        self.content.setHtml(concern_html(self.session, self.ctx.taxonomy, self.view,
+                                          self.names))
+        self.addenda_view.setHtml(addenda_html(self.session, self.view.addenda, self.names))
+        submitted = self.view.concern.status is ConcernStatus.SUBMITTED
+        for widget in (self.addendum, self.add_button, self.triage_button, self.action_button):
+            widget.setEnabled(submitted)
+
+    def add_addendum(self) -> None:
+        text = self.addendum.toPlainText()
+        if not text.strip():
+            self.message.setObjectName("errorMessage")
+            self._restyle()
+            self.message.setText("Write the addendum first.")
+            self.addendum.setFocus()
+            return
+        try:
+            concerns.add_addendum(self.session, self.concern_id, text)
+        except EnvironmentProblem as exc:
+            self.message.setObjectName("errorMessage")
+            self._restyle()
+            self.message.setText(str(exc))
+            return
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        self.addendum.clear()
+        self.message.setObjectName("hintMessage")
+        self._restyle()
+        self.message.setText("Addendum added.")
+        self.load()
+        bar = self.addenda_view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _restyle(self) -> None:
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def open_triage(self) -> None:
+        concern = self.view.concern if self.view else None
+        dialog = TriageDialog(self.ctx, self.session, self.concern_id, self, concern=concern)
+        dialog.accepted.connect(lambda: self._note("Decision recorded."))
+        dialog.open()
+
+    def open_action(self) -> None:
+        concern = self.view.concern if self.view else None
+        dialog = ActionDialog(self.ctx, self.session, concern_id=self.concern_id,
+                              parent=self, concern=concern)
+        dialog.accepted.connect(lambda: self._note("Action recorded."))
+        dialog.open()
+
+    def _note(self, text: str) -> None:
+        self.message.setObjectName("hintMessage")
+        self._restyle()
+        self.message.setText(text)

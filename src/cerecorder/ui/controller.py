@@ -1,0 +1,178 @@
+"""Which window is showing: first run, unlock, the main window; and locking.
+
+Locking (Ctrl+L, the idle timer, or closing) closes the session (the connection closes and
+the key is dropped) and destroys every window that showed records, so nothing lingers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.services import demo, session
+from cerecorder.services.session import Session
+from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.main_window import MainWindow
+from cerecorder.ui.setup import SetupWizard, StartDialog
+from cerecorder.ui.unlock import UnlockDialog
+from cerecorder.ui.workers import Worker, run_with_progress
+
+#: The demo vault holds fictional pupils only; its passphrase is printed on the unlock
+#: screen so a newcomer can try the app at once.
+DEMO_PASSPHRASE = "fictional pupils only"  # noqa: S105  (public by design)
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+             QEvent.Type.Wheel, QEvent.Type.TouchBegin}
+
+
+class IdleWatcher(QObject):
+    """Restarts the idle timer on any keyboard, mouse or touch input in the app."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self.timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+class AppController(QObject):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.session: Session | None = None
+        self.folder: Path | None = None
+        self.window: MainWindow | None = None
+        self.dialog: QWidget | None = None
+        self.worker: Worker | None = None
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(self.lock)
+        self.watcher = IdleWatcher(self.idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.watcher)
+
+    # -- start -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the last vault, else the school's default one, else the first-run choice."""
+        for candidate in (self.ctx.settings.last_vault, str(self.ctx.default_vault_dir)):
+            if candidate and _is_vault(Path(candidate)):
+                self.show_unlock(Path(candidate))
+                return
+        self.show_start()
+
+    def show_start(self) -> None:
+        dialog = StartDialog(self.ctx)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._started(dialog))
+        dialog.show()
+
+    def _started(self, dialog: StartDialog) -> None:
+        if dialog.choice == StartDialog.CREATE:
+            wizard = SetupWizard(self.ctx)
+            wizard.created.connect(self.unlocked)
+            wizard.rejected.connect(self.show_start)
+            self.dialog = wizard
+            wizard.show()
+        elif dialog.choice == StartDialog.DEMO:
+            self.open_demo()
+        elif dialog.choice == StartDialog.OPEN and dialog.chosen_folder is not None:
+            self.show_unlock(dialog.chosen_folder)
+
+    def open_demo(self) -> None:
+        folder = self.ctx.demo_vault_dir
+        if _is_vault(folder):
+            self.show_unlock(folder, demo=True)
+            return
+        parent = self.dialog or QWidget()
+
+        def build(progress: object) -> object:
+            return demo.create_demo_vault(
+                folder, passphrase=DEMO_PASSPHRASE, seed=1, size="school",
+                clock=self.ctx.clock, taxonomy=self.ctx.taxonomy,
+                progress=progress, kdf=self.ctx.kdf,  # type: ignore[arg-type]
+            )
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, CERecorderError):
+                raise exc
+            QMessageBox.warning(parent, "CE Recorder", str(exc))
+            self.show_start()
+
+        self.worker = run_with_progress(
+            parent, "Creating the demo vault of fictional pupils…", build,
+            lambda _: self.show_unlock(folder, demo=True), failed)
+
+    def show_unlock(self, folder: Path, *, demo: bool = False) -> None:
+        self.folder = folder
+        demo = demo or folder == self.ctx.demo_vault_dir
+        dialog = UnlockDialog(self.ctx, folder, demo=demo)
+        if demo:
+            dialog.message.setObjectName("hintMessage")
+            dialog.message.setText(f"Demo passphrase: {DEMO_PASSPHRASE}")
+            dialog.user.setCurrentText("demo")
+        dialog.unlocked.connect(self.unlocked)
+        self.dialog = dialog
+        dialog.show()
+
+    # -- unlocked and locked -----------------------------------------------------------
+
+    def unlocked(self, opened: Session) -> None:
+        self.session = opened
+        self.folder = opened.vault.files.folder
+        self.ctx.settings.last_vault = str(self.folder)
+        self.ctx.save_settings(self.ctx.settings)
+        self.window = MainWindow(self.ctx, opened)
+        self.window.lock_requested.connect(self.lock)
+        self.window.show()
+        self.dialog = None
+        self.idle.start(self.ctx.settings.idle_lock_minutes * 60_000)
+
+    def lock(self, *, reopen: bool = True) -> None:
+        """Close the session and every window that showed records; then, unless the app
+        is quitting, offer the unlock dialog again."""
+        self.idle.stop()
+        if self.window is not None:
+            for form in self.window.findChildren(ConcernDialog):
+                form.save_draft()  # whatever was typed since the last autosave
+            for child in self.window.findChildren(QDialog):
+                child.done(QDialog.DialogCode.Rejected)
+            for other in self.window.findChildren(QWidget):
+                if other.isWindow():  # chronology windows, search: nothing may linger
+                    other.close()
+            self.window.clear()
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        if self.session is not None:
+            with contextlib.suppress(EnvironmentProblem):  # the connection goes either way
+                self.session.lock()
+            self.session = None
+        if reopen and self.folder is not None:
+            self.show_unlock(self.folder)
+
+
+def shut_down(app: QApplication) -> None:
+    """Destroy every window before the application, in Qt's order, not the garbage
+    collector's: left to interpreter exit, PySide can free a widget twice and crash."""
+    for widget in app.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    app.processEvents()
+    app.shutdown()
+
+
+def _is_vault(folder: Path) -> bool:
+    try:
+        session.vault_user_names(folder)
+    except EnvironmentProblem:
+        return False
+    return True

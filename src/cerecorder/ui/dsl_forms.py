@@ -1,0 +1,308 @@
+"""The DSL's forms: a triage decision with its reason, an action (and its outcome), and
+a significant event for a child's chronology."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.domain.model import (
+    ActionKind,
+    Concern,
+    EventKind,
+    TriageDecision,
+)
+from cerecorder.domain.rules import clean_text
+from cerecorder.domain.timefmt import uk_datetime
+from cerecorder.services import dsl
+from cerecorder.services.session import Session
+from cerecorder.ui.common import (
+    child_names,
+    datetime_edit,
+    fit_to_screen,
+    from_qdatetime,
+    ok_cancel,
+    text_box,
+)
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.widgets import add_row, message_label, named, show_problem
+
+
+def _summary(session: Session, concern: Concern) -> QLabel:
+    """Which concern a decision or action is about, so the DSL never acts on the wrong one."""
+    c = concern.content
+    when = uk_datetime(c.occurred_at, concern.tz) if c.occurred_at else ""
+    facts = " ".join(c.facts.split())
+    if len(facts) > 220:
+        facts = facts[:220].rstrip() + "…"
+    label = QLabel(f"Concern #{concern.id} · {', '.join(child_names(session, c.child_ids))}"
+                   f" · {when} · urgency: {c.urgency.value.capitalize()}\n{facts}")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    named(label, "The concern")
+    return label
+
+
+
+# -- triage -----------------------------------------------------------------------------
+
+
+class TriageDialog(QDialog):
+    """The DSL's decision on a concern, with the reason for it (KCSIE)."""
+
+    def __init__(self, ctx: AppContext, session: Session, concern_id: int,
+                 parent: QWidget | None = None, *, concern: Concern | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session, self.concern_id = ctx, session, concern_id
+        self.triage_id: int | None = None
+        self.setWindowTitle(f"Triage concern #{concern_id}")
+        self.setMinimumWidth(560)
+        fit_to_screen(self, 600, 520)
+
+        box = QGroupBox("Decision")
+        named(box, "Decision")
+        self.choices = QButtonGroup(self)
+        box_layout = QVBoxLayout(box)
+        self.radios: dict[TriageDecision, QRadioButton] = {}
+        for decision in TriageDecision:
+            radio = QRadioButton(decision.label)
+            named(radio, decision.label)
+            self.choices.addButton(radio)
+            self.radios[decision] = radio
+            box_layout.addWidget(radio)
+        self.choices.buttonToggled.connect(lambda *_: self._update_hint())
+
+        self.rationale = text_box(
+            "Rationale", "Why this decision: what you weighed, who you spoke to.", 120)
+        caption = QLabel("&Reason for the decision:")
+        caption.setBuddy(self.rationale)
+        self.hint = QLabel()
+        self.hint.setObjectName("hintMessage")
+        self.hint.setWordWrap(True)
+        self.message = message_label()
+
+        self.buttons = ok_cancel(self, "&Record decision")
+        self.buttons.accepted.connect(self.record)
+
+        layout = QVBoxLayout(self)
+        if concern is not None:
+            layout.addWidget(_summary(session, concern))
+        layout.addWidget(box)
+        layout.addWidget(caption)
+        layout.addWidget(self.rationale, stretch=1)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._update_hint()
+
+    def decision(self) -> TriageDecision | None:
+        for decision, radio in self.radios.items():
+            if radio.isChecked():
+                return decision
+        return None
+
+    def set_decision(self, decision: TriageDecision) -> None:
+        self.radios[decision].setChecked(True)
+
+    def _update_hint(self) -> None:
+        decision = self.decision()
+        if decision is None or not decision.is_referral:
+            self.hint.setText("A reason is required for any decision other than a referral: "
+                              "record why you are not referring, in words another "
+                              "professional would understand.")
+        else:
+            self.hint.setText("A referral needs no reason here, but a line on why helps "
+                              "whoever reads the chronology later.")
+
+    def record(self) -> None:
+        decision = self.decision()
+        if decision is None:
+            self.message.setText("Choose a decision.")
+            return
+        try:
+            self.triage_id = dsl.triage(self.session, self.concern_id, decision,
+                                        self.rationale.toPlainText())
+        except EnvironmentProblem as exc:
+            self.message.setText(str(exc))
+            self.rationale.setFocus()
+            return
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        self.accept()
+
+
+# -- actions and outcomes ----------------------------------------------------------------
+
+
+class ActionDialog(QDialog):
+    """An action the DSL took, for one child or for the children of a concern; optionally
+    its outcome. Each child gets their own row so each chronology stands alone."""
+
+    def __init__(self, ctx: AppContext, session: Session, *, concern_id: int | None = None,
+                 child_id: int | None = None, parent: QWidget | None = None,
+                 concern: Concern | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session = ctx, session
+        self.concern_id, self.child_id = concern_id, child_id
+        self.action_ids: list[int] = []
+        self.setWindowTitle("Record an action" + (f" on concern #{concern_id}"
+                                                  if concern_id is not None else ""))
+        self.setMinimumWidth(560)
+        fit_to_screen(self, 600, 440)
+
+        if concern is None and concern_id is not None and child_id is None:
+            try:
+                from cerecorder.services import concerns
+
+                concern = concerns.open_concern(session, concern_id).concern
+            except CERecorderError:
+                concern = None
+        self.child_boxes: dict[int, QCheckBox] = {}
+        ids: tuple[int, ...] = ()
+        if child_id is not None:
+            ids = (child_id,)
+        elif concern is not None:
+            ids = concern.content.child_ids
+        for cid, name in zip(ids, child_names(session, ids), strict=True):
+            check = QCheckBox(name)
+            check.setChecked(True)
+            check.setEnabled(len(ids) > 1)
+            named(check, f"For {name}")
+            self.child_boxes[cid] = check
+
+        self.kind = QComboBox()
+        for kind in ActionKind:
+            self.kind.addItem(kind.label, kind)
+        self.when = datetime_edit(session, "When")
+        self.detail = text_box("Detail", "What was done, with whom; reference numbers.", 90)
+        self.outcome = text_box("Outcome", "Optional: what came of it, if known already.", 60)
+        self.message = message_label()
+
+        form = QFormLayout()
+        if self.child_boxes:
+            row = QHBoxLayout()
+            for check in self.child_boxes.values():
+                row.addWidget(check)
+            row.addStretch()
+            form.addRow("For:", row)
+        add_row(form, "&Action:", self.kind)
+        add_row(form, "&When:", self.when)
+        add_row(form, "&Detail:", self.detail)
+        add_row(form, "&Outcome:", self.outcome, "Optional")
+        self.buttons = ok_cancel(self, "&Record action")
+        self.buttons.accepted.connect(self.record)
+
+        layout = QVBoxLayout(self)
+        if concern is not None:
+            layout.addWidget(_summary(session, concern))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def chosen_children(self) -> list[int]:
+        return [cid for cid, check in self.child_boxes.items() if check.isChecked()]
+
+    def record(self) -> None:
+        kind = ActionKind(self.kind.currentData())  # Qt hands a StrEnum back as str
+        detail = self.detail.toPlainText().strip()
+        outcome = self.outcome.toPlainText().strip()
+        taken_at = from_qdatetime(self.when.dateTime(), self.session.tz)
+        child_ids = self.chosen_children()
+        if self.child_boxes and not child_ids:
+            self.message.setText("Tick at least one child.")
+            return
+        if kind is ActionKind.OTHER and not detail:
+            self.message.setText("Say what the action was.")
+            self.detail.setFocus()
+            return
+        try:
+            clean_text(outcome, "The outcome")  # refuse now, before the action is stored
+            self.action_ids = dsl.record_action(
+                self.session, kind=kind, detail=detail, taken_at=taken_at,
+                concern_id=self.concern_id, child_ids=child_ids or None)
+        except EnvironmentProblem as exc:
+            self.message.setText(str(exc))
+            return
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        if outcome:
+            try:
+                for action_id, cid in zip(self.action_ids, child_ids, strict=True):
+                    dsl.record_outcome(self.session, text=outcome, occurred_at=taken_at,
+                                       child_id=cid, action_id=action_id,
+                                       concern_id=self.concern_id)
+            except CERecorderError as exc:
+                show_problem(self, type(exc)(
+                    f"The action was recorded but its outcome was not: {exc}"))
+        self.accept()
+
+
+class EventDialog(QDialog):
+    """A significant event the DSL adds to a child's chronology by hand."""
+
+    def __init__(self, ctx: AppContext, session: Session, child_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session, self.child_id = ctx, session, child_id
+        self.event_id: int | None = None
+        name = ", ".join(child_names(session, (child_id,)))
+        self.setWindowTitle(f"Add a significant event: {name}")
+        self.setMinimumWidth(560)
+        fit_to_screen(self, 600, 400)
+        self.kind = QComboBox()
+        for kind in EventKind:
+            self.kind.addItem(kind.label, kind)
+        self.when = datetime_edit(session, "When")
+        self.summary = text_box("Summary", "What happened, who was involved, any reference.",
+                                100)
+        self.outcome = text_box("Outcome", "Optional: what came of it.", 60)
+        self.message = message_label()
+        form = QFormLayout()
+        add_row(form, "&Event:", self.kind)
+        add_row(form, "&When:", self.when)
+        add_row(form, "&Summary:", self.summary)
+        add_row(form, "&Outcome:", self.outcome, "Optional")
+        self.buttons = ok_cancel(self, "&Add event")
+        self.buttons.accepted.connect(self.record)
+        about = QLabel(f"A significant event in the chronology of {name}.")
+        about.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def record(self) -> None:
+        try:
+            self.event_id = dsl.add_event(
+                self.session, child_id=self.child_id, kind=EventKind(self.kind.currentData()),
+                occurred_at=from_qdatetime(self.when.dateTime(), self.session.tz),
+                summary=self.summary.toPlainText(), outcome=self.outcome.toPlainText())
+        except EnvironmentProblem as exc:
+            self.message.setText(str(exc))
+            return
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        self.accept()
+
+

@@ -1,0 +1,593 @@
+"""The DSL's windows: triage, actions, significant events, a child's chronology, search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QRect,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.model import (
+    ChildFlag,
+    ChronologyEntry,
+    EntryType,
+    SearchHit,
+)
+from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
+from cerecorder.services import children, chronology, search
+from cerecorder.services.session import Session
+from cerecorder.ui.common import (
+    date_edit,
+    fit_to_screen,
+    from_qdate,
+    to_qdate,
+)
+from cerecorder.ui.concern_view import ConcernViewDialog
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
+from cerecorder.ui.models import ID_ROLE, ROOT, ChronologyFilter, ChronologyModel, ModelIndex
+from cerecorder.ui.widgets import named
+
+#: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
+MAX_ROW_LINES = 12
+#: shares of the chronology's width after the date column; the event takes what is left
+COLUMN_SHARES = {1: 0.15, 3: 0.22, 4: 0.16, 5: 0.11}
+#: below this much screen height the profile starts folded away, leaving the table room
+ROOMY_HEIGHT = 700
+
+ENTRY_LABELS = {
+    EntryType.CONCERN: "&Concerns",
+    EntryType.ADDENDUM: "A&ddenda",
+    EntryType.TRIAGE: "DSL dec&isions",
+    EntryType.ACTION: "Ac&tions",
+    EntryType.OUTCOME: "O&utcomes",
+    EntryType.EVENT: "Significant &events",
+}
+
+
+# -- a child's chronology ----------------------------------------------------------------
+
+
+def _selectable(label: QLabel) -> QLabel:
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    return label
+
+
+class ChildWindow(QWidget):
+    """Profile, flags, links and the chronology of one child. Opening it is audited."""
+
+    def __init__(self, ctx: AppContext, session: Session, child_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx, self.session, self.child_id = ctx, session, child_id
+        self.demo = session.is_demo
+        self.display_name = f"Child #{child_id}"
+        fit_to_screen(self, 1200, 700)
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        _selectable(self.title)
+        # flags sit beside the name, so they show even with the profile folded away
+        self.flags = _selectable(QLabel())
+        bold = self.flags.font()
+        bold.setBold(True)
+        self.flags.setFont(bold)
+        named(self.flags, "Flags")
+        self.profile_values: dict[str, QLabel] = {"Flags": self.flags}
+        self.profile = QGroupBox("Profile")
+        grid = QGridLayout(self.profile)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        fields = (("Legal name", 0, 0), ("Date of birth", 0, 2), ("Gender", 0, 4),
+                  ("UPN", 1, 0), ("Admission no.", 1, 2), ("Year / reg", 1, 4),
+                  ("Links", 2, 0), ("Left", 2, 4))
+        for name, row, column in fields:
+            caption = QLabel(f"{name}:")
+            caption.setObjectName("hintMessage")
+            value = _selectable(QLabel())
+            value.setWordWrap(True)
+            named(value, name)
+            caption.setBuddy(value)
+            grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, column + 1, 1, 3 if name == "Links" else 1,
+                           Qt.AlignmentFlag.AlignTop)
+            self.profile_values[name] = value
+        for column in (1, 3, 5):
+            grid.setColumnStretch(column, 1)
+        self.profile_toggle = QPushButton("&Profile")
+        self.profile_toggle.setCheckable(True)
+        named(self.profile_toggle, "Show the profile")
+        self.profile_toggle.toggled.connect(self.profile.setVisible)
+        screen = self.screen()
+        roomy = screen is None or screen.availableGeometry().height() >= ROOMY_HEIGHT
+        self.profile_toggle.setChecked(roomy)
+        self.profile.setVisible(roomy)
+
+        # filters
+        self.type_boxes: dict[EntryType, QCheckBox] = {}
+        types_row = QHBoxLayout()
+        shown = QLabel("Show:")
+        types_row.addWidget(shown)
+        for entry_type in EntryType:
+            check = QCheckBox(ENTRY_LABELS[entry_type])
+            check.setChecked(True)
+            named(check, "Show " + ENTRY_LABELS[entry_type].replace("&", "").lower())
+            check.toggled.connect(self._filters_changed)
+            self.type_boxes[entry_type] = check
+            types_row.addWidget(check)
+        types_row.addStretch()
+
+        self.from_on = QCheckBox("&From")
+        named(self.from_on, "Only from a date")
+        self.date_from = date_edit("From date")
+        self.to_on = QCheckBox("T&o")
+        named(self.to_on, "Only up to a date")
+        self.date_to = date_edit("To date")
+        today = session.clock.now().astimezone(zone(session.tz)).date()
+        self.date_from.setDate(to_qdate(today.replace(day=1)))
+        self.date_to.setDate(to_qdate(today))
+        for check, edit in ((self.from_on, self.date_from), (self.to_on, self.date_to)):
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(self._filters_changed)
+            edit.dateChanged.connect(self._filters_changed)
+        self.indicator = QComboBox()
+        self.indicator.setMinimumContentsLength(28)
+        self.indicator.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        named(self.indicator, "Filter by sign")
+        self.indicator.currentIndexChanged.connect(self._filters_changed)
+        sign_caption = QLabel("&Sign:")
+        sign_caption.setBuddy(self.indicator)
+        self.count = QLabel()
+        self.count.setObjectName("hintMessage")
+        dates_row = QHBoxLayout()
+        dates_row.addWidget(QLabel("Dates:"))
+        dates_row.addWidget(self.from_on)
+        dates_row.addWidget(self.date_from)
+        dates_row.addWidget(self.to_on)
+        dates_row.addWidget(self.date_to)
+        dates_row.addSpacing(16)
+        dates_row.addWidget(sign_caption)
+        dates_row.addWidget(self.indicator, stretch=1)
+        dates_row.addSpacing(16)
+        dates_row.addWidget(self.count)
+
+        # table
+        self.model = ChronologyModel(self)
+        self.proxy = ChronologyFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        named(self.table, "Chronology",
+              "One row per concern, addendum, decision, action, outcome or event, oldest "
+              "first. Press Enter on a row to open its concern.")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        header.resizeSection(0, self.table.fontMetrics().horizontalAdvance("00/00/0000 00:00")
+                             + 24)
+        self._sized_for = -1
+        self.table.viewport().installEventFilter(self)
+        self.table.activated.connect(self.open_row)
+        self.fit_timer = QTimer(self)
+        self.fit_timer.setSingleShot(True)
+        self.fit_timer.setInterval(30)
+        self.fit_timer.timeout.connect(self.fit_rows)
+        header.sectionResized.connect(lambda *_: self.fit_timer.start())
+
+        # buttons
+        self.event_button = QPushButton("Add e&vent…")
+        self.action_button = QPushButton("Record &action…")
+        self.open_button = QPushButton("Open co&ncern")
+        self.reload_button = QPushButton("Re&load")
+        close = QPushButton("Close")
+        for button, name in ((self.event_button, "Add a significant event"),
+                             (self.action_button, "Record an action"),
+                             (self.open_button, "Open the concern of the selected row"),
+                             (self.reload_button, "Reload the chronology"),
+                             (close, "Close this window")):
+            named(button, name)
+        self.event_button.clicked.connect(self.add_event)
+        self.action_button.clicked.connect(self.record_action)
+        self.open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex()))
+        self.reload_button.clicked.connect(self.reload)
+        close.clicked.connect(self.close)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_buttons())
+        buttons = QHBoxLayout()
+        for button in (self.event_button, self.action_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.reload_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(12)
+        head.addWidget(self.flags, stretch=1)
+        if self.demo:
+            badge = QLabel("DEMO")
+            badge.setObjectName("demoBadge")
+            named(badge, "Demo vault: fictional pupils")
+            head.addWidget(badge)
+        head.addWidget(self.profile_toggle)
+        layout.addLayout(head)
+        layout.addWidget(self.profile)
+        layout.addLayout(types_row)
+        layout.addLayout(dates_row)
+        layout.addWidget(self.table, stretch=1)
+        layout.addLayout(buttons)
+        self.reload()
+        self.table.setFocus()
+
+    # -- data -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the profile and the chronology again (the read is audited)."""
+        try:
+            profile = children.child_profile(self.session, self.child_id)
+            rows = chronology.chronology(self.session, self.child_id)
+        except CERecorderError as exc:
+            self.model.clear()
+            self.title.setText(str(exc))
+            self._update_buttons()
+            return
+        self._show_profile(profile)
+        self.model.set_rows(rows)
+        self._fill_indicators(rows)  # applies the filters and sizes the rows
+
+    def _show_profile(self, profile: children.ChildProfile) -> None:
+        child, d = profile.child, profile.child.details
+        self.display_name = child.display_name
+        self.title.setText(child.display_name)
+        self.setWindowTitle(f"Chronology: {child.display_name}"
+                            + (" [DEMO]" if self.demo else ""))
+        links = "; ".join(
+            f"{link.kind.value.capitalize()}: {other.display_name}"
+            + (f" ({link.note})" if link.note else "")
+            for link, other in profile.links)
+        values = {
+            "Legal name": child.legal_name,
+            "Date of birth": uk_date(d.date_of_birth) if d.date_of_birth else "",
+            "Gender": d.gender,
+            "UPN": d.upn,
+            "Admission no.": d.admission_number,
+            "Year / reg": " / ".join(v for v in (d.year_group, d.reg_group) if v),
+            "Flags": " · ".join(f.label for f in ChildFlag if f in d.flags) or "No flags",
+            "Links": links or "None",
+            "Left": uk_date(child.left_on) if child.left_on else "On roll",
+        }
+        for name, value in values.items():
+            self.profile_values[name].setText(value or "Not recorded")
+
+    def _fill_indicators(self, rows: Sequence[ChronologyEntry]) -> None:
+        current = self.indicator.currentData()
+        codes = {code for e in rows for code in e.indicator_codes}
+        taxonomy = self.ctx.taxonomy.current
+        items: list[tuple[str, str]] = []
+        for code in codes:
+            try:
+                item = taxonomy.item(code)
+                items.append((f"{item.label} ({item.applicability})", code))
+            except KeyError:
+                items.append((code, code))
+        self.indicator.blockSignals(True)
+        self.indicator.clear()
+        self.indicator.addItem("Any sign", None)
+        for label, code in sorted(items, key=lambda pair: pair[0].casefold()):
+            self.indicator.addItem(label, code)
+            self.indicator.setItemData(self.indicator.count() - 1, label,
+                                       Qt.ItemDataRole.ToolTipRole)
+        found = self.indicator.findData(current) if current else 0
+        self.indicator.setCurrentIndex(max(found, 0))
+        self.indicator.blockSignals(False)
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        # begin/endFilterChange: invalidateRowsFilter is deprecated from Qt 6.10
+        self.proxy.beginFilterChange()
+        self.proxy.types = {t for t, check in self.type_boxes.items() if check.isChecked()}
+        self.proxy.date_from = (from_qdate(self.date_from.date())
+                                if self.from_on.isChecked() else None)
+        self.proxy.date_to = (from_qdate(self.date_to.date())
+                              if self.to_on.isChecked() else None)
+        self.proxy.indicator = self.indicator.currentData()
+        self.proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._after_filter()
+
+    def _after_filter(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"Showing {shown} of {total} entries" if shown != total
+                           else f"{total} entries")
+        self.fit_rows()
+        self._update_buttons()
+
+    def fit_rows(self) -> None:
+        """Word-wrapped rows, each as tall as its longest cell, up to MAX_ROW_LINES lines.
+
+        Measured with font metrics on the entries themselves: resizeRowsToContents asks the
+        model for every role of every cell and takes ten times as long on 500 rows.
+        """
+        self.fit_timer.stop()
+        if not self.isVisible():
+            return  # column widths are not known yet; showEvent fits them
+        metrics = self.table.fontMetrics()
+        style = self.table.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                   self.table) + 1
+        line = metrics.lineSpacing()
+        limit = line * MAX_ROW_LINES
+        # the delegate's text rectangle: the cell less the grid line and a margin each side;
+        # a little more off for fractional glyph widths, so a row is never a line short
+        widths = [max(self.table.columnWidth(c) - 2 * margin - 4, 20) for c in range(6)]
+        flags = int(Qt.TextFlag.TextWordWrap)
+        header = self.table.verticalHeader()
+        for row in range(self.proxy.rowCount()):
+            e = self.model.entry(self.proxy.mapToSource(self.proxy.index(row, 0)))
+            tallest = line
+            for column, text in ((1, e.source), (2, e.event), (3, e.decision),
+                                 (4, e.outcome), (5, e.recorded_by)):
+                if text:
+                    box = QRect(0, 0, widths[column], limit)
+                    tallest = max(tallest, metrics.boundingRect(box, flags, text).height())
+            header.resizeSection(row, min(tallest, limit) + 2 * margin + 2)
+
+    def size_columns(self) -> None:
+        """Share the width out: the date fits its text, the event column takes the rest."""
+        width = self.table.viewport().width()
+        if width == self._sized_for:
+            return
+        self._sized_for = width
+        header = self.table.horizontalHeader()
+        rest = max(width - header.sectionSize(0), 400)
+        for column, share in COLUMN_SHARES.items():
+            header.resizeSection(column, int(rest * share))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.size_columns()
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_rows()
+
+    def _update_buttons(self) -> None:
+        entry = self.current_entry()
+        self.open_button.setEnabled(entry is not None and entry.concern_id is not None)
+
+    def current_entry(self) -> ChronologyEntry | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.entry(self.proxy.mapToSource(index))
+
+    # -- actions ----------------------------------------------------------------------
+
+    def open_row(self, index: QModelIndex) -> ConcernViewDialog | None:
+        if not index.isValid():
+            return None
+        entry = self.model.entry(self.proxy.mapToSource(index))
+        if entry.concern_id is None:
+            return None
+        dialog = ConcernViewDialog(self.ctx, self.session, entry.concern_id, self)
+        dialog.finished.connect(lambda _: self.reload())
+        dialog.open()
+        return dialog
+
+    def add_event(self) -> EventDialog:
+        dialog = EventDialog(self.ctx, self.session, self.child_id, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def record_action(self) -> ActionDialog:
+        dialog = ActionDialog(self.ctx, self.session, child_id=self.child_id, parent=self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.model.clear()
+        super().closeEvent(event)
+
+
+# -- search ------------------------------------------------------------------------------
+
+
+class SearchResultsModel(QAbstractTableModel):
+    HEADERS = ("When", "Children", "Where the words match")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[SearchHit] = []
+
+    def set_rows(self, rows: Sequence[SearchHit]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def hit(self, index: ModelIndex) -> SearchHit:
+        return self._rows[index.row()]
+
+    def rowCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        hit = self._rows[index.row()]
+        if role == ID_ROLE:
+            return hit.concern_id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            column = index.column()
+            if column == 0:
+                return uk_datetime(hit.occurred_at) if hit.occurred_at else ""
+            if column == 1:
+                return ", ".join(hit.child_names)
+            return " ".join(hit.snippet.split())
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        return None
+
+
+class SearchDialog(QDialog):
+    """Full-text search across every concern and addendum (the DSL's Ctrl+F)."""
+
+    DEBOUNCE_MS = 250
+
+    def __init__(self, ctx: AppContext, session: Session,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session = ctx, session
+        self.setWindowTitle("Search concerns" + (" [DEMO]" if session.is_demo else ""))
+        fit_to_screen(self, 960, 560)
+        self.box = QLineEdit()
+        self.box.setClearButtonEnabled(True)
+        self.box.setPlaceholderText("Words from a concern or addendum: a name, a place, "
+                                    "a nickname…")
+        named(self.box, "Search concerns",
+              "Results update as you type; press Enter to search at once.")
+        caption = QLabel("&Search for:")
+        caption.setBuddy(self.box)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run_search)
+        self.box.textChanged.connect(lambda _: self.timer.start())
+        self.box.returnPressed.connect(self.run_search)
+
+        self.model = SearchResultsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.resizeSection(0, self.table.fontMetrics().horizontalAdvance("00/00/0000 00:00")
+                             + 24)
+        header.resizeSection(1, 220)
+        header.setStretchLastSection(True)
+        named(self.table, "Search results", "Press Enter on a result to open the concern.")
+        self.table.activated.connect(self.open_hit)
+        self.status = QLabel("Type a word or two. Matched words are shown in [brackets].")
+        self.status.setObjectName("hintMessage")
+        self.status.setWordWrap(True)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.open_button = QPushButton("&Open concern")
+        named(self.open_button, "Open the selected concern")
+        self.open_button.clicked.connect(lambda: self.open_hit(self.table.currentIndex()))
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in buttons.buttons():
+            # Enter in the search box searches; it must not press a button
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
+        named(buttons.button(QDialogButtonBox.StandardButton.Close), "Close")
+
+        top = QHBoxLayout()
+        top.addWidget(caption)
+        top.addWidget(self.box, stretch=1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, stretch=1)
+        layout.addWidget(buttons)
+        self.box.setFocus()
+
+    def run_search(self) -> None:
+        self.timer.stop()
+        text = self.box.text()
+        if not text.strip():
+            self.model.clear()
+            self.status.setText("Type a word or two. Matched words are shown in [brackets].")
+            return
+        try:
+            hits = search.search_concerns(self.session, text)
+        except CERecorderError as exc:
+            self.model.clear()
+            self.status.setText(str(exc))
+            return
+        self.model.set_rows(hits)
+        self.table.resizeRowsToContents()
+        if not hits:
+            self.status.setText("No concern or addendum contains those words.")
+        else:
+            more = " (the first 200)" if len(hits) >= 200 else ""
+            self.status.setText(f"{len(hits)} concern{'s' if len(hits) != 1 else ''} "
+                                f"found{more}. Press Enter on one to open it.")
+
+    def open_hit(self, index: QModelIndex) -> ConcernViewDialog | None:
+        if not index.isValid():
+            return None
+        dialog = ConcernViewDialog(self.ctx, self.session, self.model.hit(index).concern_id,
+                                   self)
+        dialog.open()
+        return dialog

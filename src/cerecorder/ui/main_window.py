@@ -1,0 +1,305 @@
+"""The main window: the pupil list, my concerns, the DSL's triage queue, and the actions
+that must always be within reach (new concern, search, lock, privacy screen)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.model import ChildFlag, Concern, ConcernStatus, Role
+from cerecorder.services import children, concerns
+from cerecorder.services import dsl as dsl_work
+from cerecorder.services.session import Session
+from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.concern_view import ConcernViewDialog
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.settings_dialog import SettingsDialog
+from cerecorder.ui.widgets import named, show_problem
+
+
+def _table(name: str) -> QTableView:
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    named(view, name)
+    return view
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+
+    def __init__(self, ctx: AppContext, session: Session) -> None:
+        super().__init__()
+        self.ctx, self.session = ctx, session
+        self.is_dsl = session.user.role is Role.DSL
+        self.demo = session.is_demo
+        badge = " [DEMO: fictional pupils]" if self.demo else ""
+        self.setWindowTitle(
+            f"CE Recorder: {session.user.display_name} ({session.user.role.value}){badge}")
+        self.resize(1280, 720)
+        self._build_actions()
+        self._build_pages()
+        self.refresh()
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str, slot: object,
+                tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&New concern", "Ctrl+N", self.new_concern,
+                                       "Record a new concern")
+        self.search_action = self._action("&Search concerns", "Ctrl+F", self.search,
+                                          "Search every concern")
+        self.lock_action = self._action("&Lock", "Ctrl+L", self.lock_requested.emit,
+                                        "Lock the vault now")
+        self.privacy_action = self._action("&Privacy screen", "Ctrl+Shift+H",
+                                           self.toggle_privacy,
+                                           "Hide the screen at once (press again to return)")
+        self.settings_action = self._action("Se&ttings", "Ctrl+,", self.open_settings,
+                                            "Idle lock, passphrase and users")
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh, "Reload the lists")
+        self.search_action.setVisible(self.is_dsl)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.search_action, self.refresh_action,
+                       self.settings_action, self.privacy_action, self.lock_action):
+            toolbar.addAction(action)
+        if self.demo:
+            badge = QLabel("DEMO")
+            badge.setObjectName("demoBadge")
+            badge.setAccessibleName("Demo vault: fictional pupils")
+            spacer = QWidget()
+            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            toolbar.addWidget(spacer)
+            toolbar.addWidget(badge)
+        self.addToolBar(toolbar)
+        menu = self.menuBar().addMenu("&Vault")
+        for action in (self.new_action, self.search_action, self.refresh_action,
+                       self.settings_action, self.privacy_action, self.lock_action):
+            menu.addAction(action)
+
+    def _build_pages(self) -> None:
+        self.tabs = QTabWidget()
+        named(self.tabs, "Sections")
+        self.tabs.addTab(self._pupil_page(), "&Pupils")
+        self.my_model = ConcernListModel(self)
+        self.my_view = _table("My concerns")
+        self.my_view.setModel(self.my_model)
+        self.my_view.activated.connect(self._open_my_concern)
+        self.tabs.addTab(self._wrap(self.my_view, "Your drafts and submitted concerns. "
+                                    "Drafts save as you type; open one to finish it."),
+                         "&My concerns")
+        self.queue_model = ConcernListModel(self)
+        self.queue_view = _table("Triage queue")
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.activated.connect(self._open_queued)
+        if self.is_dsl:
+            self.tabs.addTab(self._wrap(self.queue_view, "Submitted concerns awaiting a "
+                                        "decision: most urgent first, then oldest."),
+                             "&Triage queue")
+
+        self.privacy = QWidget()
+        self.privacy.setObjectName("privacyScreen")
+        back = QPushButton("Return to CE Recorder")
+        named(back, "Return from the privacy screen")
+        back.clicked.connect(self.toggle_privacy)
+        hidden = QVBoxLayout(self.privacy)
+        hidden.addStretch()
+        hidden.addWidget(back, alignment=Qt.AlignmentFlag.AlignCenter)
+        hidden.addStretch()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.privacy)
+        self.setCentralWidget(self.stack)
+        self.statusBar().showMessage(
+            f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use.")
+
+    def _wrap(self, view: QWidget, hint: str) -> QWidget:
+        page = QWidget()
+        label = QLabel(hint)
+        label.setObjectName("hintMessage")
+        layout = QVBoxLayout(page)
+        layout.addWidget(label)
+        layout.addWidget(view)
+        return page
+
+    def _pupil_page(self) -> QWidget:
+        self.roster = RosterModel(self)
+        self.pupils = PupilFilter(self)
+        self.pupils.setSourceModel(self.roster)
+        self.pupil_view = _table("Pupils")
+        self.pupil_view.setModel(self.pupils)
+        self.pupil_view.setSortingEnabled(True)
+        self.pupil_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.pupil_view.activated.connect(self._open_pupil)
+        self.pupil_view.setColumnHidden(7, not self.is_dsl)
+
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Find a pupil: name, UPN, year or reg group")
+        self.search_box.setClearButtonEnabled(True)
+        named(self.search_box, "Find a pupil")
+        self.search_box.textChanged.connect(self.pupils.set_text)
+        self.search_box.returnPressed.connect(self._first_pupil)
+        self.only_open = QCheckBox("Only pupils with &open concerns")
+        named(self.only_open, "Only pupils with open concerns")
+        self.only_open.toggled.connect(self.pupils.set_only_open)
+        self.only_open.setVisible(self.is_dsl)
+        self.flag_filter = QComboBox()
+        self.flag_filter.addItem("Any flag", None)
+        for flag in ChildFlag:
+            self.flag_filter.addItem(flag.label, flag)
+        named(self.flag_filter, "Filter by flag")
+        self.flag_filter.currentIndexChanged.connect(
+            lambda _: self.pupils.set_flag(self._chosen_flag()))
+        self.flag_filter.setVisible(self.is_dsl)
+        self.show_left = QCheckBox("Include &leavers")
+        named(self.show_left, "Include pupils who have left")
+        self.show_left.toggled.connect(self.pupils.set_show_left)
+        new_for = QPushButton("New concern about this pupil…")
+        named(new_for, "New concern about the selected pupil")
+        new_for.clicked.connect(self._new_for_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, stretch=1)
+        top.addWidget(self.only_open)
+        top.addWidget(self.flag_filter)
+        top.addWidget(self.show_left)
+        top.addWidget(new_for)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.pupil_view)
+        return page
+
+    def _chosen_flag(self) -> ChildFlag | None:
+        data = self.flag_filter.currentData()  # Qt hands a StrEnum back as a plain str
+        return None if data is None else ChildFlag(data)
+
+    # -- data --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        try:
+            self.roster.set_rows(children.roster(self.session, include_left=True))
+            names = self.roster.names()
+            self.my_model.set_rows(self._named(concerns.my_concerns(self.session), names))
+            if self.is_dsl:
+                self.queue_model.set_rows(self._named(dsl_work.triage_queue(self.session),
+                                                      names))
+                self.tabs.setTabText(2, f"&Triage queue ({self.queue_model.rowCount()})")
+        except CERecorderError as exc:
+            show_problem(self, exc)
+        for view in (self.pupil_view, self.my_view, self.queue_view):
+            view.resizeColumnsToContents()
+
+    @staticmethod
+    def _named(items: list[Concern], names: dict[int, str]) -> list[tuple[Concern, str]]:
+        return [(c, ", ".join(names.get(k, "(left)") for k in c.content.child_ids))
+                for c in items]
+
+    def clear(self) -> None:
+        """Locking: every view forgets what it showed."""
+        for model in (self.roster, self.my_model, self.queue_model):
+            model.clear()
+        self.search_box.clear()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def selected_child_ids(self) -> list[int]:
+        rows = self.pupil_view.selectionModel().selectedRows()
+        return [self.roster.row(self.pupils.mapToSource(i)).child.id for i in rows]
+
+    def _first_pupil(self) -> None:
+        if self.pupils.rowCount() == 1:
+            self._open_pupil(self.pupils.index(0, 0))
+
+    def _open_pupil(self, index: QModelIndex) -> None:
+        child_id = self.roster.row(self.pupils.mapToSource(index)).child.id
+        if self.is_dsl:
+            window = ChildWindow(self.ctx, self.session, child_id, self)
+            window.show()
+        else:
+            self.new_concern(child_ids=[child_id])
+
+    def _new_for_selected(self) -> None:
+        self.new_concern(child_ids=self.selected_child_ids())
+
+    def new_concern(self, *, child_ids: list[int] | None = None,
+                    draft_id: int | None = None) -> None:
+        dialog = ConcernDialog(self.ctx, self.session, child_ids=child_ids or [],
+                               draft_id=draft_id, parent=self)
+        dialog.finished.connect(lambda _: self.refresh())
+        dialog.open()
+
+    def _open_my_concern(self, index: QModelIndex) -> None:
+        concern = self.my_model.concern(index)
+        if concern.status is ConcernStatus.DRAFT:
+            self.new_concern(draft_id=concern.id)
+        else:
+            self._view_concern(concern.id)
+
+    def _open_queued(self, index: QModelIndex) -> None:
+        self._view_concern(self.queue_model.concern(index).id)
+
+    def _view_concern(self, concern_id: int) -> None:
+        dialog = ConcernViewDialog(self.ctx, self.session, concern_id, self)
+        dialog.finished.connect(lambda _: self.refresh())
+        dialog.open()
+
+    def search(self) -> None:
+        if not self.is_dsl:
+            return
+        SearchDialog(self.ctx, self.session, self).open()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx, self.session, self)
+        dialog.finished.connect(lambda _: self.statusBar().showMessage(
+            f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use."))
+        dialog.open()
+
+    def toggle_privacy(self) -> None:
+        hiding = self.stack.currentWidget() is not self.privacy
+        self.stack.setCurrentWidget(self.privacy if hiding else self.tabs)
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.isWindow() and child is not self:
+                child.setVisible(not hiding)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.clear()
+        super().closeEvent(event)

@@ -1,0 +1,268 @@
+"""Qt item models over the services' read models. Each passes pytest-qt's qtmodeltester."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QPalette
+
+from cerecorder.domain.model import ChildFlag, ChronologyEntry, Concern, EntryType
+from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
+from cerecorder.services.children import RosterRow
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+#: the invalid index that stands for "no parent" in a flat table
+ROOT = QModelIndex()
+#: the role under which each model hands out its record id
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the role under which the pupil model hands out the text instant search matches
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class _Table(QAbstractTableModel):
+    HEADERS: tuple[str, ...] = ()
+
+    def rowCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+
+class RosterModel(_Table):
+    HEADERS = ("Name", "Legal name", "Year", "Reg", "UPN", "Date of birth", "Flags",
+               "Open concerns")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RosterRow] = []
+
+    def set_rows(self, rows: Sequence[RosterRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    def row(self, index: ModelIndex) -> RosterRow:
+        return self._rows[index.row()]
+
+    def names(self) -> dict[int, str]:
+        return {r.child.id: r.child.display_name for r in self._rows}
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        child, d = entry.child, entry.child.details
+        if role == ID_ROLE:
+            return child.id
+        if role == SEARCH_ROLE:
+            return " ".join((child.display_name, child.legal_name, d.upn, d.year_group,
+                             d.reg_group, d.admission_number)).casefold()
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == 0:
+                return child.display_name
+            if column == 1:
+                return child.legal_name
+            if column == 2:
+                return d.year_group
+            if column == 3:
+                return d.reg_group
+            if column == 4:
+                return d.upn
+            if column == 5:
+                return uk_date(d.date_of_birth) if d.date_of_birth else ""
+            if column == 6:
+                return ", ".join(f.label for f in ChildFlag if f in d.flags)
+            if column == 7:
+                return "" if entry.open_concerns is None else entry.open_concerns
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and child.left_on:
+            return f"Left on {uk_date(child.left_on)}"
+        if role == Qt.ItemDataRole.ForegroundRole and child.left_on:
+            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        return None
+
+
+class PupilFilter(QSortFilterProxyModel):
+    """Instant search over names, UPN, year and registration group, plus two filters."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+        self.only_open = False
+        self.show_left = False
+        self.flag: ChildFlag | None = None
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = text.casefold().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_only_open(self, value: bool) -> None:
+        self.beginFilterChange()
+        self.only_open = value
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_show_left(self, value: bool) -> None:
+        self.beginFilterChange()
+        self.show_left = value
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_flag(self, flag: ChildFlag | None) -> None:
+        self.beginFilterChange()
+        self.flag = flag
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, RosterModel):
+            return True
+        index = model.index(source_row, 0, source_parent)
+        entry = model.row(index)
+        if entry.child.left_on is not None and not self.show_left:
+            return False
+        if self.only_open and not entry.open_concerns:
+            return False
+        if self.flag is not None and self.flag not in entry.child.details.flags:
+            return False
+        haystack = str(model.data(index, SEARCH_ROLE))
+        return all(word in haystack for word in self._words)
+
+
+class ConcernListModel(_Table):
+    HEADERS = ("When", "Children", "Urgency", "Status", "What was seen or heard")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[Concern, str]] = []
+
+    def set_rows(self, rows: Sequence[tuple[Concern, str]]) -> None:
+        """Concerns with the display names of their children."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    def concern(self, index: ModelIndex) -> Concern:
+        return self._rows[index.row()][0]
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        concern, names = self._rows[index.row()]
+        if role == ID_ROLE:
+            return concern.id
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        c = concern.content
+        column = index.column()
+        if column == 0:
+            moment = c.occurred_at or concern.created_at
+            return uk_datetime(moment, concern.tz)
+        if column == 1:
+            return names
+        if column == 2:
+            return c.urgency.value.capitalize()
+        if column == 3:
+            return "Draft" if concern.status.value == "draft" else "Submitted"
+        text = " ".join(c.facts.split())
+        return text if len(text) <= 140 else text[:140].rsplit(" ", 1)[0] + "…"
+
+
+class ChronologyModel(_Table):
+    """The multi-agency columns of DESIGN.md."""
+
+    HEADERS = ("Date/time", "Source", "Event", "Decision and rationale", "Outcome",
+               "Recorded by")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ChronologyEntry] = []
+
+    def set_rows(self, rows: Sequence[ChronologyEntry]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    def entry(self, index: ModelIndex) -> ChronologyEntry:
+        return self._rows[index.row()]
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        e = self._rows[index.row()]
+        if role == ID_ROLE:
+            return e.ref_id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (uk_datetime(e.occurred_at, e.tz), e.source, e.event, e.decision,
+                      e.outcome, e.recorded_by)
+            return values[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        return None
+
+
+class ChronologyFilter(QSortFilterProxyModel):
+    """Filter chronology rows by entry type, date range and indicator. Change the
+    attributes between beginFilterChange() and endFilterChange()."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.types: set[EntryType] = set(EntryType)
+        self.indicator: str | None = None
+        self.date_from: date | None = None
+        self.date_to: date | None = None
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ChronologyModel):
+            return True
+        e = model.entry(model.index(source_row, 0, source_parent))
+        if e.entry_type not in self.types:
+            return False
+        if self.indicator and self.indicator not in e.indicator_codes:
+            return False
+        day = e.occurred_at.astimezone(zone(e.tz)).date()
+        if self.date_from is not None and day < self.date_from:
+            return False
+        return not (self.date_to is not None and day > self.date_to)

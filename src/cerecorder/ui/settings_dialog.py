@@ -1,0 +1,374 @@
+"""Settings: the idle lock, one's own passphrase and, for the DSL or admin, the users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QObject, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.domain.model import Role, User
+from cerecorder.services import users
+from cerecorder.services.session import Session
+from cerecorder.ui.common import fit_to_screen
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.models import ID_ROLE, ROOT, ModelIndex
+from cerecorder.ui.widgets import (
+    StrengthMeter,
+    add_row,
+    message_label,
+    named,
+    password_field,
+    show_problem,
+)
+
+ROLE_LABELS = {
+    Role.STAFF: "Member of staff",
+    Role.DSL: "DSL or deputy DSL",
+    Role.ADMIN: "Administrator (IT: sees no records)",
+}
+
+
+def _ask(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(
+        parent, "CE Recorder", question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class UsersModel(QAbstractTableModel):
+    HEADERS = ("User name", "Full name", "Role")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[User] = []
+
+    def set_rows(self, rows: Sequence[User]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def user(self, index: ModelIndex) -> User:
+        return self._rows[index.row()]
+
+    def rowCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        user = self._rows[index.row()]
+        if role == ID_ROLE:
+            return user.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (user.name, user.display_name, ROLE_LABELS[user.role])[index.column()]
+        return None
+
+
+class _PassphrasePair:
+    """A new passphrase typed twice, with the strength meter under the first."""
+
+    def __init__(self, form: QFormLayout, first_label: str = "&New passphrase:") -> None:
+        self.first = password_field("New passphrase")
+        self.second = password_field("New passphrase again")
+        self.meter = StrengthMeter()
+        self.meter.bar.setMaximumHeight(8)  # a meter, not something to type into
+        self.first.textChanged.connect(self.meter.update_for)
+        add_row(form, first_label, self.first)
+        form.addRow("", self.meter)
+        add_row(form, "A&gain:", self.second)
+
+    def problem(self) -> str:
+        if not self.first.text():
+            return "Type the new passphrase."
+        if self.first.text() != self.second.text():
+            return "The two passphrases differ."
+        return ""
+
+    def clear(self) -> None:
+        self.first.clear()
+        self.second.clear()
+
+
+class ChangePassphraseDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Change my passphrase")
+        self.setMinimumWidth(480)
+        intro = QLabel(f"A new passphrase for {session.user.display_name} "
+                       f"({session.user.name}). It takes effect at the next unlock.")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.pair = _PassphrasePair(form)
+        self.message = message_label()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Change passphrase")
+        buttons.accepted.connect(self.change)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def change(self) -> None:
+        problem = self.pair.problem()
+        if problem:
+            self.message.setText(problem)
+            return
+        try:
+            users.change_passphrase(self.session, self.pair.first.text())
+        except EnvironmentProblem as exc:
+            self.message.setText(str(exc))
+            return
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        self.pair.clear()
+        self.accept()
+
+
+class AddUserDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.user: User | None = None
+        self.setWindowTitle("Add a user")
+        self.setMinimumWidth(500)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("for example jsmith")
+        self.full_name = QLineEdit()
+        self.full_name.setPlaceholderText("for example Jo Smith")
+        self.role = QComboBox()
+        for role in (Role.STAFF, Role.DSL, Role.ADMIN):
+            self.role.addItem(ROLE_LABELS[role], role)
+        form = QFormLayout()
+        add_row(form, "&User name:", self.name)
+        add_row(form, "&Full name:", self.full_name)
+        add_row(form, "&Role:", self.role)
+        self.pair = _PassphrasePair(form, "&Passphrase:")
+        hint = QLabel("Give the passphrase to them in person; they can change it in "
+                      "Settings after their first unlock.")
+        hint.setObjectName("hintMessage")
+        hint.setWordWrap(True)
+        self.message = message_label()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add user")
+        buttons.accepted.connect(self.add)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def add(self) -> None:
+        if not self.name.text().strip():
+            self.message.setText("Give the user a user name.")
+            self.name.setFocus()
+            return
+        problem = self.pair.problem()
+        if problem:
+            self.message.setText(problem)
+            return
+        try:
+            self.user = users.add_user(
+                self.session, name=self.name.text(), display_name=self.full_name.text(),
+                role=Role(self.role.currentData()), passphrase=self.pair.first.text())
+        except EnvironmentProblem as exc:
+            self.message.setText(str(exc))
+            return
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        self.pair.clear()
+        self.accept()
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx: AppContext, session: Session,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session = ctx, session
+        self.manages_users = session.user.role in (Role.DSL, Role.ADMIN)
+        #: asks a yes/no question; tests replace it instead of clicking a message box
+        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 60)
+        self.idle.setSuffix(" minutes")
+        self.idle.setValue(max(1, min(60, ctx.settings.idle_lock_minutes)))
+        self.idle.setMaximumWidth(self.idle.fontMetrics().horizontalAdvance("60 minutes") + 48)
+        general = QGroupBox("This computer")
+        general_form = QFormLayout(general)
+        add_row(general_form, "&Lock after:", self.idle,
+                "Minutes without use before the vault locks itself")
+        lock_hint = QLabel("The vault locks itself after this long without use. Ctrl+L locks "
+                           "it at once.")
+        lock_hint.setObjectName("hintMessage")
+        lock_hint.setWordWrap(True)
+        general_form.addRow(lock_hint)
+
+        mine = QGroupBox(f"You: {session.user.display_name} ({session.user.name})")
+        mine_layout = QVBoxLayout(mine)
+        self.passphrase_button = QPushButton("Change my &passphrase…")
+        named(self.passphrase_button, "Change my passphrase")
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        forgotten = QLabel("Forgotten a passphrase? Use \u201cForgotten passphrase\u201d on the "
+                           "unlock screen with the school's recovery key.")
+        forgotten.setObjectName("hintMessage")
+        forgotten.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.passphrase_button)
+        row.addStretch()
+        mine_layout.addLayout(row)
+        mine_layout.addWidget(forgotten)
+
+        self.message = message_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(mine)
+
+        self.users_model = UsersModel(self)
+        self.users_view = QTableView()
+        self.users_view.setModel(self.users_model)
+        self.users_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.users_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.users_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.users_view.setTabKeyNavigation(False)
+        self.users_view.setAlternatingRowColors(True)
+        self.users_view.verticalHeader().setVisible(False)
+        self.users_view.horizontalHeader().setStretchLastSection(True)
+        named(self.users_view, "Users")
+        line = self.fontMetrics().lineSpacing()
+        self.users_view.setMinimumHeight(line * 6)
+        self.users_view.verticalHeader().setDefaultSectionSize(line + 10)
+        self.add_button = QPushButton("&Add user…")
+        self.remove_button = QPushButton("&Remove user")
+        named(self.add_button, "Add user")
+        named(self.remove_button, "Remove the selected user")
+        self.add_button.clicked.connect(self.add_user)
+        self.remove_button.clicked.connect(self.remove_selected)
+        if self.manages_users:
+            people = QGroupBox("Users of this vault")
+            people_layout = QVBoxLayout(people)
+            people_layout.addWidget(self.users_view)
+            buttons_row = QHBoxLayout()
+            buttons_row.addWidget(self.add_button)
+            buttons_row.addWidget(self.remove_button)
+            buttons_row.addStretch()
+            people_layout.addLayout(buttons_row)
+            rotate = QLabel("Removing a user also changes the vault's key, so an old copy of "
+                            "their passphrase opens nothing new.")
+            rotate.setObjectName("hintMessage")
+            rotate.setWordWrap(True)
+            people_layout.addWidget(rotate)
+            layout.addWidget(people, stretch=1)
+            self.refresh_users()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 600, 560 if self.manages_users else 300)
+        self.idle.setFocus()
+
+    # -- users ------------------------------------------------------------------------
+
+    def refresh_users(self) -> None:
+        try:
+            self.users_model.set_rows(users.list_users(self.session))
+        except CERecorderError as exc:
+            self.message.setText(str(exc))
+            return
+        self.users_view.resizeColumnsToContents()
+        self.users_view.horizontalHeader().setStretchLastSection(True)
+
+    def selected_user(self) -> User | None:
+        index = self.users_view.currentIndex()
+        return self.users_model.user(index) if index.isValid() else None
+
+    def add_user(self) -> AddUserDialog:
+        dialog = AddUserDialog(self.session, self)
+        dialog.accepted.connect(self.refresh_users)
+        dialog.open()
+        return dialog
+
+    def remove_selected(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            self.message.setText("Choose a user in the list first.")
+            return
+        if not self.confirm(
+                f"Remove {user.display_name} ({user.name})?\n\n"
+                "Removing a user rotates the vault's key: their passphrase stops working "
+                "and every remaining user keeps theirs. What they recorded stays."):
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            users.remove_user(self.session, user.id)
+        except CERecorderError as exc:  # also "you cannot remove yourself"
+            self.message.setText(str(exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.message.setText("")
+        self.refresh_users()
+
+    # -- own passphrase and settings ------------------------------------------------------
+
+    def change_passphrase(self) -> ChangePassphraseDialog:
+        dialog = ChangePassphraseDialog(self.session, self)
+        dialog.open()
+        return dialog
+
+    def save(self) -> None:
+        self.ctx.settings.idle_lock_minutes = self.idle.value()
+        try:
+            self.ctx.save_settings(self.ctx.settings)
+        except OSError as exc:
+            self.message.setText(f"The settings could not be saved: {exc.strerror or exc}")
+            return
+        except EnvironmentProblem as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()

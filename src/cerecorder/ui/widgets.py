@@ -1,0 +1,101 @@
+"""Small shared pieces: labelled accessible controls, the passphrase strength meter."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import CERecorderError
+
+
+def named(widget: QWidget, name: str, description: str = "") -> QWidget:
+    """Give a control the accessible name a screen reader announces."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+    return widget
+
+
+def add_row(form: QFormLayout, label: str, widget: QWidget, description: str = "") -> None:
+    """A form row whose label is the control's buddy (Alt+letter reaches it)."""
+    named(widget, label.replace("&", "").rstrip(":"), description)
+    caption = QLabel(label)
+    caption.setBuddy(widget)
+    form.addRow(caption, widget)
+
+
+def password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    named(field, name)
+    return field
+
+
+def message_label(object_name: str = "errorMessage") -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setAccessibleName("Message")
+    return label
+
+
+def show_problem(parent: QWidget | None, error: CERecorderError) -> None:
+    """Known problems are told plainly; the text was written for school staff."""
+    QMessageBox.warning(parent, "CE Recorder", str(error))
+
+
+def strength(passphrase: str) -> tuple[int, str]:
+    """A rough score (0-4) and advice. Length dominates: words beat symbols."""
+    length = len(passphrase)
+    kinds = sum(
+        any(test(c) for c in passphrase)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    words = len(passphrase.split())
+    score = 0
+    if length >= 10:
+        score = 1
+    if length >= 14 or (length >= 10 and kinds >= 3):
+        score = 2
+    if length >= 18 or (words >= 3 and length >= 14):
+        score = 3
+    if length >= 24 or (words >= 4 and length >= 20):
+        score = 4
+    advice = [
+        "Too short: at least 10 characters.",
+        "Weak: add another word or two.",
+        "Fair: a longer phrase would be stronger.",
+        "Good.",
+        "Strong.",
+    ][score]
+    return score, advice
+
+
+class StrengthMeter(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 4)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)  # a thin meter, not something that looks typeable
+        named(self.bar, "Passphrase strength")
+        self.advice = QLabel("Three or four unrelated words make a strong passphrase.")
+        self.advice.setObjectName("hintMessage")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.advice)
+
+    def update_for(self, passphrase: str) -> int:
+        score, advice = strength(passphrase)
+        self.bar.setValue(score)
+        self.advice.setText(advice)
+        self.bar.setAccessibleDescription(advice)
+        return score

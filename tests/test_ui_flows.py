@@ -1,0 +1,300 @@
+"""End-to-end flows through the real windows (offscreen): first run, create a vault,
+record a concern about two children, submit, triage, chronology, lock, unlock."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from cerecorder.domain.model import ConcernStatus, EntryType, TriageDecision, Urgency
+from cerecorder.services import chronology, concerns, dsl, session
+from cerecorder.services.session import Session
+from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.context import AppContext, FileDialogs, UiSettings
+from cerecorder.ui.controller import AppController
+from cerecorder.ui.main_window import MainWindow
+from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.setup import SetupWizard, StartDialog
+from cerecorder.ui.unlock import UnlockDialog
+
+from helpers import FAST_KDF, TAXONOMY, MockClock, add_child
+
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+
+
+class SteeredDialogs(FileDialogs):
+    """The file-dialog seam, answered by the test instead of a person."""
+
+    def __init__(self) -> None:
+        self.answers: list[Path | None] = []
+
+    def save_path(self, *args: object) -> Path | None:
+        return self.answers.pop(0)
+
+    def folder(self, *args: object) -> Path | None:
+        return self.answers.pop(0)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
+    saved: list[UiSettings] = []
+    return AppContext(
+        clock=clock, taxonomy=TAXONOMY, settings=UiSettings(), save_settings=saved.append,
+        default_vault_dir=tmp_path / "school-vault", demo_vault_dir=tmp_path / "demo-vault",
+        ui_dir=UI_DIR, file_dialogs=SteeredDialogs(), kdf=FAST_KDF,
+    )
+
+
+@pytest.fixture
+def answer_yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stand in for the person answering confirmation boxes; remembers what was asked."""
+    asked: list[str] = []
+
+    def question(parent: object, title: str, text: str, *args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def test_first_run_offers_create_demo_and_open(qtbot: QtBot, ctx: AppContext) -> None:
+    controller = AppController(ctx)
+    controller.start()
+    assert isinstance(controller.dialog, StartDialog)
+    qtbot.addWidget(controller.dialog)
+    buttons = {b.accessibleName() for b in controller.dialog.findChildren(QPushButton)}
+    assert buttons == {"Create a school vault", "Open the demo vault",
+                       "Open an existing vault"}
+
+
+def test_create_a_vault_with_the_wizard(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    wizard = SetupWizard(ctx)
+    qtbot.addWidget(wizard)
+    created: list[Session] = []
+    wizard.created.connect(created.append)
+    wizard.show()
+    wizard.location.path.setText(str(tmp_path / "our vault"))
+    wizard.next()
+    wizard.user.login.setText("jsmith")
+    wizard.user.display.setText("Jo Smith (DSL)")
+    wizard.next()
+    page = wizard.currentPage()
+    page.first.setText("short")  # type: ignore[attr-defined]
+    page.second.setText("short")  # type: ignore[attr-defined]
+    assert not page.isComplete()
+    page.first.setText("plum orchard lantern river")  # type: ignore[attr-defined]
+    page.second.setText("plum orchard lantern river")  # type: ignore[attr-defined]
+    assert page.isComplete()
+    wizard.next()  # commit page: creates the vault
+    assert (tmp_path / "our vault" / "vault.db").is_file()
+    assert len(wizard.recovery_key) == 44
+    recovery_page = wizard.currentPage()
+    shown = recovery_page.key.text().replace("\n", "")  # type: ignore[attr-defined]
+    assert shown == wizard.recovery_key  # on two lines, so no group is ever clipped
+    # the recovery key can be saved as a PDF through the file-dialog seam
+    pdf = tmp_path / "recovery.pdf"
+    ctx.file_dialogs.answers.append(pdf)  # type: ignore[attr-defined]
+    wizard.save_key_pdf()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    # finishing needs the "stored safely" confirmation
+    assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled()
+    recovery_page.stored.setChecked(True)  # type: ignore[attr-defined]
+    assert wizard.button(wizard.WizardButton.FinishButton).isEnabled()
+    wizard.accept()
+    assert created and created[0].user.name == "jsmith"
+    assert ctx.settings.last_vault == str(tmp_path / "our vault")
+    created[0].lock()
+
+
+def _concern_dialog(qtbot: QtBot, ctx: AppContext, s: Session,
+                    child_ids: list[int]) -> ConcernDialog:
+    dialog = ConcernDialog(ctx, s, child_ids=child_ids)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_record_a_concern_about_two_children_with_signs(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, answer_yes: list[str],
+    clock: MockClock,
+) -> None:
+    s = dsl_session
+    amy, ben = add_child(s, "Amy", "Khan"), add_child(s, "Ben", "Osei")
+    add_child(s, "Cara", "Nowak")
+    dialog = _concern_dialog(qtbot, ctx, s, [amy])
+    # tick Ben too, through the picker
+    for i in range(dialog.pupil_list.count()):
+        item = dialog.pupil_list.item(i)
+        if item.text().startswith("Ben Osei"):
+            item.setCheckState(Qt.CheckState.Checked)
+    assert "Amy Khan" in dialog.chosen.text() and "Ben Osei" in dialog.chosen.text()
+    qtbot.keyClicks(dialog.where, "Bus stop by the park")
+    dialog.facts.setPlainText("Both seen getting into a grey car with two older men at 15:40; "
+                              "Amy had a new phone and £50 in cash.")
+    dialog.words.setPlainText("“They're my cousins, they look after us.”")
+    dialog.opinion.setPlainText("Both looked frightened.")
+    dialog.tick_sign("SHARED-01")
+    dialog.tick_sign("CSE-01")
+    dialog.set_urgency(Urgency.HIGH)
+    dialog.informed.setText("DSL by phone")
+    # the draft autosaves into the vault
+    qtbot.waitUntil(lambda: dialog.draft_id is not None, timeout=5000)
+    draft = concerns.my_concerns(s, ConcernStatus.DRAFT)[0]
+    assert draft.content.child_ids == (amy, ben)
+    assert draft.content.indicator_codes == {"SHARED-01", "CSE-01"}
+    dialog.submit()
+    assert "permanent record" in answer_yes[0]
+    assert dialog.submitted
+    submitted = concerns.my_concerns(s, ConcernStatus.SUBMITTED)
+    assert len(submitted) == 1 and submitted[0].content.urgency is Urgency.HIGH
+    assert submitted[0].content.facts.startswith("Both seen")
+
+
+def test_quality_prompts_are_gentle(qtbot: QtBot, ctx: AppContext, dsl_session: Session,
+                                    answer_yes: list[str]) -> None:
+    child = add_child(dsl_session)
+    dialog = _concern_dialog(qtbot, ctx, dsl_session, [child])
+    dialog.facts.setPlainText("JS upset.")
+    dialog.set_urgency(Urgency.IMMEDIATE)
+    prompts = " ".join(dialog.quality_prompts())
+    assert "very short" in prompts and "initials" in prompts and "nobody" in prompts
+    dialog.submit()  # prompts are shown, not enforced
+    assert "very short" in answer_yes[0]
+    assert dialog.submitted
+
+
+def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppContext,
+                                                     dsl_session: Session,
+                                                     answer_yes: list[str]) -> None:
+    child = add_child(dsl_session)
+    dialog = _concern_dialog(qtbot, ctx, dsl_session, [child])
+    dialog.facts.setPlainText("x" * 1_048_576)
+    assert not dialog.save_draft()
+    assert "Not saved" in dialog.message.text()
+    assert len(dialog.facts.toPlainText()) == 1_048_576
+    assert concerns.my_concerns(dsl_session) == []
+    dialog.close()  # closing asks before the unsaved text is dropped
+    assert "lose the unsaved changes" in answer_yes[0]
+
+
+def test_main_window_pupil_search_and_triage_queue(qtbot: QtBot, ctx: AppContext,
+                                                   dsl_session: Session,
+                                                   clock: MockClock) -> None:
+    s = dsl_session
+    amy = add_child(s, "Amy", "Khan", year_group="9", reg_group="9K", upn="A123456789012")
+    add_child(s, "Ben", "Osei", year_group="10", reg_group="10R")
+    from helpers import content
+
+    concern_id = concerns.record_concern(s, content((amy,), clock))
+    window = MainWindow(ctx, s)
+    qtbot.addWidget(window)
+    assert window.pupils.rowCount() == 2
+    qtbot.keyClicks(window.search_box, "9k")
+    assert window.pupils.rowCount() == 1
+    window.search_box.setText("A1234")
+    assert window.pupils.rowCount() == 1
+    window.search_box.clear()
+    window.only_open.setChecked(True)
+    assert window.pupils.rowCount() == 1
+    assert window.queue_model.rowCount() == 1
+    assert window.tabs.tabText(2) == "&Triage queue (1)"
+    dsl.triage(s, concern_id, TriageDecision.MONITOR, "Mentor to check in weekly")
+    window.refresh()
+    assert window.queue_model.rowCount() == 0
+    assert window.pupils.rowCount() == 0  # no open concerns left
+    rows = chronology.chronology(s, amy)
+    assert [r.entry_type for r in rows] == [EntryType.CONCERN, EntryType.TRIAGE]
+
+
+def test_shortcuts_for_the_frequent_actions(qtbot: QtBot, ctx: AppContext,
+                                            dsl_session: Session) -> None:
+    window = MainWindow(ctx, dsl_session)
+    qtbot.addWidget(window)
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["New concern"] == "Ctrl+N"
+    assert shortcuts["Search concerns"] == "Ctrl+F"
+    assert shortcuts["Lock"] == "Ctrl+L"
+    window.toggle_privacy()
+    assert window.stack.currentWidget() is window.privacy
+    window.toggle_privacy()
+    assert window.stack.currentWidget() is window.tabs
+
+
+def test_models_pass_the_model_tester(qtmodeltester: object, dsl_session: Session,
+                                      clock: MockClock) -> None:
+    from cerecorder.services import children
+
+    from helpers import content
+
+    child = add_child(dsl_session, year_group="9")
+    concerns.record_concern(dsl_session, content((child,), clock))
+    roster = RosterModel()
+    roster.set_rows(children.roster(dsl_session))
+    qtmodeltester.check(roster)  # type: ignore[attr-defined]
+    proxy = PupilFilter()
+    proxy.setSourceModel(roster)
+    qtmodeltester.check(proxy)  # type: ignore[attr-defined]
+    mine = ConcernListModel()
+    mine.set_rows([(c, "Zoë") for c in concerns.my_concerns(dsl_session)])
+    qtmodeltester.check(mine)  # type: ignore[attr-defined]
+
+
+def test_wrong_passphrase_lock_and_unlock(qtbot: QtBot, ctx: AppContext, vault_dir: Path,
+                                          clock: MockClock) -> None:
+    from helpers import DSL_PASS, new_vault
+
+    new_vault(vault_dir, clock).lock()
+    ctx.settings.last_vault = str(vault_dir)
+    controller = AppController(ctx)
+    controller.start()
+    dialog = controller.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.user.currentText() == "dsl"
+    qtbot.keyClicks(dialog.passphrase, "not it")
+    dialog.try_unlock()
+    assert "not right" in dialog.message.text()
+    assert dialog.passphrase.text() == ""
+    qtbot.keyClicks(dialog.passphrase, DSL_PASS)
+    dialog.try_unlock()
+    window = controller.window
+    assert isinstance(window, MainWindow) and controller.session is not None
+    # Ctrl+L locks: the session closes, the window goes, the unlock dialog returns
+    window.lock_action.trigger()
+    assert controller.session is None and controller.window is None
+    assert isinstance(controller.dialog, UnlockDialog)
+    qtbot.addWidget(controller.dialog)
+    with pytest.raises(Exception, match="locked"):
+        window.session.uow()
+
+
+def test_idle_auto_lock(qtbot: QtBot, ctx: AppContext, vault_dir: Path,
+                        clock: MockClock) -> None:
+    from helpers import DSL_PASS, new_vault
+
+    new_vault(vault_dir, clock).lock()
+    controller = AppController(ctx)
+    controller.unlocked(session.unlock(vault_dir, user_name="dsl", passphrase=DSL_PASS,
+                                       clock=clock, taxonomy=TAXONOMY))
+    assert controller.idle.isActive()
+    assert controller.idle.interval() == 5 * 60_000
+    controller.idle.setInterval(50)  # as if five minutes went by without a keypress
+    controller.idle.start()
+    qtbot.waitUntil(lambda: controller.session is None, timeout=3000)
+    assert controller.window is None
+    assert isinstance(controller.dialog, UnlockDialog)
+    qtbot.addWidget(controller.dialog)
+
+
+@pytest.fixture
+def dsl_session(dsl: Session) -> Session:
+    return dsl
+
