@@ -22,8 +22,16 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
-# Tools the tests drive from outside Python (PDF and packet checks use them later on).
-TEST_APT_PACKAGES: list[str] = []
+# What Qt (PySide6 wheels) needs from Debian, offscreen (tests) and on a real screen (run).
+QT_APT_PACKAGES = [
+    "libegl1", "libgl1", "libfontconfig1", "libfreetype6", "libglib2.0-0", "libdbus-1-3",
+    "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
+]
+SCREEN_APT_PACKAGES = [
+    "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
+    "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
+    "libxcb-xfixes0", "libxcb-xkb1", "libx11-xcb1", "libxcb-shm0", "libxcb-sync1",
+]
 
 
 def say(text: str) -> None:
@@ -39,6 +47,9 @@ def is_root() -> bool:
 
 
 def apt_install(packages: list[str]) -> None:
+    """Install missing Debian packages (as root), or say which to install."""
+    if not sys.platform.startswith("linux") or not shutil.which("dpkg"):
+        return  # not Debian: the wheels bring what they need, or the platform does
     missing = [
         p for p in packages
         if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0
@@ -73,21 +84,22 @@ def ensure_venv(extras: str) -> None:
 
 
 def run(args: list[str]) -> int:
+    apt_install(QT_APT_PACKAGES + SCREEN_APT_PACKAGES)
     ensure_venv("")
     return sh(BIN / "cerecorder", *args, check=False)
 
 
 def test(args: list[str]) -> int:
-    if sys.platform.startswith("linux") and TEST_APT_PACKAGES:
-        apt_install(TEST_APT_PACKAGES)
+    apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
     say("ruff")
-    if sh(PY, "-m", "ruff", "check", "src", "tests", "bench", "dev.py", check=False):
+    if sh(PY, "-m", "ruff", "check", "src", "tests", "bench", "scripts", "dev.py", check=False):
         return 1
     say("mypy")
     if sh(PY, "-m", "mypy", check=False):
         return 1
     say("pytest")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests need no screen
     return sh(PY, "-m", "pytest", *args, check=False)
 
 

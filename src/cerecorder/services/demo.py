@@ -3,8 +3,8 @@ screenshots and benchmarks. Every person in them is made up.
 
 Deterministic: everything is drawn from ``random.Random(seed)`` and dated back from a
 fixed anchor (1 September 2026), so one seed always gives the same pupils, concerns and
-wording. The clock stamps only what happened in this vault: when the roll was imported
-(children's ``created_at``) and the audit trail.
+wording. The clock stamps only what happened in this vault: when staff, children and
+their links were imported (``created_at``) and the audit trail.
 
 Records go in through the unit of work's connection in batches rather than one service
 call each (the decade size has 150,000 concerns), but the schema's triggers still hold:
@@ -663,6 +663,8 @@ _GENERAL_LOCATIONS = (
     "Form room {reg}", "{Subject} lesson", "Canteen", "Library", "Playground",
     "Year {year} corridor", "Main gate", "Reception",
 )
+#: not strftime("%A"), which follows the locale (Qt sets it from the desktop)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SUBJECTS = (
     "maths", "English", "science", "geography", "history", "PE", "art", "French", "RE",
     "computing", "drama", "music", "design and technology", "Spanish",
@@ -1289,7 +1291,7 @@ class _Builder:
             "item": rng.choice(_ITEMS), "amount": str(rng.choice((120, 200, 300, 450, 800))),
             "older": str(rng.randint(18, 25)), "nickname": rng.choice(_NICKNAMES),
             "handle": rng.choice(_HANDLES), "sessions": str(rng.randint(4, 12)),
-            "time": local.strftime("%H:%M"), "weekday": local.strftime("%A"),
+            "time": f"{local:%H:%M}", "weekday": _WEEKDAYS[local.weekday()],
         }
         carer = rng.choice(carers).format_map(fills)
         fills["carer"], fills["Carer"] = carer, carer[0].upper() + carer[1:]

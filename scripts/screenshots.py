@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Screenshots of every main window and dialog, as real windows on a 1366x768 screen.
+
+    python3 scripts/screenshots.py [--scale 1.5] [--out screenshots/]
+
+Starts Xvfb (Debian: apt-get install xvfb) unless --display is given, builds a demo
+school with fictional pupils in a temporary folder, opens each window in turn and grabs
+the whole screen, so what is cut off at 1366x768 shows. The PNGs are for looking at;
+they are not committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_xvfb(width: int, height: int) -> subprocess.Popen[bytes]:
+    if not shutil.which("Xvfb"):
+        sys.exit("Xvfb is missing: apt-get install xvfb")
+    display = f":{os.getpid() % 500 + 100}"
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{width}x{height}x24",
+                               "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    os.environ["DISPLAY"] = display
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="1", help="QT_SCALE_FACTOR, e.g. 1.25 or 1.5")
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--display", help="use this X display instead of starting Xvfb")
+    parser.add_argument("--size", default="school", help="demo size (tiny is quicker)")
+    args = parser.parse_args()
+
+    server = None
+    if args.display:
+        os.environ["DISPLAY"] = args.display
+    else:
+        server = start_xvfb(1366, 768)
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ["QT_SCALE_FACTOR"] = args.scale
+    work = Path(tempfile.mkdtemp(prefix="cerecorder-shots-"))
+    os.environ["CERECORDER_HOME"] = str(work / "home")
+    try:
+        shoot(args.out, work, args.size)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if server is not None:
+            server.terminate()
+
+
+def shoot(out: Path, work: Path, size: str) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from PySide6.QtCore import QDateTime
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from cerecorder import app as composition
+    from cerecorder.services import children, chronology, concerns, demo, session
+    from cerecorder.services import dsl as dsl_work
+    from cerecorder.services.session import KdfParams
+    from cerecorder.ui.concern_form import ConcernDialog
+    from cerecorder.ui.concern_view import ConcernViewDialog
+    from cerecorder.ui.controller import DEMO_PASSPHRASE, shut_down
+    from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
+    from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+    from cerecorder.ui.main_window import MainWindow
+    from cerecorder.ui.settings_dialog import SettingsDialog
+    from cerecorder.ui.setup import SetupWizard, StartDialog
+    from cerecorder.ui.unlock import UnlockDialog
+
+    out.mkdir(parents=True, exist_ok=True)
+    qt = QApplication([])
+    ctx = composition.build_context()
+    ctx.kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)  # screenshots, not security
+    ctx.default_vault_dir = work / "school-vault"
+    ctx.demo_vault_dir = work / "demo-vault"
+    qt.setStyleSheet((ctx.ui_dir / "style.qss").read_text(encoding="utf-8"))
+    passphrase = DEMO_PASSPHRASE
+    print(f"building a {size} demo vault…", flush=True)
+    demo.create_demo_vault(ctx.demo_vault_dir, passphrase=passphrase, seed=1, size=size,
+                           clock=ctx.clock, taxonomy=ctx.taxonomy, kdf=ctx.kdf)
+
+    def snap(name: str, widget: QWidget, prepare: Callable[[], object] | None = None) -> None:
+        widget.show()
+        widget.raise_()
+        widget.activateWindow()
+        if prepare is not None:
+            prepare()
+        for _ in range(10):
+            qt.processEvents()
+            time.sleep(0.03)
+        screen = QGuiApplication.primaryScreen()
+        screen.grabWindow(0).save(str(out / f"{name}.png"))
+        print(f"  {out / name}.png", flush=True)
+
+    snap("01-start", StartDialog(ctx))
+    wizard = SetupWizard(ctx)
+    snap("02-setup-location", wizard)
+    wizard.next()
+    wizard.user.login.setText("jsmith")
+    wizard.user.display.setText("Jo Smith (DSL)")
+    snap("03-setup-user", wizard)
+    wizard.next()
+    page = wizard.currentPage()
+    page.first.setText("plum orchard lantern")  # type: ignore[attr-defined]
+    page.second.setText("plum orchard lantern")  # type: ignore[attr-defined]
+    snap("04-setup-passphrase", wizard)
+    wizard.next()
+    snap("05-setup-recovery-key", wizard)
+    wizard.close()
+    if wizard.session is not None:
+        wizard.session.lock()
+
+    unlock = UnlockDialog(ctx, ctx.demo_vault_dir, demo=True)
+    unlock.user.setCurrentText("demo")
+    unlock.passphrase.setText("wrong guess")
+    unlock.try_unlock()
+    snap("06-unlock-wrong-passphrase", unlock)
+    unlock.close()
+
+    s = session.unlock(ctx.demo_vault_dir, user_name="demo", passphrase=passphrase,
+                       clock=ctx.clock, taxonomy=ctx.taxonomy)
+    window = MainWindow(ctx, s)
+    window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
+    snap("07-main-pupils", window)
+    window.search_box.setText("9")
+    snap("08-main-pupil-search", window)
+    window.search_box.clear()
+    window.tabs.setCurrentIndex(2)
+    snap("09-main-triage-queue", window)
+    window.tabs.setCurrentIndex(0)
+
+    roster = children.roster(s)
+    longest = max(roster, key=lambda r: r.entries or 0).child
+    others = [r.child.id for r in roster[:2]]
+    form = ConcernDialog(ctx, s, child_ids=others, parent=window)
+    form.where.setText("Bus stop by the park")
+    form.facts.setPlainText("Seen getting into a grey car with two older men at 15:40. "
+                            "Had a new phone and cash.")
+    form.words.setPlainText("\u201cThey're my cousins, they look after us.\u201d")
+    form.opinion.setPlainText("Looked frightened and would not make eye contact.")
+    for code in ("SHARED-01", "SHARED-05", "KTS-IDENTITY-02"):
+        form.tick_sign(code)
+    form.informed.setText("DSL by phone at 15:55")
+    form.when.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
+    snap("10-new-concern", form)
+    form.autosave.stop()
+    form.done(0)
+
+    queue = dsl_work.triage_queue(s)
+    concern_id = queue[0].id if queue else concerns.my_concerns(s)[0].id
+    view = ConcernViewDialog(ctx, s, concern_id, window)
+    snap("11-concern-view", view)
+    view.close()
+    snap("12-triage", TriageDialog(ctx, s, concern_id, window))
+    snap("13-action", ActionDialog(ctx, s, concern_id=concern_id, parent=window))
+    snap("14-event", EventDialog(ctx, s, longest.id, window))
+    for w in qt.topLevelWidgets():
+        if w is not window:
+            w.close()
+
+    chronology.chronology(s, longest.id)
+    child_window = ChildWindow(ctx, s, longest.id, window)
+    snap("15-chronology", child_window)
+    child_window.close()
+    search = SearchDialog(ctx, s, window)
+    search.box.setText("phone")
+    snap("16-search", search, search.run_search)
+    search.close()
+    settings = SettingsDialog(ctx, s, window)
+    snap("17-settings", settings)
+    settings.close()
+    window.toggle_privacy()
+    snap("18-privacy-screen", window)
+    window.close()
+    s.lock()
+    shut_down(qt)
+
+
+if __name__ == "__main__":
+    main()
