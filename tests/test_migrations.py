@@ -59,7 +59,8 @@ def test_a_later_migration_is_applied_once_and_a_failing_one_rolls_back(saved_v1
     conn = _raw_connection(saved_v1)
     good = (*MIGRATIONS, (len(MIGRATIONS) + 1, "add a column",
                           "ALTER TABLE children ADD COLUMN pronouns TEXT NOT NULL DEFAULT '';"))
-    assert migrate(conn, good) == [len(MIGRATIONS) + 1]
+    assert schema_version(conn) == 1  # the saved vault is of version 1: all after it apply
+    assert migrate(conn, good) == [m[0] for m in good if m[0] > 1]
     assert migrate(conn, good) == []
     broken = (*good, (len(good) + 1, "half-broken",
                       "ALTER TABLE children ADD COLUMN a TEXT;\nSELECT no_such_function();"))

@@ -257,6 +257,11 @@ def test_chronology_merges_everything_in_time_order(dsl: Session, clock: MockClo
     assert [r.entry_type for r in ben_rows] == [EntryType.CONCERN, EntryType.TRIAGE,
                                                 EntryType.ACTION, EntryType.ADDENDUM]
     assert ben_rows[2].outcome == ""
+    roster = {r.child.id: r.entries for r in children.roster(dsl)}
+    assert roster == {amy: len(rows), ben: len(ben_rows)}
+    with pytest.raises(InvalidInput, match="another child"):
+        dsl_work.record_outcome(dsl, text="x", occurred_at=clock.now(), child_id=ben,
+                                action_id=action_ids[0])
     profile = children.child_profile(dsl, amy)
     assert [(link.kind, other.display_name) for link, other in profile.links] == [
         (LinkKind.SIBLING, "Ben Khan")]
@@ -286,6 +291,17 @@ def test_search_finds_prefixes_and_ignores_accents(dsl: Session, clock: MockCloc
     assert [h.concern_id for h in search.search_concerns(dsl, "cafe")] == [concern_id]
     hit = search.search_concerns(dsl, "cas")[0]
     assert "[cash]" in hit.snippet and hit.child_names == ("Zoë Ólafsdóttir",)
+
+
+def test_snippets_bracket_the_matched_words() -> None:
+    from cerecorder.services.search import snippet
+
+    text = ("On Tuesday after school Amy was seen at the café on Station Road with two older "
+            "men who gave her a new phone and some cash before driving off in a grey car")
+    shown = snippet(["nothing relevant here", text], "cafe phone")
+    assert shown == "…was seen at the [café] on Station Road with two older men who gave…"
+    assert "[phone]" in snippet([text], "PHONE cash")
+    assert snippet([text], "zebra") == ""
 
 
 def test_every_change_is_audited_and_the_chain_verifies(dsl: Session, clock: MockClock) -> None:

@@ -232,12 +232,20 @@ class ChildRepository(_Repository):
         return {int(child_id): int(n) for child_id, n in rows}
 
     def entry_counts(self) -> dict[int, int]:
-        """Chronology rows per child, cheaply: submitted concerns plus DSL records."""
+        """Chronology rows per child, counted the way services.chronology builds them:
+        submitted concerns with their addenda and triage, actions, outcomes recorded
+        apart from an action, and significant events."""
         counts: dict[int, int] = {}
+        submitted = ("FROM concern_children cc JOIN concerns c ON c.id = cc.concern_id "
+                     "AND c.status = 'submitted'")
         for sql in (
-            "SELECT cc.child_id, count(*) FROM concern_children cc JOIN concerns c "
-            "ON c.id = cc.concern_id WHERE c.status = 'submitted' GROUP BY cc.child_id",
+            f"SELECT cc.child_id, count(*) {submitted} GROUP BY cc.child_id",
+            f"SELECT cc.child_id, count(*) {submitted} JOIN addenda a ON a.concern_id = c.id "
+            "GROUP BY cc.child_id",
+            f"SELECT cc.child_id, count(*) {submitted} JOIN triage t ON t.concern_id = c.id "
+            "GROUP BY cc.child_id",
             "SELECT child_id, count(*) FROM actions GROUP BY child_id",
+            "SELECT child_id, count(*) FROM outcomes WHERE action_id IS NULL GROUP BY child_id",
             "SELECT child_id, count(*) FROM events GROUP BY child_id",
         ):
             for child_id, n in self._rows(sql):
@@ -416,34 +424,34 @@ class ConcernRepository(_Repository):
             ]
         return result
 
-    def search(self, match: str, author_id: int | None, limit: int) -> list[tuple[int, str]]:
-        """Submitted concerns matching an FTS5 query, newest first, with a snippet.
+    def search(self, match: str, author_id: int | None, limit: int) -> list[int]:
+        """Ids of submitted concerns matching an FTS5 query, most recent event first.
 
-        Matches in addenda count for their concern.
+        Matches in addenda count for their concern. The covering index concerns_search
+        lets SQLite sort thousands of matches without reading each concern's text.
         """
         author_clause = "" if author_id is None else " AND c.author_id = ?"
-        params: list[object] = [match]
-        if author_id is not None:
-            params.append(author_id)
-        params += [match]
-        if author_id is not None:
-            params.append(author_id)
-        params.append(limit)
+        params: list[object] = [match, match] + ([] if author_id is None else [author_id])
         rows = self._rows(
-            "SELECT id, snippet FROM ("
-            "  SELECT c.id AS id, c.occurred_at AS occurred_at,"
-            "    snippet(concerns_fts, -1, '[', ']', '…', 12) AS snippet"
-            "  FROM concerns_fts JOIN concerns c ON c.id = concerns_fts.rowid"
-            f"  WHERE concerns_fts MATCH ? AND c.status = 'submitted'{author_clause}"
-            "  UNION ALL"
-            "  SELECT c.id, c.occurred_at, snippet(addenda_fts, 0, '[', ']', '…', 12)"
-            "  FROM addenda_fts JOIN addenda a ON a.id = addenda_fts.rowid"
-            "  JOIN concerns c ON c.id = a.concern_id"
-            f"  WHERE addenda_fts MATCH ?{author_clause}"
-            ") GROUP BY id ORDER BY max(occurred_at) DESC, id DESC LIMIT ?",
-            params,
+            "SELECT c.id FROM (SELECT rowid AS id FROM concerns_fts WHERE concerns_fts MATCH ?"
+            " UNION SELECT a.concern_id FROM addenda_fts JOIN addenda a"
+            "  ON a.id = addenda_fts.rowid WHERE addenda_fts MATCH ?) AS m"
+            " JOIN concerns AS c INDEXED BY concerns_search ON c.id = m.id"
+            f" WHERE c.status = 'submitted'{author_clause}"
+            " ORDER BY c.occurred_at DESC, c.id DESC LIMIT ?",
+            [*params, limit],
         )
-        return [(int(r[0]), str(r[1])) for r in rows]
+        return [int(r[0]) for r in rows]
+
+    def many(self, concern_ids: Iterable[int]) -> dict[int, Concern]:
+        ids = list(concern_ids)
+        found: dict[int, Concern] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(f"SELECT {self._COLUMNS} FROM concerns WHERE id IN ({marks})", chunk)
+            found.update((c.id, c) for c in self._concerns(rows))
+        return found
 
 
 class DslRepository(_Repository):
@@ -505,6 +513,12 @@ class DslRepository(_Repository):
             (child_id, kind.value, to_utc_text(occurred_at), tz, summary, outcome, by,
              to_utc_text(now)),
         )
+
+    def action_child(self, action_id: int) -> int:
+        rows = self._rows("SELECT child_id FROM actions WHERE id = ?", (action_id,))
+        if not rows:
+            raise NotFound(f"action {action_id}")
+        return int(rows[0][0])
 
     def actions_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
         return self._rows(

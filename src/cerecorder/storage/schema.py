@@ -262,4 +262,6 @@ END;
 #: (version, what it does, SQL). Applied in order, each in its own transaction.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "records core: users, children, concerns, DSL work, audit, full-text search", _V1),
+    (2, "search: a covering index so matches are sorted without reading whole concerns",
+     "CREATE INDEX concerns_search ON concerns(id, status, author_id, occurred_at);"),
 )

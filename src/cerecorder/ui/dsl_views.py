@@ -496,6 +496,7 @@ class SearchDialog(QDialog):
     """Full-text search across every concern and addendum (the DSL's Ctrl+F)."""
 
     DEBOUNCE_MS = 250
+    PAGE = 50
 
     def __init__(self, ctx: AppContext, session: Session,
                  parent: QWidget | None = None) -> None:
@@ -515,7 +516,8 @@ class SearchDialog(QDialog):
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_search)
-        self.box.textChanged.connect(lambda _: self.timer.start())
+        self.limit = self.PAGE
+        self.box.textChanged.connect(self._typed)
         self.box.returnPressed.connect(self.run_search)
 
         self.model = SearchResultsModel(self)
@@ -545,6 +547,11 @@ class SearchDialog(QDialog):
         named(self.open_button, "Open the selected concern")
         self.open_button.clicked.connect(lambda: self.open_hit(self.table.currentIndex()))
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.more_button = QPushButton("&More results")
+        named(self.more_button, "Show more results")
+        self.more_button.clicked.connect(self.show_more)
+        self.more_button.setVisible(False)
+        buttons.addButton(self.more_button, QDialogButtonBox.ButtonRole.ActionRole)
         for button in buttons.buttons():
             # Enter in the search box searches; it must not press a button
             if isinstance(button, QPushButton):
@@ -562,6 +569,14 @@ class SearchDialog(QDialog):
         layout.addWidget(buttons)
         self.box.setFocus()
 
+    def _typed(self, _: str) -> None:
+        self.limit = self.PAGE
+        self.timer.start()
+
+    def show_more(self) -> None:
+        self.limit += self.PAGE
+        self.run_search()
+
     def run_search(self) -> None:
         self.timer.stop()
         text = self.box.text()
@@ -570,19 +585,21 @@ class SearchDialog(QDialog):
             self.status.setText("Type a word or two. Matched words are shown in [brackets].")
             return
         try:
-            hits = search.search_concerns(self.session, text)
+            hits = search.search_concerns(self.session, text, self.limit)
         except CERecorderError as exc:
             self.model.clear()
             self.status.setText(str(exc))
             return
         self.model.set_rows(hits)
         self.table.resizeRowsToContents()
+        more = len(hits) >= self.limit
+        self.more_button.setVisible(more)
         if not hits:
             self.status.setText("No concern or addendum contains those words.")
         else:
-            more = " (the first 200)" if len(hits) >= 200 else ""
-            self.status.setText(f"{len(hits)} concern{'s' if len(hits) != 1 else ''} "
-                                f"found{more}. Press Enter on one to open it.")
+            shown = f"The {len(hits)} most recent" if more else f"{len(hits)}"
+            self.status.setText(f"{shown} concern{'s' if len(hits) != 1 else ''} found, "
+                                "most recent first. Press Enter on one to open it.")
 
     def open_hit(self, index: QModelIndex) -> ConcernViewDialog | None:
         if not index.isValid():
