@@ -18,23 +18,39 @@ from helpers import DSL_PASS, TAXONOMY, MockClock
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture
-def saved_v1(tmp_path: Path) -> Path:
-    copy = tmp_path / "vault-v1"
-    shutil.copytree(DATA / "vault-v1", copy)
+SAVED = sorted(p.name for p in DATA.glob("vault-v*"))
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    copy = tmp_path / name
+    shutil.copytree(DATA / name, copy)
     return copy
 
 
-def test_a_saved_version_1_vault_opens_and_upgrades(saved_v1: Path, clock: MockClock) -> None:
-    s = session.unlock(saved_v1, user_name="dsl", passphrase=DSL_PASS, clock=clock,
+@pytest.fixture
+def saved_v1(tmp_path: Path) -> Path:
+    return _copy(tmp_path, "vault-v1")
+
+
+def test_there_is_a_saved_vault_of_every_schema_version() -> None:
+    assert [f"vault-v{m[0]}" for m in MIGRATIONS] == SAVED
+
+
+@pytest.mark.parametrize("name", SAVED)
+def test_a_saved_vault_opens_and_upgrades(tmp_path: Path, clock: MockClock, name: str) -> None:
+    saved = _copy(tmp_path, name)
+    label = {"vault-v1": "Version-one"}.get(name, f"Version-{name.removeprefix('vault-v')}")
+    s = session.unlock(saved, user_name="dsl", passphrase=DSL_PASS, clock=clock,
                        taxonomy=TAXONOMY)
     assert schema_version(s.vault.conn) == latest_version()
     child = children.list_children(s)[0]
     assert child.display_name == "Zoë Ólafsdóttir"
     rows = chronology.chronology(s, child.id)
-    assert rows[0].event.startswith("Version-one concern")
-    assert any("Version-one rationale." in r.decision for r in rows)
+    assert rows[0].event.startswith(f"{label} concern")
+    assert any(f"{label} rationale." in r.decision for r in rows)
     assert search.search_concerns(s, "trainers")
+    assert s.vault.conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'concerns_search'").fetchone()[0] == 1
     assert maintenance.verify(s).ok
     s.lock()
 
