@@ -298,3 +298,29 @@ def test_idle_auto_lock(qtbot: QtBot, ctx: AppContext, vault_dir: Path,
 def dsl_session(dsl: Session) -> Session:
     return dsl
 
+
+
+def test_first_run_opens_the_demo_vault(qtbot: QtBot, ctx: AppContext) -> None:
+    """Start, choose the demo: it is built off the GUI thread, then unlocks as DEMO."""
+    from cerecorder.ui.controller import DEMO_PASSPHRASE
+
+    controller = AppController(ctx)
+    controller.start()
+    start = controller.dialog
+    assert isinstance(start, StartDialog)
+    qtbot.addWidget(start)
+    start._choose(StartDialog.DEMO)
+    qtbot.waitUntil(lambda: isinstance(controller.dialog, UnlockDialog), timeout=120_000)
+    unlock = controller.dialog
+    assert isinstance(unlock, UnlockDialog)
+    qtbot.addWidget(unlock)
+    assert DEMO_PASSPHRASE in unlock.message.text()
+    assert unlock.user.currentText() == "demo"
+    unlock.passphrase.setText(DEMO_PASSPHRASE)
+    unlock.try_unlock()
+    window = controller.window
+    assert isinstance(window, MainWindow)
+    assert "DEMO" in window.windowTitle()
+    assert window.pupils.rowCount() > 1000  # a whole school of fictional pupils
+    assert window.queue_model.rowCount() > 0
+    controller.lock(reopen=False)
