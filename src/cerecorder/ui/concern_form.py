@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import (
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +35,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QTreeWidgetItemIterator,
@@ -60,6 +71,29 @@ def _text_box(name: str, placeholder: str, lines: int = 4) -> QPlainTextEdit:
     return box
 
 
+class WrappedSignDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped label at the column's real width: a sign must be
+    readable in full before it is ticked, at any scaling."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() != 0:
+            return hint
+        depth = 1 if index.parent().isValid() else 0
+        check = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 12
+        width = self.tree.columnWidth(0) - self.tree.indentation() * (depth + 1) - check
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 10_000),
+                                              int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(hint.width(), max(hint.height(), box.height() + 4))
+
+
 class IndicatorChecklist(QWidget):
     """The signs, grouped as in the guidance, each showing whether it is a CCE or CSE sign."""
 
@@ -91,6 +125,8 @@ class IndicatorChecklist(QWidget):
                 row.setCheckState(0, Qt.CheckState.Unchecked)
                 row.setData(0, CODE_ROLE, item.code)
                 row.setToolTip(0, item.description or item.label)
+        self.tree.setItemDelegateForColumn(0, WrappedSignDelegate(self.tree))
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.expandAll()
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
