@@ -541,21 +541,23 @@ def test_staff_settings_have_no_user_list(
         staff.lock()
 
 
-def test_opening_the_chronology_window_for_500_rows_is_quick(
+def test_a_500_row_chronology_loads_with_rows_capped_in_height(
         qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
-    """Not the benchmark (bench/ has it): a guard against row sizing going quadratic."""
-    import time
+    """Long entries wrap but no row grows past MAX_ROW_LINES (the full text is in the
+    tooltip); how fast it opens is measured in bench/ui_bench.py, not here."""
+    from cerecorder.ui.dsl_views import MAX_ROW_LINES
 
     start = datetime(2025, 1, 1, tzinfo=UTC)
     for n in range(500):
         dsl_work.add_event(dsl, child_id=zoe, kind=EventKind.OTHER,
-                      occurred_at=start + timedelta(hours=n),
-                      summary=f"Event {n}: " + "a longer summary that wraps " * (n % 5))
-    began = time.perf_counter()
+                           occurred_at=start + timedelta(hours=n),
+                           summary=f"Event {n}: " + "a longer summary that wraps " * (n * 3))
     window = ChildWindow(ctx, dsl, zoe)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    elapsed = time.perf_counter() - began
     assert window.proxy.rowCount() == 500
-    assert elapsed < 2.0
+    line = window.table.fontMetrics().lineSpacing()
+    heights = [window.table.rowHeight(r) for r in range(500)]
+    assert max(heights) > 3 * line  # long events do wrap onto several lines
+    assert max(heights) <= (MAX_ROW_LINES + 1) * line

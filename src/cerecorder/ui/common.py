@@ -1,4 +1,4 @@
-"""Helpers the windows share: sizing, names, UK dates and times, text boxes."""
+"""Helpers the windows share: sizing, names, UK dates and times, text boxes, tables."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date, datetime
 from html import escape
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QDate,
     QDateTime,
     QLocale,
@@ -15,18 +16,18 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
+    QTableView,
     QWidget,
 )
 
 from cerecorder.domain.errors import CERecorderError
-from cerecorder.domain.model import (
-    Role,
-)
+from cerecorder.domain.model import Role
 from cerecorder.domain.timefmt import zone
 from cerecorder.services import children, users
 from cerecorder.services.session import Session
@@ -154,3 +155,19 @@ def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     buttons.rejected.connect(dialog.reject)
     return buttons
 
+
+def record_table(model: QAbstractItemModel, name: str, description: str = "") -> QTableView:
+    """A read-only table of records: whole rows, one at a time, Tab leaves it, Enter or a
+    double click activates the row."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    named(view, name, description)
+    return view

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -49,12 +47,19 @@ from cerecorder.ui.common import (
     date_edit,
     fit_to_screen,
     from_qdate,
+    record_table,
     to_qdate,
 )
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
-from cerecorder.ui.models import ID_ROLE, ROOT, ChronologyFilter, ChronologyModel, ModelIndex
+from cerecorder.ui.models import (
+    ID_ROLE,
+    ChronologyFilter,
+    ChronologyModel,
+    ModelIndex,
+    RowsModel,
+)
 from cerecorder.ui.widgets import named
 
 #: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
@@ -189,17 +194,10 @@ class ChildWindow(QWidget):
         self.model = ChronologyModel(self)
         self.proxy = ChronologyFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
+        self.table = record_table(self.proxy, "Chronology")
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(False)
         named(self.table, "Chronology",
               "One row per concern, addendum, decision, action, outcome or event, oldest "
               "first. Press Enter on a row to open its concern.")
@@ -441,52 +439,18 @@ class ChildWindow(QWidget):
 # -- search ------------------------------------------------------------------------------
 
 
-class SearchResultsModel(QAbstractTableModel):
+class SearchResultsModel(RowsModel):
     HEADERS = ("When", "Children", "Where the words match")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SearchHit] = []
-
-    def set_rows(self, rows: Sequence[SearchHit]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
     def hit(self, index: ModelIndex) -> SearchHit:
-        return self._rows[index.row()]
+        return self._rows[index.row()]  # type: ignore[no-any-return]
 
-    def rowCount(self, parent: ModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        hit = self._rows[index.row()]
+    def cell(self, item: SearchHit, column: int, role: int) -> Any:
         if role == ID_ROLE:
-            return hit.concern_id
+            return item.concern_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = index.column()
-            if column == 0:
-                return uk_datetime(hit.occurred_at) if hit.occurred_at else ""
-            if column == 1:
-                return ", ".join(hit.child_names)
-            return " ".join(hit.snippet.split())
+            return (uk_datetime(item.occurred_at) if item.occurred_at else "",
+                    ", ".join(item.child_names), " ".join(item.snippet.split()))[column]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         return None
@@ -521,21 +485,12 @@ class SearchDialog(QDialog):
         self.box.returnPressed.connect(self.run_search)
 
         self.model = SearchResultsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = record_table(self.model, "Search results",
+                                  "Press Enter on a result to open the concern.")
         header = self.table.horizontalHeader()
         header.resizeSection(0, self.table.fontMetrics().horizontalAdvance("00/00/0000 00:00")
                              + 24)
         header.resizeSection(1, 220)
-        header.setStretchLastSection(True)
-        named(self.table, "Search results", "Press Enter on a result to open the concern.")
         self.table.activated.connect(self.open_hit)
         self.status = QLabel("Type a word or two. Matched words are shown in [brackets].")
         self.status.setObjectName("hintMessage")

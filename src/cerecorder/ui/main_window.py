@@ -6,18 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -29,6 +26,7 @@ from cerecorder.domain.model import ChildFlag, Concern, ConcernStatus, Role
 from cerecorder.services import children, concerns
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
+from cerecorder.ui.common import record_table
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
@@ -36,20 +34,6 @@ from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.widgets import named, show_problem
-
-
-def _table(name: str) -> QTableView:
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    named(view, name)
-    return view
 
 
 class MainWindow(QMainWindow):
@@ -120,15 +104,13 @@ class MainWindow(QMainWindow):
         named(self.tabs, "Sections")
         self.tabs.addTab(self._pupil_page(), "&Pupils")
         self.my_model = ConcernListModel(self)
-        self.my_view = _table("My concerns")
-        self.my_view.setModel(self.my_model)
+        self.my_view = record_table(self.my_model, "My concerns")
         self.my_view.activated.connect(self._open_my_concern)
         self.tabs.addTab(self._wrap(self.my_view, "Your drafts and submitted concerns. "
                                     "Drafts save as you type; open one to finish it."),
                          "&My concerns")
         self.queue_model = ConcernListModel(self)
-        self.queue_view = _table("Triage queue")
-        self.queue_view.setModel(self.queue_model)
+        self.queue_view = record_table(self.queue_model, "Triage queue")
         self.queue_view.activated.connect(self._open_queued)
         if self.is_dsl:
             self.tabs.addTab(self._wrap(self.queue_view, "Submitted concerns awaiting a "
@@ -164,8 +146,8 @@ class MainWindow(QMainWindow):
         self.roster = RosterModel(self)
         self.pupils = PupilFilter(self)
         self.pupils.setSourceModel(self.roster)
-        self.pupil_view = _table("Pupils")
-        self.pupil_view.setModel(self.pupils)
+        self.pupil_view = record_table(self.pupils, "Pupils")
+        self.pupil_view.setWordWrap(False)
         self.pupil_view.setSortingEnabled(True)
         self.pupil_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.pupil_view.activated.connect(self._open_pupil)

@@ -29,11 +29,26 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class _Table(QAbstractTableModel):
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of records. Subclasses name the HEADERS and say
+    what each cell shows in ``cell``."""
+
     HEADERS: tuple[str, ...] = ()
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
     def rowCount(self, parent: ModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else self._count()
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -47,64 +62,44 @@ class _Table(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def _count(self) -> int:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self.cell(self._rows[index.row()], index.column(), role)
+
+    def cell(self, item: Any, column: int, role: int) -> Any:
         raise NotImplementedError
 
 
-class RosterModel(_Table):
+class RosterModel(RowsModel):
     HEADERS = ("Name", "Legal name", "Year", "Reg", "UPN", "Date of birth", "Flags",
                "Open concerns")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RosterRow] = []
-
-    def set_rows(self, rows: Sequence[RosterRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
-    def _count(self) -> int:
-        return len(self._rows)
-
     def row(self, index: ModelIndex) -> RosterRow:
-        return self._rows[index.row()]
+        return self._rows[index.row()]  # type: ignore[no-any-return]
 
     def names(self) -> dict[int, str]:
         return {r.child.id: r.child.display_name for r in self._rows}
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        child, d = entry.child, entry.child.details
+    def cell(self, item: RosterRow, column: int, role: int) -> Any:
+        child, d = item.child, item.child.details
         if role == ID_ROLE:
             return child.id
         if role == SEARCH_ROLE:
             return " ".join((child.display_name, child.legal_name, d.upn, d.year_group,
                              d.reg_group, d.admission_number)).casefold()
         if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == 0:
-                return child.display_name
-            if column == 1:
-                return child.legal_name
-            if column == 2:
-                return d.year_group
-            if column == 3:
-                return d.reg_group
-            if column == 4:
-                return d.upn
-            if column == 5:
-                return uk_date(d.date_of_birth) if d.date_of_birth else ""
-            if column == 6:
-                return ", ".join(f.label for f in ChildFlag if f in d.flags)
-            if column == 7:
-                return "" if entry.open_concerns is None else entry.open_concerns
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and child.left_on:
+            return (
+                child.display_name,
+                child.legal_name,
+                d.year_group,
+                d.reg_group,
+                d.upn,
+                uk_date(d.date_of_birth) if d.date_of_birth else "",
+                ", ".join(f.label for f in ChildFlag if f in d.flags),
+                "" if item.open_concerns is None else item.open_concerns,
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and child.left_on:
             return f"Left on {uk_date(child.left_on)}"
         if role == Qt.ItemDataRole.ForegroundRole and child.left_on:
             return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
@@ -158,85 +153,46 @@ class PupilFilter(QSortFilterProxyModel):
         return all(word in haystack for word in self._words)
 
 
-class ConcernListModel(_Table):
+class ConcernListModel(RowsModel):
+    """Concerns, each with the display names of its children."""
+
     HEADERS = ("When", "Children", "Urgency", "Status", "What was seen or heard")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[Concern, str]] = []
-
-    def set_rows(self, rows: Sequence[tuple[Concern, str]]) -> None:
-        """Concerns with the display names of their children."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
-    def _count(self) -> int:
-        return len(self._rows)
-
     def concern(self, index: ModelIndex) -> Concern:
-        return self._rows[index.row()][0]
+        return self._rows[index.row()][0]  # type: ignore[no-any-return]
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        concern, names = self._rows[index.row()]
+    def cell(self, item: tuple[Concern, str], column: int, role: int) -> Any:
+        concern, names = item
         if role == ID_ROLE:
             return concern.id
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         c = concern.content
-        column = index.column()
-        if column == 0:
-            moment = c.occurred_at or concern.created_at
-            return uk_datetime(moment, concern.tz)
-        if column == 1:
-            return names
-        if column == 2:
-            return c.urgency.value.capitalize()
-        if column == 3:
-            return "Draft" if concern.status.value == "draft" else "Submitted"
         text = " ".join(c.facts.split())
-        return text if len(text) <= 140 else text[:140].rsplit(" ", 1)[0] + "…"
+        return (
+            uk_datetime(c.occurred_at or concern.created_at, concern.tz),
+            names,
+            c.urgency.value.capitalize(),
+            "Draft" if concern.status.value == "draft" else "Submitted",
+            text if len(text) <= 140 else text[:140].rsplit(" ", 1)[0] + "…",
+        )[column]
 
 
-class ChronologyModel(_Table):
+class ChronologyModel(RowsModel):
     """The multi-agency columns of DESIGN.md."""
 
     HEADERS = ("Date/time", "Source", "Event", "Decision and rationale", "Outcome",
                "Recorded by")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ChronologyEntry] = []
-
-    def set_rows(self, rows: Sequence[ChronologyEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
-    def _count(self) -> int:
-        return len(self._rows)
-
     def entry(self, index: ModelIndex) -> ChronologyEntry:
-        return self._rows[index.row()]
+        return self._rows[index.row()]  # type: ignore[no-any-return]
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        e = self._rows[index.row()]
+    def cell(self, item: ChronologyEntry, column: int, role: int) -> Any:
         if role == ID_ROLE:
-            return e.ref_id
+            return item.ref_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (uk_datetime(e.occurred_at, e.tz), e.source, e.event, e.decision,
-                      e.outcome, e.recorded_by)
-            return values[index.column()]
+            return (uk_datetime(item.occurred_at, item.tz), item.source, item.event,
+                    item.decision, item.outcome, item.recorded_by)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         return None

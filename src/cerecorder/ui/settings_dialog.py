@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,7 @@ from cerecorder.services import users
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.models import ID_ROLE, ROOT, ModelIndex
+from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
 from cerecorder.ui.widgets import (
     StrengthMeter,
     add_row,
@@ -56,44 +56,17 @@ def _ask(parent: QWidget, question: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(RowsModel):
     HEADERS = ("User name", "Full name", "Role")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[User] = []
-
-    def set_rows(self, rows: Sequence[User]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def user(self, index: ModelIndex) -> User:
-        return self._rows[index.row()]
+        return self._rows[index.row()]  # type: ignore[no-any-return]
 
-    def rowCount(self, parent: ModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        user = self._rows[index.row()]
+    def cell(self, item: User, column: int, role: int) -> Any:
         if role == ID_ROLE:
-            return user.id
+            return item.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return (user.name, user.display_name, ROLE_LABELS[user.role])[index.column()]
+            return (item.name, item.display_name, ROLE_LABELS[item.role])[column]
         return None
 
 
