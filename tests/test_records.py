@@ -58,6 +58,14 @@ def test_a_draft_autosaves_then_becomes_permanent(dsl: Session, clock: MockClock
         "DELETE FROM addenda WHERE concern_id = ?",
         "UPDATE audit SET action = 'nothing' WHERE id = ?",
         "DELETE FROM triage WHERE concern_id = ?",
+        "INSERT OR REPLACE INTO concerns(id, uid, status, author_id, created_at, tz, "
+        "updated_at, urgency, taxonomy_version, facts) SELECT id, uid, 'draft', author_id, "
+        "created_at, tz, updated_at, urgency, taxonomy_version, 'FORGED' FROM concerns "
+        "WHERE id = ?",
+        "INSERT OR REPLACE INTO audit SELECT id, at, actor_id, 'forged', object_type, "
+        "object_id, detail, prev_hash, hash FROM audit WHERE id = ?",
+        "REPLACE INTO addenda SELECT id, concern_id, author_id, created_at, tz, 'forged' "
+        "FROM addenda WHERE concern_id = ?",
     ],
 )
 def test_the_database_itself_refuses_to_change_submitted_records(
@@ -73,6 +81,20 @@ def test_the_database_itself_refuses_to_change_submitted_records(
             _raw(dsl, sql, concern_id)
     finally:
         dsl.vault.conn.execute("ROLLBACK")
+
+
+def test_a_child_cannot_be_moved_from_a_draft_into_a_submitted_concern(
+    dsl: Session, clock: MockClock
+) -> None:
+    amy, ben = add_child(dsl, "Amy", "Khan"), add_child(dsl, "Ben", "Osei")
+    submitted = concerns.record_concern(dsl, content((amy,), clock))
+    draft = concerns.save_draft(dsl, content((ben,), clock))
+    with pytest.raises(RecordImmutable):
+        _raw(dsl, "UPDATE concern_children SET concern_id = ? WHERE concern_id = ?",
+             submitted, draft)
+    with pytest.raises(RecordImmutable):
+        _raw(dsl, "UPDATE concern_indicators SET concern_id = ? WHERE concern_id = ?",
+             submitted, draft)
 
 
 def test_a_concern_cannot_be_born_submitted(dsl: Session) -> None:
@@ -324,3 +346,24 @@ def test_tampering_with_the_audit_names_the_row(dsl: Session) -> None:
     conn.execute("UPDATE audit SET object_id = '999' WHERE id = 3")
     report = maintenance.verify(dsl)
     assert not report.ok and report.audit_first_broken == 3
+
+
+def test_admin_cannot_make_an_account_that_reads_records(dsl: Session) -> None:
+    users.add_user(dsl, name="it", display_name="IT", role=Role.ADMIN,
+                   passphrase="admin passphrase here")
+    admin = switch_to(dsl, "it", "admin passphrase here")
+    with pytest.raises(PermissionDenied, match="Only a DSL"):
+        users.add_user(admin, name="it2", display_name="IT", role=Role.DSL,
+                       passphrase="another long passphrase")
+    assert users.add_user(admin, name="ta", display_name="TA", role=Role.STAFF,
+                          passphrase="another long passphrase").role is Role.STAFF
+    admin.lock()
+
+
+def test_a_former_users_name_is_refused_plainly(dsl: Session) -> None:
+    staff_id = add_staff(dsl, "teacher")
+    users.remove_user(dsl, staff_id)
+    for name in ("teacher", "Teacher", " TEACHER "):
+        with pytest.raises(InvalidInput, match="taken"):
+            users.add_user(dsl, name=name, display_name="T", role=Role.STAFF,
+                           passphrase=STAFF_PASS)

@@ -267,3 +267,106 @@ def test_open_vault_read_only_beside_a_running_session(dsl: Session, vault_dir: 
     ro.close()
     assert dsl.is_open
     assert os.path.exists(vault_dir / "vault.lock")
+
+
+def _db_key(folder: Path, name: str, passphrase: str) -> bytes:
+    slots = read_keyslots(folder)
+    slot = slots.user_slot(name)
+    assert slot is not None
+    return ks.unwrap(slot, passphrase, slots.vault_id).candidate_keys[0]
+
+
+def test_a_failed_rotation_leaves_the_user_listed_and_removable(
+    dsl: Session, vault_dir: Path, clock: MockClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cerecorder.services import users
+    from cerecorder.storage import vault as vault_module
+
+    from helpers import add_staff
+
+    staff_id = add_staff(dsl)
+
+    def full(*args: object) -> None:
+        raise DiskFull("The disk is full.")
+
+    monkeypatch.setattr(vault_module, "write_keyslots", full)
+    with pytest.raises(DiskFull):
+        users.remove_user(dsl, staff_id)
+    monkeypatch.undo()
+    assert "teacher" in {u.name for u in users.list_users(dsl)}  # not "removed" half-way
+    users.remove_user(dsl, staff_id)  # and the removal can simply be done again
+    assert "teacher" not in {u.name for u in users.list_users(dsl)}
+
+
+def test_a_slot_planted_in_the_key_file_gets_no_rotated_key(
+    dsl: Session, vault_dir: Path, clock: MockClock
+) -> None:
+    from cerecorder.services import users
+
+    from helpers import add_staff
+
+    staff_id = add_staff(dsl)
+    # Someone who can read the database key plants a slot of their own (no user row).
+    key = _db_key(vault_dir, "dsl", DSL_PASS)
+    slots = read_keyslots(vault_dir)
+    planted = ks.wrap(key, "mallory's own secret", vault_id=slots.vault_id,
+                      kind=ks.SLOT_USER, user_id=9999, user_name="mallory", params=FAST_KDF)
+    write_keyslots(vault_dir, slots.with_slot(planted))
+    dsl.lock()
+    with pytest.raises(UnknownUser, match="removed"):  # a slot with no user opens nothing
+        open_vault_session(vault_dir, clock, "mallory", "mallory's own secret")
+    dsl = open_vault_session(vault_dir, clock, "dsl", DSL_PASS)  # and left the lock free
+    users.remove_user(dsl, staff_id)
+    assert read_keyslots(vault_dir).user_slot("mallory") is None
+    dsl.lock()
+    with pytest.raises(NotAVault):
+        connect(vault_dir / "vault.db", key).close()
+
+
+def test_a_re_pointed_recipient_stops_the_rotation_and_changes_nothing(
+    dsl: Session, vault_dir: Path, clock: MockClock
+) -> None:
+    import dataclasses
+
+    from pyrage import x25519  # type: ignore[import-untyped]
+
+    from cerecorder.services import users
+
+    from helpers import add_staff
+
+    staff_id = add_staff(dsl)
+    slots = read_keyslots(vault_dir)
+    stolen = x25519.Identity.generate()
+    recovery = dataclasses.replace(slots.recovery_slot(),
+                                   recipient=str(stolen.to_public()))
+    write_keyslots(vault_dir, slots.with_slot(recovery))
+    before = (vault_dir / "keyslots.json").read_bytes()
+    with pytest.raises(NotAVault, match="altered"):
+        users.remove_user(dsl, staff_id)
+    assert (vault_dir / "keyslots.json").read_bytes() == before
+    assert "teacher" in {u.name for u in users.list_users(dsl)}
+
+
+def open_vault_session(folder: Path, clock: MockClock, name: str, secret: str) -> Session:
+    return session.unlock(folder, user_name=name, passphrase=secret, clock=clock,
+                          taxonomy=TAXONOMY)
+
+
+def test_one_users_unlock_does_not_reset_anothers_back_off(
+    dsl: Session, vault_dir: Path, clock: MockClock
+) -> None:
+    from helpers import STAFF_PASS, add_staff
+
+    add_staff(dsl)
+    dsl.lock()
+    for name in ("dsl", " dsl", "DSL\t"):  # spelt differently, still the same user
+        with pytest.raises(WrongPassphrase):
+            open_vault_session(vault_dir, clock, name, "wrong guess")
+    open_vault_session(vault_dir, clock, "teacher", STAFF_PASS).lock()
+    with pytest.raises(session.UnlockBackoff):
+        open_vault_session(vault_dir, clock, "dsl", DSL_PASS)
+    clock.advance(seconds=3)
+    s = open_vault_session(vault_dir, clock, "dsl", DSL_PASS)
+    actions = [row[3] for row in s.vault.uow().audit.rows()]
+    assert actions.count("unlock_failed") == 3  # each failure audited exactly once
+    s.lock()

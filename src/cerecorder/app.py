@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+import traceback
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from cerecorder import config, paths
 from cerecorder.cli import main as cli
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import SystemClock
-from cerecorder.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from cerecorder.ui.context import AppContext
 
 log = logging.getLogger("cerecorder")
 
@@ -37,6 +42,8 @@ def admin_main() -> None:
 
 
 def build_context() -> AppContext:
+    from cerecorder.ui.context import AppContext  # the admin command line never loads Qt
+
     return AppContext(
         clock=SystemClock(),
         taxonomy=TaxonomyLibrary.load(paths.taxonomy_dir()),
@@ -48,6 +55,18 @@ def build_context() -> AppContext:
     )
 
 
+def _report_bug(kind: type[BaseException], error: BaseException,
+                tb: TracebackType | None) -> None:
+    """A bug in a window's slot: log where (never the message, which may quote a record)
+    and tell the user plainly instead of vanishing into a stderr nobody sees."""
+    frames = "".join(traceback.format_tb(tb))
+    log.error("internal error %s at\n%s", kind.__name__, frames)
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, "CE Recorder", "Something went wrong inside CE Recorder (a "
+                         "bug). Your saved records are safe. Details are in the log file.")
+
+
 def main() -> None:
     """The desktop app."""
     configure_logging()
@@ -56,6 +75,7 @@ def main() -> None:
     from cerecorder.ui.controller import AppController, shut_down
 
     app = QApplication(sys.argv)
+    sys.excepthook = _report_bug
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(paths.APP_NAME)
     app.setQuitOnLastWindowClosed(True)

@@ -13,7 +13,7 @@ from dataclasses import asdict, fields
 from cerecorder import paths
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.storage.fileio import atomic_write
-from cerecorder.ui.context import UiSettings
+from cerecorder.ui.settings_model import UiSettings
 
 log = logging.getLogger("cerecorder.config")
 

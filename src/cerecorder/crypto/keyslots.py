@@ -15,6 +15,7 @@ unlock. The removed user's old slot never receives the new key.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import unicodedata
@@ -98,9 +99,9 @@ class KeySlots:
     slots: tuple[KeySlot, ...]
 
     def user_slot(self, user_name: str) -> KeySlot | None:
-        wanted = _normalise_name(user_name)
+        wanted = normalise_user_name(user_name)
         for slot in self.slots:
-            if slot.kind == SLOT_USER and _normalise_name(slot.user_name or "") == wanted:
+            if slot.kind == SLOT_USER and normalise_user_name(slot.user_name or "") == wanted:
                 return slot
         return None
 
@@ -114,8 +115,14 @@ class KeySlots:
     def user_names(self) -> list[str]:
         return [s.user_name for s in self.slots if s.kind == SLOT_USER and s.user_name]
 
-    def without_user(self, user_id: int) -> KeySlots:
-        return replace(self, slots=tuple(s for s in self.slots if s.user_id != user_id))
+    def only(self, user_ids: set[int]) -> KeySlots:
+        """The recovery slot and the slots of these users; any other slot is dropped."""
+        return replace(self, slots=tuple(
+            s for s in self.slots if s.kind == SLOT_RECOVERY or s.user_id in user_ids))
+
+    def slot_key(self, slot: KeySlot) -> str:
+        """How the vault records a slot's recipient: 'recovery' or the user id."""
+        return SLOT_RECOVERY if slot.kind == SLOT_RECOVERY else str(slot.user_id)
 
     def with_slot(self, slot: KeySlot) -> KeySlots:
         kept = tuple(
@@ -228,16 +235,18 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
         raise NotAVault("The vault's key file (keyslots.json) is damaged.")
     candidates: list[bytes] = []
     if slot.pending is not None:
-        try:
+        # A pending key this slot cannot read (damaged, or sealed to someone else's
+        # recipient) is ignored: the slot's own key is still tried below.
+        with contextlib.suppress(pyrage.DecryptError, ValueError):
             pending = pyrage.decrypt(slot.pending, [x25519.Identity.from_str(identity)])
-        except pyrage.DecryptError as exc:
-            raise NotAVault("The vault's key file (keyslots.json) is damaged.") from exc
-        candidates += [pending[i : i + DB_KEY_BYTES] for i in range(0, len(pending), DB_KEY_BYTES)]
+            candidates += [pending[i : i + DB_KEY_BYTES]
+                           for i in range(0, len(pending), DB_KEY_BYTES)]
     candidates.append(db_key)
     return OpenedSlot(tuple(candidates), identity)
 
 
-def _normalise_name(name: str) -> str:
+def normalise_user_name(name: str) -> str:
+    """How user names compare everywhere: Unicode-normalised, trimmed, case-folded."""
     return unicodedata.normalize("NFC", name).strip().casefold()
 
 

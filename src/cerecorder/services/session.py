@@ -6,13 +6,14 @@ must wait twice as long as the last (2 s, 4 s, ... up to 5 minutes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
 # Re-exported: front ends pass key-derivation costs through without importing crypto.
 from cerecorder.crypto.keyslots import KdfParams as KdfParams
-from cerecorder.domain.errors import EnvironmentProblem, WrongPassphrase
+from cerecorder.crypto.keyslots import normalise_user_name
+from cerecorder.domain.errors import EnvironmentProblem, UnknownUser, WrongPassphrase
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import TaxonomyLibrary
@@ -105,9 +106,10 @@ def create(
 
 
 def backoff_remaining(folder: Path, user_name: str, clock: Clock) -> timedelta:
+    wanted = normalise_user_name(user_name)
     failures = [
         e for e in OutsideLog(folder).read()
-        if e.action == "unlock_failed" and e.user_name.casefold() == user_name.casefold()
+        if e.action == "unlock_failed" and normalise_user_name(e.user_name) == wanted
     ]
     if len(failures) < FREE_ATTEMPTS:
         return timedelta(0)
@@ -166,19 +168,34 @@ def unlock_with_recovery_key(
 def _session(
     vault: OpenVault, clock: Clock, taxonomy: TaxonomyLibrary, kdf: KdfParams | None = None
 ) -> Session:
+    """Who the slot belongs to. A slot of a removed user, or of no user at all, opens
+    nothing: the vault is closed again."""
     assert vault.user_id is not None
-    with vault.uow() as uow:
-        user = uow.users.get(vault.user_id)
+    try:
+        with vault.uow() as uow:
+            if not uow.users.is_active(vault.user_id):
+                raise UnknownUser("This user has been removed from the vault.")
+            user = uow.users.get(vault.user_id)
+    except BaseException:
+        vault.close()
+        raise
     return Session(vault, user, clock, taxonomy, kdf=kdf or KdfParams())
 
 
 def _audit_unlock(session: Session, folder: Path) -> None:
+    """Move waiting events into the audit. Other users' failed unlocks stay behind,
+    marked as audited, so one person's unlock never resets another's back-off."""
     log = OutsideLog(folder)
     waiting = log.read()
+    me = normalise_user_name(session.user.name)
     with session.uow() as uow:
         for event in waiting:
-            uow.audit.append(event.at, None, event.action, "user_name", event.user_name)
+            if not event.audited:
+                uow.audit.append(event.at, None, event.action, "user_name", event.user_name)
         audit.record(uow, session.clock, session.user, "unlock", "user", session.user.id)
         uow.commit()
     if waiting:
-        log.clear()
+        log.replace([
+            replace(e, audited=True) for e in waiting
+            if e.action == "unlock_failed" and normalise_user_name(e.user_name) != me
+        ])

@@ -28,19 +28,24 @@ def add_user(
     session: Session, *, name: str, display_name: str, role: Role, passphrase: str
 ) -> User:
     require(session.user, Role.DSL, Role.ADMIN)
+    if role is Role.DSL and session.user.role is not Role.DSL:
+        # admin sees no record content, so may not make an account that does
+        raise PermissionDenied("Only a DSL can add a DSL or deputy DSL.")
     check_new_passphrase(passphrase)
     name = clean_text(name.strip(), "The user name", MAX_NAME)
     display_name = clean_text(display_name.strip() or name, "The display name", MAX_NAME)
     if not name:
         raise InvalidInput("A user needs a name.")
     with session.uow() as uow:
-        if uow.users.by_name(name) is not None or name in session.vault.slots.user_names:
-            raise InvalidInput(f"There is already a user called '{name}'.")
+        if uow.users.name_ever_used(name) or session.vault.slots.user_slot(name) is not None:
+            raise InvalidInput(f"The user name '{name}' is taken (perhaps by a former "
+                               "user, whose records keep it); choose another.")
         user_id = uow.users.add(name, display_name, role, session.clock.now())
         audit.record(uow, session.clock, session.user, "user_added", "user", user_id,
                      role=role.value)
-        # The slot is written before the commit: if the commit then fails, an orphan slot
-        # names a user id the database never had, and opens nothing.
+        # The slot is written before the commit. If the commit then fails, the slot names
+        # a user id the database does not have: unlocking with it is refused, and the
+        # next key rotation drops it.
         session.vault.set_user_secret(user_id, name, passphrase, session.kdf)
         uow.commit()
     return User(user_id, name, display_name, role)
@@ -53,13 +58,14 @@ def remove_user(session: Session, user_id: int) -> None:
     with session.uow() as uow:
         user = uow.users.get(user_id)
         remaining = [u for u in uow.users.active() if u.id != user_id]
-        if not any(u.role in (Role.DSL, Role.ADMIN) for u in remaining):
-            raise InvalidInput("The vault must keep at least one DSL or admin.")
+    if not any(u.role is Role.DSL for u in remaining):
+        raise InvalidInput("The vault must keep at least one DSL.")
+    # Rotate first: if it fails the user is still listed (and can be removed again);
+    # marking them removed first would leave a working slot behind a "removed" name.
+    session.vault.remove_user_and_rotate(user_id, {u.id for u in remaining})
+    with session.uow() as uow:
         uow.users.mark_removed(user.id, session.clock.now())
         audit.record(uow, session.clock, session.user, "user_removed", "user", user.id)
-        uow.commit()
-    session.vault.remove_user_and_rotate(user_id)
-    with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "database_key_rotated", "vault",
                      session.vault.vault_id)
         uow.commit()

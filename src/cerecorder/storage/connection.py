@@ -70,6 +70,9 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA foreign_keys = ON")
+            # REPLACE deletes the old row; only with recursive triggers do the
+            # append-only delete triggers see it (else REPLACE rewrites a submitted concern)
+            conn.execute("PRAGMA recursive_triggers = ON")
             if not read_only:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")

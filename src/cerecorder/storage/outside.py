@@ -23,6 +23,8 @@ class OutsideEvent:
     at: datetime
     action: str
     user_name: str
+    #: already copied into the audit; kept only to count towards the back-off
+    audited: bool = False
 
 
 class OutsideLog:
@@ -32,19 +34,21 @@ class OutsideLog:
     def read(self) -> list[OutsideEvent]:
         try:
             data = json.loads(self._path.read_bytes())
-            return [OutsideEvent(from_utc_text(e["at"]), e["action"], e["user"]) for e in data]
+            return [OutsideEvent(from_utc_text(e["at"]), e["action"], e["user"],
+                                 bool(e.get("audited", False))) for e in data]
         except FileNotFoundError:
             return []
         except (ValueError, KeyError, TypeError):
             return []  # a damaged file must never stop an unlock; its events are lost
 
     def append(self, event: OutsideEvent) -> None:
-        events = [*self.read(), event][-1000:]
-        payload = [
-            {"at": to_utc_text(e.at), "action": e.action, "user": e.user_name} for e in events
-        ]
-        atomic_write(self._path, json.dumps(payload).encode("utf-8"))
+        self.replace([*self.read(), event][-1000:])
 
-    def clear(self) -> None:
-        with os_errors_explained(self._path.parent):
-            self._path.unlink(missing_ok=True)
+    def replace(self, events: list[OutsideEvent]) -> None:
+        if not events:
+            with os_errors_explained(self._path.parent):
+                self._path.unlink(missing_ok=True)
+            return
+        payload = [{"at": to_utc_text(e.at), "action": e.action, "user": e.user_name,
+                    "audited": e.audited} for e in events]
+        atomic_write(self._path, json.dumps(payload).encode("utf-8"))

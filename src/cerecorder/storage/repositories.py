@@ -96,6 +96,14 @@ class UserRepository(_Repository):
         )
         return self._user(rows[0]) if rows else None
 
+    def name_ever_used(self, name: str) -> bool:
+        """Names stay with their records after a user is removed (the column is UNIQUE)."""
+        return bool(self._rows("SELECT 1 FROM users WHERE name = ? COLLATE NOCASE", (name,)))
+
+    def is_active(self, user_id: int) -> bool:
+        return bool(self._rows(
+            "SELECT 1 FROM users WHERE id = ? AND removed_at IS NULL", (user_id,)))
+
     def active(self) -> list[User]:
         rows = self._rows(
             f"SELECT {self._COLUMNS} FROM users WHERE removed_at IS NULL ORDER BY name"

@@ -259,9 +259,21 @@ END;
 """
 )
 
+_MOVE_GUARD = """
+DROP TRIGGER {table}_locked_update;
+CREATE TRIGGER {table}_locked_update BEFORE UPDATE ON {table}
+WHEN (SELECT status FROM concerns WHERE id = OLD.concern_id) = 'submitted'
+  OR (SELECT status FROM concerns WHERE id = NEW.concern_id) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: a submitted concern cannot be changed'); END;
+"""
+_V3 = _MOVE_GUARD.format(table="concern_children") + _MOVE_GUARD.format(
+    table="concern_indicators"
+)
+
 #: (version, what it does, SQL). Applied in order, each in its own transaction.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "records core: users, children, concerns, DSL work, audit, full-text search", _V1),
     (2, "search: a covering index so matches are sorted without reading whole concerns",
      "CREATE INDEX concerns_search ON concerns(id, status, author_id, occurred_at);"),
+    (3, "a child or sign cannot be moved into a submitted concern either", _V3),
 )

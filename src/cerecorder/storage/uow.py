@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from cerecorder.storage.connection import Connection, db_errors_explained
 from cerecorder.storage.repositories import (
     AuditRepository,
@@ -38,5 +40,7 @@ class UnitOfWork:
 
     def __exit__(self, *exc: object) -> None:
         if self._active:
-            self.conn.execute("ROLLBACK")
             self._active = False
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                with contextlib.suppress(Exception):  # never hide the error that got here
+                    self.conn.execute("ROLLBACK")

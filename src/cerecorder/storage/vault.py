@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from cerecorder.storage.connection import Connection, connect, db_errors_explain
 from cerecorder.storage.fileio import atomic_write, fsync_dir, os_errors_explained
 from cerecorder.storage.lock import VaultLock
 from cerecorder.storage.migrations import migrate
+from cerecorder.storage.repositories import MetaRepository
 from cerecorder.storage.uow import UnitOfWork
 
 DB_NAME = "vault.db"
@@ -153,17 +155,29 @@ class OpenVault:
             params=kdf,
         )
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
+        _record_recipients(self.conn, [slot])
 
-    def remove_user_and_rotate(self, user_id: int) -> None:
+    def remove_user_and_rotate(self, user_id: int, remaining: set[int]) -> None:
         """Drop a user's slot and move the database to a new key they never saw.
 
-        Order matters: the new key is first published to the remaining slots (pending),
-        then the database is rekeyed. A crash between the two is finished at next unlock.
+        The new key goes only to the recovery slot and the remaining users' slots, and
+        only to the recipients the vault recorded when it wrote those slots: a slot
+        added or re-pointed by hand in keyslots.json gets nothing. Order matters: the
+        key is first published (pending), then the database is rekeyed; a crash
+        between the two is finished at the next unlock.
         """
         current = self._require_key()
+        slots = self.slots.only(remaining - {user_id})
+        recorded = _recorded_recipients(self.conn)
+        for slot in slots.slots:
+            expected = recorded.get(slots.slot_key(slot))
+            if expected is not None and expected != slot.recipient:
+                raise NotAVault(
+                    "keyslots.json has been altered (a key slot does not match the vault's "
+                    "own record). Nothing was changed: restore keyslots.json from a backup."
+                )
         new_key = ks.new_database_key()
-        slots = self.slots.without_user(user_id).with_pending_key(new_key, current)
-        write_keyslots(self.files.folder, slots)
+        write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
         with db_errors_explained():
             self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
         self._key = new_key
@@ -226,23 +240,24 @@ def create_vault(
                 uow.meta.set("vault_id", vault_id)
                 uow.meta.set("created_at", to_utc_text(now))
                 user_id = uow.users.add(user_name, display_name, role, now)
+                slots = ks.KeySlots(
+                    vault_id=vault_id,
+                    slots=(
+                        ks.wrap(
+                            db_key, recovery_key, vault_id=vault_id, kind=ks.SLOT_RECOVERY,
+                            user_id=None, user_name=None, params=kdf,
+                        ),
+                        ks.wrap(
+                            db_key, secret, vault_id=vault_id, kind=ks.SLOT_USER,
+                            user_id=user_id, user_name=user_name, params=kdf,
+                        ),
+                    ),
+                )
+                _record_recipients(conn, slots.slots)
                 uow.commit()
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-        slots = ks.KeySlots(
-            vault_id=vault_id,
-            slots=(
-                ks.wrap(
-                    db_key, recovery_key, vault_id=vault_id, kind=ks.SLOT_RECOVERY,
-                    user_id=None, user_name=None, params=kdf,
-                ),
-                ks.wrap(
-                    db_key, secret, vault_id=vault_id, kind=ks.SLOT_USER,
-                    user_id=user_id, user_name=user_name, params=kdf,
-                ),
-            ),
-        )
         write_keyslots(tmp, slots)
         with os_errors_explained(folder.parent):
             if folder.exists():
@@ -305,6 +320,8 @@ def _open_with_slot(
                 )
                 write_keyslots(folder, read_keyslots(folder).with_slot(folded))
             migrate(conn)
+            if slots.slot_key(slot) not in _recorded_recipients(conn):
+                _record_recipients(conn, [slot])  # a vault from before recipients were kept
         except BaseException:
             conn.close()
             raise
@@ -312,6 +329,25 @@ def _open_with_slot(
         lock.release()
         raise
     return OpenVault(files, slots, conn, key, lock, slot.user_id)
+
+
+_RECIPIENTS = "slot_recipients"
+
+
+def _recorded_recipients(conn: Connection) -> dict[str, str]:
+    """The age recipient of every slot the app itself wrote, kept inside the encrypted
+    database where keyslots.json cannot change it."""
+    text = MetaRepository(conn).get(_RECIPIENTS)
+    return {} if text is None else dict(json.loads(text))
+
+
+def _record_recipients(conn: Connection, slots: Iterable[ks.KeySlot]) -> None:
+    """Runs inside the caller's transaction if there is one."""
+    recorded = _recorded_recipients(conn)
+    for slot in slots:
+        recorded[ks.SLOT_RECOVERY if slot.kind == ks.SLOT_RECOVERY else str(slot.user_id)] = (
+            slot.recipient)
+    MetaRepository(conn).set(_RECIPIENTS, json.dumps(recorded, sort_keys=True))
 
 
 def _working_key(files: VaultFiles, candidates: tuple[bytes, ...]) -> bytes:

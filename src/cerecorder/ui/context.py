@@ -12,15 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import Clock
 from cerecorder.services.session import KdfParams
-
-
-@dataclass
-class UiSettings:
-    """The user's own settings (machine policy may later fix some of them)."""
-
-    idle_lock_minutes: int = 5
-    last_vault: str = ""
-    last_user: str = ""
+from cerecorder.ui.settings_model import UiSettings as UiSettings
 
 
 class FileDialogs:

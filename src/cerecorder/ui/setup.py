@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, Qt, Signal
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -79,7 +81,7 @@ class StartDialog(QDialog):
 def recovery_sheet_html(recovery_key: str, vault: Path, when: str) -> str:
     return (
         "<h1>CE Recorder recovery key</h1>"
-        f"<p>Vault: {vault}<br>Created: {when}</p>"
+        f"<p>Vault: {escape(str(vault))}<br>Created: {when}</p>"
         f"<p style='font-size: 20pt; font-family: monospace'><b>{recovery_key}</b></p>"
         "<p>This key opens the vault if every passphrase is forgotten. Keep it in the "
         "school safe, away from the computer. Anyone holding it and a copy of the vault "
@@ -215,6 +217,8 @@ class RecoveryPage(QWizardPage):
         layout.addWidget(self.stored)
 
     def initializePage(self) -> None:
+        # The vault exists now; there is no going back, only storing the key.
+        self._wizard.setOption(QWizard.WizardOption.NoCancelButton, True)
         groups = self._wizard.recovery_key.split("-")
         self.key.setText("-".join(groups[:5]) + "-\n" + "-".join(groups[5:]))
 
@@ -265,12 +269,22 @@ class SetupWizard(QWizard):
 
     def save_key_pdf(self) -> None:
         path = self.ctx.file_dialogs.save_path(
-            self, "Save the recovery key", Path.home() / "CE Recorder recovery key.pdf",
-            "PDF (*.pdf)")
-        if path is not None:
-            write_recovery_pdf(path, self._sheet())
+            self, "Save the recovery key (to a USB stick, not a synced folder)",
+            Path.home() / "CE Recorder recovery key.pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        write_recovery_pdf(path, self._sheet())
+        if not path.is_file() or path.stat().st_size == 0:  # QPdfWriter reports nothing
+            QMessageBox.warning(self, "Recovery key", f"The PDF could not be written to "
+                                f"{path}. Print the key instead, or choose another place.")
 
     def accept(self) -> None:
         super().accept()
         if self.session is not None:
             self.created.emit(self.session)
+
+    def reject(self) -> None:
+        """Escape or closing the window: allowed until the vault exists; after that the
+        recovery key must be stored first, or it would be lost for good."""
+        if self.session is None:
+            super().reject()
