@@ -104,8 +104,13 @@ def test(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
+    """Storage and services (run.py, given the arguments), then the UI (ui_bench.py, on the
+    school-sized vault; offscreen unless there is a display)."""
+    apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
-    return sh(PY, ROOT / "bench" / "run.py", *args, check=False)
+    storage = sh(PY, ROOT / "bench" / "run.py", *args, check=False)
+    ui = sh(PY, ROOT / "bench" / "ui_bench.py", check=False)
+    return storage or ui
 
 
 def main() -> None:

@@ -327,3 +327,25 @@ def test_first_run_opens_the_demo_vault(qtbot: QtBot, ctx: AppContext) -> None:
     assert window.pupils.rowCount() > 1000  # a whole school of fictional pupils
     assert window.queue_model.rowCount() > 0
     controller.lock(reopen=False)
+
+
+def test_pupil_list_sorts_by_any_column_and_keeps_it_on_refresh(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session
+) -> None:
+    for forenames, surname, year in (("Amy", "Khan", "9"), ("Ben", "Osei", "11"),
+                                     ("Cara", "Nowak", "7"), ("Dev", "Patel", "10")):
+        add_child(dsl_session, forenames, surname, year_group=year)
+    window = MainWindow(ctx, dsl_session)
+    qtbot.addWidget(window)
+
+    def names() -> list[str]:
+        return [window.pupils.index(r, 0).data() for r in range(window.pupils.rowCount())]
+
+    assert names() == ["Amy Khan", "Ben Osei", "Cara Nowak", "Dev Patel"]
+    window.pupil_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # Year: 11 before 9
+    assert names() == ["Ben Osei", "Dev Patel", "Amy Khan", "Cara Nowak"]
+    window.search_box.setText("a")  # filtering keeps the order
+    assert names() == ["Dev Patel", "Amy Khan", "Cara Nowak"]
+    window.search_box.clear()
+    window.refresh()
+    assert names() == ["Ben Osei", "Dev Patel", "Amy Khan", "Cara Nowak"]

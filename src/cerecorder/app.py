@@ -10,7 +10,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from cerecorder import config, paths
-from cerecorder.cli import main as cli
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import SystemClock
 
@@ -36,6 +35,8 @@ def configure_logging() -> None:
 
 
 def admin_main() -> None:
+    from cerecorder.cli import main as cli  # not loaded when the desktop app starts
+
     configure_logging()
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock()))

@@ -169,5 +169,6 @@ def record_table(model: QAbstractItemModel, name: str, description: str = "") ->
     view.setWordWrap(True)
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setResizeContentsPrecision(50)  # size columns from a sample
     named(view, name, description)
     return view

@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         try:
             self.roster.set_rows(children.roster(self.session, include_left=True))
+            header = self.pupil_view.horizontalHeader()
+            self.roster.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
             names = self.roster.names()
             self.my_model.set_rows(self._named(concerns.my_concerns(self.session), names))
             if self.is_dsl:

@@ -25,8 +25,6 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 #: the role under which each model hands out its record id
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-#: the role under which the pupil model hands out the text instant search matches
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class RowsModel(QAbstractTableModel):
@@ -72,38 +70,94 @@ class RowsModel(QAbstractTableModel):
 
 
 class RosterModel(RowsModel):
+    """The pupil list. Every cell, the search text and the sort keys are worked out once
+    when the rows are set: typing in the search box must never wait on Python per row."""
+
     HEADERS = ("Name", "Legal name", "Year", "Reg", "UPN", "Date of birth", "Flags",
                "Open concerns")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cells: list[tuple[Any, ...]] = []
+        self._search: list[str] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._cells = [self._display(r) for r in self._rows]
+        self._search = [" ".join((r.child.display_name, r.child.legal_name, r.child.details.upn,
+                                  r.child.details.year_group, r.child.details.reg_group,
+                                  r.child.details.admission_number)).casefold()
+                        for r in self._rows]
+        self.endResetModel()
+
+    @staticmethod
+    def _display(item: RosterRow) -> tuple[Any, ...]:
+        child, d = item.child, item.child.details
+        return (
+            child.display_name,
+            child.legal_name,
+            d.year_group,
+            d.reg_group,
+            d.upn,
+            uk_date(d.date_of_birth) if d.date_of_birth else "",
+            ", ".join(f.label for f in ChildFlag if f in d.flags),
+            "" if item.open_concerns is None else item.open_concerns,
+        )
 
     def row(self, index: ModelIndex) -> RosterRow:
         return self._rows[index.row()]  # type: ignore[no-any-return]
 
+    def search_text(self, row: int) -> str:
+        return self._search[row]
+
     def names(self) -> dict[int, str]:
         return {r.child.id: r.child.display_name for r in self._rows}
 
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[index.row()][index.column()]
+        return self.cell(self._rows[index.row()], index.column(), role)
+
     def cell(self, item: RosterRow, column: int, role: int) -> Any:
-        child, d = item.child, item.child.details
+        child = item.child
         if role == ID_ROLE:
             return child.id
-        if role == SEARCH_ROLE:
-            return " ".join((child.display_name, child.legal_name, d.upn, d.year_group,
-                             d.reg_group, d.admission_number)).casefold()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                child.display_name,
-                child.legal_name,
-                d.year_group,
-                d.reg_group,
-                d.upn,
-                uk_date(d.date_of_birth) if d.date_of_birth else "",
-                ", ".join(f.label for f in ChildFlag if f in d.flags),
-                "" if item.open_concerns is None else item.open_concerns,
-            )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and child.left_on:
             return f"Left on {uk_date(child.left_on)}"
         if role == Qt.ItemDataRole.ForegroundRole and child.left_on:
             return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort here, once per header click, so the filter above never compares rows."""
+        if not 0 <= column < len(self.HEADERS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        keep = [self._rows[i.row()] for i in before]
+
+        def key(n: int) -> tuple[int, Any]:
+            value = self._cells[n][column]
+            if column == 5 and self._rows[n].child.details.date_of_birth:
+                return (0, self._rows[n].child.details.date_of_birth)
+            if isinstance(value, int):
+                return (1, value)
+            text = str(value)
+            return (1, int(text)) if text.isdigit() else (2, text.casefold())  # Year 9 < 11
+
+        order_rows = sorted(range(len(self._rows)), key=key,
+                            reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = [self._rows[n] for n in order_rows]
+        self._cells = [self._cells[n] for n in order_rows]
+        self._search = [self._search[n] for n in order_rows]
+        where = {id(r): n for n, r in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            before, [self.index(where[id(r)], i.column()) for r, i in zip(keep, before,
+                                                                          strict=True)])
+        self.layoutChanged.emit()
 
 
 class PupilFilter(QSortFilterProxyModel):
@@ -115,7 +169,12 @@ class PupilFilter(QSortFilterProxyModel):
         self.only_open = False
         self.show_left = False
         self.flag: ChildFlag | None = None
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The pupil model sorts itself; this layer only filters (in the model's order)."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -149,7 +208,7 @@ class PupilFilter(QSortFilterProxyModel):
             return False
         if self.flag is not None and self.flag not in entry.child.details.flags:
             return False
-        haystack = str(model.data(index, SEARCH_ROLE))
+        haystack = model.search_text(source_row)
         return all(word in haystack for word in self._words)
 
 
