@@ -56,8 +56,10 @@ def test_json_round_trip_and_damage() -> None:
     again = ks.KeySlots.from_json(slots.to_json())
     assert again == slots
     assert again.user_slot("AMY") == slots.slots[0]  # names match case-insensitively
+    huge = slots.to_json()
+    huge["slots"][0]["kdf"]["memory_kib"] = 2**40  # would exhaust memory at unlock
     for broken in ({}, [], {"format": 1}, {"format": 99, "vault_id": "v", "slots": []},
-                   {**slots.to_json(), "slots": [{"kind": "user"}]}):
+                   {**slots.to_json(), "slots": [{"kind": "user"}]}, huge):
         with pytest.raises(NotAVault):
             ks.KeySlots.from_json(broken)
 

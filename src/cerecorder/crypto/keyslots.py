@@ -31,6 +31,9 @@ from pyrage import x25519
 from cerecorder.domain.errors import NotAVault, WrongPassphrase
 
 DB_KEY_BYTES = 32
+#: 4 GiB: far above any sensible cost, low enough that an edited key file cannot make an
+#: unlock exhaust a school laptop's memory
+MAX_MEMORY_KIB = 4 * 1024 * 1024
 FILE_FORMAT = 1
 SLOT_USER = "user"
 SLOT_RECOVERY = "recovery"
@@ -78,11 +81,15 @@ class KeySlot:
         kdf = data["kdf"]
         if kdf.get("name") != "argon2id":
             raise ValueError("unsupported key derivation")
+        params = KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
+        if not (8 <= params.memory_kib <= MAX_MEMORY_KIB and 1 <= params.iterations <= 64
+                and 1 <= params.lanes <= 64):
+            raise ValueError("key derivation cost out of bounds")  # an edited file
         return cls(
             kind=str(data["kind"]),
             user_id=None if data["user_id"] is None else int(data["user_id"]),
             user_name=data["user_name"],
-            kdf=KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])),
+            kdf=params,
             salt=_unb64(data["salt"]),
             nonce=_unb64(data["nonce"]),
             wrapped=_unb64(data["wrapped"]),

@@ -404,14 +404,18 @@ def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, stamp: 
                 _owner_only(tmp / name)
                 _fsync_file(tmp / name)
             aside = None
+            lock = VaultLock(VaultFiles(folder).lock)
             if folder.exists():
-                lock = VaultLock(VaultFiles(folder).lock)
-                if VaultFiles(folder).lock.exists():
-                    lock.acquire()  # refuse to pull a vault out from under a running app
-                    lock.release()
+                # Held until the swap is done: no app may open the vault in between.
+                lock.acquire()
                 aside = folder.with_name(f"{folder.name}.replaced-{stamp}")
-                os.replace(folder, aside)
-            os.replace(tmp, folder)
+                try:
+                    os.replace(folder, aside)
+                    os.replace(tmp, folder)
+                finally:
+                    lock.release()
+            else:
+                os.replace(tmp, folder)
             fsync_dir(folder.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
