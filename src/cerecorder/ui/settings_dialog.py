@@ -29,7 +29,7 @@ from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import Role, User
 from cerecorder.services import users
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen
+from cerecorder.ui.common import fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
 from cerecorder.ui.widgets import (
@@ -107,11 +107,8 @@ class ChangePassphraseDialog(QDialog):
         form = QFormLayout()
         self.pair = _PassphrasePair(form)
         self.message = message_label()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Change passphrase")
+        buttons = ok_cancel(self, "&Change passphrase")
         buttons.accepted.connect(self.change)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -159,11 +156,8 @@ class AddUserDialog(QDialog):
         hint.setObjectName("hintMessage")
         hint.setWordWrap(True)
         self.message = message_label()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add user")
+        buttons = ok_cancel(self, "&Add user")
         buttons.accepted.connect(self.add)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import EnvironmentProblem, WrongPassphrase
 from cerecorder.services import session
 from cerecorder.services.session import Session
+from cerecorder.ui.common import ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.widgets import StrengthMeter, add_row, message_label, password_field
 
@@ -160,11 +161,8 @@ class RecoveryDialog(QDialog):
         add_row(form, "&New passphrase:", self.new1)
         form.addRow("", self.meter)
         add_row(form, "&Again:", self.new2)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set passphrase")
+        buttons = ok_cancel(self, "&Set passphrase")
         buttons.accepted.connect(self.try_recover)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
