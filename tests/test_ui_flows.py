@@ -349,3 +349,27 @@ def test_pupil_list_sorts_by_any_column_and_keeps_it_on_refresh(
     window.search_box.clear()
     window.refresh()
     assert names() == ["Ben Osei", "Dev Patel", "Amy Khan", "Cara Nowak"]
+
+
+def test_a_draft_that_cannot_be_saved_at_lock_is_reported_after_unlock(
+    qtbot: QtBot, ctx: AppContext, vault_dir: Path, clock: MockClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from helpers import DSL_PASS, new_vault
+
+    s = new_vault(vault_dir, clock)
+    child = add_child(s)
+    controller = AppController(ctx)
+    controller.unlocked(s)
+    assert controller.window is not None
+    form = ConcernDialog(ctx, s, child_ids=[child], parent=controller.window)
+    form.facts.setPlainText("x" * 1_048_576)  # too long to save
+    controller.lock()
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a: told.append(text))
+    controller.unlocked(session.unlock(vault_dir, user_name="dsl", passphrase=DSL_PASS,
+                                       clock=clock, taxonomy=TAXONOMY))
+    assert told and "could not be saved" in told[0] and "100,000" in told[0]
+    assert isinstance(controller.dialog, (type(None), UnlockDialog))
+    controller.lock(reopen=False)

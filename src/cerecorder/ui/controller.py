@@ -51,6 +51,8 @@ class AppController(QObject):
         self.window: MainWindow | None = None
         self.dialog: QWidget | None = None
         self.worker: Worker | None = None
+        #: why drafts could not be saved when the vault last locked; told at next unlock
+        self.unsaved: list[str] = []
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
@@ -133,6 +135,13 @@ class AppController(QObject):
         self.window = MainWindow(self.ctx, opened)
         self.window.lock_requested.connect(self.lock)
         self.window.show()
+        if self.unsaved:
+            QMessageBox.warning(
+                self.window, "A draft was not saved",
+                "When the vault locked, the latest changes to a draft could not be saved:\n\n"
+                + "\n".join(self.unsaved)
+                + "\n\nWhat was saved before is in My concerns.")
+            self.unsaved = []
         self.dialog = None
         self.idle.start(self.ctx.settings.idle_lock_minutes * 60_000)
 
@@ -142,7 +151,15 @@ class AppController(QObject):
         self.idle.stop()
         if self.window is not None:
             for form in self.window.findChildren(ConcernDialog):
-                form.save_draft()  # whatever was typed since the last autosave
+                if not form.save_draft():  # whatever was typed since the last autosave
+                    self.unsaved.append(form.message.text())
+        # The session closes before the windows do, so no window can stop the lock to ask
+        # a question (a form that could not save would otherwise ask whether to close).
+        if self.session is not None:
+            with contextlib.suppress(EnvironmentProblem):  # the connection goes either way
+                self.session.lock()
+            self.session = None
+        if self.window is not None:
             for child in self.window.findChildren(QDialog):
                 child.done(QDialog.DialogCode.Rejected)
             for other in self.window.findChildren(QWidget):
@@ -152,10 +169,6 @@ class AppController(QObject):
             self.window.close()
             self.window.deleteLater()
             self.window = None
-        if self.session is not None:
-            with contextlib.suppress(EnvironmentProblem):  # the connection goes either way
-                self.session.lock()
-            self.session = None
         if reopen and self.folder is not None:
             self.show_unlock(self.folder)
 
