@@ -27,6 +27,8 @@ QT_APT_PACKAGES = [
     "libegl1", "libgl1", "libfontconfig1", "libfreetype6", "libglib2.0-0", "libdbus-1-3",
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
+# What the tests check exported PDFs with, independently of the Python that wrote them.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
@@ -90,7 +92,7 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    apt_install(QT_APT_PACKAGES)
+    apt_install(QT_APT_PACKAGES + TEST_APT_PACKAGES)
     ensure_venv("test")
     say("ruff")
     if sh(PY, "-m", "ruff", "check", "src", "tests", "bench", "scripts", "dev.py", check=False):
@@ -105,12 +107,14 @@ def test(args: list[str]) -> int:
 
 def bench(args: list[str]) -> int:
     """Storage and services (run.py, given the arguments), then the UI (ui_bench.py, on the
-    school-sized vault; offscreen unless there is a display)."""
+    school-sized vault; offscreen unless there is a display), then the handover PDF
+    (pdf_bench.py)."""
     apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
     storage = sh(PY, ROOT / "bench" / "run.py", *args, check=False)
     ui = sh(PY, ROOT / "bench" / "ui_bench.py", check=False)
-    return storage or ui
+    documents = sh(PY, ROOT / "bench" / "pdf_bench.py", check=False)
+    return storage or ui or documents
 
 
 def main() -> None:

@@ -36,10 +36,12 @@ def configure_logging() -> None:
 
 def admin_main() -> None:
     from cerecorder.cli import main as cli  # not loaded when the desktop app starts
+    from cerecorder.export.pdf import PdfRenderer
 
     configure_logging()
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
-    sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock()))
+    sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
+                     documents=PdfRenderer(paths.resources_dir() / "fonts")))
 
 
 def build_context() -> AppContext:

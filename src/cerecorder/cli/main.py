@@ -13,6 +13,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -24,9 +25,11 @@ from cerecorder.domain.errors import (
     PermissionDenied,
     VaultInUse,
 )
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Role
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services import demo, maintenance, session, users
+from cerecorder.domain.timefmt import parse_uk_date
+from cerecorder.services import demo, handover, maintenance, session, users
 from cerecorder.services.clock import Clock
 
 log = logging.getLogger("cerecorder.cli")
@@ -56,8 +59,18 @@ class Console:
 
 
 class Context:
-    def __init__(self, taxonomy: TaxonomyLibrary, clock: Clock, console: Console) -> None:
+    def __init__(self, taxonomy: TaxonomyLibrary, clock: Clock, console: Console,
+                 documents: DocumentRenderer | None = None) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
+        self._documents = documents
+
+    @property
+    def documents(self) -> DocumentRenderer:
+        """The PDF renderer (with its fonts) from the composition root: the command line
+        may not import the export layer itself."""
+        if self._documents is None:
+            raise EnvironmentProblem("This installation cannot write PDFs (no renderer).")
+        return self._documents
 
     def user_for(self, vault: Path, given: str | None) -> str:
         if given:
@@ -224,11 +237,99 @@ def _recover(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _children(ctx: Context, args: argparse.Namespace) -> int:
+    opened = ctx.open(args)
+    try:
+        rows = handover.children_for_export(opened, args.search or "")
+    finally:
+        opened.lock()
+    for row in rows:
+        upn = row.child.details.upn or "-"
+        ctx.console.say(f"{row.child.id}\t{upn}\t{row.child.display_name}\t{row.entries or 0}")
+    return 0
+
+
+def _check_out(args: argparse.Namespace) -> None:
+    """Refuse before asking for anything: an existing file is kept unless --force."""
+    if args.out.suffix.lower() != ".pdf":
+        raise InvalidInput("The output file name should end in .pdf.")
+    if args.out.exists() and not args.force:
+        raise InvalidInput(f"{args.out} already exists; use --force to replace it.")
+    if not args.out.parent.is_dir():
+        raise InvalidInput(f"The folder {args.out.parent} does not exist.")
+
+
+def _pdf_password(ctx: Context, args: argparse.Namespace) -> str:
+    if not args.password_stdin:
+        return ""
+    password = ctx.console.secret("Password for the PDF", confirm=True)
+    if not password:
+        raise InvalidInput("The PDF password is empty; nothing was exported.")
+    return password
+
+
+def _save(ctx: Context, opened: session.Session, args: argparse.Namespace, data: bytes,
+          kind: str, object_id: int, document_id: str, password: str) -> None:
+    if password:
+        data = ctx.documents.protect(data, password)
+    handover.save_export(opened, args.out, data, kind=kind, object_id=object_id,
+                         document_id=document_id, protected=bool(password), force=args.force)
+    ctx.console.say(f"Wrote {args.out} (document {document_id}"
+                    + (", password-protected)." if password else ")."))
+    if not password:
+        print(f"cerecorder-admin: warning: {args.out} is not password-protected: it is a "
+              "readable copy of confidential records; keep it safe and delete it when done.",
+              file=ctx.console.stderr)
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_uk_date(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def _export_chronology(ctx: Context, args: argparse.Namespace) -> int:
+    _check_out(args)
+    start, end = _date(args.date_from), _date(args.date_to)
+    documents = ctx.documents
+    opened = ctx.open(args)
+    try:
+        password = _pdf_password(ctx, args)
+        doc = handover.chronology_document(
+            opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
+        )
+        data = documents.chronology(doc, landscape=not args.portrait)
+        _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
+              password)
+    finally:
+        opened.lock()
+    return 0
+
+
+def _export_concern(ctx: Context, args: argparse.Namespace) -> int:
+    _check_out(args)
+    documents = ctx.documents
+    opened = ctx.open(args)
+    try:
+        password = _pdf_password(ctx, args)
+        doc = handover.concern_document(opened, args.concern)
+        data = documents.concern(doc)
+        _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
+              password)
+    finally:
+        opened.lock()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cerecorder-admin",
         description="Administer CE Recorder vaults: create, demo, verify, back up, restore, "
-        "users. Passphrases are read from standard input when it is not a terminal.",
+        "users, children, PDF exports. Passphrases (then any PDF password) are read from "
+        "standard input when it is not a terminal.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -275,11 +376,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("recover", _recover, "Set a new passphrase for a user with the recovery key.",
                 user=False)
     p.add_argument("--user", required=True)
+
+    p = command("children", _children, "List children: id, UPN, name, chronology entries "
+                "(DSL only).")
+    p.add_argument("--search", metavar="TEXT", help="part of a name or UPN")
+
+    def export_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+        p.add_argument("--password-stdin", action="store_true",
+                       help="protect the PDF (AES-256) with a password read after the "
+                       "passphrase")
+        p.add_argument("--force", action="store_true", help="replace an existing file")
+
+    p = command("export-chronology", _export_chronology,
+                "Export a child's chronology as a PDF (DSL only).")
+    p.add_argument("--child", type=int, required=True, metavar="ID")
+    export_options(p)
+    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure, for the cover")
+    p.add_argument("--portrait", action="store_true", help="portrait pages (default landscape)")
+    p.add_argument("--from", dest="date_from", metavar="dd/mm/yyyy")
+    p.add_argument("--to", dest="date_to", metavar="dd/mm/yyyy")
+    p = command("export-concern", _export_concern, "Export a concern record as a PDF.")
+    p.add_argument("--concern", type=int, required=True, metavar="ID")
+    export_options(p)
     return parser
 
 
 def run(
     argv: Sequence[str], *, taxonomy: TaxonomyLibrary, clock: Clock,
+    documents: DocumentRenderer | None = None,
     stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
@@ -288,7 +413,7 @@ def run(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    ctx = Context(taxonomy, clock, console)
+    ctx = Context(taxonomy, clock, console, documents)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:
