@@ -14,7 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from cerecorder import paths
 from cerecorder.domain.model import ConcernStatus, EntryType, TriageDecision, Urgency
+from cerecorder.export.pdf import PdfRenderer
 from cerecorder.services import chronology, concerns, dsl, session
 from cerecorder.services.session import Session
 from cerecorder.ui.concern_form import ConcernDialog
@@ -50,6 +52,7 @@ def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
         clock=clock, taxonomy=TAXONOMY, settings=UiSettings(), save_settings=saved.append,
         default_vault_dir=tmp_path / "school-vault", demo_vault_dir=tmp_path / "demo-vault",
         ui_dir=UI_DIR, file_dialogs=SteeredDialogs(), kdf=FAST_KDF,
+        documents=PdfRenderer(paths.resources_dir() / "fonts"),
     )
 
 
@@ -373,3 +376,38 @@ def test_a_draft_that_cannot_be_saved_at_lock_is_reported_after_unlock(
     assert told and "could not be saved" in told[0] and "100,000" in told[0]
     assert isinstance(controller.dialog, (type(None), UnlockDialog))
     controller.lock(reopen=False)
+
+
+def test_the_chronology_window_saves_a_protected_pdf(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    from helpers import content
+
+    child = add_child(dsl_session, "Zoë", "Ólafsdóttir")
+    concerns.record_concern(dsl_session, content((child,), clock, facts="New phone, cash."))
+    window = ChildWindow(ctx, dsl_session, child)
+    qtbot.addWidget(window)
+    dialog = window.export_pdf()
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert "Say why" in dialog.message.text()  # the purpose goes on the cover
+    dialog.purpose.setText("Strategy meeting with MASH")
+    dialog.password.setText("pdf password 1")
+    dialog.again.setText("pdf password 1")
+    out = tmp_path / "chronology.pdf"
+    ctx.file_dialogs.answers.append(out)  # type: ignore[attr-defined]
+    dialog.save()
+    assert dialog.saved == out
+    reader = PdfReader(str(out))
+    assert reader.is_encrypted
+    assert reader.decrypt("wrong") == 0
+    reader.decrypt("pdf password 1")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Zoë Ólafsdóttir" in text and "OFFICIAL-SENSITIVE" in text
+    assert "Strategy meeting with MASH" in text
+    actions = [row[3] for row in dsl_session.vault.uow().audit.rows()]
+    assert "exported" in actions

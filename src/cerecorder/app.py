@@ -45,6 +45,7 @@ def admin_main() -> None:
 
 
 def build_context() -> AppContext:
+    from cerecorder.export.pdf import PdfRenderer
     from cerecorder.ui.context import AppContext  # the admin command line never loads Qt
 
     return AppContext(
@@ -55,6 +56,7 @@ def build_context() -> AppContext:
         default_vault_dir=paths.default_vault_dir(),
         demo_vault_dir=paths.demo_vault_dir(),
         ui_dir=paths.ui_dir(),
+        documents=PdfRenderer(paths.resources_dir() / "fonts"),
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import Clock
 from cerecorder.services.session import KdfParams
@@ -40,3 +41,5 @@ class AppContext:
     file_dialogs: FileDialogs = field(default_factory=FileDialogs)
     #: key-derivation cost for new slots; None means the production default
     kdf: KdfParams | None = None
+    #: renders handover documents (the export layer's, handed in by app.py)
+    documents: DocumentRenderer | None = None

@@ -53,6 +53,7 @@ from cerecorder.ui.common import (
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
+from cerecorder.ui.export_dialog import ExportChronologyDialog
 from cerecorder.ui.models import (
     ID_ROLE,
     ChronologyFilter,
@@ -221,17 +222,22 @@ class ChildWindow(QWidget):
         self.action_button = QPushButton("Record &action…")
         self.open_button = QPushButton("Open co&ncern")
         self.reload_button = QPushButton("Re&load")
+        self.export_button = QPushButton("Save as &PDF…")
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
                              (self.action_button, "Record an action"),
                              (self.open_button, "Open the concern of the selected row"),
                              (self.reload_button, "Reload the chronology"),
+                             (self.export_button, "Save the chronology as a PDF"),
                              (close, "Close this window")):
             named(button, name)
         self.event_button.clicked.connect(self.add_event)
         self.action_button.clicked.connect(self.record_action)
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex()))
         self.reload_button.clicked.connect(self.reload)
+        self.export_button.clicked.connect(self.export_pdf)
+        self.export_button.setToolTip("Save as PDF (Ctrl+E), with the filters shown")
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export_pdf)
         close.clicked.connect(self.close)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
@@ -241,6 +247,7 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
+        buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
         buttons.addWidget(close)
 
@@ -265,6 +272,15 @@ class ChildWindow(QWidget):
         self.table.setFocus()
 
     # -- data -------------------------------------------------------------------------
+
+    def export_pdf(self) -> ExportChronologyDialog:
+        """Save as PDF with the filters the window shows (dates, entry types)."""
+        dialog = ExportChronologyDialog(
+            self.ctx, self.session, self.child_id, self.display_name,
+            date_from=self.proxy.date_from, date_to=self.proxy.date_to,
+            entry_types=self.proxy.types, parent=self)
+        dialog.open()
+        return dialog
 
     def reload(self) -> None:
         """Read the profile and the chronology again (the read is audited)."""
