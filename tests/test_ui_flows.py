@@ -411,3 +411,27 @@ def test_the_chronology_window_saves_a_protected_pdf(
     assert "Strategy meeting with MASH" in text
     actions = [row[3] for row in dsl_session.vault.uow().audit.rows()]
     assert "exported" in actions
+
+
+def test_the_concern_view_saves_the_record_as_a_pdf(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from cerecorder.ui.concern_view import ConcernViewDialog
+
+    from helpers import content
+
+    child = add_child(dsl_session, "Nguyễn", "Văn An")
+    concern_id = concerns.record_concern(
+        dsl_session, content((child,), clock, facts="Seen with <b>cash</b> and a phone."))
+    view = ConcernViewDialog(ctx, dsl_session, concern_id)
+    qtbot.addWidget(view)
+    dialog = view.export_pdf()
+    qtbot.addWidget(dialog)
+    out = tmp_path / "concern.pdf"
+    ctx.file_dialogs.answers.append(out)  # type: ignore[attr-defined]
+    dialog.save()  # no password: allowed, the dialog has said it is a readable copy
+    assert dialog.saved == out and "readable copy" in dialog.warning.text()
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    assert "Nguyễn Văn An" in text and "<b>cash</b>" in text and "Page 1 of" in text

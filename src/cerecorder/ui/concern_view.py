@@ -39,6 +39,7 @@ from cerecorder.ui.common import (
 )
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, TriageDialog
+from cerecorder.ui.export_dialog import ExportConcernDialog
 from cerecorder.ui.widgets import message_label, named, show_problem
 
 
@@ -178,6 +179,10 @@ class ConcernViewDialog(QDialog):
             button.setVisible(self.is_dsl)
         self.triage_button.clicked.connect(self.open_triage)
         self.action_button.clicked.connect(self.open_action)
+        self.pdf_button = QPushButton("Save as &PDF…")
+        self.pdf_button.setAutoDefault(False)
+        named(self.pdf_button, "Save this concern record as a PDF")
+        self.pdf_button.clicked.connect(self.export_pdf)
 
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
@@ -210,6 +215,7 @@ class ConcernViewDialog(QDialog):
         button_row = QHBoxLayout()
         button_row.addWidget(self.triage_button)
         button_row.addWidget(self.action_button)
+        button_row.addWidget(self.pdf_button)
         button_row.addWidget(self.message, stretch=1)
         button_row.addWidget(buttons)
 
@@ -232,7 +238,7 @@ class ConcernViewDialog(QDialog):
             self.content.setPlainText(str(exc))
             self.addenda_view.clear()
             for widget in (self.addendum, self.add_button, self.triage_button,
-                           self.action_button):
+                           self.action_button, self.pdf_button):
                 widget.setEnabled(False)
             return
         self.content.setHtml(concern_html(self.session, self.ctx.taxonomy, self.view,
@@ -271,6 +277,11 @@ class ConcernViewDialog(QDialog):
     def _restyle(self) -> None:
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+
+    def export_pdf(self) -> ExportConcernDialog:
+        dialog = ExportConcernDialog(self.ctx, self.session, self.concern_id, self)
+        dialog.open()
+        return dialog
 
     def open_triage(self) -> None:
         concern = self.view.concern if self.view else None
