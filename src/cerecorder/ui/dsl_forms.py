@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import (
     ActionKind,
     Concern,
@@ -40,7 +40,7 @@ from cerecorder.ui.common import (
     text_box,
 )
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.widgets import add_row, message_label, named, show_problem
+from cerecorder.ui.widgets import add_row, message_label, named, show_problem, telling
 
 
 def _summary(session: Session, concern: Concern) -> QLabel:
@@ -136,15 +136,11 @@ class TriageDialog(QDialog):
         if decision is None:
             self.message.setText("Choose a decision.")
             return
-        try:
+        with telling(self, self.message) as attempt:
             self.triage_id = dsl.triage(self.session, self.concern_id, decision,
                                         self.rationale.toPlainText())
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
+        if not attempt.ok:
             self.rationale.setFocus()
-            return
-        except CERecorderError as exc:
-            show_problem(self, exc)
             return
         self.accept()
 
@@ -233,16 +229,12 @@ class ActionDialog(QDialog):
             self.message.setText("Say what the action was.")
             self.detail.setFocus()
             return
-        try:
+        with telling(self, self.message) as attempt:
             clean_text(outcome, "The outcome")  # refuse now, before the action is stored
             self.action_ids = dsl.record_action(
                 self.session, kind=kind, detail=detail, taken_at=taken_at,
                 concern_id=self.concern_id, child_ids=child_ids or None)
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
-            return
-        except CERecorderError as exc:
-            show_problem(self, exc)
+        if not attempt.ok:
             return
         if outcome:
             try:
@@ -292,16 +284,12 @@ class EventDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def record(self) -> None:
-        try:
+        with telling(self, self.message) as attempt:
             self.event_id = dsl.add_event(
                 self.session, child_id=self.child_id, kind=EventKind(self.kind.currentData()),
                 occurred_at=from_qdatetime(self.when.dateTime(), self.session.tz),
                 summary=self.summary.toPlainText(), outcome=self.outcome.toPlainText())
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
-            return
-        except CERecorderError as exc:
-            show_problem(self, exc)
+        if not attempt.ok:
             return
         self.accept()
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.timefmt import uk_date
@@ -29,7 +28,13 @@ from cerecorder.services import handover
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ok_cancel
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.widgets import add_row, message_label, named, password_field, show_problem
+from cerecorder.ui.widgets import (
+    add_row,
+    message_label,
+    named,
+    password_field,
+    telling,
+)
 
 
 class ProtectedExportDialog(QDialog):
@@ -93,7 +98,7 @@ class ProtectedExportDialog(QDialog):
             self, self.windowTitle(), Path.home() / f"{name} {today}.pdf", "PDF (*.pdf)")
         if path is None:
             return
-        try:
+        with telling(self, self.message) as attempt:
             pdf, document_id = self.make_pdf(renderer)
             protected = bool(self.password.text())
             if protected:
@@ -102,11 +107,7 @@ class ProtectedExportDialog(QDialog):
             handover.save_export(self.session, path, pdf, kind=self.KIND,
                                  object_id=self.object_id, document_id=document_id,
                                  protected=protected, force=True)
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
-            return
-        except CERecorderError as exc:
-            show_problem(self, exc)
+        if not attempt.ok:
             return
         self.saved = path
         self.accept()

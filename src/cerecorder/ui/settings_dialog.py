@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import Role, User
 from cerecorder.services import users
 from cerecorder.services.session import Session
@@ -38,7 +38,7 @@ from cerecorder.ui.widgets import (
     message_label,
     named,
     password_field,
-    show_problem,
+    telling,
 )
 
 ROLE_LABELS = {
@@ -120,13 +120,9 @@ class ChangePassphraseDialog(QDialog):
         if problem:
             self.message.setText(problem)
             return
-        try:
+        with telling(self, self.message) as attempt:
             users.change_passphrase(self.session, self.pair.first.text())
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
-            return
-        except CERecorderError as exc:
-            show_problem(self, exc)
+        if not attempt.ok:
             return
         self.pair.clear()
         self.accept()
@@ -173,15 +169,11 @@ class AddUserDialog(QDialog):
         if problem:
             self.message.setText(problem)
             return
-        try:
+        with telling(self, self.message) as attempt:
             self.user = users.add_user(
                 self.session, name=self.name.text(), display_name=self.full_name.text(),
                 role=Role(self.role.currentData()), passphrase=self.pair.first.text())
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
-            return
-        except CERecorderError as exc:
-            show_problem(self, exc)
+        if not attempt.ok:
             return
         self.pair.clear()
         self.accept()
@@ -330,12 +322,5 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         self.ctx.settings.idle_lock_minutes = self.idle.value()
-        try:
-            self.ctx.save_settings(self.ctx.settings)
-        except OSError as exc:
-            self.message.setText(f"The settings could not be saved: {exc.strerror or exc}")
-            return
-        except EnvironmentProblem as exc:
-            self.message.setText(str(exc))
-            return
+        self.ctx.save_settings(self.ctx.settings)  # logs, never raises: a setting is no record
         self.accept()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -12,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
@@ -44,6 +47,28 @@ def message_label(object_name: str = "errorMessage") -> QLabel:
     label.setWordWrap(True)
     label.setAccessibleName("Message")
     return label
+
+
+class Attempt:
+    """Whether the work inside telling() went through."""
+
+    ok = True
+
+
+@contextlib.contextmanager
+def telling(parent: QWidget, message: QLabel) -> Iterator[Attempt]:
+    """Run a use case and tell the user how it went, the one way every window does:
+    a known problem (wrong input, full disk...) in the window's own message line, where
+    nothing typed is lost; any other application error in a message box."""
+    attempt = Attempt()
+    try:
+        yield attempt
+    except EnvironmentProblem as exc:
+        attempt.ok = False
+        message.setText(str(exc))
+    except CERecorderError as exc:
+        attempt.ok = False
+        show_problem(parent, exc)
 
 
 def show_problem(parent: QWidget | None, error: CERecorderError) -> None:
