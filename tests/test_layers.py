@@ -21,7 +21,7 @@ THIRD_PARTY = {
     "crypto": {"cryptography", "pyrage"},
     "storage": {"sqlcipher3"},
     "services": set(),
-    "export": {"reportlab", "pypdf"},
+    "export": {"reportlab", "pypdf", "pypdfium2"},
     "ui": {"PySide6", "shiboken6"},
     "cli": set(),
 }

@@ -144,6 +144,34 @@ class ChronologyDocument:
         return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class PageImage:
+    """One page of a rendered document as pixels: 4 bytes a pixel (red, green, blue,
+    unused), rows of `stride` bytes. For the preview and for printing, which draw the
+    PDF's own pages so that paper and file are the same document."""
+
+    width: int
+    height: int
+    stride: int
+    pixels: bytes
+    landscape: bool
+
+
+class PageSource(Protocol):
+    """The pages of one rendered document, drawn one at a time (a long chronology is
+    never held as images all at once)."""
+
+    def __len__(self) -> int: ...
+
+    def size(self, index: int) -> tuple[float, float]:
+        """Width and height of a page in points (1/72 inch)."""
+        ...
+
+    def page(self, index: int, dpi: float) -> PageImage: ...
+
+    def close(self) -> None: ...
+
+
 class DocumentRenderer(Protocol):
     """Turns the read models into files. The export layer provides one (export.pdf.
     PdfRenderer); the composition root hands it to the front ends, which may not import
@@ -154,3 +182,5 @@ class DocumentRenderer(Protocol):
     def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes: ...
 
     def protect(self, data: bytes, password: str) -> bytes: ...
+
+    def pages(self, data: bytes) -> PageSource: ...

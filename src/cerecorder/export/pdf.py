@@ -51,9 +51,11 @@ from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
     DocumentHeader,
+    PageSource,
 )
 from cerecorder.domain.model import ChronologyEntry
 from cerecorder.domain.timefmt import uk_datetime
+from cerecorder.export.raster import RasterPages
 
 REGULAR, BOLD, ITALIC = "CER-DejaVuSans", "CER-DejaVuSans-Bold", "CER-DejaVuSans-Oblique"
 _FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf",
@@ -493,3 +495,6 @@ class PdfRenderer:
 
     def protect(self, data: bytes, password: str) -> bytes:
         return protect(data, password)
+
+    def pages(self, data: bytes) -> PageSource:
+        return RasterPages(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -179,10 +180,14 @@ class ConcernViewDialog(QDialog):
             button.setVisible(self.is_dsl)
         self.triage_button.clicked.connect(self.open_triage)
         self.action_button.clicked.connect(self.open_action)
-        self.pdf_button = QPushButton("Save as &PDF…")
+        self.pdf_button = QPushButton("Print or save as &PDF…")
         self.pdf_button.setAutoDefault(False)
-        named(self.pdf_button, "Save this concern record as a PDF")
-        self.pdf_button.clicked.connect(self.export_pdf)
+        named(self.pdf_button, "Print this concern record or save it as a PDF")
+        self.pdf_button.setToolTip("Print (Ctrl+P) or save as PDF (Ctrl+E), with a preview")
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export_pdf())
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self,
+                  lambda: self.export_pdf(printing=True))
 
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
@@ -278,8 +283,9 @@ class ConcernViewDialog(QDialog):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 
-    def export_pdf(self) -> ExportConcernDialog:
-        dialog = ExportConcernDialog(self.ctx, self.session, self.concern_id, self)
+    def export_pdf(self, printing: bool = False) -> ExportConcernDialog:
+        dialog = ExportConcernDialog(self.ctx, self.session, self.concern_id, self,
+                                     printing=printing)
         dialog.open()
         return dialog
 

@@ -1,5 +1,6 @@
 """What the windows are given by the composition root: clock, taxonomy, settings, folders,
-and the one seam for file dialogs (tests steer it instead of clicking a native dialog)."""
+and the one seam for file and print dialogs (tests steer it instead of clicking a native
+dialog)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.taxonomy import TaxonomyLibrary
@@ -17,7 +19,7 @@ from cerecorder.ui.settings_model import UiSettings as UiSettings
 
 
 class FileDialogs:
-    """Every file dialog goes through here."""
+    """Every file and print dialog goes through here."""
 
     def save_path(self, parent: QWidget | None, title: str, suggested: Path,
                   file_filter: str) -> Path | None:
@@ -27,6 +29,13 @@ class FileDialogs:
     def folder(self, parent: QWidget | None, title: str, start: Path) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(parent, title, str(start))
         return Path(chosen) if chosen else None
+
+    def choose_printer(self, parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
+        """The system print dialog for a document of `pages` pages; False if cancelled."""
+        dialog = QPrintDialog(printer, parent)
+        dialog.setMinMax(1, max(pages, 1))
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 @dataclass

@@ -222,22 +222,25 @@ class ChildWindow(QWidget):
         self.action_button = QPushButton("Record &action…")
         self.open_button = QPushButton("Open co&ncern")
         self.reload_button = QPushButton("Re&load")
-        self.export_button = QPushButton("Save as &PDF…")
+        self.export_button = QPushButton("Print or save as &PDF…")
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
                              (self.action_button, "Record an action"),
                              (self.open_button, "Open the concern of the selected row"),
                              (self.reload_button, "Reload the chronology"),
-                             (self.export_button, "Save the chronology as a PDF"),
+                             (self.export_button, "Print the chronology or save it as a PDF"),
                              (close, "Close this window")):
             named(button, name)
         self.event_button.clicked.connect(self.add_event)
         self.action_button.clicked.connect(self.record_action)
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex()))
         self.reload_button.clicked.connect(self.reload)
-        self.export_button.clicked.connect(self.export_pdf)
-        self.export_button.setToolTip("Save as PDF (Ctrl+E), with the filters shown")
-        QShortcut(QKeySequence("Ctrl+E"), self, self.export_pdf)
+        self.export_button.clicked.connect(lambda: self.export_pdf())
+        self.export_button.setToolTip("Print (Ctrl+P) or save as PDF (Ctrl+E), with the "
+                                      "filters shown and a preview")
+        QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export_pdf())
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self,
+                  lambda: self.export_pdf(printing=True))
         close.clicked.connect(self.close)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
@@ -273,12 +276,12 @@ class ChildWindow(QWidget):
 
     # -- data -------------------------------------------------------------------------
 
-    def export_pdf(self) -> ExportChronologyDialog:
-        """Save as PDF with the filters the window shows (dates, entry types)."""
+    def export_pdf(self, printing: bool = False) -> ExportChronologyDialog:
+        """Print or save as PDF with the filters the window shows (dates, entry types)."""
         dialog = ExportChronologyDialog(
             self.ctx, self.session, self.child_id, self.display_name,
             date_from=self.proxy.date_from, date_to=self.proxy.date_to,
-            entry_types=self.proxy.types, parent=self)
+            entry_types=self.proxy.types, parent=self, printing=printing)
         dialog.open()
         return dialog
 

@@ -1,8 +1,9 @@
-"""Saving a handover document as a PDF: a child's chronology for MASH, social care, the
-police or a new school, or one concern record.
+"""Printing a handover document or saving it as a PDF: a child's chronology for MASH,
+social care, the police or a new school, or one concern record.
 
-Password protection is offered first; a file saved without one is a readable copy and the
-dialog says so. Every export is audited (services.handover).
+A preview shows the pages first. Password protection is offered for the file; a file
+saved without one is a readable copy and the dialog says so. Every export and every print
+is audited (services.handover).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +31,7 @@ from cerecorder.services import handover
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ok_cancel
 from cerecorder.ui.context import AppContext
+from cerecorder.ui.preview import DocumentPreview, new_printer, print_pages
 from cerecorder.ui.widgets import (
     add_row,
     message_label,
@@ -38,16 +42,20 @@ from cerecorder.ui.widgets import (
 
 
 class ProtectedExportDialog(QDialog):
-    """What every export asks and does; subclasses add their own fields above the
-    password and say how their document is made."""
+    """What every handover document offers: preview, print, save as a PDF (with a
+    password). Subclasses add their own fields above the password and say how their
+    document is made."""
 
     KIND = ""
 
     def __init__(self, ctx: AppContext, session: Session, object_id: int, title: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, printing: bool = False) -> None:
         super().__init__(parent)
         self.ctx, self.session, self.object_id = ctx, session, object_id
         self.saved: Path | None = None
+        self.printed = 0
+        self.printing = printing
+        self._made: tuple[tuple[object, ...], bytes, str] | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
@@ -61,18 +69,35 @@ class ProtectedExportDialog(QDialog):
         self.layout_ = QVBoxLayout(self)
 
     def finish_layout(self) -> None:
-        add_row(self.form, "Pass&word (recommended):", self.password)
+        add_row(self.form, "Pass&word for the file (recommended):", self.password)
         add_row(self.form, "A&gain:", self.again)
         buttons = ok_cancel(self, "&Save PDF…")
+        save = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.preview_button = QPushButton("Pre&view…")
+        self.print_button = QPushButton("P&rint…")
+        named(self.preview_button, "Preview the pages")
+        named(self.print_button, "Print")
+        for button in (self.preview_button, self.print_button):
+            button.setAutoDefault(False)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_document)
         buttons.accepted.connect(self.save)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.warning)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(buttons)
+        if self.printing:  # opened with the print shortcut: Enter prints
+            save.setAutoDefault(False)
+            self.print_button.setDefault(True)
 
     def problem(self) -> str:
-        """What must be filled in before saving, if anything."""
+        """What must be filled in before the document can be made, if anything."""
         return ""
+
+    def options(self) -> tuple[object, ...]:
+        """What the document depends on besides the record: a change makes it anew."""
+        return ()
 
     def file_name(self) -> str:
         raise NotImplementedError
@@ -81,17 +106,79 @@ class ProtectedExportDialog(QDialog):
         """The PDF and its document id."""
         raise NotImplementedError
 
-    def save(self) -> None:
+    def _renderer(self) -> DocumentRenderer | None:
+        """The renderer, once what the document needs is filled in; else says why not."""
         problem = self.problem()
-        if not problem and self.password.text() != self.again.text():
-            problem = "The two passwords differ."
         if not problem and self.ctx.documents is None:
             problem = "PDF export is not available in this installation."
         if problem:
             self.message.setText(problem)
+            return None
+        return self.ctx.documents
+
+    def document(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
+        """The unprotected PDF and its id, made once for the options shown: preview,
+        print and save hand over the same document (the same id on every page)."""
+        if self._made is None or self._made[0] != self.options():
+            pdf, document_id = self.make_pdf(renderer)
+            self._made = (self.options(), pdf, document_id)
+        return self._made[1], self._made[2]
+
+    def preview(self) -> None:
+        renderer = self._renderer()
+        if renderer is None:
             return
-        renderer = self.ctx.documents
-        assert renderer is not None
+        with telling(self, self.message) as attempt:
+            pages = renderer.pages(self.document(renderer)[0])
+        if not attempt.ok:
+            return
+        try:
+            choice = DocumentPreview(pages, self.file_name(), self).exec()
+        finally:
+            pages.close()
+        if choice == DocumentPreview.PRINT:
+            self.print_document()
+        elif choice == DocumentPreview.SAVE:
+            self.save()
+
+    def print_document(self) -> None:
+        """Print through the system's print dialog; no file is written. The print is
+        audited once the user has chosen the printer, before the pages go: a print that
+        is then cancelled is on record as an attempt, and none goes unrecorded."""
+        renderer = self._renderer()
+        if renderer is None:
+            return
+        with telling(self, self.message) as attempt:
+            pdf, document_id = self.document(renderer)
+            pages = renderer.pages(pdf)
+        if not attempt.ok:
+            return
+        try:
+            printer = new_printer(pages, self.file_name())
+            if not self.ctx.file_dialogs.choose_printer(self, printer, len(pages)):
+                return
+            with telling(self, self.message) as attempt:
+                handover.record_export(self.session, self.KIND, self.object_id, document_id,
+                                       protected=False, printed=True)
+            if not attempt.ok:
+                return
+            sent = print_pages(pages, printer, self)
+        finally:
+            pages.close()
+        if not sent:
+            self.message.setText("Nothing was printed: the printer could not start or "
+                                 "printing was cancelled.")
+            return
+        self.printed = sent
+        self.accept()
+
+    def save(self) -> None:
+        renderer = self._renderer()
+        if renderer is None:
+            return
+        if self.password.text() != self.again.text():
+            self.message.setText("The two passwords differ.")
+            return
         today = self.ctx.clock.now().strftime("%d-%m-%Y")  # no slashes in a file name
         name = self.file_name().replace("/", "-")
         path = self.ctx.file_dialogs.save_path(
@@ -99,7 +186,7 @@ class ProtectedExportDialog(QDialog):
         if path is None:
             return
         with telling(self, self.message) as attempt:
-            pdf, document_id = self.make_pdf(renderer)
+            pdf, document_id = self.document(renderer)
             protected = bool(self.password.text())
             if protected:
                 pdf = renderer.protect(pdf, self.password.text())
@@ -118,9 +205,10 @@ class ExportChronologyDialog(ProtectedExportDialog):
 
     def __init__(self, ctx: AppContext, session: Session, child_id: int, child_name: str, *,
                  date_from: date | None, date_to: date | None,
-                 entry_types: Iterable[EntryType], parent: QWidget | None = None) -> None:
-        super().__init__(ctx, session, child_id, f"Save chronology as PDF: {child_name}",
-                         parent)
+                 entry_types: Iterable[EntryType], parent: QWidget | None = None,
+                 printing: bool = False) -> None:
+        super().__init__(ctx, session, child_id, f"Print or save the chronology: {child_name}",
+                         parent, printing=printing)
         self.child_name = child_name
         self.date_from, self.date_to = date_from, date_to
         self.entry_types = frozenset(entry_types)
@@ -148,6 +236,9 @@ class ExportChronologyDialog(ProtectedExportDialog):
             return "Say why the chronology is being shared (it is printed on the cover)."
         return ""
 
+    def options(self) -> tuple[object, ...]:
+        return (self.purpose.text(), self.landscape.isChecked())
+
     def file_name(self) -> str:
         return f"Chronology {self.child_name}"
 
@@ -167,9 +258,9 @@ class ExportConcernDialog(ProtectedExportDialog):
     KIND = "concern"
 
     def __init__(self, ctx: AppContext, session: Session, concern_id: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, printing: bool = False) -> None:
         super().__init__(ctx, session, concern_id,
-                         f"Save concern #{concern_id} as PDF", parent)
+                         f"Print or save concern #{concern_id}", parent, printing=printing)
         self.finish_layout()
         self.password.setFocus()
 

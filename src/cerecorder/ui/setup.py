@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, Qt, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -262,7 +262,7 @@ class SetupWizard(QWizard):
 
     def print_key(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+        if self.ctx.file_dialogs.choose_printer(self, printer, 1):
             document = QTextDocument()
             document.setHtml(self._sheet())
             document.print_(printer)
