@@ -284,11 +284,16 @@ def test_chronology_merges_everything_in_time_order(dsl: Session, clock: MockClo
     with pytest.raises(InvalidInput, match="another child"):
         dsl_work.record_outcome(dsl, text="x", occurred_at=clock.now(), child_id=ben,
                                 action_id=action_ids[0])
+    cal = add_child(dsl, "Cal", "Other")
+    with pytest.raises(InvalidInput, match="concern is about another child"):
+        dsl_work.record_outcome(dsl, text="x", occurred_at=clock.now(), child_id=cal,
+                                concern_id=concern_id)
     profile = children.child_profile(dsl, amy)
     assert [(link.kind, other.display_name) for link, other in profile.links] == [
         (LinkKind.SIBLING, "Ben Khan")]
     actions = [row[3] for row in dsl.vault.uow().audit.rows()]
     assert actions.count("chronology_viewed") == 2
+    assert chronology.chronology(dsl, cal) == []  # nothing was filed for Cal
 
 
 def test_drafts_are_not_in_the_chronology_or_search(dsl: Session, clock: MockClock) -> None:

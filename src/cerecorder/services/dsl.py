@@ -82,6 +82,9 @@ def record_outcome(
         uow.children.get(child_id)
         if action_id is not None and uow.dsl.action_child(action_id) != child_id:
             raise InvalidInput("That action was recorded for another child.")
+        if (concern_id is not None
+                and child_id not in uow.concerns.get(concern_id).content.child_ids):
+            raise InvalidInput("That concern is about another child.")
         outcome_id = uow.dsl.add_outcome(child_id, action_id, concern_id, text, occurred_at,
                                          session.tz, session.user.id, session.clock.now())
         audit.record(uow, session.clock, session.user, "outcome_recorded", "outcome", outcome_id,
