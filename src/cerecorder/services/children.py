@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import Child, ChildDetails, ChildLink, LinkKind, Role
+from cerecorder.domain.model import Child, ChildDetails, ChildLink, EventKind, LinkKind, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.services import audit
 from cerecorder.services.access import require
@@ -73,9 +73,18 @@ def roster(session: Session, *, include_left: bool = False) -> list[RosterRow]:
         pupils = uow.children.all(include_left=include_left)
         if session.user.role is not Role.DSL:
             return [RosterRow(c, None, None) for c in pupils]
-        open_counts = uow.children.open_concern_counts()
-        entries = uow.children.entry_counts()
+        open_counts = _fold(uow.children.open_concern_counts(), uow.children.merged_map())
+        entries = _fold(uow.children.entry_counts(), uow.children.merged_map())
     return [RosterRow(c, open_counts.get(c.id, 0), entries.get(c.id, 0)) for c in pupils]
+
+
+def _fold(counts: dict[int, int], merged: dict[int, int]) -> dict[int, int]:
+    """Counts of merged records added to the record they were merged into."""
+    folded: dict[int, int] = {}
+    for child_id, n in counts.items():
+        target = merged.get(child_id, child_id)
+        folded[target] = folded.get(target, 0) + n
+    return folded
 
 
 def link_children(
@@ -97,12 +106,71 @@ def link_children(
 class ChildProfile:
     child: Child
     links: list[tuple[ChildLink, Child]]
+    #: other records of this child, merged into this one
+    merged: list[Child] = field(default_factory=list)
+    #: set when this record was itself merged into another: the one to open instead
+    merged_into: Child | None = None
 
 
 def child_profile(session: Session, child_id: int) -> ChildProfile:
+    """The child, their links (made on any of their merged records, shown once, to the
+    record each linked child now lives in) and the records merged into them."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
         child = uow.children.get(child_id)
-        links = uow.children.links(child_id)
+        merged = uow.children.merged_map()
+        identity = uow.children.identity_ids(child_id)
+        seen: dict[tuple[int, LinkKind], ChildLink] = {}
+        for own in identity:
+            for link in uow.children.links(own):
+                other = merged.get(link.other_id, link.other_id)
+                if other not in identity:
+                    seen.setdefault((other, link.kind),
+                                    ChildLink(child_id, other, link.kind, link.note))
+        links = list(seen.values())
         others = uow.children.many(link.other_id for link in links)
-    return ChildProfile(child, list(zip(links, others, strict=True)))
+        into = merged.get(child_id)
+        pairs = sorted(zip(links, others, strict=True),
+                       key=lambda pair: (pair[0].kind, pair[1].display_name.casefold()))
+        return ChildProfile(
+            child, pairs, uow.children.many(identity[1:]),
+            None if into is None else uow.children.get(into))
+
+
+def merge_children(session: Session, keep_id: int, duplicate_id: int, reason: str) -> None:
+    """Two records are the same child: the duplicate's concerns, decisions, actions,
+    outcomes, events and links show in the kept record's chronology from now on. Nothing
+    is deleted or re-written: the duplicate stays, marked as merged. The kept record takes
+    any detail it lacks from the duplicate. Final, and audited."""
+    require(session.user, Role.DSL)
+    reason = clean_text(reason.strip(), "The reason", MAX_NAME)
+    if not reason:
+        raise InvalidInput("Say why these two records are the same child.")
+    if keep_id == duplicate_id:
+        raise InvalidInput("A record cannot be merged with itself.")
+    with session.uow() as uow:
+        keep, duplicate = uow.children.many([keep_id, duplicate_id])
+        merged = uow.children.merged_map()
+        for record in (keep, duplicate):
+            if record.id in merged:
+                raise InvalidInput(f"{record.display_name} (#{record.id}) is already merged "
+                                   f"into #{merged[record.id]}; merge with that record.")
+        kept = keep.details
+        filled = {f: getattr(duplicate.details, f) for f in (*_TEXT_FIELDS, "date_of_birth")
+                  if not getattr(kept, f) and getattr(duplicate.details, f)}
+        if "upn" in filled:  # a UPN is unique: it moves to the record kept
+            uow.children.update(duplicate.id, replace(duplicate.details, upn=""))
+        uow.children.update(keep.id, replace(
+            kept, **filled, flags=kept.flags | duplicate.details.flags))
+        if keep.left_on is not None and duplicate.left_on is None:
+            uow.children.set_left(keep.id, None)
+        uow.children.mark_merged(duplicate.id, keep.id, session.clock.now(), session.user.id)
+        # the merge and its reason belong in the chronology, where the next reader looks
+        uow.dsl.add_event(
+            keep.id, EventKind.OTHER, session.clock.now(), session.tz,
+            f"Records merged: {duplicate.legal_name} (#{duplicate.id}) is the same child as "
+            f"{keep.legal_name} (#{keep.id}); both records now show in this chronology. "
+            f"Reason: {reason}", "", session.user.id, session.clock.now())
+        audit.record(uow, session.clock, session.user, "children_merged", "child", keep.id,
+                     merged=duplicate.id, filled=sorted(filled))
+        uow.commit()
