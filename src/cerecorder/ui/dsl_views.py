@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QVBoxLayout,
@@ -43,6 +45,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
 from cerecorder.services import children, chronology, search
 from cerecorder.services.session import Session
+from cerecorder.ui.child_links import LinkDialog, MergeDialog, describe
 from cerecorder.ui.common import (
     date_edit,
     fit_to_screen,
@@ -100,6 +103,7 @@ class ChildWindow(QWidget):
         self.ctx, self.session, self.child_id = ctx, session, child_id
         self.demo = session.is_demo
         self.display_name = f"Child #{child_id}"
+        self.profile_data: children.ChildProfile | None = None
         fit_to_screen(self, 1200, 700)
 
         self.title = QLabel()
@@ -118,7 +122,7 @@ class ChildWindow(QWidget):
         grid.setVerticalSpacing(4)
         fields = (("Legal name", 0, 0), ("Date of birth", 0, 2), ("Gender", 0, 4),
                   ("UPN", 1, 0), ("Admission no.", 1, 2), ("Year / reg", 1, 4),
-                  ("Links", 2, 0), ("Left", 2, 4))
+                  ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0))
         for name, row, column in fields:
             caption = QLabel(f"{name}:")
             caption.setObjectName("hintMessage")
@@ -127,7 +131,8 @@ class ChildWindow(QWidget):
             named(value, name)
             caption.setBuddy(value)
             grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, column + 1, 1, 3 if name == "Links" else 1,
+            grid.addWidget(value, row, column + 1, 1,
+                           3 if name in ("Links", "Merged records") else 1,
                            Qt.AlignmentFlag.AlignTop)
             self.profile_values[name] = value
         for column in (1, 3, 5):
@@ -223,6 +228,16 @@ class ChildWindow(QWidget):
         self.open_button = QPushButton("Open co&ncern")
         self.reload_button = QPushButton("Re&load")
         self.export_button = QPushButton("Save as &PDF…")
+        self.link_button = QPushButton("Lin&k to a pupil…")
+        self.merge_button = QPushButton("&Merge with…")
+        self.linked_button = QPushButton("&Go to linked pupil")
+        self.linked_button.setMenu(QMenu(self.linked_button))
+        for button, name in ((self.link_button, "Link to a sibling or associate"),
+                             (self.merge_button, "Merge another record of this child"),
+                             (self.linked_button, "Open a linked pupil's chronology")):
+            named(button, name)
+        self.link_button.clicked.connect(self.link_pupil)
+        self.merge_button.clicked.connect(self.merge_with)
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
                              (self.action_button, "Record an action"),
@@ -247,6 +262,8 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
+        for button in (self.linked_button, self.link_button, self.merge_button):
+            buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
         buttons.addWidget(close)
@@ -298,8 +315,24 @@ class ChildWindow(QWidget):
 
     def _show_profile(self, profile: children.ChildProfile) -> None:
         child, d = profile.child, profile.child.details
+        self.profile_data = profile
         self.display_name = child.display_name
-        self.title.setText(child.display_name)
+        status = (f" (merged into {profile.merged_into.display_name}, "
+                  f"#{profile.merged_into.id})" if profile.merged_into
+                  else f" (left {uk_date(child.left_on)})" if child.left_on else "")
+        self.title.setText(child.display_name + status)
+        menu = self.linked_button.menu()
+        menu.clear()
+        targets = [(f"{link.kind.value.capitalize()}: {other.display_name}", other.id)
+                   for link, other in profile.links]
+        if profile.merged_into:
+            targets.insert(0, (f"Merged into: {profile.merged_into.display_name}",
+                               profile.merged_into.id))
+        for text, other_id in targets:
+            menu.addAction(text, partial(self.open_child, other_id))
+        self.linked_button.setEnabled(bool(targets))
+        self.merge_button.setEnabled(profile.merged_into is None)
+        self.link_button.setEnabled(profile.merged_into is None)
         self.setWindowTitle(f"Chronology: {child.display_name}"
                             + (" [DEMO]" if self.demo else ""))
         links = "; ".join(
@@ -316,6 +349,7 @@ class ChildWindow(QWidget):
             "Flags": " · ".join(f.label for f in ChildFlag if f in d.flags) or "No flags",
             "Links": links or "None",
             "Left": uk_date(child.left_on) if child.left_on else "On roll",
+            "Merged records": "; ".join(describe(c) for c in profile.merged) or "None",
         }
         for name, value in values.items():
             self.profile_values[name].setText(value or "Not recorded")
@@ -446,6 +480,27 @@ class ChildWindow(QWidget):
         dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog
+
+    def link_pupil(self) -> LinkDialog | None:
+        if self.profile_data is None:
+            return None
+        dialog = LinkDialog(self.session, self.profile_data.child, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def merge_with(self) -> MergeDialog | None:
+        if self.profile_data is None:
+            return None
+        dialog = MergeDialog(self.session, self.profile_data.child, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def open_child(self, child_id: int) -> ChildWindow:
+        window = ChildWindow(self.ctx, self.session, child_id, self.parentWidget())
+        window.show()
+        return window
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.model.clear()
