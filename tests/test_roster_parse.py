@@ -112,6 +112,13 @@ def test_isams_export_with_unknown_columns() -> None:
         "Tomás", "Tom", "7", "7E")
 
 
+def test_excel_unicode_text_is_utf16_with_tabs() -> None:
+    roster = read_roster(ISAMS.decode().replace("|", "\t").encode("utf-16"))
+    assert (roster.encoding, roster.delimiter_name) == ("UTF-16", "tab")
+    rows, _ = parse_rows(roster, guess_mapping(roster.header), TODAY)
+    assert rows[0].details.legal_surname == "García"
+
+
 def test_header_key_ignores_case_and_spacing_only() -> None:
     assert header_key(["Legal Surname", "UPN"]) == header_key(["legal_surname", " upn "])
     assert header_key(["Legal Surname", "UPN"]) != header_key(["UPN", "Legal Surname"])
@@ -248,6 +255,25 @@ def test_doubtful_matches_are_conflicts_not_guesses() -> None:
     assert [p.outcome for p in plan.rows] == [Outcome.CONFLICT] * 4
     assert plan.rows[0].candidates == (1, 2)
     assert "#3" in plan.rows[2].conflict and plan.rows[3].candidates == (4, 5)
+
+
+def test_a_record_typed_in_without_a_date_of_birth_is_found_by_name() -> None:
+    existing = [
+        _child(1, "Amy", "Able"),                          # typed in by hand
+        _child(2, "Ben", "Baker", date(2013, 2, 2)),
+        _child(3, "Cal", "Carter"), _child(4, "Cal", "Carter"),
+    ]
+    plan = _plan(HEAD
+                 + "L936211225001,,Able,Amy,01/01/2013,8E\n"  # Amy, now with UPN and birth
+                 + ",,Baker,Ben,,\n"                          # no birth: cannot tell
+                 + ",,Baker,Ben,03/03/2014,\n"                # another Ben Baker
+                 + ",,Carter,Cal,04/04/2013,\n", existing)    # two undated records
+    amy, ben, other_ben, cal = plan.rows
+    assert (amy.outcome, amy.child_id) == (Outcome.UPDATED, 1)
+    assert amy.result is not None and amy.result.upn == "L936211225001"
+    assert ben.outcome is Outcome.CONFLICT and ben.candidates == (2,)
+    assert other_ben.outcome is Outcome.NEW
+    assert cal.outcome is Outcome.CONFLICT and cal.candidates == (3, 4)
 
 
 def test_two_rows_for_one_pupil_conflict() -> None:

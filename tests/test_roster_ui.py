@@ -92,7 +92,8 @@ def test_wizard_maps_previews_and_imports_the_roll(
         "on 09/11/2026.")
     assert preview.show_only.currentText() == "Problem rows"  # shown first: they need action
     assert preview.proxy.rowCount() == 1
-    assert "check letter" in preview.proxy.index(0, 3).data()
+    assert "check letter" in preview.proxy.index(0, 4).data()
+    assert preview.proxy.index(0, 2).data() == "Cal Carter"  # the name as the file has it
     assert preview.warning.text().startswith("Warning: 1 of 1 pupils")
     assert not preview.isComplete()  # the bad row must be fixed or knowingly left out
     assert preview.import_rest.isVisible()
@@ -231,3 +232,15 @@ def test_child_window_links_and_merges(
     qtbot.addWidget(merged)
     assert merged.title.text() == "Zoe ONeil (merged into Zoë O'Neil, #1)"
     assert not merged.merge_button.isEnabled()
+
+
+def test_the_triage_queue_names_the_record_kept_after_a_merge(
+        qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext) -> None:
+    keep = add_child(dsl, "Zoë", "O'Neil")
+    twin = add_child(dsl, "Zoe", "ONeil")
+    concerns.record_concern(dsl, content((twin,), clock))
+    children.merge_children(dsl, keep, twin, "entered twice")
+    window = MainWindow(ctx, dsl)
+    qtbot.addWidget(window)
+    assert window.queue_model.index(0, 1).data() == "Zoë O'Neil"
+    assert window.roster.rowCount() == 1

@@ -368,6 +368,9 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
         if args.dry_run:
             ctx.console.say("")
             ctx.console.say("Dry run: nothing was written.")
+            if preview.plan.skipped and not args.import_rest:
+                ctx.console.say(f"To import, fix the {preview.plan.skipped} row(s) above or "
+                                "add --import-rest to leave them out.")
             return 0
         result = roster_import.commit_import(opened, preview, import_rest=args.import_rest)
     finally:

@@ -175,7 +175,14 @@ class RosterFile:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the name of its encoding: UTF-8 (with or without a byte-order mark) if
-    it is valid UTF-8, else Windows-1252, which is what Excel on Windows saves."""
+    it is valid UTF-8, else Windows-1252, which is what Excel on Windows saves. Excel's
+    "Unicode text" is UTF-16 with a byte-order mark."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16", errors="strict"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("The file says it is UTF-16 but is not: export the roll "
+                               "again as CSV.") from exc
     if data.startswith(b"\xef\xbb\xbf"):
         name, codec = "UTF-8 with byte-order mark", "utf-8-sig"
     else:
@@ -208,10 +215,10 @@ def read_roster(data: bytes) -> RosterFile:
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"The file is {len(data) // (1024 * 1024)} MB: a pupil roll is "
                            "far smaller. Is it the right file?")
-    if b"\x00" in data:
+    text, encoding = decode(data)
+    if "\x00" in text:
         raise InvalidInput("This is not a CSV file (it holds binary data). Export the roll "
                            "from the MIS as CSV.")
-    text, encoding = decode(data)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InvalidInput("The file is empty.")
@@ -264,6 +271,8 @@ class RosterRow:
 class RowProblem:
     line: int
     message: str
+    #: the name as the file gives it, to find the row by
+    name: str = ""
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
@@ -309,11 +318,14 @@ def parse_rows(
     check_mapping(roster.header, mapping)
     good: list[RosterRow] = []
     problems: list[RowProblem] = []
+    name_columns = [i for f in (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME)
+                    for i, target in mapping.items() if target is f]
     for line, cells in roster.rows:
         try:
             good.append(_parse_row(line, cells, mapping, today))
         except InvalidInput as exc:
-            problems.append(RowProblem(line, str(exc)))
+            name = " ".join(cells[i] for i in name_columns if i < len(cells) and cells[i])
+            problems.append(RowProblem(line, str(exc), name[:MAX_NAME]))
     _flag_repeats(good, problems, RosterField.UPN, "UPN")
     _flag_repeats(good, problems, RosterField.ADMISSION_NUMBER, "admission number")
     problems.sort(key=lambda p: p.line)
@@ -364,7 +376,8 @@ def _flag_repeats(good: list[RosterRow], problems: list[RowProblem], target: Ros
     for row in [r for r in good if r.line in repeated]:
         value = by_line[row.line]
         others = ", ".join(str(n) for n in lines[value] if n != row.line)
-        problems.append(RowProblem(row.line, f"{what} {value} is also on line {others}"))
+        name = f"{row.details.legal_forenames} {row.details.legal_surname}"
+        problems.append(RowProblem(row.line, f"{what} {value} is also on line {others}", name))
         good.remove(row)
 
 
@@ -478,6 +491,7 @@ class _Index:
     by_admission: dict[str, int] = field(default_factory=dict)
     by_name: dict[tuple[str, date | None], list[int]] = field(
         default_factory=lambda: defaultdict(list))
+    by_name_only: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
 def plan_import(
@@ -507,6 +521,7 @@ def plan_import(
         if child.id not in merged:
             key = (name_key(d.legal_forenames, d.legal_surname), d.date_of_birth)
             index.by_name[key].append(child.id)
+            index.by_name_only[key[0]].append(child.id)
 
     planned: list[PlannedRow] = []
     claimed: dict[int, int] = {}
@@ -571,6 +586,33 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
                 f"same name and date of birth as #{other.id}, whose admission number is "
                 f"{other.details.admission_number}, not {d.admission_number}"), other.id)
         return _matched(row, other, "name and date of birth")
+    return _by_name_alone(row, index, children)
+
+
+def _by_name_alone(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> PlannedRow:
+    """No identifier matched. A record of this name with no date of birth (typed in by
+    hand before the roll came) is this pupil if it is the only one and nothing in it
+    contradicts the row; a row with no date of birth against a record that has one
+    cannot be told apart, so it waits for a person to decide."""
+    d = row.details
+    named = [children[i] for i in index.by_name_only.get(
+        name_key(d.legal_forenames, d.legal_surname), [])]
+    if not named:
+        return PlannedRow(row, Outcome.NEW, result=d)
+    undated = [c for c in named if c.details.date_of_birth is None
+               and not (d.upn and c.details.upn)
+               and not (d.admission_number and c.details.admission_number)]
+    if len(undated) == 1:
+        return _matched(row, undated[0], "name (the record had no date of birth)")
+    ids = tuple(c.id for c in (undated or named))
+    listed = ", ".join(f"#{i}" for i in ids)
+    if len(undated) > 1:
+        return _conflict(row, f"several records of this name have no date of birth "
+                              f"({listed}): give the file UPNs or dates of birth, or merge "
+                              "the records if they are one child", *ids)
+    if d.date_of_birth is None:
+        return _conflict(row, f"no date of birth, UPN or admission number to tell this pupil "
+                              f"from {listed} of the same name", *ids)
     return PlannedRow(row, Outcome.NEW, result=d)
 
 

@@ -78,6 +78,16 @@ def roster(session: Session, *, include_left: bool = False) -> list[RosterRow]:
     return [RosterRow(c, open_counts.get(c.id, 0), entries.get(c.id, 0)) for c in pupils]
 
 
+def merged_names(session: Session) -> dict[int, str]:
+    """A merged record's id to the name of the record kept: the concern lists name the
+    child a concern was recorded about, whichever of their records it names."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        merged = uow.children.merged_map()
+        kept = {c.id: c for c in uow.children.many(set(merged.values()))}
+    return {child_id: kept[target].display_name for child_id, target in merged.items()}
+
+
 def _fold(counts: dict[int, int], merged: dict[int, int]) -> dict[int, int]:
     """Counts of merged records added to the record they were merged into."""
     folded: dict[int, int] = {}

@@ -172,26 +172,37 @@ def commit_import(session: Session, preview: RosterPreview, *,
 # -- the preview as text (the command line prints it; the wizard shows the same lines) ----
 
 
-def _who(p: PlannedRow) -> str:
+def row_name(p: PlannedRow) -> str:
+    return f"{p.row.details.legal_forenames} {p.row.details.legal_surname}".strip()
+
+
+def row_identifiers(p: PlannedRow) -> str:
     d = p.row.details
-    name = f"{d.legal_forenames} {d.legal_surname}".strip()
-    extra = [f"born {uk_date(d.date_of_birth)}" if d.date_of_birth else "",
-             f"UPN {d.upn}" if d.upn else "", f"adno {d.admission_number}"
-             if d.admission_number else ""]
-    return ", ".join([name, *(e for e in extra if e)])
+    return ", ".join(text for text in (
+        f"born {uk_date(d.date_of_birth)}" if d.date_of_birth else "",
+        f"UPN {d.upn}" if d.upn else "",
+        f"adno {d.admission_number}" if d.admission_number else "") if text)
 
 
-def describe_row(p: PlannedRow) -> str:
+def row_action(p: PlannedRow) -> str:
+    """What the import would do with the row, in words."""
     if p.outcome is Outcome.NEW:
         groups = " ".join(v for v in (p.row.details.year_group, p.row.details.reg_group) if v)
-        return _who(p) + (f"; {groups}" if groups else "")
+        return "new pupil" + (f" in {groups}" if groups else "")
     if p.outcome is Outcome.CONFLICT:
-        return f"{_who(p)}: {p.conflict}"
+        return p.conflict
+    found = f"#{p.child_id}, matched on {p.matched_on}"
+    if p.outcome is Outcome.UNCHANGED:
+        return f"{found}: no change"
     changes = "; ".join(
         (f"{c.field.label}: {c.before or '(blank)'} → {c.after or '(blank)'}" if c.field
          else f"back on roll (was {c.before})") for c in p.changes)
-    text = f"{_who(p)} (#{p.child_id}, matched on {p.matched_on})"
-    return f"{text}: {changes}" if changes else text
+    return f"{found}: {changes}"
+
+
+def describe_row(p: PlannedRow) -> str:
+    ids = row_identifiers(p)
+    return f"{row_name(p)}" + (f" ({ids})" if ids else "") + f": {row_action(p)}"
 
 
 def summary_line(plan: ImportPlan) -> str:
@@ -224,9 +235,9 @@ def preview_lines(preview: RosterPreview, on_roll: int) -> list[str]:
     lines = [
         f"Read as {f.encoding}, {f.delimiter_name}-separated: {len(f.rows)} rows after the "
         "header.",
-        "Columns (" + ("remembered from the last import of these headers"
-                       if source.mapping_from == "remembered" and preview.mapping == source.mapping
-                       else "as mapped") + "):",
+        "Columns (" + (("remembered from the last import of these headings"
+                        if source.mapping_from == "remembered" else "recognised by heading")
+                       if preview.mapping == source.mapping else "as mapped") + "):",
     ]
     for i, name in enumerate(f.header):
         target = preview.mapping.get(i)
@@ -249,7 +260,8 @@ def preview_lines(preview: RosterPreview, on_roll: int) -> list[str]:
     if plan.problems:
         lines.append("")
         lines.append("Problem rows (not imported: fix the file, or import the rest):")
-        lines.extend(f"  line {p.line}: {p.message}" for p in plan.problems)
+        lines.extend(f"  line {p.line}: " + (f"{p.name}: " if p.name else "") + p.message
+                     for p in plan.problems)
     if plan.leavers and plan.left_on is not None:
         lines.append("")
         lines.append(f"Leavers (not in the file; marked as left on {uk_date(plan.left_on)}, "

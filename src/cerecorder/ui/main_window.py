@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
             self.roster.set_rows(children.roster(self.session, include_left=True))
             header = self.pupil_view.horizontalHeader()
             self.roster.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-            names = self.roster.names()
+            names = {**children.merged_names(self.session), **self.roster.names()}
             self.my_model.set_rows(self._named(concerns.my_concerns(self.session), names))
             if self.is_dsl:
                 self.queue_model.set_rows(self._named(dsl_work.triage_queue(self.session),

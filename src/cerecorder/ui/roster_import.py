@@ -45,33 +45,35 @@ SHOW = (("Everything", ""), ("New", Outcome.NEW.label), ("Updated", Outcome.UPDA
 class PreviewModel(RowsModel):
     """One row per line of the file (and per leaver): what the import would do."""
 
-    HEADERS = ("Line", "Outcome", "Pupil", "What happens")
+    HEADERS = ("Line", "Outcome", "Pupil", "Identifiers", "What happens")
 
-    def cell(self, item: tuple[str, str, str, str], column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+    def cell(self, item: tuple[str, ...], column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return item[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
-            return item[3]
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and item[1] in (
                 Outcome.CONFLICT.label, PROBLEM):
             return QColor("#b00020")
         return None
 
+    def describe(self, row: int) -> str:
+        line, outcome, name, ids, action = self._rows[row]
+        return (f"Line {line}: " if line else "") + f"{outcome}. {name}" + (
+            f" ({ids})" if ids else "") + f": {action}"
 
-def preview_rows(preview: RosterPreview) -> list[tuple[str, str, str, str]]:
+
+def preview_rows(preview: RosterPreview) -> list[tuple[str, str, str, str, str]]:
     plan = preview.plan
-    rows: list[tuple[int, tuple[str, str, str, str]]] = []
-    for p in plan.rows:
-        d = p.row.details
-        name = f"{d.legal_forenames} {d.legal_surname}"
-        detail = roster_import.describe_row(p).removeprefix(name).lstrip(", ")
-        rows.append((p.row.line, (str(p.row.line), p.outcome.label, name, detail)))
-    for problem in plan.problems:
-        rows.append((problem.line, (str(problem.line), PROBLEM, "", problem.message)))
+    rows: list[tuple[int, tuple[str, str, str, str, str]]] = [
+        (p.row.line, (str(p.row.line), p.outcome.label, roster_import.row_name(p),
+                      roster_import.row_identifiers(p), roster_import.row_action(p)))
+        for p in plan.rows]
+    rows += [(problem.line, (str(problem.line), PROBLEM, problem.name, "", problem.message))
+             for problem in plan.problems]
     rows.sort(key=lambda pair: pair[0])
-    left = [("", LEAVER, c.legal_name,
-             f"#{c.id}: not in the file; marked as left on "
-             f"{uk_date(plan.left_on) if plan.left_on else ''}, records kept")
+    on = uk_date(plan.left_on) if plan.left_on else ""
+    left = [("", LEAVER, c.legal_name, f"#{c.id}" + (f", UPN {c.details.upn}"
+                                                     if c.details.upn else ""),
+             f"not in the file: marked as left on {on}; every record kept")
             for c in plan.leavers]
     return [r for _, r in rows] + left
 
@@ -249,6 +251,12 @@ class PreviewPage(QWizardPage):
         self.table = record_table(self.proxy, "Preview",
                                   "One row per line of the file, and one per leaver.")
         self.table.setWordWrap(False)
+        self.table.selectionModel().currentRowChanged.connect(self._show_row)
+        self.row_text = QLabel()
+        self.row_text.setWordWrap(True)
+        self.row_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.row_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        named(self.row_text, "The selected row in full")
         self.show_only = QComboBox()
         for label, _ in SHOW:
             self.show_only.addItem(label)
@@ -269,6 +277,7 @@ class PreviewPage(QWizardPage):
         layout.addLayout(top)
         layout.addWidget(self.warning)
         layout.addWidget(self.table, stretch=1)
+        layout.addWidget(self.row_text)
         layout.addWidget(self.import_rest)
         layout.addWidget(self.message)
         self.setCommitPage(True)
@@ -300,7 +309,14 @@ class PreviewPage(QWizardPage):
 
     def _filter(self) -> None:
         self.proxy.setFilterFixedString(SHOW[self.show_only.currentIndex()][1])
-        self.table.resizeColumnsToContents()
+        for column in range(PreviewModel.HEADERS.index("What happens")):
+            self.table.resizeColumnToContents(column)
+        self.table.selectRow(0)
+
+    def _show_row(self) -> None:
+        index = self.table.currentIndex()
+        self.row_text.setText(self.model.describe(self.proxy.mapToSource(index).row())
+                              if index.isValid() else "")
 
     def isComplete(self) -> bool:
         preview = self.owner.preview
