@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from cerecorder.domain.errors import DiskFull, InvalidInput, PermissionDenied
 from cerecorder.domain.model import ChildDetails, EntryType, LinkKind, Role
@@ -213,6 +214,17 @@ def test_merging_two_records_of_one_child_combines_their_chronologies(
     assert (preview.plan.rows[0].child_id, preview.plan.counts["unchanged"]) == (keep, 1)
 
 
+def test_the_database_keeps_children_and_merges(dsl: Session) -> None:
+    a, b = add_child(dsl, "Amy", "Able"), add_child(dsl, "Amy", "Able")
+    children.merge_children(dsl, a, b, "same")
+    conn = dsl.vault.conn
+    for sql in ("DELETE FROM children WHERE id = 1", "UPDATE children SET merged_into = NULL",
+                "UPDATE children SET merged_into = id WHERE id = 1"):
+        with pytest.raises(sqlcipher.DatabaseError):
+            conn.execute(sql)
+        conn.rollback()
+
+
 def test_only_the_dsl_merges(dsl: Session) -> None:
     a, b = add_child(dsl, "Amy", "Able"), add_child(dsl, "Amy", "Able")
     add_staff(dsl)
@@ -325,3 +337,18 @@ def test_child_details_an_import_cannot_supply_are_kept(dsl: Session) -> None:
     kept = children.child_profile(dsl, child).child.details
     assert (kept.admission_number, kept.date_of_birth, kept.legal_forenames) == (
         "001234", date(2013, 4, 3), "Zoë")
+
+
+def test_a_link_made_in_error_is_taken_back_audited(dsl: Session) -> None:
+    amy, ben = add_child(dsl, "Amy", "Able"), add_child(dsl, "Ben", "Able")
+    children.link_children(dsl, amy, ben, LinkKind.SIBLING)
+    with pytest.raises(InvalidInput, match="not linked that way"):
+        children.unlink_children(dsl, amy, ben, LinkKind.ASSOCIATE)
+    children.unlink_children(dsl, ben, amy, LinkKind.SIBLING)
+    assert children.child_profile(dsl, amy).links == []
+    assert audit(dsl)[-1][:2] == ("children_unlinked", str(ben))
+    add_staff(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    with pytest.raises(PermissionDenied):
+        children.unlink_children(staff, amy, ben, LinkKind.SIBLING)
+    staff.lock()

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWizard
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -19,7 +19,7 @@ from cerecorder.domain.model import EntryType, LinkKind, Role
 from cerecorder.domain.roster import RosterField
 from cerecorder.services import children, chronology, concerns
 from cerecorder.services.session import Session
-from cerecorder.ui.child_links import LinkDialog, MergeDialog
+from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog
 from cerecorder.ui.context import AppContext, FileDialogs
 from cerecorder.ui.dsl_views import ChildWindow
 from cerecorder.ui.main_window import MainWindow
@@ -34,6 +34,7 @@ SHOTS = os.environ.get("CERECORDER_SHOTS")
 
 def shot(widget: object, name: str) -> None:
     if SHOTS:
+        QApplication.processEvents()  # let the layouts catch up with the new text
         widget.grab().save(str(Path(SHOTS) / name))  # type: ignore[attr-defined]
 
 
@@ -190,7 +191,9 @@ def test_child_window_links_and_merges(
     window = ChildWindow(ctx, dsl, zoe)
     qtbot.addWidget(window)
     window.show()
-    assert not window.linked_button.isEnabled()
+    actions = [a.text() for a in window.links_button.menu().actions()]
+    assert actions == ["&Link to a pupil…", "&Remove a link…"]
+    assert not window.links_button.menu().actions()[1].isEnabled()
 
     link = window.link_pupil()
     assert isinstance(link, LinkDialog)
@@ -203,7 +206,8 @@ def test_child_window_links_and_merges(
     link.note.setText("older brother")
     link.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert window.profile_values["Links"].text() == "Sibling: Sam O'Neil (older brother)"
-    assert window.linked_button.isEnabled()
+    actions = [a.text() for a in window.links_button.menu().actions() if a.text()]
+    assert actions == ["Open sibling: Sam O'Neil", "&Link to a pupil…", "&Remove a link…"]
 
     merge = window.merge_with()
     assert isinstance(merge, MergeDialog)
@@ -217,13 +221,21 @@ def test_child_window_links_and_merges(
 
     assert window.profile_values["UPN"].text() == "L936211225001"
     assert window.profile_values["Links"].text() == (
-        "Associate: Jay Cole (seen in the same car); Sibling: Sam O'Neil (older brother)")
+        "Associate: Jay Cole (seen in the same car)\nSibling: Sam O'Neil (older brother)")
     assert "Zoe ONeil" in window.profile_values["Merged records"].text()
     assert window.count.text() == "3 entries"  # two concerns and the merge
     assert not any(c.id == twin for c in children.list_children(dsl, include_left=True))
     types = [e.entry_type for e in chronology.chronology(dsl, zoe)]
     assert types.count(EntryType.CONCERN) == 2
     shot(window, "child-links.png")
+
+    unlink = window.unlink_pupil()
+    assert isinstance(unlink, UnlinkDialog)
+    assert [unlink.link.itemText(i) for i in range(unlink.link.count())] == [
+        "Associate: Jay Cole (seen in the same car)", "Sibling: Sam O'Neil (older brother)"]
+    unlink.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # made on the twin
+    assert window.profile_values["Links"].text() == "Sibling: Sam O'Neil (older brother)"
+    assert "children_unlinked" in [r[3] for r in dsl.vault.uow().audit.rows()]
 
     sibling = window.open_child(sam)
     qtbot.addWidget(sibling)

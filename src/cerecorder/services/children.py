@@ -112,6 +112,21 @@ def link_children(
         uow.commit()
 
 
+def unlink_children(session: Session, child_id: int, other_id: int, kind: LinkKind) -> None:
+    """Take back a link made in error, on whichever of either child's records it was made."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        uow.children.many([child_id, other_id])
+        removed = sum(uow.children.unlink(mine, theirs, kind)
+                      for mine in uow.children.identity_ids(child_id)
+                      for theirs in uow.children.identity_ids(other_id))
+        if not removed:
+            raise InvalidInput("These two pupils are not linked that way.")
+        audit.record(uow, session.clock, session.user, "children_unlinked", "child", child_id,
+                     other=other_id, kind=kind.value)
+        uow.commit()
+
+
 @dataclass(frozen=True)
 class ChildProfile:
     child: Child
@@ -150,8 +165,9 @@ def child_profile(session: Session, child_id: int) -> ChildProfile:
 def merge_children(session: Session, keep_id: int, duplicate_id: int, reason: str) -> None:
     """Two records are the same child: the duplicate's concerns, decisions, actions,
     outcomes, events and links show in the kept record's chronology from now on. Nothing
-    is deleted or re-written: the duplicate stays, marked as merged. The kept record takes
-    any detail it lacks from the duplicate. Final, and audited."""
+    recorded is deleted or re-written: the duplicate stays, marked as merged. The kept
+    record takes any detail it lacks from the duplicate (a UPN moves, as UPNs are unique).
+    Final, and audited; the reason goes into the chronology as an event."""
     require(session.user, Role.DSL)
     reason = clean_text(reason.strip(), "The reason", MAX_NAME)
     if not reason:

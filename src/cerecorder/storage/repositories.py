@@ -117,7 +117,8 @@ class UserRepository(_Repository):
         self._execute("UPDATE users SET removed_at = ? WHERE id = ?", (to_utc_text(now), user_id))
 
 
-# A concern about two records of one child (merged later) counts once, for the record kept.
+# A concern about two records of one child (merged later) counts once, for the record it
+# was merged into (services fold a chain of merges on to its end).
 _MERGED = "JOIN children ch ON ch.id = cc.child_id"
 _WHOSE = "coalesce(ch.merged_into, cc.child_id)"
 
@@ -221,9 +222,6 @@ class ChildRepository(_Repository):
             final[child_id] = target
         return final
 
-    def merged_into(self, child_id: int) -> int | None:
-        return self.merged_map().get(child_id)
-
     def identity_ids(self, child_id: int) -> list[int]:
         """The record and every record merged into it: one child's whole history."""
         return [child_id, *sorted(k for k, v in self.merged_map().items() if v == child_id)]
@@ -247,6 +245,13 @@ class ChildRepository(_Repository):
             "created_by) VALUES (?, ?, ?, ?, ?, ?)",
             (low, high, kind.value, note, to_utc_text(now), by),
         )
+
+    def unlink(self, a: int, b: int, kind: LinkKind) -> int:
+        low, high = sorted((a, b))
+        cursor = self._execute(
+            "DELETE FROM child_links WHERE child_a = ? AND child_b = ? AND kind = ?",
+            (low, high, kind.value))
+        return int(cursor.rowcount)  # type: ignore[attr-defined]
 
     def links(self, child_id: int) -> list[ChildLink]:
         rows = self._rows(

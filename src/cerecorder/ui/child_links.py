@@ -184,3 +184,34 @@ class MergeDialog(QDialog):
             children.merge_children(self.session, self.child.id, other, self.reason.text())
         if attempt.ok:
             self.accept()
+
+
+class UnlinkDialog(QDialog):
+    """Take back a link made in error."""
+
+    def __init__(self, session: Session, profile: children.ChildProfile,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.child = session, profile.child
+        self.setWindowTitle(f"Remove a link of {profile.child.display_name}")
+        self.link = QComboBox()
+        for link, other in profile.links:
+            self.link.addItem(f"{LINK_LABELS[link.kind]}: {other.display_name}"
+                              + (f" ({link.note})" if link.note else ""),
+                              (other.id, link.kind.value))
+        self.message = message_label()
+        form = QFormLayout()
+        add_row(form, "&Link to remove:", self.link)
+        self.buttons = ok_cancel(self, "&Remove link")
+        self.buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> None:
+        other_id, kind = self.link.currentData()
+        with telling(self, self.message) as attempt:
+            children.unlink_children(self.session, self.child.id, other_id, LinkKind(kind))
+        if attempt.ok:
+            self.accept()

@@ -45,7 +45,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
 from cerecorder.services import children, chronology, search
 from cerecorder.services.session import Session
-from cerecorder.ui.child_links import LinkDialog, MergeDialog, describe
+from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
 from cerecorder.ui.common import (
     date_edit,
     fit_to_screen,
@@ -127,7 +127,9 @@ class ChildWindow(QWidget):
             caption = QLabel(f"{name}:")
             caption.setObjectName("hintMessage")
             value = _selectable(QLabel())
-            value.setWordWrap(True)
+            # a wrapped label in the grid is not given the height of its lines: links and
+            # merged records come a line each instead
+            value.setWordWrap(name not in ("Links", "Merged records"))
             named(value, name)
             caption.setBuddy(value)
             grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignTop)
@@ -228,15 +230,13 @@ class ChildWindow(QWidget):
         self.open_button = QPushButton("Open co&ncern")
         self.reload_button = QPushButton("Re&load")
         self.export_button = QPushButton("Save as &PDF…")
-        self.link_button = QPushButton("Lin&k to a pupil…")
         self.merge_button = QPushButton("&Merge with…")
-        self.linked_button = QPushButton("&Go to linked pupil")
-        self.linked_button.setMenu(QMenu(self.linked_button))
-        for button, name in ((self.link_button, "Link to a sibling or associate"),
-                             (self.merge_button, "Merge another record of this child"),
-                             (self.linked_button, "Open a linked pupil's chronology")):
+        self.links_button = QPushButton("Lin&ks")
+        self.links_button.setMenu(QMenu(self.links_button))
+        for button, name in ((self.merge_button, "Merge another record of this child"),
+                             (self.links_button, "Siblings and associates: open, add, "
+                              "remove")):
             named(button, name)
-        self.link_button.clicked.connect(self.link_pupil)
         self.merge_button.clicked.connect(self.merge_with)
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
@@ -262,7 +262,7 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.linked_button, self.link_button, self.merge_button):
+        for button in (self.links_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
@@ -321,21 +321,24 @@ class ChildWindow(QWidget):
                   f"#{profile.merged_into.id})" if profile.merged_into
                   else f" (left {uk_date(child.left_on)})" if child.left_on else "")
         self.title.setText(child.display_name + status)
-        menu = self.linked_button.menu()
+        menu = self.links_button.menu()
         menu.clear()
-        targets = [(f"{link.kind.value.capitalize()}: {other.display_name}", other.id)
-                   for link, other in profile.links]
         if profile.merged_into:
-            targets.insert(0, (f"Merged into: {profile.merged_into.display_name}",
-                               profile.merged_into.id))
-        for text, other_id in targets:
-            menu.addAction(text, partial(self.open_child, other_id))
-        self.linked_button.setEnabled(bool(targets))
+            menu.addAction(f"Open the record kept: {profile.merged_into.display_name}",
+                           partial(self.open_child, profile.merged_into.id))
+        for link, other in profile.links:
+            menu.addAction(f"Open {link.kind.value}: {other.display_name}",
+                           partial(self.open_child, other.id))
+        if profile.merged_into is None:
+            if profile.links:
+                menu.addSeparator()
+            menu.addAction("&Link to a pupil…", self.link_pupil)
+            remove = menu.addAction("&Remove a link…", self.unlink_pupil)
+            remove.setEnabled(bool(profile.links))
         self.merge_button.setEnabled(profile.merged_into is None)
-        self.link_button.setEnabled(profile.merged_into is None)
         self.setWindowTitle(f"Chronology: {child.display_name}"
                             + (" [DEMO]" if self.demo else ""))
-        links = "; ".join(
+        links = "\n".join(  # a line each: a wrapped label in the grid could clip
             f"{link.kind.value.capitalize()}: {other.display_name}"
             + (f" ({link.note})" if link.note else "")
             for link, other in profile.links)
@@ -349,7 +352,7 @@ class ChildWindow(QWidget):
             "Flags": " · ".join(f.label for f in ChildFlag if f in d.flags) or "No flags",
             "Links": links or "None",
             "Left": uk_date(child.left_on) if child.left_on else "On roll",
-            "Merged records": "; ".join(describe(c) for c in profile.merged) or "None",
+            "Merged records": "\n".join(describe(c) for c in profile.merged) or "None",
         }
         for name, value in values.items():
             self.profile_values[name].setText(value or "Not recorded")
@@ -485,6 +488,14 @@ class ChildWindow(QWidget):
         if self.profile_data is None:
             return None
         dialog = LinkDialog(self.session, self.profile_data.child, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def unlink_pupil(self) -> UnlinkDialog | None:
+        if self.profile_data is None:
+            return None
+        dialog = UnlinkDialog(self.session, self.profile_data, self)
         dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog

@@ -361,6 +361,7 @@ class DonePage(QWizardPage):
 class RosterImportWizard(QWizard):
     def __init__(self, ctx: AppContext, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # the roll leaves memory too
         self.ctx, self.session = ctx, session
         self.source: RosterSource | None = None
         self.preview: RosterPreview | None = None
