@@ -119,6 +119,15 @@ def test_excel_unicode_text_is_utf16_with_tabs() -> None:
     assert rows[0].details.legal_surname == "García"
 
 
+def test_a_report_title_above_the_headings_is_skipped() -> None:
+    data = (b"Student List - Whole School\r\nPrinted 30/11/2026 09:12\r\n\r\n"
+            b"Surname,Forename,DOB\r\nAble,Amy,03 Apr 2013\r\n")
+    roster = read_roster(data)
+    assert (roster.header_line, roster.header) == (4, ("Surname", "Forename", "DOB"))
+    rows, problems = parse_rows(roster, guess_mapping(roster.header), TODAY)
+    assert (problems, rows[0].line, rows[0].details.date_of_birth) == ([], 5, date(2013, 4, 3))
+
+
 def test_header_key_ignores_case_and_spacing_only() -> None:
     assert header_key(["Legal Surname", "UPN"]) == header_key(["legal_surname", " upn "])
     assert header_key(["Legal Surname", "UPN"]) != header_key(["UPN", "Legal Surname"])
@@ -187,6 +196,8 @@ def test_dates_of_birth() -> None:
     assert parse_date_of_birth("03/04/2013", TODAY) == date(2013, 4, 3)
     assert parse_date_of_birth("2013-04-03", TODAY) == date(2013, 4, 3)
     assert parse_date_of_birth("03/04/2013 00:00:00", TODAY) == date(2013, 4, 3)
+    assert parse_date_of_birth("2013-04-03T00:00:00Z", TODAY) == date(2013, 4, 3)
+    assert parse_date_of_birth("3-Apr-2013", TODAY) == date(2013, 4, 3)
     with pytest.raises(InvalidInput, match="more than 30 years"):
         parse_date_of_birth("01/01/1950", TODAY)
 

@@ -30,6 +30,8 @@ MAX_ROWS = 20_000
 #: the oldest pupil a school roll holds (post-16 and special schools go to 25)
 MAX_AGE_YEARS = 30
 DELIMITERS = ",;\t|"
+#: how far down the file the headings are looked for
+_TITLE_ROWS = 10
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # A-Z without I, O and S: 23 letters, mod 23
 
 
@@ -167,6 +169,7 @@ class RosterFile:
     delimiter: str
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line number, cells), blank rows gone
+    header_line: int = 1
 
     @property
     def delimiter_name(self) -> str:
@@ -205,8 +208,7 @@ def _sniff(text: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        first = text.splitlines()[0] if text.strip() else ""
-        counts = {d: first.count(d) for d in DELIMITERS}
+        counts = {d: sample.count(d) for d in DELIMITERS}
         best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
@@ -224,7 +226,6 @@ def read_roster(data: bytes) -> RosterFile:
         raise InvalidInput("The file is empty.")
     delimiter = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    header: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
     start = 1
     try:
@@ -233,18 +234,20 @@ def read_roster(data: bytes) -> RosterFile:
             cleaned = tuple(c.strip() for c in cells)
             if not any(cleaned):
                 continue
-            if header is None:
-                header = _trim_trailing(cleaned)
-                continue
             rows.append((line, cleaned))
             if len(rows) > MAX_ROWS:
                 raise InvalidInput(f"The file has more than {MAX_ROWS:,} pupils. Is it the "
                                    "right file?")
     except csv.Error as exc:
         raise InvalidInput(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
-    if header is None:
+    if not rows:
         raise InvalidInput("The file has no header row.")
-    return RosterFile(encoding, delimiter, header, tuple(rows))
+    # a report title or export date may come before the headings: skip to the first row
+    # that looks like them
+    first = next((n for n, (_, cells) in enumerate(rows[:_TITLE_ROWS])
+                  if len(guess_mapping(cells)) >= 2), 0)
+    return RosterFile(encoding, delimiter, _trim_trailing(rows[first][1]),
+                      tuple(rows[first + 1:]), rows[first][0])
 
 
 def _trim_trailing(header: tuple[str, ...]) -> tuple[str, ...]:
@@ -275,12 +278,15 @@ class RowProblem:
     name: str = ""
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y",
+                 "%d-%b-%Y", "%d %B %Y")
+_TIME_AFTER = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def parse_date_of_birth(text: str, today: date) -> date:
-    """dd/mm/yyyy or ISO (a time after it, as Excel adds, is ignored)."""
-    value = text.strip().split(" ")[0].split("T")[0]
+    """dd/mm/yyyy, ISO, or with the month's name (03 Apr 2013); a time after it, as Excel
+    adds, is ignored."""
+    value = _TIME_AFTER.sub("", " ".join(text.split()))
     for pattern in _DATE_FORMATS:
         try:
             born = datetime.strptime(value, pattern).date()

@@ -234,7 +234,7 @@ def preview_lines(preview: RosterPreview, on_roll: int) -> list[str]:
     f = source.file
     lines = [
         f"Read as {f.encoding}, {f.delimiter_name}-separated: {len(f.rows)} rows after the "
-        "header.",
+        f"headings on line {f.header_line}.",
         "Columns (" + (("remembered from the last import of these headings"
                         if source.mapping_from == "remembered" else "recognised by heading")
                        if preview.mapping == source.mapping else "as mapped") + "):",

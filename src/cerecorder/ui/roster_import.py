@@ -185,7 +185,7 @@ class ColumnsPage(QWizardPage):
         self.combos = []
         f = source.file
         self.setSubTitle(f"Read as {f.encoding}, {f.delimiter_name}-separated, "
-                         f"{len(f.rows)} rows after the header.")
+                         f"{len(f.rows)} rows after the headings on line {f.header_line}.")
         self.found.setText(
             "These columns are mapped as the last import of a file with the same headings "
             "was." if source.mapping_from == "remembered" else
