@@ -20,6 +20,7 @@ from cerecorder.domain.roster import RosterField
 from cerecorder.services import children, chronology, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog
+from cerecorder.ui.common import child_names
 from cerecorder.ui.context import AppContext, FileDialogs
 from cerecorder.ui.dsl_views import ChildWindow
 from cerecorder.ui.main_window import MainWindow
@@ -256,3 +257,5 @@ def test_the_triage_queue_names_the_record_kept_after_a_merge(
     qtbot.addWidget(window)
     assert window.queue_model.index(0, 1).data() == "Zoë O'Neil"
     assert window.roster.rowCount() == 1
+    # the concern itself still names the record it was recorded about
+    assert child_names(dsl, (twin, keep)) == ["Zoe ONeil", "Zoë O'Neil"]

@@ -50,11 +50,13 @@ def update_child(session: Session, child_id: int, details: ChildDetails) -> None
         uow.commit()
 
 
-def list_children(session: Session, *, include_left: bool = False) -> list[Child]:
-    """The roll, for picking a child. Staff see it too: a concern must name its child."""
+def list_children(session: Session, *, include_left: bool = False,
+                  include_merged: bool = False) -> list[Child]:
+    """The roll, for picking a child. Staff see it too: a concern must name its child.
+    Merged records are left out, except to name the child an old concern names."""
     require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
-        return uow.children.all(include_left=include_left)
+        return uow.children.all(include_left=include_left, include_merged=include_merged)
 
 
 @dataclass(frozen=True)
