@@ -27,9 +27,10 @@ from cerecorder.domain.errors import (
 )
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Role
+from cerecorder.domain.roster import RosterField
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import parse_uk_date
-from cerecorder.services import demo, handover, maintenance, session, users
+from cerecorder.services import demo, handover, maintenance, roster_import, session, users
 from cerecorder.services.clock import Clock
 
 log = logging.getLogger("cerecorder.cli")
@@ -324,6 +325,62 @@ def _export_concern(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster_mapping(source: roster_import.RosterSource,
+                    given: Sequence[str]) -> dict[int, RosterField]:
+    """--map "HEADING=FIELD" (FIELD one of the RosterField values, or "none")."""
+    mapping = dict(source.mapping)
+    headers = [h.casefold() for h in source.file.header]
+    for item in given:
+        heading, _, target = item.rpartition("=")
+        if heading.casefold() not in headers:
+            raise InvalidInput(f"--map {item}: the file has no column headed '{heading}'.")
+        index = headers.index(heading.casefold())
+        mapping.pop(index, None)
+        if target.strip().lower() != "none":
+            try:
+                field = RosterField(target.strip().lower())
+            except ValueError:
+                raise InvalidInput(f"--map {item}: the field must be one of "
+                                   + ", ".join(f.value for f in RosterField)
+                                   + " or none.") from None
+            mapping = {i: f for i, f in mapping.items() if f is not field}
+            mapping[index] = field
+    return mapping
+
+
+def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {args.file}: {exc.strerror or exc}.") from exc
+    left_on = _date(args.left_on)
+    if left_on is not None and not args.full_roll:
+        raise InvalidInput("--left-on goes with --full-roll.")
+    opened = ctx.open(args)
+    try:
+        source = roster_import.open_roster(opened, data)
+        mapping = _roster_mapping(source, args.map or [])
+        preview = roster_import.preview_import(opened, source, mapping,
+                                               full_roll=args.full_roll, left_on=left_on)
+        for line in roster_import.preview_lines(preview,
+                                                roster_import.on_roll_count(opened)):
+            ctx.console.say(line)
+        if args.dry_run:
+            ctx.console.say("")
+            ctx.console.say("Dry run: nothing was written.")
+            if preview.plan.skipped and not args.import_rest:
+                ctx.console.say(f"To import, fix the {preview.plan.skipped} row(s) above or "
+                                "add --import-rest to leave them out.")
+            return 0
+        result = roster_import.commit_import(opened, preview, import_rest=args.import_rest)
+    finally:
+        opened.lock()
+    ctx.console.say("")
+    ctx.console.say(f"Imported: {result.added} added, {result.updated} updated, "
+                    f"{result.left} marked as left, {result.skipped} rows left out.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cerecorder-admin",
@@ -399,6 +456,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export-concern", _export_concern, "Export a concern record as a PDF.")
     p.add_argument("--concern", type=int, required=True, metavar="ID")
     export_options(p)
+
+    p = command("import-roster", _import_roster,
+                "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "
+                "preview, then imports all of it or nothing.")
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("--dry-run", action="store_true", help="print the preview; write nothing")
+    p.add_argument("--full-roll", action="store_true",
+                   help="the file is the whole roll: mark pupils not in it as left")
+    p.add_argument("--left-on", metavar="dd/mm/yyyy",
+                   help="the leaving date for --full-roll (default today)")
+    p.add_argument("--import-rest", action="store_true",
+                   help="import the sound rows even if some have problems or conflicts")
+    p.add_argument("--map", action="append", metavar="HEADING=FIELD",
+                   help="say which field a column holds (or 'none'); fields: "
+                   + ", ".join(f.value for f in RosterField))
     return parser
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import Child, ChildDetails, ChildLink, LinkKind, Role
+from cerecorder.domain.model import Child, ChildDetails, ChildLink, EventKind, LinkKind, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.services import audit
 from cerecorder.services.access import require
@@ -50,11 +50,13 @@ def update_child(session: Session, child_id: int, details: ChildDetails) -> None
         uow.commit()
 
 
-def list_children(session: Session, *, include_left: bool = False) -> list[Child]:
-    """The roll, for picking a child. Staff see it too: a concern must name its child."""
+def list_children(session: Session, *, include_left: bool = False,
+                  include_merged: bool = False) -> list[Child]:
+    """The roll, for picking a child. Staff see it too: a concern must name its child.
+    Merged records are left out, except to name the child an old concern names."""
     require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
-        return uow.children.all(include_left=include_left)
+        return uow.children.all(include_left=include_left, include_merged=include_merged)
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,28 @@ def roster(session: Session, *, include_left: bool = False) -> list[RosterRow]:
         pupils = uow.children.all(include_left=include_left)
         if session.user.role is not Role.DSL:
             return [RosterRow(c, None, None) for c in pupils]
-        open_counts = uow.children.open_concern_counts()
-        entries = uow.children.entry_counts()
+        open_counts = _fold(uow.children.open_concern_counts(), uow.children.merged_map())
+        entries = _fold(uow.children.entry_counts(), uow.children.merged_map())
     return [RosterRow(c, open_counts.get(c.id, 0), entries.get(c.id, 0)) for c in pupils]
+
+
+def merged_names(session: Session) -> dict[int, str]:
+    """A merged record's id to the name of the record kept: the concern lists name the
+    child a concern was recorded about, whichever of their records it names."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        merged = uow.children.merged_map()
+        kept = {c.id: c for c in uow.children.many(set(merged.values()))}
+    return {child_id: kept[target].display_name for child_id, target in merged.items()}
+
+
+def _fold(counts: dict[int, int], merged: dict[int, int]) -> dict[int, int]:
+    """Counts of merged records added to the record they were merged into."""
+    folded: dict[int, int] = {}
+    for child_id, n in counts.items():
+        target = merged.get(child_id, child_id)
+        folded[target] = folded.get(target, 0) + n
+    return folded
 
 
 def link_children(
@@ -93,16 +114,91 @@ def link_children(
         uow.commit()
 
 
+def unlink_children(session: Session, child_id: int, other_id: int, kind: LinkKind) -> None:
+    """Take back a link made in error, on whichever of either child's records it was made."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        uow.children.many([child_id, other_id])
+        removed = sum(uow.children.unlink(mine, theirs, kind)
+                      for mine in uow.children.identity_ids(child_id)
+                      for theirs in uow.children.identity_ids(other_id))
+        if not removed:
+            raise InvalidInput("These two pupils are not linked that way.")
+        audit.record(uow, session.clock, session.user, "children_unlinked", "child", child_id,
+                     other=other_id, kind=kind.value)
+        uow.commit()
+
+
 @dataclass(frozen=True)
 class ChildProfile:
     child: Child
     links: list[tuple[ChildLink, Child]]
+    #: other records of this child, merged into this one
+    merged: list[Child] = field(default_factory=list)
+    #: set when this record was itself merged into another: the one to open instead
+    merged_into: Child | None = None
 
 
 def child_profile(session: Session, child_id: int) -> ChildProfile:
+    """The child, their links (made on any of their merged records, shown once, to the
+    record each linked child now lives in) and the records merged into them."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
         child = uow.children.get(child_id)
-        links = uow.children.links(child_id)
+        merged = uow.children.merged_map()
+        identity = uow.children.identity_ids(child_id)
+        seen: dict[tuple[int, LinkKind], ChildLink] = {}
+        for own in identity:
+            for link in uow.children.links(own):
+                other = merged.get(link.other_id, link.other_id)
+                if other not in identity:
+                    seen.setdefault((other, link.kind),
+                                    ChildLink(child_id, other, link.kind, link.note))
+        links = list(seen.values())
         others = uow.children.many(link.other_id for link in links)
-    return ChildProfile(child, list(zip(links, others, strict=True)))
+        into = merged.get(child_id)
+        pairs = sorted(zip(links, others, strict=True),
+                       key=lambda pair: (pair[0].kind, pair[1].display_name.casefold()))
+        return ChildProfile(
+            child, pairs, uow.children.many(identity[1:]),
+            None if into is None else uow.children.get(into))
+
+
+def merge_children(session: Session, keep_id: int, duplicate_id: int, reason: str) -> None:
+    """Two records are the same child: the duplicate's concerns, decisions, actions,
+    outcomes, events and links show in the kept record's chronology from now on. Nothing
+    recorded is deleted or re-written: the duplicate stays, marked as merged. The kept
+    record takes any detail it lacks from the duplicate (a UPN moves, as UPNs are unique).
+    Final, and audited; the reason goes into the chronology as an event."""
+    require(session.user, Role.DSL)
+    reason = clean_text(reason.strip(), "The reason", MAX_NAME)
+    if not reason:
+        raise InvalidInput("Say why these two records are the same child.")
+    if keep_id == duplicate_id:
+        raise InvalidInput("A record cannot be merged with itself.")
+    with session.uow() as uow:
+        keep, duplicate = uow.children.many([keep_id, duplicate_id])
+        merged = uow.children.merged_map()
+        for record in (keep, duplicate):
+            if record.id in merged:
+                raise InvalidInput(f"{record.display_name} (#{record.id}) is already merged "
+                                   f"into #{merged[record.id]}; merge with that record.")
+        kept = keep.details
+        filled = {f: getattr(duplicate.details, f) for f in (*_TEXT_FIELDS, "date_of_birth")
+                  if not getattr(kept, f) and getattr(duplicate.details, f)}
+        if "upn" in filled:  # a UPN is unique: it moves to the record kept
+            uow.children.update(duplicate.id, replace(duplicate.details, upn=""))
+        uow.children.update(keep.id, replace(
+            kept, **filled, flags=kept.flags | duplicate.details.flags))
+        if keep.left_on is not None and duplicate.left_on is None:
+            uow.children.set_left(keep.id, None)
+        uow.children.mark_merged(duplicate.id, keep.id, session.clock.now(), session.user.id)
+        # the merge and its reason belong in the chronology, where the next reader looks
+        uow.dsl.add_event(
+            keep.id, EventKind.OTHER, session.clock.now(), session.tz,
+            f"Records merged: {duplicate.legal_name} (#{duplicate.id}) is the same child as "
+            f"{keep.legal_name} (#{keep.id}); both records now show in this chronology. "
+            f"Reason: {reason}", "", session.user.id, session.clock.now())
+        audit.record(uow, session.clock, session.user, "children_merged", "child", keep.id,
+                     merged=duplicate.id, filled=sorted(filled))
+        uow.commit()

@@ -23,13 +23,16 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
     with session.uow() as uow:
         uow.children.get(child_id)
         names = uow.users.display_names()
-        concerns = uow.concerns.for_child(child_id)
+        # a merged record's history is this child's history too (see merge_children)
+        identity = uow.children.identity_ids(child_id)
+        concerns = list({c.id: c for own in identity
+                         for c in uow.concerns.for_child(own)}.values())
         concern_ids = [c.id for c in concerns]
         addenda = uow.concerns.addenda(concern_ids)
         decisions = uow.dsl.triage_for(concern_ids)
-        actions = uow.dsl.actions_for_child(child_id)
-        outcomes = uow.dsl.outcomes_for_child(child_id)
-        events = uow.dsl.events_for_child(child_id)
+        actions = [a for own in identity for a in uow.dsl.actions_for_child(own)]
+        outcomes = [o for own in identity for o in uow.dsl.outcomes_for_child(own)]
+        events = [e for own in identity for e in uow.dsl.events_for_child(own)]
         audit.record(uow, session.clock, session.user, "chronology_viewed", "child", child_id)
         uow.commit()
 

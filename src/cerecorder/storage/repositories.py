@@ -117,6 +117,12 @@ class UserRepository(_Repository):
         self._execute("UPDATE users SET removed_at = ? WHERE id = ?", (to_utc_text(now), user_id))
 
 
+# A concern about two records of one child (merged later) counts once, for the record it
+# was merged into (services fold a chain of merges on to its end).
+_MERGED = "JOIN children ch ON ch.id = cc.child_id"
+_WHOSE = "coalesce(ch.merged_into, cc.child_id)"
+
+
 class ChildRepository(_Repository):
     _COLUMNS = (
         "id, legal_forenames, legal_surname, preferred_forenames, preferred_surname, "
@@ -188,8 +194,11 @@ class ChildRepository(_Repository):
             raise NotFound(f"child {missing[0]}")
         return [by_id[i] for i in ids]
 
-    def all(self, *, include_left: bool = False) -> list[Child]:
-        where = "" if include_left else "WHERE left_on IS NULL"
+    def all(self, *, include_left: bool = False, include_merged: bool = False) -> list[Child]:
+        """The roll. A record merged into another is not a pupil of its own any more."""
+        tests = ([] if include_left else ["left_on IS NULL"]) + (
+            [] if include_merged else ["merged_into IS NULL"])
+        where = ("WHERE " + " AND ".join(tests)) if tests else ""
         rows = self._rows(
             f"SELECT {self._COLUMNS} FROM children {where} "
             "ORDER BY legal_surname COLLATE NOCASE, legal_forenames COLLATE NOCASE, id"
@@ -199,6 +208,29 @@ class ChildRepository(_Repository):
     def by_upn(self, upn: str) -> Child | None:
         rows = self._rows(f"SELECT {self._COLUMNS} FROM children WHERE upn = ?", (upn,))
         return self._child(rows[0]) if rows else None
+
+    def merged_map(self) -> dict[int, int]:
+        """Each merged record and the record it now lives in (the end of any chain)."""
+        direct = {int(a): int(b) for a, b in self._rows(
+            "SELECT id, merged_into FROM children WHERE merged_into IS NOT NULL")}
+        final: dict[int, int] = {}
+        for child_id in direct:
+            target, seen = direct[child_id], {child_id}
+            while target in direct and target not in seen:
+                seen.add(target)
+                target = direct[target]
+            final[child_id] = target
+        return final
+
+    def identity_ids(self, child_id: int) -> list[int]:
+        """The record and every record merged into it: one child's whole history."""
+        return [child_id, *sorted(k for k, v in self.merged_map().items() if v == child_id)]
+
+    def mark_merged(self, duplicate_id: int, keep_id: int, now: datetime, by: int) -> None:
+        self._execute(
+            "UPDATE children SET merged_into = ?, merged_at = ?, merged_by = ? WHERE id = ?",
+            (keep_id, to_utc_text(now), by, duplicate_id),
+        )
 
     def set_left(self, child_id: int, left_on: date | None) -> None:
         value = None if left_on is None else left_on.isoformat()
@@ -213,6 +245,13 @@ class ChildRepository(_Repository):
             "created_by) VALUES (?, ?, ?, ?, ?, ?)",
             (low, high, kind.value, note, to_utc_text(now), by),
         )
+
+    def unlink(self, a: int, b: int, kind: LinkKind) -> int:
+        low, high = sorted((a, b))
+        cursor = self._execute(
+            "DELETE FROM child_links WHERE child_a = ? AND child_b = ? AND kind = ?",
+            (low, high, kind.value))
+        return int(cursor.rowcount)  # type: ignore[attr-defined]
 
     def links(self, child_id: int) -> list[ChildLink]:
         rows = self._rows(
@@ -233,9 +272,9 @@ class ChildRepository(_Repository):
     def open_concern_counts(self) -> dict[int, int]:
         """Submitted concerns not yet triaged, per child: what the DSL still has to act on."""
         rows = self._rows(
-            "SELECT cc.child_id, count(*) FROM concern_children cc JOIN concerns c "
-            "ON c.id = cc.concern_id WHERE c.status = 'submitted' AND NOT EXISTS "
-            "(SELECT 1 FROM triage t WHERE t.concern_id = c.id) GROUP BY cc.child_id"
+            f"SELECT {_WHOSE}, count(DISTINCT c.id) FROM concern_children cc JOIN concerns c "
+            f"ON c.id = cc.concern_id {_MERGED} WHERE c.status = 'submitted' AND NOT EXISTS "
+            f"(SELECT 1 FROM triage t WHERE t.concern_id = c.id) GROUP BY {_WHOSE}"
         )
         return {int(child_id): int(n) for child_id, n in rows}
 
@@ -245,13 +284,13 @@ class ChildRepository(_Repository):
         apart from an action, and significant events."""
         counts: dict[int, int] = {}
         submitted = ("FROM concern_children cc JOIN concerns c ON c.id = cc.concern_id "
-                     "AND c.status = 'submitted'")
+                     f"AND c.status = 'submitted' {_MERGED}")
         for sql in (
-            f"SELECT cc.child_id, count(*) {submitted} GROUP BY cc.child_id",
-            f"SELECT cc.child_id, count(*) {submitted} JOIN addenda a ON a.concern_id = c.id "
-            "GROUP BY cc.child_id",
-            f"SELECT cc.child_id, count(*) {submitted} JOIN triage t ON t.concern_id = c.id "
-            "GROUP BY cc.child_id",
+            f"SELECT {_WHOSE}, count(DISTINCT c.id) {submitted} GROUP BY {_WHOSE}",
+            f"SELECT {_WHOSE}, count(DISTINCT a.id) {submitted} JOIN addenda a "
+            f"ON a.concern_id = c.id GROUP BY {_WHOSE}",
+            f"SELECT {_WHOSE}, count(DISTINCT t.id) {submitted} JOIN triage t "
+            f"ON t.concern_id = c.id GROUP BY {_WHOSE}",
             "SELECT child_id, count(*) FROM actions GROUP BY child_id",
             "SELECT child_id, count(*) FROM outcomes WHERE action_id IS NULL GROUP BY child_id",
             "SELECT child_id, count(*) FROM events GROUP BY child_id",

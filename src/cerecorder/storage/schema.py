@@ -270,10 +270,30 @@ _V3 = _MOVE_GUARD.format(table="concern_children") + _MOVE_GUARD.format(
     table="concern_indicators"
 )
 
+# Merging two records of one child: the duplicate stays, with everything recorded against
+# it, marked as merged; the chronology of the record kept reads both. Submitted concerns
+# and DSL entries are immutable, so nothing is re-pointed. A merge is never undone.
+_V4 = """
+ALTER TABLE children ADD COLUMN merged_into INTEGER REFERENCES children(id);
+ALTER TABLE children ADD COLUMN merged_at TEXT;
+ALTER TABLE children ADD COLUMN merged_by INTEGER REFERENCES users(id);
+CREATE INDEX children_merged ON children(merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX children_admission ON children(admission_number) WHERE admission_number <> '';
+CREATE TRIGGER children_merge_final BEFORE UPDATE OF merged_into ON children
+WHEN OLD.merged_into IS NOT NULL AND NEW.merged_into IS NOT OLD.merged_into
+BEGIN SELECT RAISE(ABORT, 'immutable: a merge of two child records is final'); END;
+CREATE TRIGGER children_merge_not_self BEFORE UPDATE OF merged_into ON children
+WHEN NEW.merged_into = OLD.id
+BEGIN SELECT RAISE(ABORT, 'a child record cannot be merged into itself'); END;
+CREATE TRIGGER children_no_delete BEFORE DELETE ON children
+BEGIN SELECT RAISE(ABORT, 'immutable: a child record is never deleted (mark it as left)'); END;
+"""
+
 #: (version, what it does, SQL). Applied in order, each in its own transaction.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "records core: users, children, concerns, DSL work, audit, full-text search", _V1),
     (2, "search: a covering index so matches are sorted without reading whole concerns",
      "CREATE INDEX concerns_search ON concerns(id, status, author_id, occurred_at);"),
     (3, "a child or sign cannot be moved into a submitted concern either", _V3),
+    (4, "pupil roll import: merged child records, admission-number lookups", _V4),
 )

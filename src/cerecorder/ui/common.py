@@ -81,7 +81,8 @@ def name_of(names: dict[int, str], session: Session, user_id: int) -> str:
 
 def child_names(session: Session, ids: tuple[int, ...]) -> list[str]:
     try:
-        roll = {c.id: c for c in children.list_children(session, include_left=True)}
+        roll = {c.id: c for c in children.list_children(session, include_left=True,
+                                                         include_merged=True)}
     except CERecorderError:
         roll = {}
     return [roll[i].display_name if i in roll else f"Child #{i}" for i in ids]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QVBoxLayout,
@@ -43,6 +45,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
 from cerecorder.services import children, chronology, search
 from cerecorder.services.session import Session
+from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
 from cerecorder.ui.common import (
     date_edit,
     fit_to_screen,
@@ -100,6 +103,7 @@ class ChildWindow(QWidget):
         self.ctx, self.session, self.child_id = ctx, session, child_id
         self.demo = session.is_demo
         self.display_name = f"Child #{child_id}"
+        self.profile_data: children.ChildProfile | None = None
         fit_to_screen(self, 1200, 700)
 
         self.title = QLabel()
@@ -118,16 +122,19 @@ class ChildWindow(QWidget):
         grid.setVerticalSpacing(4)
         fields = (("Legal name", 0, 0), ("Date of birth", 0, 2), ("Gender", 0, 4),
                   ("UPN", 1, 0), ("Admission no.", 1, 2), ("Year / reg", 1, 4),
-                  ("Links", 2, 0), ("Left", 2, 4))
+                  ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0))
         for name, row, column in fields:
             caption = QLabel(f"{name}:")
             caption.setObjectName("hintMessage")
             value = _selectable(QLabel())
-            value.setWordWrap(True)
+            # a wrapped label in the grid is not given the height of its lines: links and
+            # merged records come a line each instead
+            value.setWordWrap(name not in ("Links", "Merged records"))
             named(value, name)
             caption.setBuddy(value)
             grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, column + 1, 1, 3 if name == "Links" else 1,
+            grid.addWidget(value, row, column + 1, 1,
+                           3 if name in ("Links", "Merged records") else 1,
                            Qt.AlignmentFlag.AlignTop)
             self.profile_values[name] = value
         for column in (1, 3, 5):
@@ -222,7 +229,15 @@ class ChildWindow(QWidget):
         self.action_button = QPushButton("Record &action…")
         self.open_button = QPushButton("Open co&ncern")
         self.reload_button = QPushButton("Re&load")
-        self.export_button = QPushButton("Print or save as &PDF…")
+        self.export_button = QPushButton("P&rint or save as PDF…")
+        self.merge_button = QPushButton("&Merge with…")
+        self.links_button = QPushButton("Lin&ks")
+        self.links_button.setMenu(QMenu(self.links_button))
+        for button, name in ((self.merge_button, "Merge another record of this child"),
+                             (self.links_button, "Siblings and associates: open, add, "
+                              "remove")):
+            named(button, name)
+        self.merge_button.clicked.connect(self.merge_with)
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
                              (self.action_button, "Record an action"),
@@ -250,6 +265,8 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
+        for button in (self.links_button, self.merge_button):
+            buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
         buttons.addWidget(close)
@@ -301,11 +318,30 @@ class ChildWindow(QWidget):
 
     def _show_profile(self, profile: children.ChildProfile) -> None:
         child, d = profile.child, profile.child.details
+        self.profile_data = profile
         self.display_name = child.display_name
-        self.title.setText(child.display_name)
+        status = (f" (merged into {profile.merged_into.display_name}, "
+                  f"#{profile.merged_into.id})" if profile.merged_into
+                  else f" (left {uk_date(child.left_on)})" if child.left_on else "")
+        self.title.setText(child.display_name + status)
+        menu = self.links_button.menu()
+        menu.clear()
+        if profile.merged_into:
+            menu.addAction(f"Open the record kept: {profile.merged_into.display_name}",
+                           partial(self.open_child, profile.merged_into.id))
+        for link, other in profile.links:
+            menu.addAction(f"Open {link.kind.value}: {other.display_name}",
+                           partial(self.open_child, other.id))
+        if profile.merged_into is None:
+            if profile.links:
+                menu.addSeparator()
+            menu.addAction("&Link to a pupil…", self.link_pupil)
+            remove = menu.addAction("&Remove a link…", self.unlink_pupil)
+            remove.setEnabled(bool(profile.links))
+        self.merge_button.setEnabled(profile.merged_into is None)
         self.setWindowTitle(f"Chronology: {child.display_name}"
                             + (" [DEMO]" if self.demo else ""))
-        links = "; ".join(
+        links = "\n".join(  # a line each: a wrapped label in the grid could clip
             f"{link.kind.value.capitalize()}: {other.display_name}"
             + (f" ({link.note})" if link.note else "")
             for link, other in profile.links)
@@ -319,6 +355,7 @@ class ChildWindow(QWidget):
             "Flags": " · ".join(f.label for f in ChildFlag if f in d.flags) or "No flags",
             "Links": links or "None",
             "Left": uk_date(child.left_on) if child.left_on else "On roll",
+            "Merged records": "\n".join(describe(c) for c in profile.merged) or "None",
         }
         for name, value in values.items():
             self.profile_values[name].setText(value or "Not recorded")
@@ -449,6 +486,35 @@ class ChildWindow(QWidget):
         dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog
+
+    def link_pupil(self) -> LinkDialog | None:
+        if self.profile_data is None:
+            return None
+        dialog = LinkDialog(self.session, self.profile_data.child, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def unlink_pupil(self) -> UnlinkDialog | None:
+        if self.profile_data is None:
+            return None
+        dialog = UnlinkDialog(self.session, self.profile_data, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def merge_with(self) -> MergeDialog | None:
+        if self.profile_data is None:
+            return None
+        dialog = MergeDialog(self.session, self.profile_data.child, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def open_child(self, child_id: int) -> ChildWindow:
+        window = ChildWindow(self.ctx, self.session, child_id, self.parentWidget())
+        window.show()
+        return window
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.model.clear()

@@ -25,6 +25,7 @@ from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import ChildFlag, Concern, ConcernStatus, Role
 from cerecorder.services import children, concerns
 from cerecorder.services import dsl as dsl_work
+from cerecorder.services.roster_import import IMPORTERS
 from cerecorder.services.session import Session
 from cerecorder.ui.common import record_table
 from cerecorder.ui.concern_form import ConcernDialog
@@ -32,6 +33,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.widgets import named, show_problem
 
@@ -98,6 +100,11 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.search_action, self.refresh_action,
                        self.settings_action, self.privacy_action, self.lock_action):
             menu.addAction(action)
+        self.import_action = QAction("&Import pupil roll…", self)
+        self.import_action.setStatusTip("Import the roll from a CSV exported from your MIS")
+        self.import_action.triggered.connect(self.import_roll)
+        self.import_action.setVisible(self.session.user.role in IMPORTERS)
+        menu.insertAction(self.settings_action, self.import_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -201,7 +208,7 @@ class MainWindow(QMainWindow):
             self.roster.set_rows(children.roster(self.session, include_left=True))
             header = self.pupil_view.horizontalHeader()
             self.roster.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-            names = self.roster.names()
+            names = {**children.merged_names(self.session), **self.roster.names()}
             self.my_model.set_rows(self._named(concerns.my_concerns(self.session), names))
             if self.is_dsl:
                 self.queue_model.set_rows(self._named(dsl_work.triage_queue(self.session),
@@ -265,6 +272,12 @@ class MainWindow(QMainWindow):
         dialog = ConcernViewDialog(self.ctx, self.session, concern_id, self)
         dialog.finished.connect(lambda _: self.refresh())
         dialog.open()
+
+    def import_roll(self) -> RosterImportWizard:
+        wizard = RosterImportWizard(self.ctx, self.session, self)
+        wizard.finished.connect(lambda _: self.refresh())
+        wizard.open()
+        return wizard
 
     def search(self) -> None:
         if not self.is_dsl:

@@ -1,0 +1,652 @@
+"""Reading a pupil roll exported from the school's MIS (SIMS, Arbor, Bromcom, iSAMS) and
+matching it to the children already in the vault. Pure: bytes and records in, a plan out.
+
+One identity per child: a second record for the same child splits the chronology, which
+is how warning signs get missed. So a row is matched on UPN, then admission number, then
+legal name and date of birth, and anything doubtful is shown as a conflict, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import hashlib
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.model import Child, ChildDetails
+from cerecorder.domain.rules import MAX_NAME
+
+#: a roll of a very large school is under 1 MB; anything far beyond is the wrong file
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+#: the oldest pupil a school roll holds (post-16 and special schools go to 25)
+MAX_AGE_YEARS = 30
+DELIMITERS = ",;\t|"
+#: how far down the file the headings are looked for
+_TITLE_ROWS = 10
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # A-Z without I, O and S: 23 letters, mod 23
+
+
+class RosterField(enum.StrEnum):
+    UPN = "upn"
+    ADMISSION_NUMBER = "admission_number"
+    LEGAL_FORENAMES = "legal_forenames"
+    LEGAL_SURNAME = "legal_surname"
+    PREFERRED_FORENAMES = "preferred_forenames"
+    PREFERRED_SURNAME = "preferred_surname"
+    DATE_OF_BIRTH = "date_of_birth"
+    GENDER = "gender"
+    YEAR_GROUP = "year_group"
+    REG_GROUP = "reg_group"
+
+    @property
+    def label(self) -> str:
+        return _FIELD_LABELS[self]
+
+
+_FIELD_LABELS = {
+    RosterField.UPN: "UPN",
+    RosterField.ADMISSION_NUMBER: "Admission number",
+    RosterField.LEGAL_FORENAMES: "Legal forename(s)",
+    RosterField.LEGAL_SURNAME: "Legal surname",
+    RosterField.PREFERRED_FORENAMES: "Preferred forename",
+    RosterField.PREFERRED_SURNAME: "Preferred surname",
+    RosterField.DATE_OF_BIRTH: "Date of birth",
+    RosterField.GENDER: "Gender",
+    RosterField.YEAR_GROUP: "Year group",
+    RosterField.REG_GROUP: "Registration group",
+}
+
+#: header names the usual MIS exports use, compared with case, spaces and punctuation gone
+_ALIASES: dict[RosterField, tuple[str, ...]] = {
+    RosterField.UPN: ("upn", "uniquepupilnumber", "pupilupn", "studentupn"),
+    RosterField.ADMISSION_NUMBER: (
+        "adno", "admno", "admissionnumber", "admissionno", "admission", "admissionsnumber",
+        "pupiladno", "studentadno", "adnumber"),
+    RosterField.LEGAL_FORENAMES: (
+        "legalforename", "legalforenames", "legalfirstname", "legalfirstnames", "forename",
+        "forenames", "firstname", "firstnames", "givenname", "givennames"),
+    RosterField.LEGAL_SURNAME: (
+        "legalsurname", "legallastname", "legalfamilyname", "surname", "lastname",
+        "familyname"),
+    RosterField.PREFERRED_FORENAMES: (
+        "preferredforename", "preferredforenames", "preferredfirstname", "preferredname",
+        "chosenforename", "chosenname", "knownas"),
+    RosterField.PREFERRED_SURNAME: (
+        "preferredsurname", "preferredlastname", "chosensurname", "preferredfamilyname"),
+    RosterField.DATE_OF_BIRTH: ("dob", "dateofbirth", "birthdate", "birthday"),
+    RosterField.GENDER: ("gender", "sex", "legalsex"),
+    RosterField.YEAR_GROUP: (
+        "year", "yeargroup", "yr", "ncyear", "nationalcurriculumyear", "curriculumyear",
+        "yeartaughtin", "schoolyear"),
+    RosterField.REG_GROUP: (
+        "reg", "reggroup", "regform", "registrationgroup", "registrationform", "registration",
+        "form", "formgroup", "tutorgroup", "tutor", "class", "regclass"),
+}
+_KNOWN_HEADERS = {alias: f for f, aliases in _ALIASES.items() for alias in aliases}
+
+#: a mapping must at least say who the child is
+REQUIRED = (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME)
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", name).casefold())
+
+
+def header_key(header: Sequence[str]) -> str:
+    """Identifies a header set (not its pupils) so a mapping is remembered for next term."""
+    joined = "\x1f".join(normalise_header(h) for h in header)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
+def guess_mapping(header: Sequence[str]) -> dict[int, RosterField]:
+    """Column index to field for the headers we recognise; the first column wins a field."""
+    mapping: dict[int, RosterField] = {}
+    for index, name in enumerate(header):
+        known = _KNOWN_HEADERS.get(normalise_header(name))
+        if known is not None and known not in mapping.values():
+            mapping[index] = known
+    return mapping
+
+
+def check_mapping(header: Sequence[str], mapping: Mapping[int, RosterField]) -> None:
+    missing = [f.label for f in REQUIRED if f not in mapping.values()]
+    if missing:
+        raise InvalidInput("Say which column holds: " + ", ".join(missing) + ".")
+    seen: dict[RosterField, int] = {}
+    for index, target in sorted(mapping.items()):
+        if not 0 <= index < len(header):
+            raise InvalidInput(f"Column {index + 1} is not in the file.")
+        if target in seen:
+            raise InvalidInput(
+                f"Two columns are mapped to {target.label}: '{header[seen[target]]}' and "
+                f"'{header[index]}'.")
+        seen[target] = index
+
+
+# -- UPN -----------------------------------------------------------------------------------
+
+
+def upn_check_letter(body: str) -> str:
+    """The DfE check letter for the 12 characters after it: each weighted by its position
+    (2 to 13), the sum taken modulo 23, mapped to A-Z without I, O and S. A temporary UPN
+    ends in a letter, which counts as its place in that same alphabet."""
+    total = 0
+    for weight, char in enumerate(body, start=2):
+        total += weight * (int(char) if char.isdigit() else _UPN_LETTERS.index(char))
+    return _UPN_LETTERS[total % 23]
+
+
+def upn_problem(upn: str) -> str | None:
+    """Why a UPN is not one the DfE would issue, or None."""
+    if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", upn):
+        return (f"UPN {upn} is not 13 characters: a letter, then 12 digits (or 11 digits "
+                "and a letter)")
+    if upn[12] in "IOS" or upn[0] in "IOS":
+        return f"UPN {upn} uses I, O or S, which a UPN never does"
+    expected = upn_check_letter(upn[1:])
+    if upn[0] != expected:
+        return f"UPN {upn} has the wrong check letter (it should start with {expected})"
+    return None
+
+
+# -- reading the file ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterFile:
+    """The file as text: which encoding and delimiter were found, its header and rows."""
+
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line number, cells), blank rows gone
+    header_line: int = 1
+
+    @property
+    def delimiter_name(self) -> str:
+        return {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}[self.delimiter]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the name of its encoding: UTF-8 (with or without a byte-order mark) if
+    it is valid UTF-8, else Windows-1252, which is what Excel on Windows saves. Excel's
+    "Unicode text" is UTF-16 with a byte-order mark."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16", errors="strict"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("The file says it is UTF-16 but is not: export the roll "
+                               "again as CSV.") from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        name, codec = "UTF-8 with byte-order mark", "utf-8-sig"
+    else:
+        name, codec = "UTF-8", "utf-8"
+    try:
+        return data.decode(codec, errors="strict"), name
+    except UnicodeDecodeError:
+        pass
+    # five bytes are undefined in cp1252; Windows maps them to the C1 controls, so do we
+    text = data.decode("cp1252", errors="replace")
+    if "\ufffd" in text:
+        text = "".join(
+            chr(b) if ch == "\ufffd" else ch
+            for ch, b in zip(text, data, strict=True))
+    return text, "Windows-1252"
+
+
+def _sniff(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def read_roster(data: bytes) -> RosterFile:
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(f"The file is {len(data) // (1024 * 1024)} MB: a pupil roll is "
+                           "far smaller. Is it the right file?")
+    text, encoding = decode(data)
+    if "\x00" in text:
+        raise InvalidInput("This is not a CSV file (it holds binary data). Export the roll "
+                           "from the MIS as CSV.")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InvalidInput("The file is empty.")
+    delimiter = _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            cleaned = tuple(c.strip() for c in cells)
+            if not any(cleaned):
+                continue
+            rows.append((line, cleaned))
+            if len(rows) > MAX_ROWS:
+                raise InvalidInput(f"The file has more than {MAX_ROWS:,} pupils. Is it the "
+                                   "right file?")
+    except csv.Error as exc:
+        raise InvalidInput(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
+    if not rows:
+        raise InvalidInput("The file has no header row.")
+    # a report title or export date may come before the headings: skip to the first row
+    # that looks like them
+    first = next((n for n, (_, cells) in enumerate(rows[:_TITLE_ROWS])
+                  if len(guess_mapping(cells)) >= 2), 0)
+    return RosterFile(encoding, delimiter, _trim_trailing(rows[first][1]),
+                      tuple(rows[first + 1:]), rows[first][0])
+
+
+def _trim_trailing(header: tuple[str, ...]) -> tuple[str, ...]:
+    """Excel leaves empty columns after the last heading."""
+    end = len(header)
+    while end and not header[end - 1]:
+        end -= 1
+    return header[:end]
+
+
+# -- reading the rows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One pupil as the file gives them; only the fields the mapping supplies are set."""
+
+    line: int
+    details: ChildDetails
+    supplied: frozenset[RosterField]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message: str
+    #: the name as the file gives it, to find the row by
+    name: str = ""
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y",
+                 "%d-%b-%Y", "%d %B %Y")
+_TIME_AFTER = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_date_of_birth(text: str, today: date) -> date:
+    """dd/mm/yyyy, ISO, or with the month's name (03 Apr 2013); a time after it, as Excel
+    adds, is ignored."""
+    value = _TIME_AFTER.sub("", " ".join(text.split()))
+    for pattern in _DATE_FORMATS:
+        try:
+            born = datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        break
+    else:
+        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", value):
+            raise InvalidInput(f"date of birth {text} has a two-digit year; use dd/mm/yyyy")
+        raise InvalidInput(f"date of birth {text} is not a date (dd/mm/yyyy)")
+    if born > today:
+        raise InvalidInput(f"date of birth {born:%d/%m/%Y} is in the future")
+    if today.year - born.year > MAX_AGE_YEARS:
+        raise InvalidInput(f"date of birth {born:%d/%m/%Y} is more than {MAX_AGE_YEARS} "
+                           "years ago")
+    return born
+
+
+_GENDERS = {"m": "Male", "male": "Male", "f": "Female", "female": "Female"}
+
+
+def _text(value: str, what: str) -> str:
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
+    if len(value) > MAX_NAME:
+        raise InvalidInput(f"{what} is longer than {MAX_NAME} characters")
+    if any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") for c in value):
+        raise InvalidInput(f"{what} holds characters that are not text")
+    return value
+
+
+def parse_rows(
+    roster: RosterFile, mapping: Mapping[int, RosterField], today: date
+) -> tuple[list[RosterRow], list[RowProblem]]:
+    """Rows that can be imported, and the problem rows with their line numbers."""
+    check_mapping(roster.header, mapping)
+    good: list[RosterRow] = []
+    problems: list[RowProblem] = []
+    name_columns = [i for f in (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME)
+                    for i, target in mapping.items() if target is f]
+    for line, cells in roster.rows:
+        try:
+            good.append(_parse_row(line, cells, mapping, today))
+        except InvalidInput as exc:
+            name = " ".join(cells[i] for i in name_columns if i < len(cells) and cells[i])
+            problems.append(RowProblem(line, str(exc), name[:MAX_NAME]))
+    _flag_repeats(good, problems, RosterField.UPN, "UPN")
+    _flag_repeats(good, problems, RosterField.ADMISSION_NUMBER, "admission number")
+    problems.sort(key=lambda p: p.line)
+    return good, problems
+
+
+def _parse_row(line: int, cells: Sequence[str], mapping: Mapping[int, RosterField],
+               today: date) -> RosterRow:
+    values: dict[str, Any] = {}
+    for index, target in mapping.items():
+        raw = cells[index] if index < len(cells) else ""
+        if target is RosterField.DATE_OF_BIRTH:
+            values[target.value] = parse_date_of_birth(raw, today) if raw.strip() else None
+            continue
+        text = _text(raw, target.label)
+        if target is RosterField.UPN:
+            text = text.replace(" ", "").upper()
+            problem = upn_problem(text) if text else None
+            if problem:
+                raise InvalidInput(problem)
+        elif target is RosterField.GENDER:
+            text = _GENDERS.get(text.casefold(), text)
+        values[target.value] = text
+    forenames = str(values.get(RosterField.LEGAL_FORENAMES.value, ""))
+    surname = str(values.get(RosterField.LEGAL_SURNAME.value, ""))
+    if not forenames and not surname:
+        raise InvalidInput("no name: the legal forename and surname are both empty")
+    if not forenames or not surname:
+        raise InvalidInput("no legal " + ("forename" if not forenames else "surname"))
+    details = ChildDetails(legal_forenames=forenames, legal_surname=surname)
+    details = replace(details, **{k: v for k, v in values.items()
+                                  if k not in (RosterField.LEGAL_FORENAMES.value,
+                                               RosterField.LEGAL_SURNAME.value)})
+    return RosterRow(line, details, frozenset(mapping.values()))
+
+
+def _flag_repeats(good: list[RosterRow], problems: list[RowProblem], target: RosterField,
+                  what: str) -> None:
+    lines: dict[str, list[int]] = defaultdict(list)
+    for row in good:
+        value = str(getattr(row.details, target.value))
+        if value:
+            lines[value].append(row.line)
+    repeated = {line for ls in lines.values() if len(ls) > 1 for line in ls}
+    if not repeated:
+        return
+    by_line = {line: v for v, ls in lines.items() for line in ls}
+    for row in [r for r in good if r.line in repeated]:
+        value = by_line[row.line]
+        others = ", ".join(str(n) for n in lines[value] if n != row.line)
+        name = f"{row.details.legal_forenames} {row.details.legal_surname}"
+        problems.append(RowProblem(row.line, f"{what} {value} is also on line {others}", name))
+        good.remove(row)
+
+
+# -- matching ------------------------------------------------------------------------------
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(frozen=True)
+class Change:
+    field: RosterField | None  # None: the pupil comes back onto the roll
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    row: RosterRow
+    outcome: Outcome
+    child_id: int | None = None
+    matched_on: str = ""
+    changes: tuple[Change, ...] = ()
+    conflict: str = ""
+    #: the existing records a conflicting row could be
+    candidates: tuple[int, ...] = ()
+    #: what the record becomes (new and updated rows)
+    result: ChildDetails | None = None
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    rows: tuple[PlannedRow, ...]
+    problems: tuple[RowProblem, ...]
+    leavers: tuple[Child, ...]
+    left_on: date | None
+
+    def of(self, outcome: Outcome) -> list[PlannedRow]:
+        return [r for r in self.rows if r.outcome is outcome]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {o.value: len(self.of(o)) for o in Outcome}
+        counts["left"] = len(self.leavers)
+        counts["problems"] = len(self.problems)
+        return counts
+
+    @property
+    def skipped(self) -> int:
+        """Rows the commit would leave out: problems and conflicts."""
+        return len(self.problems) + len(self.of(Outcome.CONFLICT))
+
+    def fingerprint(self) -> str:
+        """What the commit would write; if the vault changed since the preview, this does."""
+        parts: list[str] = []
+        for r in self.rows:
+            parts.append(f"{r.row.line}:{r.outcome}:{r.child_id}:{r.result!r}")
+        parts.extend(f"left:{c.id}" for c in self.leavers)
+        parts.append(f"on:{self.left_on}")
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def name_key(forenames: str, surname: str) -> str:
+    """Names compared without case, accents, hyphens or apostrophes (Zoë O'Neil-Smith ==
+    ZOE ONEIL SMITH): MIS exports and hand-typed records disagree on all of them."""
+    text = unicodedata.normalize("NFKD", f"{forenames}|{surname}".casefold())
+    return "".join(c for c in text if c.isalnum() or c == "|")
+
+
+#: an import never blanks these: a pupil keeps an identifier the file happens to lack
+_KEPT_IF_BLANK = (RosterField.UPN, RosterField.ADMISSION_NUMBER, RosterField.DATE_OF_BIRTH)
+_NAMES = (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME,
+          RosterField.PREFERRED_FORENAMES, RosterField.PREFERRED_SURNAME)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+def _merge_into(existing: ChildDetails, row: RosterRow) -> tuple[ChildDetails, list[Change]]:
+    updates: dict[str, Any] = {}
+    changes: list[Change] = []
+    for target in RosterField:
+        if target not in row.supplied:
+            continue
+        new = getattr(row.details, target.value)
+        old = getattr(existing, target.value)
+        if target in _KEPT_IF_BLANK and new in ("", None):
+            continue
+        if target in _NAMES and new and name_key(new, "") == name_key(old, ""):
+            continue  # an export in capitals or without accents does not restyle a name
+        if new != old:
+            updates[target.value] = new
+            changes.append(Change(target, _shown(old), _shown(new)))
+    return replace(existing, **updates), changes
+
+
+@dataclass
+class _Index:
+    by_upn: dict[str, int] = field(default_factory=dict)
+    by_admission: dict[str, int] = field(default_factory=dict)
+    by_name: dict[tuple[str, date | None], list[int]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_name_only: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def plan_import(
+    rows: Iterable[RosterRow],
+    problems: Iterable[RowProblem],
+    existing: Sequence[Child],
+    *,
+    full_roll: bool,
+    left_on: date | None,
+    merged_into: Mapping[int, int] | None = None,
+    mentioned: Iterable[str] = (),
+) -> ImportPlan:
+    """Match each row to at most one child. ``existing`` is every child in the vault,
+    leavers too; ``merged_into`` sends a merged record's identifiers to the record it was
+    merged into. ``mentioned`` are the UPNs and admission numbers on any row of the file,
+    problem rows too: a child named there is never counted as a leaver."""
+    merged = dict(merged_into or {})
+    children = {c.id: c for c in existing}
+    index = _Index()
+    for child in sorted(existing, key=lambda c: c.id in merged):  # own identifiers first
+        target = merged.get(child.id, child.id)
+        d = child.details
+        if d.upn:
+            index.by_upn.setdefault(d.upn, target)
+        if d.admission_number:
+            index.by_admission.setdefault(d.admission_number, target)
+        if child.id not in merged:
+            key = (name_key(d.legal_forenames, d.legal_surname), d.date_of_birth)
+            index.by_name[key].append(child.id)
+            index.by_name_only[key[0]].append(child.id)
+
+    planned: list[PlannedRow] = []
+    claimed: dict[int, int] = {}
+    for row in rows:
+        p = _plan_row(row, index, children)
+        match = p.child_id
+        if match is not None and p.outcome is not Outcome.CONFLICT:
+            if match in claimed:
+                p = replace(p, outcome=Outcome.CONFLICT, changes=(), result=None,
+                            candidates=(match,), conflict=(
+                                f"matches the same pupil as line {claimed[match]} "
+                                f"({children[match].legal_name})"))
+            else:
+                claimed[match] = row.line
+        planned.append(p)
+
+    leavers: list[Child] = []
+    if full_roll:
+        touched = {p.child_id for p in planned if p.child_id is not None}
+        touched |= {i for p in planned for i in p.candidates}
+        named = set(mentioned)
+        for child in existing:
+            if (child.left_on is None and child.id not in merged and child.id not in touched
+                    and child.details.upn not in named
+                    and child.details.admission_number not in named):
+                leavers.append(child)
+    return ImportPlan(tuple(planned), tuple(problems), tuple(leavers),
+                      left_on if full_roll else None)
+
+
+def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> PlannedRow:
+    d = row.details
+    by_upn = index.by_upn.get(d.upn) if d.upn else None
+    by_adno = index.by_admission.get(d.admission_number) if d.admission_number else None
+    if by_upn is not None:
+        if by_adno is not None and by_adno != by_upn:
+            return _conflict(row, (
+                f"its UPN is #{by_upn}'s ({children[by_upn].legal_name}) but its admission "
+                f"number is #{by_adno}'s ({children[by_adno].legal_name})"), by_upn, by_adno)
+        return _matched(row, children[by_upn], "UPN")
+    if by_adno is not None:
+        other = children[by_adno]
+        if d.upn and other.details.upn:
+            return _conflict(row, (
+                f"admission number {d.admission_number} belongs to #{by_adno} "
+                f"({other.legal_name}), whose UPN is {other.details.upn}, not {d.upn}"), by_adno)
+        return _matched(row, other, "admission number")
+    key = (name_key(d.legal_forenames, d.legal_surname), d.date_of_birth)
+    same = index.by_name.get(key, []) if d.date_of_birth is not None else []
+    if len(same) > 1:
+        ids = ", ".join(f"#{i}" for i in same)
+        return _conflict(row, f"several pupils have this name and date of birth ({ids}); "
+                              "merge them or give the row a UPN", *same)
+    if same:
+        other = children[same[0]]
+        if d.upn and other.details.upn:
+            return _conflict(row, (
+                f"same name and date of birth as #{other.id}, whose UPN is "
+                f"{other.details.upn}, not {d.upn}"), other.id)
+        if d.admission_number and other.details.admission_number:
+            return _conflict(row, (
+                f"same name and date of birth as #{other.id}, whose admission number is "
+                f"{other.details.admission_number}, not {d.admission_number}"), other.id)
+        return _matched(row, other, "name and date of birth")
+    return _by_name_alone(row, index, children)
+
+
+def _by_name_alone(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> PlannedRow:
+    """No identifier matched. A record of this name with no date of birth (typed in by
+    hand before the roll came) is this pupil if it is the only one and nothing in it
+    contradicts the row; a row with no date of birth against a record that has one
+    cannot be told apart, so it waits for a person to decide."""
+    d = row.details
+    named = [children[i] for i in index.by_name_only.get(
+        name_key(d.legal_forenames, d.legal_surname), [])]
+    if not named:
+        return PlannedRow(row, Outcome.NEW, result=d)
+    undated = [c for c in named if c.details.date_of_birth is None
+               and not (d.upn and c.details.upn)
+               and not (d.admission_number and c.details.admission_number)]
+    if len(undated) == 1:
+        return _matched(row, undated[0], "name (the record had no date of birth)")
+    ids = tuple(c.id for c in (undated or named))
+    listed = ", ".join(f"#{i}" for i in ids)
+    if len(undated) > 1:
+        return _conflict(row, f"several records of this name have no date of birth "
+                              f"({listed}): give the file UPNs or dates of birth, or merge "
+                              "the records if they are one child", *ids)
+    if d.date_of_birth is None:
+        return _conflict(row, f"no date of birth, UPN or admission number to tell this pupil "
+                              f"from {listed} of the same name", *ids)
+    return PlannedRow(row, Outcome.NEW, result=d)
+
+
+def _conflict(row: RosterRow, why: str, *candidates: int) -> PlannedRow:
+    return PlannedRow(row, Outcome.CONFLICT, conflict=why, candidates=candidates)
+
+
+def _matched(row: RosterRow, child: Child, on: str) -> PlannedRow:
+    if on == "UPN":  # found by a UPN it already holds, or one of a record merged into it
+        row = replace(row, supplied=row.supplied - {RosterField.UPN})
+    result, changes = _merge_into(child.details, row)
+    if child.left_on is not None:
+        changes.append(Change(None, f"left {child.left_on:%d/%m/%Y}", "on roll"))
+    if not changes:
+        return PlannedRow(row, Outcome.UNCHANGED, child.id, on)
+    return PlannedRow(row, Outcome.UPDATED, child.id, on, tuple(changes), result=result)
+
+
+def mentioned_identifiers(roster: RosterFile, mapping: Mapping[int, RosterField]) -> set[str]:
+    """Every UPN and admission number in the file, whether or not its row is sound."""
+    columns = [i for i, f in mapping.items()
+               if f in (RosterField.UPN, RosterField.ADMISSION_NUMBER)]
+    found: set[str] = set()
+    for _line, cells in roster.rows:
+        for i in columns:
+            if i < len(cells) and cells[i].strip():
+                value = cells[i].strip()
+                found.add(value)
+                found.add(value.replace(" ", "").upper())
+    return found
+
