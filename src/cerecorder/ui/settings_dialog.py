@@ -41,6 +41,7 @@ from cerecorder.ui.widgets import (
     telling,
 )
 
+POLICY_TEXT = "Set by your school's IT policy"
 ROLE_LABELS = {
     Role.STAFF: "Member of staff",
     Role.DSL: "DSL or deputy DSL",
@@ -204,6 +205,11 @@ class SettingsDialog(QDialog):
         lock_hint.setObjectName("hintMessage")
         lock_hint.setWordWrap(True)
         general_form.addRow(lock_hint)
+        if "idle_lock_minutes" in ctx.policy_fixed:
+            self.idle.setEnabled(False)
+            self.idle.setToolTip(POLICY_TEXT)
+            lock_hint.setText(f"{POLICY_TEXT}. The vault locks itself after this long "
+                              "without use. Ctrl+L locks it at once.")
 
         mine = QGroupBox(f"You: {session.user.display_name} ({session.user.name})")
         mine_layout = QVBoxLayout(mine)
@@ -223,6 +229,8 @@ class SettingsDialog(QDialog):
         self.message = message_label()
         layout = QVBoxLayout(self)
         layout.addWidget(general)
+        if ctx.policy_summary:
+            layout.addWidget(self._policy_box(ctx.policy_summary))
         layout.addWidget(mine)
 
         self.users_model = UsersModel(self)
@@ -270,6 +278,20 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         fit_to_screen(self, 600, 560 if self.manages_users else 300)
         self.idle.setFocus()
+
+    def _policy_box(self, summary: tuple[tuple[str, str], ...]) -> QGroupBox:
+        """What school IT's policy file fixes on this computer: shown, not editable."""
+        box = QGroupBox(POLICY_TEXT)
+        form = QFormLayout(box)
+        for label, value in summary:
+            shown = QLabel(value)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            named(shown, f"{label}, set by your school's IT policy")
+            form.addRow(f"{label}:", shown)
+        return box
 
     # -- users ------------------------------------------------------------------------
 
