@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cerecorder import app, selftest
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.policy import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,25 +44,35 @@ def test_self_test_passes_and_leaves_nothing(home: Path, tmp_path: Path) -> None
 def test_self_test_carries_the_policy_marking(qapp: object) -> None:
     out, err = io.StringIO(), io.StringIO()
     rules = Policy(protective_marking="OFFICIAL-SENSITIVE PERSONAL")
-    assert selftest.run(rules, app.documents(rules), out, err) == 0, err.getvalue()
+    assert selftest.run(rules, lambda: app.documents(rules), out, err) == 0, err.getvalue()
 
 
 def test_self_test_names_a_missing_qt_plugin(monkeypatch: pytest.MonkeyPatch,
                                             qapp: object) -> None:
     monkeypatch.setitem(selftest.NATIVE_PLATFORM, sys.platform, "qnowhere")
     out, err = io.StringIO(), io.StringIO()
-    assert selftest.run(Policy(), app.documents(Policy()), out, err) == 1
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, err) == 1
     assert out.getvalue() == ""
     message = err.getvalue()
     assert "self-test FAILED while finding the Qt plugins" in message
     assert "qnowhere" in message
 
 
+def test_self_test_names_a_library_it_cannot_load(qapp: object) -> None:
+    def renderer() -> DocumentRenderer:
+        raise ModuleNotFoundError("No module named 'PIL'")
+
+    err = io.StringIO()
+    assert selftest.run(Policy(), renderer, io.StringIO(), err) == 1
+    assert ("self-test FAILED while loading the PDF renderer: ModuleNotFoundError: No module "
+            "named 'PIL'") in err.getvalue()
+
+
 def test_self_test_names_missing_resources(monkeypatch: pytest.MonkeyPatch,
                                            tmp_path: Path) -> None:
     monkeypatch.setattr(selftest.paths, "taxonomy_dir", lambda: tmp_path / "gone")
     err = io.StringIO()
-    assert selftest.run(Policy(), app.documents(Policy()), io.StringIO(), err) == 1
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), io.StringIO(), err) == 1
     assert "FAILED while finding the taxonomy" in err.getvalue()
 
 
@@ -114,3 +125,32 @@ def test_an_installed_wheel_finds_ui_and_resources(tmp_path: Path) -> None:
     assert found["fonts"] == ["DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
                               "DejaVuSans.ttf"]
     assert found["taxonomy"]
+
+
+def test_the_log_names_a_bug_without_its_message(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """An exception's message may quote a record: the log keeps its type and where."""
+    from cerecorder import paths
+    from cerecorder.cli import main as cli
+    from cerecorder.services.clock import SystemClock
+
+    from helpers import TAXONOMY
+
+    said = "CANARY-7f3 Zoë said something"  # a record's words in the message, not the code
+
+    def broken(*args: object) -> int:
+        raise RuntimeError(said)
+
+    monkeypatch.setattr(cli, "_users", broken)
+    app.configure_logging()
+    try:
+        assert cli.run(["users", str(home / "v")], taxonomy=TAXONOMY, clock=SystemClock()) == 1
+    finally:
+        for handler in list(app.log.handlers):
+            handler.close()
+            app.log.removeHandler(handler)
+    assert "internal error (a bug)" in capsys.readouterr().err
+    logged = (paths.log_dir() / "cerecorder.log").read_text(encoding="utf-8")
+    assert "command users: internal error RuntimeError at" in logged
+    assert "in broken" in logged
+    assert "CANARY" not in logged

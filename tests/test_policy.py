@@ -366,3 +366,10 @@ def test_exported_pdfs_carry_the_policy_marking_and_school(
     assert "Name In The Vault" in text
     assert "OFFICIAL-SENSITIVE PERSONAL" not in text
     assert "OFFICIAL-SENSITIVE" in text
+
+
+def test_the_documented_example_is_a_valid_policy() -> None:
+    example = Path(__file__).resolve().parent.parent / "docs" / "policy.toml.example"
+    rules, problems = policy.parse(example.read_text(encoding="utf-8"))
+    assert problems == ()
+    assert rules.fixed == set(policy.KEYS)

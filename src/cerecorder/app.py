@@ -133,7 +133,7 @@ def main() -> None:
         from cerecorder import selftest
 
         rules = policy.read(paths.policy_file()).policy
-        sys.exit(selftest.run(rules, documents(rules)))
+        sys.exit(selftest.run(rules, lambda: documents(rules)))
     configure_logging()
     reading = read_policy()
     from PySide6.QtWidgets import QApplication

@@ -232,9 +232,9 @@ def read(path: Path) -> PolicyReading:
 def problems_text(reading: PolicyReading) -> str:
     """What to tell the person at the computer about a bad policy file."""
     lines = "\n".join(f"\u2022 {problem}" for problem in reading.problems)
-    return (f"The school's policy file {reading.source} has problems. CE Recorder uses the "
-            f"default for each key named below and every other setting in the file:\n\n"
-            f"{lines}\n\nPlease tell your school's IT support.")
+    return (f"The school's policy file {reading.source} has problems. CE Recorder carries "
+            f"on: each key named below uses its default, and the rest of the file "
+            f"applies.\n\n{lines}\n\nPlease tell your school's IT support.")
 
 
 class MarkedDocuments:

@@ -120,20 +120,24 @@ def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRendere
     return len(reader.pages)
 
 
-def run(policy: Policy, documents: DocumentRenderer, out: TextIO = sys.stdout,
-        err: TextIO = sys.stderr) -> int:
-    """The self-test; 0 when every step passed."""
+def run(policy: Policy, documents: Callable[[], DocumentRenderer],
+        out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """The self-test; 0 when every step passed. documents makes the PDF renderer (its
+    import is a step: a bundle may lack a library it needs)."""
+    out, err = out or sys.stdout, err or sys.stderr
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="cerecorder-selftest-"))
     steps: list[tuple[str, Callable[[], object]]] = []
     results: dict[str, object] = {}
     taxonomy: list[TaxonomyLibrary] = []
+    renderer: list[DocumentRenderer] = []
     steps.append(("finding the taxonomy", lambda: taxonomy.append(
         TaxonomyLibrary.load(paths.taxonomy_dir()))))
+    steps.append(("loading the PDF renderer", lambda: renderer.append(documents())))
     steps.append(("finding the Qt plugins", _plugins))
     steps.append(("drawing a window", lambda: _window(policy)))
     steps.append(("recording into a new vault and saving a PDF", lambda: _records(
-        folder, taxonomy[0], documents, policy.marking)))
+        folder, taxonomy[0], renderer[0], policy.marking)))
     try:
         for name, step in steps:
             try:

@@ -276,8 +276,13 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        fit_to_screen(self, 600, 560 if self.manages_users else 300)
-        self.idle.setFocus()
+        rows = len(ctx.policy_summary) * self.fontMetrics().lineSpacing() * 3 // 2 + 40 \
+            if ctx.policy_summary else 0
+        fit_to_screen(self, 600, (560 if self.manages_users else 300) + rows)
+        if self.idle.isEnabled():
+            self.idle.setFocus()
+        else:
+            self.passphrase_button.setFocus()
 
     def _policy_box(self, summary: tuple[tuple[str, str], ...]) -> QGroupBox:
         """What school IT's policy file fixes on this computer: shown, not editable."""
@@ -285,10 +290,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(box)
         for label, value in summary:
             shown = QLabel(value)
-            shown.setWordWrap(True)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
-            shown.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             named(shown, f"{label}, set by your school's IT policy")
             form.addRow(f"{label}:", shown)
         return box
