@@ -373,3 +373,33 @@ def test_the_documented_example_is_a_valid_policy() -> None:
     rules, problems = policy.parse(example.read_text(encoding="utf-8"))
     assert problems == ()
     assert rules.fixed == set(policy.KEYS)
+
+
+def test_the_admin_command_line_warns_and_marks_its_pdfs_too(
+        home: Path, tmp_path: Path, dsl: Session) -> None:
+    """cerecorder-admin (its real entry point, in a fresh interpreter) reads the same
+    policy: problems are warnings on stderr, and its PDFs carry the policy marking."""
+    import subprocess
+    import sys
+
+    from helpers import DSL_PASS
+
+    child = add_child(dsl)
+    concerns.record_concern(dsl, content((child,), dsl.clock))  # type: ignore[arg-type]
+    folder = dsl.vault.files.folder
+    dsl.lock()
+    write_policy(home, "protective_marking = 'OFFICIAL-SENSITIVE PERSONAL'\n"
+                       "school_name = 'Riverside Academy'\nofer_demo = false\n")
+    out = tmp_path / "chronology.pdf"
+    done = subprocess.run(
+        [sys.executable, "-c", "from cerecorder.app import admin_main; admin_main()",
+         "export-chronology", str(folder), "--child", str(child), "--out", str(out),
+         "--purpose", "Strategy meeting"],
+        input=DSL_PASS + "\n", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "CERECORDER_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    assert (f"warning: policy file {paths.policy_file()}: ofer_demo: unknown key, ignored; "
+            "did you mean offer_demo?") in done.stderr
+    text = pdf_text(out.read_bytes())
+    assert text.count("OFFICIAL-SENSITIVE PERSONAL") >= 2
+    assert "Riverside Academy" in text

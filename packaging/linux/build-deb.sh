@@ -22,6 +22,7 @@ install -d "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/appli
     "$stage/usr/share/icons/hicolor/256x256/apps" "$stage/usr/share/icons/hicolor/scalable/apps" \
     "$stage/usr/share/doc/cerecorder"
 cp -a "$bundle" "$stage/opt/cerecorder"
+find "$stage/opt/cerecorder" -type f -name '*.so*' -exec chmod 644 {} +  # libraries: not run
 ln -s /opt/cerecorder/cerecorder "$stage/usr/bin/cerecorder"
 ln -s /opt/cerecorder/cerecorder-admin "$stage/usr/bin/cerecorder-admin"
 install -m 644 "$here/cerecorder.desktop" "$stage/usr/share/applications/"
@@ -29,6 +30,23 @@ install -m 644 "$here/cerecorder.png" "$stage/usr/share/icons/hicolor/256x256/ap
 install -m 644 "$here/cerecorder.svg" "$stage/usr/share/icons/hicolor/scalable/apps/"
 install -m 644 "$root"/docs/*.md "$stage/usr/share/doc/cerecorder/"
 install -m 644 "$root/docs/policy.toml.example" "$stage/usr/share/doc/cerecorder/"
+cat > "$stage/usr/share/doc/cerecorder/copyright" <<COPYRIGHT
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: CE Recorder
+
+Files: *
+License: GPL-3.0-or-later
+ On Debian systems the full text is in /usr/share/common-licenses/GPL-3.
+
+Files: opt/cerecorder/_internal/resources/fonts/*
+Copyright: Bitstream, Inc.; DejaVu fonts team
+License: Bitstream-Vera
+ See opt/cerecorder/_internal/resources/fonts/LICENSE-DejaVu.txt.
+
+Files: opt/cerecorder/_internal/*
+Comment: Python, Qt (PySide6, LGPL-3.0), SQLCipher, cryptography, ReportLab and the
+ other libraries bundled by PyInstaller, each under its own licence.
+COPYRIGHT
 
 # What Qt needs from the system (the same lists as dev.py): drawing, fonts, and the xcb
 # libraries for a real window. Everything else is inside the bundle.
