@@ -29,15 +29,18 @@ def self_test_env(home: Path) -> dict[str, str]:
 
 
 def test_self_test_passes_and_leaves_nothing(home: Path, tmp_path: Path) -> None:
-    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("cerecorder-selftest-*"))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = self_test_env(home)
+    env["TMPDIR"] = str(scratch)  # where its temporary vault and PDF go
     done = subprocess.run(
         [sys.executable, "-c", "from cerecorder.app import main; main()", "--self-test"],
-        capture_output=True, text=True, env=self_test_env(home), cwd=tmp_path, timeout=120)
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("CE Recorder 0.1.0 self-test passed in ")
     assert "chronology PDF of " in done.stdout
     assert done.stderr == ""
-    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("cerecorder-selftest-*")) == before
+    assert list(scratch.iterdir()) == []
     assert not home.exists()  # not even a log or a settings file
 
 
