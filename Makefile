@@ -1,4 +1,4 @@
-.PHONY: run test bench
+.PHONY: run test bench bundle
 
 run:
 	python3 dev.py run
@@ -8,3 +8,6 @@ test:
 
 bench:
 	python3 dev.py bench
+
+bundle:
+	python3 dev.py bundle

@@ -4,6 +4,8 @@
     python3 dev.py run      set up .venv if needed, then start CE Recorder
     python3 dev.py test     set up .venv with the test tools, then lint, type-check, test
     python3 dev.py bench    the benchmarks in bench/ (builds a decade-sized demo vault once)
+    python3 dev.py bundle   the PyInstaller one-folder build in dist/cerecorder, its
+                            --self-test, and on Debian the .deb (packaging/linux)
 
 On Debian, where `python3 -m venv` needs the python3-venv package, it is installed
 with apt-get when running as root; otherwise the command to run is printed.
@@ -118,10 +120,47 @@ def bench(args: list[str]) -> int:
     return storage or ui or documents or roster
 
 
+def bundle(args: list[str]) -> int:
+    """dist/cerecorder (PyInstaller, packaging/cerecorder.spec), then the frozen app's own
+    --self-test offscreen, then where dpkg-deb exists the .deb and a look at its contents."""
+    apt_install(QT_APT_PACKAGES)
+    ensure_venv("build")
+    say("pyinstaller (a few minutes)")
+    if sh(PY, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+          "--distpath", ROOT / "dist", "--workpath", ROOT / "build" / "pyinstaller",
+          ROOT / "packaging" / "cerecorder.spec", *args, check=False):
+        return 1
+    frozen = ROOT / "dist" / "cerecorder" / ("cerecorder.exe" if os.name == "nt" else "cerecorder")
+    say(f"{frozen.relative_to(ROOT)} --self-test")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if subprocess.run([str(frozen), "--self-test"], cwd=ROOT, env=env).returncode:
+        return 1
+    if not (sys.platform.startswith("linux") and shutil.which("dpkg-deb")):
+        return 0
+    say("dpkg-deb")
+    deb = subprocess.run(["bash", str(ROOT / "packaging" / "linux" / "build-deb.sh")],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    listing = subprocess.run(["dpkg-deb", "--contents", deb], check=True,
+                             capture_output=True, text=True).stdout
+    wanted = ["./opt/cerecorder/cerecorder", "./opt/cerecorder/cerecorder-admin",
+              "./usr/bin/cerecorder -> /opt/cerecorder/cerecorder",
+              "./usr/bin/cerecorder-admin -> /opt/cerecorder/cerecorder-admin",
+              "./usr/share/applications/cerecorder.desktop",
+              "./usr/share/icons/hicolor/256x256/apps/cerecorder.png",
+              "./opt/cerecorder/_internal/resources/taxonomy/",
+              "./opt/cerecorder/_internal/ui/style.qss"]
+    missing = [w for w in wanted if w not in listing]
+    if missing:
+        say(f"{deb} lacks: {', '.join(missing)}")
+        return 1
+    say(f"{Path(deb).relative_to(ROOT)}: {Path(deb).stat().st_size / 2**20:.0f} MiB")
+    return 0
+
+
 def main() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036  (this file runs before any install)
         sys.exit("CE Recorder needs Python 3.11 or newer.")
-    commands = {"run": run, "test": test, "bench": bench}
+    commands = {"run": run, "test": test, "bench": bench, "bundle": bundle}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))

@@ -1,17 +1,20 @@
-"""The user's settings file (settings.json in the platform config folder).
+"""The user's settings file (settings.json in the platform config folder), and the
+machine-wide policy laid over it.
 
 A damaged or unreadable settings file falls back to defaults: it must never stop a
-member of staff from recording a concern.
+member of staff from recording a concern. What the policy fixes beats the user's own
+setting while the policy says so, but is never written into the user's file.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 
 from cerecorder import paths
 from cerecorder.domain.errors import EnvironmentProblem
+from cerecorder.policy import Policy
 from cerecorder.storage.fileio import atomic_write
 from cerecorder.ui.settings_model import UiSettings
 
@@ -46,3 +49,20 @@ def save_settings(settings: UiSettings) -> None:
         atomic_write(paths.settings_file(), json.dumps(asdict(settings), indent=2).encode())
     except (OSError, EnvironmentProblem):
         log.warning("settings not saved: config folder not writable")
+
+
+def apply_policy(settings: UiSettings, policy: Policy) -> UiSettings:
+    """The settings in force: the user's own, with what the policy fixes laid over them."""
+    in_force = replace(settings)
+    for key, value in policy.settings_overrides().items():
+        setattr(in_force, key, value)
+    return in_force
+
+
+def own_part(in_force: UiSettings, own: UiSettings, policy: Policy) -> UiSettings:
+    """What to save of the settings in force: the user's own values where policy fixes
+    them, so that lifting the policy gives the user back what they had."""
+    saved = replace(in_force)
+    for key in policy.settings_overrides():
+        setattr(saved, key, getattr(own, key))
+    return saved

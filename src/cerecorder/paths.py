@@ -1,7 +1,8 @@
 """Where things live: per-user folders from platformdirs, and the shipped resources in a
 source checkout, an installed wheel or a frozen bundle.
 
-CERECORDER_HOME, when set, puts data, config and logs under one folder (tests, kiosks).
+CERECORDER_HOME, when set, puts data, config, logs and the policy file under one folder
+(tests, kiosks). CERECORDER_POLICY, when set, names the policy file itself.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import platformdirs
 
 APP_NAME = "CE Recorder"
 HOME_ENV = "CERECORDER_HOME"
+POLICY_ENV = "CERECORDER_POLICY"
 
 
 def _home() -> Path | None:
@@ -34,6 +36,18 @@ def config_dir() -> Path:
 def log_dir() -> Path:
     home = _home()
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, False))
+
+
+def policy_file() -> Path:
+    """The machine-wide policy school IT writes (docs/policy.md): beside no user's files.
+    Linux /etc/xdg/CE Recorder, Windows C:\\ProgramData\\CE Recorder, macOS
+    /Library/Application Support/CE Recorder."""
+    named = os.environ.get(POLICY_ENV)
+    if named:
+        return Path(named)
+    home = _home()
+    folder = home / "site-config" if home else Path(platformdirs.site_config_dir(APP_NAME, False))
+    return folder / "policy.toml"
 
 
 def default_vault_dir() -> Path:

@@ -12,6 +12,7 @@ import argparse
 import getpass
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -498,8 +499,10 @@ def run(
     except KeyboardInterrupt:
         print("cerecorder-admin: interrupted; nothing half-written was kept.", file=console.stderr)
         return EXIT_PROBLEM
-    except Exception:
-        log.exception("command %s: internal error", args.command)
+    except Exception as exc:
+        # where, never the message: it may quote a record (as app.py's _report_bug)
+        log.error("command %s: internal error %s at\n%s", args.command, type(exc).__name__,
+                  "".join(traceback.format_tb(exc.__traceback__)))
         print("cerecorder-admin: internal error (a bug); details are in the log file.",
               file=console.stderr)
         return EXIT_PROBLEM

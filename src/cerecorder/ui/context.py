@@ -57,3 +57,9 @@ class AppContext:
     kdf: KdfParams | None = None
     #: renders handover documents (the export layer's, handed in by app.py)
     documents: DocumentRenderer | None = None
+    #: the keys school IT's policy file fixes (cerecorder.policy), which no window may change
+    policy_fixed: frozenset[str] = frozenset()
+    #: what the policy fixes, as (label, value) lines the settings window shows
+    policy_summary: tuple[tuple[str, str], ...] = ()
+    #: whether the first-run screen offers the demo vault (policy offer_demo)
+    offer_demo: bool = True

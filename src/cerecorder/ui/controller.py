@@ -64,8 +64,12 @@ class AppController(QObject):
     # -- start -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the last vault, else the school's default one, else the first-run choice."""
-        for candidate in (self.ctx.settings.last_vault, str(self.ctx.default_vault_dir)):
+        """Open the last vault, else the school's default one, else the first-run choice.
+        A vault folder fixed by school IT's policy comes first."""
+        candidates = [self.ctx.settings.last_vault, str(self.ctx.default_vault_dir)]
+        if "vault_location" in self.ctx.policy_fixed:
+            candidates.reverse()
+        for candidate in candidates:
             if candidate and _is_vault(Path(candidate)):
                 self.show_unlock(Path(candidate))
                 return

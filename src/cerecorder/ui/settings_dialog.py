@@ -41,6 +41,7 @@ from cerecorder.ui.widgets import (
     telling,
 )
 
+POLICY_TEXT = "Set by your school's IT policy"
 ROLE_LABELS = {
     Role.STAFF: "Member of staff",
     Role.DSL: "DSL or deputy DSL",
@@ -204,6 +205,11 @@ class SettingsDialog(QDialog):
         lock_hint.setObjectName("hintMessage")
         lock_hint.setWordWrap(True)
         general_form.addRow(lock_hint)
+        if "idle_lock_minutes" in ctx.policy_fixed:
+            self.idle.setEnabled(False)
+            self.idle.setToolTip(POLICY_TEXT)
+            lock_hint.setText(f"{POLICY_TEXT}. The vault locks itself after this long "
+                              "without use. Ctrl+L locks it at once.")
 
         mine = QGroupBox(f"You: {session.user.display_name} ({session.user.name})")
         mine_layout = QVBoxLayout(mine)
@@ -223,6 +229,8 @@ class SettingsDialog(QDialog):
         self.message = message_label()
         layout = QVBoxLayout(self)
         layout.addWidget(general)
+        if ctx.policy_summary:
+            layout.addWidget(self._policy_box(ctx.policy_summary))
         layout.addWidget(mine)
 
         self.users_model = UsersModel(self)
@@ -268,8 +276,24 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        fit_to_screen(self, 600, 560 if self.manages_users else 300)
-        self.idle.setFocus()
+        rows = len(ctx.policy_summary) * self.fontMetrics().lineSpacing() * 3 // 2 + 40 \
+            if ctx.policy_summary else 0
+        fit_to_screen(self, 600, (560 if self.manages_users else 300) + rows)
+        if self.idle.isEnabled():
+            self.idle.setFocus()
+        else:
+            self.passphrase_button.setFocus()
+
+    def _policy_box(self, summary: tuple[tuple[str, str], ...]) -> QGroupBox:
+        """What school IT's policy file fixes on this computer: shown, not editable."""
+        box = QGroupBox(POLICY_TEXT)
+        form = QFormLayout(box)
+        for label, value in summary:
+            shown = QLabel(value)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            named(shown, f"{label}, set by your school's IT policy")
+            form.addRow(f"{label}:", shown)
+        return box
 
     # -- users ------------------------------------------------------------------------
 

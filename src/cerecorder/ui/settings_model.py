@@ -11,3 +11,6 @@ class UiSettings:
     idle_lock_minutes: int = 5
     last_vault: str = ""
     last_user: str = ""
+    outbox_folder: str = ""
+    inbox_folder: str = ""
+    recipient_card: str = ""

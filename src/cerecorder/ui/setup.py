@@ -65,6 +65,7 @@ class StartDialog(QDialog):
         layout.addSpacing(8)
         for button in (create, demo, existing):
             layout.addWidget(button)
+        demo.setVisible(ctx.offer_demo)  # school IT may withdraw it (policy offer_demo)
         create.setFocus()
 
     def _choose(self, value: int) -> None:

@@ -1,0 +1,5 @@
+"""The desktop app's entry point in the frozen bundle (`cerecorder`)."""
+
+from cerecorder.app import main
+
+main()

@@ -1,0 +1,260 @@
+"""The machine-wide policy file school IT puts on every laptop (policy.toml in the platform's
+site config folder; docs/policy.md is its reference).
+
+A key the file sets beats the user's own setting. A bad file never stops the app: each
+problem becomes one message naming the key, the key keeps its default, and every valid key
+still applies. No Qt here, so the admin command line reads the same policy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cerecorder.domain.handover import (
+    DEFAULT_MARKING,
+    ChronologyDocument,
+    ConcernDocument,
+    DocumentHeader,
+    DocumentRenderer,
+)
+from cerecorder.domain.rules import MAX_NAME
+
+#: A marking is printed centred at the top and bottom of every page: keep it short.
+MAX_MARKING = 60
+#: How the settings window names each key it shows as fixed.
+LABELS = {
+    "vault_location": "Vault folder",
+    "idle_lock_minutes": "Lock after",
+    "protective_marking": "Protective marking",
+    "school_name": "School name",
+    "recipient_card": "DSL recipient card",
+    "outbox_folder": "Outbox folder",
+    "inbox_folder": "Inbox folder",
+    "offer_demo": "Demo vault offered",
+}
+#: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
+SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
+
+
+class _Bad(Exception):
+    """One key's value is unusable; the message says why, in IT's terms."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the policy file fixes; None means the file leaves it to the user or default."""
+
+    vault_location: Path | None = None
+    idle_lock_minutes: int | None = None
+    protective_marking: str | None = None
+    school_name: str | None = None
+    recipient_card: Path | None = None
+    outbox_folder: Path | None = None
+    inbox_folder: Path | None = None
+    offer_demo: bool | None = None
+
+    @property
+    def fixed(self) -> frozenset[str]:
+        """The keys the file sets."""
+        return frozenset(f.name for f in dataclasses.fields(self)
+                         if getattr(self, f.name) is not None)
+
+    @property
+    def marking(self) -> str:
+        return self.protective_marking or DEFAULT_MARKING
+
+    @property
+    def demo_offered(self) -> bool:
+        return self.offer_demo is not False
+
+    def summary(self) -> tuple[tuple[str, str], ...]:
+        """What the file fixes, as (label, value) lines for people to read."""
+        lines = []
+        for key in LABELS:
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                text = "yes" if value else "no"
+            elif key == "idle_lock_minutes":
+                text = f"{value} minutes"
+            else:
+                text = str(value)
+            lines.append((LABELS[key], text))
+        return tuple(lines)
+
+    def settings_overrides(self) -> dict[str, int | str]:
+        """The user settings this policy fixes, as the settings hold them (paths as text)."""
+        overrides: dict[str, int | str] = {}
+        for key in SETTINGS_KEYS:
+            value = getattr(self, key)
+            if value is not None:
+                overrides[key] = str(value) if isinstance(value, Path) else value
+        return overrides
+
+
+@dataclass(frozen=True)
+class PolicyReading:
+    """A policy and what was wrong with the file it came from (one line per problem)."""
+
+    policy: Policy
+    problems: tuple[str, ...] = ()
+    source: Path | None = None  # the file read; None when there is none
+
+
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"must be text in quotes, not {_toml_type(value)}")
+    text: str = value.strip()
+    if not text:
+        raise _Bad("is empty; delete the line to leave it unset")
+    if any(ch in text for ch in "\r\n\x00"):
+        raise _Bad("must be a single line")
+    if len(text) > limit:
+        raise _Bad(f"is {len(text)} characters long; the limit is {limit}")
+    return text
+
+
+def _marking(value: Any) -> str:
+    return _text(value, MAX_MARKING)
+
+
+def _school(value: Any) -> str:
+    return _text(value, MAX_NAME)
+
+
+def _path(value: Any) -> Path:
+    """An absolute path; ~ and environment variables ($HOME, %USERPROFILE%) are expanded
+    for the user running the app, so one file serves every user of a laptop."""
+    text = _text(value, 4096)
+    expanded = Path(os.path.expandvars(os.path.expanduser(text)))
+    if not expanded.is_absolute():
+        raise _Bad(f"must be an absolute path (after expanding ~ and environment "
+                   f"variables it is {str(expanded)!r})")
+    return expanded
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(f"must be a whole number of minutes from 1 to 60, not {_toml_type(value)}")
+    if not 1 <= value <= 60:
+        raise _Bad(f"must be from 1 to 60 minutes, not {value}")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"must be true or false (no quotes), not {_toml_type(value)}")
+    return value
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return "a date or time"
+
+
+KEYS: dict[str, Callable[[Any], Any]] = {
+    "vault_location": _path,
+    "idle_lock_minutes": _minutes,
+    "protective_marking": _marking,
+    "school_name": _school,
+    "recipient_card": _path,
+    "outbox_folder": _path,
+    "inbox_folder": _path,
+    "offer_demo": _flag,
+}
+
+
+def parse(text: str) -> tuple[Policy, tuple[str, ...]]:
+    """The policy in a file's text, and one message per problem, each naming its key."""
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # Notepad may add a BOM
+    except tomllib.TOMLDecodeError as exc:
+        hint = ""
+        if '"' in text and "\\" in text:  # a backslash in a basic string is an escape
+            hint = (" (Windows paths: write them in single quotes, 'C:\\CE\\vault', or with "
+                    "forward slashes)")
+        return Policy(), (f"the file is not valid TOML: {exc}{hint}; every key uses its "
+                          "default",)
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        check = KEYS.get(key)
+        if check is None:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            guess = f"; did you mean {close[0]}?" if close else f"; the keys are {', '.join(KEYS)}"
+            problems.append(f"{key}: unknown key, ignored{guess}")
+            continue
+        try:
+            values[key] = check(value)
+        except _Bad as exc:
+            problems.append(f"{key}: {exc}; the default applies")
+    return Policy(**values), tuple(problems)
+
+
+def read(path: Path) -> PolicyReading:
+    """The policy at path; no file means no policy (most home installs)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return PolicyReading(Policy())
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return PolicyReading(Policy(), (f"the file could not be read ({reason}); every key "
+                                        "uses its default",), path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return PolicyReading(Policy(), ("the file is not UTF-8 text (save it as UTF-8); every "
+                                        "key uses its default",), path)
+    policy, problems = parse(text)
+    return PolicyReading(policy, problems, path)
+
+
+def problems_text(reading: PolicyReading) -> str:
+    """What to tell the person at the computer about a bad policy file."""
+    lines = "\n".join(f"\u2022 {problem}" for problem in reading.problems)
+    return (f"The school's policy file {reading.source} has problems. CE Recorder carries "
+            f"on: each key named below uses its default, and the rest of the file "
+            f"applies.\n\n{lines}\n\nPlease tell your school's IT support.")
+
+
+class MarkedDocuments:
+    """A DocumentRenderer that stamps the policy's protective marking and school name on
+    every handover document before rendering, whichever front end built it."""
+
+    def __init__(self, renderer: DocumentRenderer, policy: Policy) -> None:
+        self.renderer, self.policy = renderer, policy
+
+    def _header(self, header: DocumentHeader) -> DocumentHeader:
+        return dataclasses.replace(
+            header, marking=self.policy.protective_marking or header.marking,
+            school=self.policy.school_name or header.school)
+
+    def concern(self, doc: ConcernDocument) -> bytes:
+        return self.renderer.concern(dataclasses.replace(doc, header=self._header(doc.header)))
+
+    def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes:
+        return self.renderer.chronology(
+            dataclasses.replace(doc, header=self._header(doc.header)), landscape=landscape)
+
+    def protect(self, data: bytes, password: str) -> bytes:
+        return self.renderer.protect(data, password)

@@ -1,0 +1,164 @@
+"""`cerecorder --self-test`: proves an installed or frozen copy of CE Recorder works, for
+school IT after installing and for CI after building the bundle.
+
+It finds the shipped resources and Qt plugins, opens a window offscreen, creates a vault
+in a temporary folder with the production key derivation, records a concern about a
+fictional child, unlocks again, saves a chronology PDF and reads it back; then removes
+everything it made. One line on stdout when it passes; on failure one line on stderr saying
+which step failed, and exit code 1.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from cerecorder import __version__, paths
+from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.model import ChildDetails, ConcernContent, Role, Urgency
+from cerecorder.domain.taxonomy import TaxonomyLibrary
+from cerecorder.policy import Policy
+from cerecorder.services import children, concerns, handover, session
+from cerecorder.services.clock import SystemClock
+
+#: The native Qt platform plugin each system needs for a real window (file name stem).
+NATIVE_PLATFORM = {"linux": "qxcb", "win32": "qwindows", "darwin": "qcocoa"}
+CHILD = ("Selftest", "Pupil")
+
+
+class SelfTestFailed(Exception):
+    """One step did not do what it should; the message says which and why."""
+
+
+def _check(ok: object, problem: str) -> None:
+    if not ok:
+        raise SelfTestFailed(problem)
+
+
+def _plugins() -> str:
+    """The Qt platform plugins a window needs are in this copy (a bundle built without
+    them would otherwise abort inside Qt with a message few people read)."""
+    from PySide6.QtCore import QLibraryInfo
+
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    found = {p.name.split(".")[0].removeprefix("lib") for p in folder.glob("*")}
+    wanted = ["qoffscreen"]
+    native = NATIVE_PLATFORM.get(sys.platform)
+    if native:
+        wanted.append(native)
+    missing = [w for w in wanted if w not in found]
+    _check(not missing, f"Qt platform plugins missing from {folder}: {', '.join(missing)}")
+    return "+".join(w.removeprefix("q") for w in wanted)
+
+
+def _window(policy: Policy) -> None:
+    """The style sheet loads and the first-run window paints (offscreen if no screen)."""
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+            or os.environ.get("QT_QPA_PLATFORM")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from cerecorder.app import build_context
+    from cerecorder.ui.setup import StartDialog
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    style = paths.ui_dir() / "style.qss"
+    _check(style.is_file(), f"the style sheet is missing: {style}")
+    app.setStyleSheet(style.read_text(encoding="utf-8"))
+    dialog = StartDialog(build_context(policy))
+    _check(not dialog.grab().isNull(), "the first-run window could not be drawn")
+    dialog.deleteLater()
+
+
+def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRenderer,
+             marking: str) -> int:
+    """Vault, concern, unlock, chronology PDF; the number of pages in the PDF."""
+    from pypdf import PdfReader
+
+    clock = SystemClock()
+    passphrase = secrets.token_urlsafe(24)
+    opened, _ = session.create(
+        folder / "vault", user_name="selftest", display_name="Self-test", role=Role.DSL,
+        passphrase=passphrase, clock=clock, taxonomy=taxonomy)
+    try:
+        child = children.add_child(opened, ChildDetails(*CHILD))
+        concerns.record_concern(opened, ConcernContent(
+            child_ids=(child,), occurred_at=clock.now() - timedelta(minutes=5),
+            location="Self-test", facts="A fictional concern recorded by the self-test.",
+            urgency=Urgency.LOW))
+    finally:
+        opened.lock()
+    opened = session.unlock(folder / "vault", user_name="selftest", passphrase=passphrase,
+                            clock=clock, taxonomy=taxonomy)
+    try:
+        doc = handover.chronology_document(opened, child, purpose="Self-test")
+        _check(len(doc.rows) == 1, f"the chronology has {len(doc.rows)} entries, not 1")
+        pdf = folder / "chronology.pdf"
+        handover.save_export(opened, pdf, documents.chronology(doc), kind="chronology",
+                             object_id=child, document_id=doc.header.document_id,
+                             protected=False)
+    finally:
+        opened.lock()
+    data = pdf.read_bytes()
+    _check(data.startswith(b"%PDF-"), "the chronology file is not a PDF")
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for wanted in (marking, " ".join(CHILD), doc.header.document_id):
+        _check(wanted in text, f"the chronology PDF does not show {wanted!r}")
+    return len(reader.pages)
+
+
+def run(policy: Policy, documents: Callable[[], DocumentRenderer],
+        out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """The self-test; 0 when every step passed. documents makes the PDF renderer (its
+    import is a step: a bundle may lack a library it needs)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="cerecorder-selftest-"))
+    steps: list[tuple[str, Callable[[], object]]] = []
+    results: dict[str, object] = {}
+    taxonomy: list[TaxonomyLibrary] = []
+    renderer: list[DocumentRenderer] = []
+    steps.append(("finding the taxonomy", lambda: taxonomy.append(
+        TaxonomyLibrary.load(paths.taxonomy_dir()))))
+    steps.append(("loading the PDF renderer", lambda: renderer.append(documents())))
+    steps.append(("finding the Qt plugins", _plugins))
+    steps.append(("drawing a window", lambda: _window(policy)))
+    steps.append(("recording into a new vault and saving a PDF", lambda: _records(
+        folder, taxonomy[0], renderer[0], policy.marking)))
+    try:
+        for name, step in steps:
+            try:
+                results[name] = step()
+            except Exception as exc:  # the self-test exists to name what broke
+                reason = str(exc) if isinstance(exc, SelfTestFailed) else \
+                    f"{type(exc).__name__}: {exc}"
+                print(f"CE Recorder {__version__} self-test FAILED while {name}: {reason}",
+                      file=err)
+                return 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        print(f"CE Recorder {__version__} self-test FAILED: could not remove {folder}",
+              file=err)
+        return 1
+    seconds = time.perf_counter() - started
+    print(f"CE Recorder {__version__} self-test passed in {seconds:.1f} s: resources in "
+          f"{paths.resources_dir()}, Qt platforms {results['finding the Qt plugins']}, "
+          f"vault created and unlocked, concern recorded, chronology PDF of "
+          f"{results['recording into a new vault and saving a PDF']} page(s) checked, "
+          "temporary files removed", file=out)
+    return 0
+

@@ -1,0 +1,159 @@
+"""What an installed copy needs: `cerecorder --self-test` passes (and names what is broken
+when it fails), and an installed wheel, away from the source tree, finds ui/ and
+resources/ inside the package."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+
+from cerecorder import app, selftest
+from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.policy import Policy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def self_test_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)  # the self-test must choose offscreen by itself
+    env["CERECORDER_HOME"] = str(home)
+    return env
+
+
+def test_self_test_passes_and_leaves_nothing(home: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = self_test_env(home)
+    env["TMPDIR"] = str(scratch)  # where its temporary vault and PDF go
+    done = subprocess.run(
+        [sys.executable, "-c", "from cerecorder.app import main; main()", "--self-test"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("CE Recorder 0.1.0 self-test passed in ")
+    assert "chronology PDF of " in done.stdout
+    assert done.stderr == ""
+    assert list(scratch.iterdir()) == []
+    assert not home.exists()  # not even a log or a settings file
+
+
+def test_self_test_carries_the_policy_marking(qapp: object) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    rules = Policy(protective_marking="OFFICIAL-SENSITIVE PERSONAL")
+    assert selftest.run(rules, lambda: app.documents(rules), out, err) == 0, err.getvalue()
+
+
+def test_self_test_names_a_missing_qt_plugin(monkeypatch: pytest.MonkeyPatch,
+                                            qapp: object) -> None:
+    monkeypatch.setitem(selftest.NATIVE_PLATFORM, sys.platform, "qnowhere")
+    out, err = io.StringIO(), io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, err) == 1
+    assert out.getvalue() == ""
+    message = err.getvalue()
+    assert "self-test FAILED while finding the Qt plugins" in message
+    assert "qnowhere" in message
+
+
+def test_self_test_names_a_library_it_cannot_load(qapp: object) -> None:
+    def renderer() -> DocumentRenderer:
+        raise ModuleNotFoundError("No module named 'PIL'")
+
+    err = io.StringIO()
+    assert selftest.run(Policy(), renderer, io.StringIO(), err) == 1
+    assert ("self-test FAILED while loading the PDF renderer: ModuleNotFoundError: No module "
+            "named 'PIL'") in err.getvalue()
+
+
+def test_self_test_names_missing_resources(monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
+    monkeypatch.setattr(selftest.paths, "taxonomy_dir", lambda: tmp_path / "gone")
+    err = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), io.StringIO(), err) == 1
+    assert "FAILED while finding the taxonomy" in err.getvalue()
+
+
+CHECK = textwrap.dedent("""
+    import json, sys
+    from cerecorder import paths
+    from cerecorder.domain.taxonomy import TaxonomyLibrary
+    ui, res = paths.ui_dir(), paths.resources_dir()
+    print(json.dumps({
+        "package": str(paths.__file__),
+        "ui": str(ui), "resources": str(res),
+        "style": (ui / "style.qss").is_file(),
+        "fonts": sorted(p.name for p in (res / "fonts").glob("*.ttf")),
+        "taxonomy": TaxonomyLibrary.load(paths.taxonomy_dir()).current.version,
+    }))
+""")
+
+
+@pytest.mark.slow
+def test_an_installed_wheel_finds_ui_and_resources(tmp_path: Path) -> None:
+    """Build the wheel, install it without dependencies into a fresh venv that borrows
+    the test venv's dependencies, and ask it from a folder outside the source tree."""
+    import json
+    import site
+
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(wheels), str(ROOT)], check=True, timeout=300, cwd=tmp_path)
+    (wheel,) = wheels.glob("cerecorder-*.whl")
+    target = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(target)
+    python = target / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                    "--no-deps", str(wheel)], check=True, timeout=300, cwd=tmp_path)
+    # The dependencies come from the test venv, added as a plain folder: its .pth files
+    # (the editable checkout of cerecorder) are not run, so only the wheel's copy exists.
+    fresh = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    Path(fresh, "borrowed-dependencies.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([str(python), "-I", "-c", CHECK], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120, check=True)
+    found = json.loads(done.stdout)
+    package = Path(found["package"]).parent
+    assert not package.is_relative_to(ROOT), found  # the wheel, not the editable checkout
+    assert Path(found["ui"]) == package / "_ui"
+    assert Path(found["resources"]) == package / "_resources"
+    assert found["style"]
+    assert found["fonts"] == ["DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
+                              "DejaVuSans.ttf"]
+    assert found["taxonomy"]
+
+
+def test_the_log_names_a_bug_without_its_message(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """An exception's message may quote a record: the log keeps its type and where."""
+    from cerecorder import paths
+    from cerecorder.cli import main as cli
+    from cerecorder.services.clock import SystemClock
+
+    from helpers import TAXONOMY
+
+    said = "CANARY-7f3 Zoë said something"  # a record's words in the message, not the code
+
+    def broken(*args: object) -> int:
+        raise RuntimeError(said)
+
+    monkeypatch.setattr(cli, "_users", broken)
+    app.configure_logging()
+    try:
+        assert cli.run(["users", str(home / "v")], taxonomy=TAXONOMY, clock=SystemClock()) == 1
+    finally:
+        for handler in list(app.log.handlers):
+            handler.close()
+            app.log.removeHandler(handler)
+    assert "internal error (a bug)" in capsys.readouterr().err
+    logged = (paths.log_dir() / "cerecorder.log").read_text(encoding="utf-8")
+    assert "command users: internal error RuntimeError at" in logged
+    assert "in broken" in logged
+    assert "CANARY" not in logged
