@@ -23,6 +23,7 @@ from cerecorder.domain.handover import (
     ConcernDocument,
     DocumentHeader,
     DocumentRenderer,
+    PageSource,
 )
 from cerecorder.domain.rules import MAX_NAME
 
@@ -258,3 +259,6 @@ class MarkedDocuments:
 
     def protect(self, data: bytes, password: str) -> bytes:
         return self.renderer.protect(data, password)
+
+    def pages(self, data: bytes) -> PageSource:
+        return self.renderer.pages(data)

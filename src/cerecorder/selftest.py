@@ -84,7 +84,8 @@ def _window(policy: Policy) -> None:
 
 def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRenderer,
              marking: str) -> int:
-    """Vault, concern, unlock, chronology PDF; the number of pages in the PDF."""
+    """Vault, concern, unlock, chronology PDF and its first page drawn as for printing;
+    the number of pages in the PDF."""
     from pypdf import PdfReader
 
     clock = SystemClock()
@@ -117,6 +118,12 @@ def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRendere
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     for wanted in (marking, " ".join(CHILD), doc.header.document_id):
         _check(wanted in text, f"the chronology PDF does not show {wanted!r}")
+    pages = documents.pages(data)  # what the preview and the printer draw
+    try:
+        image = pages.page(0, 36)
+    finally:
+        pages.close()
+    _check(min(image.pixels) < 128, "the PDF's first page drew blank for preview and print")
     return len(reader.pages)
 
 
