@@ -27,8 +27,9 @@ QT_APT_PACKAGES = [
     "libegl1", "libgl1", "libfontconfig1", "libfreetype6", "libglib2.0-0", "libdbus-1-3",
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
-# What the tests check exported PDFs with, independently of the Python that wrote them.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils"]
+# What the tests check exported PDFs and sealed packets with, independently of the Python
+# that wrote them.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",

@@ -3,6 +3,7 @@ vault imports, a receipt goes back; and every kind of bad packet is refused whol
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cerecorder.cli.main import run
 from cerecorder.crypto import packets as crypto
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import ConcernStatus, Role
@@ -478,3 +480,65 @@ def test_timing_of_the_receipt_is_the_dsl_s(pair: Pair) -> None:
     packets.collect_receipts(pair.staff, pair.share)
     assert packets.sent_status(pair.staff)[0].received_at == \
         pair.staff_clock.now() + timedelta(days=1, minutes=7)
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def cli(*argv: object, lines: tuple[str, ...] = (DSL_PASS,)) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=MockClock(),
+               stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out,
+               stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_command_line_exports_a_card_enrols_and_imports(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, enrol=False)
+    dsl_dir, staff_dir = p.dsl.vault.files.folder, p.staff.vault.files.folder
+    p.dsl.lock()
+    card_file = tmp_path / "school.cecard"
+    code, out, err = cli("card", dsl_dir, "--out", card_file)
+    assert code == 0, err
+    card = packets.RecipientCard.from_bytes(card_file.read_bytes())
+    assert card == p.card and card.fingerprint in out
+    assert cli("card", dsl_dir, "--out", card_file)[0] == 1  # kept unless --force
+
+    p.record()
+    packets.send_waiting(p.staff, card, p.share)
+    p.staff.lock()
+    enrol_file = tmp_path / "teacher.ceenrol"
+    code, out, err = cli("staff-card", staff_dir, "--user", "teacher", "--out", enrol_file,
+                         lines=(STAFF_PASS,))
+    assert code == 0, err
+    fingerprint = packets.StaffCard.from_bytes(enrol_file.read_bytes()).fingerprint
+    assert fingerprint in out
+
+    code, out, err = cli("enrol", dsl_dir, enrol_file)  # no fingerprint: shown, refused
+    assert code == 1 and fingerprint in out and "--fingerprint" in err
+    code, out, err = cli("enrol", dsl_dir, enrol_file, "--fingerprint", "WRONG-CODE")
+    assert code == 1 and "does not match" in err
+    code, out, err = cli("enrol", dsl_dir, enrol_file, "--fingerprint", fingerprint)
+    assert (code, out) == (0, "Enrolled teacher.\n"), err
+
+    (p.share / "junk.cepacket").write_bytes(b"not a packet")
+    age_files(p.share / "junk.cepacket")
+    code, out, err = cli("inbox", dsl_dir, p.share)
+    assert code == 1  # IT's scheduler sees that something was refused
+    assert "imported\t" in out and "1 filed, 1 refused." in out
+    assert err.startswith("cerecorder-admin: refused junk.cepacket (not_age)")
+    code, out, err = cli("inbox", dsl_dir, p.share)
+    assert (code, out) == (0, "0 filed.\n")
+
+
+def test_the_command_line_writes_the_dsl_identity_for_the_age_tool(tmp_path: Path) -> None:
+    p = make_pair(tmp_path)
+    dsl_dir = p.dsl.vault.files.folder
+    p.dsl.lock()
+    p.staff.lock()
+    out_file = tmp_path / "identity.txt"
+    code, _out, err = cli("export-identity", dsl_dir, "--out", out_file)
+    assert code == 0
+    assert out_file.read_text().startswith("AGE-SECRET-KEY-1")
+    assert "keep it as safe as the recovery key" in err
+    assert out_file.stat().st_mode & 0o077 == 0  # readable by its owner only

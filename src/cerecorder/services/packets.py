@@ -95,6 +95,14 @@ def read_file(path: Path, limit: int = MAX_PACKET_BYTES) -> bytes:
     return data
 
 
+def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Save a card or identity the user asked for, atomically; keep an existing file
+    unless force."""
+    if path.exists() and not force:
+        raise InvalidInput(f"{path} already exists; choose another name or replace it.")
+    atomic_write(path, data)
+
+
 # -- the DSL's recipient card and the staff enrolment file ------------------------------
 
 
