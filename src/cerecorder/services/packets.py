@@ -584,8 +584,9 @@ def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[
     waiting = sum(m is None for m in matched)
     audit.record(uow, session.clock, session.user, "packet_held", "packet", v.packet_id,
                  unmatched=waiting)
-    return PacketOutcome(file_name, "held", f"Received; {waiting} child(ren) not on roll "
-                         "here wait in the review list.", v.packet_id)
+    who = "A child it names is" if waiting == 1 else f"{waiting} children it names are"
+    return PacketOutcome(file_name, "held", f"Received. {who} not on roll here: match them "
+                         "in the list of children awaiting a match.", v.packet_id)
 
 
 def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_hash: str,

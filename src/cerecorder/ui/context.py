@@ -24,6 +24,11 @@ class FileDialogs:
         chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
         return Path(chosen) if chosen else None
 
+    def open_path(self, parent: QWidget | None, title: str, start: Path,
+                  file_filter: str) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(parent, title, str(start), file_filter)
+        return Path(chosen) if chosen else None
+
     def folder(self, parent: QWidget | None, title: str, start: Path) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(parent, title, str(start))
         return Path(chosen) if chosen else None

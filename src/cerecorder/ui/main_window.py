@@ -32,6 +32,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.widgets import named, show_problem
 
@@ -78,12 +79,16 @@ class MainWindow(QMainWindow):
                                             "Idle lock, passphrase and users")
         self.refresh_action = self._action("&Refresh", "F5", self.refresh, "Reload the lists")
         self.search_action.setVisible(self.is_dsl)
+        self.import_action = import_action(self.ctx, self.session, self, self.refresh)
+        self.import_action.setVisible(self.is_dsl)
+        self.addAction(self.import_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.search_action, self.refresh_action,
-                       self.settings_action, self.privacy_action, self.lock_action):
+        for action in (self.new_action, self.search_action, self.import_action,
+                       self.refresh_action, self.settings_action, self.privacy_action,
+                       self.lock_action):
             toolbar.addAction(action)
         if self.demo:
             badge = QLabel("DEMO")
@@ -95,8 +100,9 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(badge)
         self.addToolBar(toolbar)
         menu = self.menuBar().addMenu("&Vault")
-        for action in (self.new_action, self.search_action, self.refresh_action,
-                       self.settings_action, self.privacy_action, self.lock_action):
+        for action in (self.new_action, self.search_action, self.import_action,
+                       self.refresh_action, self.settings_action, self.privacy_action,
+                       self.lock_action):
             menu.addAction(action)
 
     def _build_pages(self) -> None:
@@ -116,6 +122,14 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self._wrap(self.queue_view, "Submitted concerns awaiting a "
                                         "decision: most urgent first, then oldest."),
                              "&Triage queue")
+
+        #: a staff laptop with the DSL's recipient card seals and sends each concern
+        self.sent = (SentToDsl(self.ctx, self.session, self)
+                     if SentToDsl.wanted(self.ctx, self.session) else None)
+        if self.sent is not None:
+            self.tabs.addTab(self._wrap(self.sent.view, "Each submitted concern is sealed for "
+                                        "the DSL and saved in the outbox folder; the DSL's "
+                                        "receipt shows here."), "Sent to &DSL")
 
         self.privacy = QWidget()
         self.privacy.setObjectName("privacyScreen")
@@ -209,6 +223,10 @@ class MainWindow(QMainWindow):
                 self.tabs.setTabText(2, f"&Triage queue ({self.queue_model.rowCount()})")
         except CERecorderError as exc:
             show_problem(self, exc)
+        if self.sent is not None:
+            problem = self.sent.sync()
+            if problem:
+                self.statusBar().showMessage(problem)
         for view in (self.pupil_view, self.my_view, self.queue_view):
             view.resizeColumnsToContents()
 
@@ -221,6 +239,8 @@ class MainWindow(QMainWindow):
         """Locking: every view forgets what it showed."""
         for model in (self.roster, self.my_model, self.queue_model):
             model.clear()
+        if self.sent is not None:
+            self.sent.model.clear()
         self.search_box.clear()
 
     # -- actions -----------------------------------------------------------------------
