@@ -109,13 +109,14 @@ def test(args: list[str]) -> int:
 def bench(args: list[str]) -> int:
     """Storage and services (run.py, given the arguments), then the UI (ui_bench.py, on the
     school-sized vault; offscreen unless there is a display), then the handover PDF
-    (pdf_bench.py)."""
+    (pdf_bench.py), then sealing and importing 1,000 packets (packets_bench.py)."""
     apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
     storage = sh(PY, ROOT / "bench" / "run.py", *args, check=False)
     ui = sh(PY, ROOT / "bench" / "ui_bench.py", check=False)
     documents = sh(PY, ROOT / "bench" / "pdf_bench.py", check=False)
-    return storage or ui or documents
+    sealed = sh(PY, ROOT / "bench" / "packets_bench.py", check=False)
+    return storage or ui or documents or sealed
 
 
 def main() -> None:
