@@ -18,7 +18,7 @@ import pytest
 
 from cerecorder.cli.main import run
 from cerecorder.crypto import packets as crypto
-from cerecorder.domain.errors import InvalidInput, PermissionDenied
+from cerecorder.domain.errors import InvalidInput, PermissionDenied, ReadOnlyLocation
 from cerecorder.domain.model import ConcernStatus, Role
 from cerecorder.services import concerns, packets, session, users
 from cerecorder.services.session import Session
@@ -542,3 +542,23 @@ def test_the_command_line_writes_the_dsl_identity_for_the_age_tool(tmp_path: Pat
     assert out_file.read_text().startswith("AGE-SECRET-KEY-1")
     assert "keep it as safe as the recovery key" in err
     assert out_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_a_receipt_that_cannot_be_written_is_written_at_the_next_import(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    pair.record()
+    pair.send()
+    real = packets._write_receipt
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise ReadOnlyLocation("The share cannot be written to.")
+
+    monkeypatch.setattr(packets, "_write_receipt", read_only)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "imported" and "could not be written yet" in outcome.message
+    assert len(pair.packet_files()) == 1  # left in the inbox
+    monkeypatch.setattr(packets, "_write_receipt", real)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "already"
+    assert len(pair.dsl_concerns()) == 1
+    assert packets.collect_receipts(pair.staff, pair.share) == 1

@@ -257,3 +257,25 @@ def test_import_without_an_inbox_folder_says_where_to_set_it(
     qtbot.addWidget(window)
     window.import_action.trigger()
     assert told == ["Set the inbox folder first (Settings, Handover)."]
+
+
+def test_setting_a_card_in_settings_starts_sending_at_once(
+        qtbot: QtBot, pair: Pair, tmp_path: Path) -> None:
+    card_file = tmp_path / "school.cecard"
+    card_file.write_bytes(pair.card.to_bytes())
+    concerns.record_concern(pair.staff, content((pair.staff_child,), pair.staff_clock))
+    ctx = make_ctx(tmp_path, pair.staff_clock)
+    window = MainWindow(ctx, pair.staff)
+    qtbot.addWidget(window)
+    assert window.sent is None and window.tabs.count() == 2
+    window.open_settings()
+    [dialog] = window.findChildren(SettingsDialog)
+    assert dialog.handover is not None
+    assert dialog.handover.card_row is not None and dialog.handover.outbox_row is not None
+    dialog.handover.card_row.edit.setText(str(card_file))
+    dialog.handover.outbox_row.edit.setText(str(pair.share))
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.sent is not None and window.tabs.count() == 3
+    assert window.sent.timer.isActive()  # and looks for receipts every few minutes
+    assert len(pair.packet_files()) == 1
+    assert _status(window).startswith("Sent ")

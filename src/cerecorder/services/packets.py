@@ -550,14 +550,18 @@ def _import_one(session: Session, path: Path, identities: list[str],
                                         "another packet; the copy was not filed again.")
                 outcome = _file_or_hold(session, uow, v, pupils, name)
             uow.commit()
-        _write_receipt(path.parent, key, v.packet_id, v.content_hash, session)
-        _move(path, path.parent / IMPORTED)
-        return outcome
     except PacketRefused as refused:
         if refused.reason in ("damaged", "not_age") and _still_copying(path):
             return PacketOutcome(name, "waiting", "Still being copied; left for the next "
                                  "import.")
         return _quarantine(session, path, refused)
+    try:  # filed: a receipt or move that fails now is done again at the next import
+        _write_receipt(path.parent, key, v.packet_id, v.content_hash, session)
+        _move(path, path.parent / IMPORTED)
+    except EnvironmentProblem as exc:
+        return replace(outcome, message=f"{outcome.message} The receipt could not be "
+                       f"written yet ({exc}); it will be at the next import.")
+    return outcome
 
 
 def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[Child],
@@ -608,14 +612,18 @@ def _still_copying(path: Path) -> bool:
 def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketOutcome:
     """Move a refused file aside with a note of why; audit the refusal (name and reason
     code only). Nothing of it was written to the vault."""
-    moved = _move(path, path.parent / QUARANTINE)
-    atomic_write(moved.with_name(moved.name + ".reason.txt"),
-                 f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode())
+    message = str(refused)
+    try:
+        moved = _move(path, path.parent / QUARANTINE)
+        atomic_write(moved.with_name(moved.name + ".reason.txt"),
+                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode())
+    except EnvironmentProblem as exc:  # a read-only share: refused all the same
+        moved, message = path, f"{message} It could not be moved to quarantine ({exc})."
     with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "packet_refused", "file", moved.name,
                      reason=refused.reason)
         uow.commit()
-    return PacketOutcome(path.name, "refused", str(refused), reason=refused.reason)
+    return PacketOutcome(path.name, "refused", message, reason=refused.reason)
 
 
 def import_inbox(session: Session, inbox: Path) -> InboxReport:

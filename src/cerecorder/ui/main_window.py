@@ -123,13 +123,8 @@ class MainWindow(QMainWindow):
                                         "decision: most urgent first, then oldest."),
                              "&Triage queue")
 
-        #: a staff laptop with the DSL's recipient card seals and sends each concern
-        self.sent = (SentToDsl(self.ctx, self.session, self)
-                     if SentToDsl.wanted(self.ctx, self.session) else None)
-        if self.sent is not None:
-            self.tabs.addTab(self._wrap(self.sent.view, "Each submitted concern is sealed for "
-                                        "the DSL and saved in the outbox folder; the DSL's "
-                                        "receipt shows here."), "Sent to &DSL")
+        self.sent: SentToDsl | None = None
+        self._add_sent_tab()
 
         self.privacy = QWidget()
         self.privacy.setObjectName("privacyScreen")
@@ -146,6 +141,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.statusBar().showMessage(
             f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use.")
+
+    def _add_sent_tab(self) -> None:
+        """A staff laptop with the DSL's recipient card seals and sends each concern."""
+        if self.sent is not None or not SentToDsl.wanted(self.ctx, self.session):
+            return
+        self.sent = SentToDsl(self.ctx, self.session, self)
+        self.sent.told.connect(self.statusBar().showMessage)
+        self.tabs.addTab(self._wrap(self.sent.view, "Each submitted concern is sealed for "
+                                    "the DSL and saved in the outbox folder; the DSL's "
+                                    "receipt shows here."), "Sent to &DSL")
 
     def _wrap(self, view: QWidget, hint: str) -> QWidget:
         page = QWidget()
@@ -224,9 +229,7 @@ class MainWindow(QMainWindow):
         except CERecorderError as exc:
             show_problem(self, exc)
         if self.sent is not None:
-            problem = self.sent.sync()
-            if problem:
-                self.statusBar().showMessage(problem)
+            self.sent.sync()
         for view in (self.pupil_view, self.my_view, self.queue_view):
             view.resizeColumnsToContents()
 
@@ -295,6 +298,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.ctx, self.session, self)
         dialog.finished.connect(lambda _: self.statusBar().showMessage(
             f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use."))
+        dialog.accepted.connect(self._add_sent_tab)  # a recipient card may just have been set
+        dialog.accepted.connect(self.refresh)
         dialog.open()
 
     def toggle_privacy(self) -> None:

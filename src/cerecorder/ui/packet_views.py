@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -503,7 +503,12 @@ class SentModel(RowsModel):
 
 class SentToDsl(QObject):
     """On a staff laptop with a recipient card: seal and send what is waiting, collect
-    the DSL's receipts, and list each concern's status."""
+    the DSL's receipts, and list each concern's status. Besides each refresh, it looks
+    again every few minutes, so a receipt shows without pressing F5."""
+
+    #: a problem to show in the status bar (the outbox is unplugged, the card unreadable)
+    told = Signal(str)
+    EVERY_MS = 3 * 60_000
 
     def __init__(self, ctx: AppContext, session: Session, parent: QWidget) -> None:
         super().__init__(parent)
@@ -511,13 +516,20 @@ class SentToDsl(QObject):
         self.model = SentModel(self)
         self.view = record_table(self.model, "Sent to the DSL")
         self.problem = ""
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.EVERY_MS)
+        self.timer.timeout.connect(self.sync)
+        self.timer.start()
 
     @staticmethod
     def wanted(ctx: AppContext, session: Session) -> bool:
         return session.user.role is Role.STAFF and bool(ctx.settings.recipient_card)
 
-    def sync(self) -> str:
-        """Send, collect receipts, refresh the list; returns a problem to show, if any."""
+    def sync(self) -> None:
+        """Send, collect receipts, refresh the list; tell any problem."""
+        if not self.session.is_open:
+            self.timer.stop()
+            return
         self.problem = ""
         try:
             card = read_card(self.ctx.settings.recipient_card)
@@ -538,4 +550,5 @@ class SentToDsl(QObject):
             self.problem = self.problem or str(exc)
         self.view.resizeColumnsToContents()
         self.view.horizontalHeader().setStretchLastSection(True)
-        return self.problem
+        if self.problem:
+            self.told.emit(self.problem)
