@@ -230,6 +230,8 @@ def test_the_dsl_imports_from_the_inbox_and_matches_a_waiting_child(
     assert dialog.review.index(0, 0).data() == "Kai Nguyễn"
     dialog.resize(1000, 640)
     shot(dialog, "packets-inbox-result.png")
+    window.resize(1100, 360)
+    shot(window, "packets-dsl-main.png")
 
     dialog.match_button.click()  # no pupil chosen yet
     assert "Choose the pupil" in dialog.message.text()

@@ -711,6 +711,9 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
         if all(m is not None for m in matched):
             document = json.loads(repo.held_document(packet_id))
             v = _verify(uow, session, document)
+            if repo.concern_uid_exists(v.uid):
+                raise InvalidInput("This concern was filed meanwhile from another copy of "
+                                   "its packet; nothing was changed.")
             if len(set(matched)) != len(matched):
                 raise InvalidInput("Two children of this concern were matched to the same "
                                    "pupil; choose another.")

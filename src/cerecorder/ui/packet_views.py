@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -86,6 +87,16 @@ class _PathRow(QWidget):
         form.addRow(caption, self)
 
 
+def _start(row: _PathRow) -> Path:
+    """Where a Browse… dialog opens: beside the current choice, else the home folder."""
+    current = Path(row.text()) if row.text() else None
+    if current is not None and current.is_dir():
+        return current
+    if current is not None and current.parent.is_dir():
+        return current.parent
+    return Path.home()
+
+
 # -- the Handover tab of Settings ----------------------------------------------------------
 
 
@@ -127,13 +138,14 @@ class HandoverSection(QWidget):
         form = QFormLayout(sending)
         self.card_row = card_row = _PathRow("Recipient card", settings.recipient_card,
                                  lambda: dialogs.open_path(self, "The DSL's recipient card",
-                                                           Path.home(), CARD_FILTER))
+                                                           _start(card_row), CARD_FILTER))
         card_row.edit.textChanged.connect(self.show_card)
         card_row.add_to(form, "Recipient &card:")
         self.card_info = _hint("")
         form.addRow("", self.card_info)
         self.outbox_row = outbox_row = _PathRow("Outbox folder", settings.outbox_folder,
-                                   lambda: dialogs.folder(self, "Outbox folder", Path.home()))
+                                   lambda: dialogs.folder(self, "Outbox folder",
+                                                          _start(outbox_row)))
         outbox_row.add_to(form, "&Outbox folder:")
         form.addRow(_hint("Each concern you submit is sealed so that only the DSLs named on "
                           "the card can read it, and saved in the outbox: a shared folder, "
@@ -193,7 +205,7 @@ class HandoverSection(QWidget):
         form = QFormLayout(receiving)
         self.inbox_row = inbox_row = _PathRow("Inbox folder", self.ctx.settings.inbox_folder,
                                   lambda: self.ctx.file_dialogs.folder(self, "Inbox folder",
-                                                                       Path.home()))
+                                                                       _start(inbox_row)))
         inbox_row.add_to(form, "&Inbox folder:")
         form.addRow(_hint("Where staff laptops save sealed concerns. Import them with Vault, "
                           "Import from inbox (Ctrl+I), or let IT schedule "
@@ -373,7 +385,13 @@ class InboxDialog(QDialog):
         self.pupil = QComboBox()
         self.pupil.setEditable(True)
         self.pupil.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.pupil.setPlaceholderText("type to find a pupil")
+        line = self.pupil.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("type part of a name to find a pupil")
+        completer = self.pupil.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         form = QFormLayout()
         add_row(form, "&Pupil on roll:", self.pupil)
         layout.addLayout(form)
