@@ -143,7 +143,7 @@ def check_recipient(text: object) -> str:
         raise ValueError("not an age recipient")
     try:
         x25519.Recipient.from_str(text)
-    except Exception as exc:  # pyrage raises its own RecipientError, not a ValueError
+    except pyrage.RecipientError as exc:
         raise ValueError("not an age recipient") from exc
     return text
 
@@ -166,8 +166,9 @@ def open_envelope(data: bytes, what: str = "packet") -> dict[str, Any]:
         envelope = json.loads(data.decode("utf-8"))
         document = envelope["document"]
         signer = document["signer"]
-        assert envelope["format"] == ENVELOPE_FORMAT and isinstance(document, dict)
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AssertionError) as exc:
+        if envelope["format"] != ENVELOPE_FORMAT or not isinstance(document, dict):
+            raise ValueError("not a signed envelope")
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise PacketRefused("malformed", f"The {what} is not in CE Recorder's format "
                             "(damaged, or made by another program).") from exc
     if not isinstance(signer, str) or not signature_holds(
@@ -252,8 +253,9 @@ class RecipientCard:
                                  for r in raw["recipients"]),
                 verify_key=check_verify_key(raw["verify_key"]),
             )
-            assert card.recipients
-        except (KeyError, TypeError, ValueError, AssertionError) as exc:
+            if not card.recipients:
+                raise ValueError("a card names at least one recipient")
+        except (KeyError, TypeError, ValueError) as exc:
             raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
                                 "it is damaged.") from exc
         if raw.get("fingerprint") != card.fingerprint:
@@ -296,8 +298,9 @@ class StaffCard:
                 users=tuple(StaffCardUser(str(u["name"]), str(u["display_name"]))
                             for u in raw["users"]),
             )
-            assert card.users and all(u.name.strip() for u in card.users)
-        except (KeyError, TypeError, ValueError, AssertionError) as exc:
+            if not card.users or not all(u.name.strip() for u in card.users):
+                raise ValueError("an enrolment file names its staff")
+        except (KeyError, TypeError, ValueError) as exc:
             raise PacketRefused("bad_card", "This is not a CE Recorder enrolment file, or "
                                 "it is damaged.") from exc
         return card

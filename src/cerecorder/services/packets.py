@@ -16,7 +16,6 @@ arrives twice is one concern.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -106,20 +105,26 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
 # -- the DSL's recipient card and the staff enrolment file ------------------------------
 
 
+def _identities(uow: UnitOfWork, session: Session) -> list[tuple[int, str, str]]:
+    """Every DSL's packet identity, made for any active DSL who has none yet."""
+    repo = _packets(uow)
+    have = {user_id for user_id, _, _ in repo.identities()}
+    for dsl in (u for u in uow.users.active() if u.role is Role.DSL):
+        if dsl.id not in have:
+            new = crypto.RecipientIdentity.generate()
+            repo.add_identity(dsl.id, new.identity, new.recipient, session.clock.now())
+    return repo.identities()
+
+
 def recipient_card(session: Session) -> RecipientCard:
     """The card staff laptops seal for: every DSL's packet key (made on first use) and
     this vault's verify key for receipts. Audited."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
-        repo = _packets(uow)
-        have = {user_id for user_id, _, _ in repo.identities()}
-        for dsl in (u for u in uow.users.active() if u.role is Role.DSL):
-            if dsl.id not in have:
-                new = crypto.RecipientIdentity.generate()
-                repo.add_identity(dsl.id, new.identity, new.recipient, session.clock.now())
         active = {u.id: u for u in uow.users.active()}
         recipients = tuple(crypto.CardRecipient(active[user_id].display_name, recipient)
-                           for user_id, _, recipient in repo.identities() if user_id in active)
+                           for user_id, _, recipient in _identities(uow, session)
+                           if user_id in active)
         card = RecipientCard(uow.meta.get(SCHOOL_KEY) or "", recipients,
                              _signing_key(uow, session).verify_key)
         audit.record(uow, session.clock, session.user, "recipient_card_exported", "vault",
@@ -132,9 +137,8 @@ def packet_identity(session: Session) -> str:
     """The signed-in DSL's own age identity, for opening a packet with the `age` tool
     when the app is unavailable. A secret: audited, and the caller writes it with care."""
     require(session.user, Role.DSL)
-    recipient_card(session)  # makes the identity if there is none yet
     with session.uow() as uow:
-        mine = [i for user_id, i, _ in _packets(uow).identities() if user_id == session.user.id]
+        mine = [i for user_id, i, _ in _identities(uow, session) if user_id == session.user.id]
         audit.record(uow, session.clock, session.user, "packet_identity_exported", "user",
                      session.user.id)
         uow.commit()
@@ -156,6 +160,7 @@ def staff_card(session: Session) -> StaffCard:
 
 def my_fingerprint(session: Session) -> str:
     """This laptop's signing fingerprint, to read aloud to the DSL at enrolment."""
+    require(session.user, Role.STAFF)
     with session.uow() as uow:
         key = _signing_key(uow, session)
         uow.commit()
@@ -640,13 +645,7 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
         files = sorted(p for p in inbox.iterdir()
                        if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
                        and p.is_file())
-    outcomes = []
-    for path in files:
-        outcome = _import_one(session, path, identities, pupils)
-        outcomes.append(outcome)
-        if outcome.status == "imported" or outcome.status == "held":
-            with contextlib.suppress(EnvironmentProblem), session.uow() as uow:
-                pupils = uow.children.all(include_left=True)
+    outcomes = [_import_one(session, path, identities, pupils) for path in files]
     with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "inbox_imported", "folder", "",
                      imported=sum(o.status == "imported" for o in outcomes),
