@@ -562,3 +562,22 @@ def test_a_receipt_that_cannot_be_written_is_written_at_the_next_import(
     assert outcome.status == "already"
     assert len(pair.dsl_concerns()) == 1
     assert packets.collect_receipts(pair.staff, pair.share) == 1
+
+
+def test_it_can_schedule_the_import_with_an_administrator_account(tmp_path: Path) -> None:
+    p = make_pair(tmp_path)
+    users.add_user(p.dsl, name="inbox", display_name="Scheduled import", role=Role.ADMIN,
+                   passphrase=STAFF_PASS)
+    p.record()
+    p.send()
+    dsl_dir = p.dsl.vault.files.folder
+    p.dsl.lock()
+    p.staff.lock()
+    code, out, err = cli("inbox", dsl_dir, p.share, "--user", "inbox", lines=(STAFF_PASS,))
+    assert (code, err) == (0, "")
+    assert "1 filed." in out and CANARY not in out
+    admin = session.unlock(dsl_dir, user_name="inbox", passphrase=STAFF_PASS,
+                           clock=MockClock(), taxonomy=TAXONOMY)
+    with pytest.raises(PermissionDenied):
+        packets.review_list(admin)
+    admin.lock()

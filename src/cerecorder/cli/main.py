@@ -488,7 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("card", _card, "Export the DSL's recipient card for staff laptops (DSL only).")
     p.add_argument("--out", type=Path, required=True, metavar="CARD")
     p.add_argument("--force", action="store_true", help="replace an existing file")
-    p = command("inbox", _inbox, "Import sealed concern packets from FOLDER (DSL only); "
+    p = command("inbox", _inbox, "Import sealed concern packets from FOLDER (DSL or "
+                "administrator); "
                 "exit 1 if any packet was refused.")
     p.add_argument("folder", type=Path, metavar="FOLDER")
     p = command("enrol", _enrol, "Enrol a staff laptop from its enrolment file (DSL only).")
