@@ -581,3 +581,28 @@ def test_it_can_schedule_the_import_with_an_administrator_account(tmp_path: Path
     with pytest.raises(PermissionDenied):
         packets.review_list(admin)
     admin.lock()
+
+
+def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
+        tmp_path: Path) -> None:
+    p = make_pair(tmp_path)
+    p.record()
+    p.send()
+    packets.import_inbox(p.dsl, p.share)
+    [enrolment] = packets.enrolments(p.dsl)
+    packets.revoke(p.dsl, enrolment.verify_key)  # the laptop was stolen
+    assert packets.enrolments(p.dsl) == []
+    assert "staff_enrolment_revoked" in audit_actions(p.dsl)
+    p.record(facts="Sent from the stolen laptop.")
+    p.send()
+    age_files(*p.packet_files())
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.reason == "unknown_signer"
+    assert len(p.dsl_concerns()) == 1  # what it sent before stays filed
+
+    new_laptop, _ = staff_laptop(tmp_path / "new-laptop", p.staff_clock)
+    card = packets.staff_card(new_laptop)
+    assert packets.enrol(p.dsl, card, card.fingerprint) == ["teacher"]
+    new_laptop.lock()
+    p.dsl.lock()
+    p.staff.lock()

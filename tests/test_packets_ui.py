@@ -153,6 +153,18 @@ def test_the_dsl_exports_the_card_and_enrols_a_laptop_by_its_fingerprint(
     assert section.enrolments.rowCount() == 1
     ModelTester(None).check(section.enrolments)
     shot(dialog, "packets-settings-dsl.png")
+
+    asked: list[str] = []
+    dialog.confirm = lambda question: asked.append(question) is not None  # type: ignore[method-assign]
+    section.revoke_button.click()
+    assert "Choose a laptop" in section.message.text()
+    section.enrolments_view.selectRow(0)
+    section.revoke_button.click()  # answered No
+    assert section.enrolments.rowCount() == 1 and staff_card.fingerprint in asked[0]
+    dialog.confirm = lambda question: True  # type: ignore[method-assign]
+    section.revoke_button.click()
+    assert section.enrolments.rowCount() == 0
+    assert packets.enrolments(p.dsl) == []
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     [saved] = ctx.saved  # type: ignore[attr-defined]
     assert saved.inbox_folder == str(p.share)

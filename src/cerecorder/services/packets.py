@@ -173,6 +173,7 @@ class Enrolment:
     display_name: str
     fingerprint: str
     enrolled_at: datetime
+    verify_key: str
 
 
 def enrol(session: Session, card: StaffCard, fingerprint: str) -> list[str]:
@@ -212,8 +213,20 @@ def enrolments(session: Session) -> list[Enrolment]:
         rows = _packets(uow).enrolments()
         people = {u.id: u for u in uow.users.active()}
     return [Enrolment(people[user_id].name, people[user_id].display_name,
-                      crypto.verify_key_fingerprint(key), at)
+                      crypto.verify_key_fingerprint(key), at, key)
             for key, user_id, at in rows if user_id in people]
+
+
+def revoke(session: Session, verify_key: str) -> None:
+    """Stop trusting a staff laptop (lost, stolen, replaced): its packets are refused from
+    now on. What it sent before stays filed. Its staff can be enrolled again from a new
+    laptop."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        for user_id in _packets(uow).revoke(verify_key):
+            audit.record(uow, session.clock, session.user, "staff_enrolment_revoked", "user",
+                         user_id, fingerprint=crypto.verify_key_fingerprint(verify_key))
+        uow.commit()
 
 
 # -- staff laptop: sealing and receipts -------------------------------------------------

@@ -635,6 +635,12 @@ class PacketRepository(_Repository):
             " VALUES (?, ?, ?, ?)", (verify_key, user_id, to_utc_text(now), by))
         return bool(getattr(cursor, "rowcount", 0))
 
+    def revoke(self, verify_key: str) -> list[int]:
+        """Stop trusting a laptop's key for everyone it was enrolled for; their ids."""
+        user_ids = sorted(self.enrolled_user_ids(verify_key))
+        self._execute("DELETE FROM enrolled_staff WHERE verify_key = ?", (verify_key,))
+        return user_ids
+
     def enrolled_user_ids(self, verify_key: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
             "SELECT user_id FROM enrolled_staff WHERE verify_key = ?", (verify_key,))}

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import Role
-from cerecorder.domain.timefmt import uk_date, uk_datetime
+from cerecorder.domain.timefmt import DEFAULT_TZ, uk_date, uk_datetime, zone
 from cerecorder.services import children, packets
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
@@ -103,10 +103,13 @@ def _start(row: _PathRow) -> Path:
 class EnrolmentsModel(RowsModel):
     HEADERS = ("User name", "Full name", "Laptop fingerprint", "Enrolled")
 
+    def enrolment(self, row: int) -> packets.Enrolment:
+        return self._rows[row]  # type: ignore[no-any-return]
+
     def cell(self, item: packets.Enrolment, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (item.user_name, item.display_name, item.fingerprint,
-                    uk_date(item.enrolled_at.date()))[column]
+                    uk_date(item.enrolled_at.astimezone(zone(DEFAULT_TZ)).date()))[column]
         return None
 
 
@@ -115,9 +118,12 @@ class HandoverSection(QWidget):
     DSL: the inbox, the recipient card to hand out, enrolling staff laptops, and the
     children awaiting a match."""
 
-    def __init__(self, ctx: AppContext, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, session: Session, confirm: Callable[[str], bool],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.session = ctx, session
+        #: asks a yes/no question (the settings dialog's, which tests replace)
+        self.confirm = confirm
         self.message = message_label()
         layout = QVBoxLayout(self)
         self.card_row: _PathRow | None = None
@@ -230,11 +236,15 @@ class HandoverSection(QWidget):
         self.enrol_button = QPushButton("&Enrol a staff laptop…")
         named(self.enrol_button, "Enrol a staff laptop from its enrolment file")
         self.enrol_button.clicked.connect(self.enrol)
+        self.revoke_button = QPushButton("&Revoke the selected laptop")
+        named(self.revoke_button, "Revoke the selected staff laptop")
+        self.revoke_button.clicked.connect(self.revoke_selected)
         self.review_button = QPushButton("Children awaiting a &match…")
         named(self.review_button, "Children awaiting a match")
         self.review_button.clicked.connect(self.open_review)
         row = QHBoxLayout()
         row.addWidget(self.enrol_button)
+        row.addWidget(self.revoke_button)
         row.addWidget(self.review_button)
         row.addStretch()
         box.addLayout(row)
@@ -247,6 +257,23 @@ class HandoverSection(QWidget):
             waiting = len(packets.review_list(self.session))
             self.review_button.setText(f"Children awaiting a &match ({waiting})…")
         self.enrolments_view.resizeColumnsToContents()
+
+    def revoke_selected(self) -> None:
+        index = self.enrolments_view.currentIndex()
+        if not index.isValid():
+            self.message.setText("Choose a laptop in the list first.")
+            return
+        chosen = self.enrolments.enrolment(index.row())
+        if not self.confirm(
+                f"Revoke the laptop with fingerprint {chosen.fingerprint} "
+                f"({chosen.display_name})?\n\nPackets it sends from now on are refused; "
+                "what it sent before stays filed. Enrol their new laptop when they have one."):
+            return
+        with telling(self, self.message) as attempt:
+            packets.revoke(self.session, chosen.verify_key)
+        if attempt.ok:
+            self.message.setText(f"Revoked {chosen.fingerprint}.")
+            self.refresh()
 
     def export_recipient_card(self) -> None:
         path = self.ctx.file_dialogs.save_path(

@@ -272,7 +272,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(general_page, "&General")
         #: sealed handover between laptops; an administrator handles no records
         self.handover = (None if session.user.role is Role.ADMIN
-                         else HandoverSection(ctx, session, self))
+                         else HandoverSection(ctx, session, lambda q: self.confirm(q), self))
         if self.handover is not None:
             self.tabs.addTab(self.handover, "&Handover")
         buttons = QDialogButtonBox(
