@@ -417,6 +417,11 @@ def test_the_card_seals_for_every_dsl_and_deputy(pair: Pair) -> None:
     assert card.verify_key == pair.card.verify_key
 
 
+def test_a_fingerprint_typed_with_digits_for_letters_still_matches() -> None:
+    assert packets.normalise_fingerprint("k7qd 2mxa-r4tb 6pze") == "K7QD-2MXA-R4TB-6PZE"
+    assert packets.normalise_fingerprint("A0B1-C8DE") == "AOBI-CBDE"
+
+
 def test_enrolment_needs_the_fingerprint_read_aloud(pair: Pair) -> None:
     card = packets.staff_card(pair.staff)
     with pytest.raises(InvalidInput, match="does not match"):

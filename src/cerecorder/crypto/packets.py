@@ -61,14 +61,19 @@ def content_hash(document: object) -> str:
 
 def fingerprint(data: bytes) -> str:
     """A short code to read aloud and compare: 16 base32 characters (80 bits of SHA-256)
-    in groups of four, e.g. 'K7QD-2MXA-R4TB-9PZE'."""
+    in groups of four, e.g. 'K7QD-2MXA-R4TB-6PZE'."""
     code = base64.b32encode(hashlib.sha256(data).digest()[:10]).decode("ascii")
     return "-".join(code[i : i + 4] for i in range(0, 16, 4))
 
 
+#: base32 has no 0, 1 or 8: whoever typed one heard O, I or B
+_MISHEARD = str.maketrans("018", "OIB")
+
+
 def normalise_fingerprint(text: str) -> str:
-    """What someone typed after hearing a fingerprint: case, spaces and dashes ignored."""
-    code = "".join(ch for ch in text.upper() if ch.isalnum())
+    """What someone typed after hearing a fingerprint: case, spaces and dashes ignored,
+    and the digits that base32 never uses read as the letters they sound like."""
+    code = "".join(ch for ch in text.upper().translate(_MISHEARD) if ch.isalnum())
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 

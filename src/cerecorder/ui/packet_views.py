@@ -330,7 +330,7 @@ class EnrolDialog(QDialog):
                        "Type it here: the file is only trusted if the two match.")
         intro.setWordWrap(True)
         self.code = QLineEdit()
-        self.code.setPlaceholderText("for example K7QD-2MXA-R4TB-9PZE")
+        self.code.setPlaceholderText("for example K7QD-2MXA-R4TB-6PZE")
         form = QFormLayout()
         add_row(form, "&Fingerprint read out:", self.code)
         self.message = message_label()
