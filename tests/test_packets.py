@@ -611,3 +611,65 @@ def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
     new_laptop.lock()
     p.dsl.lock()
     p.staff.lock()
+
+
+# -- addenda -------------------------------------------------------------------------------
+
+
+def test_an_addendum_follows_its_concern_to_the_dsl(pair: Pair) -> None:
+    concern_id = pair.record()
+    pair.send()
+    [filed] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    pair.staff_clock.advance(hours=3)
+    concerns.add_addendum(pair.staff, concern_id, f"Correction {CANARY}: it was Tuesday.")
+    assert pair.send() == packets.SendReport(1, 0)
+    [packet] = pair.packet_files()
+    assert CANARY.encode() not in packet.read_bytes()
+    pair.dsl_clock.advance(hours=4)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "imported"
+    assert outcome.message == f"Added to concern #{filed.concern_id} as an addendum."
+    [addendum] = concerns.open_concern(pair.dsl, filed.concern_id or 0).addenda
+    [original] = concerns.open_concern(pair.staff, concern_id).addenda
+    assert (addendum.body, addendum.created_at, addendum.tz) == (
+        original.body, original.created_at, original.tz)
+    with pair.dsl.uow() as uow:
+        assert uow.users.get(addendum.author_id).name == "teacher"
+    (pair.share / "again.cepacket").write_bytes(
+        (pair.share / "imported" / packet.name).read_bytes())
+    assert [o.status for o in packets.import_inbox(pair.dsl, pair.share).outcomes] == [
+        "already"]
+    assert len(concerns.open_concern(pair.dsl, filed.concern_id or 0).addenda) == 1
+
+    assert packets.collect_receipts(pair.staff, pair.share) == 2
+    [status] = packets.sent_status(pair.staff)
+    assert status.addenda == ((pair.staff_clock.now(), pair.dsl_clock.now()),)
+
+
+def test_an_addendum_written_before_sending_goes_after_its_concern(pair: Pair) -> None:
+    concern_id = pair.record()
+    concerns.add_addendum(pair.staff, concern_id, "Later information.")
+    assert pair.send() == packets.SendReport(2, 0)
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert report.count("imported") == 2
+    [(dsl_concern, _)] = [(o.concern_id, o) for o in report.outcomes
+                          if o.message.startswith("Filed")]
+    assert len(concerns.open_concern(pair.dsl, dsl_concern or 0).addenda) == 1
+
+
+def test_an_addendum_to_a_concern_awaiting_a_match_waits_in_the_inbox(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, forenames="Kai", surname="Nguyễn")
+    concern_id = p.record()
+    p.send()
+    packets.import_inbox(p.dsl, p.share)  # held: Kai is not on roll
+    concerns.add_addendum(p.staff, concern_id, "Later information.")
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "waiting" and "not filed here yet" in outcome.message
+    assert len(p.packet_files()) == 1
+    [item] = packets.review_list(p.dsl)
+    filed = packets.resolve_review(p.dsl, item.review_id, None)
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported" and outcome.concern_id == filed
+    p.dsl.lock()
+    p.staff.lock()

@@ -198,6 +198,10 @@ def test_the_staff_window_sends_on_submit_and_shows_the_dsl_receipt(
     packets.import_inbox(pair.dsl, pair.share)
     window.refresh()
     assert _status(window) == f"Received by DSL {uk_datetime(pair.dsl_clock.now())}"
+    concerns.add_addendum(pair.staff, 1, "Later information.")
+    window.refresh()
+    assert _status(window) == (f"Received by DSL {uk_datetime(pair.dsl_clock.now())}; "
+                               f"addendum sent {uk_datetime(pair.staff_clock.now())}")
     window.tabs.setCurrentIndex(window.tabs.count() - 1)
     window.resize(1000, 420)
     shot(window, "packets-staff-sent.png")

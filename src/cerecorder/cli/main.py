@@ -384,13 +384,11 @@ def _inbox(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         opened.lock()
     for o in report.outcomes:
-        line = f"{o.status}\t{o.file_name}\t" + (
-            f"concern {o.concern_id}" if o.concern_id is not None else o.message)
         if o.status == "refused":
             print(f"cerecorder-admin: refused {o.file_name} ({o.reason}): {o.message}",
                   file=ctx.console.stderr)
         else:
-            ctx.console.say(line)
+            ctx.console.say(f"{o.status}\t{o.file_name}\t{o.message}")
     ctx.console.say(report.summary)
     return EXIT_PROBLEM if report.count("refused") else 0
 

@@ -1,6 +1,6 @@
-"""Sealed handover between laptops: a staff laptop seals each submitted concern into a
-packet only the DSLs can open; the DSL's vault imports packets from an inbox folder and
-sends a signed receipt back.
+"""Sealed handover between laptops: a staff laptop seals each submitted concern, and
+each addendum to it, into a packet only the DSLs can open; the DSL's vault imports
+packets from an inbox folder and sends a signed receipt back.
 
 Folders (any shared folder, USB stick or synced folder will do):
 
@@ -271,37 +271,76 @@ class SendReport:
     problem: str = ""
 
 
-def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendReport:
-    """Seal each of my submitted concerns not yet sent and write it to the outbox. One
-    that cannot be written now (the stick is out, the share is down) stays waiting and
-    goes at the next attempt; the concern itself is safe in the vault either way."""
-    require(session.user, Role.STAFF)
+def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
+                       addendum_id: int, card: RecipientCard,
+                       key: crypto.SigningKey) -> dict[str, Any]:
+    concern = uow.concerns.get(concern_id)
+    [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
+    return {
+        "kind": "addendum", "format_version": FORMAT_VERSION,
+        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
+        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        "addendum": {
+            "concern_uid": concern.uid,
+            "author": {"name": session.user.name, "display_name": session.user.display_name},
+            "created_at": to_utc_text(addendum.created_at), "tz": addendum.tz,
+            "body": addendum.body,
+        },
+    }
+
+
+def _waiting(session: Session) -> int:
     with session.uow() as uow:
-        waiting = _packets(uow).unsent_concerns(session.user.id)
+        repo = _packets(uow)
+        return (len(repo.unsent_concerns(session.user.id))
+                + len(repo.unsent_addenda(session.user.id)))
+
+
+def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: int,
+              addendum_id: int | None) -> None:
+    with session.uow() as uow:
+        key = _signing_key(uow, session)
+        document = (_document(session, uow, concern_id, card, key) if addendum_id is None
+                    else _addendum_document(session, uow, concern_id, addendum_id, card, key))
+        packet = crypto.seal(crypto.sign_document(document, key),
+                             [r.recipient for r in card.recipients])
+        packet_id = document["packet_id"]
+        _packets(uow).add_sent(packet_id, concern_id, crypto.content_hash(document),
+                               card.fingerprint, card.verify_key, session.clock.now(),
+                               addendum_id)
+        audit.record(uow, session.clock, session.user, "packet_sent", "concern", concern_id,
+                     packet=packet_id, addendum=addendum_id, card=card.fingerprint)
+        # Written last, just before the commit: a failed write rolls the record back and
+        # the concern or addendum stays waiting.
+        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet)
+        uow.commit()
+
+
+def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendReport:
+    """Seal each of my submitted concerns not yet sent, then each of my addenda to them,
+    and write them to the outbox. What cannot be written now (the stick is out, the share
+    is down) stays waiting and goes at the next attempt; the records themselves are safe
+    in the vault either way. An addendum goes only after its concern."""
+    require(session.user, Role.STAFF)
+    waiting = _waiting(session)
     if waiting and not outbox.is_dir():
-        return SendReport(0, len(waiting), f"The outbox folder {outbox} is not available "
-                          "(is the USB stick or network share connected?). Your concerns "
-                          "are saved and will be sent when it is.")
+        return SendReport(0, waiting, f"The outbox folder {outbox} is not available (is "
+                          "the USB stick or network share connected?). Your concerns are "
+                          "saved and will be sent when it is.")
     sent = 0
-    recipients = [r.recipient for r in card.recipients]
-    for concern_id in waiting:
-        try:
-            with session.uow() as uow:
-                key = _signing_key(uow, session)
-                document = _document(session, uow, concern_id, card, key)
-                packet = crypto.seal(crypto.sign_document(document, key), recipients)
-                packet_id = document["packet_id"]
-                _packets(uow).add_sent(packet_id, concern_id, crypto.content_hash(document),
-                                       card.fingerprint, card.verify_key, session.clock.now())
-                audit.record(uow, session.clock, session.user, "packet_sent", "concern",
-                             concern_id, packet=packet_id, card=card.fingerprint)
-                # Written last, just before the commit: a failed write rolls the record
-                # back and the concern stays waiting.
-                atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet)
-                uow.commit()
-        except EnvironmentProblem as exc:
-            return SendReport(sent, len(waiting) - sent, str(exc))
-        sent += 1
+    try:
+        with session.uow() as uow:
+            concern_ids = _packets(uow).unsent_concerns(session.user.id)
+        for concern_id in concern_ids:
+            _send_one(session, card, outbox, concern_id, None)
+            sent += 1
+        with session.uow() as uow:  # now also the addenda of the concerns just sent
+            addenda = _packets(uow).unsent_addenda(session.user.id)
+        for addendum_id, concern_id in addenda:
+            _send_one(session, card, outbox, concern_id, addendum_id)
+            sent += 1
+    except EnvironmentProblem as exc:
+        return SendReport(sent, _waiting(session), str(exc))
     return SendReport(sent, 0)
 
 
@@ -345,20 +384,27 @@ class SentStatus:
     tz: str
     sent_at: datetime | None
     received_at: datetime | None
+    #: (sent at, received at) of each of my addenda to it, oldest first
+    addenda: tuple[tuple[datetime | None, datetime | None], ...] = ()
 
 
 def sent_status(session: Session) -> list[SentStatus]:
-    """My submitted concerns and how far each has got towards the DSL, newest first."""
+    """My submitted concerns and how far each (and each addendum) has got towards the
+    DSL, newest first."""
     require(session.user, Role.STAFF)
+    me = session.user.id
     with session.uow() as uow:
-        sent = _packets(uow).sent_by_concern(session.user.id)
-        mine = [c for c in uow.concerns.by_author(session.user.id) if c.submitted_at]
+        repo = _packets(uow)
+        sent, sent_addenda = repo.sent_by_concern(me), repo.sent_addenda(me)
+        mine = [c for c in uow.concerns.by_author(me) if c.submitted_at]
+        addenda = [a for a in uow.concerns.addenda(c.id for c in mine) if a.author_id == me]
         ids = {k for c in mine for k in c.content.child_ids}
         names = {k.id: k.display_name for k in uow.children.many(ids)}
     return [
         SentStatus(c.id, ", ".join(names[k] for k in c.content.child_ids), c.submitted_at,
-                   c.tz, sent[c.id][1] if c.id in sent else None,
-                   sent[c.id][2] if c.id in sent else None)
+                   c.tz, sent.get(c.id, (None, None))[0], sent.get(c.id, (None, None))[1],
+                   tuple(sent_addenda.get(a.id, (None, None))
+                         for a in addenda if a.concern_id == c.id))
         for c in mine
     ]
 
@@ -390,7 +436,7 @@ class InboxReport:
         parts = [f"{self.count('imported')} filed"]
         for status, words in (("held", "waiting for a child to be matched"),
                               ("already", "already imported"), ("refused", "refused"),
-                              ("waiting", "still copying, left for later")):
+                              ("waiting", "left in the inbox for the next import")):
             if self.count(status):
                 parts.append(f"{self.count(status)} {words}")
         return ", ".join(parts) + "."
@@ -447,16 +493,19 @@ def _parse_child(raw: object) -> dict[str, Any]:
     return child
 
 
-def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Verified:
-    """Every check a signed document must pass before anything is written."""
-    if document.get("kind") != "concern" or document.get("format_version") != FORMAT_VERSION:
-        raise _malformed("it is not a concern packet of a known format")
+def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
+             ) -> tuple[str, dict[str, Any], int]:
+    """The checks every signed document passes: its kind and format, its packet id, and a
+    signer enrolled for its author. Returns the packet id, the record, the author id."""
+    if document.get("kind") != kind or document.get("format_version") != FORMAT_VERSION:
+        raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
+                         "a known format")
     packet_id = document.get("packet_id")
     if not isinstance(packet_id, str) or not _PACKET_ID.match(packet_id):
         raise _malformed("its packet id is not valid")
-    raw = document.get("concern")
+    raw = document.get(kind)
     if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
-        raise _malformed("it holds no concern")
+        raise _malformed(f"it holds no {kind}")
     signer = str(document["signer"])
     author = uow.users.by_name(_text(raw["author"], "name", MAX_NAME))
     if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
@@ -464,6 +513,60 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Ver
             "unknown_signer", "The packet is signed by a laptop that is not enrolled for its "
             f"author (fingerprint {crypto.verify_key_fingerprint(signer)}). Enrol the member "
             "of staff (Settings, Handover), then move the packet back into the inbox.")
+    return packet_id, raw, author.id
+
+
+@dataclass(frozen=True)
+class _VerifiedAddendum:
+    document: dict[str, Any]
+    packet_id: str
+    content_hash: str
+    author_id: int
+    concern_uid: str
+    created_at: datetime
+    tz: str
+    body: str
+
+
+def _verify_addendum(uow: UnitOfWork, document: dict[str, Any]) -> _VerifiedAddendum:
+    packet_id, raw, author_id = _checked(uow, document, "addendum")
+    body = _text(raw, "body")
+    if not body.strip():
+        raise _malformed("the addendum is empty")
+    return _VerifiedAddendum(
+        document, packet_id, crypto.content_hash(document), author_id,
+        _text(raw, "concern_uid", MAX_NAME), _moment(raw, "created_at"),
+        _text(raw, "tz", MAX_NAME), body)
+
+
+class _NotYet(Exception):
+    """An addendum whose concern is not filed here yet: left in the inbox for later."""
+
+
+def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
+                   file_name: str) -> PacketOutcome:
+    repo = _packets(uow)
+    found = repo.submitted_by_uid(v.concern_uid)
+    if found is None:
+        raise _NotYet()
+    concern_id, author_id = found
+    if author_id != v.author_id:
+        raise PacketRefused("conflict", "The addendum's author did not record the concern it "
+                            "adds to; it was not filed.")
+    addendum_id = uow.concerns.add_addendum(concern_id, v.author_id, v.created_at, v.tz,
+                                            v.body)
+    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
+                      session.clock.now(), session.user.id, concern_id=concern_id,
+                      held_document=None, addendum_id=addendum_id)
+    audit.record(uow, session.clock, session.user, "packet_imported", "concern", concern_id,
+                 packet=v.packet_id, addendum=addendum_id)
+    return PacketOutcome(file_name, "imported", f"Added to concern #{concern_id} as an "
+                         "addendum.", v.packet_id, concern_id)
+
+
+def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Verified:
+    """Every check a signed concern document must pass before anything is written."""
+    packet_id, raw, author_id = _checked(uow, document, "concern")
     codes = raw.get("indicator_codes")
     children = raw.get("children")
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
@@ -486,7 +589,7 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Ver
         raise _malformed("it says nothing of what was seen or heard")
     return _Verified(
         document=document, packet_id=packet_id, content_hash=crypto.content_hash(document),
-        author_id=author.id, uid=_text(raw, "uid", MAX_NAME), content=content,
+        author_id=author_id, uid=_text(raw, "uid", MAX_NAME), content=content,
         created_at=_moment(raw, "created_at"), submitted_at=_moment(raw, "submitted_at"),
         tz=_text(raw, "tz", MAX_NAME), taxonomy_version=_text(raw, "taxonomy_version",
                                                                MAX_NAME),
@@ -551,7 +654,9 @@ def _import_one(session: Session, path: Path, identities: list[str],
         plaintext = crypto.unseal(read_file(path), identities)
         document = crypto.open_envelope(plaintext)
         with session.uow() as uow:
-            v = _verify(uow, session, document)
+            v: _Verified | _VerifiedAddendum = (
+                _verify_addendum(uow, document) if document.get("kind") == "addendum"
+                else _verify(uow, session, document))
             repo = _packets(uow)
             known = repo.imported(v.packet_id)
             if known is not None and known[0] != v.content_hash:
@@ -562,12 +667,17 @@ def _import_one(session: Session, path: Path, identities: list[str],
             if known is not None:
                 outcome = PacketOutcome(name, "already", "Already imported.", v.packet_id,
                                         known[1])
+            elif isinstance(v, _VerifiedAddendum):
+                outcome = _file_addendum(session, uow, v, name)
             else:
                 if repo.concern_uid_exists(v.uid):
                     raise PacketRefused("conflict", "This concern was already imported from "
                                         "another packet; the copy was not filed again.")
                 outcome = _file_or_hold(session, uow, v, pupils, name)
             uow.commit()
+    except _NotYet:
+        return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
+                             "(perhaps a child awaits a match); it will be added once it is.")
     except PacketRefused as refused:
         if refused.reason in ("damaged", "not_age") and _still_copying(path):
             return PacketOutcome(name, "waiting", "Still being copied; left for the next "
@@ -594,7 +704,7 @@ def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[
                           held_document=None)
         audit.record(uow, session.clock, session.user, "packet_imported", "concern",
                      concern_id, packet=v.packet_id)
-        return PacketOutcome(file_name, "imported", "Filed as a new concern.",
+        return PacketOutcome(file_name, "imported", f"Filed as concern #{concern_id}.",
                              v.packet_id, concern_id)
     repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
                       now, session.user.id, concern_id=None,
@@ -662,13 +772,17 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
         files = sorted(p for p in inbox.iterdir()
                        if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
                        and p.is_file())
-    outcomes = [_import_one(session, path, identities, pupils) for path in files]
+    outcomes = {path: _import_one(session, path, identities, pupils) for path in files}
+    if any(o.status == "imported" for o in outcomes.values()):
+        # An addendum read before its concern (names are random) gets a second go.
+        for path in [p for p, o in outcomes.items() if o.status == "waiting"]:
+            outcomes[path] = _import_one(session, path, identities, pupils)
     with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "inbox_imported", "folder", "",
-                     imported=sum(o.status == "imported" for o in outcomes),
-                     refused=sum(o.status == "refused" for o in outcomes))
+                     imported=sum(o.status == "imported" for o in outcomes.values()),
+                     refused=sum(o.status == "refused" for o in outcomes.values()))
         uow.commit()
-    return InboxReport(tuple(outcomes))
+    return InboxReport(tuple(outcomes.values()))
 
 
 # -- DSL: children awaiting a match -----------------------------------------------------

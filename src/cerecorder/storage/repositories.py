@@ -661,15 +661,23 @@ class PacketRepository(_Repository):
     def concern_uid_exists(self, uid: str) -> bool:
         return bool(self._rows("SELECT 1 FROM concerns WHERE uid = ?", (uid,)))
 
+    def submitted_by_uid(self, uid: str) -> tuple[int, int] | None:
+        """(concern id, author id) of the submitted concern with this uid."""
+        rows = self._rows("SELECT id, author_id FROM concerns WHERE uid = ? "
+                          "AND status = 'submitted'", (uid,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else None
+
     def add_imported(
         self, packet_id: str, content_hash: str, signer: str, author_id: int, now: datetime,
         by: int, *, concern_id: int | None, held_document: str | None,
+        addendum_id: int | None = None,
     ) -> None:
         self._execute(
             "INSERT INTO imported_packets(packet_id, content_hash, signer, author_id, "
-            "received_at, imported_by, concern_id, held_document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "received_at, imported_by, concern_id, addendum_id, held_document) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (packet_id, content_hash, signer, author_id, to_utc_text(now), by, concern_id,
-             held_document))
+             addendum_id, held_document))
 
     def held_document(self, packet_id: str) -> str:
         rows = self._rows("SELECT held_document FROM imported_packets WHERE packet_id = ?",
@@ -715,16 +723,28 @@ class PacketRepository(_Repository):
     def unsent_concerns(self, author_id: int) -> list[int]:
         return [int(r[0]) for r in self._rows(
             "SELECT c.id FROM concerns c WHERE c.author_id = ? AND c.status = 'submitted' "
-            "AND NOT EXISTS (SELECT 1 FROM sent_packets s WHERE s.concern_id = c.id) "
-            "ORDER BY c.submitted_at, c.id", (author_id,))]
+            "AND NOT EXISTS (SELECT 1 FROM sent_packets s WHERE s.concern_id = c.id "
+            "AND s.addendum_id IS NULL) ORDER BY c.submitted_at, c.id", (author_id,))]
+
+    def unsent_addenda(self, author_id: int) -> list[tuple[int, int]]:
+        """(addendum id, concern id) of my addenda to my concerns not yet sent, oldest
+        first; only once the concern itself has gone (the DSL files it first)."""
+        return [(int(r[0]), int(r[1])) for r in self._rows(
+            "SELECT a.id, a.concern_id FROM addenda a JOIN concerns c ON c.id = a.concern_id "
+            "WHERE a.author_id = ? AND c.author_id = a.author_id "
+            "AND EXISTS (SELECT 1 FROM sent_packets s WHERE s.concern_id = c.id "
+            "AND s.addendum_id IS NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM sent_packets s WHERE s.addendum_id = a.id) "
+            "ORDER BY a.created_at, a.id", (author_id,))]
 
     def add_sent(self, packet_id: str, concern_id: int, content_hash: str,
-                 card_fingerprint: str, dsl_verify_key: str, now: datetime) -> None:
+                 card_fingerprint: str, dsl_verify_key: str, now: datetime,
+                 addendum_id: int | None = None) -> None:
         self._execute(
-            "INSERT INTO sent_packets(packet_id, concern_id, content_hash, card_fingerprint, "
-            "dsl_verify_key, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (packet_id, concern_id, content_hash, card_fingerprint, dsl_verify_key,
-             to_utc_text(now)))
+            "INSERT INTO sent_packets(packet_id, concern_id, addendum_id, content_hash, "
+            "card_fingerprint, dsl_verify_key, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (packet_id, concern_id, addendum_id, content_hash, card_fingerprint,
+             dsl_verify_key, to_utc_text(now)))
 
     def awaiting_receipt(self, author_id: int) -> list[tuple[str, str, str]]:
         """(packet id, content hash, DSL verify key) of sent packets not yet received."""
@@ -737,9 +757,16 @@ class PacketRepository(_Repository):
         self._execute("UPDATE sent_packets SET received_at = ? WHERE packet_id = ? "
                       "AND received_at IS NULL", (to_utc_text(at), packet_id))
 
-    def sent_by_concern(self, author_id: int) -> dict[int, tuple[str, datetime, datetime | None]]:
-        """concern id -> (packet id, sent at, received by the DSL at)."""
-        return {int(r[0]): (str(r[1]), from_utc_text(str(r[2])), _opt_time(r[3]))
-                for r in self._rows(
-            "SELECT s.concern_id, s.packet_id, s.sent_at, s.received_at FROM sent_packets s "
-            "JOIN concerns c ON c.id = s.concern_id WHERE c.author_id = ?", (author_id,))}
+    def sent_by_concern(self, author_id: int) -> dict[int, tuple[datetime, datetime | None]]:
+        """concern id -> (sent at, received by the DSL at), for the concerns themselves."""
+        return {int(r[0]): (from_utc_text(str(r[1])), _opt_time(r[2])) for r in self._rows(
+            "SELECT s.concern_id, s.sent_at, s.received_at FROM sent_packets s "
+            "JOIN concerns c ON c.id = s.concern_id WHERE c.author_id = ? "
+            "AND s.addendum_id IS NULL", (author_id,))}
+
+    def sent_addenda(self, author_id: int) -> dict[int, tuple[datetime, datetime | None]]:
+        """addendum id -> (sent at, received by the DSL at)."""
+        return {int(r[0]): (from_utc_text(str(r[1])), _opt_time(r[2])) for r in self._rows(
+            "SELECT s.addendum_id, s.sent_at, s.received_at FROM sent_packets s "
+            "JOIN concerns c ON c.id = s.concern_id WHERE c.author_id = ? "
+            "AND s.addendum_id IS NOT NULL", (author_id,))}

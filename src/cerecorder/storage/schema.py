@@ -299,6 +299,7 @@ CREATE TABLE imported_packets (
     received_at TEXT NOT NULL,
     imported_by INTEGER REFERENCES users(id),
     concern_id INTEGER REFERENCES concerns(id),
+    addendum_id INTEGER UNIQUE REFERENCES addenda(id),
     held_document TEXT,
     CHECK ((concern_id IS NULL) <> (held_document IS NULL))
 ) WITHOUT ROWID;
@@ -314,13 +315,15 @@ CREATE TABLE packet_reviews (
 );
 CREATE TABLE sent_packets (
     packet_id TEXT PRIMARY KEY,
-    concern_id INTEGER NOT NULL UNIQUE REFERENCES concerns(id),
+    concern_id INTEGER NOT NULL REFERENCES concerns(id),
+    addendum_id INTEGER UNIQUE REFERENCES addenda(id),
     content_hash TEXT NOT NULL,
     card_fingerprint TEXT NOT NULL,
     dsl_verify_key TEXT NOT NULL,
     sent_at TEXT NOT NULL,
     received_at TEXT
 ) WITHOUT ROWID;
+CREATE UNIQUE INDEX sent_packets_concern ON sent_packets(concern_id) WHERE addendum_id IS NULL;
 """
 
 #: (version, what it does, SQL). Applied in order, each in its own transaction.
@@ -330,5 +333,5 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "CREATE INDEX concerns_search ON concerns(id, status, author_id, occurred_at);"),
     (3, "a child or sign cannot be moved into a submitted concern either", _V3),
     (4, "sealed packets: signing key, DSL packet identities, enrolled staff, imported and "
-     "sent packets, children awaiting a match", _V4),
+     "sent packets (concerns and addenda), children awaiting a match", _V4),
 )

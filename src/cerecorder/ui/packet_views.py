@@ -5,6 +5,7 @@ awaiting a match."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ CARD_FILTER = "CE Recorder recipient card (*.cecard);;All files (*)"
 ENROL_FILTER = "CE Recorder enrolment file (*.ceenrol);;All files (*)"
 _OUTCOME_LABELS = {"imported": "Filed", "held": "Waiting for a child to be matched",
                    "already": "Already imported", "refused": "Refused (quarantined)",
-                   "waiting": "Still copying: left for later"}
+                   "waiting": "Left for the next import"}
 
 
 def _hint(text: str) -> QLabel:
@@ -357,9 +358,7 @@ class OutcomesModel(RowsModel):
 
     def cell(self, item: packets.PacketOutcome, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            details = (f"Concern #{item.concern_id}" if item.status == "imported"
-                       else item.message)
-            return (item.file_name, _OUTCOME_LABELS[item.status], details)[column]
+            return (item.file_name, _OUTCOME_LABELS[item.status], item.message)[column]
         return None
 
 
@@ -529,6 +528,14 @@ def import_inbox(ctx: AppContext, session: Session, parent: QWidget,
 # -- the staff laptop: what was sent, what the DSL has received --------------------------
 
 
+def _progress(sent_at: datetime | None, received_at: datetime | None, tz: str) -> str:
+    if received_at is not None:
+        return f"Received by DSL {uk_datetime(received_at, tz)}"
+    if sent_at is not None:
+        return f"Sent {uk_datetime(sent_at, tz)}"
+    return "Waiting to send"
+
+
 class SentModel(RowsModel):
     HEADERS = ("Concern", "Children", "Submitted", "Status")
 
@@ -537,12 +544,12 @@ class SentModel(RowsModel):
             return item.concern_id
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if item.received_at is not None:
-            status = f"Received by DSL {uk_datetime(item.received_at, item.tz)}"
-        elif item.sent_at is not None:
-            status = f"Sent {uk_datetime(item.sent_at, item.tz)}"
-        else:
-            status = "Waiting to send"
+        status = _progress(item.sent_at, item.received_at, item.tz)
+        if item.addenda:
+            latest = _progress(*item.addenda[-1], item.tz)
+            count = len(item.addenda)
+            status += (f"; addendum {latest[0].lower()}{latest[1:]}" if count == 1 else
+                       f"; {count} addenda, the latest {latest[0].lower()}{latest[1:]}")
         submitted = uk_datetime(item.submitted_at, item.tz) if item.submitted_at else ""
         return (f"#{item.concern_id}", item.child_names, submitted, status)[column]
 
