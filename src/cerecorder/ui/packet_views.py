@@ -143,16 +143,17 @@ class HandoverSection(QWidget):
         dialogs, settings = self.ctx.file_dialogs, self.ctx.settings
         sending = QGroupBox("Sending concerns to the DSL")
         form = QFormLayout(sending)
-        self.card_row = card_row = _PathRow("Recipient card", settings.recipient_card,
-                                 lambda: dialogs.open_path(self, "The DSL's recipient card",
-                                                           _start(card_row), CARD_FILTER))
+        self.card_row = card_row = _PathRow(
+            "Recipient card", settings.recipient_card,
+            lambda: dialogs.open_path(self, "The DSL's recipient card", _start(card_row),
+                                      CARD_FILTER))
         card_row.edit.textChanged.connect(self.show_card)
         card_row.add_to(form, "Recipient &card:")
         self.card_info = _hint("")
         form.addRow("", self.card_info)
-        self.outbox_row = outbox_row = _PathRow("Outbox folder", settings.outbox_folder,
-                                   lambda: dialogs.folder(self, "Outbox folder",
-                                                          _start(outbox_row)))
+        self.outbox_row = outbox_row = _PathRow(
+            "Outbox folder", settings.outbox_folder,
+            lambda: dialogs.folder(self, "Outbox folder", _start(outbox_row)))
         outbox_row.add_to(form, "&Outbox folder:")
         form.addRow(_hint("Each concern you submit is sealed so that only the DSLs named on "
                           "the card can read it, and saved in the outbox: a shared folder, "
@@ -211,9 +212,9 @@ class HandoverSection(QWidget):
     def _dsl(self, layout: QVBoxLayout) -> None:
         receiving = QGroupBox("Receiving concerns from staff laptops")
         form = QFormLayout(receiving)
-        self.inbox_row = inbox_row = _PathRow("Inbox folder", self.ctx.settings.inbox_folder,
-                                  lambda: self.ctx.file_dialogs.folder(self, "Inbox folder",
-                                                                       _start(inbox_row)))
+        self.inbox_row = inbox_row = _PathRow(
+            "Inbox folder", self.ctx.settings.inbox_folder,
+            lambda: self.ctx.file_dialogs.folder(self, "Inbox folder", _start(inbox_row)))
         inbox_row.add_to(form, "&Inbox folder:")
         form.addRow(_hint("Where staff laptops save sealed concerns. Import them with Vault, "
                           "Import from inbox (Ctrl+I), or let IT schedule "
