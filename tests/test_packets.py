@@ -673,3 +673,27 @@ def test_an_addendum_to_a_concern_awaiting_a_match_waits_in_the_inbox(tmp_path: 
     assert outcome.status == "imported" and outcome.concern_id == filed
     p.dsl.lock()
     p.staff.lock()
+
+
+def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> None:
+    """Vaults, share, receipts, quarantine notes, logs: the canary is nowhere on disk."""
+    p = make_pair(tmp_path, forenames=CANARY)
+    concern_id = p.record()
+    concerns.add_addendum(p.staff, concern_id, f"Addendum {CANARY}")
+    p.send()
+    (p.share / "junk.cepacket").write_bytes(b"junk")
+    age_files(p.share / "junk.cepacket")
+    packets.import_inbox(p.dsl, p.share)  # held: the child is not on roll
+    [item] = packets.review_list(p.dsl)
+    packets.resolve_review(p.dsl, item.review_id, None)
+    packets.import_inbox(p.dsl, p.share)  # and now the addendum
+    packets.collect_receipts(p.staff, p.share)
+    p.dsl.lock()
+    p.staff.lock()
+    written = [f for f in tmp_path.rglob("*") if f.is_file()]
+    assert any(f.parent.name == "quarantine" for f in written)
+    assert any(f.parent.name == "receipts" for f in written)
+    for f in written:
+        data = f.read_bytes()
+        assert CANARY.encode() not in data, f
+        assert CANARY.encode("utf-16-le") not in data, f
