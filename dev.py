@@ -29,8 +29,9 @@ QT_APT_PACKAGES = [
     "libegl1", "libgl1", "libfontconfig1", "libfreetype6", "libglib2.0-0", "libdbus-1-3",
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
-# What the tests check exported PDFs with, independently of the Python that wrote them.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils"]
+# What the tests check exported PDFs and sealed packets with, independently of the Python
+# that wrote them.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
@@ -110,14 +111,16 @@ def test(args: list[str]) -> int:
 def bench(args: list[str]) -> int:
     """Storage and services (run.py, given the arguments), then the UI (ui_bench.py, on the
     school-sized vault; offscreen unless there is a display), then the handover PDF
-    (pdf_bench.py) and the pupil-roll import (roster_bench.py)."""
+    (pdf_bench.py), the pupil-roll import (roster_bench.py) and sealing and importing
+    1,000 packets (packets_bench.py)."""
     apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
     storage = sh(PY, ROOT / "bench" / "run.py", *args, check=False)
     ui = sh(PY, ROOT / "bench" / "ui_bench.py", check=False)
     documents = sh(PY, ROOT / "bench" / "pdf_bench.py", check=False)
     roster = sh(PY, ROOT / "bench" / "roster_bench.py", check=False)
-    return storage or ui or documents or roster
+    sealed = sh(PY, ROOT / "bench" / "packets_bench.py", check=False)
+    return storage or ui or documents or roster or sealed
 
 
 def bundle(args: list[str]) -> int:

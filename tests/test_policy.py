@@ -25,9 +25,10 @@ from cerecorder.services import concerns, handover
 from cerecorder.services.session import Session
 from cerecorder.ui.context import FileDialogs
 from cerecorder.ui.export_dialog import ExportChronologyDialog
-from cerecorder.ui.settings_dialog import POLICY_TEXT, SettingsDialog
+from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import UiSettings
 from cerecorder.ui.setup import StartDialog
+from cerecorder.ui.widgets import POLICY_TEXT
 
 from helpers import FAST_KDF, add_child, content
 

@@ -164,7 +164,7 @@ def test_import_is_in_the_menu_for_the_dsl_not_for_staff(
         qtbot: QtBot, dsl: Session, ctx: AppContext) -> None:
     window = MainWindow(ctx, dsl)
     qtbot.addWidget(window)
-    assert window.import_action.isVisible()
+    assert window.roll_action.isVisible()
     wizard = window.import_roll()
     assert wizard.isVisible()
     wizard.reject()
@@ -173,7 +173,7 @@ def test_import_is_in_the_menu_for_the_dsl_not_for_staff(
     assert staff.user.role is Role.STAFF
     staff_window = MainWindow(ctx, staff)
     qtbot.addWidget(staff_window)
-    assert not staff_window.import_action.isVisible()
+    assert not staff_window.roll_action.isVisible()
     staff.lock()
 
 

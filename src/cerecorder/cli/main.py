@@ -31,7 +31,15 @@ from cerecorder.domain.model import Role
 from cerecorder.domain.roster import RosterField
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import parse_uk_date
-from cerecorder.services import demo, handover, maintenance, roster_import, session, users
+from cerecorder.services import (
+    demo,
+    handover,
+    maintenance,
+    packets,
+    roster_import,
+    session,
+    users,
+)
 from cerecorder.services.clock import Clock
 
 log = logging.getLogger("cerecorder.cli")
@@ -382,6 +390,89 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_new(path: Path, force: bool) -> None:
+    """Refuse before asking for anything: an existing file is kept unless --force."""
+    if path.exists() and not force:
+        raise InvalidInput(f"{path} already exists; use --force to replace it.")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"The folder {path.parent} does not exist.")
+
+
+def _card(ctx: Context, args: argparse.Namespace) -> int:
+    _write_new(args.out, args.force)
+    opened = ctx.open(args)
+    try:
+        card = packets.recipient_card(opened)
+        packets.write_file(args.out, card.to_bytes(), force=args.force)
+    finally:
+        opened.lock()
+    ctx.console.say(f"Wrote the recipient card {args.out}: packets will be sealed for "
+                    + ", ".join(r.name for r in card.recipients) + ".")
+    ctx.console.say(f"Fingerprint (read it aloud to check a staff laptop's copy): "
+                    f"{card.fingerprint}")
+    return 0
+
+
+def _staff_card(ctx: Context, args: argparse.Namespace) -> int:
+    _write_new(args.out, args.force)
+    opened = ctx.open(args)
+    try:
+        card = packets.staff_card(opened)
+        packets.write_file(args.out, card.to_bytes(), force=args.force)
+    finally:
+        opened.lock()
+    ctx.console.say(f"Wrote the enrolment file {args.out} for "
+                    + ", ".join(u.name for u in card.users) + ".")
+    ctx.console.say(f"Fingerprint (read it aloud to the DSL): {card.fingerprint}")
+    return 0
+
+
+def _enrol(ctx: Context, args: argparse.Namespace) -> int:
+    card = packets.StaffCard.from_bytes(packets.read_file(args.file))
+    if not args.fingerprint:
+        ctx.console.say(f"Fingerprint of {args.file}: {card.fingerprint}")
+        raise InvalidInput("Compare it with the fingerprint the staff laptop shows, then run "
+                           "again with --fingerprint CODE (as read out to you).")
+    opened = ctx.open(args)
+    try:
+        names = packets.enrol(opened, card, args.fingerprint)
+    finally:
+        opened.lock()
+    ctx.console.say(("Enrolled " + ", ".join(names) + ".") if names
+                    else "Already enrolled; nothing changed.")
+    return 0
+
+
+def _inbox(ctx: Context, args: argparse.Namespace) -> int:
+    opened = ctx.open(args)
+    try:
+        report = packets.import_inbox(opened, args.folder)
+    finally:
+        opened.lock()
+    for o in report.outcomes:
+        if o.status == "refused":
+            print(f"cerecorder-admin: refused {o.file_name} ({o.reason}): {o.message}",
+                  file=ctx.console.stderr)
+        else:
+            ctx.console.say(f"{o.status}\t{o.file_name}\t{o.message}")
+    ctx.console.say(report.summary)
+    return EXIT_PROBLEM if report.count("refused") else 0
+
+
+def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
+    _write_new(args.out, args.force)
+    opened = ctx.open(args)
+    try:
+        identity = packets.packet_identity(opened)
+        packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force)
+    finally:
+        opened.lock()
+    ctx.console.say(f"Wrote your packet identity to {args.out}.")
+    print(f"cerecorder-admin: warning: {args.out} opens every packet sealed for you: keep it "
+          "as safe as the recovery key, and delete it when done.", file=ctx.console.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cerecorder-admin",
@@ -472,6 +563,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="HEADING=FIELD",
                    help="say which field a column holds (or 'none'); fields: "
                    + ", ".join(f.value for f in RosterField))
+    p = command("card", _card, "Export the DSL's recipient card for staff laptops (DSL only).")
+    p.add_argument("--out", type=Path, required=True, metavar="CARD")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p = command("inbox", _inbox, "Import sealed concern packets from FOLDER (DSL or "
+                "administrator); "
+                "exit 1 if any packet was refused.")
+    p.add_argument("folder", type=Path, metavar="FOLDER")
+    p = command("enrol", _enrol, "Enrol a staff laptop from its enrolment file (DSL only).")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--fingerprint", metavar="CODE",
+                   help="the fingerprint the staff laptop shows, read out to you")
+    p = command("staff-card", _staff_card, "Export this staff laptop's enrolment file.")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p = command("export-identity", _export_identity,
+                "Write your packet identity, to open packets with the age tool (DSL only).")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
     return parser
 
 

@@ -645,3 +645,167 @@ class AuditRepository(_Repository):
                 prev = str(row[8])
                 expected_id += 1
         return None
+
+
+class PacketRepository(_Repository):
+    """Sealed packets: this vault's signing key and DSL packet identities, staff enrolled
+    to send to it, packets received and sent. Secrets stay inside the encrypted vault."""
+
+    def signing_key(self) -> tuple[str, str] | None:
+        rows = self._rows("SELECT secret, verify_key FROM signing_key WHERE id = 1")
+        return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+    def set_signing_key(self, secret: str, verify_key: str, now: datetime) -> None:
+        self._execute("INSERT INTO signing_key(id, secret, verify_key, created_at) "
+                      "VALUES (1, ?, ?, ?)", (secret, verify_key, to_utc_text(now)))
+
+    def identities(self) -> list[tuple[int, str, str]]:
+        """(user id, age identity, recipient) of every DSL packet identity."""
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self._rows(
+            "SELECT user_id, identity, recipient FROM packet_identities ORDER BY user_id")]
+
+    def add_identity(self, user_id: int, identity: str, recipient: str, now: datetime) -> None:
+        self._execute("INSERT INTO packet_identities(user_id, identity, recipient, created_at)"
+                      " VALUES (?, ?, ?, ?)", (user_id, identity, recipient, to_utc_text(now)))
+
+    def enrol(self, verify_key: str, user_id: int, now: datetime, by: int) -> bool:
+        cursor = self._execute(
+            "INSERT OR IGNORE INTO enrolled_staff(verify_key, user_id, enrolled_at, enrolled_by)"
+            " VALUES (?, ?, ?, ?)", (verify_key, user_id, to_utc_text(now), by))
+        return bool(getattr(cursor, "rowcount", 0))
+
+    def revoke(self, verify_key: str) -> list[int]:
+        """Stop trusting a laptop's key for everyone it was enrolled for; their ids."""
+        user_ids = sorted(self.enrolled_user_ids(verify_key))
+        self._execute("DELETE FROM enrolled_staff WHERE verify_key = ?", (verify_key,))
+        return user_ids
+
+    def enrolled_user_ids(self, verify_key: str) -> set[int]:
+        return {int(r[0]) for r in self._rows(
+            "SELECT user_id FROM enrolled_staff WHERE verify_key = ?", (verify_key,))}
+
+    def enrolments(self) -> list[tuple[str, int, datetime]]:
+        """(verify key, user id, enrolled at), oldest first."""
+        return [(str(r[0]), int(r[1]), from_utc_text(str(r[2]))) for r in self._rows(
+            "SELECT verify_key, user_id, enrolled_at FROM enrolled_staff ORDER BY id")]
+
+    def imported(self, packet_id: str) -> tuple[str, int | None] | None:
+        """(content hash, concern id or None while held) of a packet already received."""
+        rows = self._rows("SELECT content_hash, concern_id FROM imported_packets "
+                          "WHERE packet_id = ?", (packet_id,))
+        if not rows:
+            return None
+        return str(rows[0][0]), None if rows[0][1] is None else int(rows[0][1])
+
+    def concern_uid_exists(self, uid: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM concerns WHERE uid = ?", (uid,)))
+
+    def submitted_by_uid(self, uid: str) -> tuple[int, int] | None:
+        """(concern id, author id) of the submitted concern with this uid."""
+        rows = self._rows("SELECT id, author_id FROM concerns WHERE uid = ? "
+                          "AND status = 'submitted'", (uid,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else None
+
+    def add_imported(
+        self, packet_id: str, content_hash: str, signer: str, author_id: int, now: datetime,
+        by: int, *, concern_id: int | None, held_document: str | None,
+        addendum_id: int | None = None,
+    ) -> None:
+        self._execute(
+            "INSERT INTO imported_packets(packet_id, content_hash, signer, author_id, "
+            "received_at, imported_by, concern_id, addendum_id, held_document) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (packet_id, content_hash, signer, author_id, to_utc_text(now), by, concern_id,
+             addendum_id, held_document))
+
+    def held_document(self, packet_id: str) -> str:
+        rows = self._rows("SELECT held_document FROM imported_packets WHERE packet_id = ?",
+                          (packet_id,))
+        if not rows or rows[0][0] is None:
+            raise NotFound(f"held packet {packet_id}")
+        return str(rows[0][0])
+
+    def file_held(self, packet_id: str, concern_id: int) -> None:
+        self._execute("UPDATE imported_packets SET concern_id = ?, held_document = NULL "
+                      "WHERE packet_id = ?", (concern_id, packet_id))
+
+    def add_review(self, packet_id: str, position: int, sent_child: str,
+                   child_id: int | None) -> None:
+        self._execute("INSERT INTO packet_reviews(packet_id, position, sent_child, child_id) "
+                      "VALUES (?, ?, ?, ?)", (packet_id, position, sent_child, child_id))
+
+    def open_reviews(self) -> list[tuple[int, str, str, int, datetime]]:
+        """(review id, packet id, child as sent, author id, received at) not yet matched."""
+        return [(int(r[0]), str(r[1]), str(r[2]), int(r[3]), from_utc_text(str(r[4])))
+                for r in self._rows(
+            "SELECT r.id, r.packet_id, r.sent_child, p.author_id, p.received_at "
+            "FROM packet_reviews r JOIN imported_packets p ON p.packet_id = r.packet_id "
+            "WHERE r.child_id IS NULL ORDER BY p.received_at, r.packet_id, r.position")]
+
+    def review_packet(self, review_id: int) -> tuple[str, str, int | None]:
+        rows = self._rows("SELECT packet_id, sent_child, child_id FROM packet_reviews "
+                          "WHERE id = ?", (review_id,))
+        if not rows:
+            raise NotFound(f"review {review_id}")
+        return str(rows[0][0]), str(rows[0][1]), None if rows[0][2] is None else int(rows[0][2])
+
+    def resolve_review(self, review_id: int, child_id: int, now: datetime, by: int) -> None:
+        self._execute("UPDATE packet_reviews SET child_id = ?, resolved_at = ?, resolved_by = ? "
+                      "WHERE id = ? AND child_id IS NULL",
+                      (child_id, to_utc_text(now), by, review_id))
+
+    def review_children(self, packet_id: str) -> list[int | None]:
+        return [None if r[0] is None else int(r[0]) for r in self._rows(
+            "SELECT child_id FROM packet_reviews WHERE packet_id = ? ORDER BY position",
+            (packet_id,))]
+
+    def unsent_concerns(self, author_id: int) -> list[int]:
+        return [int(r[0]) for r in self._rows(
+            "SELECT c.id FROM concerns c WHERE c.author_id = ? AND c.status = 'submitted' "
+            "AND NOT EXISTS (SELECT 1 FROM sent_packets s WHERE s.concern_id = c.id "
+            "AND s.addendum_id IS NULL) ORDER BY c.submitted_at, c.id", (author_id,))]
+
+    def unsent_addenda(self, author_id: int) -> list[tuple[int, int]]:
+        """(addendum id, concern id) of my addenda to my concerns not yet sent, oldest
+        first; only once the concern itself has gone (the DSL files it first)."""
+        return [(int(r[0]), int(r[1])) for r in self._rows(
+            "SELECT a.id, a.concern_id FROM addenda a JOIN concerns c ON c.id = a.concern_id "
+            "WHERE a.author_id = ? AND c.author_id = a.author_id "
+            "AND EXISTS (SELECT 1 FROM sent_packets s WHERE s.concern_id = c.id "
+            "AND s.addendum_id IS NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM sent_packets s WHERE s.addendum_id = a.id) "
+            "ORDER BY a.created_at, a.id", (author_id,))]
+
+    def add_sent(self, packet_id: str, concern_id: int, content_hash: str,
+                 card_fingerprint: str, dsl_verify_key: str, now: datetime,
+                 addendum_id: int | None = None) -> None:
+        self._execute(
+            "INSERT INTO sent_packets(packet_id, concern_id, addendum_id, content_hash, "
+            "card_fingerprint, dsl_verify_key, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (packet_id, concern_id, addendum_id, content_hash, card_fingerprint,
+             dsl_verify_key, to_utc_text(now)))
+
+    def awaiting_receipt(self, author_id: int) -> list[tuple[str, str, str]]:
+        """(packet id, content hash, DSL verify key) of sent packets not yet received."""
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in self._rows(
+            "SELECT s.packet_id, s.content_hash, s.dsl_verify_key FROM sent_packets s "
+            "JOIN concerns c ON c.id = s.concern_id WHERE c.author_id = ? "
+            "AND s.received_at IS NULL", (author_id,))]
+
+    def mark_received(self, packet_id: str, at: datetime) -> None:
+        self._execute("UPDATE sent_packets SET received_at = ? WHERE packet_id = ? "
+                      "AND received_at IS NULL", (to_utc_text(at), packet_id))
+
+    def sent_by_concern(self, author_id: int) -> dict[int, tuple[datetime, datetime | None]]:
+        """concern id -> (sent at, received by the DSL at), for the concerns themselves."""
+        return {int(r[0]): (from_utc_text(str(r[1])), _opt_time(r[2])) for r in self._rows(
+            "SELECT s.concern_id, s.sent_at, s.received_at FROM sent_packets s "
+            "JOIN concerns c ON c.id = s.concern_id WHERE c.author_id = ? "
+            "AND s.addendum_id IS NULL", (author_id,))}
+
+    def sent_addenda(self, author_id: int) -> dict[int, tuple[datetime, datetime | None]]:
+        """addendum id -> (sent at, received by the DSL at)."""
+        return {int(r[0]): (from_utc_text(str(r[1])), _opt_time(r[2])) for r in self._rows(
+            "SELECT s.addendum_id, s.sent_at, s.received_at FROM sent_packets s "
+            "JOIN concerns c ON c.id = s.concern_id WHERE c.author_id = ? "
+            "AND s.addendum_id IS NOT NULL", (author_id,))}

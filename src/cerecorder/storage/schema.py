@@ -289,6 +289,63 @@ CREATE TRIGGER children_no_delete BEFORE DELETE ON children
 BEGIN SELECT RAISE(ABORT, 'immutable: a child record is never deleted (mark it as left)'); END;
 """
 
+# Sealed packets between laptops (staff laptop -> DSL, receipts back).
+_V5 = """
+CREATE TABLE signing_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    secret TEXT NOT NULL,
+    verify_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE packet_identities (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    identity TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE enrolled_staff (
+    id INTEGER PRIMARY KEY,
+    verify_key TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    enrolled_at TEXT NOT NULL,
+    enrolled_by INTEGER REFERENCES users(id),
+    UNIQUE (verify_key, user_id)
+);
+CREATE TABLE imported_packets (
+    packet_id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    received_at TEXT NOT NULL,
+    imported_by INTEGER REFERENCES users(id),
+    concern_id INTEGER REFERENCES concerns(id),
+    addendum_id INTEGER UNIQUE REFERENCES addenda(id),
+    held_document TEXT,
+    CHECK ((concern_id IS NULL) <> (held_document IS NULL))
+) WITHOUT ROWID;
+CREATE TABLE packet_reviews (
+    id INTEGER PRIMARY KEY,
+    packet_id TEXT NOT NULL REFERENCES imported_packets(packet_id),
+    position INTEGER NOT NULL,
+    sent_child TEXT NOT NULL,
+    child_id INTEGER REFERENCES children(id),
+    resolved_at TEXT,
+    resolved_by INTEGER REFERENCES users(id),
+    UNIQUE (packet_id, position)
+);
+CREATE TABLE sent_packets (
+    packet_id TEXT PRIMARY KEY,
+    concern_id INTEGER NOT NULL REFERENCES concerns(id),
+    addendum_id INTEGER UNIQUE REFERENCES addenda(id),
+    content_hash TEXT NOT NULL,
+    card_fingerprint TEXT NOT NULL,
+    dsl_verify_key TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    received_at TEXT
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX sent_packets_concern ON sent_packets(concern_id) WHERE addendum_id IS NULL;
+"""
+
 #: (version, what it does, SQL). Applied in order, each in its own transaction.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "records core: users, children, concerns, DSL work, audit, full-text search", _V1),
@@ -296,4 +353,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "CREATE INDEX concerns_search ON concerns(id, status, author_id, occurred_at);"),
     (3, "a child or sign cannot be moved into a submitted concern either", _V3),
     (4, "pupil roll import: merged child records, admission-number lookups", _V4),
+    (5, "sealed packets: signing key, DSL packet identities, enrolled staff, imported and "
+     "sent packets (concerns and addenda), children awaiting a match", _V5),
 )

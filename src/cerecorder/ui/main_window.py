@@ -33,6 +33,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.widgets import named, show_problem
@@ -80,12 +81,16 @@ class MainWindow(QMainWindow):
                                             "Idle lock, passphrase and users")
         self.refresh_action = self._action("&Refresh", "F5", self.refresh, "Reload the lists")
         self.search_action.setVisible(self.is_dsl)
+        self.inbox_action = import_action(self.ctx, self.session, self, self.refresh)
+        self.inbox_action.setVisible(self.is_dsl)
+        self.addAction(self.inbox_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.search_action, self.refresh_action,
-                       self.settings_action, self.privacy_action, self.lock_action):
+        for action in (self.new_action, self.search_action, self.inbox_action,
+                       self.refresh_action, self.settings_action, self.privacy_action,
+                       self.lock_action):
             toolbar.addAction(action)
         if self.demo:
             badge = QLabel("DEMO")
@@ -97,14 +102,15 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(badge)
         self.addToolBar(toolbar)
         menu = self.menuBar().addMenu("&Vault")
-        for action in (self.new_action, self.search_action, self.refresh_action,
-                       self.settings_action, self.privacy_action, self.lock_action):
+        for action in (self.new_action, self.search_action, self.inbox_action,
+                       self.refresh_action, self.settings_action, self.privacy_action,
+                       self.lock_action):
             menu.addAction(action)
-        self.import_action = QAction("&Import pupil roll…", self)
-        self.import_action.setStatusTip("Import the roll from a CSV exported from your MIS")
-        self.import_action.triggered.connect(self.import_roll)
-        self.import_action.setVisible(self.session.user.role in IMPORTERS)
-        menu.insertAction(self.settings_action, self.import_action)
+        self.roll_action = QAction("Import pupil r&oll…", self)
+        self.roll_action.setStatusTip("Import the roll from a CSV exported from your MIS")
+        self.roll_action.triggered.connect(self.import_roll)
+        self.roll_action.setVisible(self.session.user.role in IMPORTERS)
+        menu.insertAction(self.settings_action, self.roll_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -124,6 +130,9 @@ class MainWindow(QMainWindow):
                                         "decision: most urgent first, then oldest."),
                              "&Triage queue")
 
+        self.sent: SentToDsl | None = None
+        self._add_sent_tab()
+
         self.privacy = QWidget()
         self.privacy.setObjectName("privacyScreen")
         back = QPushButton("Return to CE Recorder")
@@ -139,6 +148,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.statusBar().showMessage(
             f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use.")
+
+    def _add_sent_tab(self) -> None:
+        """A staff laptop with the DSL's recipient card seals and sends each concern."""
+        if self.sent is not None or not SentToDsl.wanted(self.ctx, self.session):
+            return
+        self.sent = SentToDsl(self.ctx, self.session, self)
+        self.sent.told.connect(self.statusBar().showMessage)
+        self.tabs.addTab(self._wrap(self.sent.view, "Each submitted concern is sealed for "
+                                    "the DSL and saved in the outbox folder; the DSL's "
+                                    "receipt shows here."), "Sent to &DSL")
 
     def _wrap(self, view: QWidget, hint: str) -> QWidget:
         page = QWidget()
@@ -216,6 +235,8 @@ class MainWindow(QMainWindow):
                 self.tabs.setTabText(2, f"&Triage queue ({self.queue_model.rowCount()})")
         except CERecorderError as exc:
             show_problem(self, exc)
+        if self.sent is not None:
+            self.sent.sync()
         for view in (self.pupil_view, self.my_view, self.queue_view):
             view.resizeColumnsToContents()
 
@@ -228,6 +249,8 @@ class MainWindow(QMainWindow):
         """Locking: every view forgets what it showed."""
         for model in (self.roster, self.my_model, self.queue_model):
             model.clear()
+        if self.sent is not None:
+            self.sent.model.clear()
         self.search_box.clear()
 
     # -- actions -----------------------------------------------------------------------
@@ -288,6 +311,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.ctx, self.session, self)
         dialog.finished.connect(lambda _: self.statusBar().showMessage(
             f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use."))
+        dialog.accepted.connect(self._add_sent_tab)  # a recipient card may just have been set
+        dialog.accepted.connect(self.refresh)
         dialog.open()
 
     def toggle_privacy(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +33,9 @@ from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
+from cerecorder.ui.packet_views import HandoverSection
 from cerecorder.ui.widgets import (
+    POLICY_TEXT,
     StrengthMeter,
     add_row,
     message_label,
@@ -41,7 +44,6 @@ from cerecorder.ui.widgets import (
     telling,
 )
 
-POLICY_TEXT = "Set by your school's IT policy"
 ROLE_LABELS = {
     Role.STAFF: "Member of staff",
     Role.DSL: "DSL or deputy DSL",
@@ -227,7 +229,8 @@ class SettingsDialog(QDialog):
         mine_layout.addWidget(forgotten)
 
         self.message = message_label()
-        layout = QVBoxLayout(self)
+        general_page = QWidget()
+        layout = QVBoxLayout(general_page)
         layout.addWidget(general)
         if ctx.policy_summary:
             layout.addWidget(self._policy_box(ctx.policy_summary))
@@ -269,16 +272,28 @@ class SettingsDialog(QDialog):
             people_layout.addWidget(rotate)
             layout.addWidget(people, stretch=1)
             self.refresh_users()
+        else:
+            layout.addStretch()
 
+        self.tabs = QTabWidget()
+        named(self.tabs, "Settings sections")
+        self.tabs.addTab(general_page, "&General")
+        #: sealed handover between laptops; an administrator handles no records
+        self.handover = (None if session.user.role is Role.ADMIN
+                         else HandoverSection(ctx, session, lambda q: self.confirm(q), self))
+        if self.handover is not None:
+            self.tabs.addTab(self.handover, "&Handover")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
+        outer.addWidget(self.message)
+        outer.addWidget(buttons)
         rows = len(ctx.policy_summary) * self.fontMetrics().lineSpacing() * 3 // 2 + 40 \
             if ctx.policy_summary else 0
-        fit_to_screen(self, 600, (560 if self.manages_users else 300) + rows)
+        fit_to_screen(self, 640, (600 if self.manages_users else 460) + rows)
         if self.idle.isEnabled():
             self.idle.setFocus()
         else:
@@ -346,5 +361,7 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         self.ctx.settings.idle_lock_minutes = self.idle.value()
+        if self.handover is not None:
+            self.handover.save_into(self.ctx.settings)
         self.ctx.save_settings(self.ctx.settings)  # logs, never raises: a setting is no record
         self.accept()

@@ -11,6 +11,7 @@ class UiSettings:
     idle_lock_minutes: int = 5
     last_vault: str = ""
     last_user: str = ""
+    #: sealed handover: a staff laptop's outbox, the DSL's inbox, the DSL's recipient card
     outbox_folder: str = ""
     inbox_folder: str = ""
     recipient_card: str = ""

@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 
+#: what a setting fixed by the machine-wide policy file says of itself
+POLICY_TEXT = "Set by your school's IT policy"
+
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
     """Give a control the accessible name a screen reader announces."""

@@ -1,0 +1,320 @@
+"""Sealed packets: the cryptography of handing a concern from a staff laptop to the DSL.
+
+A packet is an age file (X25519, one stanza per DSL recipient) whose plaintext is a
+signed envelope: a canonical JSON document (sorted keys, UTF-8, no spare whitespace) and
+an Ed25519 signature over exactly those bytes. The signer's verify key is inside the
+signed document. Receipts going back are signed the same way but not encrypted: they say
+only which packet arrived, and when.
+
+Everything here is pure: bytes in, bytes or typed values out. Files, the vault and who
+may do what are the services layer's business.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyrage
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from pyrage import x25519
+
+from cerecorder.domain.errors import EnvironmentProblem
+
+AGE_HEADER = b"age-encryption.org/v1\n"
+ENVELOPE_FORMAT = "cerecorder-signed-v1"
+CARD_FORMAT = "cerecorder-recipient-card"
+STAFF_CARD_FORMAT = "cerecorder-staff-card"
+#: Seven text fields of at most 100,000 characters each, in UTF-8 and JSON: well under
+#: this. Checked against the file size before anything is read or decrypted.
+MAX_PACKET_BYTES = 8 * 1024 * 1024
+MAX_CARD_BYTES = 64 * 1024
+
+
+class PacketRefused(EnvironmentProblem):
+    """A packet, receipt or card that cannot be accepted. `reason` is a stable code for
+    the audit; the message is written for the DSL and for IT."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def canonical(document: object) -> bytes:
+    """The one byte form of a document that is signed, hashed and compared."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def content_hash(document: object) -> str:
+    return hashlib.sha256(canonical(document)).hexdigest()
+
+
+def fingerprint(data: bytes) -> str:
+    """A short code to read aloud and compare: 16 base32 characters (80 bits of SHA-256)
+    in groups of four, e.g. 'K7QD-2MXA-R4TB-6PZE'."""
+    code = base64.b32encode(hashlib.sha256(data).digest()[:10]).decode("ascii")
+    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
+
+
+#: base32 has no 0, 1 or 8: whoever typed one heard O, I or B
+_MISHEARD = str.maketrans("018", "OIB")
+
+
+def normalise_fingerprint(text: str) -> str:
+    """What someone typed after hearing a fingerprint: case, spaces and dashes ignored,
+    and the digits that base32 never uses read as the letters they sound like."""
+    code = "".join(ch for ch in text.upper().translate(_MISHEARD) if ch.isalnum())
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# -- keys ----------------------------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: object, length: int | None = None) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ValueError("not base64 text") from exc
+    if length is not None and len(raw) != length:
+        raise ValueError("wrong key length")
+    return raw
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An Ed25519 key pair, as the vault stores it (base64 of the raw 32 bytes)."""
+
+    secret: str
+    verify_key: str
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        key = Ed25519PrivateKey.generate()
+        return cls(_b64(key.private_bytes_raw()), _b64(key.public_key().public_bytes_raw()))
+
+    def sign(self, data: bytes) -> str:
+        return _b64(Ed25519PrivateKey.from_private_bytes(_unb64(self.secret, 32)).sign(data))
+
+
+def verify_key_fingerprint(verify_key: str) -> str:
+    return fingerprint(b"cerecorder-verify-key|" + verify_key.encode("ascii"))
+
+
+def check_verify_key(verify_key: object) -> str:
+    _unb64(verify_key, 32)
+    return str(verify_key)
+
+
+def signature_holds(verify_key: str, data: bytes, signature: object) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(_unb64(verify_key, 32)).verify(
+            _unb64(signature, 64), data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RecipientIdentity:
+    """A DSL's age X25519 identity ('AGE-SECRET-KEY-1...') and its public recipient."""
+
+    identity: str
+    recipient: str
+
+    @classmethod
+    def generate(cls) -> RecipientIdentity:
+        identity = x25519.Identity.generate()
+        return cls(str(identity), str(identity.to_public()))
+
+
+def check_recipient(text: object) -> str:
+    if not isinstance(text, str):
+        raise ValueError("not an age recipient")
+    try:
+        x25519.Recipient.from_str(text)
+    except pyrage.RecipientError as exc:
+        raise ValueError("not an age recipient") from exc
+    return text
+
+
+# -- signed envelopes ------------------------------------------------------------------
+
+
+def sign_document(document: dict[str, Any], key: SigningKey) -> bytes:
+    """The envelope: the document (which names its signer) and the signature over its
+    canonical bytes."""
+    if document.get("signer") != key.verify_key:
+        raise ValueError("a signed document names its signer")
+    return canonical({"format": ENVELOPE_FORMAT, "document": document,
+                      "signature": key.sign(canonical(document))})
+
+
+def open_envelope(data: bytes, what: str = "packet") -> dict[str, Any]:
+    """The document of a signed envelope whose signature holds; PacketRefused if not."""
+    try:
+        envelope = json.loads(data.decode("utf-8"))
+        document = envelope["document"]
+        signer = document["signer"]
+        if envelope["format"] != ENVELOPE_FORMAT or not isinstance(document, dict):
+            raise ValueError("not a signed envelope")
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise PacketRefused("malformed", f"The {what} is not in CE Recorder's format "
+                            "(damaged, or made by another program).") from exc
+    if not isinstance(signer, str) or not signature_holds(
+            signer, canonical(document), envelope.get("signature")):
+        raise PacketRefused("bad_signature", f"The {what}'s signature does not match its "
+                            "content: it was altered after it was signed, or forged.")
+    return document
+
+
+# -- age --------------------------------------------------------------------------------
+
+
+def seal(plaintext: bytes, recipients: Sequence[str]) -> bytes:
+    if not recipients:
+        raise ValueError("a packet needs at least one recipient")
+    return bytes(pyrage.encrypt(plaintext, [x25519.Recipient.from_str(r) for r in recipients]))
+
+
+def unseal(data: bytes, identities: Iterable[str]) -> bytes:
+    """Decrypt an age file with any of these identities, telling apart what is not age,
+    what was sealed for someone else, and what is damaged or cut short."""
+    if len(data) > MAX_PACKET_BYTES:
+        raise PacketRefused("oversized", "The packet is larger than any concern can be "
+                            f"({len(data):,} bytes); it was not opened.")
+    if not data.startswith(AGE_HEADER):
+        raise PacketRefused("not_age", "The file is not a sealed packet (not an age file).")
+    keys = [x25519.Identity.from_str(i) for i in identities]
+    if not keys:
+        raise PacketRefused("wrong_recipient", "This vault has no packet key yet: export "
+                            "a recipient card first.")
+    try:
+        return bytes(pyrage.decrypt(data, keys))
+    except pyrage.DecryptError as exc:
+        if "no matching keys" in str(exc).lower():
+            raise PacketRefused(
+                "wrong_recipient", "The packet was sealed for someone else (not for this "
+                "vault's DSLs): the sender may have an old or another school's "
+                "recipient card.") from exc
+        raise PacketRefused("damaged", "The packet is damaged or cut short (perhaps a copy "
+                            "that did not finish); it could not be opened.") from exc
+
+
+# -- cards -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardRecipient:
+    name: str
+    recipient: str
+
+
+@dataclass(frozen=True)
+class RecipientCard:
+    """What a DSL hands to staff laptops: whom to seal for, and whose receipts to trust."""
+
+    school: str
+    recipients: tuple[CardRecipient, ...]
+    verify_key: str
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(canonical({
+            "recipients": sorted(r.recipient for r in self.recipients),
+            "verify_key": self.verify_key,
+        }))
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({
+            "format": CARD_FORMAT, "version": 1, "school": self.school,
+            "recipients": [{"name": r.name, "recipient": r.recipient}
+                           for r in self.recipients],
+            "verify_key": self.verify_key, "fingerprint": self.fingerprint,
+        }, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RecipientCard:
+        try:
+            raw = _card_json(data, CARD_FORMAT)
+            card = cls(
+                school=str(raw.get("school", "")),
+                recipients=tuple(CardRecipient(str(r["name"]), check_recipient(r["recipient"]))
+                                 for r in raw["recipients"]),
+                verify_key=check_verify_key(raw["verify_key"]),
+            )
+            if not card.recipients:
+                raise ValueError("a card names at least one recipient")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
+                                "it is damaged.") from exc
+        if raw.get("fingerprint") != card.fingerprint:
+            raise PacketRefused("bad_card", "The recipient card was altered: its keys no "
+                                "longer match its fingerprint. Ask the DSL for a new one.")
+        return card
+
+
+@dataclass(frozen=True)
+class StaffCardUser:
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class StaffCard:
+    """What a staff laptop hands to the DSL to be enrolled: its verify key and the staff
+    who may sign with it."""
+
+    verify_key: str
+    users: tuple[StaffCardUser, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        return verify_key_fingerprint(self.verify_key)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({
+            "format": STAFF_CARD_FORMAT, "version": 1, "verify_key": self.verify_key,
+            "users": [{"name": u.name, "display_name": u.display_name} for u in self.users],
+            "fingerprint": self.fingerprint,
+        }, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> StaffCard:
+        try:
+            raw = _card_json(data, STAFF_CARD_FORMAT)
+            card = cls(
+                verify_key=check_verify_key(raw["verify_key"]),
+                users=tuple(StaffCardUser(str(u["name"]), str(u["display_name"]))
+                            for u in raw["users"]),
+            )
+            if not card.users or not all(u.name.strip() for u in card.users):
+                raise ValueError("an enrolment file names its staff")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PacketRefused("bad_card", "This is not a CE Recorder enrolment file, or "
+                                "it is damaged.") from exc
+        return card
+
+
+def _card_json(data: bytes, kind: str) -> dict[str, Any]:
+    if len(data) > MAX_CARD_BYTES:
+        raise ValueError("too large for a card")
+    raw = json.loads(data.decode("utf-8"))
+    if not isinstance(raw, dict) or raw.get("format") != kind or raw.get("version") != 1:
+        raise ValueError("not this kind of card")
+    return raw

@@ -1,0 +1,873 @@
+"""Sealed handover between laptops: a staff laptop seals each submitted concern, and
+each addendum to it, into a packet only the DSLs can open; the DSL's vault imports
+packets from an inbox folder and sends a signed receipt back.
+
+Folders (any shared folder, USB stick or synced folder will do):
+
+    OUTBOX-or-INBOX/<packet id>.cepacket       written by staff laptops, atomically
+    OUTBOX-or-INBOX/receipts/<packet id>.cereceipt   written by the DSL's vault
+    INBOX/imported/     packets filed (kept: still sealed; the school may clear it)
+    INBOX/quarantine/   packets refused, each with <name>.reason.txt saying why
+
+File names carry the random packet id only. A packet is imported whole or not at all:
+decryption and every check happen before the one transaction that files it; what
+arrives twice is one concern.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from cerecorder.crypto import packets as crypto
+from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
+
+# Re-exported: front ends handle cards without importing the crypto layer.
+from cerecorder.crypto.packets import RecipientCard as RecipientCard
+from cerecorder.crypto.packets import StaffCard as StaffCard
+from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
+from cerecorder.domain.errors import EnvironmentProblem, InvalidInput
+from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
+from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
+from cerecorder.domain.timefmt import from_utc_text, to_utc_text
+from cerecorder.services import audit
+from cerecorder.services.access import require
+from cerecorder.services.handover import SCHOOL_KEY
+from cerecorder.services.session import Session
+from cerecorder.storage.fileio import atomic_write, os_errors_explained
+from cerecorder.storage.repositories import PacketRepository
+from cerecorder.storage.uow import UnitOfWork
+
+PACKET_SUFFIX = ".cepacket"
+RECEIPT_SUFFIX = ".cereceipt"
+RECEIPTS = "receipts"
+IMPORTED = "imported"
+QUARANTINE = "quarantine"
+FORMAT_VERSION = 1
+#: A packet that looks cut short but was written this recently may still be copying
+#: onto the share: it is left for the next run instead of being quarantined.
+STILL_COPYING_SECONDS = 120
+_PACKET_ID = re.compile(r"^[0-9a-f]{32}$")
+_CHILD_FIELDS = ("upn", "legal_forenames", "legal_surname", "preferred_forenames",
+                 "preferred_surname", "year_group", "reg_group", "gender")
+_CONCERN_TEXT = ("location", "facts", "child_words", "opinion", "indicators_other",
+                 "action_taken", "informed")
+
+
+def _packets(uow: UnitOfWork) -> PacketRepository:
+    return PacketRepository(uow.conn)
+
+
+def _signing_key(uow: UnitOfWork, session: Session) -> crypto.SigningKey:
+    """This vault's Ed25519 key, made on first use (in the caller's transaction)."""
+    repo = _packets(uow)
+    stored = repo.signing_key()
+    if stored is not None:
+        return crypto.SigningKey(*stored)
+    key = crypto.SigningKey.generate()
+    repo.set_signing_key(key.secret, key.verify_key, session.clock.now())
+    audit.record(uow, session.clock, session.user, "signing_key_created", "vault",
+                 session.vault.vault_id, fingerprint=crypto.verify_key_fingerprint(
+                     key.verify_key))
+    return key
+
+
+def read_file(path: Path, limit: int = MAX_PACKET_BYTES) -> bytes:
+    """A card or packet from disk, refusing anything larger than it can be."""
+    try:
+        with os_errors_explained(path.parent), open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"{path} does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise InvalidInput(f"{path} is a folder, not a file.") from exc
+    if len(data) > limit:
+        raise PacketRefused("oversized", f"{path.name} is too large to be a CE Recorder file.")
+    return data
+
+
+def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Save a card or identity the user asked for, atomically; keep an existing file
+    unless force."""
+    if path.exists() and not force:
+        raise InvalidInput(f"{path} already exists; choose another name or replace it.")
+    atomic_write(path, data)
+
+
+# -- the DSL's recipient card and the staff enrolment file ------------------------------
+
+
+def _identities(uow: UnitOfWork, session: Session) -> list[tuple[int, str, str]]:
+    """Every DSL's packet identity, made for any active DSL who has none yet."""
+    repo = _packets(uow)
+    have = {user_id for user_id, _, _ in repo.identities()}
+    for dsl in (u for u in uow.users.active() if u.role is Role.DSL):
+        if dsl.id not in have:
+            new = crypto.RecipientIdentity.generate()
+            repo.add_identity(dsl.id, new.identity, new.recipient, session.clock.now())
+    return repo.identities()
+
+
+def recipient_card(session: Session) -> RecipientCard:
+    """The card staff laptops seal for: every DSL's packet key (made on first use) and
+    this vault's verify key for receipts. Audited."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        active = {u.id: u for u in uow.users.active()}
+        recipients = tuple(crypto.CardRecipient(active[user_id].display_name, recipient)
+                           for user_id, _, recipient in _identities(uow, session)
+                           if user_id in active)
+        card = RecipientCard(uow.meta.get(SCHOOL_KEY) or "", recipients,
+                             _signing_key(uow, session).verify_key)
+        audit.record(uow, session.clock, session.user, "recipient_card_exported", "vault",
+                     session.vault.vault_id, fingerprint=card.fingerprint)
+        uow.commit()
+    return card
+
+
+def packet_identity(session: Session) -> str:
+    """The signed-in DSL's own age identity, for opening a packet with the `age` tool
+    when the app is unavailable. A secret: audited, and the caller writes it with care."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        mine = [i for user_id, i, _ in _identities(uow, session) if user_id == session.user.id]
+        audit.record(uow, session.clock, session.user, "packet_identity_exported", "user",
+                     session.user.id)
+        uow.commit()
+    return mine[0]
+
+
+def staff_card(session: Session) -> StaffCard:
+    """The file a staff laptop gives the DSL to be enrolled: its verify key and its staff."""
+    require(session.user, Role.STAFF)
+    with session.uow() as uow:
+        key = _signing_key(uow, session)
+        people = tuple(crypto.StaffCardUser(u.name, u.display_name)
+                       for u in uow.users.active() if u.role is Role.STAFF)
+        audit.record(uow, session.clock, session.user, "staff_card_exported", "vault",
+                     session.vault.vault_id)
+        uow.commit()
+    return StaffCard(key.verify_key, people)
+
+
+def my_fingerprint(session: Session) -> str:
+    """This laptop's signing fingerprint, to read aloud to the DSL at enrolment."""
+    require(session.user, Role.STAFF)
+    with session.uow() as uow:
+        key = _signing_key(uow, session)
+        uow.commit()
+    return crypto.verify_key_fingerprint(key.verify_key)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    user_name: str
+    display_name: str
+    fingerprint: str
+    enrolled_at: datetime
+    verify_key: str
+
+
+def enrol(session: Session, card: StaffCard, fingerprint: str) -> list[str]:
+    """Trust a staff laptop's packets, once the fingerprint it shows has been read out and
+    matches. Its staff get a user row here (no key slot: they cannot unlock this vault)
+    so their concerns keep their author. Returns the names newly enrolled."""
+    require(session.user, Role.DSL)
+    if normalise_fingerprint(fingerprint) != card.fingerprint:
+        raise InvalidInput("The fingerprint does not match the enrolment file: nothing was "
+                           "enrolled. Check it again with the member of staff in person.")
+    enrolled = []
+    with session.uow() as uow:
+        repo = _packets(uow)
+        for person in card.users:
+            name = clean_text(person.name.strip(), "The user name", MAX_NAME)
+            display = clean_text(person.display_name.strip() or name, "The name", MAX_NAME)
+            user = uow.users.by_name(name)
+            if user is None and uow.users.name_ever_used(name):
+                raise InvalidInput(f"The user name '{name}' belonged to a former user of "
+                                   "this vault; ask IT to give the member of staff another.")
+            if user is not None and user.role is not Role.STAFF:
+                raise InvalidInput(f"'{name}' is a {user.role.value} in this vault, not a "
+                                   "member of staff; nothing was enrolled.")
+            user_id = user.id if user else uow.users.add(name, display, Role.STAFF,
+                                                         session.clock.now())
+            if repo.enrol(card.verify_key, user_id, session.clock.now(), session.user.id):
+                enrolled.append(name)
+                audit.record(uow, session.clock, session.user, "staff_enrolled", "user",
+                             user_id, fingerprint=card.fingerprint)
+        uow.commit()
+    return enrolled
+
+
+def enrolments(session: Session) -> list[Enrolment]:
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        rows = _packets(uow).enrolments()
+        people = {u.id: u for u in uow.users.active()}
+    return [Enrolment(people[user_id].name, people[user_id].display_name,
+                      crypto.verify_key_fingerprint(key), at, key)
+            for key, user_id, at in rows if user_id in people]
+
+
+def revoke(session: Session, verify_key: str) -> None:
+    """Stop trusting a staff laptop (lost, stolen, replaced): its packets are refused from
+    now on. What it sent before stays filed. Its staff can be enrolled again from a new
+    laptop."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        for user_id in _packets(uow).revoke(verify_key):
+            audit.record(uow, session.clock, session.user, "staff_enrolment_revoked", "user",
+                         user_id, fingerprint=crypto.verify_key_fingerprint(verify_key))
+        uow.commit()
+
+
+# -- staff laptop: sealing and receipts -------------------------------------------------
+
+
+def _child_document(child: Child) -> dict[str, Any]:
+    d = child.details
+    doc: dict[str, Any] = {f: str(getattr(d, f)) for f in _CHILD_FIELDS}
+    doc["date_of_birth"] = None if d.date_of_birth is None else d.date_of_birth.isoformat()
+    return doc
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else to_utc_text(moment)
+
+
+def _document(session: Session, uow: UnitOfWork, concern_id: int, card: RecipientCard,
+              key: crypto.SigningKey) -> dict[str, Any]:
+    concern = uow.concerns.get(concern_id)
+    c = concern.content
+    return {
+        "kind": "concern", "format_version": FORMAT_VERSION,
+        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
+        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        "concern": {
+            "uid": concern.uid,
+            "author": {"name": session.user.name, "display_name": session.user.display_name},
+            "created_at": to_utc_text(concern.created_at),
+            "submitted_at": _time(concern.submitted_at), "tz": concern.tz,
+            "taxonomy_version": concern.taxonomy_version, "occurred_at": _time(c.occurred_at),
+            **{f: getattr(c, f) for f in _CONCERN_TEXT},
+            "indicator_codes": sorted(c.indicator_codes), "urgency": c.urgency.value,
+            "children": [_child_document(k) for k in uow.children.many(c.child_ids)],
+        },
+    }
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int
+    waiting: int
+    problem: str = ""
+
+
+def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
+                       addendum_id: int, card: RecipientCard,
+                       key: crypto.SigningKey) -> dict[str, Any]:
+    concern = uow.concerns.get(concern_id)
+    [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
+    return {
+        "kind": "addendum", "format_version": FORMAT_VERSION,
+        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
+        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        "addendum": {
+            "concern_uid": concern.uid,
+            "author": {"name": session.user.name, "display_name": session.user.display_name},
+            "created_at": to_utc_text(addendum.created_at), "tz": addendum.tz,
+            "body": addendum.body,
+        },
+    }
+
+
+def _waiting(session: Session) -> int:
+    with session.uow() as uow:
+        repo = _packets(uow)
+        return (len(repo.unsent_concerns(session.user.id))
+                + len(repo.unsent_addenda(session.user.id)))
+
+
+def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: int,
+              addendum_id: int | None) -> None:
+    with session.uow() as uow:
+        key = _signing_key(uow, session)
+        document = (_document(session, uow, concern_id, card, key) if addendum_id is None
+                    else _addendum_document(session, uow, concern_id, addendum_id, card, key))
+        packet = crypto.seal(crypto.sign_document(document, key),
+                             [r.recipient for r in card.recipients])
+        packet_id = document["packet_id"]
+        _packets(uow).add_sent(packet_id, concern_id, crypto.content_hash(document),
+                               card.fingerprint, card.verify_key, session.clock.now(),
+                               addendum_id)
+        audit.record(uow, session.clock, session.user, "packet_sent", "concern", concern_id,
+                     packet=packet_id, addendum=addendum_id, card=card.fingerprint)
+        # Written last, just before the commit: a failed write rolls the record back and
+        # the concern or addendum stays waiting.
+        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet)
+        uow.commit()
+
+
+def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendReport:
+    """Seal each of my submitted concerns not yet sent, then each of my addenda to them,
+    and write them to the outbox. What cannot be written now (the stick is out, the share
+    is down) stays waiting and goes at the next attempt; the records themselves are safe
+    in the vault either way. An addendum goes only after its concern."""
+    require(session.user, Role.STAFF)
+    waiting = _waiting(session)
+    if waiting and not outbox.is_dir():
+        return SendReport(0, waiting, f"The outbox folder {outbox} is not available (is "
+                          "the USB stick or network share connected?). Your concerns are "
+                          "saved and will be sent when it is.")
+    sent = 0
+    try:
+        with session.uow() as uow:
+            concern_ids = _packets(uow).unsent_concerns(session.user.id)
+        for concern_id in concern_ids:
+            _send_one(session, card, outbox, concern_id, None)
+            sent += 1
+        with session.uow() as uow:  # now also the addenda of the concerns just sent
+            addenda = _packets(uow).unsent_addenda(session.user.id)
+        for addendum_id, concern_id in addenda:
+            _send_one(session, card, outbox, concern_id, addendum_id)
+            sent += 1
+    except EnvironmentProblem as exc:
+        return SendReport(sent, _waiting(session), str(exc))
+    return SendReport(sent, 0)
+
+
+def collect_receipts(session: Session, outbox: Path) -> int:
+    """Record the DSL's receipts for my packets found in OUTBOX/receipts. A receipt
+    counts only if the DSL's key (from the card the packet was sealed for) signed it for
+    exactly the packet sent. Returns how many were new."""
+    require(session.user, Role.STAFF)
+    folder = outbox / RECEIPTS
+    with session.uow() as uow:
+        awaiting = _packets(uow).awaiting_receipt(session.user.id)
+    found = 0
+    for packet_id, sent_hash, dsl_key in awaiting:
+        path = folder / f"{packet_id}{RECEIPT_SUFFIX}"
+        try:
+            if not path.is_file():
+                continue
+            document = crypto.open_envelope(read_file(path, crypto.MAX_CARD_BYTES), "receipt")
+            received_at = from_utc_text(str(document["received_at"]))
+            ok = (document.get("kind") == "receipt" and document.get("signer") == dsl_key
+                  and document.get("packet_id") == packet_id
+                  and document.get("content_hash") == sent_hash)
+        except (EnvironmentProblem, OSError, KeyError, ValueError):
+            continue  # unreadable or forged: the packet simply stays "sent"
+        if not ok:
+            continue
+        with session.uow() as uow:
+            _packets(uow).mark_received(packet_id, received_at)
+            audit.record(uow, session.clock, session.user, "packet_receipt_recorded",
+                         "packet", packet_id)
+            uow.commit()
+        found += 1
+    return found
+
+
+@dataclass(frozen=True)
+class SentStatus:
+    concern_id: int
+    child_names: str
+    submitted_at: datetime | None
+    tz: str
+    sent_at: datetime | None
+    received_at: datetime | None
+    #: (sent at, received at) of each of my addenda to it, oldest first
+    addenda: tuple[tuple[datetime | None, datetime | None], ...] = ()
+
+
+def sent_status(session: Session) -> list[SentStatus]:
+    """My submitted concerns and how far each (and each addendum) has got towards the
+    DSL, newest first."""
+    require(session.user, Role.STAFF)
+    me = session.user.id
+    with session.uow() as uow:
+        repo = _packets(uow)
+        sent, sent_addenda = repo.sent_by_concern(me), repo.sent_addenda(me)
+        mine = [c for c in uow.concerns.by_author(me) if c.submitted_at]
+        addenda = [a for a in uow.concerns.addenda(c.id for c in mine) if a.author_id == me]
+        ids = {k for c in mine for k in c.content.child_ids}
+        names = {k.id: k.display_name for k in uow.children.many(ids)}
+    return [
+        SentStatus(c.id, ", ".join(names[k] for k in c.content.child_ids), c.submitted_at,
+                   c.tz, sent.get(c.id, (None, None))[0], sent.get(c.id, (None, None))[1],
+                   tuple(sent_addenda.get(a.id, (None, None))
+                         for a in addenda if a.concern_id == c.id))
+        for c in mine
+    ]
+
+
+# -- DSL: importing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PacketOutcome:
+    """What became of one file in the inbox."""
+
+    file_name: str
+    status: str  # imported, held, already, refused, waiting
+    message: str
+    packet_id: str = ""
+    concern_id: int | None = None
+    reason: str = ""  # the refusal code, for the audit and for IT
+
+
+@dataclass(frozen=True)
+class InboxReport:
+    outcomes: tuple[PacketOutcome, ...]
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.count('imported')} filed"]
+        for status, words in (("held", "waiting for a child to be matched"),
+                              ("already", "already imported"), ("refused", "refused"),
+                              ("waiting", "left in the inbox for the next import")):
+            if self.count(status):
+                parts.append(f"{self.count(status)} {words}")
+        return ", ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class _Verified:
+    document: dict[str, Any]
+    packet_id: str
+    content_hash: str
+    author_id: int
+    uid: str
+    content: ConcernContent  # child_ids empty: matched separately
+    created_at: datetime
+    submitted_at: datetime
+    tz: str
+    taxonomy_version: str
+    children: tuple[dict[str, Any], ...]
+
+
+def _malformed(what: str) -> PacketRefused:
+    return PacketRefused("malformed", f"The packet opened and its signature holds, but "
+                         f"{what}; it was made by an incompatible version of CE Recorder.")
+
+
+def _text(raw: dict[str, Any], name: str, limit: int = MAX_TEXT) -> str:
+    value = raw.get(name, "")
+    if not isinstance(value, str):
+        raise _malformed(f"'{name}' is not text")
+    try:
+        return clean_text(value, name, limit)
+    except InvalidInput as exc:
+        raise _malformed(str(exc)) from exc
+
+
+def _moment(raw: dict[str, Any], name: str) -> datetime:
+    try:
+        return from_utc_text(str(raw[name]))
+    except (KeyError, ValueError) as exc:
+        raise _malformed(f"'{name}' is not a time") from exc
+
+
+def _parse_child(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise _malformed("a child is not described")
+    child: dict[str, Any] = {f: _text(raw, f, MAX_NAME).strip() for f in _CHILD_FIELDS}
+    dob = raw.get("date_of_birth")
+    try:
+        child["date_of_birth"] = None if dob is None else date.fromisoformat(str(dob))
+    except ValueError as exc:
+        raise _malformed("a date of birth is not a date") from exc
+    if not (child["legal_forenames"] or child["legal_surname"]):
+        raise _malformed("a child has no name")
+    return child
+
+
+def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
+             ) -> tuple[str, dict[str, Any], int]:
+    """The checks every signed document passes: its kind and format, its packet id, and a
+    signer enrolled for its author. Returns the packet id, the record, the author id."""
+    if document.get("kind") != kind or document.get("format_version") != FORMAT_VERSION:
+        raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
+                         "a known format")
+    packet_id = document.get("packet_id")
+    if not isinstance(packet_id, str) or not _PACKET_ID.match(packet_id):
+        raise _malformed("its packet id is not valid")
+    raw = document.get(kind)
+    if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
+        raise _malformed(f"it holds no {kind}")
+    signer = str(document["signer"])
+    author = uow.users.by_name(_text(raw["author"], "name", MAX_NAME))
+    if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
+        raise PacketRefused(
+            "unknown_signer", "The packet is signed by a laptop that is not enrolled for its "
+            f"author (fingerprint {crypto.verify_key_fingerprint(signer)}). Enrol the member "
+            "of staff (Settings, Handover), then move the packet back into the inbox.")
+    return packet_id, raw, author.id
+
+
+@dataclass(frozen=True)
+class _VerifiedAddendum:
+    document: dict[str, Any]
+    packet_id: str
+    content_hash: str
+    author_id: int
+    concern_uid: str
+    created_at: datetime
+    tz: str
+    body: str
+
+
+def _verify_addendum(uow: UnitOfWork, document: dict[str, Any]) -> _VerifiedAddendum:
+    packet_id, raw, author_id = _checked(uow, document, "addendum")
+    body = _text(raw, "body")
+    if not body.strip():
+        raise _malformed("the addendum is empty")
+    return _VerifiedAddendum(
+        document, packet_id, crypto.content_hash(document), author_id,
+        _text(raw, "concern_uid", MAX_NAME), _moment(raw, "created_at"),
+        _text(raw, "tz", MAX_NAME), body)
+
+
+class _NotYet(Exception):
+    """An addendum whose concern is not filed here yet: left in the inbox for later."""
+
+
+def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
+                   file_name: str) -> PacketOutcome:
+    repo = _packets(uow)
+    found = repo.submitted_by_uid(v.concern_uid)
+    if found is None:
+        raise _NotYet()
+    concern_id, author_id = found
+    if author_id != v.author_id:
+        raise PacketRefused("conflict", "The addendum's author did not record the concern it "
+                            "adds to; it was not filed.")
+    addendum_id = uow.concerns.add_addendum(concern_id, v.author_id, v.created_at, v.tz,
+                                            v.body)
+    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
+                      session.clock.now(), session.user.id, concern_id=concern_id,
+                      held_document=None, addendum_id=addendum_id)
+    audit.record(uow, session.clock, session.user, "packet_imported", "concern", concern_id,
+                 packet=v.packet_id, addendum=addendum_id)
+    return PacketOutcome(file_name, "imported", f"Added to concern #{concern_id} as an "
+                         "addendum.", v.packet_id, concern_id)
+
+
+def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Verified:
+    """Every check a signed concern document must pass before anything is written."""
+    packet_id, raw, author_id = _checked(uow, document, "concern")
+    codes = raw.get("indicator_codes")
+    children = raw.get("children")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise _malformed("its signs are not a list of codes")
+    if not isinstance(children, list) or not children:
+        raise _malformed("it names no child")
+    try:
+        urgency = Urgency(str(raw.get("urgency")))
+    except ValueError as exc:
+        raise _malformed("its urgency is unknown") from exc
+    text = {f: _text(raw, f) for f in _CONCERN_TEXT}
+    content = ConcernContent(
+        occurred_at=_moment(raw, "occurred_at"), indicator_codes=frozenset(codes),
+        urgency=urgency, location=text["location"], facts=text["facts"],
+        child_words=text["child_words"], opinion=text["opinion"],
+        indicators_other=text["indicators_other"], action_taken=text["action_taken"],
+        informed=text["informed"],
+    )
+    if not content.facts.strip():
+        raise _malformed("it says nothing of what was seen or heard")
+    return _Verified(
+        document=document, packet_id=packet_id, content_hash=crypto.content_hash(document),
+        author_id=author_id, uid=_text(raw, "uid", MAX_NAME), content=content,
+        created_at=_moment(raw, "created_at"), submitted_at=_moment(raw, "submitted_at"),
+        tz=_text(raw, "tz", MAX_NAME), taxonomy_version=_text(raw, "taxonomy_version",
+                                                               MAX_NAME),
+        children=tuple(_parse_child(k) for k in children),
+    )
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def match_child(pupils: Iterable[Child], sent: dict[str, Any]) -> int | None:
+    """The one child on roll that a packet's child is: by UPN, else by legal name and date
+    of birth together. None when there is no such child or more than one."""
+    pupils = list(pupils)
+    if sent["upn"]:
+        found = [p.id for p in pupils if p.details.upn.casefold() == sent["upn"].casefold()]
+        if found:
+            return found[0] if len(found) == 1 else None
+    if sent["date_of_birth"] is None:
+        return None
+    found = [p.id for p in pupils
+             if p.details.date_of_birth == sent["date_of_birth"]
+             and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
+             and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])]
+    return found[0] if len(found) == 1 else None
+
+
+def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
+    concern_id = uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
+                                           v.taxonomy_version,
+                                           replace(v.content, child_ids=tuple(child_ids)))
+    uow.concerns.submit(concern_id, v.submitted_at)
+    return concern_id
+
+
+def _receipt(key: crypto.SigningKey, packet_id: str, content_hash: str,
+             at: datetime) -> bytes:
+    return crypto.sign_document({
+        "kind": "receipt", "format_version": FORMAT_VERSION, "packet_id": packet_id,
+        "content_hash": content_hash, "received_at": to_utc_text(at),
+        "signer": key.verify_key}, key)
+
+
+def _move(path: Path, folder: Path) -> Path:
+    with os_errors_explained(folder):
+        folder.mkdir(exist_ok=True)
+        target = folder / path.name
+        while target.exists():
+            target = folder / f"{path.stem}-{uuid.uuid4().hex[:6]}{path.suffix}"
+        os.replace(path, target)
+    return target
+
+
+def _import_one(session: Session, path: Path, identities: list[str],
+                pupils: list[Child]) -> PacketOutcome:
+    name = path.name
+    try:
+        if path.stat().st_size > MAX_PACKET_BYTES:
+            raise PacketRefused("oversized", "The file is larger than any packet can be; it "
+                                "was not opened.")
+        plaintext = crypto.unseal(read_file(path), identities)
+        document = crypto.open_envelope(plaintext)
+        with session.uow() as uow:
+            v: _Verified | _VerifiedAddendum = (
+                _verify_addendum(uow, document) if document.get("kind") == "addendum"
+                else _verify(uow, session, document))
+            repo = _packets(uow)
+            known = repo.imported(v.packet_id)
+            if known is not None and known[0] != v.content_hash:
+                raise PacketRefused("conflict", "A packet with this id was imported before "
+                                    "with different content: this one is not genuine or "
+                                    "was altered, and was not filed.")
+            key = _signing_key(uow, session)
+            if known is not None:
+                outcome = PacketOutcome(name, "already", "Already imported.", v.packet_id,
+                                        known[1])
+            elif isinstance(v, _VerifiedAddendum):
+                outcome = _file_addendum(session, uow, v, name)
+            else:
+                if repo.concern_uid_exists(v.uid):
+                    raise PacketRefused("conflict", "This concern was already imported from "
+                                        "another packet; the copy was not filed again.")
+                outcome = _file_or_hold(session, uow, v, pupils, name)
+            uow.commit()
+    except _NotYet:
+        return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
+                             "(perhaps a child awaits a match); it will be added once it is.")
+    except PacketRefused as refused:
+        if refused.reason in ("damaged", "not_age") and _still_copying(path):
+            return PacketOutcome(name, "waiting", "Still being copied; left for the next "
+                                 "import.")
+        return _quarantine(session, path, refused)
+    try:  # filed: a receipt or move that fails now is done again at the next import
+        _write_receipt(path.parent, key, v.packet_id, v.content_hash, session)
+        _move(path, path.parent / IMPORTED)
+    except EnvironmentProblem as exc:
+        return replace(outcome, message=f"{outcome.message} The receipt could not be "
+                       f"written yet ({exc}); it will be at the next import.")
+    return outcome
+
+
+def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[Child],
+                  file_name: str) -> PacketOutcome:
+    repo = _packets(uow)
+    matched = [match_child(pupils, k) for k in v.children]
+    now = session.clock.now()
+    if all(m is not None for m in matched):
+        concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
+        repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
+                          v.author_id, now, session.user.id, concern_id=concern_id,
+                          held_document=None)
+        audit.record(uow, session.clock, session.user, "packet_imported", "concern",
+                     concern_id, packet=v.packet_id)
+        return PacketOutcome(file_name, "imported", f"Filed as concern #{concern_id}.",
+                             v.packet_id, concern_id)
+    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
+                      now, session.user.id, concern_id=None,
+                      held_document=crypto.canonical(v.document).decode("utf-8"))
+    for position, (sent, child_id) in enumerate(zip(v.children, matched, strict=True)):
+        repo.add_review(v.packet_id, position, json.dumps(
+            {**sent, "date_of_birth": None if sent["date_of_birth"] is None
+             else sent["date_of_birth"].isoformat()}, sort_keys=True), child_id)
+    waiting = sum(m is None for m in matched)
+    audit.record(uow, session.clock, session.user, "packet_held", "packet", v.packet_id,
+                 unmatched=waiting)
+    who = "A child it names is" if waiting == 1 else f"{waiting} children it names are"
+    return PacketOutcome(file_name, "held", f"Received. {who} not on roll here: match them "
+                         "in the list of children awaiting a match.", v.packet_id)
+
+
+def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_hash: str,
+                   session: Session) -> None:
+    folder = inbox / RECEIPTS
+    with os_errors_explained(folder):
+        folder.mkdir(exist_ok=True)
+    atomic_write(folder / f"{packet_id}{RECEIPT_SUFFIX}",
+                 _receipt(key, packet_id, content_hash, session.clock.now()))
+
+
+def _still_copying(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < STILL_COPYING_SECONDS
+    except OSError:
+        return False
+
+
+def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketOutcome:
+    """Move a refused file aside with a note of why; audit the refusal (name and reason
+    code only). Nothing of it was written to the vault."""
+    message = str(refused)
+    try:
+        moved = _move(path, path.parent / QUARANTINE)
+        atomic_write(moved.with_name(moved.name + ".reason.txt"),
+                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode())
+    except EnvironmentProblem as exc:  # a read-only share: refused all the same
+        moved, message = path, f"{message} It could not be moved to quarantine ({exc})."
+    with session.uow() as uow:
+        audit.record(uow, session.clock, session.user, "packet_refused", "file", moved.name,
+                     reason=refused.reason)
+        uow.commit()
+    return PacketOutcome(path.name, "refused", message, reason=refused.reason)
+
+
+def import_inbox(session: Session, inbox: Path) -> InboxReport:
+    """Import every packet in the inbox folder; each on its own, whole or not at all.
+    Temporary files (a name starting with a dot) and anything not a .cepacket are left.
+
+    An administrator may run it too, so that IT can schedule it with an account of its
+    own: the report names files, concern ids and reasons, never what a concern says.
+    """
+    require(session.user, Role.DSL, Role.ADMIN)
+    if not inbox.is_dir():
+        raise EnvironmentProblem(f"The inbox folder {inbox} is not available (is the USB "
+                                 "stick or network share connected?).")
+    with session.uow() as uow:
+        identities = [i for _, i, _ in _packets(uow).identities()]
+        pupils = uow.children.all(include_left=True)
+    with os_errors_explained(inbox):
+        files = sorted(p for p in inbox.iterdir()
+                       if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
+                       and p.is_file())
+    outcomes = {path: _import_one(session, path, identities, pupils) for path in files}
+    if any(o.status == "imported" for o in outcomes.values()):
+        # An addendum read before its concern (names are random) gets a second go.
+        for path in [p for p, o in outcomes.items() if o.status == "waiting"]:
+            outcomes[path] = _import_one(session, path, identities, pupils)
+    with session.uow() as uow:
+        audit.record(uow, session.clock, session.user, "inbox_imported", "folder", "",
+                     imported=sum(o.status == "imported" for o in outcomes.values()),
+                     refused=sum(o.status == "refused" for o in outcomes.values()))
+        uow.commit()
+    return InboxReport(tuple(outcomes.values()))
+
+
+# -- DSL: children awaiting a match -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    review_id: int
+    packet_id: str
+    name: str
+    date_of_birth: date | None
+    upn: str
+    year_group: str
+    sent_by: str
+    received_at: datetime
+
+
+def review_list(session: Session) -> list[ReviewItem]:
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        rows = _packets(uow).open_reviews()
+        names = uow.users.display_names()
+    items = []
+    for review_id, packet_id, sent_text, author_id, received in rows:
+        sent = json.loads(sent_text)
+        forenames = sent["preferred_forenames"] or sent["legal_forenames"]
+        surname = sent["preferred_surname"] or sent["legal_surname"]
+        dob = sent["date_of_birth"]
+        items.append(ReviewItem(
+            review_id, packet_id, f"{forenames} {surname}".strip(),
+            None if dob is None else date.fromisoformat(dob), sent["upn"],
+            sent["year_group"], names.get(author_id, "?"), received))
+    return items
+
+
+def resolve_review(session: Session, review_id: int, child_id: int | None) -> int | None:
+    """Match a waiting child to a pupil on roll, or (child_id None) add them to the roll as
+    the packet describes them. Once every child of the packet is matched, its concern is
+    filed; returns the concern id then."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        repo = _packets(uow)
+        packet_id, sent_text, already = repo.review_packet(review_id)
+        if already is not None:
+            raise InvalidInput("This child has already been matched.")
+        now = session.clock.now()
+        if child_id is None:
+            child_id = _add_sent_child(uow, session, json.loads(sent_text))
+        else:
+            uow.children.get(child_id)
+        repo.resolve_review(review_id, child_id, now, session.user.id)
+        audit.record(uow, session.clock, session.user, "packet_child_matched", "child",
+                     child_id, packet=packet_id)
+        matched = repo.review_children(packet_id)
+        concern_id = None
+        if all(m is not None for m in matched):
+            document = json.loads(repo.held_document(packet_id))
+            v = _verify(uow, session, document)
+            if repo.concern_uid_exists(v.uid):
+                raise InvalidInput("This concern was filed meanwhile from another copy of "
+                                   "its packet; nothing was changed.")
+            if len(set(matched)) != len(matched):
+                raise InvalidInput("Two children of this concern were matched to the same "
+                                   "pupil; choose another.")
+            concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
+            repo.file_held(packet_id, concern_id)
+            audit.record(uow, session.clock, session.user, "packet_imported", "concern",
+                         concern_id, packet=packet_id)
+        uow.commit()
+    return concern_id
+
+
+def _add_sent_child(uow: UnitOfWork, session: Session, sent: dict[str, Any]) -> int:
+    dob = sent.get("date_of_birth")
+    field = {f: clean_text(str(sent.get(f, "")), f, MAX_NAME) for f in _CHILD_FIELDS}
+    details = ChildDetails(
+        legal_forenames=field["legal_forenames"], legal_surname=field["legal_surname"],
+        preferred_forenames=field["preferred_forenames"],
+        preferred_surname=field["preferred_surname"],
+        date_of_birth=None if dob is None else date.fromisoformat(dob), upn=field["upn"],
+        year_group=field["year_group"], reg_group=field["reg_group"], gender=field["gender"],
+    )
+    if details.upn and uow.children.by_upn(details.upn):
+        raise InvalidInput(f"A child with UPN {details.upn} is already on roll: match to "
+                           "them instead.")
+    child_id = uow.children.add(details, session.clock.now(), session.user.id)
+    audit.record(uow, session.clock, session.user, "child_added", "child", child_id)
+    return child_id

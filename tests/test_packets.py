@@ -1,0 +1,699 @@
+"""Sealed packets between two vaults in temporary folders: a staff laptop seals, the DSL's
+vault imports, a receipt goes back; and every kind of bad packet is refused whole."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from cerecorder.cli.main import run
+from cerecorder.crypto import packets as crypto
+from cerecorder.domain.errors import InvalidInput, PermissionDenied, ReadOnlyLocation
+from cerecorder.domain.model import ConcernStatus, Role
+from cerecorder.services import concerns, packets, session, users
+from cerecorder.services.session import Session
+from cerecorder.storage.repositories import PacketRepository
+
+from helpers import (
+    DSL_PASS,
+    FAST_KDF,
+    STAFF_PASS,
+    TAXONOMY,
+    MockClock,
+    add_child,
+    content,
+    new_vault,
+    switch_to,
+)
+
+CANARY = "CANARY-packet-Zoë-7f3a"
+UPN = "A123456789012"
+DOB = date(2012, 3, 14)
+
+
+@dataclass
+class Pair:
+    dsl: Session
+    staff: Session
+    card: packets.RecipientCard
+    share: Path
+    dsl_clock: MockClock
+    staff_clock: MockClock
+    staff_child: int
+
+    def record(self, **more: object) -> int:
+        values: dict[str, object] = {"facts": f"Facts {CANARY}", **more}
+        return concerns.record_concern(self.staff, content(
+            (self.staff_child,), self.staff_clock, **values))
+
+    def send(self) -> packets.SendReport:
+        return packets.send_waiting(self.staff, self.card, self.share)
+
+    def packet_files(self) -> list[Path]:
+        return sorted(self.share.glob("*.cepacket"))
+
+    def dsl_concerns(self) -> list[int]:
+        return [int(r[0]) for r in self.dsl.vault.conn.execute(
+            "SELECT id FROM concerns ORDER BY id").fetchall()]
+
+
+def staff_laptop(folder: Path, clock: MockClock, **child: object) -> tuple[Session, int]:
+    """A staff member's own vault: IT set it up with a local DSL account to load the
+    roll, then the member of staff unlocks it as themselves."""
+    setup, _ = session.create(folder, user_name="setup", display_name="IT setup",
+                              role=Role.DSL, passphrase=DSL_PASS, clock=clock,
+                              taxonomy=TAXONOMY, kdf=FAST_KDF)
+    child_id = add_child(setup, **child)
+    users.add_user(setup, name="teacher", display_name="Terry Teacher", role=Role.STAFF,
+                   passphrase=STAFF_PASS)
+    return switch_to(setup, "teacher", STAFF_PASS), child_id
+
+
+def make_pair(tmp_path: Path, *, enrol: bool = True, **child: object) -> Pair:
+    dsl_clock, staff_clock = MockClock(), MockClock()
+    dsl = new_vault(tmp_path / "dsl-vault", dsl_clock)
+    add_child(dsl, upn=UPN, date_of_birth=DOB)
+    staff, child_id = staff_laptop(tmp_path / "staff-vault", staff_clock,
+                                   **(child or {"upn": UPN, "date_of_birth": DOB}))
+    if enrol:
+        card = packets.staff_card(staff)
+        assert packets.enrol(dsl, card, card.fingerprint.lower().replace("-", " ")) == [
+            "teacher"]
+    share = tmp_path / "share"
+    share.mkdir()
+    return Pair(dsl, staff, packets.recipient_card(dsl), share, dsl_clock, staff_clock,
+                child_id)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[Pair]:
+    p = make_pair(tmp_path)
+    yield p
+    for s in (p.dsl, p.staff):
+        if s.is_open:
+            s.lock()
+
+
+def age_files(*paths: Path) -> None:
+    """As if written ten minutes ago: not a copy still in progress."""
+    old = time.time() - 600
+    for path in paths:
+        os.utime(path, (old, old))
+
+
+def audit_actions(s: Session) -> list[str]:
+    with s.uow() as uow:
+        return [str(r[3]) for r in uow.audit.rows()]
+
+
+# -- the round trip -----------------------------------------------------------------------
+
+
+def test_a_concern_goes_from_a_staff_laptop_to_the_dsl_and_a_receipt_comes_back(
+        pair: Pair) -> None:
+    concern_id = pair.record()
+    pair.staff_clock.advance(minutes=5)
+    assert pair.send() == packets.SendReport(1, 0)
+    [packet] = pair.packet_files()
+    assert len(packet.stem) == 32 and packet.stem.isalnum()  # the id: no content in names
+    assert CANARY.encode() not in packet.read_bytes()
+    assert packet.read_bytes().startswith(b"age-encryption.org/v1\n")
+    [status] = packets.sent_status(pair.staff)
+    assert status.sent_at == pair.staff_clock.now() and status.received_at is None
+
+    pair.dsl_clock.advance(hours=1)
+    report = packets.import_inbox(pair.dsl, pair.share)
+    [outcome] = report.outcomes
+    assert (outcome.status, outcome.packet_id) == ("imported", packet.stem)
+    assert report.summary == "1 filed."
+    filed = concerns.open_concern(pair.dsl, outcome.concern_id or 0).concern
+    original = concerns.open_concern(pair.staff, concern_id).concern
+    assert filed.status is ConcernStatus.SUBMITTED
+    assert filed.uid == original.uid
+    assert (filed.created_at, filed.submitted_at, filed.tz) == (
+        original.created_at, original.submitted_at, original.tz)
+    assert filed.content.facts == f"Facts {CANARY}"
+    assert filed.content.occurred_at == original.content.occurred_at
+    assert filed.content.indicator_codes == original.content.indicator_codes
+    with pair.dsl.uow() as uow:
+        author = uow.users.get(filed.author_id)
+        [child] = uow.children.many(filed.content.child_ids)
+    assert (author.name, author.display_name, author.role) == (
+        "teacher", "Terry Teacher", Role.STAFF)
+    assert child.details.upn == UPN
+    assert "packet_imported" in audit_actions(pair.dsl)
+    assert not pair.packet_files()
+    assert (pair.share / "imported" / packet.name).is_file()
+    receipt = pair.share / "receipts" / f"{packet.stem}.cereceipt"
+    assert receipt.is_file() and CANARY.encode() not in receipt.read_bytes()
+
+    assert packets.collect_receipts(pair.staff, pair.share) == 1
+    [status] = packets.sent_status(pair.staff)
+    assert status.received_at == pair.dsl_clock.now()
+    assert packets.collect_receipts(pair.staff, pair.share) == 0
+    assert "packet_receipt_recorded" in audit_actions(pair.staff)
+
+
+def test_the_same_packet_twice_is_one_concern(pair: Pair) -> None:
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    data = packet.read_bytes()
+    packets.import_inbox(pair.dsl, pair.share)
+    (pair.share / "again.cepacket").write_bytes(data)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "already"
+    assert len(pair.dsl_concerns()) == 1
+    assert not (pair.share / "quarantine").exists()
+
+
+def test_sending_twice_sends_each_concern_once(pair: Pair) -> None:
+    pair.record()
+    pair.record(facts="A second concern.")
+    assert pair.send().sent == 2
+    assert pair.send() == packets.SendReport(0, 0)
+    assert len(pair.packet_files()) == 2
+
+
+def test_an_unreachable_outbox_keeps_the_concern_waiting(pair: Pair) -> None:
+    pair.record()
+    missing = pair.share / "stick-not-plugged-in"
+    report = packets.send_waiting(pair.staff, pair.card, missing)
+    assert (report.sent, report.waiting) == (0, 1)
+    assert "not available" in report.problem
+    [status] = packets.sent_status(pair.staff)
+    assert status.sent_at is None
+    assert pair.send().sent == 1
+
+
+def test_a_child_without_upn_is_matched_by_name_and_date_of_birth(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, date_of_birth=DOB)  # no UPN on the staff laptop
+    p.record()
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported"
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_an_unknown_child_waits_for_the_dsl_then_the_concern_is_filed(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, forenames="Kai", surname="Nguyễn", date_of_birth=date(2011, 1, 2),
+                  year_group="Year 9")
+    p.record()
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "held"
+    assert p.dsl_concerns() == []
+    assert (p.share / "receipts" / f"{outcome.packet_id}.cereceipt").is_file()
+    [item] = packets.review_list(p.dsl)
+    assert (item.name, item.date_of_birth, item.year_group, item.sent_by) == (
+        "Kai Nguyễn", date(2011, 1, 2), "Year 9", "Terry Teacher")
+    concern_id = packets.resolve_review(p.dsl, item.review_id, None)  # add to the roll
+    assert concern_id is not None and p.dsl_concerns() == [concern_id]
+    assert packets.review_list(p.dsl) == []
+    filed = concerns.open_concern(p.dsl, concern_id).concern
+    with p.dsl.uow() as uow:
+        [child] = uow.children.many(filed.content.child_ids)
+    assert child.display_name == "Kai Nguyễn"
+    with pytest.raises(InvalidInput, match="already been matched"):
+        packets.resolve_review(p.dsl, item.review_id, None)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_waiting_child_can_be_matched_to_a_pupil_on_roll(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, forenames="Zoe", surname="Olafsdottir")  # spelt differently
+    p.record()
+    p.send()
+    packets.import_inbox(p.dsl, p.share)
+    [item] = packets.review_list(p.dsl)
+    with p.dsl.uow() as uow:
+        [pupil] = uow.children.all()
+    concern_id = packets.resolve_review(p.dsl, item.review_id, pupil.id)
+    assert concern_id is not None
+    assert concerns.open_concern(p.dsl, concern_id).concern.content.child_ids == (pupil.id,)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_temporary_and_foreign_files_in_the_inbox_are_left_alone(pair: Pair) -> None:
+    (pair.share / ".abc.cepacket.1a2b3c4d.tmp").write_bytes(b"half")
+    (pair.share / "notes.txt").write_text("hello")
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert report.outcomes == ()
+    assert (pair.share / ".abc.cepacket.1a2b3c4d.tmp").exists()
+    assert (pair.share / "notes.txt").exists()
+
+
+def test_a_packet_still_being_copied_is_left_for_the_next_run(pair: Pair) -> None:
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    packet.write_bytes(packet.read_bytes()[:200])  # written just now, cut short
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "waiting"
+    assert packet.exists()
+
+
+# -- bad packets ---------------------------------------------------------------------------
+
+
+def _staff_key(p: Pair) -> crypto.SigningKey:
+    stored = PacketRepository(p.staff.vault.conn).signing_key()
+    assert stored is not None
+    return crypto.SigningKey(*stored)
+
+
+def _document(p: Pair) -> dict[str, object]:
+    """The document inside the packet the staff laptop sent (opened as the DSL would)."""
+    [packet] = p.packet_files()
+    identities = [i for _, i, _ in PacketRepository(p.dsl.vault.conn).identities()]
+    return crypto.open_envelope(crypto.unseal(packet.read_bytes(), identities))
+
+
+def _reseal(p: Pair, envelope: bytes) -> None:
+    [packet] = p.packet_files()
+    packet.write_bytes(crypto.seal(envelope, [r.recipient for r in p.card.recipients]))
+
+
+def not_age(p: Pair) -> None:
+    [packet] = p.packet_files()
+    packet.write_bytes(b"%PDF-1.7 this is not a packet")
+
+
+def wrong_recipient(p: Pair) -> None:
+    [packet] = p.packet_files()
+    other = crypto.RecipientIdentity.generate()
+    packet.write_bytes(crypto.seal(b"{}", [other.recipient]))
+
+
+def bad_signature(p: Pair) -> None:
+    document = _document(p)
+    envelope = json.loads(crypto.sign_document(document, _staff_key(p)))
+    envelope["document"]["concern"]["facts"] = "Altered after signing."
+    _reseal(p, crypto.canonical(envelope))
+
+
+def unknown_signer(p: Pair) -> None:
+    document = _document(p)
+    stranger = crypto.SigningKey.generate()
+    document["signer"] = stranger.verify_key
+    _reseal(p, crypto.sign_document(document, stranger))
+
+
+def truncated(p: Pair) -> None:
+    [packet] = p.packet_files()
+    packet.write_bytes(packet.read_bytes()[:-40])
+
+
+def oversized(p: Pair) -> None:
+    [packet] = p.packet_files()
+    with open(packet, "ab") as fh:
+        fh.truncate(crypto.MAX_PACKET_BYTES + 1)
+
+
+def known_id_other_content(p: Pair) -> None:
+    """The genuine packet is imported; then one with its id but other content arrives,
+    validly signed (a laptop replaying an id, or a bug)."""
+    document = _document(p)
+    packets.import_inbox(p.dsl, p.share)
+    assert len(p.dsl_concerns()) == 1
+    document["concern"]["facts"] = "Different facts under a known id."  # type: ignore[index]
+    (p.share / "replay.cepacket").write_bytes(crypto.seal(
+        crypto.sign_document(document, _staff_key(p)), [r.recipient for r in p.card.recipients]))
+
+
+BAD = {
+    "not_age": (not_age, "not a sealed packet"),
+    "wrong_recipient": (wrong_recipient, "sealed for someone else"),
+    "bad_signature": (bad_signature, "signature does not match"),
+    "unknown_signer": (unknown_signer, "not enrolled"),
+    "damaged": (truncated, "damaged or cut short"),
+    "oversized": (oversized, "larger than any packet"),
+    "conflict": (known_id_other_content, "imported before with different content"),
+}
+
+
+@pytest.mark.parametrize("reason", list(BAD))
+def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
+        pair: Pair, reason: str) -> None:
+    spoil, message = BAD[reason]
+    pair.record()
+    pair.send()
+    spoil(pair)
+    before = pair.dsl_concerns()
+    inbox = sorted(pair.share.glob("*.cepacket"))
+    age_files(*inbox)
+    report = packets.import_inbox(pair.dsl, pair.share)
+    [outcome] = report.outcomes
+    assert (outcome.status, outcome.reason) == ("refused", reason)
+    assert message in outcome.message
+    assert report.summary.endswith("1 refused.")
+    assert pair.dsl_concerns() == before
+    assert packets.review_list(pair.dsl) == []
+    assert not list(pair.share.glob("*.cepacket"))
+    quarantined = pair.share / "quarantine" / outcome.file_name
+    assert quarantined.is_file()
+    why = quarantined.with_name(quarantined.name + ".reason.txt").read_text()
+    assert message in why and CANARY not in why
+    if reason != "conflict":  # there, the genuine packet was received before
+        assert not (pair.share / "receipts").exists()
+    assert audit_actions(pair.dsl)[-2:] == ["packet_refused", "inbox_imported"]
+
+
+def test_a_packet_from_a_laptop_that_was_never_enrolled_is_refused(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, enrol=False)
+    p.record()
+    p.send()
+    age_files(*p.packet_files())
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.reason == "unknown_signer"
+    assert packets.my_fingerprint(p.staff) in outcome.message  # to compare at enrolment
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_forged_receipt_is_ignored(pair: Pair) -> None:
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    forger = crypto.SigningKey.generate()
+    (pair.share / "receipts").mkdir()
+    (pair.share / "receipts" / f"{packet.stem}.cereceipt").write_bytes(crypto.sign_document(
+        {"kind": "receipt", "format_version": 1, "packet_id": packet.stem,
+         "content_hash": "0" * 64, "received_at": "2026-11-16T10:00:00.000000Z",
+         "signer": forger.verify_key}, forger))
+    assert packets.collect_receipts(pair.staff, pair.share) == 0
+    assert packets.sent_status(pair.staff)[0].received_at is None
+
+
+# -- cards and enrolment -------------------------------------------------------------------
+
+
+def test_an_altered_recipient_card_is_refused(pair: Pair) -> None:
+    raw = json.loads(pair.card.to_bytes())
+    raw["recipients"][0]["recipient"] = crypto.RecipientIdentity.generate().recipient
+    with pytest.raises(crypto.PacketRefused, match="altered"):
+        packets.RecipientCard.from_bytes(json.dumps(raw).encode())
+    assert packets.RecipientCard.from_bytes(pair.card.to_bytes()) == pair.card
+
+
+def test_the_card_seals_for_every_dsl_and_deputy(pair: Pair) -> None:
+    users.add_user(pair.dsl, name="deputy", display_name="Dee Puty", role=Role.DSL,
+                   passphrase=DSL_PASS)
+    card = packets.recipient_card(pair.dsl)
+    assert [r.name for r in card.recipients] == ["Dana Lead", "Dee Puty"]
+    assert card.fingerprint != pair.card.fingerprint
+    assert card.verify_key == pair.card.verify_key
+
+
+def test_a_fingerprint_typed_with_digits_for_letters_still_matches() -> None:
+    assert packets.normalise_fingerprint("k7qd 2mxa-r4tb 6pze") == "K7QD-2MXA-R4TB-6PZE"
+    assert packets.normalise_fingerprint("A0B1-C8DE") == "AOBI-CBDE"
+
+
+def test_enrolment_needs_the_fingerprint_read_aloud(pair: Pair) -> None:
+    card = packets.staff_card(pair.staff)
+    with pytest.raises(InvalidInput, match="does not match"):
+        packets.enrol(pair.dsl, card, "AAAA-BBBB-CCCC-DDDD")
+    assert packets.enrol(pair.dsl, card, card.fingerprint) == []  # already enrolled
+    [enrolment] = packets.enrolments(pair.dsl)
+    assert (enrolment.user_name, enrolment.fingerprint) == ("teacher", card.fingerprint)
+
+
+def test_roles(pair: Pair) -> None:
+    with pytest.raises(PermissionDenied):
+        packets.import_inbox(pair.staff, pair.share)
+    with pytest.raises(PermissionDenied):
+        packets.recipient_card(pair.staff)
+    with pytest.raises(PermissionDenied):
+        packets.send_waiting(pair.dsl, pair.card, pair.share)
+
+
+# -- the standard age tool -----------------------------------------------------------------
+
+
+def test_a_packet_opens_with_the_age_command_line_tool(pair: Pair, tmp_path: Path) -> None:
+    age = shutil.which("age")
+    if age is None:
+        pytest.skip("the `age` command-line tool is not installed (apt-get install age)")
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    identity = tmp_path / "dsl-identity.txt"
+    identity.write_text(packets.packet_identity(pair.dsl) + "\n")
+    done = subprocess.run([age, "--decrypt", "-i", str(identity), str(packet)],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    envelope = json.loads(done.stdout)
+    assert envelope["document"]["concern"]["facts"] == f"Facts {CANARY}"
+    assert envelope["format"] == crypto.ENVELOPE_FORMAT
+    assert "packet_identity_exported" in audit_actions(pair.dsl)
+
+
+def test_a_late_enrolment_then_a_retry_files_the_packet(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, enrol=False)
+    p.record()
+    p.send()
+    age_files(*p.packet_files())
+    [refused] = packets.import_inbox(p.dsl, p.share).outcomes
+    card = packets.staff_card(p.staff)
+    packets.enrol(p.dsl, card, card.fingerprint)
+    quarantined = p.share / "quarantine" / refused.file_name
+    quarantined.rename(p.share / refused.file_name)
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported"
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_timing_of_the_receipt_is_the_dsl_s(pair: Pair) -> None:
+    pair.record()
+    pair.send()
+    pair.dsl_clock.advance(days=1, minutes=7)
+    packets.import_inbox(pair.dsl, pair.share)
+    packets.collect_receipts(pair.staff, pair.share)
+    assert packets.sent_status(pair.staff)[0].received_at == \
+        pair.staff_clock.now() + timedelta(days=1, minutes=7)
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def cli(*argv: object, lines: tuple[str, ...] = (DSL_PASS,)) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=MockClock(),
+               stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out,
+               stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_command_line_exports_a_card_enrols_and_imports(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, enrol=False)
+    dsl_dir, staff_dir = p.dsl.vault.files.folder, p.staff.vault.files.folder
+    p.dsl.lock()
+    card_file = tmp_path / "school.cecard"
+    code, out, err = cli("card", dsl_dir, "--out", card_file)
+    assert code == 0, err
+    card = packets.RecipientCard.from_bytes(card_file.read_bytes())
+    assert card == p.card and card.fingerprint in out
+    assert cli("card", dsl_dir, "--out", card_file)[0] == 1  # kept unless --force
+
+    p.record()
+    packets.send_waiting(p.staff, card, p.share)
+    p.staff.lock()
+    enrol_file = tmp_path / "teacher.ceenrol"
+    code, out, err = cli("staff-card", staff_dir, "--user", "teacher", "--out", enrol_file,
+                         lines=(STAFF_PASS,))
+    assert code == 0, err
+    fingerprint = packets.StaffCard.from_bytes(enrol_file.read_bytes()).fingerprint
+    assert fingerprint in out
+
+    code, out, err = cli("enrol", dsl_dir, enrol_file)  # no fingerprint: shown, refused
+    assert code == 1 and fingerprint in out and "--fingerprint" in err
+    code, out, err = cli("enrol", dsl_dir, enrol_file, "--fingerprint", "WRONG-CODE")
+    assert code == 1 and "does not match" in err
+    code, out, err = cli("enrol", dsl_dir, enrol_file, "--fingerprint", fingerprint)
+    assert (code, out) == (0, "Enrolled teacher.\n"), err
+
+    (p.share / "junk.cepacket").write_bytes(b"not a packet")
+    age_files(p.share / "junk.cepacket")
+    code, out, err = cli("inbox", dsl_dir, p.share)
+    assert code == 1  # IT's scheduler sees that something was refused
+    assert "imported\t" in out and "1 filed, 1 refused." in out
+    assert err.startswith("cerecorder-admin: refused junk.cepacket (not_age)")
+    code, out, err = cli("inbox", dsl_dir, p.share)
+    assert (code, out) == (0, "0 filed.\n")
+
+
+def test_the_command_line_writes_the_dsl_identity_for_the_age_tool(tmp_path: Path) -> None:
+    p = make_pair(tmp_path)
+    dsl_dir = p.dsl.vault.files.folder
+    p.dsl.lock()
+    p.staff.lock()
+    out_file = tmp_path / "identity.txt"
+    code, _out, err = cli("export-identity", dsl_dir, "--out", out_file)
+    assert code == 0
+    assert out_file.read_text().startswith("AGE-SECRET-KEY-1")
+    assert "keep it as safe as the recovery key" in err
+    assert out_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_a_receipt_that_cannot_be_written_is_written_at_the_next_import(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    pair.record()
+    pair.send()
+    real = packets._write_receipt
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise ReadOnlyLocation("The share cannot be written to.")
+
+    monkeypatch.setattr(packets, "_write_receipt", read_only)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "imported" and "could not be written yet" in outcome.message
+    assert len(pair.packet_files()) == 1  # left in the inbox
+    monkeypatch.setattr(packets, "_write_receipt", real)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "already"
+    assert len(pair.dsl_concerns()) == 1
+    assert packets.collect_receipts(pair.staff, pair.share) == 1
+
+
+def test_it_can_schedule_the_import_with_an_administrator_account(tmp_path: Path) -> None:
+    p = make_pair(tmp_path)
+    users.add_user(p.dsl, name="inbox", display_name="Scheduled import", role=Role.ADMIN,
+                   passphrase=STAFF_PASS)
+    p.record()
+    p.send()
+    dsl_dir = p.dsl.vault.files.folder
+    p.dsl.lock()
+    p.staff.lock()
+    code, out, err = cli("inbox", dsl_dir, p.share, "--user", "inbox", lines=(STAFF_PASS,))
+    assert (code, err) == (0, "")
+    assert "1 filed." in out and CANARY not in out
+    admin = session.unlock(dsl_dir, user_name="inbox", passphrase=STAFF_PASS,
+                           clock=MockClock(), taxonomy=TAXONOMY)
+    with pytest.raises(PermissionDenied):
+        packets.review_list(admin)
+    admin.lock()
+
+
+def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
+        tmp_path: Path) -> None:
+    p = make_pair(tmp_path)
+    p.record()
+    p.send()
+    packets.import_inbox(p.dsl, p.share)
+    [enrolment] = packets.enrolments(p.dsl)
+    packets.revoke(p.dsl, enrolment.verify_key)  # the laptop was stolen
+    assert packets.enrolments(p.dsl) == []
+    assert "staff_enrolment_revoked" in audit_actions(p.dsl)
+    p.record(facts="Sent from the stolen laptop.")
+    p.send()
+    age_files(*p.packet_files())
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.reason == "unknown_signer"
+    assert len(p.dsl_concerns()) == 1  # what it sent before stays filed
+
+    new_laptop, _ = staff_laptop(tmp_path / "new-laptop", p.staff_clock)
+    card = packets.staff_card(new_laptop)
+    assert packets.enrol(p.dsl, card, card.fingerprint) == ["teacher"]
+    new_laptop.lock()
+    p.dsl.lock()
+    p.staff.lock()
+
+
+# -- addenda -------------------------------------------------------------------------------
+
+
+def test_an_addendum_follows_its_concern_to_the_dsl(pair: Pair) -> None:
+    concern_id = pair.record()
+    pair.send()
+    [filed] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    pair.staff_clock.advance(hours=3)
+    concerns.add_addendum(pair.staff, concern_id, f"Correction {CANARY}: it was Tuesday.")
+    assert pair.send() == packets.SendReport(1, 0)
+    [packet] = pair.packet_files()
+    assert CANARY.encode() not in packet.read_bytes()
+    pair.dsl_clock.advance(hours=4)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "imported"
+    assert outcome.message == f"Added to concern #{filed.concern_id} as an addendum."
+    [addendum] = concerns.open_concern(pair.dsl, filed.concern_id or 0).addenda
+    [original] = concerns.open_concern(pair.staff, concern_id).addenda
+    assert (addendum.body, addendum.created_at, addendum.tz) == (
+        original.body, original.created_at, original.tz)
+    with pair.dsl.uow() as uow:
+        assert uow.users.get(addendum.author_id).name == "teacher"
+    (pair.share / "again.cepacket").write_bytes(
+        (pair.share / "imported" / packet.name).read_bytes())
+    assert [o.status for o in packets.import_inbox(pair.dsl, pair.share).outcomes] == [
+        "already"]
+    assert len(concerns.open_concern(pair.dsl, filed.concern_id or 0).addenda) == 1
+
+    assert packets.collect_receipts(pair.staff, pair.share) == 2
+    [status] = packets.sent_status(pair.staff)
+    assert status.addenda == ((pair.staff_clock.now(), pair.dsl_clock.now()),)
+
+
+def test_an_addendum_written_before_sending_goes_after_its_concern(pair: Pair) -> None:
+    concern_id = pair.record()
+    concerns.add_addendum(pair.staff, concern_id, "Later information.")
+    assert pair.send() == packets.SendReport(2, 0)
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert report.count("imported") == 2
+    [(dsl_concern, _)] = [(o.concern_id, o) for o in report.outcomes
+                          if o.message.startswith("Filed")]
+    assert len(concerns.open_concern(pair.dsl, dsl_concern or 0).addenda) == 1
+
+
+def test_an_addendum_to_a_concern_awaiting_a_match_waits_in_the_inbox(tmp_path: Path) -> None:
+    p = make_pair(tmp_path, forenames="Kai", surname="Nguyễn")
+    concern_id = p.record()
+    p.send()
+    packets.import_inbox(p.dsl, p.share)  # held: Kai is not on roll
+    concerns.add_addendum(p.staff, concern_id, "Later information.")
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "waiting" and "not filed here yet" in outcome.message
+    assert len(p.packet_files()) == 1
+    [item] = packets.review_list(p.dsl)
+    filed = packets.resolve_review(p.dsl, item.review_id, None)
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported" and outcome.concern_id == filed
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> None:
+    """Vaults, share, receipts, quarantine notes, logs: the canary is nowhere on disk."""
+    p = make_pair(tmp_path, forenames=CANARY)
+    concern_id = p.record()
+    concerns.add_addendum(p.staff, concern_id, f"Addendum {CANARY}")
+    p.send()
+    (p.share / "junk.cepacket").write_bytes(b"junk")
+    age_files(p.share / "junk.cepacket")
+    packets.import_inbox(p.dsl, p.share)  # held: the child is not on roll
+    [item] = packets.review_list(p.dsl)
+    packets.resolve_review(p.dsl, item.review_id, None)
+    packets.import_inbox(p.dsl, p.share)  # and now the addendum
+    packets.collect_receipts(p.staff, p.share)
+    p.dsl.lock()
+    p.staff.lock()
+    written = [f for f in tmp_path.rglob("*") if f.is_file()]
+    assert any(f.parent.name == "quarantine" for f in written)
+    assert any(f.parent.name == "receipts" for f in written)
+    for f in written:
+        data = f.read_bytes()
+        assert CANARY.encode() not in data, f
+        assert CANARY.encode("utf-16-le") not in data, f
