@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from cerecorder.domain.model import Role
+from cerecorder.domain.roster import upn_check_letter
 from cerecorder.services import chronology, demo, maintenance, session
-from cerecorder.services.demo import ANCHOR, upn_check_letter
+from cerecorder.services.demo import ANCHOR
 from cerecorder.storage.vault import SQLITE_MAGIC
 
 from helpers import FAST_KDF, TAXONOMY, MockClock

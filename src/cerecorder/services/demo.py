@@ -33,6 +33,7 @@ from types import MappingProxyType
 
 from cerecorder.crypto.keyslots import KdfParams
 from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision, Urgency
+from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
 from cerecorder.services import audit, users
@@ -278,15 +279,7 @@ _STAFF_TITLES = ("Mr", "Ms", "Mrs", "Miss", "Dr")
 #: Local authority numbers as used in UPNs; most pupils come from the home authority.
 _HOME_LA = "886"
 _OTHER_LAS = ("202", "204", "208", "210", "330", "336", "352", "373", "383", "856", "926")
-_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _FORM_LETTERS = "EHKLNRSW"
-
-
-def upn_check_letter(digits: str) -> str:
-    """The DfE check letter for the 12 characters after it: each weighted by its
-    position (2 to 13), the sum taken modulo 23, mapped to A-Z without I, O and S."""
-    total = sum(int(d) * weight for weight, d in enumerate(digits, start=2))
-    return _UPN_LETTERS[total % 23]
 
 
 # -- concern wording ------------------------------------------------------------------
