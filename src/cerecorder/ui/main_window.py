@@ -46,6 +46,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx, self.session = ctx, session
         self.is_dsl = session.user.role is Role.DSL
+        #: school IT: users, settings and the roll, never a record
+        self.is_admin = session.user.role is Role.ADMIN
         self.demo = session.is_demo
         badge = " [DEMO: fictional pupils]" if self.demo else ""
         self.setWindowTitle(
@@ -143,11 +145,47 @@ class MainWindow(QMainWindow):
         hidden.addWidget(back, alignment=Qt.AlignmentFlag.AlignCenter)
         hidden.addStretch()
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.tabs)
+        self.home = self._admin_page() if self.is_admin else self.tabs
+        self.stack.addWidget(self.home)
         self.stack.addWidget(self.privacy)
         self.setCentralWidget(self.stack)
         self.statusBar().showMessage(
             f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use.")
+
+    def _admin_page(self) -> QWidget:
+        """What an administrator's sign-in shows: no pupils and no concerns, which this
+        role may not read, but the jobs it is for."""
+        for action in (self.new_action, self.refresh_action):
+            action.setVisible(False)
+        page = QWidget()
+        page.setObjectName("adminPage")
+        title = QLabel("Signed in as school IT (administrator)")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            "This role looks after the vault and never sees a record: pupils and concerns "
+            "are not shown here. From the Vault menu you can add and remove users "
+            "(Settings, Ctrl+,) and import the pupil roll from the MIS. Backups, restores "
+            "and checks are done with the cerecorder-admin command; see the IT guide.")
+        text.setWordWrap(True)
+        text.setMaximumWidth(640)
+        named(text, "What this role can do")
+        buttons = QHBoxLayout()
+        for action in (self.settings_action, self.roll_action, self.lock_action):
+            button = QPushButton(action.text())
+            named(button, action.text().replace("&", "").rstrip("…"))
+            button.clicked.connect(action.trigger)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        layout.addStretch()
+        return page
 
     def _add_sent_tab(self) -> None:
         """A staff laptop with the DSL's recipient card seals and sends each concern."""
@@ -223,6 +261,8 @@ class MainWindow(QMainWindow):
     # -- data --------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        if self.is_admin:
+            return
         try:
             self.roster.set_rows(children.roster(self.session, include_left=True))
             header = self.pupil_view.horizontalHeader()
@@ -317,7 +357,7 @@ class MainWindow(QMainWindow):
 
     def toggle_privacy(self) -> None:
         hiding = self.stack.currentWidget() is not self.privacy
-        self.stack.setCurrentWidget(self.privacy if hiding else self.tabs)
+        self.stack.setCurrentWidget(self.privacy if hiding else self.home)
         for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if child.isWindow() and child is not self:
                 child.setVisible(not hiding)
