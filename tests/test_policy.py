@@ -280,6 +280,8 @@ def test_settings_window_shows_what_policy_fixed(qtbot: QtBot, home: Path,
     assert shown["School name, set by your school's IT policy"] == "Riverside Academy"
     assert shown["Vault folder, set by your school's IT policy"] == str(Path("/srv/ce/vault"))
     assert len(shown) == len(policy.KEYS)
+    assert dialog.school is not None and dialog.school.isReadOnly()
+    assert dialog.school.toolTip() == POLICY_TEXT
     dialog.save()
     assert ctx.settings.idle_lock_minutes == 10
 

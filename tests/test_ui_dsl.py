@@ -25,7 +25,7 @@ from cerecorder.domain.model import (
     Role,
     TriageDecision,
 )
-from cerecorder.services import children, chronology, concerns, users
+from cerecorder.services import children, chronology, concerns, handover, users
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from cerecorder.ui.common import to_qdatetime
@@ -472,6 +472,24 @@ def test_settings_change_the_idle_timeout(
     assert ctx.saved == [12]  # type: ignore[attr-defined]
 
 
+def test_the_dsl_names_the_school_for_handover_documents(
+        qtbot: QtBot, dsl: Session, ctx: AppContext) -> None:
+    dialog = SettingsDialog(ctx, dsl)
+    qtbot.addWidget(dialog)
+    assert dialog.school is not None and dialog.school.text() == ""
+    dialog.school.setText("  Riverside Academy – Ysgol Glan yr Afon  ")
+    dialog.save()
+    assert handover.school_name(dsl) == "Riverside Academy – Ysgol Glan yr Afon"
+    assert audit_actions(dsl)[-1] == "school_name_set"
+    again = SettingsDialog(ctx, dsl)
+    qtbot.addWidget(again)
+    assert again.school is not None and again.school.text() == handover.school_name(dsl)
+    again.save()  # unchanged: nothing more is written
+    assert audit_actions(dsl).count("school_name_set") == 1
+    doc = handover.chronology_document(dsl, add_child(dsl), purpose="MASH")
+    assert doc.header.school == "Riverside Academy – Ysgol Glan yr Afon"
+
+
 def test_settings_add_and_remove_a_staff_user(
         qtbot: QtBot, dsl: Session, ctx: AppContext) -> None:
     dialog = SettingsDialog(ctx, dsl)
@@ -537,6 +555,7 @@ def test_staff_settings_have_no_user_list(
         qtbot.addWidget(dialog)
         assert not dialog.users_view.isVisibleTo(dialog)
         assert dialog.users_model.rowCount() == 0
+        assert dialog.school is None  # the school name is the DSL's to set
     finally:
         staff.lock()
 

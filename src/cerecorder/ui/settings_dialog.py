@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import Role, User
-from cerecorder.services import users
+from cerecorder.domain.rules import MAX_NAME
+from cerecorder.services import handover, users
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
@@ -232,6 +233,9 @@ class SettingsDialog(QDialog):
         general_page = QWidget()
         layout = QVBoxLayout(general_page)
         layout.addWidget(general)
+        self.school: QLineEdit | None = None
+        if session.user.role is Role.DSL:
+            layout.addWidget(self._vault_box())
         if ctx.policy_summary:
             layout.addWidget(self._policy_box(ctx.policy_summary))
         layout.addWidget(mine)
@@ -293,11 +297,31 @@ class SettingsDialog(QDialog):
         outer.addWidget(buttons)
         rows = len(ctx.policy_summary) * self.fontMetrics().lineSpacing() * 3 // 2 + 40 \
             if ctx.policy_summary else 0
+        rows += 90 if self.school is not None else 0
         fit_to_screen(self, 640, (600 if self.manages_users else 460) + rows)
         if self.idle.isEnabled():
             self.idle.setFocus()
         else:
             self.passphrase_button.setFocus()
+
+    def _vault_box(self) -> QGroupBox:
+        """The DSL's settings of the vault itself, shared by every computer that opens it."""
+        box = QGroupBox("This vault")
+        form = QFormLayout(box)
+        self.school = QLineEdit(handover.school_name(self.session))
+        self.school.setMaxLength(MAX_NAME)
+        self.school.setPlaceholderText("for example: Riverside Academy")
+        add_row(form, "School &name:", self.school,
+                "Printed on every handover document's cover and pages")
+        hint = QLabel("Printed on the cover of every chronology and concern record.")
+        if "school_name" in self.ctx.policy_fixed:
+            self.school.setReadOnly(True)
+            self.school.setToolTip(POLICY_TEXT)
+            hint.setText(f"{POLICY_TEXT}: its school name is printed on every document.")
+        hint.setObjectName("hintMessage")
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        return box
 
     def _policy_box(self, summary: tuple[tuple[str, str], ...]) -> QGroupBox:
         """What school IT's policy file fixes on this computer: shown, not editable."""
@@ -360,6 +384,12 @@ class SettingsDialog(QDialog):
         return dialog
 
     def save(self) -> None:
+        if (self.school is not None and not self.school.isReadOnly()
+                and self.school.text().strip() != handover.school_name(self.session)):
+            with telling(self, self.message) as attempt:
+                handover.set_school_name(self.session, self.school.text())
+            if not attempt.ok:
+                return
         self.ctx.settings.idle_lock_minutes = self.idle.value()
         if self.handover is not None:
             self.handover.save_into(self.ctx.settings)
