@@ -72,10 +72,13 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.services.session import KdfParams
     from cerecorder.ui.concern_form import ConcernDialog
     from cerecorder.ui.concern_view import ConcernViewDialog
+    from cerecorder.ui.context import FileDialogs
     from cerecorder.ui.controller import DEMO_PASSPHRASE, shut_down
     from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
     from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
     from cerecorder.ui.main_window import MainWindow
+    from cerecorder.ui.preview import DocumentPreview
+    from cerecorder.ui.roster_import import RosterImportWizard
     from cerecorder.ui.settings_dialog import SettingsDialog
     from cerecorder.ui.setup import SetupWizard, StartDialog
     from cerecorder.ui.unlock import UnlockDialog
@@ -174,7 +177,38 @@ def shoot(out: Path, work: Path, size: str) -> None:
     chronology.chronology(s, longest.id)
     child_window = ChildWindow(ctx, s, longest.id, window)
     snap("15-chronology", child_window)
+    export = child_window.export_pdf(printing=True)
+    export.purpose.setText("Strategy meeting with MASH")
+    snap("15a-print-or-save", export)
+    pdf, _ = export.document(ctx.documents)
+    pages = ctx.documents.pages(pdf)
+    preview = DocumentPreview(pages, export.file_name(), export)
+    snap("15b-preview", preview)
+    preview.close()
+    pages.close()
+    export.close()
     child_window.close()
+
+    roll = work / "roll.csv"  # this school's roll as an MIS exports it, one change made
+    lines = ["UPN,Legal Surname,Legal Forename,DOB,Year,Reg"]
+    for row in children.roster(s)[:40]:
+        d = row.child.details
+        born = d.date_of_birth.strftime("%d/%m/%Y") if d.date_of_birth else ""
+        lines.append(f"{d.upn},{d.legal_surname},{d.legal_forenames},{born},"
+                     f"{d.year_group},{d.reg_group}")
+    lines.append("A886200001234,Nowak,Zofia,14/02/2014,Year 7,7N")
+    roll.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    dialogs = ctx.file_dialogs
+    ctx.file_dialogs = type("PickRoll", (FileDialogs,), {
+        "open_path": lambda self, *_: roll})()
+    wizard = RosterImportWizard(ctx, s, window)
+    wizard.file_page.choose()
+    snap("15c-roll-file", wizard)
+    snap("15d-roll-columns", wizard, wizard.next)
+    snap("15e-roll-preview", wizard, lambda: (
+        wizard.next(), wizard.preview_page.show_only.setCurrentIndex(0)))
+    wizard.close()
+    ctx.file_dialogs = dialogs
     search = SearchDialog(ctx, s, window)
     search.box.setText("phone")
     snap("16-search", search, search.run_search)

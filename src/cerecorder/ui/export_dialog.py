@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -77,16 +78,19 @@ class ProtectedExportDialog(QDialog):
         self.print_button = QPushButton("P&rint…")
         named(self.preview_button, "Preview the pages")
         named(self.print_button, "Print")
+        row = QHBoxLayout()  # [Preview…] [Print…]   …   [Save PDF…] [Cancel]
         for button in (self.preview_button, self.print_button):
             button.setAutoDefault(False)
-            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(buttons)
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_document)
         buttons.accepted.connect(self.save)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.warning)
         self.layout_.addWidget(self.message)
-        self.layout_.addWidget(buttons)
+        self.layout_.addLayout(row)
         if self.printing:  # opened with the print shortcut: Enter prints
             save.setAutoDefault(False)
             self.print_button.setDefault(True)
