@@ -371,6 +371,45 @@ def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
     assert audit_actions(pair.dsl)[-2:] == ["packet_refused", "inbox_imported"]
 
 
+NOT_STRICT_JSON = {
+    "nan": b'{"format": "cerecorder-signed-v1", "signature": "", '
+           b'"document": {"signer": "", "x": NaN}}',
+    "infinity": b'{"format": "cerecorder-signed-v1", "signature": "", '
+                b'"document": {"signer": "", "x": 1e999}}',
+    "nested": b"[" * 100_000 + b"]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_STRICT_JSON))
+def test_a_packet_of_json_the_app_never_writes_is_refused_not_a_crash(
+        pair: Pair, kind: str) -> None:
+    """Anyone with the (public) card can seal a file for the DSL: what cannot be read back
+    as strict JSON is refused and quarantined, and the rest of the inbox is imported."""
+    pair.record()
+    pair.send()
+    (pair.share / "odd.cepacket").write_bytes(crypto.seal(
+        NOT_STRICT_JSON[kind], [r.recipient for r in pair.card.recipients]))
+    age_files(*pair.packet_files())
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert sorted((o.status, o.reason) for o in report.outcomes) == [
+        ("imported", ""), ("refused", "malformed")]
+    assert (pair.share / "quarantine" / "odd.cepacket").is_file()
+
+
+@pytest.mark.parametrize("kind", list(NOT_STRICT_JSON))
+def test_a_receipt_or_card_of_json_the_app_never_writes_is_refused(
+        pair: Pair, kind: str) -> None:
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    (pair.share / "receipts").mkdir()
+    (pair.share / "receipts" / f"{packet.stem}.cereceipt").write_bytes(
+        NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
+    assert packets.collect_receipts(pair.staff, pair.share) == 0
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
+        packets.RecipientCard.from_bytes(NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
+
+
 def test_a_packet_from_a_laptop_that_was_never_enrolled_is_refused(tmp_path: Path) -> None:
     p = make_pair(tmp_path, enrol=False)
     p.record()
