@@ -265,6 +265,34 @@ def test_a_packet_still_being_copied_is_left_for_the_next_run(pair: Pair) -> Non
     assert packet.exists()
 
 
+def test_a_file_gone_or_unreadable_mid_import_leaves_the_rest_to_import(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sync program moves a file away, or the share lets this account list a file but
+    not read it: that one is left, with a reason, and the rest are filed."""
+    pair.record()
+    pair.send()
+    (pair.share / "gone.cepacket").write_bytes(b"age-encryption.org/v1\n")
+    (pair.share / "locked.cepacket").write_bytes(b"age-encryption.org/v1\n")
+    real = packets.read_file
+
+    def reading(path: Path, limit: int = crypto.MAX_PACKET_BYTES) -> bytes:
+        if path.name == "gone.cepacket":
+            path.unlink()
+        if path.name == "locked.cepacket":
+            raise ReadOnlyLocation(f"{path.parent} cannot be written to.")
+        return real(path, limit)
+
+    monkeypatch.setattr(packets, "read_file", reading)
+    report = packets.import_inbox(pair.dsl, pair.share)
+    outcomes = {o.file_name: o for o in report.outcomes}
+    assert outcomes["gone.cepacket"].status == "waiting"
+    assert "went from the inbox" in outcomes["gone.cepacket"].message
+    assert outcomes["locked.cepacket"].status == "waiting"
+    assert "may not read it" in outcomes["locked.cepacket"].message
+    assert report.count("imported") == 1 and len(pair.dsl_concerns()) == 1
+    assert (pair.share / "locked.cepacket").exists()
+
+
 # -- bad packets ---------------------------------------------------------------------------
 
 
@@ -586,6 +614,37 @@ def test_the_command_line_writes_the_dsl_identity_for_the_age_tool(tmp_path: Pat
     assert out_file.read_text().startswith("AGE-SECRET-KEY-1")
     assert "keep it as safe as the recovery key" in err
     assert out_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_what_another_account_reads_is_readable_and_the_identity_is_not(
+        tmp_path: Path) -> None:
+    """On a shared folder the DSL's account reads a staff laptop's packets, the staff
+    account reads the DSL's receipts, and IT copies cards into place: those are readable
+    beyond their owner (they hold nothing secret). The DSL's identity is not."""
+    umask = os.umask(0o022)
+    try:
+        p = make_pair(tmp_path)
+        p.record()
+        p.send()
+        (p.share / "junk.cepacket").write_bytes(b"junk")
+        age_files(p.share / "junk.cepacket")
+        packets.import_inbox(p.dsl, p.share)
+        card_file, enrol_file = tmp_path / "school.cecard", tmp_path / "teacher.ceenrol"
+        packets.write_file(card_file, packets.recipient_card(p.dsl).to_bytes())
+        packets.write_file(enrol_file, packets.staff_card(p.staff).to_bytes())
+        dsl_dir = p.dsl.vault.files.folder
+        p.dsl.lock()
+        p.staff.lock()
+        identity = tmp_path / "identity.txt"
+        assert cli("export-identity", dsl_dir, "--out", identity)[0] == 0
+    finally:
+        os.umask(umask)
+    [packet] = (p.share / "imported").glob("*.cepacket")
+    [receipt] = (p.share / "receipts").glob("*.cereceipt")
+    [note] = (p.share / "quarantine").glob("*.reason.txt")
+    for shared in (packet, receipt, note, card_file, enrol_file):
+        assert shared.stat().st_mode & 0o777 == 0o644, shared
+    assert identity.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_receipt_that_cannot_be_written_is_written_at_the_next_import(

@@ -464,7 +464,8 @@ def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
     opened = ctx.open(args)
     try:
         identity = packets.packet_identity(opened)
-        packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force)
+        packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force,
+                           secret=True)
     finally:
         opened.lock()
     ctx.console.say(f"Wrote your packet identity to {args.out}.")

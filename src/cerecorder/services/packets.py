@@ -34,7 +34,11 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
-from cerecorder.domain.errors import EnvironmentProblem, InvalidInput
+from cerecorder.domain.errors import (
+    EnvironmentProblem,
+    InvalidInput,
+    ReadOnlyLocation,
+)
 from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
@@ -94,12 +98,17 @@ def read_file(path: Path, limit: int = MAX_PACKET_BYTES) -> bytes:
     return data
 
 
-def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
+#: Sealed packets, receipts, cards and quarantine notes hold nothing secret and are read
+#: by another account (the DSL's, a staff laptop's, IT's) on a shared folder.
+SHARED_MODE = 0o644
+
+
+def write_file(path: Path, data: bytes, *, force: bool = False, secret: bool = False) -> None:
     """Save a card or identity the user asked for, atomically; keep an existing file
-    unless force."""
+    unless force. A secret (an identity) is readable by its owner only."""
     if path.exists() and not force:
         raise InvalidInput(f"{path} already exists; choose another name or replace it.")
-    atomic_write(path, data)
+    atomic_write(path, data, mode=0o600 if secret else SHARED_MODE)
 
 
 # -- the DSL's recipient card and the staff enrolment file ------------------------------
@@ -312,7 +321,7 @@ def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: i
                      packet=packet_id, addendum=addendum_id, card=card.fingerprint)
         # Written last, just before the commit: a failed write rolls the record back and
         # the concern or addendum stays waiting.
-        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet)
+        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet, mode=SHARED_MODE)
         uow.commit()
 
 
@@ -648,10 +657,18 @@ def _import_one(session: Session, path: Path, identities: list[str],
                 pupils: list[Child]) -> PacketOutcome:
     name = path.name
     try:
-        if path.stat().st_size > MAX_PACKET_BYTES:
-            raise PacketRefused("oversized", "The file is larger than any packet can be; it "
-                                "was not opened.")
-        plaintext = crypto.unseal(read_file(path), identities)
+        try:
+            if path.stat().st_size > MAX_PACKET_BYTES:
+                raise PacketRefused("oversized", "The file is larger than any packet can be; "
+                                    "it was not opened.")
+            sealed = read_file(path)
+        except (FileNotFoundError, InvalidInput):  # a sync program or a person moved it
+            return PacketOutcome(name, "waiting", "It went from the inbox during the "
+                                 "import; nothing of it was filed.")
+        except (PermissionError, ReadOnlyLocation):  # the rest of the inbox still imports
+            return PacketOutcome(name, "waiting", "This account may not read it (check the "
+                                 "shared folder's permissions); it was left in the inbox.")
+        plaintext = crypto.unseal(sealed, identities)
         document = crypto.open_envelope(plaintext)
         with session.uow() as uow:
             v: _Verified | _VerifiedAddendum = (
@@ -727,7 +744,8 @@ def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_
     with os_errors_explained(folder):
         folder.mkdir(exist_ok=True)
     atomic_write(folder / f"{packet_id}{RECEIPT_SUFFIX}",
-                 _receipt(key, packet_id, content_hash, session.clock.now()))
+                 _receipt(key, packet_id, content_hash, session.clock.now()),
+                 mode=SHARED_MODE)
 
 
 def _still_copying(path: Path) -> bool:
@@ -744,7 +762,8 @@ def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketO
     try:
         moved = _move(path, path.parent / QUARANTINE)
         atomic_write(moved.with_name(moved.name + ".reason.txt"),
-                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode())
+                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode(),
+                     mode=SHARED_MODE)
     except EnvironmentProblem as exc:  # a read-only share: refused all the same
         moved, message = path, f"{message} It could not be moved to quarantine ({exc})."
     with session.uow() as uow:
