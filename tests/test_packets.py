@@ -3,6 +3,7 @@ vault imports, a receipt goes back; and every kind of bad packet is refused whol
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -19,8 +20,9 @@ import pytest
 from cerecorder.cli.main import run
 from cerecorder.crypto import packets as crypto
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, ReadOnlyLocation
-from cerecorder.domain.model import ConcernStatus, Role
-from cerecorder.services import concerns, packets, session, users
+from cerecorder.domain.model import ChildDetails, ConcernStatus, Role
+from cerecorder.domain.roster import upn_check_letter
+from cerecorder.services import children, concerns, packets, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import PacketRepository
 
@@ -109,6 +111,17 @@ def age_files(*paths: Path) -> None:
     old = time.time() - 600
     for path in paths:
         os.utime(path, (old, old))
+
+
+def records_digest(s: Session) -> str:
+    """SHA-256 of every row of every table but the audit (which gains the refusal)."""
+    digest = hashlib.sha256()
+    conn = s.vault.conn
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                 "AND name != 'audit' ORDER BY name").fetchall():
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall():
+            digest.update(repr((table, tuple(row))).encode())
+    return digest.hexdigest()
 
 
 def audit_actions(s: Session) -> list[str]:
@@ -202,6 +215,68 @@ def test_a_child_without_upn_is_matched_by_name_and_date_of_birth(tmp_path: Path
     p.send()
     [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
     assert outcome.status == "imported"
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_child_the_dsl_merged_is_filed_to_the_record_kept(tmp_path: Path) -> None:
+    """The staff laptop's roll still has a record the DSL has since merged into another
+    (a second UPN, a name spelt differently): the concern goes to the record kept, never
+    to the merged one, and does not wait for a match."""
+    old_upn = "B12345678901" + upn_check_letter("B12345678901")
+    p = make_pair(tmp_path, forenames="Zoe", surname="Olafsdottir", upn=old_upn,
+                  date_of_birth=DOB)
+    [kept] = [c.id for c in children.list_children(p.dsl)]
+    duplicate = add_child(p.dsl, "Zoe", "Olafsdottir", upn=old_upn, date_of_birth=DOB)
+    children.merge_children(p.dsl, kept, duplicate, "The same child, entered twice.")
+    p.record()
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported", outcome.message
+    filed = concerns.open_concern(p.dsl, outcome.concern_id or 0).concern
+    assert filed.content.child_ids == (kept,)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_two_records_of_one_child_in_a_concern_are_filed_once(tmp_path: Path) -> None:
+    """The staff laptop still has both records the DSL merged and the concern names both:
+    the concern is filed naming the record kept once."""
+    old_upn = "B12345678901" + upn_check_letter("B12345678901")
+    p = make_pair(tmp_path)
+    [kept] = [c.id for c in children.list_children(p.dsl)]
+    duplicate = add_child(p.dsl, "Zoe", "Olafsdottir", upn=old_upn, date_of_birth=DOB)
+    children.merge_children(p.dsl, kept, duplicate, "The same child, entered twice.")
+    with p.staff.uow() as uow:  # IT loaded the staff laptop's roll before the merge
+        both = uow.children.add(ChildDetails("Zoe", "Olafsdottir", upn=old_upn,
+                                             date_of_birth=DOB), p.staff_clock.now(), 1)
+        uow.commit()
+    concerns.record_concern(p.staff, content((p.staff_child, both), p.staff_clock))
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported", outcome.message
+    assert concerns.open_concern(p.dsl, outcome.concern_id or 0).concern.content.child_ids \
+        == (kept,)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_left_pupil_is_still_matched(tmp_path: Path) -> None:
+    """A concern recorded before a pupil left reaches the DSL after the roll marks them
+    as left: it is filed on their record, not held as an unknown child."""
+    p = make_pair(tmp_path)
+    [pupil] = children.list_children(p.dsl)
+    with p.dsl.uow() as uow:
+        uow.conn.execute("UPDATE children SET left_on = '2026-07-22' WHERE id = ?",
+                         (pupil.id,))
+        uow.commit()
+    assert children.list_children(p.dsl) == []
+    p.record()
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported"
+    assert concerns.open_concern(p.dsl, outcome.concern_id or 0).concern.content.child_ids \
+        == (pupil.id,)
     p.dsl.lock()
     p.staff.lock()
 
@@ -380,6 +455,7 @@ def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
     pair.send()
     spoil(pair)
     before = pair.dsl_concerns()
+    digest = records_digest(pair.dsl)
     inbox = sorted(pair.share.glob("*.cepacket"))
     age_files(*inbox)
     report = packets.import_inbox(pair.dsl, pair.share)
@@ -388,6 +464,7 @@ def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
     assert message in outcome.message
     assert report.summary.endswith("1 refused.")
     assert pair.dsl_concerns() == before
+    assert records_digest(pair.dsl) == digest  # nothing half-imported, anywhere
     assert packets.review_list(pair.dsl) == []
     assert not list(pair.share.glob("*.cepacket"))
     quarantined = pair.share / "quarantine" / outcome.file_name

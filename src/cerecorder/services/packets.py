@@ -610,21 +610,29 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def match_child(pupils: Iterable[Child], sent: dict[str, Any]) -> int | None:
+def match_child(pupils: Iterable[Child], sent: dict[str, Any],
+                merged: dict[int, int] | None = None) -> int | None:
     """The one child on roll that a packet's child is: by UPN, else by legal name and date
-    of birth together. None when there is no such child or more than one."""
+    of birth together. None when there is no such child or more than one. A record the
+    DSL merged into another (the sender's roll may still have it) stands for the record
+    kept: `merged` maps one to the other."""
     pupils = list(pupils)
+    kept = merged or {}
+
+    def one(ids: list[int]) -> int | None:
+        found = {kept.get(i, i) for i in ids}
+        return found.pop() if len(found) == 1 else None
+
     if sent["upn"]:
         found = [p.id for p in pupils if p.details.upn.casefold() == sent["upn"].casefold()]
         if found:
-            return found[0] if len(found) == 1 else None
+            return one(found)
     if sent["date_of_birth"] is None:
         return None
-    found = [p.id for p in pupils
-             if p.details.date_of_birth == sent["date_of_birth"]
-             and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
-             and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])]
-    return found[0] if len(found) == 1 else None
+    return one([p.id for p in pupils
+                if p.details.date_of_birth == sent["date_of_birth"]
+                and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
+                and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
 
 
 def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
@@ -654,7 +662,7 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def _import_one(session: Session, path: Path, identities: list[str],
-                pupils: list[Child]) -> PacketOutcome:
+                pupils: list[Child], merged: dict[int, int]) -> PacketOutcome:
     name = path.name
     try:
         try:
@@ -690,7 +698,7 @@ def _import_one(session: Session, path: Path, identities: list[str],
                 if repo.concern_uid_exists(v.uid):
                     raise PacketRefused("conflict", "This concern was already imported from "
                                         "another packet; the copy was not filed again.")
-                outcome = _file_or_hold(session, uow, v, pupils, name)
+                outcome = _file_or_hold(session, uow, v, pupils, merged, name)
             uow.commit()
     except _NotYet:
         return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
@@ -710,9 +718,9 @@ def _import_one(session: Session, path: Path, identities: list[str],
 
 
 def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[Child],
-                  file_name: str) -> PacketOutcome:
+                  merged: dict[int, int], file_name: str) -> PacketOutcome:
     repo = _packets(uow)
-    matched = [match_child(pupils, k) for k in v.children]
+    matched = [match_child(pupils, k, merged) for k in v.children]
     now = session.clock.now()
     if all(m is not None for m in matched):
         concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
@@ -786,16 +794,18 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
                                  "stick or network share connected?).")
     with session.uow() as uow:
         identities = [i for _, i, _ in _packets(uow).identities()]
-        pupils = uow.children.all(include_left=True)
+        pupils = uow.children.all(include_left=True, include_merged=True)
+        merged = uow.children.merged_map()
     with os_errors_explained(inbox):
         files = sorted(p for p in inbox.iterdir()
                        if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
                        and p.is_file())
-    outcomes = {path: _import_one(session, path, identities, pupils) for path in files}
+    outcomes = {path: _import_one(session, path, identities, pupils, merged)
+                for path in files}
     if any(o.status == "imported" for o in outcomes.values()):
         # An addendum read before its concern (names are random) gets a second go.
         for path in [p for p, o in outcomes.items() if o.status == "waiting"]:
-            outcomes[path] = _import_one(session, path, identities, pupils)
+            outcomes[path] = _import_one(session, path, identities, pupils, merged)
     with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "inbox_imported", "folder", "",
                      imported=sum(o.status == "imported" for o in outcomes.values()),
