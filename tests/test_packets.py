@@ -541,6 +541,49 @@ def test_a_forged_receipt_is_ignored(pair: Pair) -> None:
     assert packets.sent_status(pair.staff)[0].received_at is None
 
 
+@pytest.mark.parametrize("field", ["packet_id", "format_version", "created_at",
+                                   "card_fingerprint", "kind"])
+def test_the_signature_covers_every_field_of_the_packet(pair: Pair, field: str) -> None:
+    pair.record()
+    pair.send()
+    envelope = json.loads(crypto.sign_document(_document(pair), _staff_key(pair)))
+    envelope["document"][field] = {"packet_id": "0" * 32, "format_version": 0,
+                                   "created_at": "2020-01-01T00:00:00.000000Z",
+                                   "card_fingerprint": "AAAA-BBBB-CCCC-DDDD",
+                                   "kind": "addendum"}[field]
+    _reseal(pair, crypto.canonical(envelope))
+    age_files(*pair.packet_files())
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.reason == "bad_signature"
+
+
+@pytest.mark.parametrize("version", [0, 2, "1"])
+def test_a_validly_signed_packet_of_another_format_version_is_refused(
+        pair: Pair, version: object) -> None:
+    pair.record()
+    pair.send()
+    document = _document(pair)
+    document["format_version"] = version
+    _reseal(pair, crypto.sign_document(document, _staff_key(pair)))
+    age_files(*pair.packet_files())
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert (outcome.status, outcome.reason) == ("refused", "malformed")
+    assert pair.dsl_concerns() == []
+
+
+def test_a_genuine_receipt_for_one_packet_does_not_count_for_another(pair: Pair) -> None:
+    pair.record()
+    pair.send()
+    packets.import_inbox(pair.dsl, pair.share)
+    pair.record(facts="A second concern, not yet imported.")
+    pair.send()
+    [second] = pair.packet_files()
+    [receipt] = (pair.share / "receipts").glob("*.cereceipt")
+    shutil.copy(receipt, pair.share / "receipts" / f"{second.stem}.cereceipt")
+    assert packets.collect_receipts(pair.staff, pair.share) == 1  # the first one only
+    assert [s.received_at is None for s in packets.sent_status(pair.staff)] == [True, False]
+
+
 # -- cards and enrolment -------------------------------------------------------------------
 
 
