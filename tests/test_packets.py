@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -582,6 +582,36 @@ def test_a_genuine_receipt_for_one_packet_does_not_count_for_another(pair: Pair)
     shutil.copy(receipt, pair.share / "receipts" / f"{second.stem}.cereceipt")
     assert packets.collect_receipts(pair.staff, pair.share) == 1  # the first one only
     assert [s.received_at is None for s in packets.sent_status(pair.staff)] == [True, False]
+
+
+def test_a_packet_sealed_for_a_card_the_dsl_never_issued_is_filed_with_a_warning(
+        pair: Pair) -> None:
+    """Someone who can write the staff laptop's card file adds their own key: the card
+    still opens for the DSL, so the concern arrives, but the DSL and IT are told."""
+    eavesdropper = crypto.RecipientIdentity.generate()
+    doctored = replace(pair.card, recipients=(
+        *pair.card.recipients, crypto.CardRecipient("Dana Lead", eavesdropper.recipient)))
+    pair.record()
+    packets.send_waiting(pair.staff, doctored, pair.share)
+    pair.record(facts="Sealed for the genuine card.")
+    pair.send()
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert report.count("imported") == 2 and len(pair.dsl_concerns()) == 2
+    [warned] = [o for o in report.outcomes if o.warning]
+    assert doctored.fingerprint in warned.warning and "never issued" in warned.message
+    assert report.summary == "2 filed, 1 with a warning to read."
+    assert "packet_card_unknown" in audit_actions(pair.dsl)
+
+    (pair.share / "again.cepacket").write_bytes(
+        (pair.share / "imported" / warned.file_name).read_bytes())
+    dsl_dir = pair.dsl.vault.files.folder
+    pair.dsl.lock()
+    code, out, err = cli("inbox", dsl_dir, pair.share)  # already imported: no new warning
+    assert (code, err) == (0, ""), err
+    pair.record(facts="Another for the doctored card.")
+    packets.send_waiting(pair.staff, doctored, pair.share)
+    code, out, err = cli("inbox", dsl_dir, pair.share)  # IT's scheduler sees it
+    assert code == 1 and "never issued" in err and "1 filed, 1 with a warning" in out
 
 
 # -- cards and enrolment -------------------------------------------------------------------

@@ -431,6 +431,7 @@ class PacketOutcome:
     packet_id: str = ""
     concern_id: int | None = None
     reason: str = ""  # the refusal code, for the audit and for IT
+    warning: str = ""  # filed, but something the DSL and IT should look at
 
 
 @dataclass(frozen=True)
@@ -448,6 +449,9 @@ class InboxReport:
                               ("waiting", "left in the inbox for the next import")):
             if self.count(status):
                 parts.append(f"{self.count(status)} {words}")
+        warned = sum(1 for o in self.outcomes if o.warning)
+        if warned:
+            parts.append(f"{warned} with a warning to read")
         return ", ".join(parts) + "."
 
 
@@ -661,8 +665,32 @@ def _move(path: Path, folder: Path) -> Path:
     return target
 
 
-def _import_one(session: Session, path: Path, identities: list[str],
-                pupils: list[Child], merged: dict[int, int]) -> PacketOutcome:
+@dataclass(frozen=True)
+class _Receiving:
+    """What every packet of one import is checked against, read once."""
+
+    identities: list[str]
+    pupils: list[Child]
+    merged: dict[int, int]  # a merged child record -> the record kept
+    cards: set[str]  # fingerprints of the recipient cards this vault has issued
+
+
+def _card_warning(uow: UnitOfWork, session: Session, here: _Receiving,
+                  v: _Verified | _VerifiedAddendum) -> str:
+    """A packet filed, but sealed for a card this vault never issued: someone may have
+    put their own key on the staff laptop's card. Told and audited, never refused (the
+    concern is genuine and the DSL must have it)."""
+    fingerprint = str(v.document.get("card_fingerprint"))
+    if fingerprint in here.cards:
+        return ""
+    audit.record(uow, session.clock, session.user, "packet_card_unknown", "packet",
+                 v.packet_id, card=fingerprint)
+    return (f"Warning: it was sealed for a recipient card this vault never issued "
+            f"(fingerprint {fingerprint}), so someone other than the DSLs may be able to "
+            "read it. Check the card on the sender's laptop and give them a new one.")
+
+
+def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome:
     name = path.name
     try:
         try:
@@ -676,7 +704,7 @@ def _import_one(session: Session, path: Path, identities: list[str],
         except (PermissionError, ReadOnlyLocation):  # the rest of the inbox still imports
             return PacketOutcome(name, "waiting", "This account may not read it (check the "
                                  "shared folder's permissions); it was left in the inbox.")
-        plaintext = crypto.unseal(sealed, identities)
+        plaintext = crypto.unseal(sealed, here.identities)
         document = crypto.open_envelope(plaintext)
         with session.uow() as uow:
             v: _Verified | _VerifiedAddendum = (
@@ -698,7 +726,12 @@ def _import_one(session: Session, path: Path, identities: list[str],
                 if repo.concern_uid_exists(v.uid):
                     raise PacketRefused("conflict", "This concern was already imported from "
                                         "another packet; the copy was not filed again.")
-                outcome = _file_or_hold(session, uow, v, pupils, merged, name)
+                outcome = _file_or_hold(session, uow, v, here.pupils, here.merged, name)
+            if known is None:
+                warning = _card_warning(uow, session, here, v)
+                if warning:
+                    outcome = replace(outcome, message=f"{outcome.message} {warning}",
+                                      warning=warning)
             uow.commit()
     except _NotYet:
         return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
@@ -793,19 +826,19 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
         raise EnvironmentProblem(f"The inbox folder {inbox} is not available (is the USB "
                                  "stick or network share connected?).")
     with session.uow() as uow:
-        identities = [i for _, i, _ in _packets(uow).identities()]
-        pupils = uow.children.all(include_left=True, include_merged=True)
-        merged = uow.children.merged_map()
+        repo = _packets(uow)
+        here = _Receiving([i for _, i, _ in repo.identities()],
+                          uow.children.all(include_left=True, include_merged=True),
+                          uow.children.merged_map(), repo.issued_cards())
     with os_errors_explained(inbox):
         files = sorted(p for p in inbox.iterdir()
                        if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
                        and p.is_file())
-    outcomes = {path: _import_one(session, path, identities, pupils, merged)
-                for path in files}
+    outcomes = {path: _import_one(session, path, here) for path in files}
     if any(o.status == "imported" for o in outcomes.values()):
         # An addendum read before its concern (names are random) gets a second go.
         for path in [p for p, o in outcomes.items() if o.status == "waiting"]:
-            outcomes[path] = _import_one(session, path, identities, pupils, merged)
+            outcomes[path] = _import_one(session, path, here)
     with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "inbox_imported", "folder", "",
                      imported=sum(o.status == "imported" for o in outcomes.values()),

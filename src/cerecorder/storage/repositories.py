@@ -680,6 +680,13 @@ class PacketRepository(_Repository):
         self._execute("DELETE FROM enrolled_staff WHERE verify_key = ?", (verify_key,))
         return user_ids
 
+    def issued_cards(self) -> set[str]:
+        """Fingerprints of every recipient card this vault has exported (from the audit,
+        which is append-only and hash-chained)."""
+        return {str(r[0]) for r in self._rows(
+            "SELECT DISTINCT json_extract(detail, '$.fingerprint') FROM audit "
+            "WHERE action = 'recipient_card_exported'")}
+
     def enrolled_user_ids(self, verify_key: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
             "SELECT user_id FROM enrolled_staff WHERE verify_key = ?", (verify_key,))}
