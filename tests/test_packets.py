@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -366,6 +367,30 @@ def test_a_file_gone_or_unreadable_mid_import_leaves_the_rest_to_import(
     assert "may not read it" in outcomes["locked.cepacket"].message
     assert report.count("imported") == 1 and len(pair.dsl_concerns()) == 1
     assert (pair.share / "locked.cepacket").exists()
+
+
+def test_a_copy_that_kept_an_old_modified_time_is_still_left_while_copying(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows Explorer copies a packet from a USB stick keeping its modified time of
+    hours ago; the copy's creation time is now, so a half-copied packet is left, not
+    quarantined as damaged."""
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    packet.write_bytes(packet.read_bytes()[:200])
+    age_files(packet)
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: bool) -> object:
+        st = real_stat(self, **kwargs)
+        if self.suffix != ".cepacket":
+            return st
+        fields = {k: getattr(st, k) for k in dir(st) if k.startswith("st_")}
+        return SimpleNamespace(**{**fields, "st_birthtime": time.time()})
+
+    monkeypatch.setattr(Path, "stat", stat)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "waiting" and packet.exists()
 
 
 # -- bad packets ---------------------------------------------------------------------------

@@ -790,10 +790,17 @@ def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_
 
 
 def _still_copying(path: Path) -> bool:
+    """Written to recently. A copy made with Windows Explorer keeps the original's
+    modification time, however old, so the time the copy was created counts too where
+    the file system keeps one (Windows, macOS)."""
     try:
-        return time.time() - path.stat().st_mtime < STILL_COPYING_SECONDS
+        st = path.stat()
     except OSError:
         return False
+    created = getattr(st, "st_birthtime", None)
+    if created is None and os.name == "nt":  # Python before 3.12: st_ctime is creation
+        created = st.st_ctime
+    return time.time() - max(st.st_mtime, created or 0.0) < STILL_COPYING_SECONDS
 
 
 def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketOutcome:
