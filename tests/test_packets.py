@@ -878,6 +878,11 @@ def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
     assert outcome.reason == "unknown_signer"
     assert len(p.dsl_concerns()) == 1  # what it sent before stays filed
 
+    stolen = packets.staff_card(p.staff)  # the thief, or a muddle, offers it again
+    with pytest.raises(InvalidInput, match="was revoked"):
+        packets.enrol(p.dsl, stolen, stolen.fingerprint)
+    assert packets.enrolments(p.dsl) == []
+
     new_laptop, _ = staff_laptop(tmp_path / "new-laptop", p.staff_clock)
     card = packets.staff_card(new_laptop)
     assert packets.enrol(p.dsl, card, card.fingerprint) == ["teacher"]

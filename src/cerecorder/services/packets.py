@@ -196,6 +196,11 @@ def enrol(session: Session, card: StaffCard, fingerprint: str) -> list[str]:
     enrolled = []
     with session.uow() as uow:
         repo = _packets(uow)
+        if repo.was_revoked(card.fingerprint):
+            raise InvalidInput(f"The laptop with fingerprint {card.fingerprint} was revoked "
+                               "here (lost, stolen or replaced): it cannot be enrolled again. "
+                               "The member of staff needs a new vault on their laptop, which "
+                               "has a new fingerprint.")
         for person in card.users:
             name = clean_text(person.name.strip(), "The user name", MAX_NAME)
             display = clean_text(person.display_name.strip() or name, "The name", MAX_NAME)

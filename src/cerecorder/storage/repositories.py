@@ -687,6 +687,12 @@ class PacketRepository(_Repository):
             "SELECT DISTINCT json_extract(detail, '$.fingerprint') FROM audit "
             "WHERE action = 'recipient_card_exported'")}
 
+    def was_revoked(self, fingerprint: str) -> bool:
+        """Whether a staff laptop with this verify-key fingerprint was ever revoked here."""
+        return bool(self._rows(
+            "SELECT 1 FROM audit WHERE action = 'staff_enrolment_revoked' "
+            "AND json_extract(detail, '$.fingerprint') = ? LIMIT 1", (fingerprint,)))
+
     def enrolled_user_ids(self, verify_key: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
             "SELECT user_id FROM enrolled_staff WHERE verify_key = ?", (verify_key,))}
