@@ -3,6 +3,7 @@ vault imports, a receipt goes back; and every kind of bad packet is refused whol
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -538,6 +539,39 @@ def test_a_receipt_or_card_of_json_the_app_never_writes_is_refused(
     assert packets.collect_receipts(pair.staff, pair.share) == 0
     with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
         packets.RecipientCard.from_bytes(NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
+
+
+def test_a_second_refused_file_of_the_same_name_keeps_both_in_quarantine(
+        pair: Pair) -> None:
+    for content_ in (b"first junk", b"second junk"):
+        (pair.share / "junk.cepacket").write_bytes(content_)
+        age_files(pair.share / "junk.cepacket")
+        [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+        assert outcome.status == "refused"
+    kept = sorted(f.read_bytes() for f in (pair.share / "quarantine").glob("*.cepacket"))
+    assert kept == [b"first junk", b"second junk"]
+    assert len(list((pair.share / "quarantine").glob("*.cepacket.reason.txt"))) == 2
+
+
+def test_a_refused_packet_in_a_read_only_inbox_is_refused_and_left(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only share (or a write-protected stick): nothing can be moved, the refusal
+    is still told and audited, the vault is unchanged, and the next import does the same."""
+    (pair.share / "junk.cepacket").write_bytes(b"junk")
+    age_files(pair.share / "junk.cepacket")
+    digest = records_digest(pair.dsl)
+
+    def read_only(*args: object) -> None:
+        raise PermissionError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    for _ in range(2):
+        [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+        assert (outcome.status, outcome.reason) == ("refused", "not_age")
+        assert "could not be moved to quarantine" in outcome.message
+        assert (pair.share / "junk.cepacket").read_bytes() == b"junk"
+    assert records_digest(pair.dsl) == digest
+    assert audit_actions(pair.dsl)[-2:] == ["packet_refused", "inbox_imported"]
 
 
 def test_a_packet_from_a_laptop_that_was_never_enrolled_is_refused(tmp_path: Path) -> None:
