@@ -616,7 +616,7 @@ def test_the_signature_covers_every_field_of_the_packet(pair: Pair, field: str) 
     assert outcome.reason == "bad_signature"
 
 
-@pytest.mark.parametrize("version", [0, 2, "1"])
+@pytest.mark.parametrize("version", [0, 2, "1", True, 1.0])
 def test_a_validly_signed_packet_of_another_format_version_is_refused(
         pair: Pair, version: object) -> None:
     pair.record()
@@ -682,6 +682,14 @@ def test_an_altered_recipient_card_is_refused(pair: Pair) -> None:
     with pytest.raises(crypto.PacketRefused, match="altered"):
         packets.RecipientCard.from_bytes(json.dumps(raw).encode())
     assert packets.RecipientCard.from_bytes(pair.card.to_bytes()) == pair.card
+
+
+@pytest.mark.parametrize("version", [2, True, 1.0])
+def test_a_card_of_another_version_is_refused(pair: Pair, version: object) -> None:
+    raw = json.loads(pair.card.to_bytes())
+    raw["version"] = version
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
+        packets.RecipientCard.from_bytes(json.dumps(raw).encode())
 
 
 def test_the_card_seals_for_every_dsl_and_deputy(pair: Pair) -> None:

@@ -156,6 +156,12 @@ def check_recipient(text: object) -> str:
 # -- signed envelopes ------------------------------------------------------------------
 
 
+def is_version(value: object, version: int) -> bool:
+    """Exactly this format version: JSON `true` or `1.0` equal 1 in Python, but no
+    version of CE Recorder writes them."""
+    return type(value) is int and value == version
+
+
 def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
@@ -329,6 +335,7 @@ def _card_json(data: bytes, kind: str) -> dict[str, Any]:
     if len(data) > MAX_CARD_BYTES:
         raise ValueError("too large for a card")
     raw = _json(data)
-    if not isinstance(raw, dict) or raw.get("format") != kind or raw.get("version") != 1:
+    if not isinstance(raw, dict) or raw.get("format") != kind or not is_version(
+            raw.get("version"), 1):
         raise ValueError("not this kind of card")
     return raw

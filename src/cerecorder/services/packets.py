@@ -375,6 +375,7 @@ def collect_receipts(session: Session, outbox: Path) -> int:
             document = crypto.open_envelope(read_file(path, crypto.MAX_CARD_BYTES), "receipt")
             received_at = from_utc_text(str(document["received_at"]))
             ok = (document.get("kind") == "receipt" and document.get("signer") == dsl_key
+                  and crypto.is_version(document.get("format_version"), FORMAT_VERSION)
                   and document.get("packet_id") == packet_id
                   and document.get("content_hash") == sent_hash)
         except (EnvironmentProblem, OSError, KeyError, ValueError):
@@ -515,7 +516,8 @@ def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
              ) -> tuple[str, dict[str, Any], int]:
     """The checks every signed document passes: its kind and format, its packet id, and a
     signer enrolled for its author. Returns the packet id, the record, the author id."""
-    if document.get("kind") != kind or document.get("format_version") != FORMAT_VERSION:
+    if document.get("kind") != kind or not crypto.is_version(document.get("format_version"),
+                                                             FORMAT_VERSION):
         raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
                          "a known format")
     packet_id = document.get("packet_id")
