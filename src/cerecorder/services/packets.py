@@ -828,6 +828,21 @@ def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketO
     return PacketOutcome(path.name, "refused", message, reason=refused.reason)
 
 
+def _packet_files(inbox: Path) -> list[Path]:
+    """The packets in an inbox folder, not temporary files (a name starting with a dot)."""
+    return sorted(p for p in inbox.iterdir()
+                  if p.suffix == PACKET_SUFFIX and not p.name.startswith(".") and p.is_file())
+
+
+def waiting_in_inbox(inbox: Path) -> int:
+    """How many packets are in the inbox folder now; 0 when it cannot be reached. Reads
+    file names only, so it needs no vault."""
+    try:
+        return len(_packet_files(inbox))
+    except OSError:
+        return 0
+
+
 def import_inbox(session: Session, inbox: Path) -> InboxReport:
     """Import every packet in the inbox folder; each on its own, whole or not at all.
     Temporary files (a name starting with a dot) and anything not a .cepacket are left.
@@ -845,9 +860,7 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
                           uow.children.all(include_left=True, include_merged=True),
                           uow.children.merged_map(), repo.issued_cards())
     with os_errors_explained(inbox):
-        files = sorted(p for p in inbox.iterdir()
-                       if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
-                       and p.is_file())
+        files = _packet_files(inbox)
     outcomes = {path: _import_one(session, path, here) for path in files}
     if any(o.status == "imported" for o in outcomes.values()):
         # An addendum read before its concern (names are random) gets a second go.
