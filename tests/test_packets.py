@@ -1008,6 +1008,11 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
     packets.resolve_review(p.dsl, item.review_id, None)
     packets.import_inbox(p.dsl, p.share)  # and now the addendum
     packets.collect_receipts(p.staff, p.share)
+    keys = [_staff_key(p).secret.encode(), b"AGE-SECRET-KEY-",
+               *(i.encode() for _, i, _ in PacketRepository(p.dsl.vault.conn).identities())]
+    with p.dsl.uow() as uow:
+        keys.append(str(uow.conn.execute(
+            "SELECT secret FROM signing_key").fetchone()[0]).encode())
     p.dsl.lock()
     p.staff.lock()
     written = [f for f in tmp_path.rglob("*") if f.is_file()]
@@ -1017,3 +1022,5 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
         data = f.read_bytes()
         assert CANARY.encode() not in data, f
         assert CANARY.encode("utf-16-le") not in data, f
+        for secret in keys:  # packet keys live only inside the encrypted vaults
+            assert secret not in data, f
