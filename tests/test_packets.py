@@ -21,7 +21,12 @@ import pytest
 
 from cerecorder.cli.main import run
 from cerecorder.crypto import packets as crypto
-from cerecorder.domain.errors import InvalidInput, PermissionDenied, ReadOnlyLocation
+from cerecorder.domain.errors import (
+    EnvironmentProblem,
+    InvalidInput,
+    PermissionDenied,
+    ReadOnlyLocation,
+)
 from cerecorder.domain.model import ChildDetails, ConcernStatus, Role
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.services import children, concerns, packets, session, users
@@ -209,6 +214,17 @@ def test_an_unreachable_outbox_keeps_the_concern_waiting(pair: Pair) -> None:
     [status] = packets.sent_status(pair.staff)
     assert status.sent_at is None
     assert pair.send().sent == 1
+
+
+def test_an_inbox_on_a_stick_that_is_not_plugged_in_is_told_plainly(pair: Pair) -> None:
+    digest = records_digest(pair.dsl)
+    with pytest.raises(EnvironmentProblem, match="is not available"):
+        packets.import_inbox(pair.dsl, pair.share / "stick-not-plugged-in")
+    assert records_digest(pair.dsl) == digest
+    dsl_dir = pair.dsl.vault.files.folder
+    pair.dsl.lock()
+    code, _out, err = cli("inbox", dsl_dir, pair.share / "stick-not-plugged-in")
+    assert code == 1 and "is not available" in err and "Traceback" not in err
 
 
 def test_a_child_without_upn_is_matched_by_name_and_date_of_birth(tmp_path: Path) -> None:
