@@ -324,6 +324,24 @@ def test_an_unknown_child_waits_for_the_dsl_then_the_concern_is_filed(tmp_path: 
     p.staff.lock()
 
 
+def test_a_concern_held_before_its_laptop_was_revoked_can_still_be_filed(
+        tmp_path: Path) -> None:
+    """Received while the laptop was trusted, waiting for a child to be matched; then the
+    laptop is lost and revoked. The concern it sent before is genuine: it is filed."""
+    p = make_pair(tmp_path, forenames="Kai", surname="Nguyễn")
+    p.record()
+    p.send()
+    [held] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert held.status == "held"
+    [enrolment] = packets.enrolments(p.dsl)
+    packets.revoke(p.dsl, enrolment.verify_key)
+    [item] = packets.review_list(p.dsl)
+    concern_id = packets.resolve_review(p.dsl, item.review_id, None)
+    assert concern_id is not None and p.dsl_concerns() == [concern_id]
+    p.dsl.lock()
+    p.staff.lock()
+
+
 def test_a_waiting_child_can_be_matched_to_a_pupil_on_roll(tmp_path: Path) -> None:
     p = make_pair(tmp_path, forenames="Zoe", surname="Olafsdottir")  # spelt differently
     p.record()

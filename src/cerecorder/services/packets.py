@@ -512,10 +512,12 @@ def _parse_child(raw: object) -> dict[str, Any]:
     return child
 
 
-def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
-             ) -> tuple[str, dict[str, Any], int]:
+def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
+             held_by: int | None = None) -> tuple[str, dict[str, Any], int]:
     """The checks every signed document passes: its kind and format, its packet id, and a
-    signer enrolled for its author. Returns the packet id, the record, the author id."""
+    signer enrolled for its author. Returns the packet id, the record, the author id.
+    A concern held for a match (`held_by`: its author) passed the signer check when it
+    arrived; a laptop revoked since does not undo that."""
     if document.get("kind") != kind or not crypto.is_version(document.get("format_version"),
                                                              FORMAT_VERSION):
         raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
@@ -526,6 +528,8 @@ def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
     raw = document.get(kind)
     if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
         raise _malformed(f"it holds no {kind}")
+    if held_by is not None:
+        return packet_id, raw, held_by
     signer = str(document["signer"])
     author = uow.users.by_name(_text(raw["author"], "name", MAX_NAME))
     if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
@@ -584,9 +588,10 @@ def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
                          "addendum.", v.packet_id, concern_id)
 
 
-def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Verified:
+def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
+            held_by: int | None = None) -> _Verified:
     """Every check a signed concern document must pass before anything is written."""
-    packet_id, raw, author_id = _checked(uow, document, "concern")
+    packet_id, raw, author_id = _checked(uow, document, "concern", held_by)
     codes = raw.get("indicator_codes")
     children = raw.get("children")
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
@@ -928,8 +933,8 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
         matched = repo.review_children(packet_id)
         concern_id = None
         if all(m is not None for m in matched):
-            document = json.loads(repo.held_document(packet_id))
-            v = _verify(uow, session, document)
+            document, author_id = repo.held_document(packet_id)
+            v = _verify(uow, session, json.loads(document), held_by=author_id)
             if repo.concern_uid_exists(v.uid):
                 raise InvalidInput("This concern was filed meanwhile from another copy of "
                                    "its packet; nothing was changed.")

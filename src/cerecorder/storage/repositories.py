@@ -731,12 +731,13 @@ class PacketRepository(_Repository):
             (packet_id, content_hash, signer, author_id, to_utc_text(now), by, concern_id,
              addendum_id, held_document))
 
-    def held_document(self, packet_id: str) -> str:
-        rows = self._rows("SELECT held_document FROM imported_packets WHERE packet_id = ?",
-                          (packet_id,))
+    def held_document(self, packet_id: str) -> tuple[str, int]:
+        """(signed document, author id) of a packet held for a child to be matched."""
+        rows = self._rows("SELECT held_document, author_id FROM imported_packets "
+                          "WHERE packet_id = ?", (packet_id,))
         if not rows or rows[0][0] is None:
             raise NotFound(f"held packet {packet_id}")
-        return str(rows[0][0])
+        return str(rows[0][0]), int(rows[0][1])
 
     def file_held(self, packet_id: str, concern_id: int) -> None:
         self._execute("UPDATE imported_packets SET concern_id = ?, held_document = NULL "
