@@ -509,11 +509,11 @@ class InboxDialog(QDialog):
 
 class InboxCount(QObject):
     """Shows on the DSL's Import from inbox action how many packets wait in the inbox,
-    looking again every minute: the app does not import by itself, and a scheduled
-    import cannot run while the app has the vault open, so this is how the DSL sees that
-    a concern has arrived."""
+    looking again every few minutes (as often as a staff laptop looks for receipts): the
+    app does not import by itself, and a scheduled import cannot run while the app has
+    the vault open, so this is how the DSL sees that a concern has arrived."""
 
-    EVERY_MS = 60_000
+    EVERY_MS = 3 * 60_000
 
     def __init__(self, ctx: AppContext, session: Session, action: QAction) -> None:
         super().__init__(action)
