@@ -3,6 +3,8 @@ vault imports, a receipt goes back; and every kind of bad packet is refused whol
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
 import json
 import os
@@ -10,17 +12,24 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from cerecorder.cli.main import run
 from cerecorder.crypto import packets as crypto
-from cerecorder.domain.errors import InvalidInput, PermissionDenied, ReadOnlyLocation
-from cerecorder.domain.model import ConcernStatus, Role
-from cerecorder.services import concerns, packets, session, users
+from cerecorder.domain.errors import (
+    EnvironmentProblem,
+    InvalidInput,
+    PermissionDenied,
+    ReadOnlyLocation,
+)
+from cerecorder.domain.model import ChildDetails, ConcernStatus, Role
+from cerecorder.domain.roster import upn_check_letter
+from cerecorder.services import children, concerns, packets, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import PacketRepository
 
@@ -111,6 +120,17 @@ def age_files(*paths: Path) -> None:
         os.utime(path, (old, old))
 
 
+def records_digest(s: Session) -> str:
+    """SHA-256 of every row of every table but the audit (which gains the refusal)."""
+    digest = hashlib.sha256()
+    conn = s.vault.conn
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                 "AND name != 'audit' ORDER BY name").fetchall():
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall():
+            digest.update(repr((table, tuple(row))).encode())
+    return digest.hexdigest()
+
+
 def audit_actions(s: Session) -> list[str]:
     with s.uow() as uow:
         return [str(r[3]) for r in uow.audit.rows()]
@@ -196,12 +216,85 @@ def test_an_unreachable_outbox_keeps_the_concern_waiting(pair: Pair) -> None:
     assert pair.send().sent == 1
 
 
+def test_an_inbox_on_a_stick_that_is_not_plugged_in_is_told_plainly(pair: Pair) -> None:
+    digest = records_digest(pair.dsl)
+    with pytest.raises(EnvironmentProblem, match="is not available"):
+        packets.import_inbox(pair.dsl, pair.share / "stick-not-plugged-in")
+    assert records_digest(pair.dsl) == digest
+    dsl_dir = pair.dsl.vault.files.folder
+    pair.dsl.lock()
+    code, _out, err = cli("inbox", dsl_dir, pair.share / "stick-not-plugged-in")
+    assert code == 1 and "is not available" in err and "Traceback" not in err
+
+
 def test_a_child_without_upn_is_matched_by_name_and_date_of_birth(tmp_path: Path) -> None:
     p = make_pair(tmp_path, date_of_birth=DOB)  # no UPN on the staff laptop
     p.record()
     p.send()
     [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
     assert outcome.status == "imported"
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_child_the_dsl_merged_is_filed_to_the_record_kept(tmp_path: Path) -> None:
+    """The staff laptop's roll still has a record the DSL has since merged into another
+    (a second UPN, a name spelt differently): the concern goes to the record kept, never
+    to the merged one, and does not wait for a match."""
+    old_upn = "B12345678901" + upn_check_letter("B12345678901")
+    p = make_pair(tmp_path, forenames="Zoe", surname="Olafsdottir", upn=old_upn,
+                  date_of_birth=DOB)
+    [kept] = [c.id for c in children.list_children(p.dsl)]
+    duplicate = add_child(p.dsl, "Zoe", "Olafsdottir", upn=old_upn, date_of_birth=DOB)
+    children.merge_children(p.dsl, kept, duplicate, "The same child, entered twice.")
+    p.record()
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported", outcome.message
+    filed = concerns.open_concern(p.dsl, outcome.concern_id or 0).concern
+    assert filed.content.child_ids == (kept,)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_two_records_of_one_child_in_a_concern_are_filed_once(tmp_path: Path) -> None:
+    """The staff laptop still has both records the DSL merged and the concern names both:
+    the concern is filed naming the record kept once."""
+    old_upn = "B12345678901" + upn_check_letter("B12345678901")
+    p = make_pair(tmp_path)
+    [kept] = [c.id for c in children.list_children(p.dsl)]
+    duplicate = add_child(p.dsl, "Zoe", "Olafsdottir", upn=old_upn, date_of_birth=DOB)
+    children.merge_children(p.dsl, kept, duplicate, "The same child, entered twice.")
+    with p.staff.uow() as uow:  # IT loaded the staff laptop's roll before the merge
+        both = uow.children.add(ChildDetails("Zoe", "Olafsdottir", upn=old_upn,
+                                             date_of_birth=DOB), p.staff_clock.now(), 1)
+        uow.commit()
+    concerns.record_concern(p.staff, content((p.staff_child, both), p.staff_clock))
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported", outcome.message
+    assert concerns.open_concern(p.dsl, outcome.concern_id or 0).concern.content.child_ids \
+        == (kept,)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_left_pupil_is_still_matched(tmp_path: Path) -> None:
+    """A concern recorded before a pupil left reaches the DSL after the roll marks them
+    as left: it is filed on their record, not held as an unknown child."""
+    p = make_pair(tmp_path)
+    [pupil] = children.list_children(p.dsl)
+    with p.dsl.uow() as uow:
+        uow.conn.execute("UPDATE children SET left_on = '2026-07-22' WHERE id = ?",
+                         (pupil.id,))
+        uow.commit()
+    assert children.list_children(p.dsl) == []
+    p.record()
+    p.send()
+    [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert outcome.status == "imported"
+    assert concerns.open_concern(p.dsl, outcome.concern_id or 0).concern.content.child_ids \
+        == (pupil.id,)
     p.dsl.lock()
     p.staff.lock()
 
@@ -227,6 +320,24 @@ def test_an_unknown_child_waits_for_the_dsl_then_the_concern_is_filed(tmp_path: 
     assert child.display_name == "Kai Nguyễn"
     with pytest.raises(InvalidInput, match="already been matched"):
         packets.resolve_review(p.dsl, item.review_id, None)
+    p.dsl.lock()
+    p.staff.lock()
+
+
+def test_a_concern_held_before_its_laptop_was_revoked_can_still_be_filed(
+        tmp_path: Path) -> None:
+    """Received while the laptop was trusted, waiting for a child to be matched; then the
+    laptop is lost and revoked. The concern it sent before is genuine: it is filed."""
+    p = make_pair(tmp_path, forenames="Kai", surname="Nguyễn")
+    p.record()
+    p.send()
+    [held] = packets.import_inbox(p.dsl, p.share).outcomes
+    assert held.status == "held"
+    [enrolment] = packets.enrolments(p.dsl)
+    packets.revoke(p.dsl, enrolment.verify_key)
+    [item] = packets.review_list(p.dsl)
+    concern_id = packets.resolve_review(p.dsl, item.review_id, None)
+    assert concern_id is not None and p.dsl_concerns() == [concern_id]
     p.dsl.lock()
     p.staff.lock()
 
@@ -263,6 +374,58 @@ def test_a_packet_still_being_copied_is_left_for_the_next_run(pair: Pair) -> Non
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
     assert outcome.status == "waiting"
     assert packet.exists()
+
+
+def test_a_file_gone_or_unreadable_mid_import_leaves_the_rest_to_import(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sync program moves a file away, or the share lets this account list a file but
+    not read it: that one is left, with a reason, and the rest are filed."""
+    pair.record()
+    pair.send()
+    (pair.share / "gone.cepacket").write_bytes(b"age-encryption.org/v1\n")
+    (pair.share / "locked.cepacket").write_bytes(b"age-encryption.org/v1\n")
+    real = packets.read_file
+
+    def reading(path: Path, limit: int = crypto.MAX_PACKET_BYTES) -> bytes:
+        if path.name == "gone.cepacket":
+            path.unlink()
+        if path.name == "locked.cepacket":
+            raise ReadOnlyLocation(f"{path.parent} cannot be written to.")
+        return real(path, limit)
+
+    monkeypatch.setattr(packets, "read_file", reading)
+    report = packets.import_inbox(pair.dsl, pair.share)
+    outcomes = {o.file_name: o for o in report.outcomes}
+    assert outcomes["gone.cepacket"].status == "waiting"
+    assert "went from the inbox" in outcomes["gone.cepacket"].message
+    assert outcomes["locked.cepacket"].status == "waiting"
+    assert "may not read it" in outcomes["locked.cepacket"].message
+    assert report.count("imported") == 1 and len(pair.dsl_concerns()) == 1
+    assert (pair.share / "locked.cepacket").exists()
+
+
+def test_a_copy_that_kept_an_old_modified_time_is_still_left_while_copying(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows Explorer copies a packet from a USB stick keeping its modified time of
+    hours ago; the copy's creation time is now, so a half-copied packet is left, not
+    quarantined as damaged."""
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    packet.write_bytes(packet.read_bytes()[:200])
+    age_files(packet)
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: bool) -> object:
+        st = real_stat(self, **kwargs)
+        if self.suffix != ".cepacket":
+            return st
+        fields = {k: getattr(st, k) for k in dir(st) if k.startswith("st_")}
+        return SimpleNamespace(**{**fields, "st_birthtime": time.time()})
+
+    monkeypatch.setattr(Path, "stat", stat)
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "waiting" and packet.exists()
 
 
 # -- bad packets ---------------------------------------------------------------------------
@@ -352,6 +515,7 @@ def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
     pair.send()
     spoil(pair)
     before = pair.dsl_concerns()
+    digest = records_digest(pair.dsl)
     inbox = sorted(pair.share.glob("*.cepacket"))
     age_files(*inbox)
     report = packets.import_inbox(pair.dsl, pair.share)
@@ -360,6 +524,7 @@ def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
     assert message in outcome.message
     assert report.summary.endswith("1 refused.")
     assert pair.dsl_concerns() == before
+    assert records_digest(pair.dsl) == digest  # nothing half-imported, anywhere
     assert packets.review_list(pair.dsl) == []
     assert not list(pair.share.glob("*.cepacket"))
     quarantined = pair.share / "quarantine" / outcome.file_name
@@ -368,6 +533,78 @@ def test_a_bad_packet_is_refused_quarantined_and_nothing_is_imported(
     assert message in why and CANARY not in why
     if reason != "conflict":  # there, the genuine packet was received before
         assert not (pair.share / "receipts").exists()
+    assert audit_actions(pair.dsl)[-2:] == ["packet_refused", "inbox_imported"]
+
+
+NOT_STRICT_JSON = {
+    "nan": b'{"format": "cerecorder-signed-v1", "signature": "", '
+           b'"document": {"signer": "", "x": NaN}}',
+    "infinity": b'{"format": "cerecorder-signed-v1", "signature": "", '
+                b'"document": {"signer": "", "x": 1e999}}',
+    "nested": b"[" * 100_000 + b"]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_STRICT_JSON))
+def test_a_packet_of_json_the_app_never_writes_is_refused_not_a_crash(
+        pair: Pair, kind: str) -> None:
+    """Anyone with the (public) card can seal a file for the DSL: what cannot be read back
+    as strict JSON is refused and quarantined, and the rest of the inbox is imported."""
+    pair.record()
+    pair.send()
+    (pair.share / "odd.cepacket").write_bytes(crypto.seal(
+        NOT_STRICT_JSON[kind], [r.recipient for r in pair.card.recipients]))
+    age_files(*pair.packet_files())
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert sorted((o.status, o.reason) for o in report.outcomes) == [
+        ("imported", ""), ("refused", "malformed")]
+    assert (pair.share / "quarantine" / "odd.cepacket").is_file()
+
+
+@pytest.mark.parametrize("kind", list(NOT_STRICT_JSON))
+def test_a_receipt_or_card_of_json_the_app_never_writes_is_refused(
+        pair: Pair, kind: str) -> None:
+    pair.record()
+    pair.send()
+    [packet] = pair.packet_files()
+    (pair.share / "receipts").mkdir()
+    (pair.share / "receipts" / f"{packet.stem}.cereceipt").write_bytes(
+        NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
+    assert packets.collect_receipts(pair.staff, pair.share) == 0
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
+        packets.RecipientCard.from_bytes(NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
+
+
+def test_a_second_refused_file_of_the_same_name_keeps_both_in_quarantine(
+        pair: Pair) -> None:
+    for content_ in (b"first junk", b"second junk"):
+        (pair.share / "junk.cepacket").write_bytes(content_)
+        age_files(pair.share / "junk.cepacket")
+        [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+        assert outcome.status == "refused"
+    kept = sorted(f.read_bytes() for f in (pair.share / "quarantine").glob("*.cepacket"))
+    assert kept == [b"first junk", b"second junk"]
+    assert len(list((pair.share / "quarantine").glob("*.cepacket.reason.txt"))) == 2
+
+
+def test_a_refused_packet_in_a_read_only_inbox_is_refused_and_left(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only share (or a write-protected stick): nothing can be moved, the refusal
+    is still told and audited, the vault is unchanged, and the next import does the same."""
+    (pair.share / "junk.cepacket").write_bytes(b"junk")
+    age_files(pair.share / "junk.cepacket")
+    digest = records_digest(pair.dsl)
+
+    def read_only(*args: object) -> None:
+        raise PermissionError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    for _ in range(2):
+        [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+        assert (outcome.status, outcome.reason) == ("refused", "not_age")
+        assert "could not be moved to quarantine" in outcome.message
+        assert (pair.share / "junk.cepacket").read_bytes() == b"junk"
+    assert records_digest(pair.dsl) == digest
     assert audit_actions(pair.dsl)[-2:] == ["packet_refused", "inbox_imported"]
 
 
@@ -397,6 +634,79 @@ def test_a_forged_receipt_is_ignored(pair: Pair) -> None:
     assert packets.sent_status(pair.staff)[0].received_at is None
 
 
+@pytest.mark.parametrize("field", ["packet_id", "format_version", "created_at",
+                                   "card_fingerprint", "kind"])
+def test_the_signature_covers_every_field_of_the_packet(pair: Pair, field: str) -> None:
+    pair.record()
+    pair.send()
+    envelope = json.loads(crypto.sign_document(_document(pair), _staff_key(pair)))
+    envelope["document"][field] = {"packet_id": "0" * 32, "format_version": 0,
+                                   "created_at": "2020-01-01T00:00:00.000000Z",
+                                   "card_fingerprint": "AAAA-BBBB-CCCC-DDDD",
+                                   "kind": "addendum"}[field]
+    _reseal(pair, crypto.canonical(envelope))
+    age_files(*pair.packet_files())
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.reason == "bad_signature"
+
+
+@pytest.mark.parametrize("version", [0, 2, "1", True, 1.0])
+def test_a_validly_signed_packet_of_another_format_version_is_refused(
+        pair: Pair, version: object) -> None:
+    pair.record()
+    pair.send()
+    document = _document(pair)
+    document["format_version"] = version
+    _reseal(pair, crypto.sign_document(document, _staff_key(pair)))
+    age_files(*pair.packet_files())
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert (outcome.status, outcome.reason) == ("refused", "malformed")
+    assert pair.dsl_concerns() == []
+
+
+def test_a_genuine_receipt_for_one_packet_does_not_count_for_another(pair: Pair) -> None:
+    pair.record()
+    pair.send()
+    packets.import_inbox(pair.dsl, pair.share)
+    pair.record(facts="A second concern, not yet imported.")
+    pair.send()
+    [second] = pair.packet_files()
+    [receipt] = (pair.share / "receipts").glob("*.cereceipt")
+    shutil.copy(receipt, pair.share / "receipts" / f"{second.stem}.cereceipt")
+    assert packets.collect_receipts(pair.staff, pair.share) == 1  # the first one only
+    assert [s.received_at is None for s in packets.sent_status(pair.staff)] == [True, False]
+
+
+def test_a_packet_sealed_for_a_card_the_dsl_never_issued_is_filed_with_a_warning(
+        pair: Pair) -> None:
+    """Someone who can write the staff laptop's card file adds their own key: the card
+    still opens for the DSL, so the concern arrives, but the DSL and IT are told."""
+    eavesdropper = crypto.RecipientIdentity.generate()
+    doctored = replace(pair.card, recipients=(
+        *pair.card.recipients, crypto.CardRecipient("Dana Lead", eavesdropper.recipient)))
+    pair.record()
+    packets.send_waiting(pair.staff, doctored, pair.share)
+    pair.record(facts="Sealed for the genuine card.")
+    pair.send()
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert report.count("imported") == 2 and len(pair.dsl_concerns()) == 2
+    [warned] = [o for o in report.outcomes if o.warning]
+    assert doctored.fingerprint in warned.warning and "never issued" in warned.message
+    assert report.summary == "2 filed, 1 with a warning to read."
+    assert "packet_card_unknown" in audit_actions(pair.dsl)
+
+    (pair.share / "again.cepacket").write_bytes(
+        (pair.share / "imported" / warned.file_name).read_bytes())
+    dsl_dir = pair.dsl.vault.files.folder
+    pair.dsl.lock()
+    code, out, err = cli("inbox", dsl_dir, pair.share)  # already imported: no new warning
+    assert (code, err) == (0, ""), err
+    pair.record(facts="Another for the doctored card.")
+    packets.send_waiting(pair.staff, doctored, pair.share)
+    code, out, err = cli("inbox", dsl_dir, pair.share)  # IT's scheduler sees it
+    assert code == 1 and "never issued" in err and "1 filed, 1 with a warning" in out
+
+
 # -- cards and enrolment -------------------------------------------------------------------
 
 
@@ -406,6 +716,14 @@ def test_an_altered_recipient_card_is_refused(pair: Pair) -> None:
     with pytest.raises(crypto.PacketRefused, match="altered"):
         packets.RecipientCard.from_bytes(json.dumps(raw).encode())
     assert packets.RecipientCard.from_bytes(pair.card.to_bytes()) == pair.card
+
+
+@pytest.mark.parametrize("version", [2, True, 1.0])
+def test_a_card_of_another_version_is_refused(pair: Pair, version: object) -> None:
+    raw = json.loads(pair.card.to_bytes())
+    raw["version"] = version
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
+        packets.RecipientCard.from_bytes(json.dumps(raw).encode())
 
 
 def test_the_card_seals_for_every_dsl_and_deputy(pair: Pair) -> None:
@@ -549,6 +867,37 @@ def test_the_command_line_writes_the_dsl_identity_for_the_age_tool(tmp_path: Pat
     assert out_file.stat().st_mode & 0o077 == 0  # readable by its owner only
 
 
+def test_what_another_account_reads_is_readable_and_the_identity_is_not(
+        tmp_path: Path) -> None:
+    """On a shared folder the DSL's account reads a staff laptop's packets, the staff
+    account reads the DSL's receipts, and IT copies cards into place: those are readable
+    beyond their owner (they hold nothing secret). The DSL's identity is not."""
+    umask = os.umask(0o022)
+    try:
+        p = make_pair(tmp_path)
+        p.record()
+        p.send()
+        (p.share / "junk.cepacket").write_bytes(b"junk")
+        age_files(p.share / "junk.cepacket")
+        packets.import_inbox(p.dsl, p.share)
+        card_file, enrol_file = tmp_path / "school.cecard", tmp_path / "teacher.ceenrol"
+        packets.write_file(card_file, packets.recipient_card(p.dsl).to_bytes())
+        packets.write_file(enrol_file, packets.staff_card(p.staff).to_bytes())
+        dsl_dir = p.dsl.vault.files.folder
+        p.dsl.lock()
+        p.staff.lock()
+        identity = tmp_path / "identity.txt"
+        assert cli("export-identity", dsl_dir, "--out", identity)[0] == 0
+    finally:
+        os.umask(umask)
+    [packet] = (p.share / "imported").glob("*.cepacket")
+    [receipt] = (p.share / "receipts").glob("*.cereceipt")
+    [note] = (p.share / "quarantine").glob("*.reason.txt")
+    for shared in (packet, receipt, note, card_file, enrol_file):
+        assert shared.stat().st_mode & 0o777 == 0o644, shared
+    assert identity.stat().st_mode & 0o777 == 0o600
+
+
 def test_a_receipt_that_cannot_be_written_is_written_at_the_next_import(
         pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     pair.record()
@@ -604,6 +953,11 @@ def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
     [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
     assert outcome.reason == "unknown_signer"
     assert len(p.dsl_concerns()) == 1  # what it sent before stays filed
+
+    stolen = packets.staff_card(p.staff)  # the thief, or a muddle, offers it again
+    with pytest.raises(InvalidInput, match="was revoked"):
+        packets.enrol(p.dsl, stolen, stolen.fingerprint)
+    assert packets.enrolments(p.dsl) == []
 
     new_laptop, _ = staff_laptop(tmp_path / "new-laptop", p.staff_clock)
     card = packets.staff_card(new_laptop)
@@ -688,6 +1042,11 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
     packets.resolve_review(p.dsl, item.review_id, None)
     packets.import_inbox(p.dsl, p.share)  # and now the addendum
     packets.collect_receipts(p.staff, p.share)
+    keys = [_staff_key(p).secret.encode(), b"AGE-SECRET-KEY-",
+               *(i.encode() for _, i, _ in PacketRepository(p.dsl.vault.conn).identities())]
+    with p.dsl.uow() as uow:
+        keys.append(str(uow.conn.execute(
+            "SELECT secret FROM signing_key").fetchone()[0]).encode())
     p.dsl.lock()
     p.staff.lock()
     written = [f for f in tmp_path.rglob("*") if f.is_file()]
@@ -697,3 +1056,5 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
         data = f.read_bytes()
         assert CANARY.encode() not in data, f
         assert CANARY.encode("utf-16-le") not in data, f
+        for secret in keys:  # packet keys live only inside the encrypted vaults
+            assert secret not in data, f

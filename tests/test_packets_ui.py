@@ -20,7 +20,7 @@ from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import concerns, packets
 from cerecorder.ui.context import AppContext, FileDialogs, UiSettings
 from cerecorder.ui.main_window import MainWindow
-from cerecorder.ui.packet_views import EnrolDialog, InboxDialog
+from cerecorder.ui.packet_views import EnrolDialog, InboxCount, InboxDialog
 from cerecorder.ui.settings_dialog import SettingsDialog
 from test_packets import Pair, age_files, make_pair
 
@@ -234,7 +234,12 @@ def test_the_dsl_imports_from_the_inbox_and_matches_a_waiting_child(
     window = MainWindow(ctx, p.dsl)
     qtbot.addWidget(window)
     assert window.inbox_action.isVisible() and window.sent is None
+    # the app does not import by itself: the DSL sees what is waiting, now and each minute
+    assert window.inbox_action.text() == "&Import from inbox (3 waiting)"
+    [count] = window.inbox_action.findChildren(InboxCount)
+    assert count.timer.isActive()
     window.inbox_action.trigger()
+    assert window.inbox_action.text() == "&Import from inbox"
     [dialog] = window.findChildren(InboxDialog)
     assert dialog.outcomes.rowCount() == 3
     ModelTester(None).check(dialog.outcomes)
@@ -286,6 +291,8 @@ def test_setting_a_card_in_settings_starts_sending_at_once(
     window = MainWindow(ctx, pair.staff)
     qtbot.addWidget(window)
     assert window.sent is None and window.tabs.count() == 2
+    [count] = window.inbox_action.findChildren(InboxCount)
+    assert not count.timer.isActive()  # staff have no inbox
     window.open_settings()
     [dialog] = window.findChildren(SettingsDialog)
     assert dialog.handover is not None

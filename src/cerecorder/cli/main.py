@@ -455,8 +455,11 @@ def _inbox(ctx: Context, args: argparse.Namespace) -> int:
                   file=ctx.console.stderr)
         else:
             ctx.console.say(f"{o.status}\t{o.file_name}\t{o.message}")
+        if o.warning:
+            print(f"cerecorder-admin: {o.file_name}: {o.warning}", file=ctx.console.stderr)
     ctx.console.say(report.summary)
-    return EXIT_PROBLEM if report.count("refused") else 0
+    return EXIT_PROBLEM if report.count("refused") or any(o.warning for o in report.outcomes) \
+        else 0
 
 
 def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
@@ -464,7 +467,8 @@ def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
     opened = ctx.open(args)
     try:
         identity = packets.packet_identity(opened)
-        packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force)
+        packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force,
+                           secret=True)
     finally:
         opened.lock()
     ctx.console.say(f"Wrote your packet identity to {args.out}.")
@@ -567,8 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="CARD")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p = command("inbox", _inbox, "Import sealed concern packets from FOLDER (DSL or "
-                "administrator); "
-                "exit 1 if any packet was refused.")
+                "administrator); exit 1 if any packet was refused or came with a warning.")
     p.add_argument("folder", type=Path, metavar="FOLDER")
     p = command("enrol", _enrol, "Enrol a staff laptop from its enrolment file (DSL only).")
     p.add_argument("file", type=Path, metavar="FILE")

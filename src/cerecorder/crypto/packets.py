@@ -156,6 +156,25 @@ def check_recipient(text: object) -> str:
 # -- signed envelopes ------------------------------------------------------------------
 
 
+def is_version(value: object, version: int) -> bool:
+    """Exactly this format version: JSON `true` or `1.0` equal 1 in Python, but no
+    version of CE Recorder writes them."""
+    return type(value) is int and value == version
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json(data: bytes) -> Any:
+    """Parse strict JSON from a file anyone may have written: NaN, Infinity or nesting
+    too deep to parse are refused as not JSON (ValueError), like any other damage."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+
+
 def sign_document(document: dict[str, Any], key: SigningKey) -> bytes:
     """The envelope: the document (which names its signer) and the signature over its
     canonical bytes."""
@@ -168,16 +187,17 @@ def sign_document(document: dict[str, Any], key: SigningKey) -> bytes:
 def open_envelope(data: bytes, what: str = "packet") -> dict[str, Any]:
     """The document of a signed envelope whose signature holds; PacketRefused if not."""
     try:
-        envelope = json.loads(data.decode("utf-8"))
+        envelope = _json(data)
         document = envelope["document"]
         signer = document["signer"]
         if envelope["format"] != ENVELOPE_FORMAT or not isinstance(document, dict):
             raise ValueError("not a signed envelope")
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        signed = canonical(document)
+    except (ValueError, KeyError, TypeError) as exc:
         raise PacketRefused("malformed", f"The {what} is not in CE Recorder's format "
                             "(damaged, or made by another program).") from exc
     if not isinstance(signer, str) or not signature_holds(
-            signer, canonical(document), envelope.get("signature")):
+            signer, signed, envelope.get("signature")):
         raise PacketRefused("bad_signature", f"The {what}'s signature does not match its "
                             "content: it was altered after it was signed, or forged.")
     return document
@@ -314,7 +334,8 @@ class StaffCard:
 def _card_json(data: bytes, kind: str) -> dict[str, Any]:
     if len(data) > MAX_CARD_BYTES:
         raise ValueError("too large for a card")
-    raw = json.loads(data.decode("utf-8"))
-    if not isinstance(raw, dict) or raw.get("format") != kind or raw.get("version") != 1:
+    raw = _json(data)
+    if not isinstance(raw, dict) or raw.get("format") != kind or not is_version(
+            raw.get("version"), 1):
         raise ValueError("not this kind of card")
     return raw

@@ -34,7 +34,11 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
-from cerecorder.domain.errors import EnvironmentProblem, InvalidInput
+from cerecorder.domain.errors import (
+    EnvironmentProblem,
+    InvalidInput,
+    ReadOnlyLocation,
+)
 from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
@@ -94,12 +98,17 @@ def read_file(path: Path, limit: int = MAX_PACKET_BYTES) -> bytes:
     return data
 
 
-def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
+#: Sealed packets, receipts, cards and quarantine notes hold nothing secret and are read
+#: by another account (the DSL's, a staff laptop's, IT's) on a shared folder.
+SHARED_MODE = 0o644
+
+
+def write_file(path: Path, data: bytes, *, force: bool = False, secret: bool = False) -> None:
     """Save a card or identity the user asked for, atomically; keep an existing file
-    unless force."""
+    unless force. A secret (an identity) is readable by its owner only."""
     if path.exists() and not force:
         raise InvalidInput(f"{path} already exists; choose another name or replace it.")
-    atomic_write(path, data)
+    atomic_write(path, data, mode=0o600 if secret else SHARED_MODE)
 
 
 # -- the DSL's recipient card and the staff enrolment file ------------------------------
@@ -187,6 +196,11 @@ def enrol(session: Session, card: StaffCard, fingerprint: str) -> list[str]:
     enrolled = []
     with session.uow() as uow:
         repo = _packets(uow)
+        if repo.was_revoked(card.fingerprint):
+            raise InvalidInput(f"The laptop with fingerprint {card.fingerprint} was revoked "
+                               "here (lost, stolen or replaced): it cannot be enrolled again. "
+                               "The member of staff needs a new vault on their laptop, which "
+                               "has a new fingerprint.")
         for person in card.users:
             name = clean_text(person.name.strip(), "The user name", MAX_NAME)
             display = clean_text(person.display_name.strip() or name, "The name", MAX_NAME)
@@ -312,7 +326,7 @@ def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: i
                      packet=packet_id, addendum=addendum_id, card=card.fingerprint)
         # Written last, just before the commit: a failed write rolls the record back and
         # the concern or addendum stays waiting.
-        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet)
+        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet, mode=SHARED_MODE)
         uow.commit()
 
 
@@ -361,6 +375,7 @@ def collect_receipts(session: Session, outbox: Path) -> int:
             document = crypto.open_envelope(read_file(path, crypto.MAX_CARD_BYTES), "receipt")
             received_at = from_utc_text(str(document["received_at"]))
             ok = (document.get("kind") == "receipt" and document.get("signer") == dsl_key
+                  and crypto.is_version(document.get("format_version"), FORMAT_VERSION)
                   and document.get("packet_id") == packet_id
                   and document.get("content_hash") == sent_hash)
         except (EnvironmentProblem, OSError, KeyError, ValueError):
@@ -422,6 +437,7 @@ class PacketOutcome:
     packet_id: str = ""
     concern_id: int | None = None
     reason: str = ""  # the refusal code, for the audit and for IT
+    warning: str = ""  # filed, but something the DSL and IT should look at
 
 
 @dataclass(frozen=True)
@@ -439,6 +455,9 @@ class InboxReport:
                               ("waiting", "left in the inbox for the next import")):
             if self.count(status):
                 parts.append(f"{self.count(status)} {words}")
+        warned = sum(1 for o in self.outcomes if o.warning)
+        if warned:
+            parts.append(f"{warned} with a warning to read")
         return ", ".join(parts) + "."
 
 
@@ -493,11 +512,14 @@ def _parse_child(raw: object) -> dict[str, Any]:
     return child
 
 
-def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
-             ) -> tuple[str, dict[str, Any], int]:
+def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
+             held_by: int | None = None) -> tuple[str, dict[str, Any], int]:
     """The checks every signed document passes: its kind and format, its packet id, and a
-    signer enrolled for its author. Returns the packet id, the record, the author id."""
-    if document.get("kind") != kind or document.get("format_version") != FORMAT_VERSION:
+    signer enrolled for its author. Returns the packet id, the record, the author id.
+    A concern held for a match (`held_by`: its author) passed the signer check when it
+    arrived; a laptop revoked since does not undo that."""
+    if document.get("kind") != kind or not crypto.is_version(document.get("format_version"),
+                                                             FORMAT_VERSION):
         raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
                          "a known format")
     packet_id = document.get("packet_id")
@@ -506,6 +528,8 @@ def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str
     raw = document.get(kind)
     if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
         raise _malformed(f"it holds no {kind}")
+    if held_by is not None:
+        return packet_id, raw, held_by
     signer = str(document["signer"])
     author = uow.users.by_name(_text(raw["author"], "name", MAX_NAME))
     if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
@@ -564,9 +588,10 @@ def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
                          "addendum.", v.packet_id, concern_id)
 
 
-def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any]) -> _Verified:
+def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
+            held_by: int | None = None) -> _Verified:
     """Every check a signed concern document must pass before anything is written."""
-    packet_id, raw, author_id = _checked(uow, document, "concern")
+    packet_id, raw, author_id = _checked(uow, document, "concern", held_by)
     codes = raw.get("indicator_codes")
     children = raw.get("children")
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
@@ -601,21 +626,29 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def match_child(pupils: Iterable[Child], sent: dict[str, Any]) -> int | None:
+def match_child(pupils: Iterable[Child], sent: dict[str, Any],
+                merged: dict[int, int] | None = None) -> int | None:
     """The one child on roll that a packet's child is: by UPN, else by legal name and date
-    of birth together. None when there is no such child or more than one."""
+    of birth together. None when there is no such child or more than one. A record the
+    DSL merged into another (the sender's roll may still have it) stands for the record
+    kept: `merged` maps one to the other."""
     pupils = list(pupils)
+    kept = merged or {}
+
+    def one(ids: list[int]) -> int | None:
+        found = {kept.get(i, i) for i in ids}
+        return found.pop() if len(found) == 1 else None
+
     if sent["upn"]:
         found = [p.id for p in pupils if p.details.upn.casefold() == sent["upn"].casefold()]
         if found:
-            return found[0] if len(found) == 1 else None
+            return one(found)
     if sent["date_of_birth"] is None:
         return None
-    found = [p.id for p in pupils
-             if p.details.date_of_birth == sent["date_of_birth"]
-             and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
-             and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])]
-    return found[0] if len(found) == 1 else None
+    return one([p.id for p in pupils
+                if p.details.date_of_birth == sent["date_of_birth"]
+                and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
+                and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
 
 
 def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
@@ -644,14 +677,46 @@ def _move(path: Path, folder: Path) -> Path:
     return target
 
 
-def _import_one(session: Session, path: Path, identities: list[str],
-                pupils: list[Child]) -> PacketOutcome:
+@dataclass(frozen=True)
+class _Receiving:
+    """What every packet of one import is checked against, read once."""
+
+    identities: list[str]
+    pupils: list[Child]
+    merged: dict[int, int]  # a merged child record -> the record kept
+    cards: set[str]  # fingerprints of the recipient cards this vault has issued
+
+
+def _card_warning(uow: UnitOfWork, session: Session, here: _Receiving,
+                  v: _Verified | _VerifiedAddendum) -> str:
+    """A packet filed, but sealed for a card this vault never issued: someone may have
+    put their own key on the staff laptop's card. Told and audited, never refused (the
+    concern is genuine and the DSL must have it)."""
+    fingerprint = str(v.document.get("card_fingerprint"))
+    if fingerprint in here.cards:
+        return ""
+    audit.record(uow, session.clock, session.user, "packet_card_unknown", "packet",
+                 v.packet_id, card=fingerprint)
+    return (f"Warning: it was sealed for a recipient card this vault never issued "
+            f"(fingerprint {fingerprint}), so someone other than the DSLs may be able to "
+            "read it. Check the card on the sender's laptop and give them a new one.")
+
+
+def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome:
     name = path.name
     try:
-        if path.stat().st_size > MAX_PACKET_BYTES:
-            raise PacketRefused("oversized", "The file is larger than any packet can be; it "
-                                "was not opened.")
-        plaintext = crypto.unseal(read_file(path), identities)
+        try:
+            if path.stat().st_size > MAX_PACKET_BYTES:
+                raise PacketRefused("oversized", "The file is larger than any packet can be; "
+                                    "it was not opened.")
+            sealed = read_file(path)
+        except (FileNotFoundError, InvalidInput):  # a sync program or a person moved it
+            return PacketOutcome(name, "waiting", "It went from the inbox during the "
+                                 "import; nothing of it was filed.")
+        except (PermissionError, ReadOnlyLocation):  # the rest of the inbox still imports
+            return PacketOutcome(name, "waiting", "This account may not read it (check the "
+                                 "shared folder's permissions); it was left in the inbox.")
+        plaintext = crypto.unseal(sealed, here.identities)
         document = crypto.open_envelope(plaintext)
         with session.uow() as uow:
             v: _Verified | _VerifiedAddendum = (
@@ -673,7 +738,12 @@ def _import_one(session: Session, path: Path, identities: list[str],
                 if repo.concern_uid_exists(v.uid):
                     raise PacketRefused("conflict", "This concern was already imported from "
                                         "another packet; the copy was not filed again.")
-                outcome = _file_or_hold(session, uow, v, pupils, name)
+                outcome = _file_or_hold(session, uow, v, here.pupils, here.merged, name)
+            if known is None:
+                warning = _card_warning(uow, session, here, v)
+                if warning:
+                    outcome = replace(outcome, message=f"{outcome.message} {warning}",
+                                      warning=warning)
             uow.commit()
     except _NotYet:
         return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
@@ -693,9 +763,9 @@ def _import_one(session: Session, path: Path, identities: list[str],
 
 
 def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[Child],
-                  file_name: str) -> PacketOutcome:
+                  merged: dict[int, int], file_name: str) -> PacketOutcome:
     repo = _packets(uow)
-    matched = [match_child(pupils, k) for k in v.children]
+    matched = [match_child(pupils, k, merged) for k in v.children]
     now = session.clock.now()
     if all(m is not None for m in matched):
         concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
@@ -727,14 +797,22 @@ def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_
     with os_errors_explained(folder):
         folder.mkdir(exist_ok=True)
     atomic_write(folder / f"{packet_id}{RECEIPT_SUFFIX}",
-                 _receipt(key, packet_id, content_hash, session.clock.now()))
+                 _receipt(key, packet_id, content_hash, session.clock.now()),
+                 mode=SHARED_MODE)
 
 
 def _still_copying(path: Path) -> bool:
+    """Written to recently. A copy made with Windows Explorer keeps the original's
+    modification time, however old, so the time the copy was created counts too where
+    the file system keeps one (Windows, macOS)."""
     try:
-        return time.time() - path.stat().st_mtime < STILL_COPYING_SECONDS
+        st = path.stat()
     except OSError:
         return False
+    created = getattr(st, "st_birthtime", None)
+    if created is None and os.name == "nt":  # Python before 3.12: st_ctime is creation
+        created = st.st_ctime
+    return time.time() - max(st.st_mtime, created or 0.0) < STILL_COPYING_SECONDS
 
 
 def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketOutcome:
@@ -744,7 +822,8 @@ def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketO
     try:
         moved = _move(path, path.parent / QUARANTINE)
         atomic_write(moved.with_name(moved.name + ".reason.txt"),
-                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode())
+                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode(),
+                     mode=SHARED_MODE)
     except EnvironmentProblem as exc:  # a read-only share: refused all the same
         moved, message = path, f"{message} It could not be moved to quarantine ({exc})."
     with session.uow() as uow:
@@ -752,6 +831,21 @@ def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketO
                      reason=refused.reason)
         uow.commit()
     return PacketOutcome(path.name, "refused", message, reason=refused.reason)
+
+
+def _packet_files(inbox: Path) -> list[Path]:
+    """The packets in an inbox folder, not temporary files (a name starting with a dot)."""
+    return sorted(p for p in inbox.iterdir()
+                  if p.suffix == PACKET_SUFFIX and not p.name.startswith(".") and p.is_file())
+
+
+def waiting_in_inbox(inbox: Path) -> int:
+    """How many packets are in the inbox folder now; 0 when it cannot be reached. Reads
+    file names only, so it needs no vault."""
+    try:
+        return len(_packet_files(inbox))
+    except OSError:
+        return 0
 
 
 def import_inbox(session: Session, inbox: Path) -> InboxReport:
@@ -766,17 +860,17 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
         raise EnvironmentProblem(f"The inbox folder {inbox} is not available (is the USB "
                                  "stick or network share connected?).")
     with session.uow() as uow:
-        identities = [i for _, i, _ in _packets(uow).identities()]
-        pupils = uow.children.all(include_left=True)
+        repo = _packets(uow)
+        here = _Receiving([i for _, i, _ in repo.identities()],
+                          uow.children.all(include_left=True, include_merged=True),
+                          uow.children.merged_map(), repo.issued_cards())
     with os_errors_explained(inbox):
-        files = sorted(p for p in inbox.iterdir()
-                       if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
-                       and p.is_file())
-    outcomes = {path: _import_one(session, path, identities, pupils) for path in files}
+        files = _packet_files(inbox)
+    outcomes = {path: _import_one(session, path, here) for path in files}
     if any(o.status == "imported" for o in outcomes.values()):
         # An addendum read before its concern (names are random) gets a second go.
         for path in [p for p, o in outcomes.items() if o.status == "waiting"]:
-            outcomes[path] = _import_one(session, path, identities, pupils)
+            outcomes[path] = _import_one(session, path, here)
     with session.uow() as uow:
         audit.record(uow, session.clock, session.user, "inbox_imported", "folder", "",
                      imported=sum(o.status == "imported" for o in outcomes.values()),
@@ -839,8 +933,8 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
         matched = repo.review_children(packet_id)
         concern_id = None
         if all(m is not None for m in matched):
-            document = json.loads(repo.held_document(packet_id))
-            v = _verify(uow, session, document)
+            document, author_id = repo.held_document(packet_id)
+            v = _verify(uow, session, json.loads(document), held_by=author_id)
             if repo.concern_uid_exists(v.uid):
                 raise InvalidInput("This concern was filed meanwhile from another copy of "
                                    "its packet; nothing was changed.")

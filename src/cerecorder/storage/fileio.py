@@ -45,12 +45,13 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, fsync, then replace: the old file survives any failure."""
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Write to a temporary sibling, fsync, then replace: the old file survives any failure.
+    Readable by its owner only unless `mode` says otherwise (the umask still applies)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     with os_errors_explained(path.parent):
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             try:
                 view = memoryview(data)
                 while view:

@@ -680,6 +680,19 @@ class PacketRepository(_Repository):
         self._execute("DELETE FROM enrolled_staff WHERE verify_key = ?", (verify_key,))
         return user_ids
 
+    def issued_cards(self) -> set[str]:
+        """Fingerprints of every recipient card this vault has exported (from the audit,
+        which is append-only and hash-chained)."""
+        return {str(r[0]) for r in self._rows(
+            "SELECT DISTINCT json_extract(detail, '$.fingerprint') FROM audit "
+            "WHERE action = 'recipient_card_exported'")}
+
+    def was_revoked(self, fingerprint: str) -> bool:
+        """Whether a staff laptop with this verify-key fingerprint was ever revoked here."""
+        return bool(self._rows(
+            "SELECT 1 FROM audit WHERE action = 'staff_enrolment_revoked' "
+            "AND json_extract(detail, '$.fingerprint') = ? LIMIT 1", (fingerprint,)))
+
     def enrolled_user_ids(self, verify_key: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
             "SELECT user_id FROM enrolled_staff WHERE verify_key = ?", (verify_key,))}
@@ -718,12 +731,13 @@ class PacketRepository(_Repository):
             (packet_id, content_hash, signer, author_id, to_utc_text(now), by, concern_id,
              addendum_id, held_document))
 
-    def held_document(self, packet_id: str) -> str:
-        rows = self._rows("SELECT held_document FROM imported_packets WHERE packet_id = ?",
-                          (packet_id,))
+    def held_document(self, packet_id: str) -> tuple[str, int]:
+        """(signed document, author id) of a packet held for a child to be matched."""
+        rows = self._rows("SELECT held_document, author_id FROM imported_packets "
+                          "WHERE packet_id = ?", (packet_id,))
         if not rows or rows[0][0] is None:
             raise NotFound(f"held packet {packet_id}")
-        return str(rows[0][0])
+        return str(rows[0][0]), int(rows[0][1])
 
     def file_held(self, packet_id: str, concern_id: int) -> None:
         self._execute("UPDATE imported_packets SET concern_id = ?, held_document = NULL "

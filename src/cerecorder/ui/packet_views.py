@@ -507,15 +507,50 @@ class InboxDialog(QDialog):
             self.refresh()
 
 
+class InboxCount(QObject):
+    """Shows on the DSL's Import from inbox action how many packets wait in the inbox,
+    looking again every few minutes (as often as a staff laptop looks for receipts): the
+    app does not import by itself, and a scheduled import cannot run while the app has
+    the vault open, so this is how the DSL sees that a concern has arrived."""
+
+    EVERY_MS = 3 * 60_000
+
+    def __init__(self, ctx: AppContext, session: Session, action: QAction) -> None:
+        super().__init__(action)
+        self.ctx, self.session, self.action = ctx, session, action
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.EVERY_MS)
+        self.timer.timeout.connect(self.update)
+        if session.user.role is Role.DSL:
+            self.timer.start()
+            self.update()
+
+    def update(self) -> None:
+        if not self.session.is_open:
+            self.timer.stop()
+            return
+        folder = self.ctx.settings.inbox_folder
+        waiting = packets.waiting_in_inbox(Path(folder)) if folder else 0
+        self.action.setText("&Import from inbox" + (f" ({waiting} waiting)" if waiting
+                                                    else ""))
+
+
 def import_action(ctx: AppContext, session: Session, parent: QWidget,
                   done: Callable[[], None]) -> QAction:
     """Vault, Import from inbox (Ctrl+I): the DSL's import, then what happened; `done`
-    runs when that window closes (the triage queue has new concerns to show)."""
+    runs when that window closes (the triage queue has new concerns to show). Its text
+    counts the packets waiting (InboxCount)."""
     action = QAction("&Import from inbox", parent)
     action.setShortcut(QKeySequence("Ctrl+I"))
     action.setToolTip("Import sealed concerns from the inbox folder (Ctrl+I)")
     action.setStatusTip("Import sealed concerns from the inbox folder")
-    action.triggered.connect(lambda: import_inbox(ctx, session, parent, done))
+    count = InboxCount(ctx, session, action)
+
+    def run() -> None:
+        import_inbox(ctx, session, parent, done)
+        count.update()
+
+    action.triggered.connect(run)
     return action
 
 
