@@ -10,12 +10,14 @@ import re
 from datetime import datetime
 
 from PySide6.QtCore import (
+    QDate,
     QDateTime,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
     QSize,
     Qt,
+    QTime,
     QTimer,
 )
 from PySide6.QtGui import QCloseEvent
@@ -60,6 +62,12 @@ AUTOSAVE_MS = 1500
 _INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b(?!(?:PE|IT|TA|DT|RE|UK|OK|MR|MS|TV|ID)\b)"
                        r"[A-Z]{2}\b")
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+def _wall_clock(local: datetime) -> QDateTime:
+    """The time as the clock on the wall showed it, for the form's date and time field."""
+    return QDateTime(QDate(local.year, local.month, local.day),
+                     QTime(local.hour, local.minute, local.second))
 
 
 def _text_box(name: str, placeholder: str, lines: int = 4) -> QPlainTextEdit:
@@ -227,8 +235,7 @@ class ConcernDialog(QDialog):
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setCalendarPopup(True)
         local_now = self.ctx.clock.now().astimezone(zone(self.session.tz))
-        self.when.setDateTime(QDateTime(local_now.replace(tzinfo=None, second=0,
-                                                          microsecond=0)))
+        self.when.setDateTime(_wall_clock(local_now.replace(second=0, microsecond=0)))
         self.where = QLineEdit()
         self.where.setPlaceholderText("for example: bus stop outside the main gate")
         self.facts = _text_box("What was seen or heard",
@@ -370,7 +377,7 @@ class ConcernDialog(QDialog):
                                else Qt.CheckState.Unchecked)
         if c.occurred_at is not None:
             local = c.occurred_at.astimezone(zone(concern.tz))
-            self.when.setDateTime(QDateTime(local.replace(tzinfo=None)))
+            self.when.setDateTime(_wall_clock(local))
         self.where.setText(c.location)
         self.facts.setPlainText(c.facts)
         self.words.setPlainText(c.child_words)
