@@ -122,6 +122,18 @@ def test_problem_rows_are_left_out_only_when_the_user_says_so(dsl: Session) -> N
     assert (result.added, result.skipped) == (3, 1)
 
 
+def test_a_whole_roll_with_no_pupils_is_refused(dsl: Session) -> None:
+    run_import(dsl, ROLL)
+    before = vault_state(dsl)
+    headings_only = ROLL.split(b"\r\n")[0] + b"\r\n"
+    source = roster_import.open_roster(dsl, headings_only)
+    with pytest.raises(InvalidInput, match="no pupils"):
+        roster_import.preview_import(dsl, source, full_roll=True)
+    assert roster_import.preview_import(dsl, source).plan.counts["new"] == 0
+    assert vault_state(dsl) == before
+    assert len(children.list_children(dsl)) == 3  # nobody marked as left
+
+
 def test_a_stale_preview_is_refused(dsl: Session) -> None:
     preview = roster_import.preview_import(dsl, roster_import.open_roster(dsl, ROLL))
     add_child(dsl, "Björk", "Ólafsdóttir", upn="P936211225003")  # someone adds her meanwhile
