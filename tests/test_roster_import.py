@@ -16,7 +16,14 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from cerecorder.domain.errors import DiskFull, InvalidInput, PermissionDenied
 from cerecorder.domain.model import ChildDetails, EntryType, LinkKind, Role
 from cerecorder.domain.roster import RosterField
-from cerecorder.services import children, chronology, concerns, roster_import, users
+from cerecorder.services import (
+    children,
+    chronology,
+    concerns,
+    handover,
+    roster_import,
+    users,
+)
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import ChildRepository
 from test_cli import cli
@@ -224,6 +231,19 @@ def test_merging_two_records_of_one_child_combines_their_chronologies(
     preview = roster_import.preview_import(dsl, roster_import.open_roster(
         dsl, b"UPN,Surname,Forename,DOB\nL936211225001,O'Neil,Zoe,03/04/2013\n"))
     assert (preview.plan.rows[0].child_id, preview.plan.counts["unchanged"]) == (keep, 1)
+
+
+def test_a_merged_record_s_chronology_is_exported_only_from_the_record_kept(
+        dsl: Session, clock: MockClock) -> None:
+    keep = add_child(dsl, "Zoë", "O'Neil", date_of_birth=date(2013, 4, 3))
+    twin = add_child(dsl, "Zoe", "ONeil")
+    concerns.record_concern(dsl, content((keep,), clock))
+    concerns.record_concern(dsl, content((twin,), clock))
+    children.merge_children(dsl, keep, twin, "Entered twice")
+    with pytest.raises(InvalidInput, match=f"merged into #{keep}"):
+        handover.chronology_document(dsl, twin, purpose="Transfer to new school")
+    whole = handover.chronology_document(dsl, keep, purpose="Transfer to new school")
+    assert len([r for r in whole.rows if r.entry_type is EntryType.CONCERN]) == 2
 
 
 def test_the_database_keeps_children_and_merges(dsl: Session) -> None:

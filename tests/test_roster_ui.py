@@ -245,6 +245,8 @@ def test_child_window_links_and_merges(
     qtbot.addWidget(merged)
     assert merged.title.text() == "Zoe ONeil (merged into Zoë O'Neil, #1)"
     assert not merged.merge_button.isEnabled()
+    assert not merged.export_button.isEnabled()  # only part of the chronology
+    assert window.export_button.isEnabled()
 
 
 def test_the_triage_queue_names_the_record_kept_after_a_merge(
