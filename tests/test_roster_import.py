@@ -116,6 +116,13 @@ def test_updates_leavers_and_returners_keep_every_record(dsl: Session, clock: Mo
     assert bjork.left_on is None
 
 
+def test_a_leaver_s_chronology_can_still_be_chosen_for_export(dsl: Session) -> None:
+    ben = add_child(dsl, "Ben", "Baker", date_of_birth=date(2013, 2, 2))
+    assert run_import(dsl, ROLL, full_roll=True).left == 1
+    # the file goes to Ben's new school after he has left
+    assert ben in [r.child.id for r in handover.children_for_export(dsl, "baker")]
+
+
 def test_problem_rows_are_left_out_only_when_the_user_says_so(dsl: Session) -> None:
     bad = ROLL + b"001237,B936211225003,Carter,Cal,,31/02/2013,M,Year 7,7K\r\n"
     preview = roster_import.preview_import(dsl, roster_import.open_roster(dsl, bad))

@@ -206,9 +206,10 @@ def _fold(text: str) -> str:
 
 
 def children_for_export(session: Session, search: str = "") -> list[RosterRow]:
-    """The roll with chronology sizes, for choosing whose chronology to export (DSL)."""
+    """The roll with chronology sizes, for choosing whose chronology to export (DSL).
+    Leavers too: a child protection file goes to the new school after the child leaves."""
     require(session.user, Role.DSL)
-    rows = roster(session)
+    rows = roster(session, include_left=True)
     wanted = _fold(search.strip())
     if not wanted:
         return rows
