@@ -203,6 +203,18 @@ def test_dates_of_birth() -> None:
         parse_date_of_birth("01/01/1950", TODAY)
 
 
+def test_a_file_with_us_dates_is_refused_not_misread() -> None:
+    us = read_roster(b"Forename,Surname,DOB\nAmy,Able,03/04/2013\nBen,Baker,02/13/2013\n")
+    with pytest.raises(InvalidInput, match=r"month first.*line 3: 02/13/2013"):
+        parse_rows(us, guess_mapping(us.header), TODAY)  # Amy would be born 3 April
+    # one slip in a UK file is that row's problem; the day-first dates show the file's way
+    uk = read_roster(b"Forename,Surname,DOB\nAmy,Able,03/04/2013\nBen,Baker,02/13/2013\n"
+                     b"Cal,Carter,25/12/2012\n")
+    rows, problems = parse_rows(uk, guess_mapping(uk.header), TODAY)
+    assert [r.details.date_of_birth for r in rows] == [date(2013, 4, 3), date(2012, 12, 25)]
+    assert [p.line for p in problems] == [3]
+
+
 def test_names_match_without_case_accents_or_punctuation() -> None:
     assert name_key("Zoë", "O'Neil-Smith") == name_key("ZOE", "ONeil Smith")
     assert name_key("Zoë", "Smith") != name_key("Zoë", "Smyth")

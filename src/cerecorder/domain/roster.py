@@ -329,6 +329,7 @@ def parse_rows(
 ) -> tuple[list[RosterRow], list[RowProblem]]:
     """Rows that can be imported, and the problem rows with their line numbers."""
     check_mapping(roster.header, mapping)
+    _refuse_month_first(roster, mapping)
     good: list[RosterRow] = []
     problems: list[RowProblem] = []
     name_columns = [i for f in (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME)
@@ -345,6 +346,35 @@ def parse_rows(
     _flag_repeats(good, problems, RosterField.ADMISSION_NUMBER, "admission number")
     problems.sort(key=lambda p: p.line)
     return good, problems
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
+
+
+def _refuse_month_first(roster: RosterFile, mapping: Mapping[int, RosterField]) -> None:
+    """Excel set to US English writes 03/04/2013 for 4 March. Such a file shows itself
+    only where the day is over 12 (02/13/2013); its other dates would be read with day
+    and month swapped, silently. So a file whose numeric dates fit only month first is
+    refused whole, unless some date fits only day first (then the odd one is a typo)."""
+    column = next((i for i, f in mapping.items() if f is RosterField.DATE_OF_BIRTH), None)
+    if column is None:
+        return
+    month_first: tuple[int, str] | None = None
+    for line, cells in roster.rows:
+        found = _NUMERIC_DATE.match(cells[column]) if column < len(cells) else None
+        if found is None:
+            continue
+        first, second = int(found.group(1)), int(found.group(2))
+        if first > 12 >= second:
+            return  # day first, as a UK MIS writes it
+        if second > 12 >= first and month_first is None:
+            month_first = (line, cells[column])
+    if month_first is not None:
+        line, text = month_first
+        raise InvalidInput(
+            f"The dates of birth are written month first, as US Excel does (line {line}: "
+            f"{text}), so the other dates would be misread. Save or export the roll "
+            "again with dates as dd/mm/yyyy.")
 
 
 def _parse_row(line: int, cells: Sequence[str], mapping: Mapping[int, RosterField],
