@@ -300,6 +300,25 @@ def test_a_record_typed_in_without_a_date_of_birth_is_found_by_name() -> None:
     assert cal.outcome is Outcome.CONFLICT and cal.candidates == (3, 4)
 
 
+def test_a_permanent_upn_replaces_a_temporary_one() -> None:
+    temporary = upn_check_letter("93621122500A") + "93621122500A"
+    assert upn_problem(temporary) is None
+    existing = [_child(1, "Amy", "Able", date(2013, 1, 1), upn=temporary, adno="1001"),
+                _child(2, "Ben", "Baker", date(2013, 2, 2), upn=temporary[:-1] + "B")]
+    plan = _plan(HEAD + "L936211225001,1001,Able,Amy,01/01/2013,\n"  # by admission number
+                 + "A936211225002,,Baker,Ben,02/02/2013,\n", existing)  # by name and birth
+    amy, ben = plan.rows
+    assert (amy.outcome, amy.child_id) == (Outcome.UPDATED, 1)
+    assert [(c.before, c.after) for c in amy.changes] == [(temporary, "L936211225001")]
+    assert (ben.outcome, ben.child_id) == (Outcome.UPDATED, 2)
+    # a different child with that admission number, or a permanent UPN, still conflicts
+    plan = _plan(HEAD + "L936211225001,1001,Able,Anna,01/01/2013,\n", existing)
+    assert plan.rows[0].outcome is Outcome.CONFLICT
+    settled = [_child(1, "Amy", "Able", date(2013, 1, 1), upn="A936211225002", adno="1001")]
+    plan = _plan(HEAD + "L936211225001,1001,Able,Amy,01/01/2013,\n", settled)
+    assert plan.rows[0].outcome is Outcome.CONFLICT
+
+
 def test_two_rows_for_one_pupil_conflict() -> None:
     existing = [_child(1, "Amy", "Able", date(2013, 1, 1), adno="1001")]
     plan = _plan(HEAD + ",1001,Able,Amy,01/01/2013,\n,,Able,Amy,01/01/2013,8E\n", existing)

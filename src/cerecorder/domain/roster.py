@@ -646,7 +646,7 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
         return _matched(row, children[by_upn], "UPN")
     if by_adno is not None:
         other = children[by_adno]
-        if d.upn and other.details.upn:
+        if d.upn and other.details.upn and not _permanent_upn_for(other.details, d):
             return _conflict(row, (
                 f"admission number {d.admission_number} belongs to #{by_adno} "
                 f"({other.legal_name}), whose UPN is {other.details.upn}, not {d.upn}"), by_adno)
@@ -659,7 +659,7 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
                               "merge them or give the row a UPN", *same)
     if same:
         other = children[same[0]]
-        if d.upn and other.details.upn:
+        if d.upn and other.details.upn and not _permanent_upn_for(other.details, d):
             return _conflict(row, (
                 f"same name and date of birth as #{other.id}, whose UPN is "
                 f"{other.details.upn}, not {d.upn}"), other.id)
@@ -669,6 +669,17 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
                 f"{other.details.admission_number}, not {d.admission_number}"), other.id)
         return _matched(row, other, "name and date of birth")
     return _by_name_alone(row, index, children)
+
+
+def _permanent_upn_for(record: ChildDetails, row: ChildDetails) -> bool:
+    """A pupil admitted with a temporary UPN (its last character a letter) is given a
+    permanent one later; the next roll then has the new UPN against the old record. It
+    is the same pupil only if the name and date of birth agree too."""
+    return (record.upn[-1:].isalpha() and row.upn[-1:].isdigit()
+            and record.date_of_birth is not None
+            and record.date_of_birth == row.date_of_birth
+            and name_key(record.legal_forenames, record.legal_surname)
+            == name_key(row.legal_forenames, row.legal_surname))
 
 
 def _by_name_alone(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> PlannedRow:
