@@ -184,6 +184,12 @@ def test_unreadable_files_are_refused_plainly(data: bytes) -> None:
         read_roster(data)
 
 
+def test_an_unclosed_quotation_mark_is_told_at_its_line() -> None:
+    data = b'Forename,Surname\nAmy,Able\n"Ben,Baker\n' + b"Cal,Carter\n" * 20_000
+    with pytest.raises(InvalidInput, match=r"from line 3: .* quotation mark"):
+        read_roster(data)
+
+
 def test_a_mapping_must_name_the_child() -> None:
     roster = read_roster(b"Pupil,Birthday,Family\nAmy Able,01/01/2013,Able\n")
     with pytest.raises(InvalidInput, match="Legal forename"):

@@ -238,7 +238,11 @@ def read_roster(data: bytes) -> RosterFile:
             if len(rows) > MAX_ROWS + _TITLE_ROWS:
                 raise _too_many()
     except csv.Error as exc:
-        raise InvalidInput(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
+        # the reader has run on to the end of the runaway cell; say where it began
+        raise InvalidInput(
+            f"The file cannot be read as CSV from line {start}: a cell there does not end, "
+            "usually because a quotation mark (\") is not closed. Correct that line, or "
+            "export the roll again.") from exc
     if not rows:
         raise InvalidInput("The file has no header row.")
     # a report title or export date may come before the headings: skip to the first row
