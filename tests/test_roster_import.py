@@ -16,7 +16,14 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from cerecorder.domain.errors import DiskFull, InvalidInput, PermissionDenied
 from cerecorder.domain.model import ChildDetails, EntryType, LinkKind, Role
 from cerecorder.domain.roster import RosterField
-from cerecorder.services import children, chronology, concerns, roster_import, users
+from cerecorder.services import (
+    children,
+    chronology,
+    concerns,
+    handover,
+    roster_import,
+    users,
+)
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import ChildRepository
 from test_cli import cli
@@ -109,6 +116,13 @@ def test_updates_leavers_and_returners_keep_every_record(dsl: Session, clock: Mo
     assert bjork.left_on is None
 
 
+def test_a_leaver_s_chronology_can_still_be_chosen_for_export(dsl: Session) -> None:
+    ben = add_child(dsl, "Ben", "Baker", date_of_birth=date(2013, 2, 2))
+    assert run_import(dsl, ROLL, full_roll=True).left == 1
+    # the file goes to Ben's new school after he has left
+    assert ben in [r.child.id for r in handover.children_for_export(dsl, "baker")]
+
+
 def test_problem_rows_are_left_out_only_when_the_user_says_so(dsl: Session) -> None:
     bad = ROLL + b"001237,B936211225003,Carter,Cal,,31/02/2013,M,Year 7,7K\r\n"
     preview = roster_import.preview_import(dsl, roster_import.open_roster(dsl, bad))
@@ -120,6 +134,18 @@ def test_problem_rows_are_left_out_only_when_the_user_says_so(dsl: Session) -> N
     assert vault_state(dsl) == before
     result = roster_import.commit_import(dsl, preview, import_rest=True)
     assert (result.added, result.skipped) == (3, 1)
+
+
+def test_a_whole_roll_with_no_pupils_is_refused(dsl: Session) -> None:
+    run_import(dsl, ROLL)
+    before = vault_state(dsl)
+    headings_only = ROLL.split(b"\r\n")[0] + b"\r\n"
+    source = roster_import.open_roster(dsl, headings_only)
+    with pytest.raises(InvalidInput, match="no pupils"):
+        roster_import.preview_import(dsl, source, full_roll=True)
+    assert roster_import.preview_import(dsl, source).plan.counts["new"] == 0
+    assert vault_state(dsl) == before
+    assert len(children.list_children(dsl)) == 3  # nobody marked as left
 
 
 def test_a_stale_preview_is_refused(dsl: Session) -> None:
@@ -212,6 +238,19 @@ def test_merging_two_records_of_one_child_combines_their_chronologies(
     preview = roster_import.preview_import(dsl, roster_import.open_roster(
         dsl, b"UPN,Surname,Forename,DOB\nL936211225001,O'Neil,Zoe,03/04/2013\n"))
     assert (preview.plan.rows[0].child_id, preview.plan.counts["unchanged"]) == (keep, 1)
+
+
+def test_a_merged_record_s_chronology_is_exported_only_from_the_record_kept(
+        dsl: Session, clock: MockClock) -> None:
+    keep = add_child(dsl, "Zoë", "O'Neil", date_of_birth=date(2013, 4, 3))
+    twin = add_child(dsl, "Zoe", "ONeil")
+    concerns.record_concern(dsl, content((keep,), clock))
+    concerns.record_concern(dsl, content((twin,), clock))
+    children.merge_children(dsl, keep, twin, "Entered twice")
+    with pytest.raises(InvalidInput, match=f"merged into #{keep}"):
+        handover.chronology_document(dsl, twin, purpose="Transfer to new school")
+    whole = handover.chronology_document(dsl, keep, purpose="Transfer to new school")
+    assert len([r for r in whole.rows if r.entry_type is EntryType.CONCERN]) == 2
 
 
 def test_the_database_keeps_children_and_merges(dsl: Session) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from cerecorder.domain import roster as roster_module
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, ChildDetails
 from cerecorder.domain.roster import (
@@ -183,6 +184,12 @@ def test_unreadable_files_are_refused_plainly(data: bytes) -> None:
         read_roster(data)
 
 
+def test_an_unclosed_quotation_mark_is_told_at_its_line() -> None:
+    data = b'Forename,Surname\nAmy,Able\n"Ben,Baker\n' + b"Cal,Carter\n" * 20_000
+    with pytest.raises(InvalidInput, match=r"from line 3: .* quotation mark"):
+        read_roster(data)
+
+
 def test_a_mapping_must_name_the_child() -> None:
     roster = read_roster(b"Pupil,Birthday,Family\nAmy Able,01/01/2013,Able\n")
     with pytest.raises(InvalidInput, match="Legal forename"):
@@ -200,6 +207,18 @@ def test_dates_of_birth() -> None:
     assert parse_date_of_birth("3-Apr-2013", TODAY) == date(2013, 4, 3)
     with pytest.raises(InvalidInput, match="more than 30 years"):
         parse_date_of_birth("01/01/1950", TODAY)
+
+
+def test_a_file_with_us_dates_is_refused_not_misread() -> None:
+    us = read_roster(b"Forename,Surname,DOB\nAmy,Able,03/04/2013\nBen,Baker,02/13/2013\n")
+    with pytest.raises(InvalidInput, match=r"month first.*line 3: 02/13/2013"):
+        parse_rows(us, guess_mapping(us.header), TODAY)  # Amy would be born 3 April
+    # one slip in a UK file is that row's problem; the day-first dates show the file's way
+    uk = read_roster(b"Forename,Surname,DOB\nAmy,Able,03/04/2013\nBen,Baker,02/13/2013\n"
+                     b"Cal,Carter,25/12/2012\n")
+    rows, problems = parse_rows(uk, guess_mapping(uk.header), TODAY)
+    assert [r.details.date_of_birth for r in rows] == [date(2013, 4, 3), date(2012, 12, 25)]
+    assert [p.line for p in problems] == [3]
 
 
 def test_names_match_without_case_accents_or_punctuation() -> None:
@@ -287,11 +306,65 @@ def test_a_record_typed_in_without_a_date_of_birth_is_found_by_name() -> None:
     assert cal.outcome is Outcome.CONFLICT and cal.candidates == (3, 4)
 
 
+def test_a_permanent_upn_replaces_a_temporary_one() -> None:
+    temporary = upn_check_letter("93621122500A") + "93621122500A"
+    assert upn_problem(temporary) is None
+    existing = [_child(1, "Amy", "Able", date(2013, 1, 1), upn=temporary, adno="1001"),
+                _child(2, "Ben", "Baker", date(2013, 2, 2), upn=temporary[:-1] + "B")]
+    plan = _plan(HEAD + "L936211225001,1001,Able,Amy,01/01/2013,\n"  # by admission number
+                 + "A936211225002,,Baker,Ben,02/02/2013,\n", existing)  # by name and birth
+    amy, ben = plan.rows
+    assert (amy.outcome, amy.child_id) == (Outcome.UPDATED, 1)
+    assert [(c.before, c.after) for c in amy.changes] == [(temporary, "L936211225001")]
+    assert (ben.outcome, ben.child_id) == (Outcome.UPDATED, 2)
+    # a different child with that admission number, or a permanent UPN, still conflicts
+    plan = _plan(HEAD + "L936211225001,1001,Able,Anna,01/01/2013,\n", existing)
+    assert plan.rows[0].outcome is Outcome.CONFLICT
+    settled = [_child(1, "Amy", "Able", date(2013, 1, 1), upn="A936211225002", adno="1001")]
+    plan = _plan(HEAD + "L936211225001,1001,Able,Amy,01/01/2013,\n", settled)
+    assert plan.rows[0].outcome is Outcome.CONFLICT
+
+
 def test_two_rows_for_one_pupil_conflict() -> None:
     existing = [_child(1, "Amy", "Able", date(2013, 1, 1), adno="1001")]
     plan = _plan(HEAD + ",1001,Able,Amy,01/01/2013,\n,,Able,Amy,01/01/2013,8E\n", existing)
-    assert [p.outcome for p in plan.rows] == [Outcome.UNCHANGED, Outcome.CONFLICT]
-    assert "line 2" in plan.rows[1].conflict
+    # neither row is applied: which of the two (reg group 8E or none) is right is a guess
+    assert [p.outcome for p in plan.rows] == [Outcome.CONFLICT, Outcome.CONFLICT]
+    assert "line 3" in plan.rows[0].conflict and "line 2" in plan.rows[1].conflict
+    assert [p.candidates for p in plan.rows] == [(1,), (1,)]
+    assert plan.skipped == 2
+
+
+def test_a_new_pupil_twice_in_the_file_is_not_made_into_two_records() -> None:
+    text = (HEAD + ",,Pond,Amy,01/02/2013,8E\n"
+            + ",,Pond,Amy,01/02/2013,8E\n"        # the same pupil again
+            + ",,Smith,Jo,,7K\n,,Smith,Jo,,7L\n"   # a name twice, no date of birth
+            + "L936211225001,,Jones,Sam,03/03/2013,\n"  # two pupils, told apart by UPN
+            + "A936211225002,,Jones,Sam,03/03/2013,\n"
+            + ",,Pond,Amy,01/02/2014,8E\n")       # another Amy Pond, born a year later
+    plan = _plan(text, [])
+    assert [p.outcome for p in plan.rows] == [Outcome.CONFLICT] * 4 + [Outcome.NEW] * 3
+    assert "line 3" in plan.rows[0].conflict and "line 2" in plan.rows[1].conflict
+    assert "same name and no date of birth as line 5" in plan.rows[2].conflict
+    assert plan.counts["new"] == 3
+
+
+def test_a_pupil_on_a_problem_row_is_not_marked_as_left() -> None:
+    existing = [_child(1, "Amy", "Pond", date(2013, 2, 1)),
+                _child(2, "Rory", "Williams", date(2012, 1, 1))]
+    # no UPN or admission number column: Amy's row is unreadable but still names her
+    plan = _plan("Forename,Surname,DOB\nAmy,Pond,31/02/2013\n", existing, full_roll=True)
+    assert [p.line for p in plan.problems] == [2]
+    assert [c.id for c in plan.leavers] == [2]
+
+
+def test_the_row_limit_counts_pupils_not_headings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(roster_module, "MAX_ROWS", 3)
+    pupils = "".join(f"Pupil,Number{n},01/01/2013\n" for n in range(3))
+    titled = '"Pupil roll, exported 30/11/2026"\n\nForename,Surname,DOB\n' + pupils
+    assert len(read_roster(titled.encode()).rows) == 3
+    with pytest.raises(InvalidInput, match="more than 3 pupils"):
+        read_roster((titled + "One,Toomany,01/01/2013\n").encode())
 
 
 def test_full_roll_marks_missing_pupils_as_leavers_and_brings_back_returners() -> None:

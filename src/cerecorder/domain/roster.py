@@ -235,19 +235,28 @@ def read_roster(data: bytes) -> RosterFile:
             if not any(cleaned):
                 continue
             rows.append((line, cleaned))
-            if len(rows) > MAX_ROWS:
-                raise InvalidInput(f"The file has more than {MAX_ROWS:,} pupils. Is it the "
-                                   "right file?")
+            if len(rows) > MAX_ROWS + _TITLE_ROWS:
+                raise _too_many()
     except csv.Error as exc:
-        raise InvalidInput(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
+        # the reader has run on to the end of the runaway cell; say where it began
+        raise InvalidInput(
+            f"The file cannot be read as CSV from line {start}: a cell there does not end, "
+            "usually because a quotation mark (\") is not closed. Correct that line, or "
+            "export the roll again.") from exc
     if not rows:
         raise InvalidInput("The file has no header row.")
     # a report title or export date may come before the headings: skip to the first row
     # that looks like them
     first = next((n for n, (_, cells) in enumerate(rows[:_TITLE_ROWS])
                   if len(guess_mapping(cells)) >= 2), 0)
+    if len(rows) - first - 1 > MAX_ROWS:  # the headings and any title are not pupils
+        raise _too_many()
     return RosterFile(encoding, delimiter, _trim_trailing(rows[first][1]),
                       tuple(rows[first + 1:]), rows[first][0])
+
+
+def _too_many() -> InvalidInput:
+    return InvalidInput(f"The file has more than {MAX_ROWS:,} pupils. Is it the right file?")
 
 
 def _trim_trailing(header: tuple[str, ...]) -> tuple[str, ...]:
@@ -276,6 +285,8 @@ class RowProblem:
     message: str
     #: the name as the file gives it, to find the row by
     name: str = ""
+    #: that name as name_key() has it: a pupil named on a problem row is not a leaver
+    pupil_key: str = ""
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y",
@@ -322,6 +333,7 @@ def parse_rows(
 ) -> tuple[list[RosterRow], list[RowProblem]]:
     """Rows that can be imported, and the problem rows with their line numbers."""
     check_mapping(roster.header, mapping)
+    _refuse_month_first(roster, mapping)
     good: list[RosterRow] = []
     problems: list[RowProblem] = []
     name_columns = [i for f in (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME)
@@ -330,12 +342,43 @@ def parse_rows(
         try:
             good.append(_parse_row(line, cells, mapping, today))
         except InvalidInput as exc:
-            name = " ".join(cells[i] for i in name_columns if i < len(cells) and cells[i])
-            problems.append(RowProblem(line, str(exc), name[:MAX_NAME]))
+            forenames, surname = (cells[i] if i < len(cells) else "" for i in name_columns)
+            name = " ".join(n for n in (forenames, surname) if n)
+            problems.append(RowProblem(line, str(exc), name[:MAX_NAME],
+                                       name_key(forenames, surname) if name else ""))
     _flag_repeats(good, problems, RosterField.UPN, "UPN")
     _flag_repeats(good, problems, RosterField.ADMISSION_NUMBER, "admission number")
     problems.sort(key=lambda p: p.line)
     return good, problems
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
+
+
+def _refuse_month_first(roster: RosterFile, mapping: Mapping[int, RosterField]) -> None:
+    """Excel set to US English writes 03/04/2013 for 4 March. Such a file shows itself
+    only where the day is over 12 (02/13/2013); its other dates would be read with day
+    and month swapped, silently. So a file whose numeric dates fit only month first is
+    refused whole, unless some date fits only day first (then the odd one is a typo)."""
+    column = next((i for i, f in mapping.items() if f is RosterField.DATE_OF_BIRTH), None)
+    if column is None:
+        return
+    month_first: tuple[int, str] | None = None
+    for line, cells in roster.rows:
+        found = _NUMERIC_DATE.match(cells[column]) if column < len(cells) else None
+        if found is None:
+            continue
+        first, second = int(found.group(1)), int(found.group(2))
+        if first > 12 >= second:
+            return  # day first, as a UK MIS writes it
+        if second > 12 >= first and month_first is None:
+            month_first = (line, cells[column])
+    if month_first is not None:
+        line, text = month_first
+        raise InvalidInput(
+            f"The dates of birth are written month first, as US Excel does (line {line}: "
+            f"{text}), so the other dates would be misread. Save or export the roll "
+            "again with dates as dd/mm/yyyy.")
 
 
 def _parse_row(line: int, cells: Sequence[str], mapping: Mapping[int, RosterField],
@@ -382,8 +425,11 @@ def _flag_repeats(good: list[RosterRow], problems: list[RowProblem], target: Ros
     for row in [r for r in good if r.line in repeated]:
         value = by_line[row.line]
         others = ", ".join(str(n) for n in lines[value] if n != row.line)
-        name = f"{row.details.legal_forenames} {row.details.legal_surname}"
-        problems.append(RowProblem(row.line, f"{what} {value} is also on line {others}", name))
+        d = row.details
+        problems.append(RowProblem(
+            row.line, f"{what} {value} is also on line {others}",
+            f"{d.legal_forenames} {d.legal_surname}",
+            name_key(d.legal_forenames, d.legal_surname)))
         good.remove(row)
 
 
@@ -513,7 +559,8 @@ def plan_import(
     """Match each row to at most one child. ``existing`` is every child in the vault,
     leavers too; ``merged_into`` sends a merged record's identifiers to the record it was
     merged into. ``mentioned`` are the UPNs and admission numbers on any row of the file,
-    problem rows too: a child named there is never counted as a leaver."""
+    problem rows too: a child named there, or by legal name on a problem row, is never
+    counted as a leaver."""
     merged = dict(merged_into or {})
     children = {c.id: c for c in existing}
     index = _Index()
@@ -529,33 +576,66 @@ def plan_import(
             index.by_name[key].append(child.id)
             index.by_name_only[key[0]].append(child.id)
 
-    planned: list[PlannedRow] = []
-    claimed: dict[int, int] = {}
-    for row in rows:
-        p = _plan_row(row, index, children)
-        match = p.child_id
-        if match is not None and p.outcome is not Outcome.CONFLICT:
-            if match in claimed:
-                p = replace(p, outcome=Outcome.CONFLICT, changes=(), result=None,
-                            candidates=(match,), conflict=(
-                                f"matches the same pupil as line {claimed[match]} "
-                                f"({children[match].legal_name})"))
-            else:
-                claimed[match] = row.line
-        planned.append(p)
+    planned = _one_row_per_pupil([_plan_row(row, index, children) for row in rows], children)
 
+    problem_rows = tuple(problems)
     leavers: list[Child] = []
     if full_roll:
         touched = {p.child_id for p in planned if p.child_id is not None}
         touched |= {i for p in planned for i in p.candidates}
         named = set(mentioned)
+        # a row that cannot be read may still be this pupil: never guess they have left
+        on_problem_rows = {p.pupil_key for p in problem_rows if p.pupil_key}
         for child in existing:
             if (child.left_on is None and child.id not in merged and child.id not in touched
                     and child.details.upn not in named
-                    and child.details.admission_number not in named):
+                    and child.details.admission_number not in named
+                    and name_key(child.details.legal_forenames,
+                                 child.details.legal_surname) not in on_problem_rows):
                 leavers.append(child)
-    return ImportPlan(tuple(planned), tuple(problems), tuple(leavers),
+    return ImportPlan(tuple(planned), problem_rows, tuple(leavers),
                       left_on if full_roll else None)
+
+
+def _told_apart(a: ChildDetails, b: ChildDetails) -> bool:
+    return bool((a.upn and b.upn and a.upn != b.upn) or (
+        a.admission_number and b.admission_number and a.admission_number != b.admission_number))
+
+
+def _one_row_per_pupil(planned: list[PlannedRow],
+                       children: Mapping[int, Child]) -> list[PlannedRow]:
+    """Rows that are, or may be, one pupil twice: rows matching the same record, and new
+    rows with one name and date of birth and nothing to tell them apart. Either row could
+    be the right one, so neither is applied: each is a conflict."""
+    by_child: dict[int, list[int]] = defaultdict(list)
+    by_name: dict[tuple[str, date | None], list[PlannedRow]] = defaultdict(list)
+    for p in planned:
+        if p.outcome is Outcome.NEW:
+            d = p.row.details
+            by_name[(name_key(d.legal_forenames, d.legal_surname), d.date_of_birth)].append(p)
+        elif p.outcome is not Outcome.CONFLICT and p.child_id is not None:
+            by_child[p.child_id].append(p.row.line)
+    why: dict[int, PlannedRow] = {}
+    for p in planned:
+        if p.outcome is Outcome.NEW:
+            d = p.row.details
+            twins = [o.row.line for o in by_name[(name_key(d.legal_forenames, d.legal_surname),
+                                                  d.date_of_birth)]
+                     if o is not p and not _told_apart(d, o.row.details)]
+            if twins:
+                lines = ", ".join(map(str, twins))
+                alike = "name and date of birth" if d.date_of_birth else (
+                    "name and no date of birth")
+                why[p.row.line] = _conflict(p.row, (
+                    f"same {alike} as line {lines}, and no UPN or admission number to tell "
+                    "them apart: remove the repeated line, or give each pupil their UPN"))
+        elif p.child_id is not None and len(by_child.get(p.child_id, ())) > 1:
+            lines = ", ".join(str(n) for n in by_child[p.child_id] if n != p.row.line)
+            why[p.row.line] = _conflict(p.row, (
+                f"matches the same pupil as line {lines} "
+                f"({children[p.child_id].legal_name}): the file has this pupil twice"),
+                p.child_id)
+    return [why.get(p.row.line, p) for p in planned]
 
 
 def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> PlannedRow:
@@ -570,7 +650,7 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
         return _matched(row, children[by_upn], "UPN")
     if by_adno is not None:
         other = children[by_adno]
-        if d.upn and other.details.upn:
+        if d.upn and other.details.upn and not _permanent_upn_for(other.details, d):
             return _conflict(row, (
                 f"admission number {d.admission_number} belongs to #{by_adno} "
                 f"({other.legal_name}), whose UPN is {other.details.upn}, not {d.upn}"), by_adno)
@@ -583,7 +663,7 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
                               "merge them or give the row a UPN", *same)
     if same:
         other = children[same[0]]
-        if d.upn and other.details.upn:
+        if d.upn and other.details.upn and not _permanent_upn_for(other.details, d):
             return _conflict(row, (
                 f"same name and date of birth as #{other.id}, whose UPN is "
                 f"{other.details.upn}, not {d.upn}"), other.id)
@@ -593,6 +673,17 @@ def _plan_row(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> P
                 f"{other.details.admission_number}, not {d.admission_number}"), other.id)
         return _matched(row, other, "name and date of birth")
     return _by_name_alone(row, index, children)
+
+
+def _permanent_upn_for(record: ChildDetails, row: ChildDetails) -> bool:
+    """A pupil admitted with a temporary UPN (its last character a letter) is given a
+    permanent one later; the next roll then has the new UPN against the old record. It
+    is the same pupil only if the name and date of birth agree too."""
+    return (record.upn[-1:].isalpha() and row.upn[-1:].isdigit()
+            and record.date_of_birth is not None
+            and record.date_of_birth == row.date_of_birth
+            and name_key(record.legal_forenames, record.legal_surname)
+            == name_key(row.legal_forenames, row.legal_surname))
 
 
 def _by_name_alone(row: RosterRow, index: _Index, children: Mapping[int, Child]) -> PlannedRow:

@@ -142,6 +142,11 @@ def chronology_document(
     types = None if entry_types is None else tuple(t for t in EntryType if t in set(entry_types))
     if types == ():
         raise InvalidInput("Choose at least one type of entry.")
+    with session.uow() as uow:
+        kept = uow.children.merged_map().get(child_id)
+    if kept is not None:  # its own entries alone would be a partial chronology
+        raise InvalidInput(f"Record #{child_id} was merged into #{kept}, whose chronology "
+                           f"holds both records: export the chronology of #{kept}.")
     entries = chronology(session, child_id)  # checks the child exists; audits the view
     with session.uow() as uow:
         child = uow.children.get(child_id)
@@ -201,9 +206,10 @@ def _fold(text: str) -> str:
 
 
 def children_for_export(session: Session, search: str = "") -> list[RosterRow]:
-    """The roll with chronology sizes, for choosing whose chronology to export (DSL)."""
+    """The roll with chronology sizes, for choosing whose chronology to export (DSL).
+    Leavers too: a child protection file goes to the new school after the child leaves."""
     require(session.user, Role.DSL)
-    rows = roster(session)
+    rows = roster(session, include_left=True)
     wanted = _fold(search.strip())
     if not wanted:
         return rows

@@ -113,6 +113,9 @@ def preview_import(
 ) -> RosterPreview:
     """What the import would do. Writes nothing."""
     require(session.user, *IMPORTERS)
+    if full_roll and not source.file.rows:
+        raise InvalidInput("The file has headings but no pupils, so it cannot be the whole "
+                           "roll: every pupil would be marked as left. Export the roll again.")
     chosen = dict(source.mapping if mapping is None else mapping)
     rows, problems = parse_rows(source.file, chosen, today(session))
     with session.uow() as uow:

@@ -339,6 +339,8 @@ class ChildWindow(QWidget):
             remove = menu.addAction("&Remove a link…", self.unlink_pupil)
             remove.setEnabled(bool(profile.links))
         self.merge_button.setEnabled(profile.merged_into is None)
+        # a merged record's own entries are part of a chronology: print the record kept
+        self.export_button.setEnabled(profile.merged_into is None)
         self.setWindowTitle(f"Chronology: {child.display_name}"
                             + (" [DEMO]" if self.demo else ""))
         links = "\n".join(  # a line each: a wrapped label in the grid could clip

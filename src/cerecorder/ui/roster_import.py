@@ -164,11 +164,13 @@ class ColumnsPage(QWizardPage):
         self.owner = wizard
         self.setTitle("What each column holds")
         self.combos: list[QComboBox] = []
+        self.header_key = ""  # of the file the combos were made for
         self.found = QLabel()
         self.found.setWordWrap(True)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         scroll = QScrollArea()
+        named(scroll, "Columns of the file")  # it takes the focus to scroll a long list
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_host)
         self.message = message_label()
@@ -180,6 +182,11 @@ class ColumnsPage(QWizardPage):
     def initializePage(self) -> None:
         source = self.owner.source
         assert source is not None  # the first page read it
+        # back on the first page (to tick the whole roll, say) and on again: the same
+        # file keeps the columns as the user set them
+        mapping = (self.mapping() if self.combos and self.header_key == source.header_key
+                   else source.mapping)
+        self.header_key = source.header_key
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos = []
@@ -198,7 +205,7 @@ class ColumnsPage(QWizardPage):
             combo.addItem("Not imported", None)
             for target in RosterField:
                 combo.addItem(target.label, target.value)
-            chosen = source.mapping.get(index)
+            chosen = mapping.get(index)
             combo.setCurrentIndex(combo.findData(chosen.value) if chosen else 0)
             example = sample[index] if index < len(sample) else ""
             caption_text = heading or f"(column {index + 1}, no heading)"
