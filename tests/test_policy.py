@@ -95,7 +95,12 @@ def test_an_empty_or_missing_file_fixes_nothing(tmp_path: Path) -> None:
     (f'protective_marking = "{"X" * 61}"', "protective_marking", "the limit is 60"),
     ("protective_marking = []", "protective_marking", "not a list"),
     ('vault_location = "relative/vault"', "vault_location", "must be an absolute path"),
-    ('inbox_folder = "$CERECORDER_UNSET_VARIABLE/in"', "inbox_folder", "absolute path"),
+    ('inbox_folder = "$CERECORDER_UNSET_VARIABLE/in"', "inbox_folder",
+     "the environment variable $CERECORDER_UNSET_VARIABLE, which is not set"),
+    ('outbox_folder = "/srv/${CERECORDER_UNSET}/out"', "outbox_folder",
+     "the environment variable ${CERECORDER_UNSET}, which is not set"),
+    ("recipient_card = '/srv/ce/%CERECORDER_UNSET%/card.txt'", "recipient_card",
+     "%CERECORDER_UNSET%, which is not set"),
     ("outbox_folder = 1979-05-27", "outbox_folder", "not a date or time"),
     ("[recipient_card]\npath = '/x'", "recipient_card", "not a table"),
 ])

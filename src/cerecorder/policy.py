@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,11 +132,19 @@ def _school(value: Any) -> str:
     return _text(value, MAX_NAME)
 
 
+#: An environment variable left in a path after expansion ($NAME, ${NAME}, %NAME%).
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?|%[A-Za-z_][\w()]*%")
+
+
 def _path(value: Any) -> Path:
     """An absolute path; ~ and environment variables ($HOME, %USERPROFILE%) are expanded
     for the user running the app, so one file serves every user of a laptop."""
     text = _text(value, 4096)
     expanded = Path(os.path.expandvars(os.path.expanduser(text)))
+    unset = _VARIABLE.search(str(expanded))  # expandvars leaves an unset one as written
+    if unset:
+        raise _Bad(f"names the environment variable {unset.group()}, which is not set for "
+                   f"this user")
     if not expanded.is_absolute():
         raise _Bad(f"must be an absolute path (after expanding ~ and environment "
                    f"variables it is {str(expanded)!r})")
