@@ -334,6 +334,33 @@ def test_the_policy_vault_opens_before_the_last_one(qtbot: QtBot, home: Path,
     assert controller.folder == school
 
 
+def test_a_withdrawn_demo_is_not_reopened_as_the_last_vault(qtbot: QtBot,
+                                                            home: Path) -> None:
+    """A laptop used for training before IT set offer_demo = false must not start in the
+    demo vault (its passphrase on screen) because it was the last one opened."""
+    from cerecorder.services import demo
+    from cerecorder.ui.controller import AppController
+    from cerecorder.ui.unlock import UnlockDialog
+
+    ctx = app.build_context()
+    demo.create_demo_vault(ctx.demo_vault_dir, passphrase="demo passphrase", seed=1,
+                           size="tiny", kdf=FAST_KDF, clock=ctx.clock, taxonomy=ctx.taxonomy)
+    config.save_settings(UiSettings(last_vault=str(ctx.demo_vault_dir)))
+    reopened = AppController(app.build_context())
+    reopened.start()
+    assert isinstance(reopened.dialog, UnlockDialog)  # while the demo is offered
+    qtbot.addWidget(reopened.dialog)
+
+    write_policy(home, "offer_demo = false\n")
+    controller = AppController(app.build_context(app.read_policy().policy))
+    controller.start()
+    assert isinstance(controller.dialog, StartDialog)
+    qtbot.addWidget(controller.dialog)
+    visible = {b.accessibleName() for b in controller.dialog.findChildren(QPushButton)
+               if b.isVisible()}
+    assert visible == {"Create a school vault", "Open an existing vault"}
+
+
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
