@@ -291,6 +291,35 @@ def test_settings_window_shows_what_policy_fixed(qtbot: QtBot, home: Path,
     assert ctx.settings.idle_lock_minutes == 10
 
 
+def test_the_handover_tab_keeps_the_policy_card_and_folders(qtbot: QtBot, home: Path,
+                                                           dsl: Session) -> None:
+    """A staff laptop's card, outbox and inbox fixed by IT show IT's paths, cannot be
+    edited or browsed for, and saving the window keeps the user's own values apart."""
+    from helpers import STAFF_PASS, add_staff, switch_to
+
+    add_staff(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    config.save_settings(UiSettings(outbox_folder="/home/teacher/my-outbox"))
+    write_policy(home, FULL)
+    ctx = app.build_context(app.read_policy().policy)
+    dialog = SettingsDialog(ctx, staff)
+    qtbot.addWidget(dialog)
+    section = dialog.handover
+    assert section is not None
+    assert section.inbox_row is None  # staff send; the DSL receives
+    assert section.card_row is not None and section.outbox_row is not None
+    rows = {"recipient_card": section.card_row, "outbox_folder": section.outbox_row}
+    assert rows["recipient_card"].edit.text() == str(Path("/srv/ce/dsl-card.json"))
+    assert rows["outbox_folder"].edit.text() == str(Path("/srv/ce/outbox"))
+    for row in rows.values():
+        assert row.edit.isReadOnly()
+        assert not row.browse.isEnabled()
+        assert row.edit.toolTip() == POLICY_TEXT
+    dialog.save()
+    assert ctx.settings.outbox_folder == str(Path("/srv/ce/outbox"))
+    assert config.load_settings().outbox_folder == "/home/teacher/my-outbox"
+
+
 def test_settings_window_without_policy_is_unchanged(qtbot: QtBot, dsl: Session) -> None:
     ctx = app.build_context()
     dialog = SettingsDialog(ctx, dsl)
