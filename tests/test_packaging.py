@@ -62,6 +62,29 @@ def test_self_test_names_a_missing_qt_plugin(monkeypatch: pytest.MonkeyPatch,
     assert "qnowhere" in message
 
 
+def test_self_test_names_a_missing_print_support_plugin(monkeypatch: pytest.MonkeyPatch,
+                                                        qapp: object) -> None:
+    """Without it a bundle still prints to PDF, but Print lists no printer."""
+    monkeypatch.setitem(selftest.PRINT_SUPPORT, sys.platform, "nowhereprintersupport")
+    err = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), io.StringIO(), err) == 1
+    assert "FAILED while finding the Qt plugins: the Qt print support plugin " \
+        "nowhereprintersupport is missing" in err.getvalue()
+
+
+def test_self_test_prints_through_qt(monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+    from cerecorder.ui import preview
+
+    out = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, io.StringIO()) == 0
+    assert "checked, its first page printed to a file" in out.getvalue()
+    monkeypatch.setattr(preview, "print_pages", lambda pages, printer: 0)
+    err = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), io.StringIO(), err) == 1
+    assert "FAILED while printing the PDF through Qt: 0 of 1 page reached the printer" \
+        in err.getvalue()
+
+
 def test_self_test_names_a_library_it_cannot_load(qapp: object) -> None:
     def renderer() -> DocumentRenderer:
         raise ModuleNotFoundError("No module named 'PIL'")
