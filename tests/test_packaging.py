@@ -214,3 +214,15 @@ def test_the_msi_is_built_from_an_absolute_bundle_folder() -> None:
     assert "$bundle = (Resolve-Path dist\\cerecorder).Path" in workflow
     wxs = (ROOT / "packaging" / "windows" / "cerecorder.wxs").read_text(encoding="utf-8")
     assert 'Include="$(var.BundleDir)\\**"' in wxs
+
+
+def test_the_mac_app_asks_for_the_macos_that_qt_needs() -> None:
+    """Qt 6.10, the oldest PySide6 pyproject.toml allows, supports macOS 13 or later."""
+    import re
+
+    spec = (ROOT / "packaging" / "cerecorder.spec").read_text(encoding="utf-8")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"PySide6-Essentials>=6.10"' in pyproject
+    found = re.search(r'"LSMinimumSystemVersion": "(\d+)\.', spec)
+    assert found is not None
+    assert int(found.group(1)) >= 13
