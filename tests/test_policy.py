@@ -175,6 +175,21 @@ def test_unreadable_and_non_utf8_files_say_so(tmp_path: Path) -> None:
     assert reading.problems[0].startswith("the file could not be read (")
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_policy_file_anyone_may_change_is_reported_and_still_applies(
+        tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('school_name = "Riverside Academy"\n', encoding="utf-8")
+    path.chmod(0o644)
+    assert policy.read(path).problems == ()
+    path.chmod(0o666)
+    reading = policy.read(path)
+    assert reading.policy.school_name == "Riverside Academy"
+    assert reading.problems == (
+        "the file can be changed by every user of this computer (mode 0666); make it "
+        "writable by administrators only (0644)",)
+
+
 def test_the_policy_file_lives_in_the_site_config_folder(
         monkeypatch: pytest.MonkeyPatch, home: Path, tmp_path: Path) -> None:
     assert paths.policy_file() == home / "site-config" / "policy.toml"

@@ -236,7 +236,24 @@ def read(path: Path) -> PolicyReading:
         return PolicyReading(Policy(), ("the file is not UTF-8 text (save it as UTF-8); every "
                                         "key uses its default",), path)
     policy, problems = parse(text)
-    return PolicyReading(policy, problems, path)
+    return PolicyReading(policy, problems + _open_to_everyone(path), path)
+
+
+def _open_to_everyone(path: Path) -> tuple[str, ...]:
+    """A policy file any user may change could point every staff laptop's packets at
+    someone else's recipient card. It still applies (refusing it would withdraw the
+    school's idle lock too), but IT is told at every start until it is fixed. POSIX
+    modes only: Windows guards ProgramData with ACLs."""
+    if os.name != "posix":
+        return ()
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ()
+    if not mode & 0o002:
+        return ()
+    return (f"the file can be changed by every user of this computer (mode "
+            f"{mode & 0o777:04o}); make it writable by administrators only (0644)",)
 
 
 def problems_text(reading: PolicyReading) -> str:
