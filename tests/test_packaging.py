@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import types
 import venv
 from pathlib import Path
 
@@ -59,6 +60,29 @@ def test_self_test_names_a_missing_qt_plugin(monkeypatch: pytest.MonkeyPatch,
     message = err.getvalue()
     assert "self-test FAILED while finding the Qt plugins" in message
     assert "qnowhere" in message
+
+
+def test_self_test_names_a_missing_print_support_plugin(monkeypatch: pytest.MonkeyPatch,
+                                                        qapp: object) -> None:
+    """Without it a bundle still prints to PDF, but Print lists no printer."""
+    monkeypatch.setitem(selftest.PRINT_SUPPORT, sys.platform, "nowhereprintersupport")
+    err = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), io.StringIO(), err) == 1
+    assert "FAILED while finding the Qt plugins: the Qt print support plugin " \
+        "nowhereprintersupport is missing" in err.getvalue()
+
+
+def test_self_test_prints_through_qt(monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+    from cerecorder.ui import preview
+
+    out = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, io.StringIO()) == 0
+    assert "checked, its first page printed to a file" in out.getvalue()
+    monkeypatch.setattr(preview, "print_pages", lambda pages, printer: 0)
+    err = io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), io.StringIO(), err) == 1
+    assert "FAILED while printing the PDF through Qt: 0 of 1 page reached the printer" \
+        in err.getvalue()
 
 
 def test_self_test_names_a_library_it_cannot_load(qapp: object) -> None:
@@ -157,3 +181,48 @@ def test_the_log_names_a_bug_without_its_message(home: Path, monkeypatch: pytest
     assert "command users: internal error RuntimeError at" in logged
     assert "in broken" in logged
     assert "CANARY" not in logged
+
+
+def load_dev() -> types.ModuleType:
+    """dev.py, the README's bootstrap script (not a package module)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_linux_workflow_installs_what_dev_py_would_stop_for() -> None:
+    """On GitHub the runner is not root, so dev.py stops with "please install" for any
+    Debian package of its lists the workflow did not install first."""
+    dev = load_dev()
+    workflow = (ROOT / ".github" / "workflows" / "linux.yml").read_text(encoding="utf-8")
+    step = workflow.split("sudo apt-get install", 1)[1].split("- name:", 1)[0]
+    installed = set(step.replace("\\", " ").split())
+    wanted = set(dev.QT_APT_PACKAGES) | set(dev.TEST_APT_PACKAGES)
+    assert wanted - installed == set()
+
+
+def test_the_msi_is_built_from_an_absolute_bundle_folder() -> None:
+    """WiX 5 reads a relative <Files Include> from the .wxs file's own folder
+    (packaging/windows), where there is no dist/: the MSI would hold no program."""
+    workflow = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    build = workflow.split("wix build", 1)[1].split("- name:", 1)[0]
+    assert '-d "BundleDir=$bundle"' in build
+    assert "$bundle = (Resolve-Path dist\\cerecorder).Path" in workflow
+    wxs = (ROOT / "packaging" / "windows" / "cerecorder.wxs").read_text(encoding="utf-8")
+    assert 'Include="$(var.BundleDir)\\**"' in wxs
+
+
+def test_the_mac_app_asks_for_the_macos_that_qt_needs() -> None:
+    """Qt 6.10, the oldest PySide6 pyproject.toml allows, supports macOS 13 or later."""
+    import re
+
+    spec = (ROOT / "packaging" / "cerecorder.spec").read_text(encoding="utf-8")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"PySide6-Essentials>=6.10"' in pyproject
+    found = re.search(r'"LSMinimumSystemVersion": "(\d+)\.', spec)
+    assert found is not None
+    assert int(found.group(1)) >= 13

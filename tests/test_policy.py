@@ -95,7 +95,12 @@ def test_an_empty_or_missing_file_fixes_nothing(tmp_path: Path) -> None:
     (f'protective_marking = "{"X" * 61}"', "protective_marking", "the limit is 60"),
     ("protective_marking = []", "protective_marking", "not a list"),
     ('vault_location = "relative/vault"', "vault_location", "must be an absolute path"),
-    ('inbox_folder = "$CERECORDER_UNSET_VARIABLE/in"', "inbox_folder", "absolute path"),
+    ('inbox_folder = "$CERECORDER_UNSET_VARIABLE/in"', "inbox_folder",
+     "the environment variable $CERECORDER_UNSET_VARIABLE, which is not set"),
+    ('outbox_folder = "/srv/${CERECORDER_UNSET}/out"', "outbox_folder",
+     "the environment variable ${CERECORDER_UNSET}, which is not set"),
+    ("recipient_card = '/srv/ce/%CERECORDER_UNSET%/card.txt'", "recipient_card",
+     "%CERECORDER_UNSET%, which is not set"),
     ("outbox_folder = 1979-05-27", "outbox_folder", "not a date or time"),
     ("[recipient_card]\npath = '/x'", "recipient_card", "not a table"),
 ])
@@ -168,6 +173,21 @@ def test_unreadable_and_non_utf8_files_say_so(tmp_path: Path) -> None:
     reading = policy.read(folder)
     assert reading.policy == Policy()
     assert reading.problems[0].startswith("the file could not be read (")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_policy_file_anyone_may_change_is_reported_and_still_applies(
+        tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('school_name = "Riverside Academy"\n', encoding="utf-8")
+    path.chmod(0o644)
+    assert policy.read(path).problems == ()
+    path.chmod(0o666)
+    reading = policy.read(path)
+    assert reading.policy.school_name == "Riverside Academy"
+    assert reading.problems == (
+        "the file can be changed by every user of this computer (mode 0666); make it "
+        "writable by administrators only (0644)",)
 
 
 def test_the_policy_file_lives_in_the_site_config_folder(
@@ -286,6 +306,35 @@ def test_settings_window_shows_what_policy_fixed(qtbot: QtBot, home: Path,
     assert ctx.settings.idle_lock_minutes == 10
 
 
+def test_the_handover_tab_keeps_the_policy_card_and_folders(qtbot: QtBot, home: Path,
+                                                           dsl: Session) -> None:
+    """A staff laptop's card, outbox and inbox fixed by IT show IT's paths, cannot be
+    edited or browsed for, and saving the window keeps the user's own values apart."""
+    from helpers import STAFF_PASS, add_staff, switch_to
+
+    add_staff(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    config.save_settings(UiSettings(outbox_folder="/home/teacher/my-outbox"))
+    write_policy(home, FULL)
+    ctx = app.build_context(app.read_policy().policy)
+    dialog = SettingsDialog(ctx, staff)
+    qtbot.addWidget(dialog)
+    section = dialog.handover
+    assert section is not None
+    assert section.inbox_row is None  # staff send; the DSL receives
+    assert section.card_row is not None and section.outbox_row is not None
+    rows = {"recipient_card": section.card_row, "outbox_folder": section.outbox_row}
+    assert rows["recipient_card"].edit.text() == str(Path("/srv/ce/dsl-card.json"))
+    assert rows["outbox_folder"].edit.text() == str(Path("/srv/ce/outbox"))
+    for row in rows.values():
+        assert row.edit.isReadOnly()
+        assert not row.browse.isEnabled()
+        assert row.edit.toolTip() == POLICY_TEXT
+    dialog.save()
+    assert ctx.settings.outbox_folder == str(Path("/srv/ce/outbox"))
+    assert config.load_settings().outbox_folder == "/home/teacher/my-outbox"
+
+
 def test_settings_window_without_policy_is_unchanged(qtbot: QtBot, dsl: Session) -> None:
     ctx = app.build_context()
     dialog = SettingsDialog(ctx, dsl)
@@ -327,6 +376,33 @@ def test_the_policy_vault_opens_before_the_last_one(qtbot: QtBot, home: Path,
     assert isinstance(controller.dialog, UnlockDialog)
     qtbot.addWidget(controller.dialog)
     assert controller.folder == school
+
+
+def test_a_withdrawn_demo_is_not_reopened_as_the_last_vault(qtbot: QtBot,
+                                                            home: Path) -> None:
+    """A laptop used for training before IT set offer_demo = false must not start in the
+    demo vault (its passphrase on screen) because it was the last one opened."""
+    from cerecorder.services import demo
+    from cerecorder.ui.controller import AppController
+    from cerecorder.ui.unlock import UnlockDialog
+
+    ctx = app.build_context()
+    demo.create_demo_vault(ctx.demo_vault_dir, passphrase="demo passphrase", seed=1,
+                           size="tiny", kdf=FAST_KDF, clock=ctx.clock, taxonomy=ctx.taxonomy)
+    config.save_settings(UiSettings(last_vault=str(ctx.demo_vault_dir)))
+    reopened = AppController(app.build_context())
+    reopened.start()
+    assert isinstance(reopened.dialog, UnlockDialog)  # while the demo is offered
+    qtbot.addWidget(reopened.dialog)
+
+    write_policy(home, "offer_demo = false\n")
+    controller = AppController(app.build_context(app.read_policy().policy))
+    controller.start()
+    assert isinstance(controller.dialog, StartDialog)
+    qtbot.addWidget(controller.dialog)
+    visible = {b.accessibleName() for b in controller.dialog.findChildren(QPushButton)
+               if b.isVisible()}
+    assert visible == {"Create a school vault", "Open an existing vault"}
 
 
 def pdf_text(data: bytes) -> str:

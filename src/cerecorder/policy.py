@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,11 +132,19 @@ def _school(value: Any) -> str:
     return _text(value, MAX_NAME)
 
 
+#: An environment variable left in a path after expansion ($NAME, ${NAME}, %NAME%).
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?|%[A-Za-z_][\w()]*%")
+
+
 def _path(value: Any) -> Path:
     """An absolute path; ~ and environment variables ($HOME, %USERPROFILE%) are expanded
     for the user running the app, so one file serves every user of a laptop."""
     text = _text(value, 4096)
     expanded = Path(os.path.expandvars(os.path.expanduser(text)))
+    unset = _VARIABLE.search(str(expanded))  # expandvars leaves an unset one as written
+    if unset:
+        raise _Bad(f"names the environment variable {unset.group()}, which is not set for "
+                   f"this user")
     if not expanded.is_absolute():
         raise _Bad(f"must be an absolute path (after expanding ~ and environment "
                    f"variables it is {str(expanded)!r})")
@@ -227,7 +236,24 @@ def read(path: Path) -> PolicyReading:
         return PolicyReading(Policy(), ("the file is not UTF-8 text (save it as UTF-8); every "
                                         "key uses its default",), path)
     policy, problems = parse(text)
-    return PolicyReading(policy, problems, path)
+    return PolicyReading(policy, problems + _open_to_everyone(path), path)
+
+
+def _open_to_everyone(path: Path) -> tuple[str, ...]:
+    """A policy file any user may change could point every staff laptop's packets at
+    someone else's recipient card. It still applies (refusing it would withdraw the
+    school's idle lock too), but IT is told at every start until it is fixed. POSIX
+    modes only: Windows guards ProgramData with ACLs."""
+    if os.name != "posix":
+        return ()
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ()
+    if not mode & 0o002:
+        return ()
+    return (f"the file can be changed by every user of this computer (mode "
+            f"{mode & 0o777:04o}); make it writable by administrators only (0644)",)
 
 
 def problems_text(reading: PolicyReading) -> str:

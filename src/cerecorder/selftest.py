@@ -3,9 +3,10 @@ school IT after installing and for CI after building the bundle.
 
 It finds the shipped resources and Qt plugins, opens a window offscreen, creates a vault
 in a temporary folder with the production key derivation, records a concern about a
-fictional child, unlocks again, saves a chronology PDF and reads it back; then removes
-everything it made. One line on stdout when it passes; on failure one line on stderr saying
-which step failed, and exit code 1.
+fictional child, unlocks again, saves a chronology PDF, reads it back and prints its
+first page through Qt into a file (preview and Print draw pages with PDFium); then
+removes everything it made. One line on stdout when it passes; on failure one line on stderr
+saying which step failed, and exit code 1.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from cerecorder.services.clock import SystemClock
 
 #: The native Qt platform plugin each system needs for a real window (file name stem).
 NATIVE_PLATFORM = {"linux": "qxcb", "win32": "qwindows", "darwin": "qcocoa"}
+#: The Qt plugin that lists the system's printers, where Qt ships it as a plugin (Windows
+#: and macOS print support is built into QtPrintSupport and the cocoa plugin).
+PRINT_SUPPORT = {"linux": "cupsprintersupport"}
 CHILD = ("Selftest", "Pupil")
 
 
@@ -57,6 +61,12 @@ def _plugins() -> str:
         wanted.append(native)
     missing = [w for w in wanted if w not in found]
     _check(not missing, f"Qt platform plugins missing from {folder}: {', '.join(missing)}")
+    printing = PRINT_SUPPORT.get(sys.platform)
+    if printing:
+        folder = folder.parent / "printsupport"
+        found = {p.name.split(".")[0].removeprefix("lib") for p in folder.glob("*")}
+        _check(printing in found, f"the Qt print support plugin {printing} is missing from "
+                                  f"{folder}: Print would list no printer")
     return "+".join(w.removeprefix("q") for w in wanted)
 
 
@@ -127,6 +137,29 @@ def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRendere
     return len(reader.pages)
 
 
+def _print(folder: Path, documents: DocumentRenderer) -> int:
+    """The chronology's first page drawn onto a Qt printer as Print does (QtPrintSupport),
+    into a PDF file instead of onto paper; the number of pages printed."""
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    from cerecorder.ui.preview import new_printer, print_pages
+
+    pages = documents.pages((folder / "chronology.pdf").read_bytes())
+    try:
+        printer = new_printer(pages, "CE Recorder self-test")
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(folder / "printed.pdf"))
+        printer.setFromTo(1, 1)  # one page proves the path; each costs a 300 dpi drawing
+        sent = print_pages(pages, printer)
+        _check(sent == 1, f"{sent} of 1 page reached the printer")
+    finally:
+        pages.close()
+    printed = len(PdfReader(folder / "printed.pdf").pages)
+    _check(printed == sent, f"the printer wrote {printed} pages, not {sent}")
+    return printed
+
+
 def run(policy: Policy, documents: Callable[[], DocumentRenderer],
         out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The self-test; 0 when every step passed. documents makes the PDF renderer (its
@@ -145,6 +178,7 @@ def run(policy: Policy, documents: Callable[[], DocumentRenderer],
     steps.append(("drawing a window", lambda: _window(policy)))
     steps.append(("recording into a new vault and saving a PDF", lambda: _records(
         folder, taxonomy[0], renderer[0], policy.marking)))
+    steps.append(("printing the PDF through Qt", lambda: _print(folder, renderer[0])))
     try:
         for name, step in steps:
             try:
@@ -165,7 +199,7 @@ def run(policy: Policy, documents: Callable[[], DocumentRenderer],
     print(f"CE Recorder {__version__} self-test passed in {seconds:.1f} s: resources in "
           f"{paths.resources_dir()}, Qt platforms {results['finding the Qt plugins']}, "
           f"vault created and unlocked, concern recorded, chronology PDF of "
-          f"{results['recording into a new vault and saving a PDF']} page(s) checked, "
-          "temporary files removed", file=out)
+          f"{results['recording into a new vault and saving a PDF']} page(s) checked, its "
+          "first page printed to a file, temporary files removed", file=out)
     return 0
 

@@ -65,11 +65,15 @@ class AppController(QObject):
 
     def start(self) -> None:
         """Open the last vault, else the school's default one, else the first-run choice.
-        A vault folder fixed by school IT's policy comes first."""
+        A vault folder fixed by school IT's policy comes first; the demo vault, last used
+        before the policy withdrew the demo, is not reopened."""
         candidates = [self.ctx.settings.last_vault, str(self.ctx.default_vault_dir)]
         if "vault_location" in self.ctx.policy_fixed:
             candidates.reverse()
         for candidate in candidates:
+            if not self.ctx.offer_demo and candidate \
+                    and Path(candidate) == self.ctx.demo_vault_dir:
+                continue
             if candidate and _is_vault(Path(candidate)):
                 self.show_unlock(Path(candidate))
                 return
