@@ -222,7 +222,7 @@ def test_the_mac_app_asks_for_the_macos_that_qt_needs() -> None:
 
     spec = (ROOT / "packaging" / "cerecorder.spec").read_text(encoding="utf-8")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"PySide6-Essentials>=6.10"' in pyproject
+    assert '"PySide6-Essentials>=6.10,' in pyproject
     found = re.search(r'"LSMinimumSystemVersion": "(\d+)\.', spec)
     assert found is not None
     assert int(found.group(1)) >= 13
