@@ -327,7 +327,7 @@ def test_the_handover_tab_keeps_the_policy_card_and_folders(qtbot: QtBot, home: 
     assert rows["recipient_card"].edit.text() == str(Path("/srv/ce/dsl-card.json"))
     assert rows["outbox_folder"].edit.text() == str(Path("/srv/ce/outbox"))
     for row in rows.values():
-        assert row.edit.isReadOnly()
+        assert row.edit.isReadOnly() and not row.edit.isClearButtonEnabled()
         assert not row.browse.isEnabled()
         assert row.edit.toolTip() == POLICY_TEXT
     dialog.save()

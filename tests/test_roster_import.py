@@ -335,7 +335,7 @@ def test_cli_dry_run_prints_the_preview_and_writes_nothing(
     out = result.out
     assert "Read as UTF-8 with byte-order mark, comma-separated: 4 rows" in out
     assert "Legal Forename → Legal forename(s)" in out
-    assert "3 new, 0 updated, 0 unchanged, 0 conflicting, 1 problem rows, 1 to mark as left "\
+    assert "3 new, 0 updated, 0 unchanged, 0 conflicting, 1 problem row, 1 to mark as left "\
            "on 22/07/2026." in out
     assert "line 5: Cal Carter: UPN B936211225003 has the wrong check letter" in out
     assert "#1 Ben Baker" in out
@@ -347,7 +347,7 @@ def test_cli_dry_run_prints_the_preview_and_writes_nothing(
                lines=[DSL_PASS])
     assert done.code == 0, done.err
     assert "Gender → not imported" in done.out
-    assert "Imported: 3 added, 0 updated, 0 marked as left, 1 rows left out." in done.out
+    assert "Imported: 3 added, 0 updated, 0 marked as left, 1 row left out." in done.out
     listed = cli("children", folder, lines=[DSL_PASS])
     assert "L936211225001\tZo O'Neil-Smith" in listed.out
 

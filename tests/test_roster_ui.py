@@ -103,7 +103,7 @@ def test_wizard_maps_previews_and_imports_the_roll(
     preview = wizard.preview_page
     qtmodeltester.check(preview.model)
     assert preview.summary.text() == (
-        "3 new, 0 updated, 0 unchanged, 0 conflicting, 1 problem rows, 1 to mark as left "
+        "3 new, 0 updated, 0 unchanged, 0 conflicting, 1 problem row, 1 to mark as left "
         "on 09/11/2026.")
     assert preview.show_only.currentText() == "Problem rows"  # shown first: they need action
     assert preview.proxy.rowCount() == 1
@@ -123,7 +123,7 @@ def test_wizard_maps_previews_and_imports_the_roll(
     next_page(qtbot, wizard)
 
     assert wizard.currentPage() is wizard.done_page
-    assert "3 pupils added, 0 updated, 1 marked as left; 1 rows left out" in (
+    assert "3 pupils added, 0 updated, 1 marked as left; 1 row left out" in (
         wizard.done_page.text.text())
     assert warnings == []
     roll_now = {c.legal_name: c for c in children.list_children(dsl, include_left=True)}

@@ -28,7 +28,7 @@ from cerecorder.domain.errors import (
 )
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Role
-from cerecorder.domain.roster import RosterField
+from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import parse_uk_date
 from cerecorder.services import (
@@ -378,7 +378,7 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
             ctx.console.say("")
             ctx.console.say("Dry run: nothing was written.")
             if preview.plan.skipped and not args.import_rest:
-                ctx.console.say(f"To import, fix the {preview.plan.skipped} row(s) above or "
+                ctx.console.say(f"To import, fix the {counted(preview.plan.skipped)} above or "
                                 "add --import-rest to leave them out.")
             return 0
         result = roster_import.commit_import(opened, preview, import_rest=args.import_rest)
@@ -386,7 +386,7 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
         opened.lock()
     ctx.console.say("")
     ctx.console.say(f"Imported: {result.added} added, {result.updated} updated, "
-                    f"{result.left} marked as left, {result.skipped} rows left out.")
+                    f"{result.left} marked as left, {counted(result.skipped)} left out.")
     return 0
 
 

@@ -135,6 +135,11 @@ def check_mapping(header: Sequence[str], mapping: Mapping[int, RosterField]) -> 
 # -- UPN -----------------------------------------------------------------------------------
 
 
+def counted(count: int, what: str = "row") -> str:
+    """'1 row', '2 rows': counts as a school office reads them."""
+    return f"{count:,} {what}" + ("" if count == 1 else "s")
+
+
 def upn_check_letter(body: str) -> str:
     """The DfE check letter for the 12 characters after it: each weighted by its position
     (2 to 13), the sum taken modulo 23, mapped to A-Z without I, O and S. A temporary UPN

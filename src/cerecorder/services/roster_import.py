@@ -24,6 +24,7 @@ from cerecorder.domain.roster import (
     RosterRow,
     RowProblem,
     check_mapping,
+    counted,
     guess_mapping,
     header_key,
     mentioned_identifiers,
@@ -132,7 +133,7 @@ def commit_import(session: Session, preview: RosterPreview, *,
     plan = preview.plan
     if plan.skipped and not import_rest:
         raise InvalidInput(
-            f"{plan.skipped} row(s) have problems or conflicts. Fix the file and import it "
+            f"{counted(plan.skipped)} with problems or conflicts. Fix the file and import it "
             "again, or choose to import the rest.")
     now = session.clock.now()
     user = session.user
@@ -211,7 +212,7 @@ def describe_row(p: PlannedRow) -> str:
 def summary_line(plan: ImportPlan) -> str:
     c = plan.counts
     parts = [f"{c['new']} new", f"{c['updated']} updated", f"{c['unchanged']} unchanged",
-             f"{c['conflict']} conflicting", f"{c['problems']} problem rows"]
+             f"{c['conflict']} conflicting", counted(c['problems'], "problem row")]
     if plan.left_on is not None:
         parts.append(f"{c['left']} to mark as left on {uk_date(plan.left_on)}")
     return ", ".join(parts) + "."

@@ -144,6 +144,7 @@ class HandoverSection(QWidget):
         for row, key in self._rows():
             if row is not None and key in ctx.policy_fixed:  # school IT has chosen it
                 row.edit.setReadOnly(True)
+                row.edit.setClearButtonEnabled(False)
                 row.browse.setEnabled(False)
                 row.edit.setToolTip(POLICY_TEXT)
         layout.addStretch()

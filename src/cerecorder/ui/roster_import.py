@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem, InvalidInput
-from cerecorder.domain.roster import Outcome, RosterField, check_mapping
+from cerecorder.domain.roster import Outcome, RosterField, check_mapping, counted
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import roster_import
 from cerecorder.services.roster_import import ImportResult, RosterPreview, RosterSource
@@ -301,7 +301,7 @@ class PreviewPage(QWizardPage):
         self.import_rest.setChecked(False)
         self.import_rest.setVisible(bool(skipped))
         self.import_rest.setText(
-            f"Import the &rest, leaving out the {skipped} row(s) with problems or conflicts "
+            f"Import the &rest, leaving out {counted(skipped)} with problems or conflicts "
             "(fix them in the MIS and import again later)")
         self.show_only.setCurrentIndex(
             next((i for i, (_, key) in enumerate(SHOW) if key in (Outcome.CONFLICT.label,
@@ -360,8 +360,8 @@ class DonePage(QWizardPage):
         r = self.owner.outcome
         assert r is not None
         self.text.setText(
-            f"{r.added} pupils added, {r.updated} updated, {r.left} marked as left"
-            + (f"; {r.skipped} rows left out" if r.skipped else "") + ". "
+            f"{counted(r.added, 'pupil')} added, {r.updated} updated, {r.left} marked as left"
+            + (f"; {counted(r.skipped)} left out" if r.skipped else "") + ". "
             "The import is recorded in the audit trail.")
 
 
