@@ -226,3 +226,26 @@ def test_the_mac_app_asks_for_the_macos_that_qt_needs() -> None:
     found = re.search(r'"LSMinimumSystemVersion": "(\d+)\.', spec)
     assert found is not None
     assert int(found.group(1)) >= 13
+
+
+def test_the_app_starts_without_loading_the_pdf_libraries(tmp_path: Path) -> None:
+    """ReportLab, pypdf and PDFium load at the first document, not while the unlock window
+    waits to be painted (about a third of a second)."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from cerecorder import app\n"
+        "from cerecorder.ui.controller import AppController\n"
+        "qt = QApplication([])\n"
+        "ctx = app.build_context()\n"
+        "AppController(ctx).start()\n"
+        "print(sorted(m for m in ('reportlab', 'pypdf', 'pypdfium2', 'cerecorder.ui.main_window')"
+        " if m in sys.modules))\n"
+        "ctx.documents.loaded()\n"
+        "print('reportlab' in sys.modules)\n"
+    )
+    env = {**os.environ, "CERECORDER_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "True"]

@@ -48,11 +48,15 @@ def read_policy() -> PolicyReading:
     return reading
 
 
-def documents(rules: Policy) -> DocumentRenderer:
+def documents(rules: Policy) -> policy.MarkedDocuments:
     """The PDF renderer, stamping the policy's marking and school name on every page."""
-    from cerecorder.export.pdf import PdfRenderer
 
-    return policy.MarkedDocuments(PdfRenderer(paths.resources_dir() / "fonts"), rules)
+    def renderer() -> DocumentRenderer:
+        from cerecorder.export.pdf import PdfRenderer
+
+        return PdfRenderer(paths.resources_dir() / "fonts")
+
+    return policy.MarkedDocuments(renderer, rules)
 
 
 def admin_main() -> None:
@@ -133,7 +137,7 @@ def main() -> None:
         from cerecorder import selftest
 
         rules = policy.read(paths.policy_file()).policy
-        sys.exit(selftest.run(rules, lambda: documents(rules)))
+        sys.exit(selftest.run(rules, lambda: documents(rules).loaded()))
     configure_logging()
     reading = read_policy()
     from PySide6.QtWidgets import QApplication

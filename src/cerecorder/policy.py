@@ -268,8 +268,24 @@ class MarkedDocuments:
     """A DocumentRenderer that stamps the policy's protective marking and school name on
     every handover document before rendering, whichever front end built it."""
 
-    def __init__(self, renderer: DocumentRenderer, policy: Policy) -> None:
-        self.renderer, self.policy = renderer, policy
+    def __init__(self, make_renderer: Callable[[], DocumentRenderer], policy: Policy) -> None:
+        self.policy = policy
+        self._make: Callable[[], DocumentRenderer] | None = make_renderer
+        self._renderer: DocumentRenderer | None = None
+
+    @property
+    def renderer(self) -> DocumentRenderer:
+        """Made at the first document: the PDF libraries take a third of a second to load,
+        which starting the app need not wait for."""
+        if self._renderer is None:
+            assert self._make is not None
+            self._renderer, self._make = self._make(), None
+        return self._renderer
+
+    def loaded(self) -> MarkedDocuments:
+        """Itself with the PDF libraries loaded now (the self-test checks they are there)."""
+        _ = self.renderer
+        return self
 
     def _header(self, header: DocumentHeader) -> DocumentHeader:
         return dataclasses.replace(

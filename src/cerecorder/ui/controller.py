@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
-from cerecorder.services import demo, session
+from cerecorder.services import session
 from cerecorder.services.session import Session
-from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.unlock import UnlockDialog
 from cerecorder.ui.workers import Worker, run_with_progress
+
+if TYPE_CHECKING:  # the main window and what it pulls in load at the first unlock, so the
+    # unlock window paints sooner at start
+    from cerecorder.ui.main_window import MainWindow
 
 #: The demo vault holds fictional pupils only; its passphrase is printed on the unlock
 #: screen so a newcomer can try the app at once.
@@ -105,6 +108,8 @@ class AppController(QObject):
         parent = self.dialog or QWidget()
 
         def build(progress: object) -> object:
+            from cerecorder.services import demo
+
             return demo.create_demo_vault(
                 folder, passphrase=DEMO_PASSPHRASE, seed=1, size="school",
                 clock=self.ctx.clock, taxonomy=self.ctx.taxonomy,
@@ -140,6 +145,8 @@ class AppController(QObject):
         self.folder = opened.vault.files.folder
         self.ctx.settings.last_vault = str(self.folder)
         self.ctx.save_settings(self.ctx.settings)
+        from cerecorder.ui.main_window import MainWindow
+
         self.window = MainWindow(self.ctx, opened)
         self.window.lock_requested.connect(self.lock)
         self.window.show()
@@ -158,6 +165,8 @@ class AppController(QObject):
         is quitting, offer the unlock dialog again."""
         self.idle.stop()
         if self.window is not None:
+            from cerecorder.ui.concern_form import ConcernDialog
+
             for form in self.window.findChildren(ConcernDialog):
                 if not form.save_draft():  # whatever was typed since the last autosave
                     self.unsaved.append(form.message.text())
