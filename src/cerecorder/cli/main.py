@@ -9,11 +9,12 @@ order the command needs them), else from a prompt that does not echo.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -96,6 +97,15 @@ class Context:
             args.vault, user_name=name, passphrase=self.console.secret(f"Passphrase for {name}"),
             clock=self.clock, taxonomy=self.taxonomy, read_only=read_only,
         )
+
+    @contextlib.contextmanager
+    def unlocked(self, args: argparse.Namespace) -> Iterator[session.Session]:
+        """The vault unlocked for one command, locked again however the command ends."""
+        opened = self.open(args)
+        try:
+            yield opened
+        finally:
+            opened.lock()
 
     def open_for_reading(self, args: argparse.Namespace) -> tuple[session.Session, bool]:
         """Open beside a running app if the vault is in use (backup, verify)."""
@@ -190,48 +200,36 @@ def _restore(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _users(ctx: Context, args: argparse.Namespace) -> int:
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         for user in users.list_users(opened):
             ctx.console.say(f"{user.id}\t{user.name}\t{user.role.value}\t{user.display_name}")
-    finally:
-        opened.lock()
     return 0
 
 
 def _add_user(ctx: Context, args: argparse.Namespace) -> int:
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         new = users.add_user(
             opened, name=args.name, display_name=args.display_name or args.name,
             role=Role(args.role),
             passphrase=ctx.console.secret(f"New passphrase for {args.name}", confirm=True),
         )
-    finally:
-        opened.lock()
     ctx.console.say(f"Added {new.name} ({new.role.value}).")
     return 0
 
 
 def _remove_user(ctx: Context, args: argparse.Namespace) -> int:
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         target = next((u for u in users.list_users(opened) if u.name == args.name), None)
         if target is None:
             raise InvalidInput(f"There is no user called '{args.name}'.")
         users.remove_user(opened, target.id)
-    finally:
-        opened.lock()
     ctx.console.say(f"Removed {args.name}; the database key has been rotated.")
     return 0
 
 
 def _passwd(ctx: Context, args: argparse.Namespace) -> int:
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         users.change_passphrase(opened, ctx.console.secret("New passphrase", confirm=True))
-    finally:
-        opened.lock()
     ctx.console.say("Passphrase changed.")
     return 0
 
@@ -248,11 +246,8 @@ def _recover(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _children(ctx: Context, args: argparse.Namespace) -> int:
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         rows = handover.children_for_export(opened, args.search or "")
-    finally:
-        opened.lock()
     for row in rows:
         upn = row.child.details.upn or "-"
         ctx.console.say(f"{row.child.id}\t{upn}\t{row.child.display_name}\t{row.entries or 0}")
@@ -305,8 +300,7 @@ def _export_chronology(ctx: Context, args: argparse.Namespace) -> int:
     _check_out(args)
     start, end = _date(args.date_from), _date(args.date_to)
     documents = ctx.documents
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         password = _pdf_password(ctx, args)
         doc = handover.chronology_document(
             opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
@@ -314,23 +308,18 @@ def _export_chronology(ctx: Context, args: argparse.Namespace) -> int:
         data = documents.chronology(doc, landscape=not args.portrait)
         _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
               password)
-    finally:
-        opened.lock()
     return 0
 
 
 def _export_concern(ctx: Context, args: argparse.Namespace) -> int:
     _check_out(args)
     documents = ctx.documents
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         password = _pdf_password(ctx, args)
         doc = handover.concern_document(opened, args.concern)
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
               password)
-    finally:
-        opened.lock()
     return 0
 
 
@@ -365,8 +354,7 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
     left_on = _date(args.left_on)
     if left_on is not None and not args.full_roll:
         raise InvalidInput("--left-on goes with --full-roll.")
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         source = roster_import.open_roster(opened, data)
         mapping = _roster_mapping(source, args.map or [])
         preview = roster_import.preview_import(opened, source, mapping,
@@ -382,8 +370,6 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
                                 "add --import-rest to leave them out.")
             return 0
         result = roster_import.commit_import(opened, preview, import_rest=args.import_rest)
-    finally:
-        opened.lock()
     ctx.console.say("")
     ctx.console.say(f"Imported: {result.added} added, {result.updated} updated, "
                     f"{result.left} marked as left, {counted(result.skipped)} left out.")
@@ -400,12 +386,9 @@ def _write_new(path: Path, force: bool) -> None:
 
 def _card(ctx: Context, args: argparse.Namespace) -> int:
     _write_new(args.out, args.force)
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         card = packets.recipient_card(opened)
         packets.write_file(args.out, card.to_bytes(), force=args.force)
-    finally:
-        opened.lock()
     ctx.console.say(f"Wrote the recipient card {args.out}: packets will be sealed for "
                     + ", ".join(r.name for r in card.recipients) + ".")
     ctx.console.say(f"Fingerprint (read it aloud to check a staff laptop's copy): "
@@ -415,12 +398,9 @@ def _card(ctx: Context, args: argparse.Namespace) -> int:
 
 def _staff_card(ctx: Context, args: argparse.Namespace) -> int:
     _write_new(args.out, args.force)
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         card = packets.staff_card(opened)
         packets.write_file(args.out, card.to_bytes(), force=args.force)
-    finally:
-        opened.lock()
     ctx.console.say(f"Wrote the enrolment file {args.out} for "
                     + ", ".join(u.name for u in card.users) + ".")
     ctx.console.say(f"Fingerprint (read it aloud to the DSL): {card.fingerprint}")
@@ -433,22 +413,16 @@ def _enrol(ctx: Context, args: argparse.Namespace) -> int:
         ctx.console.say(f"Fingerprint of {args.file}: {card.fingerprint}")
         raise InvalidInput("Compare it with the fingerprint the staff laptop shows, then run "
                            "again with --fingerprint CODE (as read out to you).")
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         names = packets.enrol(opened, card, args.fingerprint)
-    finally:
-        opened.lock()
     ctx.console.say(("Enrolled " + ", ".join(names) + ".") if names
                     else "Already enrolled; nothing changed.")
     return 0
 
 
 def _inbox(ctx: Context, args: argparse.Namespace) -> int:
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         report = packets.import_inbox(opened, args.folder)
-    finally:
-        opened.lock()
     for o in report.outcomes:
         if o.status == "refused":
             print(f"cerecorder-admin: refused {o.file_name} ({o.reason}): {o.message}",
@@ -464,13 +438,10 @@ def _inbox(ctx: Context, args: argparse.Namespace) -> int:
 
 def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
     _write_new(args.out, args.force)
-    opened = ctx.open(args)
-    try:
+    with ctx.unlocked(args) as opened:
         identity = packets.packet_identity(opened)
         packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force,
                            secret=True)
-    finally:
-        opened.lock()
     ctx.console.say(f"Wrote your packet identity to {args.out}.")
     print(f"cerecorder-admin: warning: {args.out} opens every packet sealed for you: keep it "
           "as safe as the recovery key, and delete it when done.", file=ctx.console.stderr)
