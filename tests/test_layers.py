@@ -82,3 +82,14 @@ def test_the_rule_catches_a_violation(tmp_path: Path) -> None:
         "from cerecorder import paths\n"
     )
     assert _imports(bad) == ["cerecorder.storage.vault", "PySide6", "cerecorder.paths"]
+
+
+def test_only_ui_and_the_composition_root_import_qt() -> None:
+    """The modules at the top of the package (app, config, paths, policy, selftest) wire
+    the layers together; of them only app.py may load PySide6."""
+    loading_qt = [
+        path.name for path in sorted(PACKAGE.glob("*.py"))
+        if path.name != "app.py"
+        and any(name.split(".")[0] in THIRD_PARTY["ui"] for name in _imports(path))
+    ]
+    assert loading_qt == []

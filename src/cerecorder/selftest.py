@@ -51,9 +51,9 @@ def _check(ok: object, problem: str) -> None:
 def _plugins() -> str:
     """The Qt platform plugins a window needs are in this copy (a bundle built without
     them would otherwise abort inside Qt with a message few people read)."""
-    from PySide6.QtCore import QLibraryInfo
+    from cerecorder.ui import selfcheck
 
-    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    folder = selfcheck.plugins_folder() / "platforms"
     found = {p.name.split(".")[0].removeprefix("lib") for p in folder.glob("*")}
     wanted = ["qoffscreen"]
     native = NATIVE_PLATFORM.get(sys.platform)
@@ -76,20 +76,14 @@ def _window(policy: Policy) -> None:
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
             or os.environ.get("QT_QPA_PLATFORM")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
-
     from cerecorder.app import build_context
-    from cerecorder.ui.setup import StartDialog
+    from cerecorder.ui import selfcheck
 
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
     style = paths.ui_dir() / "style.qss"
     _check(style.is_file(), f"the style sheet is missing: {style}")
-    app.setStyleSheet(style.read_text(encoding="utf-8"))
-    dialog = StartDialog(build_context(policy))
-    _check(not dialog.grab().isNull(), "the first-run window could not be drawn")
-    dialog.deleteLater()
+    _check(selfcheck.first_run_window_paints(build_context(policy),
+                                             style.read_text(encoding="utf-8")),
+           "the first-run window could not be drawn")
 
 
 def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRenderer,
@@ -141,17 +135,12 @@ def _print(folder: Path, documents: DocumentRenderer) -> int:
     """The chronology's first page drawn onto a Qt printer as Print does (QtPrintSupport),
     into a PDF file instead of onto paper; the number of pages printed."""
     from pypdf import PdfReader
-    from PySide6.QtPrintSupport import QPrinter
 
-    from cerecorder.ui.preview import new_printer, print_pages
+    from cerecorder.ui import selfcheck
 
     pages = documents.pages((folder / "chronology.pdf").read_bytes())
     try:
-        printer = new_printer(pages, "CE Recorder self-test")
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(folder / "printed.pdf"))
-        printer.setFromTo(1, 1)  # one page proves the path; each costs a 300 dpi drawing
-        sent = print_pages(pages, printer)
+        sent = selfcheck.print_first_page(pages, folder / "printed.pdf")
         _check(sent == 1, f"{sent} of 1 page reached the printer")
     finally:
         pages.close()
