@@ -257,17 +257,29 @@ def _time(moment: datetime | None) -> str | None:
     return None if moment is None else to_utc_text(moment)
 
 
+def _envelope(session: Session, kind: str, card: RecipientCard,
+              key: crypto.SigningKey) -> dict[str, Any]:
+    """What every packet says of itself; the signature covers it with the record."""
+    return {
+        "kind": kind, "format_version": FORMAT_VERSION,
+        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
+        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+    }
+
+
+def _author(session: Session) -> dict[str, str]:
+    return {"name": session.user.name, "display_name": session.user.display_name}
+
+
 def _document(session: Session, uow: UnitOfWork, concern_id: int, card: RecipientCard,
               key: crypto.SigningKey) -> dict[str, Any]:
     concern = uow.concerns.get(concern_id)
     c = concern.content
     return {
-        "kind": "concern", "format_version": FORMAT_VERSION,
-        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
-        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        **_envelope(session, "concern", card, key),
         "concern": {
             "uid": concern.uid,
-            "author": {"name": session.user.name, "display_name": session.user.display_name},
+            "author": _author(session),
             "created_at": to_utc_text(concern.created_at),
             "submitted_at": _time(concern.submitted_at), "tz": concern.tz,
             "taxonomy_version": concern.taxonomy_version, "occurred_at": _time(c.occurred_at),
@@ -291,12 +303,10 @@ def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
     concern = uow.concerns.get(concern_id)
     [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
     return {
-        "kind": "addendum", "format_version": FORMAT_VERSION,
-        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
-        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        **_envelope(session, "addendum", card, key),
         "addendum": {
             "concern_uid": concern.uid,
-            "author": {"name": session.user.name, "display_name": session.user.display_name},
+            "author": _author(session),
             "created_at": to_utc_text(addendum.created_at), "tz": addendum.tz,
             "body": addendum.body,
         },
