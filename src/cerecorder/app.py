@@ -9,7 +9,7 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cerecorder import config, paths, policy
+from cerecorder import config, hardening, paths, policy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
@@ -60,6 +60,8 @@ def documents(rules: Policy) -> policy.MarkedDocuments:
 
 
 def admin_main() -> None:
+    """`cerecorder-admin`."""
+    hardening.disable_crash_dumps()  # before anything can open a vault
     from cerecorder.cli import main as cli  # not loaded when the desktop app starts
 
     configure_logging()
@@ -131,6 +133,7 @@ def _report_bug(kind: type[BaseException], error: BaseException,
 
 def main() -> None:
     """The desktop app; `--self-test` and `--check-policy` are for school IT and CI."""
+    hardening.disable_crash_dumps()  # before anything can open a vault
     if sys.argv[1:2] == ["--check-policy"]:
         sys.exit(check_policy())
     if sys.argv[1:2] == ["--self-test"]:
