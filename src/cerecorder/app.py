@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import sys
 import traceback
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -39,12 +40,19 @@ def configure_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+def find_policy() -> PolicyReading:
+    """School IT's policy file in force (docs/policy.md says which wins)."""
+    return policy.find(paths.machine_policy_files(), paths.own_policy_file())
+
+
 def read_policy() -> PolicyReading:
-    """School IT's policy file; each problem goes to the log (key and problem, no values
-    of records: a policy holds none)."""
-    reading = policy.read(paths.policy_file())
+    """The policy in force; each problem goes to the log (key and problem, no values of
+    records: a policy holds none), and so does each policy file that does not count."""
+    reading = find_policy()
     for problem in reading.problems:
         log.warning("policy file %s: %s", reading.source, problem)
+    for other in reading.ignored:
+        log.info("policy file also found, ignored: %s", other)
     return reading
 
 
@@ -107,13 +115,26 @@ def warn_about_policy(reading: PolicyReading, parent: QWidget | None = None) -> 
     QMessageBox.warning(parent, "CE Recorder: school policy", policy.problems_text(reading))
 
 
-def check_policy() -> int:
-    """`cerecorder --check-policy`: for IT, the policy file in force and its problems."""
-    reading = policy.read(paths.policy_file())
-    print(f"Policy file: {paths.policy_file()}"
-          + ("" if reading.source else " (not there: every key uses its default)"))
+def check_policy(draft: Path | None = None) -> int:
+    """`cerecorder --check-policy [FILE]`: for IT, the policy file in force, its problems
+    and the policy files that do not count; or a draft FILE, before it is deployed."""
+    reading = policy.read(draft) if draft else find_policy()
+    own = paths.own_policy_file()
+    if draft:
+        print(f"Policy file: {draft} (a draft, checked only: not in force)")
+    elif reading.source is None:
+        looked = [*paths.machine_policy_files(), *([own[0]] if own else [])]
+        print("Policy file: none (not there: every key uses its default); looked for "
+              + ", ".join(str(path) for path in looked))
+    elif own and reading.source == own[0]:
+        print(f"Policy file: {reading.source} (named by {own[1]}: no machine policy exists)")
+    else:
+        print(f"Policy file: {reading.source} (the machine policy: no user's environment "
+              "variable can replace it)")
     for label, value in reading.policy.summary():
         print(f"  {label}: {value}")
+    for other in reading.ignored:
+        print(f"also found, ignored: {other}")
     for problem in reading.problems:
         print(f"problem: {problem}", file=sys.stderr)
     return 1 if reading.problems else 0
@@ -135,11 +156,11 @@ def main() -> None:
     """The desktop app; `--self-test` and `--check-policy` are for school IT and CI."""
     hardening.disable_crash_dumps()  # before anything can open a vault
     if sys.argv[1:2] == ["--check-policy"]:
-        sys.exit(check_policy())
+        sys.exit(check_policy(Path(sys.argv[2]) if sys.argv[2:3] else None))
     if sys.argv[1:2] == ["--self-test"]:
         from cerecorder import selftest
 
-        rules = policy.read(paths.policy_file()).policy
+        rules = find_policy().policy
         sys.exit(selftest.run(rules, lambda: documents(rules).loaded()))
     configure_logging()
     reading = read_policy()
