@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -25,12 +27,30 @@ if TYPE_CHECKING:
 log = logging.getLogger("cerecorder")
 
 
+class PrivateLog(logging.handlers.RotatingFileHandler):
+    """The stock handler opens each log file (the first, and the new one at every
+    rotation) under the umask: under umask 000 that is 0666. This one opens it 0600."""
+
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        fd = os.open(self.baseFilename, flags, 0o600)
+        try:
+            os.chmod(self.baseFilename, 0o600)  # an older version left its log 0644
+        except OSError:
+            os.close(fd)
+            raise
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def configure_logging() -> None:
-    """A rotated log of ids and events in the platform log folder; never record content."""
+    """A rotated log of ids and events in the platform log folder; never record content.
+    The folder is 0700 and every log file 0600, whatever the umask."""
     folder = paths.log_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        hardening.private_folder(folder)
+        for old in folder.glob("cerecorder.log.*"):  # rotated by an older version
+            old.chmod(0o600)
+        handler: logging.Handler = PrivateLog(
             folder / "cerecorder.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:

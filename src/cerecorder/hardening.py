@@ -1,7 +1,10 @@
 """Crash hygiene: a crash must not leave the process's memory (record text, the database
-key) on disk as a core dump. Stdlib only. `disable_crash_dumps` is called first thing by
-both entry points (app.main, hence `--self-test` and the frozen `cerecorder`, and
-app.admin_main, the frozen `cerecorder-admin`), before any vault can be opened.
+key) on disk as a core dump, and the files CE Recorder keeps beside the vault (log,
+settings) are its user's alone whatever the umask. Stdlib only.
+
+`disable_crash_dumps` is called first thing by both entry points (app.main, hence
+`--self-test` and the frozen `cerecorder`, and app.admin_main, the frozen
+`cerecorder-admin`), before any vault can be opened.
 
 - Linux: RLIMIT_CORE 0, soft and hard, so nothing loaded later can raise it again (the
   kernel writes no core file, and systemd-coredump stores nothing: it honours the limit);
@@ -19,10 +22,12 @@ file names, line numbers and function names to standard error, never a value.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
 import sys
+from pathlib import Path
 
 PR_SET_DUMPABLE, PR_GET_DUMPABLE = 4, 3  # <linux/prctl.h>
 SEM_NOGPFAULTERRORBOX = 0x0002  # <errhandlingapi.h>
@@ -72,3 +77,18 @@ def check() -> str:
             raise CrashDumpsAllowed(f"the process is dumpable ({dumpable}), not 0")
         return "core limit 0, not dumpable"
     return "core limit 0"
+
+
+def private_folder(folder: Path) -> None:
+    """Create folder, and each missing folder above it, as 0700 whatever the umask; an
+    existing folder is tightened to 0700 (it is CE Recorder's own: log, settings)."""
+    missing = []
+    above = folder
+    while not above.exists() and above != above.parent:
+        missing.append(above)
+        above = above.parent
+    for level in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            level.mkdir(mode=0o700)  # the umask applies to the mode: chmod below
+        level.chmod(0o700)
+    folder.chmod(0o700)
