@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import sys
 from pathlib import Path
@@ -38,7 +37,8 @@ class CrashDumpsAllowed(Exception):
 
 
 def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    """The C library already loaded (ctypes.util.find_library would run ldconfig)."""
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def disable_crash_dumps() -> None:
@@ -65,7 +65,7 @@ def check() -> str:
         kernel32 = ctypes.WinDLL("kernel32")
         if not kernel32.GetErrorMode() & SEM_NOGPFAULTERRORBOX:
             raise CrashDumpsAllowed("the Windows fault dialog (and its dump) is not off")
-        return "fault dialog off, excluded from error reporting"
+        return "fault dialog off"
     import resource
 
     limits = resource.getrlimit(resource.RLIMIT_CORE)
