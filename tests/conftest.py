@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from cerecorder import paths
 from cerecorder.services.session import Session
 
 from helpers import MockClock, new_vault
@@ -16,6 +17,16 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "home"
     monkeypatch.setenv("CERECORDER_HOME", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def machine_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The machine's config folders (/etc/xdg/CE Recorder and the like) every test sees:
+    two of its own, in that order, empty until a test writes a policy into one. No test
+    reads the real ones, which a machine policy would otherwise win from CERECORDER_HOME."""
+    folders = [tmp_path / "machine" / "first", tmp_path / "machine" / "second"]
+    monkeypatch.setattr(paths, "machine_config_dirs", lambda: tuple(folders))
+    return folders
 
 
 @pytest.fixture
