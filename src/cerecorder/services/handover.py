@@ -13,7 +13,7 @@ import contextlib
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from cerecorder.domain.errors import InvalidInput
@@ -28,7 +28,7 @@ from cerecorder.domain.handover import (
 )
 from cerecorder.domain.model import Child, ConcernStatus, EntryType, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
-from cerecorder.domain.timefmt import zone
+from cerecorder.domain.timefmt import local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
@@ -124,10 +124,6 @@ def concern_document(
     )
 
 
-def _local_day(moment: datetime, tz: str) -> date:
-    return moment.astimezone(zone(tz)).date()
-
-
 def chronology_document(
     session: Session, child_id: int, *, purpose: str, date_from: date | None = None,
     date_to: date | None = None, entry_types: Iterable[EntryType] | None = None,
@@ -153,14 +149,14 @@ def chronology_document(
 
     rows = []
     for e in entries:
-        day = _local_day(e.occurred_at, e.tz)
+        day = local_date(e.occurred_at, e.tz)
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
         if types is not None and e.entry_type not in types:
             continue
         rows.append(e)
-    first = _local_day(rows[0].occurred_at, rows[0].tz) if rows else None
-    last = _local_day(rows[-1].occurred_at, rows[-1].tz) if rows else None
+    first = local_date(rows[0].occurred_at, rows[0].tz) if rows else None
+    last = local_date(rows[-1].occurred_at, rows[-1].tz) if rows else None
     return ChronologyDocument(
         header=_header(session, marking, school), child_id=child_id, child=_summary(child),
         purpose=purpose, period_from=date_from or first, period_to=date_to or last,
