@@ -28,6 +28,7 @@ from cerecorder.domain.handover import (
 )
 from cerecorder.domain.model import Child, ConcernStatus, EntryType, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
+from cerecorder.domain.taxonomy import unavailable
 from cerecorder.domain.timefmt import local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
@@ -94,17 +95,19 @@ def concern_document(
     with session.uow() as uow:
         names = uow.users.display_names()
         kids = uow.children.many(concern.content.child_ids)
-    taxonomy = session.taxonomy.version(concern.taxonomy_version)
+    version = concern.taxonomy_version
+    taxonomy = session.taxonomy.get(version)  # None: a version this copy does not have
+    groups = {g.code: g.label for g in taxonomy.groups} if taxonomy else {}
+    items = {i.code: i for i in taxonomy.items} if taxonomy else {}
     indicators = []
     for code in concern.content.indicator_codes:
-        try:
-            item = taxonomy.item(code)
-            group = taxonomy.group(item.group).label
-        except KeyError:
-            indicators.append(IndicatorLine("Unknown", f"{code} (label unavailable)", "", code))
-            continue
-        indicators.append(IndicatorLine(group, item.label, item.applicability, code))
-    group_order = {g.label: i for i, g in enumerate(taxonomy.groups)}
+        item = items.get(code)
+        if item is None:
+            indicators.append(IndicatorLine("Unknown", unavailable(code, version), "", code))
+        else:
+            indicators.append(IndicatorLine(groups[item.group], item.label,
+                                            item.applicability, code))
+    group_order = {label: i for i, label in enumerate(groups.values())}
     indicators.sort(key=lambda i: (group_order.get(i.group, len(group_order)), i.label))
     c = concern.content
     return ConcernDocument(
