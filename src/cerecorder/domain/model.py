@@ -272,6 +272,7 @@ class ChronologyEntry:
     ref_id: int
     concern_id: int | None = None
     indicator_codes: frozenset[str] = field(default_factory=frozenset)
+    taxonomy_version: str = ""  # what indicator_codes were recorded under
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,13 @@ from typing import Any
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
 from cerecorder.domain.model import Addendum, Concern, ConcernContent, ConcernStatus, Role
-from cerecorder.domain.rules import check_concern_for_submission, clean_text
+from cerecorder.domain.rules import (
+    check_clock,
+    check_concern_for_submission,
+    check_time,
+    clean_text,
+    youngest_birth,
+)
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
@@ -38,6 +44,9 @@ def save_draft(session: Session, content: ConcernContent, concern_id: int | None
     require(session.user, Role.STAFF, Role.DSL)
     content = _clean(session, content)
     now = session.clock.now()
+    check_clock(now)
+    if content.occurred_at is not None:
+        check_time(content.occurred_at, now, "The time it happened", tz=session.tz)
     with session.uow() as uow:
         uow.children.many(content.child_ids)
         if concern_id is None:
@@ -68,8 +77,12 @@ def submit(session: Session, concern_id: int) -> None:
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         _require_own_draft(session, concern)
-        check_concern_for_submission(concern.content, session.clock.now())
-        uow.concerns.submit(concern_id, session.clock.now())
+        now = session.clock.now()
+        check_clock(now)
+        born = youngest_birth(k.details.date_of_birth
+                              for k in uow.children.many(concern.content.child_ids))
+        check_concern_for_submission(concern.content, now, tz=concern.tz, born=born)
+        uow.concerns.submit(concern_id, now)
         audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
                      concern_id, children=list(concern.content.child_ids))
         uow.commit()
@@ -119,14 +132,15 @@ def add_addendum(session: Session, concern_id: int, body: str) -> int:
     body = clean_text(body, "The addendum")
     if not body.strip():
         raise InvalidInput("An addendum needs some text.")
+    now = session.clock.now()
+    check_clock(now)
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         require_can_read(session.user, concern)
         if concern.status is not ConcernStatus.SUBMITTED:
             raise InvalidInput("Edit the draft itself; addenda are for submitted concerns.")
-        addendum_id = uow.concerns.add_addendum(
-            concern_id, session.user.id, session.clock.now(), session.tz, body
-        )
+        addendum_id = uow.concerns.add_addendum(concern_id, session.user.id, now, session.tz,
+                                                body)
         audit.record(uow, session.clock, session.user, "addendum_added", "concern", concern_id,
                      addendum=addendum_id)
         uow.commit()

@@ -3,11 +3,17 @@ significant events for the chronology."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ActionKind, Concern, EventKind, Role, TriageDecision
-from cerecorder.domain.rules import check_triage, clean_text
+from cerecorder.domain.rules import (
+    check_clock,
+    check_time,
+    check_triage,
+    clean_text,
+    youngest_birth,
+)
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
@@ -23,18 +29,21 @@ def triage(session: Session, concern_id: int, decision: TriageDecision, rational
     require(session.user, Role.DSL)
     rationale = clean_text(rationale, "The rationale")
     check_triage(decision, rationale)
+    now = session.clock.now()
+    check_clock(now)
     with session.uow() as uow:
         uow.concerns.get(concern_id)
-        triage_id = uow.dsl.add_triage(
-            concern_id, decision, rationale, session.user.id, session.clock.now(), session.tz
-        )
+        triage_id = uow.dsl.add_triage(concern_id, decision, rationale, session.user.id, now,
+                                       session.tz)
         audit.record(uow, session.clock, session.user, "concern_triaged", "concern", concern_id,
                      decision=decision.value)
         uow.commit()
     return triage_id
 
 
-def _children_of(session: Session, concern_id: int | None, child_ids: list[int]) -> list[int]:
+def _children_of(session: Session, concern_id: int | None, child_ids: list[int]
+                 ) -> tuple[list[int], date | None]:
+    """The children an action is for, and the youngest one's date of birth if known."""
     with session.uow() as uow:
         if concern_id is not None:
             linked = uow.concerns.get(concern_id).content.child_ids
@@ -42,10 +51,10 @@ def _children_of(session: Session, concern_id: int | None, child_ids: list[int])
             stray = set(child_ids) - set(linked)
             if stray:
                 raise InvalidInput("A child named is not part of that concern.")
-        uow.children.many(child_ids)
+        born = youngest_birth(k.details.date_of_birth for k in uow.children.many(child_ids))
     if not child_ids:
         raise InvalidInput("Name the child (or concern) this is about.")
-    return child_ids
+    return child_ids, born
 
 
 def record_action(
@@ -55,8 +64,10 @@ def record_action(
     """One action row per child, so each chronology stands on its own."""
     require(session.user, Role.DSL)
     detail = clean_text(detail, "The action detail")
-    children = _children_of(session, concern_id, list(child_ids or []))
+    children, born = _children_of(session, concern_id, list(child_ids or []))
     now = session.clock.now()
+    check_clock(now)
+    check_time(taken_at, now, "The time the action was taken", tz=session.tz, born=born)
     with session.uow() as uow:
         ids = [
             uow.dsl.add_action(child, concern_id, kind, detail, taken_at, session.tz,
@@ -78,15 +89,18 @@ def record_outcome(
     text = clean_text(text, "The outcome")
     if not text.strip():
         raise InvalidInput("An outcome needs some text.")
+    now = session.clock.now()
+    check_clock(now)
     with session.uow() as uow:
-        uow.children.get(child_id)
+        born = uow.children.get(child_id).details.date_of_birth
+        check_time(occurred_at, now, "The time of the outcome", tz=session.tz, born=born)
         if action_id is not None and uow.dsl.action_child(action_id) != child_id:
             raise InvalidInput("That action was recorded for another child.")
         if (concern_id is not None
                 and child_id not in uow.concerns.get(concern_id).content.child_ids):
             raise InvalidInput("That concern is about another child.")
         outcome_id = uow.dsl.add_outcome(child_id, action_id, concern_id, text, occurred_at,
-                                         session.tz, session.user.id, session.clock.now())
+                                         session.tz, session.user.id, now)
         audit.record(uow, session.clock, session.user, "outcome_recorded", "outcome", outcome_id,
                      child=child_id)
         uow.commit()
@@ -102,10 +116,13 @@ def add_event(
     outcome = clean_text(outcome, "The outcome")
     if not summary.strip():
         raise InvalidInput("Describe the event.")
+    now = session.clock.now()
+    check_clock(now)
     with session.uow() as uow:
-        uow.children.get(child_id)
+        born = uow.children.get(child_id).details.date_of_birth
+        check_time(occurred_at, now, "The time of the event", tz=session.tz, born=born)
         event_id = uow.dsl.add_event(child_id, kind, occurred_at, session.tz, summary, outcome,
-                                     session.user.id, session.clock.now())
+                                     session.user.id, now)
         audit.record(uow, session.clock, session.user, "event_recorded", "event", event_id,
                      child=child_id, kind=kind.value)
         uow.commit()

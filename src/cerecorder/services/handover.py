@@ -13,7 +13,7 @@ import contextlib
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from cerecorder.domain.errors import InvalidInput
@@ -28,7 +28,8 @@ from cerecorder.domain.handover import (
 )
 from cerecorder.domain.model import Child, ConcernStatus, EntryType, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
-from cerecorder.domain.timefmt import zone
+from cerecorder.domain.taxonomy import unavailable
+from cerecorder.domain.timefmt import local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
@@ -94,17 +95,19 @@ def concern_document(
     with session.uow() as uow:
         names = uow.users.display_names()
         kids = uow.children.many(concern.content.child_ids)
-    taxonomy = session.taxonomy.version(concern.taxonomy_version)
+    version = concern.taxonomy_version
+    taxonomy = session.taxonomy.get(version)  # None: a version this copy does not have
+    groups = {g.code: g.label for g in taxonomy.groups} if taxonomy else {}
+    items = {i.code: i for i in taxonomy.items} if taxonomy else {}
     indicators = []
     for code in concern.content.indicator_codes:
-        try:
-            item = taxonomy.item(code)
-            group = taxonomy.group(item.group).label
-        except KeyError:
-            indicators.append(IndicatorLine("Unknown", f"{code} (label unavailable)", "", code))
-            continue
-        indicators.append(IndicatorLine(group, item.label, item.applicability, code))
-    group_order = {g.label: i for i, g in enumerate(taxonomy.groups)}
+        item = items.get(code)
+        if item is None:
+            indicators.append(IndicatorLine("Unknown", unavailable(code, version), "", code))
+        else:
+            indicators.append(IndicatorLine(groups[item.group], item.label,
+                                            item.applicability, code))
+    group_order = {label: i for i, label in enumerate(groups.values())}
     indicators.sort(key=lambda i: (group_order.get(i.group, len(group_order)), i.label))
     c = concern.content
     return ConcernDocument(
@@ -122,10 +125,6 @@ def concern_document(
             for a in view.addenda
         ),
     )
-
-
-def _local_day(moment: datetime, tz: str) -> date:
-    return moment.astimezone(zone(tz)).date()
 
 
 def chronology_document(
@@ -153,14 +152,14 @@ def chronology_document(
 
     rows = []
     for e in entries:
-        day = _local_day(e.occurred_at, e.tz)
+        day = local_date(e.occurred_at, e.tz)
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
         if types is not None and e.entry_type not in types:
             continue
         rows.append(e)
-    first = _local_day(rows[0].occurred_at, rows[0].tz) if rows else None
-    last = _local_day(rows[-1].occurred_at, rows[-1].tz) if rows else None
+    first = local_date(rows[0].occurred_at, rows[0].tz) if rows else None
+    last = local_date(rows[-1].occurred_at, rows[-1].tz) if rows else None
     return ChronologyDocument(
         header=_header(session, marking, school), child_id=child_id, child=_summary(child),
         purpose=purpose, period_from=date_from or first, period_to=date_to or last,

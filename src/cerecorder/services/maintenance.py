@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cerecorder.domain.errors import NotAVault
 from cerecorder.domain.model import Role
+from cerecorder.domain.timefmt import file_stamp
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.clock import Clock
@@ -84,7 +85,7 @@ def backup(session: Session, dest: Path, *, read_only: bool = False) -> None:
 
 def restore(backup_folder: Path, folder: Path, *, force: bool, clock: Clock) -> Path | None:
     """Put a backup in place; needs no key. The event reaches the audit at next unlock."""
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    stamp = file_stamp(clock.now())
     aside = restore_vault(backup_folder, folder, replace_existing=force, stamp=stamp)
     OutsideLog(folder).append(OutsideEvent(clock.now(), "restored_from_backup", ""))
     return aside

@@ -40,7 +40,7 @@ from cerecorder.domain.errors import (
     ReadOnlyLocation,
 )
 from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
-from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
+from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.services import audit
 from cerecorder.services.access import require
@@ -632,6 +632,22 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
     )
 
 
+def _refuse_out_of_range(v: _Verified | _VerifiedAddendum, now: datetime) -> None:
+    """Every time and date of birth a packet carries must be one a record may have
+    (domain.rules): an old laptop could seal a year-5 time that no view could show."""
+    try:
+        if isinstance(v, _VerifiedAddendum):
+            check_record_dates(now, {"The time the addendum was written": v.created_at})
+        else:
+            check_record_dates(now, {"The time it happened": v.content.occurred_at,
+                                     "The time it was recorded": v.created_at,
+                                     "The time it was submitted": v.submitted_at},
+                               (k["date_of_birth"] for k in v.children))
+    except InvalidInput as exc:
+        raise PacketRefused("out_of_range", f"{exc} The packet was not filed: ask the sender "
+                            "to check their laptop's clock and record it again.") from exc
+
+
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -732,6 +748,7 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
             v: _Verified | _VerifiedAddendum = (
                 _verify_addendum(uow, document) if document.get("kind") == "addendum"
                 else _verify(uow, session, document))
+            _refuse_out_of_range(v, session.clock.now())
             repo = _packets(uow)
             known = repo.imported(v.packet_id)
             if known is not None and known[0] != v.content_hash:

@@ -49,11 +49,12 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import ConcernContent, Urgency
+from cerecorder.domain.rules import time_problem
 from cerecorder.domain.taxonomy import Taxonomy
-from cerecorder.domain.timefmt import zone
+from cerecorder.domain.timefmt import local, zone
 from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen
+from cerecorder.ui.common import bound_to_records, fit_to_screen
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.widgets import add_row, message_label, named
 
@@ -234,8 +235,12 @@ class ConcernDialog(QDialog):
         self.when = QDateTimeEdit()
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setCalendarPopup(True)
+        bound_to_records(self.when, self.ctx.clock.now(), self.session.tz)
         local_now = self.ctx.clock.now().astimezone(zone(self.session.tz))
         self.when.setDateTime(_wall_clock(local_now.replace(second=0, microsecond=0)))
+        #: a draft's stored time that no record may have (one an older version saved):
+        #: the time stays unset, and says so, until it is chosen again
+        self.when_unset = False
         self.where = QLineEdit()
         self.where.setPlaceholderText("for example: bus stop outside the main gate")
         self.facts = _text_box("What was seen or heard",
@@ -321,11 +326,15 @@ class ConcernDialog(QDialog):
             box.textChanged.connect(self._changed)
         for line in (self.where, self.other_signs, self.informed):
             line.textChanged.connect(self._changed)
-        self.when.dateTimeChanged.connect(self._changed)
+        self.when.dateTimeChanged.connect(self._when_chosen)
         self.urgency.currentIndexChanged.connect(self._changed)
         self.pupil_list.itemChanged.connect(self._changed)
         self.signs.tree.itemChanged.connect(self._changed)
         self.vulnerabilities.tree.itemChanged.connect(self._changed)
+
+    def _when_chosen(self, *_: object) -> None:
+        self.when_unset = False
+        self._changed()
 
     def _changed(self, *_: object) -> None:
         self._dirty = True
@@ -356,7 +365,7 @@ class ConcernDialog(QDialog):
         occurred = moment.replace(tzinfo=zone(self.session.tz))
         return ConcernContent(
             child_ids=self._chosen_ids(),
-            occurred_at=occurred,
+            occurred_at=None if self.when_unset else occurred,
             location=self.where.text(),
             facts=self.facts.toPlainText(),
             child_words=self.words.toPlainText(),
@@ -375,9 +384,14 @@ class ConcernDialog(QDialog):
             item = self.pupil_list.item(i)
             item.setCheckState(Qt.CheckState.Checked if item.data(CODE_ROLE) in c.child_ids
                                else Qt.CheckState.Unchecked)
-        if c.occurred_at is not None:
-            local = c.occurred_at.astimezone(zone(concern.tz))
-            self.when.setDateTime(_wall_clock(local))
+        problem = "" if c.occurred_at is None else time_problem(
+            c.occurred_at, self.ctx.clock.now(), "The time saved with this draft",
+            tz=concern.tz)
+        if problem:
+            self.when_unset = True
+            self.message.setText(f"{problem} Choose when it happened again.")
+        elif c.occurred_at is not None:
+            self.when.setDateTime(_wall_clock(local(c.occurred_at, concern.tz)))
         self.where.setText(c.location)
         self.facts.setPlainText(c.facts)
         self.words.setPlainText(c.child_words)

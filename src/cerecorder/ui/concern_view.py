@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import Addendum, Concern, ConcernStatus, Role
-from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
+from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import concerns
 from cerecorder.services.concerns import ConcernView
@@ -44,26 +44,17 @@ from cerecorder.ui.export_dialog import ExportConcernDialog
 from cerecorder.ui.widgets import message_label, named, show_problem
 
 
-def _taxonomy(library: TaxonomyLibrary, version: str) -> Taxonomy | None:
-    try:
-        return library.version(version)
-    except KeyError:
-        return None
-
-
 def indicators_html(library: TaxonomyLibrary, concern: Concern) -> str:
     """Ticked signs grouped as in the guidance, with the labels of the concern's version."""
     codes = concern.content.indicator_codes
     if not codes:
         return text_html("")
-    taxonomy = _taxonomy(library, concern.taxonomy_version)
-    if taxonomy is None:
-        return "<ul>" + "".join(
-            f"<li>{escape(c)} (label unavailable)</li>" for c in sorted(codes)) + "</ul>"
+    version = concern.taxonomy_version
+    taxonomy = library.get(version)  # None: a version this copy does not have
+    ticked = [i for i in taxonomy.items if i.code in codes] if taxonomy else []
     parts: list[str] = []
-    known = {i.code for i in taxonomy.items}
-    for group in taxonomy.groups:
-        items = [i for i in taxonomy.items_in(group.code) if i.code in codes]
+    for group in taxonomy.groups if taxonomy else ():
+        items = [i for i in ticked if i.group == group.code]
         if not items:
             continue
         parts.append(f"<p style='margin-bottom: 2px'><b>{escape(group.label)}</b></p><ul>")
@@ -73,10 +64,10 @@ def indicators_html(library: TaxonomyLibrary, concern: Concern) -> str:
             for i in items
         ]
         parts.append("</ul>")
-    unknown = sorted(codes - known)
+    unknown = sorted(codes - {i.code for i in ticked})
     if unknown:
         parts.append("<ul>" + "".join(
-            f"<li>{escape(c)} (label unavailable)</li>" for c in unknown) + "</ul>")
+            f"<li>{escape(library.label(c, version))}</li>" for c in unknown) + "</ul>")
     return "".join(parts)
 
 

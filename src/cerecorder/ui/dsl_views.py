@@ -364,15 +364,16 @@ class ChildWindow(QWidget):
 
     def _fill_indicators(self, rows: Sequence[ChronologyEntry]) -> None:
         current = self.indicator.currentData()
-        codes = {code for e in rows for code in e.indicator_codes}
-        taxonomy = self.ctx.taxonomy.current
+        library = self.ctx.taxonomy
+        # each code with the version of its latest entry (rows are in time order)
+        codes = {code: e.taxonomy_version for e in rows for code in e.indicator_codes}
         items: list[tuple[str, str]] = []
-        for code in codes:
+        for code, version in codes.items():
             try:
-                item = taxonomy.item(code)
+                item = library.current.item(code)
                 items.append((f"{item.label} ({item.applicability})", code))
             except KeyError:
-                items.append((code, code))
+                items.append((library.label(code, version), code))
         self.indicator.blockSignals(True)
         self.indicator.clear()
         self.indicator.addItem("Any sign", None)

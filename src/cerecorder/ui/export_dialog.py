@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import EntryType
-from cerecorder.domain.timefmt import uk_date
+from cerecorder.domain.timefmt import local_date, uk_date
 from cerecorder.services import handover
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ok_cancel
@@ -183,7 +183,8 @@ class ProtectedExportDialog(QDialog):
         if self.password.text() != self.again.text():
             self.message.setText("The two passwords differ.")
             return
-        today = self.ctx.clock.now().strftime("%d-%m-%Y")  # no slashes in a file name
+        # no slashes in a file name
+        today = uk_date(local_date(self.ctx.clock.now(), self.session.tz)).replace("/", "-")
         name = self.file_name().replace("/", "-")
         path = self.ctx.file_dialogs.save_path(
             self, self.windowTitle(), Path.home() / f"{name} {today}.pdf", "PDF (*.pdf)")

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 
 from cerecorder.domain.model import ChildFlag, ChronologyEntry, Concern, EntryType
-from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
+from cerecorder.domain.timefmt import local_date, uk_date, uk_datetime
 from cerecorder.services.children import RosterRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -277,7 +277,7 @@ class ChronologyFilter(QSortFilterProxyModel):
             return False
         if self.indicator and self.indicator not in e.indicator_codes:
             return False
-        day = e.occurred_at.astimezone(zone(e.tz)).date()
+        day = local_date(e.occurred_at, e.tz)
         if self.date_from is not None and day < self.date_from:
             return False
         return not (self.date_to is not None and day > self.date_to)
