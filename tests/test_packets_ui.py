@@ -90,7 +90,8 @@ def test_staff_set_the_card_and_outbox_and_save_their_enrolment_file(
     section.card_row.browse.click()
     assert section.card_row.text() == str(card_file)
     assert "Sealed for: Dana Lead" in section.card_info.text()
-    assert pair.card.fingerprint in section.card_info.text()
+    assert pair.card.signer_fingerprint in section.card_info.text()
+    assert "as confirmed on this laptop" in section.card_info.text()
     answer(ctx, pair.share)
     assert section.outbox_row is not None
     section.outbox_row.browse.click()
@@ -137,7 +138,7 @@ def test_the_dsl_exports_the_card_and_enrols_a_laptop_by_its_fingerprint(
     answer(ctx, card_file)
     section.export_card.click()
     card = packets.RecipientCard.from_bytes(card_file.read_bytes())
-    assert card.fingerprint in section.card_info.text()
+    assert card.signer_fingerprint in section.card_info.text()
 
     enrol_file = tmp_path / "teacher.ceenrol"
     staff_card = packets.staff_card(p.staff)
