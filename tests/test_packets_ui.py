@@ -305,3 +305,44 @@ def test_setting_a_card_in_settings_starts_sending_at_once(
     assert window.sent.timer.isActive()  # and looks for receipts every few minutes
     assert len(pair.packet_files()) == 1
     assert _status(window).startswith("Sent ")
+
+
+def test_staff_confirm_the_card_s_fingerprint_before_anything_is_sealed(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    p = make_pair(tmp_path / "pair", pin=False)
+    card_file = tmp_path / "school.cecard"
+    card_file.write_bytes(p.card.to_bytes())
+    concerns.record_concern(p.staff, content((p.staff_child,), p.staff_clock))
+    ctx = make_ctx(tmp_path, p.staff_clock, recipient_card=str(card_file),
+                   outbox_folder=str(p.share))
+    window = MainWindow(ctx, p.staff)
+    qtbot.addWidget(window)
+    told = (f"The recipient card's fingerprint {p.card.signer_fingerprint} has not been "
+            "confirmed on this laptop yet, so nothing is sealed with it: check it with the "
+            "DSL in Settings, Handover (or ask IT).")
+    assert window.statusBar().currentMessage() == told
+    assert _status(window) == "Waiting to send" and p.packet_files() == []
+
+    dialog = SettingsDialog(ctx, p.staff)
+    qtbot.addWidget(dialog)
+    section = dialog.handover
+    assert section is not None
+    assert section.card_info.text() == f"Sealed for: Dana Lead. {told}"
+    assert section.pin_button.isEnabled()
+    asked: list[str] = []
+    dialog.confirm = lambda question: asked.append(question) is not None  # type: ignore[method-assign]
+    section.pin_button.click()  # answered No: nothing is trusted
+    assert p.card.signer_fingerprint in asked[0] and "read out to you" in asked[0]
+    assert section.pin_button.isEnabled()
+    dialog.confirm = lambda question: True  # type: ignore[method-assign]
+    section.pin_button.click()
+    assert section.message.text() == "Confirmed: concerns are sealed for Dana Lead."
+    assert section.card_info.text() == (
+        f"Sealed for: Dana Lead. Signed by the DSL's vault, fingerprint "
+        f"{p.card.signer_fingerprint}, as confirmed on this laptop.")
+    assert not section.pin_button.isEnabled()
+    dialog.reject()
+    window.refresh()
+    assert len(p.packet_files()) == 1 and _status(window).startswith("Sent ")
+    p.dsl.lock()
+    p.staff.lock()
