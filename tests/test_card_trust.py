@@ -71,12 +71,12 @@ def test_a_packet_sealed_for_one_recipient_more_than_its_card_is_filed_with_a_wa
     pair.send()
     pair.record(facts="A third, sealed for one more again.")
     pair.send()
-    [first, second] = pair.packet_files()
-    genuine = second.read_bytes()
-    second.unlink()
+    aside = pair.packet_files()[1]  # one stays as sealed; the other gets one more
+    genuine = aside.read_bytes()
+    aside.unlink()
     _reseal(pair, crypto.sign_document(_document(pair), _staff_key(pair)),
             eavesdropper.recipient)
-    second.write_bytes(genuine)
+    aside.write_bytes(genuine)
     dsl_dir = pair.dsl.vault.files.folder
     pair.dsl.lock()
     code, out, err = cli("inbox", dsl_dir, pair.share)  # IT's scheduler sees it

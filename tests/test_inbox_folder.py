@@ -91,14 +91,14 @@ def test_a_subfolder_that_is_a_mount_or_a_file_stops_the_import(
     (pair.share / "junk.cepacket").write_bytes(b"not a packet")
     age_files(pair.share / "junk.cepacket")
     (pair.share / "receipts").write_bytes(b"")
-    with pytest.raises(EnvironmentProblem, match="“receipts” .* is a file, not a folder"):
+    with pytest.raises(EnvironmentProblem, match=r"“receipts” .* is a file, not a folder"):
         packets.import_inbox(pair.dsl, pair.share)
     (pair.share / "receipts").unlink()
     quarantine = pair.share / "quarantine"
     quarantine.mkdir()
     real = os.path.ismount
     monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == quarantine or real(p))
-    with pytest.raises(EnvironmentProblem, match="“quarantine” folder .* is a link"):
+    with pytest.raises(EnvironmentProblem, match=r"“quarantine” folder .* is a link"):
         packets.import_inbox(pair.dsl, pair.share)
     assert (pair.share / "junk.cepacket").is_file()
     assert list(quarantine.iterdir()) == []

@@ -43,9 +43,9 @@ from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, U
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.services import audit, cards
-from cerecorder.services.inbox_folder import kept_name, leads_out, own_folder
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
+from cerecorder.services.inbox_folder import kept_name, leads_out, own_folder
 from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
 from cerecorder.storage.repositories import PacketRepository
