@@ -38,9 +38,10 @@ def test_a_file_with_a_very_long_name_is_refused_with_a_short_note_and_the_rest_
     [refused] = [o for o in report.outcomes if o.status == "refused"]
     assert refused.file_name == long_name
     [kept] = (pair.share / "quarantine").glob("*.cepacket")
-    assert kept.name.startswith("long-name-") and len(kept.name) < 40
+    assert kept.name.startswith("renamed-") and len(kept.name) < 40
     assert kept.read_bytes() == b"not a packet"
-    assert f"kept in quarantine as {kept.name}" in refused.message
+    assert refused.message.endswith(
+        f"Its name is too long to keep beside a note, so it is kept as {kept.name}.")
     note = kept.with_name(kept.name + ".reason.txt").read_text()
     assert "not a sealed packet" in note and f"Its name was: {long_name}" in note
     assert not list(pair.share.glob("*.cepacket"))
@@ -59,7 +60,7 @@ def test_a_genuine_packet_with_a_long_name_arriving_twice_is_filed_once(pair: Pa
     (pair.share / long_name).write_bytes(data)
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
     assert outcome.status == "already"
-    assert len(list((pair.share / "imported").glob("long-name-*.cepacket"))) == 2
+    assert len(list((pair.share / "imported").glob("renamed-*.cepacket"))) == 2
     assert len(pair.dsl_concerns()) == 1
 
 
@@ -122,3 +123,21 @@ def test_a_packet_that_is_a_link_out_of_the_inbox_is_refused_unread(
     assert outside.is_file()  # untouched; only the link was moved aside
     assert (pair.share / "quarantine" / "link.cepacket").is_symlink()
     assert not (pair.share / "receipts").exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows file names are always text")
+def test_a_file_whose_name_is_not_text_is_refused_and_the_rest_imports(pair: Pair) -> None:
+    """Linux allows any bytes in a name: such a name cannot go into the audit or a note
+    as it is, and used to stop the whole import with an internal error."""
+    pair.record()
+    pair.send()
+    with open(os.fsencode(pair.share) + b"/\xffbad.cepacket", "wb") as fh:
+        fh.write(b"not a packet")
+    age_files(*pair.share.glob("*.cepacket"))
+    report = packets.import_inbox(pair.dsl, pair.share)
+    assert sorted((o.status, o.file_name) for o in report.outcomes)[1] == (
+        "refused", "\\xffbad.cepacket")
+    [kept] = (pair.share / "quarantine").glob("*.cepacket")
+    note = kept.with_name(kept.name + ".reason.txt").read_text()
+    assert "Its name is not valid text" in note and "Its name was: \\xffbad" in note
+    assert report.count("imported") == 1

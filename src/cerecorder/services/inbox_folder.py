@@ -1,5 +1,6 @@
 """The inbox folder as a place anyone with the share can write to: its subfolders must be
-what they seem, a packet must be a file in it, and a name must fit beside its note.
+what they seem, a packet must be a file in it, and a name must fit beside its note (and
+be text, to be shown and audited).
 
 A link (or junction, or mount) named `receipts/`, `imported/` or `quarantine/` would have
 the DSL's import write receipts, move packets and leave notes wherever it points, with
@@ -23,13 +24,33 @@ MAX_KEPT_NAME = 150
 _JUNCTION = 0xA0000003
 
 
+def _unkeepable(name: str) -> str:
+    """Why a name cannot be kept as it is in imported/ or quarantine/, or ""."""
+    try:
+        raw = name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not text (Linux): no note, no audit
+        return "is not valid text"
+    return "is too long to keep beside a note" if len(raw) > MAX_KEPT_NAME else ""
+
+
 def kept_name(name: str, suffix: str) -> str:
-    """The name a file keeps when it is moved aside: its own, or, when that is too long,
-    a short one derived from it."""
-    raw = os.fsencode(name)
-    if len(raw) <= MAX_KEPT_NAME:
+    """The name a file keeps when it is moved aside: its own, or, when that is too long
+    or not text, a short one derived from it."""
+    if not _unkeepable(name):
         return name
-    return f"long-name-{hashlib.sha256(raw).hexdigest()[:16]}{suffix}"
+    return f"renamed-{hashlib.sha256(os.fsencode(name)).hexdigest()[:16]}{suffix}"
+
+
+def renamed(name: str, suffix: str) -> str:
+    """The sentence saying a file was kept under another name, or "" if it was not."""
+    why = _unkeepable(name)
+    return f"Its name {why}, so it is kept as {kept_name(name, suffix)}." if why else ""
+
+
+def printable(name: str) -> str:
+    """A file name as it can be shown, printed and audited: bytes that are not text
+    (possible on Linux) as \\x escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def own_folder(folder: Path) -> Path:

@@ -45,7 +45,13 @@ from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.services import audit, cards
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
-from cerecorder.services.inbox_folder import kept_name, leads_out, own_folder
+from cerecorder.services.inbox_folder import (
+    kept_name,
+    leads_out,
+    own_folder,
+    printable,
+    renamed,
+)
 from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
 from cerecorder.storage.repositories import PacketRepository
@@ -738,7 +744,7 @@ def _card_warning(uow: UnitOfWork, session: Session, here: _Receiving,
 
 
 def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome:
-    name = path.name
+    name = printable(path.name)
     try:
         if leads_out(path, path.parent):
             raise PacketRefused("link", "The file is a link to a file outside the inbox; it "
@@ -859,26 +865,25 @@ def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketO
     """Move a refused file aside with a note of why; audit the refusal (name and reason
     code only). Nothing of it was written to the vault."""
     message = note = str(refused)
-    if kept_name(path.name, PACKET_SUFFIX) != path.name:
-        renamed = (f"Its name is too long to keep beside a note, so it is kept in "
-                   f"quarantine as {kept_name(path.name, PACKET_SUFFIX)}.")
-        message = f"{message} {renamed}"
-        note = f"{note} {renamed} Its name was: {path.name}"
+    other_name = renamed(path.name, PACKET_SUFFIX)
+    if other_name:
+        message = f"{message} {other_name}"
+        note = f"{note} {other_name} Its name was: {printable(path.name)}"
     moved = path
     try:
         moved = _move(path, path.parent / QUARANTINE)
         atomic_write(moved.with_name(moved.name + ".reason.txt"),
-                     f"{to_utc_text(session.clock.now())} refused: {note}\n".encode(
-                         "utf-8", "backslashreplace"), mode=SHARED_MODE)
+                     f"{to_utc_text(session.clock.now())} refused: {note}\n".encode(),
+                     mode=SHARED_MODE)
     except (EnvironmentProblem, OSError) as exc:  # a read-only share: refused all the same
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        message = (f"{message} It could not be moved to quarantine ({why})." if moved == path
+        message = (f"{refused} It could not be moved to quarantine ({why})." if moved == path
                    else f"{message} Its note in quarantine could not be written ({why}).")
     with session.uow() as uow:
-        audit.record(uow, session.clock, session.user, "packet_refused", "file", moved.name,
-                     reason=refused.reason)
+        audit.record(uow, session.clock, session.user, "packet_refused", "file",
+                     printable(moved.name), reason=refused.reason)
         uow.commit()
-    return PacketOutcome(path.name, "refused", message, reason=refused.reason)
+    return PacketOutcome(printable(path.name), "refused", message, reason=refused.reason)
 
 
 def _packet_files(inbox: Path) -> list[Path]:
