@@ -132,6 +132,8 @@ def test_the_dsl_exports_the_card_and_enrols_a_laptop_by_its_fingerprint(
     dialog.tabs.setCurrentIndex(1)
     section = dialog.handover
     assert section is not None and section.inbox_row is not None
+    assert section.card_info.text() == (
+        f"Staff confirm the card with this vault's fingerprint: {p.card.signer_fingerprint}")
     answer(ctx, p.share)
     section.inbox_row.browse.click()
     card_file = tmp_path / "school.cecard"

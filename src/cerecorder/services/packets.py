@@ -178,8 +178,9 @@ def staff_card(session: Session) -> StaffCard:
 
 
 def my_fingerprint(session: Session) -> str:
-    """This laptop's signing fingerprint, to read aloud to the DSL at enrolment."""
-    require(session.user, Role.STAFF)
+    """This vault's signing fingerprint: on a staff laptop, to read aloud to the DSL at
+    enrolment; on the DSL's, to read aloud to staff who confirm its recipient card."""
+    require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
         key = _signing_key(uow, session)
         uow.commit()

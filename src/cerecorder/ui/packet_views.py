@@ -275,6 +275,9 @@ class HandoverSection(QWidget):
         named(self.export_card, "Export the recipient card for staff laptops")
         self.export_card.clicked.connect(self.export_recipient_card)
         self.card_info = _hint("")
+        with telling(self, self.message):
+            self.card_info.setText("Staff confirm the card with this vault's fingerprint: "
+                                   f"{packets.my_fingerprint(self.session)}")
         row = QHBoxLayout()
         row.addWidget(self.export_card)
         row.addWidget(self.card_info, stretch=1)
