@@ -14,6 +14,7 @@ from cerecorder.crypto import packets as crypto
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
 from cerecorder.services import cards, packets, users
+from cerecorder.storage.repositories import PacketRepository
 from test_packets import (
     Pair,
     _document,
@@ -116,6 +117,19 @@ def test_a_card_edited_to_add_a_key_is_refused_even_with_its_fingerprint_redone(
     raw["fingerprint"] = replace(pair.card, recipients=(
         *pair.card.recipients, stranger)).fingerprint
     with pytest.raises(crypto.PacketRefused, match="altered after the DSL exported it"):
+        packets.RecipientCard.from_bytes(json.dumps(raw).encode())
+
+
+def test_a_signed_card_that_is_not_as_ce_recorder_writes_it_is_refused(pair: Pair) -> None:
+    """Signed by the DSL's key, but its fingerprint does not match its keys: no version
+    of CE Recorder writes that."""
+    stored = PacketRepository(pair.dsl.vault.conn).signing_key()
+    assert stored is not None
+    raw = json.loads(pair.card.to_bytes())
+    del raw["signature"]
+    raw["fingerprint"] = "AAAA-BBBB-CCCC-DDDD"
+    raw["signature"] = crypto.SigningKey(*stored).sign(crypto.canonical(raw))
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
         packets.RecipientCard.from_bytes(json.dumps(raw).encode())
 
 

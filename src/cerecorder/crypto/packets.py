@@ -338,12 +338,14 @@ class RecipientCard:
         except (KeyError, TypeError, ValueError) as exc:
             raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
                                 "it is damaged.") from exc
-        signed = {k: v for k, v in raw.items() if k != "signature"}
-        if not signature_holds(card.verify_key, canonical(signed), card.signature) or \
-                canonical(signed) != canonical(card._signed()):
+        signed = canonical({k: v for k, v in raw.items() if k != "signature"})
+        if not signature_holds(card.verify_key, signed, card.signature):
             raise PacketRefused("bad_card", "The recipient card was altered after the DSL "
                                 "exported it (its signature does not match what it says): "
                                 "ask the DSL for a new one.")
+        if signed != canonical(card._signed()):  # signed, but not as CE Recorder writes it
+            raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
+                                "it is damaged.")
         return card
 
 
