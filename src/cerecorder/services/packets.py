@@ -697,7 +697,8 @@ def _receipt(key: crypto.SigningKey, packet_id: str, content_hash: str,
 
 def _move(path: Path, folder: Path) -> Path:
     """Move a packet (or a link, itself) into a subfolder of the inbox, under a name of its
-    own there: a name too long to carry a note beside it becomes a short one."""
+    own there: a name too long to carry a note beside it, or not text, becomes a short
+    one."""
     name = Path(kept_name(path.name, PACKET_SUFFIX))
     with os_errors_explained(folder):
         own_folder(folder)
