@@ -33,6 +33,7 @@ from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import parse_uk_date
 from cerecorder.services import (
+    cards,
     demo,
     handover,
     maintenance,
@@ -391,8 +392,22 @@ def _card(ctx: Context, args: argparse.Namespace) -> int:
         packets.write_file(args.out, card.to_bytes(), force=args.force)
     ctx.console.say(f"Wrote the recipient card {args.out}: packets will be sealed for "
                     + ", ".join(r.name for r in card.recipients) + ".")
-    ctx.console.say(f"Fingerprint (read it aloud to check a staff laptop's copy): "
-                    f"{card.fingerprint}")
+    ctx.console.say(f"Fingerprint (read it aloud to whoever sets the card on a staff "
+                    f"laptop): {card.signer_fingerprint}")
+    return 0
+
+
+def _pin_card(ctx: Context, args: argparse.Namespace) -> int:
+    card = packets.RecipientCard.from_bytes(packets.read_file(args.file))
+    if not args.fingerprint:
+        ctx.console.say(f"Fingerprint of {args.file}: {card.signer_fingerprint}")
+        raise InvalidInput("Compare it with the fingerprint the DSL reads out to you, then "
+                           "run again with --fingerprint CODE (as read out).")
+    with ctx.unlocked(args) as opened:
+        changed = cards.pin_card(opened, card, args.fingerprint)
+    ctx.console.say(f"This laptop now seals for the cards signed by the DSL's vault "
+                    f"{card.signer_fingerprint}: " + ", ".join(r.name for r in card.recipients)
+                    + "." if changed else "Already confirmed; nothing changed.")
     return 0
 
 
@@ -548,6 +563,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--fingerprint", metavar="CODE",
                    help="the fingerprint the staff laptop shows, read out to you")
+    p = command("pin-card", _pin_card, "On a staff laptop: trust the DSL's recipient card "
+                "FILE once its fingerprint is checked with the DSL (staff or administrator); "
+                "again with a new card signed by another vault.")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--fingerprint", metavar="CODE",
+                   help="the fingerprint the DSL reads out to you")
     p = command("staff-card", _staff_card, "Export this staff laptop's enrolment file.")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace an existing file")

@@ -680,12 +680,14 @@ class PacketRepository(_Repository):
         self._execute("DELETE FROM enrolled_staff WHERE verify_key = ?", (verify_key,))
         return user_ids
 
-    def issued_cards(self) -> set[str]:
-        """Fingerprints of every recipient card this vault has exported (from the audit,
-        which is append-only and hash-chained)."""
-        return {str(r[0]) for r in self._rows(
-            "SELECT DISTINCT json_extract(detail, '$.fingerprint') FROM audit "
-            "WHERE action = 'recipient_card_exported'")}
+    def issued_cards(self) -> dict[str, int | None]:
+        """Fingerprint -> how many recipients, of every recipient card this vault has
+        exported (from the audit, which is append-only and hash-chained); None for a card
+        exported before the audit said."""
+        return {str(r[0]): None if r[1] is None else int(r[1]) for r in self._rows(
+            "SELECT json_extract(detail, '$.fingerprint'), "
+            "max(json_extract(detail, '$.recipients')) FROM audit "
+            "WHERE action = 'recipient_card_exported' GROUP BY 1")}
 
     def was_revoked(self, fingerprint: str) -> bool:
         """Whether a staff laptop with this verify-key fingerprint was ever revoked here."""
