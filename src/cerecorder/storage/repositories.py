@@ -70,6 +70,9 @@ class MetaRepository(_Repository):
             (key, value),
         )
 
+    def delete(self, key: str) -> None:
+        self._execute("DELETE FROM meta WHERE key = ?", (key,))
+
 
 class UserRepository(_Repository):
     _COLUMNS = "id, name, display_name, role"
