@@ -4,6 +4,7 @@ belongs to one database, and a vault older than what was seen is noticed."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -12,14 +13,26 @@ import pyrage  # type: ignore[import-untyped]
 import pytest
 from pyrage import x25519
 
+from cerecorder import paths
 from cerecorder.crypto import keyslots as ks
-from cerecorder.domain.errors import NotAVault
-from cerecorder.services import maintenance, session, users
+from cerecorder.domain.errors import NotAVault, PermissionDenied
+from cerecorder.domain.model import Role
+from cerecorder.services import concerns, maintenance, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import connect
 from cerecorder.storage.vault import read_keyslots
 
-from helpers import DSL_PASS, FAST_KDF, STAFF_PASS, TAXONOMY, MockClock, add_staff, new_vault
+from helpers import (
+    DSL_PASS,
+    FAST_KDF,
+    STAFF_PASS,
+    TAXONOMY,
+    MockClock,
+    add_child,
+    add_staff,
+    content,
+    new_vault,
+)
 
 
 def _unlock(folder: Path, clock: MockClock, name: str = "dsl",
@@ -119,3 +132,162 @@ def test_verify_right_after_removing_a_user_in_the_same_process_is_intact(
     report = maintenance.verify(dsl)
     assert report.integrity_problems == []
     assert report.ok
+
+
+# -- anchors: a vault older than what was seen ------------------------------------------
+
+
+def _anchored(folder: Path, clock: MockClock) -> Session:
+    """A vault whose sessions keep anchors in this user's state folder, with a staff user
+    and a few events."""
+    s = new_vault(folder, clock)
+    s.anchor_folders = (paths.anchor_dir(),)
+    add_staff(s)
+    add_child(s, "Early", "Record")
+    return s
+
+
+def _open(folder: Path, clock: MockClock, name: str = "dsl", passphrase: str = DSL_PASS,
+          **more: object) -> Session:
+    return session.unlock(folder, user_name=name, passphrase=passphrase, clock=clock,
+                          taxonomy=TAXONOMY, anchor_folders=(paths.anchor_dir(),),
+                          **more)  # type: ignore[arg-type]
+
+
+def _more_events(folder: Path, clock: MockClock, count: int = 3) -> None:
+    """Later work: a few more concerns, then a lock at 14:02 that writes the anchor."""
+    clock.current = clock.current.replace(hour=14, minute=2)
+    s = _open(folder, clock)
+    for n in range(count):
+        concerns.record_concern(s, content((add_child(s, f"Later{n}", "Child"),), clock))
+    s.lock()
+
+
+def _copy_files(src: Path, dest: Path, names: tuple[str, ...]) -> None:
+    for name in ("vault.db", "vault.db-wal", "vault.db-shm", "keyslots.json"):
+        if name in names or name.startswith("vault.db-"):  # no stale WAL beside the copy
+            (dest / name).unlink(missing_ok=True)
+    for name in names:
+        if (src / name).exists():
+            shutil.copyfile(src / name, dest / name)
+
+
+def _assert_detected(folder: Path, clock: MockClock) -> None:
+    """Refused for staff with the sentence; the DSL is told; verify names the date."""
+    clock.advance(hours=1)
+    with pytest.raises(session.VaultRolledBack) as refused:
+        _open(folder, clock, "teacher", STAFF_PASS)
+    message = str(refused.value)
+    assert message.startswith("This vault is older than the copy seen on 16/11/2026 at 14:02: ")
+    assert "recorded since are missing. It may have been replaced with an old copy." in message
+    dsl = _open(folder, clock, inspect=True)
+    try:
+        assert dsl.rollback is not None
+        report = maintenance.verify(dsl)
+    finally:
+        dsl.lock()
+    assert not report.ok
+    assert report.anchor_finding == message
+
+
+def _backup(folder: Path, dest: Path, clock: MockClock) -> None:
+    s = _open(folder, clock)
+    maintenance.backup(s, dest)
+    s.lock()
+
+
+@pytest.mark.parametrize("with_keyslots", [False, True],
+                         ids=["current keyslots.json", "old keyslots.json"])
+def test_an_old_backup_put_back_is_noticed(
+        vault_dir: Path, tmp_path: Path, clock: MockClock, with_keyslots: bool) -> None:
+    _anchored(vault_dir, clock).lock()
+    _backup(vault_dir, tmp_path / "backup", clock)
+    assert (tmp_path / "backup" / "anchor.ceanchor").is_file()
+    _more_events(vault_dir, clock)
+    names = ("vault.db", "keyslots.json") if with_keyslots else ("vault.db",)
+    _copy_files(tmp_path / "backup", vault_dir, names)
+    _assert_detected(vault_dir, clock)
+
+
+def test_a_raw_copy_of_the_closed_vault_put_back_is_noticed(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    _anchored(vault_dir, clock).lock()
+    shutil.copytree(vault_dir, tmp_path / "copy")
+    _more_events(vault_dir, clock)
+    _copy_files(tmp_path / "copy", vault_dir, ("vault.db", "keyslots.json"))
+    _assert_detected(vault_dir, clock)
+
+
+def test_a_copy_taken_while_open_put_back_is_noticed(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    s = _anchored(vault_dir, clock)  # open: the latest pages are in the WAL
+    (tmp_path / "copy").mkdir()
+    for name in ("vault.db", "vault.db-wal", "keyslots.json"):
+        shutil.copyfile(vault_dir / name, tmp_path / "copy" / name)
+    assert (tmp_path / "copy" / "vault.db-wal").stat().st_size > 0
+    s.lock()
+    _more_events(vault_dir, clock)
+    _copy_files(tmp_path / "copy", vault_dir, ("vault.db", "vault.db-wal", "keyslots.json"))
+    _assert_detected(vault_dir, clock)
+
+
+def test_an_old_copy_from_before_a_key_rotation_is_noticed(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    s = _anchored(vault_dir, clock)
+    add_staff(s, "leaver")
+    s.lock()
+    shutil.copytree(vault_dir, tmp_path / "copy")
+    _more_events(vault_dir, clock)
+    s = _open(vault_dir, clock)
+    leaver = next(u for u in users.list_users(s) if u.name == "leaver")
+    users.remove_user(s, leaver.id)
+    s.lock()
+    _copy_files(tmp_path / "copy", vault_dir, ("vault.db", "keyslots.json"))
+    _assert_detected(vault_dir, clock)
+
+
+def test_the_dsl_acknowledges_a_deliberate_restore_once_and_it_is_audited(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    _anchored(vault_dir, clock).lock()
+    _backup(vault_dir, tmp_path / "backup", clock)
+    _more_events(vault_dir, clock)
+    superseded = (paths.anchor_dir()).glob("*.ceanchor").__next__().read_bytes()
+    maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
+    clock.advance(hours=1)
+    dsl = _open(vault_dir, clock)
+    assert dsl.rollback is not None
+    with pytest.raises(PermissionDenied):  # staff cannot; only a DSL's session has it
+        staff_view = dataclasses.replace(dsl, user=dataclasses.replace(dsl.user,
+                                                                        role=Role.STAFF))
+        maintenance.acknowledge_restore(staff_view)
+    finding = maintenance.acknowledge_restore(dsl)
+    with dsl.uow() as uow:
+        events = [r for r in uow.audit.rows() if r[3] == "restore_acknowledged"]
+    assert len(events) == 1
+    detail = json.loads(events[0][6])
+    assert detail["superseded_row"] == finding.seen.anchor.row
+    assert detail["missing"] == finding.missing > 0
+    dsl.lock()
+    # Another computer still holds the superseded anchor: it was taken before the
+    # acknowledgement, so it is settled too.
+    elsewhere = tmp_path / "laptop-b"
+    elsewhere.mkdir()
+    (elsewhere / next(paths.anchor_dir().glob("*.ceanchor")).name).write_bytes(superseded)
+    again = session.unlock(vault_dir, user_name="dsl", passphrase=DSL_PASS, clock=clock,
+                           taxonomy=TAXONOMY, anchor_folders=(paths.anchor_dir(), elsewhere))
+    assert again.rollback is None  # asked once
+    report = maintenance.verify(again)
+    again.lock()
+    assert report.ok, report
+    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
+
+
+def test_a_dsl_that_declines_leaves_no_anchor_of_the_old_copy(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    _anchored(vault_dir, clock).lock()
+    _backup(vault_dir, tmp_path / "backup", clock)
+    _more_events(vault_dir, clock)
+    maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
+    _open(vault_dir, clock).lock()  # told, did not acknowledge
+    with pytest.raises(session.VaultRolledBack):
+        _open(vault_dir, clock, "teacher", STAFF_PASS)

@@ -38,6 +38,17 @@ def log_dir() -> Path:
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, False))
 
 
+def state_dir() -> Path:
+    """Where the app keeps what it has seen (the vaults' anchors), created 0700 on use."""
+    home = _home()
+    return home / "state" if home else Path(platformdirs.user_state_dir(APP_NAME, False))
+
+
+def anchor_dir() -> Path:
+    """This user's anchors of every vault they have opened (services/anchors.py)."""
+    return state_dir() / "anchors"
+
+
 def policy_file() -> Path:
     """The machine-wide policy school IT writes (docs/policy.md): beside no user's files.
     Linux /etc/xdg/CE Recorder, Windows C:\\ProgramData\\CE Recorder, macOS
