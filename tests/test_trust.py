@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyrage  # type: ignore[import-untyped]
 import pytest
 from pyrage import x25519
 
 from cerecorder import paths
+from cerecorder.cli.main import run as cli_run
 from cerecorder.crypto import keyslots as ks
 from cerecorder.domain.errors import NotAVault, PermissionDenied
 from cerecorder.domain.model import Role
 from cerecorder.services import concerns, maintenance, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import connect
+from cerecorder.storage.repositories import chain_hash, genesis_hash
 from cerecorder.storage.vault import read_keyslots
 
 from helpers import (
@@ -291,3 +295,160 @@ def test_a_dsl_that_declines_leaves_no_anchor_of_the_old_copy(
     _open(vault_dir, clock).lock()  # told, did not acknowledge
     with pytest.raises(session.VaultRolledBack):
         _open(vault_dir, clock, "teacher", STAFF_PASS)
+
+
+# -- a key holder tampering with the database --------------------------------------------
+
+
+def _raw(folder: Path) -> Any:
+    """What any key holder can do: open vault.db with the key their slot yields."""
+    slots = read_keyslots(folder)
+    slot = slots.user_slot("teacher")
+    assert slot is not None
+    return connect(folder / "vault.db", ks.unwrap(slot, STAFF_PASS, slots.vault_id)
+                   .candidate_keys[0])
+
+
+def _trigger_sql(conn: Any, name: str) -> str:
+    return str(conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,))
+               .fetchone()[0])
+
+
+def _rechain(conn: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Replace the audit table with these rows (renumbered), the chain recomputed."""
+    vault_id = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()[0]
+    conn.execute("DELETE FROM audit")
+    prev = genesis_hash(vault_id)
+    for n, row in enumerate(rows, start=1):
+        body = (n, *row[1:7])
+        digest = chain_hash(prev, body)
+        conn.execute("INSERT INTO audit(id, at, actor_id, action, object_type, object_id, "
+                     "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (*body, prev, digest))
+        prev = digest
+
+
+def _with_triggers_off(conn: Any, names: tuple[str, ...], change: Any) -> None:
+    """Drop the triggers, make the change, create them again with their own text."""
+    saved = [_trigger_sql(conn, name) for name in names]
+    for name in names:
+        conn.execute(f"DROP TRIGGER {name}")
+    change(conn)
+    for sql in saved:
+        conn.execute(sql)
+
+
+@pytest.fixture
+def anchored(vault_dir: Path, clock: MockClock) -> Path:
+    s = _anchored(vault_dir, clock)
+    for n in range(24):
+        add_child(s, f"Pupil{n}", "Surname")  # 30 events or more in all
+    with s.uow() as uow:
+        assert len(uow.audit.rows()) >= 30
+    s.lock()
+    clock.advance(hours=1)
+    return vault_dir
+
+
+def _verify(folder: Path, clock: MockClock) -> maintenance.VerifyReport:
+    s = _open(folder, clock, inspect=True)
+    try:
+        return maintenance.verify(s)
+    finally:
+        s.lock()
+
+
+@pytest.mark.parametrize("count", [1, 5, 25, 0], ids=["last 1", "last 5", "last 25", "all"])
+def test_deleting_the_newest_events_is_reported(
+        anchored: Path, clock: MockClock, count: int) -> None:
+    conn = _raw(anchored)
+    last = conn.execute("SELECT max(id) FROM audit").fetchone()[0]
+    cut = 0 if count == 0 else last - count
+    _with_triggers_off(conn, ("audit_no_delete",),
+                       lambda c: c.execute("DELETE FROM audit WHERE id > ?", (cut,)))
+    conn.close()
+    report = _verify(anchored, clock)
+    assert not report.ok
+    assert report.audit_first_broken is None  # the chain itself is intact: only the anchor
+    assert report.anchor_finding is not None  # knows more was there
+    missing = last - cut
+    events = "1 audit event" if missing == 1 else f"{missing} audit events"
+    assert f"at 09:30: {events} recorded since" in report.anchor_finding
+
+
+def test_rewriting_an_event_and_recomputing_the_chain_is_reported(
+        anchored: Path, clock: MockClock) -> None:
+    conn = _raw(anchored)
+    rows = conn.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    rows[5] = (*rows[5][:3], "child_viewed", *rows[5][4:])
+
+    def rewrite(c: Any) -> None:
+        _rechain(c, rows)
+
+    _with_triggers_off(conn, ("audit_no_update", "audit_no_delete"), rewrite)
+    conn.close()
+    report = _verify(anchored, clock)
+    assert report.audit_first_broken is None
+    assert report.anchor_finding is not None
+    assert "audit trail was cut or rewritten below what was seen on 16/11/2026 at 09:30" \
+        in report.anchor_finding
+
+
+def test_a_forged_event_inserted_below_the_anchor_is_reported(
+        anchored: Path, clock: MockClock) -> None:
+    conn = _raw(anchored)
+    rows = conn.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    forged = (0, rows[4][1], None, "concern_draft_discarded", "concern", "1", "{}", "", "")
+    rows.insert(5, forged)
+    _with_triggers_off(conn, ("audit_no_update", "audit_no_delete"),
+                       lambda c: _rechain(c, rows))
+    conn.close()
+    report = _verify(anchored, clock)
+    assert report.audit_first_broken is None
+    assert report.anchor_finding is not None and "rewritten" in report.anchor_finding
+
+
+def test_a_dropped_append_only_trigger_is_reported(anchored: Path, clock: MockClock) -> None:
+    conn = _raw(anchored)
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.close()
+    report = _verify(anchored, clock)
+    assert not report.ok
+    assert report.schema_problems == ("trigger audit_no_delete is missing",)
+
+
+def test_a_submitted_concern_changed_behind_a_recreated_trigger_is_reported(
+        anchored: Path, clock: MockClock) -> None:
+    s = _open(anchored, clock)
+    concern_id = concerns.record_concern(s, content((add_child(s),), clock))
+    s.lock()
+    conn = _raw(anchored)
+    _with_triggers_off(conn, ("concerns_locked_update",), lambda c: c.execute(
+        "UPDATE concerns SET facts = 'Nothing happened.' WHERE id = ?", (concern_id,)))
+    assert conn.execute("SELECT facts FROM concerns WHERE id = ?",
+                        (concern_id,)).fetchone()[0] == "Nothing happened."
+    conn.close()
+    report = _verify(anchored, clock)
+    assert not report.ok
+    assert report.schema_problems == (
+        "trigger concerns_locked_update is out of its place: it was dropped and created again",)
+
+
+def test_verify_names_each_finding_on_one_line(anchored: Path, clock: MockClock) -> None:
+    conn = _raw(anchored)
+    conn.execute("DROP TRIGGER audit_no_update")
+    _with_triggers_off(conn, ("audit_no_delete",), lambda c: c.execute(
+        "DELETE FROM audit WHERE id > (SELECT max(id) - 2 FROM audit)"))
+    conn.close()
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_run(["verify", str(anchored), "--user", "dsl"], taxonomy=TAXONOMY, clock=clock,
+                   anchor_folders=(paths.anchor_dir(),), stdin=io.StringIO(DSL_PASS + "\n"),
+                   stdout=out, stderr=err)
+    assert code == 3, (out.getvalue(), err.getvalue())
+    lines = out.getvalue().splitlines()
+    assert "Schema and triggers: ALTERED" in lines
+    assert "  trigger audit_no_update is missing" in lines
+    assert "  trigger audit_no_delete is out of its place: it was dropped and created again" \
+        in lines
+    assert any(line.startswith("Anchors: OLDER THAN SEEN: This vault is older than the copy "
+                               "seen on 16/11/2026 at 09:30: 2 audit events") for line in lines)

@@ -197,6 +197,10 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
     for problem in report.integrity_problems[:20]:
         say(f"  {problem}")
     say(f"Schema version: {report.schema_version} (expected {report.expected_schema})")
+    say("Schema and triggers: " + ("as the migrations create them" if not report.schema_problems
+                                   else "ALTERED"))
+    for problem in report.schema_problems:
+        say(f"  {problem}")
     if not report.audit_readable:
         say("Audit chain: COULD NOT BE READ (the database is damaged)")
     elif report.audit_first_broken is None:

@@ -12,6 +12,7 @@ from cerecorder.services import anchors, audit
 from cerecorder.services.access import require
 from cerecorder.services.clock import Clock
 from cerecorder.services.session import Session
+from cerecorder.storage import schema_check
 from cerecorder.storage.connection import DatabaseError, db_errors_explained
 from cerecorder.storage.migrations import latest_version, schema_version
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
@@ -27,6 +28,8 @@ class VerifyReport:
     audit_readable: bool
     audit_rows: int
     audit_first_broken: int | None
+    #: how sqlite_master differs from what the migrations create, one line each
+    schema_problems: tuple[str, ...] = ()
     #: the sentence for the newest anchor the chain does not hold, if any
     anchor_finding: str | None = None
     anchors_held: int = 0
@@ -38,6 +41,7 @@ class VerifyReport:
         return (
             not self.integrity_problems
             and self.schema_version == self.expected_schema
+            and not self.schema_problems
             and self.audit_readable
             and self.audit_first_broken is None
             and self.anchor_finding is None
@@ -69,8 +73,9 @@ def verify(session: Session) -> VerifyReport:
         readable, rows, broken = False, 0, None
     try:
         version = schema_version(conn)
-    except (NotAVault, DatabaseError):
-        version = -1
+        schema = tuple(schema_check.differences(conn, version))
+    except (NotAVault, DatabaseError) as exc:
+        version, schema = -1, (f"the schema could not be read: {exc}",)
     finding: str | None = None
     held = 0
     notes: tuple[str, ...] = ()
@@ -88,6 +93,7 @@ def verify(session: Session) -> VerifyReport:
         audit_readable=readable,
         audit_rows=rows,
         audit_first_broken=broken,
+        schema_problems=schema,
         anchor_finding=finding,
         anchors_held=held,
         anchor_notes=notes,
