@@ -452,3 +452,56 @@ def test_verify_names_each_finding_on_one_line(anchored: Path, clock: MockClock)
         in lines
     assert any(line.startswith("Anchors: OLDER THAN SEEN: This vault is older than the copy "
                                "seen on 16/11/2026 at 09:30: 2 audit events") for line in lines)
+
+
+def test_an_exported_pdf_carries_the_vaults_anchor_in_its_keywords(
+        dsl: Session, clock: MockClock) -> None:
+    from pypdf import PdfReader
+
+    from cerecorder.export.pdf import PdfRenderer
+    from cerecorder.services import handover
+    from cerecorder.services.anchors import Anchor
+
+    concern_id = concerns.record_concern(dsl, content((add_child(dsl),), clock))
+    doc = handover.concern_document(dsl, concern_id)
+    data = PdfRenderer(paths.resources_dir() / "fonts").concern(doc)
+    keywords = PdfReader(io.BytesIO(data)).metadata["/Keywords"]
+    anchor = Anchor.from_json(json.loads(keywords))
+    with dsl.uow() as uow:
+        assert anchor.hash == uow.audit.hash_of(anchor.row)
+
+
+_DIE_AFTER_REKEY = """
+import os, sys
+sys.path.insert(0, sys.argv[2])
+from cerecorder.services import session, users
+from cerecorder.storage import vault as vault_module
+from helpers import DSL_PASS, TAXONOMY, MockClock
+
+def rekey_then_die(conn, new_key):
+    conn.execute(f"PRAGMA rekey = \\"x'{new_key.hex()}'\\"")
+    os._exit(0)  # the power goes: the rekeyed pages are still in the WAL
+
+vault_module._rekey = rekey_then_die
+s = session.unlock(vault_module.Path(sys.argv[1]), user_name="dsl", passphrase=DSL_PASS,
+                   clock=MockClock(), taxonomy=TAXONOMY)
+users.remove_user(s, int(sys.argv[3]))
+"""
+
+
+def test_a_rotation_cut_off_after_its_rekey_verifies_intact(
+        dsl: Session, vault_dir: Path, clock: MockClock) -> None:
+    import subprocess
+    import sys
+
+    staff_id = add_staff(dsl)
+    dsl.lock()
+    tests = Path(__file__).resolve().parent
+    subprocess.run([sys.executable, "-c", _DIE_AFTER_REKEY, str(vault_dir), str(tests),
+                    str(staff_id)], check=True, timeout=60)
+    assert (vault_dir / "vault.db-wal").stat().st_size > 0
+    s = _unlock(vault_dir, clock)
+    report = maintenance.verify(s)
+    s.lock()
+    assert report.integrity_problems == []
+    assert report.ok, report

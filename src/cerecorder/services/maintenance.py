@@ -118,8 +118,7 @@ def acknowledge_restore(session: Session) -> anchors.Finding:
 
 def backup(session: Session, dest: Path, *, read_only: bool = False) -> None:
     require(session.user, Role.DSL, Role.ADMIN)
-    with session.uow() as uow:  # taken first: the copy holds at least this much
-        anchor = anchors.take(uow, session.vault.vault_id, session.clock.now())
+    anchor = session.current_anchor()  # taken first: the copy holds at least this much
     session.vault.backup_to(dest)
     if anchor is not None:
         anchors.backup_anchor(anchor, dest)

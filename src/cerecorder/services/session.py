@@ -80,10 +80,14 @@ class Session:
                 self.write_anchor()
         self.vault.close()
 
+    def current_anchor(self) -> anchors.Anchor | None:
+        """An anchor of the chain as it stands (for a file the vault emits)."""
+        with UnitOfWork(self.vault.conn, read_only=True) as uow:
+            return anchors.take(uow, self.vault.vault_id, self.clock.now())
+
     def write_anchor(self) -> list[str]:
         """Anchor the chain in every anchor folder; the folders it could not write."""
-        with UnitOfWork(self.vault.conn, read_only=True) as uow:
-            anchor = anchors.take(uow, self.vault.vault_id, self.clock.now())
+        anchor = self.current_anchor()
         return [] if anchor is None else anchors.write(anchor, self.anchor_folders)
 
     @property
