@@ -505,3 +505,21 @@ def test_a_rotation_cut_off_after_its_rekey_verifies_intact(
     s.lock()
     assert report.integrity_problems == []
     assert report.ok, report
+
+
+def test_a_copy_from_before_the_vault_had_a_signing_key_is_noticed(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    _anchored(vault_dir, clock).lock()
+    shutil.copytree(vault_dir, tmp_path / "copy")
+    conn = _raw(tmp_path / "copy")  # as a vault from before anchors were written
+    conn.execute("DELETE FROM signing_key")
+    conn.close()
+    _more_events(vault_dir, clock)
+    _copy_files(tmp_path / "copy", vault_dir, ("vault.db", "keyslots.json"))
+    _assert_detected(vault_dir, clock)
+    dsl = _open(vault_dir, clock)
+    maintenance.acknowledge_restore(dsl)  # the copy gets its signing key, and an anchor
+    dsl.lock()
+    again = _open(vault_dir, clock)
+    assert again.rollback is None and maintenance.verify(again).ok
+    again.lock()

@@ -110,6 +110,7 @@ def acknowledge_restore(session: Session) -> anchors.Finding:
                            "seen.")
     with session.uow() as uow:
         anchors.acknowledge(uow, session.clock, session.user, session.vault.vault_id, finding)
+        anchors.signing_key(uow, session.clock, session.user, session.vault.vault_id)
         uow.commit()
     session.rollback = None
     session.write_anchor()
