@@ -523,3 +523,21 @@ def test_a_copy_from_before_the_vault_had_a_signing_key_is_noticed(
     again = _open(vault_dir, clock)
     assert again.rollback is None and maintenance.verify(again).ok
     again.lock()
+
+
+def test_anchor_folders_are_made_private_and_anchors_hold_no_content(
+        dsl: Session, home: Path) -> None:
+    import os
+    import stat
+
+    before = os.umask(0o022)  # a usual umask would leave new folders 0755
+    try:
+        dsl.anchor_folders = (paths.anchor_dir(),)
+        dsl.lock()
+    finally:
+        os.umask(before)
+    [anchor] = paths.anchor_dir().glob("*.ceanchor")
+    for folder in (paths.state_dir(), paths.anchor_dir()):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert set(json.loads(anchor.read_text())) == {
+        "format", "vault_id", "row", "hash", "at", "signature"}

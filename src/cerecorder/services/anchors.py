@@ -160,10 +160,15 @@ def write(anchor: Anchor, folders: Iterable[Path]) -> list[str]:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if os.name != "nt":
-        path.parent.chmod(0o700)
-    atomic_write(path, data)
+    """Folders this makes are the user's own (0700, whatever the umask); the file is
+    readable by others, so the users of a shared anchor folder can check each other's
+    anchors (they hold no content, and the signature stops forgeries)."""
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if os.name != "nt":
+            folder.chmod(0o700)
+    atomic_write(path, data, mode=0o644)
 
 
 def backup_anchor(anchor: Anchor, backup_folder: Path) -> None:
