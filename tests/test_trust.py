@@ -541,3 +541,13 @@ def test_anchor_folders_are_made_private_and_anchors_hold_no_content(
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     assert set(json.loads(anchor.read_text())) == {
         "format", "vault_id", "row", "hash", "at", "signature"}
+
+
+def test_an_anchor_folder_that_cannot_be_written_does_not_stop_the_lock(
+        dsl: Session, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the share should be")
+    dsl.anchor_folders = (blocked / "anchors", paths.anchor_dir())
+    dsl.lock()
+    assert not dsl.is_open
+    assert len(list(paths.anchor_dir().glob("*.ceanchor"))) == 1

@@ -142,21 +142,15 @@ def anchor_file(folder: Path, vault_id: str) -> Path:
     return folder / f"{vault_id}{ANCHOR_SUFFIX}"
 
 
-def write(anchor: Anchor, folders: Iterable[Path]) -> list[str]:
-    """Write the anchor into every folder (made 0700); a folder that cannot be written
-    (a share that is down) does not stop a lock: the problems are returned and logged."""
+def write(anchor: Anchor, folders: Iterable[Path]) -> None:
+    """Write the anchor into every folder; a folder that cannot be written (a share that
+    is down) does not stop a lock: it is logged, without the path."""
     data = json.dumps(anchor.to_json(), indent=2, sort_keys=True).encode("utf-8")
-    problems = []
     for folder in folders:
         try:
             write_file(anchor_file(folder, anchor.vault_id), data)
-        except EnvironmentProblem as exc:
-            problems.append(str(exc))
+        except (EnvironmentProblem, OSError) as exc:
             log.warning("anchor not written to an anchor folder: %s", type(exc).__name__)
-        except OSError as exc:
-            problems.append(f"{folder}: {exc.strerror or exc}")
-            log.warning("anchor not written to an anchor folder: %s", type(exc).__name__)
-    return problems
 
 
 def write_file(path: Path, data: bytes) -> None:

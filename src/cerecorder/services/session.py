@@ -85,10 +85,11 @@ class Session:
         with UnitOfWork(self.vault.conn, read_only=True) as uow:
             return anchors.take(uow, self.vault.vault_id, self.clock.now())
 
-    def write_anchor(self) -> list[str]:
-        """Anchor the chain in every anchor folder; the folders it could not write."""
+    def write_anchor(self) -> None:
+        """Anchor the chain in every anchor folder."""
         anchor = self.current_anchor()
-        return [] if anchor is None else anchors.write(anchor, self.anchor_folders)
+        if anchor is not None:
+            anchors.write(anchor, self.anchor_folders)
 
     @property
     def is_open(self) -> bool:
