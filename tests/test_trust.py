@@ -551,3 +551,23 @@ def test_an_anchor_folder_that_cannot_be_written_does_not_stop_the_lock(
     dsl.lock()
     assert not dsl.is_open
     assert len(list(paths.anchor_dir().glob("*.ceanchor"))) == 1
+
+
+def test_a_staff_recovery_on_an_old_copy_is_refused_before_anything_changes(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    s, recovery = session.create(
+        vault_dir, user_name="dsl", display_name="Dana Lead", role=Role.DSL,
+        passphrase=DSL_PASS, clock=clock, taxonomy=TAXONOMY, kdf=FAST_KDF,
+        anchor_folders=(paths.anchor_dir(),))
+    add_staff(s)
+    s.lock()
+    _backup(vault_dir, tmp_path / "backup", clock)
+    _more_events(vault_dir, clock)
+    maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
+    before = _files(vault_dir)
+    with pytest.raises(session.VaultRolledBack, match="older than the copy seen"):
+        session.unlock_with_recovery_key(
+            vault_dir, recovery_key=recovery, user_name="teacher",
+            new_passphrase="a brand new passphrase", clock=clock, taxonomy=TAXONOMY,
+            kdf=FAST_KDF, anchor_folders=(paths.anchor_dir(),))
+    assert _files(vault_dir)["keyslots.json"] == before["keyslots.json"]

@@ -19,6 +19,7 @@ from cerecorder.domain.errors import EnvironmentProblem, UnknownUser, WrongPassp
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import TaxonomyLibrary
+from cerecorder.domain.timefmt import DEFAULT_TZ
 from cerecorder.services import anchors, audit
 from cerecorder.services.clock import Clock
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
@@ -60,7 +61,7 @@ class Session:
     user: User
     clock: Clock
     taxonomy: TaxonomyLibrary
-    tz: str = "Europe/London"
+    tz: str = DEFAULT_TZ
     kdf: KdfParams = field(default_factory=KdfParams)
     #: where anchors are kept (DESIGN.md, Trust anchors): the user's state folder and the
     #: school's anchor folder; none for a session that keeps no anchors (tests, self-test)
@@ -190,10 +191,13 @@ def unlock_with_recovery_key(
         OutsideLog(folder).append(OutsideEvent(clock.now(), "recovery_failed", user_name))
         raise
     try:
+        finding = _anchor_finding(vault, anchor_folders)
         with vault.uow() as uow:
             user = uow.users.by_name(user_name)
             if user is None:
                 raise EnvironmentProblem(f"There is no user called '{user_name}' in this vault.")
+            if finding is not None and user.role is not Role.DSL:  # before anything changes
+                raise VaultRolledBack(finding, DEFAULT_TZ)
             vault.set_user_secret(user.id, user.name, new_passphrase, kdf or KdfParams())
             audit.record(uow, clock, user, "passphrase_reset_with_recovery_key", "user", user.id)
             uow.commit()
@@ -202,7 +206,7 @@ def unlock_with_recovery_key(
         raise
     vault.user_id = user.id
     session = _session(vault, clock, taxonomy, kdf)
-    _check_anchors(session, anchor_folders, inspect=False)
+    session.anchor_folders, session.rollback = tuple(anchor_folders), finding
     _audit_unlock(session, folder)
     return session
 
@@ -224,14 +228,18 @@ def _session(
     return Session(vault, user, clock, taxonomy, kdf=kdf or KdfParams())
 
 
-def _check_anchors(session: Session, folders: Sequence[Path], *, inspect: bool) -> None:
+def _anchor_finding(vault: OpenVault, folders: Sequence[Path]) -> anchors.Finding | None:
     """DESIGN.md: unlock checks that the chain extends the newest anchor it can see."""
-    session.anchor_folders = tuple(folders)
     if not folders:
-        return
+        return None
+    with UnitOfWork(vault.conn, read_only=True) as uow:
+        return anchors.check(uow, vault.vault_id, folders).finding
+
+
+def _check_anchors(session: Session, folders: Sequence[Path], *, inspect: bool) -> None:
+    session.anchor_folders = tuple(folders)
     try:
-        with UnitOfWork(session.vault.conn, read_only=True) as uow:
-            finding = anchors.check(uow, session.vault.vault_id, folders).finding
+        finding = _anchor_finding(session.vault, folders)
     except BaseException:
         session.vault.close()
         raise
