@@ -180,7 +180,11 @@ class AppController(QObject):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        maintenance.acknowledge_restore(opened)
+        try:
+            maintenance.acknowledge_restore(opened)
+        except EnvironmentProblem as exc:  # a full disk: nothing was recorded
+            QMessageBox.warning(self.dialog, "CE Recorder", str(exc))
+            return False
         return True
 
     def lock(self, *, reopen: bool = True) -> None:
