@@ -434,6 +434,27 @@ def test_a_copy_that_kept_an_old_modified_time_is_still_left_while_copying(
 # -- bad packets ---------------------------------------------------------------------------
 
 
+def test_packets_and_receipts_carry_the_signed_anchor_of_the_vault_that_wrote_them(
+        pair: Pair) -> None:
+    from cerecorder.services.anchors import Anchor
+
+    pair.record()
+    pair.send()
+    anchor = Anchor.from_json(_document(pair)["anchor"])
+    with pair.staff.uow() as uow:
+        assert uow.audit.hash_of(anchor.row) == anchor.hash
+    assert anchor.vault_id == pair.staff.vault.vault_id
+    assert crypto.signature_holds(_staff_key(pair).verify_key, anchor.payload(),
+                                  anchor.signature)
+    packets.import_inbox(pair.dsl, pair.share)
+    [receipt] = (pair.share / "receipts").glob("*.cereceipt")
+    document = crypto.open_envelope(receipt.read_bytes(), "receipt")
+    received = Anchor.from_json(document["anchor"])
+    assert received.vault_id == pair.dsl.vault.vault_id
+    assert crypto.signature_holds(str(document["signer"]), received.payload(),
+                                  received.signature)
+
+
 def _staff_key(p: Pair) -> crypto.SigningKey:
     stored = PacketRepository(p.staff.vault.conn).signing_key()
     assert stored is not None

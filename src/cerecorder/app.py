@@ -98,7 +98,14 @@ def admin_main() -> None:
         print(f"warning: policy file {reading.source}: {problem}", file=sys.stderr)
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
-                     documents=documents(reading.policy)))
+                     documents=documents(reading.policy),
+                     anchor_folders=anchor_folders(reading.policy)))
+
+
+def anchor_folders(rules: Policy) -> tuple[Path, ...]:
+    """Where anchors are kept: the user's state folder, and the folder school IT keeps on
+    another machine when the policy names one (services/anchors.py)."""
+    return (paths.anchor_dir(), *((rules.anchor_folder,) if rules.anchor_folder else ()))
 
 
 def build_context(rules: Policy | None = None) -> AppContext:
@@ -123,6 +130,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         policy_fixed=rules.fixed,
         policy_summary=rules.summary(),
         offer_demo=rules.demo_offered,
+        anchor_folders=anchor_folders(rules),
     )
 
 

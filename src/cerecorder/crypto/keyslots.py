@@ -10,6 +10,11 @@ identity beside the database key, and publishes its recipient. Removing a user r
 the database key and age-encrypts the new key to every remaining slot's recipient as a
 *pending* key; each slot folds it in (rewraps under its own passphrase) at its next
 unlock. The removed user's old slot never receives the new key.
+
+A slot belongs to one database: its sealed plaintext also carries the vault's secret id,
+which lives inside the encrypted database (meta), so a slot put in front of another
+vault's database is refused. Slots written before the secret existed carry none and keep
+opening until they are next written.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ MAX_MEMORY_KIB = 4 * 1024 * 1024
 FILE_FORMAT = 1
 SLOT_USER = "user"
 SLOT_RECOVERY = "recovery"
+#: separates the age identity from the vault secret id in a slot's sealed plaintext
+_SECRET_MARK = b"\n"
 
 
 @dataclass(frozen=True)
@@ -209,13 +216,17 @@ def wrap(
     user_name: str | None,
     params: KdfParams,
     identity: str | None = None,
+    vault_secret: str | None = None,
 ) -> KeySlot:
-    """Seal db_key (and the slot's age identity, new unless given) under the secret."""
+    """Seal db_key, the slot's age identity (new unless given) and the vault's secret id
+    (the database's own, see vault.py) under the secret."""
     age_identity = x25519.Identity.from_str(identity) if identity else x25519.Identity.generate()
     salt = os.urandom(16)
     nonce = os.urandom(12)
     kek = _kek(secret, salt, params)
     plaintext = db_key + str(age_identity).encode("ascii")
+    if vault_secret is not None:
+        plaintext += _SECRET_MARK + vault_secret.encode("ascii")
     wrapped = AESGCM(kek).encrypt(nonce, plaintext, _aad(vault_id, kind, user_id))
     recipient = str(age_identity.to_public())
     return KeySlot(kind, user_id, user_name, params, salt, nonce, wrapped, recipient)
@@ -223,10 +234,13 @@ def wrap(
 
 @dataclass(frozen=True)
 class OpenedSlot:
-    """What a right secret yields: the keys to try, newest first, and the slot identity."""
+    """What a right secret yields: the keys to try, newest first (a pending key is only a
+    claim: vault.py adopts it only if the database vouches for it), the slot identity and
+    the vault secret id the slot was sealed with (None for a slot from before it)."""
 
     candidate_keys: tuple[bytes, ...]
     identity: str
+    vault_secret: str | None = None
 
 
 def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
@@ -237,9 +251,12 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
         )
     except InvalidTag:
         raise WrongPassphrase() from None
-    db_key, identity = plain[:DB_KEY_BYTES], plain[DB_KEY_BYTES:].decode("ascii")
+    db_key, rest = plain[:DB_KEY_BYTES], plain[DB_KEY_BYTES:]
+    identity_bytes, mark, secret_bytes = rest.partition(_SECRET_MARK)
+    identity = identity_bytes.decode("ascii")
     if len(db_key) != DB_KEY_BYTES or not identity.startswith("AGE-SECRET-KEY-"):
         raise NotAVault("The vault's key file (keyslots.json) is damaged.")
+    vault_secret = secret_bytes.decode("ascii") if mark else None
     candidates: list[bytes] = []
     if slot.pending is not None:
         # A pending key this slot cannot read (damaged, or sealed to someone else's
@@ -249,7 +266,7 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
             candidates += [pending[i : i + DB_KEY_BYTES]
                            for i in range(0, len(pending), DB_KEY_BYTES)]
     candidates.append(db_key)
-    return OpenedSlot(tuple(candidates), identity)
+    return OpenedSlot(tuple(candidates), identity, vault_secret)
 
 
 def normalise_user_name(name: str) -> str:

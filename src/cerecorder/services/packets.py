@@ -42,7 +42,7 @@ from cerecorder.domain.errors import (
 from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import audit, cards
+from cerecorder.services import anchors, audit, cards
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.inbox_folder import (
@@ -79,16 +79,7 @@ def _packets(uow: UnitOfWork) -> PacketRepository:
 
 def _signing_key(uow: UnitOfWork, session: Session) -> crypto.SigningKey:
     """This vault's Ed25519 key, made on first use (in the caller's transaction)."""
-    repo = _packets(uow)
-    stored = repo.signing_key()
-    if stored is not None:
-        return crypto.SigningKey(*stored)
-    key = crypto.SigningKey.generate()
-    repo.set_signing_key(key.secret, key.verify_key, session.clock.now())
-    audit.record(uow, session.clock, session.user, "signing_key_created", "vault",
-                 session.vault.vault_id, fingerprint=crypto.verify_key_fingerprint(
-                     key.verify_key))
-    return key
+    return anchors.signing_key(uow, session.clock, session.user, session.vault.vault_id)
 
 
 def read_file(path: Path, limit: int = MAX_PACKET_BYTES) -> bytes:
@@ -268,13 +259,16 @@ def _time(moment: datetime | None) -> str | None:
     return None if moment is None else to_utc_text(moment)
 
 
-def _envelope(session: Session, kind: str, card: RecipientCard,
+def _envelope(session: Session, uow: UnitOfWork, kind: str, card: RecipientCard,
               key: crypto.SigningKey) -> dict[str, Any]:
-    """What every packet says of itself; the signature covers it with the record."""
+    """What every packet says of itself; the signature covers it with the record. The
+    sending vault's current anchor goes with it (services/anchors.py)."""
+    anchor = anchors.take(uow, session.vault.vault_id, session.clock.now())
     return {
         "kind": kind, "format_version": FORMAT_VERSION,
         "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
         "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        "anchor": None if anchor is None else anchor.to_json(),
     }
 
 
@@ -287,7 +281,7 @@ def _document(session: Session, uow: UnitOfWork, concern_id: int, card: Recipien
     concern = uow.concerns.get(concern_id)
     c = concern.content
     return {
-        **_envelope(session, "concern", card, key),
+        **_envelope(session, uow, "concern", card, key),
         "concern": {
             "uid": concern.uid,
             "author": _author(session),
@@ -314,7 +308,7 @@ def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
     concern = uow.concerns.get(concern_id)
     [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
     return {
-        **_envelope(session, "addendum", card, key),
+        **_envelope(session, uow, "addendum", card, key),
         "addendum": {
             "concern_uid": concern.uid,
             "author": _author(session),
@@ -704,11 +698,12 @@ def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
 
 
 def _receipt(key: crypto.SigningKey, packet_id: str, content_hash: str,
-             at: datetime) -> bytes:
+             at: datetime, anchor: anchors.Anchor | None) -> bytes:
     return crypto.sign_document({
         "kind": "receipt", "format_version": FORMAT_VERSION, "packet_id": packet_id,
         "content_hash": content_hash, "received_at": to_utc_text(at),
-        "signer": key.verify_key}, key)
+        "signer": key.verify_key, "anchor": None if anchor is None else anchor.to_json()},
+        key)
 
 
 def _move(path: Path, folder: Path) -> Path:
@@ -862,7 +857,8 @@ def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_
         own_folder(folder)  # checked before the import too: this is in case it changed
         folder.mkdir(exist_ok=True)
     atomic_write(folder / f"{packet_id}{RECEIPT_SUFFIX}",
-                 _receipt(key, packet_id, content_hash, session.clock.now()),
+                 _receipt(key, packet_id, content_hash, session.clock.now(),
+                          session.current_anchor()),
                  mode=SHARED_MODE)
 
 

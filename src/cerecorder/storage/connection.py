@@ -11,7 +11,6 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from cerecorder.domain.errors import (
     DiskFull,
-    EnvironmentProblem,
     NotAVault,
     ReadOnlyLocation,
     RecordImmutable,
@@ -82,12 +81,3 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
         raise
     return conn
 
-
-def key_opens(path: Path, key: bytes) -> bool:
-    """Whether a key decrypts the database (used to pick between a slot's keys)."""
-    try:
-        conn = connect(path, key, read_only=True)
-    except EnvironmentProblem:
-        return False
-    conn.close()
-    return True

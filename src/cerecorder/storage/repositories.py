@@ -70,6 +70,9 @@ class MetaRepository(_Repository):
             (key, value),
         )
 
+    def delete(self, key: str) -> None:
+        self._execute("DELETE FROM meta WHERE key = ?", (key,))
+
 
 class UserRepository(_Repository):
     _COLUMNS = "id, name, display_name, role"
@@ -628,6 +631,25 @@ class AuditRepository(_Repository):
             "SELECT id, at, actor_id, action, object_type, object_id, detail, prev_hash, hash "
             "FROM audit ORDER BY id"
         )
+
+    def last(self) -> tuple[int, str] | None:
+        """(id, hash) of the newest event."""
+        rows = self._rows("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+        return (int(rows[0][0]), str(rows[0][1])) if rows else None
+
+    def hash_of(self, row_id: int) -> str | None:
+        rows = self._rows("SELECT hash FROM audit WHERE id = ?", (row_id,))
+        return str(rows[0][0]) if rows else None
+
+    def last_id_by(self, at: datetime) -> int:
+        """The newest event recorded at or before a time (0 if none)."""
+        rows = self._rows("SELECT max(id) FROM audit WHERE at <= ?", (to_utc_text(at),))
+        return int(rows[0][0] or 0)
+
+    def last_time_of(self, action: str) -> datetime | None:
+        rows = self._rows("SELECT at FROM audit WHERE action = ? ORDER BY id DESC LIMIT 1",
+                          (action,))
+        return from_utc_text(str(rows[0][0])) if rows else None
 
     def first_broken(self) -> int | None:
         """The id of the first row whose chain does not hold, or None if all is intact."""

@@ -3,11 +3,18 @@
 The database key never leaves this module and crypto: callers hold an OpenVault and get
 units of work from it. Every write to keyslots.json is atomic, and every path that could
 fail leaves the files that were there before untouched.
+
+Trust (DESIGN.md, "Trust anchors"): a pending key in keyslots.json is only a claim. It is
+adopted only if it opens the database itself, or if the database, opened with a key the
+slot holds, recorded its SHA-256 before the rotation published it. Every slot also
+carries the vault's secret id, kept in meta, and is refused in front of a database with
+another.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -29,7 +36,7 @@ from cerecorder.domain.errors import (
 )
 from cerecorder.domain.model import Role
 from cerecorder.domain.timefmt import to_utc_text
-from cerecorder.storage.connection import Connection, connect, db_errors_explained, key_opens
+from cerecorder.storage.connection import Connection, connect, db_errors_explained
 from cerecorder.storage.fileio import atomic_write, fsync_dir, os_errors_explained
 from cerecorder.storage.lock import VaultLock
 from cerecorder.storage.migrations import migrate
@@ -40,6 +47,20 @@ DB_NAME = "vault.db"
 KEYSLOTS_NAME = "keyslots.json"
 LOCK_NAME = "vault.lock"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: meta keys: the secret vault id every slot is sealed with, and SHA-256 of the key a
+#: rotation in progress is moving the database to
+VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
+ROTATION_KEY = "rotation_key_sha256"
+UNRECORDED_KEY = (
+    "The key file (keyslots.json) offers a database key that this vault.db never recorded, "
+    "so one of the two was tampered with or replaced by an older copy; nothing was changed: "
+    "ask your DSL or IT to restore both from the same backup."
+)
+FOREIGN_DATABASE = (
+    "This vault.db belongs to a different vault from its key file (keyslots.json), so one "
+    "of them was replaced; nothing was changed: ask your DSL or IT to restore both from the "
+    "same backup."
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,7 @@ class OpenVault:
             user_id=user_id,
             user_name=user_name,
             params=kdf,
+            vault_secret=MetaRepository(self.conn).get(VAULT_SECRET),
         )
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
         _record_recipients(self.conn, [slot])
@@ -163,8 +185,9 @@ class OpenVault:
         The new key goes only to the recovery slot and the remaining users' slots, and
         only to the recipients the vault recorded when it wrote those slots: a slot
         added or re-pointed by hand in keyslots.json gets nothing. Order matters: the
-        key is first published (pending), then the database is rekeyed; a crash
-        between the two is finished at the next unlock.
+        database records the new key's hash, then the key is published (pending), then
+        the database is rekeyed; a crash between any two is finished at the next unlock,
+        which adopts the pending key only because the database recorded it.
         """
         current = self._require_key()
         slots = self.slots.only(remaining - {user_id})
@@ -177,9 +200,11 @@ class OpenVault:
                     "own record). Nothing was changed: restore keyslots.json from a backup."
                 )
         new_key = ks.new_database_key()
+        with UnitOfWork(self.conn) as uow:
+            uow.meta.set(ROTATION_KEY, _key_hash(new_key))
+            uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
-        with db_errors_explained():
-            self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        _rekey(self.conn, new_key)
         self._key = new_key
 
     def backup_to(self, dest: Path) -> None:
@@ -239,6 +264,8 @@ def create_vault(
             with UnitOfWork(conn) as uow:
                 uow.meta.set("vault_id", vault_id)
                 uow.meta.set("created_at", to_utc_text(now))
+                vault_secret = secrets.token_hex(32)
+                uow.meta.set(VAULT_SECRET, vault_secret)
                 user_id = uow.users.add(user_name, display_name, role, now)
                 slots = ks.KeySlots(
                     vault_id=vault_id,
@@ -246,10 +273,12 @@ def create_vault(
                         ks.wrap(
                             db_key, recovery_key, vault_id=vault_id, kind=ks.SLOT_RECOVERY,
                             user_id=None, user_name=None, params=kdf,
+                            vault_secret=vault_secret,
                         ),
                         ks.wrap(
                             db_key, secret, vault_id=vault_id, kind=ks.SLOT_USER,
                             user_id=user_id, user_name=user_name, params=kdf,
+                            vault_secret=vault_secret,
                         ),
                     ),
                 )
@@ -283,7 +312,7 @@ def open_vault(
     if read_only:
         opened = ks.unwrap(slot, secret, slots.vault_id)
         files = VaultFiles(folder)
-        key = _working_key(files, opened.candidate_keys)
+        key, _adopt = _choose_key(files, opened)  # a rotation to finish waits for a writer
         conn = connect(files.db, key, read_only=True)
         return OpenVault(
             files, slots, conn, key, VaultLock(files.lock), slot.user_id, read_only=True
@@ -305,18 +334,25 @@ def _open_with_slot(
     lock = VaultLock(files.lock)
     lock.acquire()
     try:
-        key = _working_key(files, opened.candidate_keys)
-        newest = opened.candidate_keys[0]
+        key, adopt = _choose_key(files, opened)  # refuses before anything is written
         conn = connect(files.db, key)
         try:
-            if key != newest:  # a rotation was interrupted before its rekey: finish it
-                with db_errors_explained():
-                    conn.execute(f"PRAGMA rekey = \"x'{newest.hex()}'\"")
-                key = newest
-            if slot.pending is not None:  # fold the rotated key into this slot
+            meta = MetaRepository(conn)
+            if adopt is not None:  # a recorded rotation was interrupted: finish it
+                _rekey(conn, adopt)
+                key = adopt
+            elif meta.get(ROTATION_KEY) == _key_hash(key):  # done, but not yet cleared
+                meta.delete(ROTATION_KEY)
+            vault_secret = meta.get(VAULT_SECRET)
+            if vault_secret is None:  # a vault from before the secret id
+                vault_secret = secrets.token_hex(32)
+                meta.set(VAULT_SECRET, vault_secret)
+            if slot.pending is not None or opened.vault_secret is None:
+                # fold the rotated key into this slot, with the vault's secret id
                 folded = ks.wrap(
                     key, secret, vault_id=slots.vault_id, kind=slot.kind, user_id=slot.user_id,
                     user_name=slot.user_name, params=slot.kdf, identity=opened.identity,
+                    vault_secret=vault_secret,
                 )
                 write_keyslots(folder, read_keyslots(folder).with_slot(folded))
             migrate(conn)
@@ -350,10 +386,48 @@ def _record_recipients(conn: Connection, slots: Iterable[ks.KeySlot]) -> None:
     MetaRepository(conn).set(_RECIPIENTS, json.dumps(recorded, sort_keys=True))
 
 
-def _working_key(files: VaultFiles, candidates: tuple[bytes, ...]) -> bytes:
-    for key in candidates:
-        if key_opens(files.db, key):
-            return key
+def _key_hash(key: bytes) -> str:
+    return hashlib.sha256(b"cerecorder-rotation|" + key).hexdigest()
+
+
+def _rekey(conn: Connection, new_key: bytes) -> None:
+    """Move the database to a new key and clear the rotation's record. The checkpoint
+    moves the re-encrypted pages out of the WAL into vault.db (DESIGN.md, Known traps)."""
+    with db_errors_explained():
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    MetaRepository(conn).delete(ROTATION_KEY)
+
+
+def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes | None]:
+    """The key that opens vault.db, and the pending key to move it to if a rotation was
+    interrupted. Read-only: whatever is refused here leaves every file as it was.
+
+    A candidate that opens the database is its key; a newer (pending) candidate that does
+    not is adopted only if the database lists its hash. The database must hold the secret
+    id the slot was sealed with.
+    """
+    tried: list[bytes] = []
+    for key in opened.candidate_keys:
+        try:
+            conn = connect(files.db, key, read_only=True)
+        except EnvironmentProblem:
+            tried.append(key)
+            continue
+        try:
+            with db_errors_explained():
+                meta = MetaRepository(conn)
+                vault_secret, recorded = meta.get(VAULT_SECRET), meta.get(ROTATION_KEY)
+        finally:
+            conn.close()
+        if opened.vault_secret is not None and vault_secret != opened.vault_secret:
+            raise NotAVault(FOREIGN_DATABASE)
+        if not tried:
+            return key, None
+        adopt = next((k for k in tried if _key_hash(k) == recorded), None)
+        if adopt is None:
+            raise NotAVault(UNRECORDED_KEY)
+        return key, adopt
     raise NotAVault(
         "The passphrase is right but the vault file does not open: it is damaged or was "
         "replaced. Restore it from a backup."

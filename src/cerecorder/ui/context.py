@@ -63,3 +63,5 @@ class AppContext:
     policy_summary: tuple[tuple[str, str], ...] = ()
     #: whether the first-run screen offers the demo vault (policy offer_demo)
     offer_demo: bool = True
+    #: where vault anchors are kept and checked (app.anchor_folders)
+    anchor_folders: tuple[Path, ...] = ()
