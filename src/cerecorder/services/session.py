@@ -31,6 +31,7 @@ from cerecorder.storage.vault import (
 
 FREE_ATTEMPTS = 3
 MAX_BACKOFF = timedelta(minutes=5)
+_MAX_DOUBLINGS = 9  # 2**9 s is past MAX_BACKOFF; more would only overflow timedelta
 MIN_PASSPHRASE = 10
 
 
@@ -106,15 +107,21 @@ def create(
 
 
 def backoff_remaining(folder: Path, user_name: str, clock: Clock) -> timedelta:
+    """How long this user must still wait. Failures stamped after now (the clock was put
+    back, or the file edited) do not count, and no wait is ever longer than MAX_BACKOFF:
+    a wrong clock must not lock anyone out for days."""
     wanted = normalise_user_name(user_name)
-    failures = [
-        e for e in OutsideLog(folder).read()
+    now = clock.now()
+    failures = sorted(
+        e.at for e in OutsideLog(folder).read()
         if e.action == "unlock_failed" and normalise_user_name(e.user_name) == wanted
-    ]
+        and e.at <= now
+    )
     if len(failures) < FREE_ATTEMPTS:
         return timedelta(0)
-    wait = min(timedelta(seconds=2 ** (len(failures) - FREE_ATTEMPTS + 1)), MAX_BACKOFF)
-    return max(failures[-1].at + wait - clock.now(), timedelta(0))
+    doublings = min(len(failures) - FREE_ATTEMPTS + 1, _MAX_DOUBLINGS)
+    wait = min(timedelta(seconds=2 ** doublings), MAX_BACKOFF)
+    return min(max(failures[-1] + wait - now, timedelta(0)), MAX_BACKOFF)
 
 
 def unlock(
