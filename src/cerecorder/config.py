@@ -15,7 +15,7 @@ from dataclasses import asdict, fields, replace
 from cerecorder import paths
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.policy import Policy
-from cerecorder.storage.fileio import atomic_write
+from cerecorder.storage.fileio import atomic_write, make_private_dir
 from cerecorder.ui.settings_model import UiSettings
 
 log = logging.getLogger("cerecorder.config")
@@ -45,7 +45,7 @@ def load_settings() -> UiSettings:
 def save_settings(settings: UiSettings) -> None:
     folder = paths.config_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
         atomic_write(paths.settings_file(), json.dumps(asdict(settings), indent=2).encode())
     except (OSError, EnvironmentProblem):
         log.warning("settings not saved: config folder not writable")

@@ -133,8 +133,8 @@ def unlock(
         raise UnlockBackoff(remaining)
     try:
         vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=read_only)
-    except WrongPassphrase:
-        OutsideLog(folder).append(OutsideEvent(clock.now(), "unlock_failed", user_name))
+    except WrongPassphrase as exc:
+        _log_failure(folder, OutsideEvent(clock.now(), "unlock_failed", user_name), exc)
         raise
     session = _session(vault, clock, taxonomy)
     if read_only:
@@ -142,6 +142,14 @@ def unlock(
     else:
         _audit_unlock(session, folder)
     return session
+
+
+def open_copy(folder: Path, *, user_name: str, passphrase: str, clock: Clock,
+              taxonomy: TaxonomyLibrary) -> Session:
+    """A backup opened read-only to check it before a restore: no lock, no back-off, and
+    nothing written into it (it may be on write-protected media)."""
+    vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=True)
+    return _session(vault, clock, taxonomy)
 
 
 def unlock_with_recovery_key(
@@ -152,8 +160,8 @@ def unlock_with_recovery_key(
     check_new_passphrase(new_passphrase)
     try:
         vault = open_vault_with_recovery(folder, recovery_key)
-    except WrongPassphrase:
-        OutsideLog(folder).append(OutsideEvent(clock.now(), "recovery_failed", user_name))
+    except WrongPassphrase as exc:
+        _log_failure(folder, OutsideEvent(clock.now(), "recovery_failed", user_name), exc)
         raise
     try:
         with vault.uow() as uow:
@@ -170,6 +178,19 @@ def unlock_with_recovery_key(
     session = _session(vault, clock, taxonomy, kdf)
     _audit_unlock(session, folder)
     return session
+
+
+def _log_failure(folder: Path, event: OutsideEvent, wrong: WrongPassphrase) -> None:
+    """Keep a failed unlock for the back-off and the audit. If that cannot be written
+    (a full disk), the user still hears first that the passphrase was wrong."""
+    try:
+        OutsideLog(folder).append(event)
+    except EnvironmentProblem as problem:
+        raise WrongPassphrase(f"{wrong} Also, {_lower_first(str(problem))}") from problem
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _session(
