@@ -13,7 +13,6 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from cerecorder.domain.errors import (
     DiskError,
     DiskFull,
-    EnvironmentProblem,
     NotAVault,
     ReadOnlyLocation,
     RecordImmutable,
@@ -107,10 +106,12 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
 
 
 def key_opens(path: Path, key: bytes) -> bool:
-    """Whether a key decrypts the database (used to pick between a slot's keys)."""
+    """Whether a key decrypts the database (used to pick between a slot's keys). A full
+    disk, an I/O error or a file of another owner is raised as it is: none of them says
+    the key is wrong."""
     try:
         conn = connect(path, key, read_only=True)
-    except EnvironmentProblem:
+    except NotAVault:
         return False
     conn.close()
     return True
