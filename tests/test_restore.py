@@ -306,17 +306,19 @@ def test_a_restore_keeps_the_replaced_vaults_owner(shared_tmp: Path, clock: Mock
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-@pytest.mark.parametrize("name", ["keyslots.json", "vault.db"])
+@pytest.mark.parametrize(("name", "mode"), [("keyslots.json", 0), ("vault.db", 0),
+                                           ("vault.db", 0o400), ("unlock-events.json", 0)])
 def test_an_unreadable_vault_file_is_told_as_a_permission_problem(
-    shared_tmp: Path, clock: MockClock, name: str
+    shared_tmp: Path, clock: MockClock, name: str, mode: int
 ) -> None:
     uid, gid = _as_owner()
     vault, home = shared_tmp / "vault", shared_tmp / "home"
     new_vault(vault, clock).lock()
+    (vault / "unlock-events.json").write_text("[]")
     home.mkdir()
     _chown_tree(vault, uid, gid)
     _chown_tree(home, uid, gid)
-    (vault / name).chmod(0)  # changed by hand, or left root's by some other tool
+    (vault / name).chmod(mode)  # changed by hand, or left root's by some other tool
     used = _admin_as(uid, gid, home, "users", vault)
     assert used.returncode == 1
     assert used.stderr == (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from cerecorder.domain.errors import (
     DiskError,
     DiskFull,
+    NoAccess,
     NotAVault,
     ReadOnlyLocation,
     RecordImmutable,
@@ -53,6 +55,15 @@ def problem_from_db_error(exc: Exception) -> Exception | None:
     return None
 
 
+def _check_access(path: Path, read_only: bool) -> None:
+    """SQLite tells a file of another owner as "unable to open" or "readonly database":
+    name the file instead (a root-owned -wal after IT ran a tool as root, say)."""
+    wanted = os.R_OK if read_only else os.R_OK | os.W_OK
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if file.exists() and not os.access(file, wanted):
+            raise NoAccess(file)
+
+
 def _a_disk_is_full() -> bool:
     for folder in _FOLDERS:
         try:
@@ -81,6 +92,7 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     slot know the passphrase was right, so the file itself is wrong.
     """
     _FOLDERS[path.resolve().parent] = None
+    _check_access(path, read_only)
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
     with db_errors_explained():
         conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)

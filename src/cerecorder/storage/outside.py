@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cerecorder.domain.errors import NoAccess
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
 
@@ -38,6 +39,8 @@ class OutsideLog:
                                    bool(e.get("audited", False))) for e in data]
         except FileNotFoundError:
             return []
+        except PermissionError as exc:  # left root's by a tool IT ran as root
+            raise NoAccess(self._path) from exc
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return []  # a damaged file must never stop an unlock; its events are lost
         if not all(isinstance(e.action, str) and isinstance(e.user_name, str) for e in events):
