@@ -15,7 +15,7 @@ from cerecorder.services.session import Session, open_copy
 from cerecorder.storage.connection import DatabaseError, db_errors_explained
 from cerecorder.storage.migrations import latest_version, schema_version
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
-from cerecorder.storage.vault import check_backup, restore_vault
+from cerecorder.storage.vault import check_backup, refuse_backup, restore_vault
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ def _verify_copy(folder: Path, backup_folder: Path, check_as: tuple[str, str], c
         copy = open_copy(folder, user_name=user_name, passphrase=passphrase,
                          clock=clock, taxonomy=taxonomy)
     except NotAVault as exc:
-        raise NotAVault(f"{exc} Nothing was changed.") from exc
+        refuse_backup(backup_folder, "its vault.db does not open with the key in its key "
+                      "file (it is damaged, or another vault's)", exc)
     try:
         report = verify(copy)
     finally:
@@ -130,4 +131,4 @@ def _verify_copy(folder: Path, backup_folder: Path, check_as: tuple[str, str], c
         found = "it was written by a newer CE Recorder"
     else:
         found = "verify reported a problem"
-    raise NotAVault(f"The backup in {backup_folder} is damaged ({found}); nothing was changed.")
+    refuse_backup(backup_folder, found)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.recovery import new_recovery_key, normalise_recovery_key
@@ -433,18 +434,29 @@ def _fsync_file(path: Path) -> None:
 def check_backup(backup: Path) -> ks.KeySlots:
     """What can be checked of a backup without a key: its key file parses, its vault.db
     is encrypted and a whole, non-zero number of pages. Raises NotAVault saying why."""
-    try:
-        slots = read_keyslots(backup)
-    except NotAVault as exc:
-        raise NotAVault(f"{exc} Nothing was changed.") from exc
-    with _readable(backup / DB_NAME):
-        size = (backup / DB_NAME).stat().st_size
+    files = VaultFiles(backup)
+    with _readable(backup):
+        found = files.db.is_file() and files.keyslots.is_file()
+    if not found:
+        raise NotAVault(f"There is no CE Recorder vault in {backup}. Nothing was changed.")
+    with _readable(files.db), open(files.db, "rb") as fh:
+        plaintext = fh.read(16) == SQLITE_MAGIC
+        size = os.fstat(fh.fileno()).st_size
+    if plaintext:
+        refuse_backup(backup, "its vault.db is an unencrypted SQLite file")
     if size == 0 or size % PAGE_SIZE:
-        raise NotAVault(
-            f"The backup's vault.db is cut short or damaged ({size:,} bytes, not a whole "
-            f"number of {PAGE_SIZE}-byte pages). Nothing was changed."
-        )
-    return slots
+        refuse_backup(backup, f"its vault.db is cut short ({size:,} bytes, not a whole number "
+                      f"of {PAGE_SIZE}-byte pages)")
+    try:
+        return read_keyslots(backup)
+    except NotAVault as exc:
+        refuse_backup(backup, "its key file (keyslots.json) is damaged or from an unknown "
+                      "version of CE Recorder", exc)
+
+
+def refuse_backup(backup: Path, reason: str, cause: Exception | None = None) -> NoReturn:
+    raise NotAVault(f"The backup in {backup} cannot be restored: {reason}. "
+                    "Nothing was changed.") from cause
 
 
 def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, now: datetime,
