@@ -224,3 +224,9 @@ def test_the_bounds_leave_room_to_raise_the_default_cost() -> None:
                        user_name="amy", params=FAST_KDF).to_json()
         slot["kdf"].update(params.as_dict())
         assert ks.KeySlots.from_json({"format": 1, "vault_id": "v", "slots": [slot]})
+
+
+def test_a_slot_above_the_bounds_is_never_written() -> None:
+    with pytest.raises(ValueError, match="out of bounds"):
+        ks.wrap(b"k" * 32, "x", vault_id="v", kind=ks.SLOT_USER, user_id=1, user_name="amy",
+                params=ks.KdfParams(2 * GIB_KIB, 1, 4))

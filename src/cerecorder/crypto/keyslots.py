@@ -139,11 +139,16 @@ def _kdf_from_json(kdf: object) -> KdfParams:
     numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
     if len(numbers) != len(values):
         raise ValueError("key derivation cost is not a number")
-    params = KdfParams(*numbers)
+    return _within_bounds(KdfParams(*numbers))
+
+
+def _within_bounds(params: KdfParams) -> KdfParams:
+    """ValueError for a cost above the bounds: on reading, an edited file; on writing, a
+    slot no unlock would accept."""
     if not (1 <= params.lanes <= MAX_LANES and 1 <= params.iterations <= MAX_ITERATIONS
             and 8 * params.lanes <= params.memory_kib <= MAX_MEMORY_KIB
             and params.memory_kib * params.iterations <= MAX_WORK_KIB):
-        raise ValueError("key derivation cost out of bounds")  # an edited file
+        raise ValueError("key derivation cost out of bounds")
     return params
 
 
@@ -273,9 +278,10 @@ def wrap(
     identity: str | None = None,
 ) -> KeySlot:
     """Seal db_key (and the slot's age identity, new unless given) under the secret."""
+    _within_bounds(params)
     age_identity = x25519.Identity.from_str(identity) if identity else x25519.Identity.generate()
-    salt = os.urandom(16)
-    nonce = os.urandom(12)
+    salt = os.urandom(SALT_BYTES)
+    nonce = os.urandom(NONCE_BYTES)
     kek = _kek(secret, salt, params)
     plaintext = db_key + str(age_identity).encode("ascii")
     wrapped = AESGCM(kek).encrypt(nonce, plaintext, _aad(vault_id, kind, user_id))
