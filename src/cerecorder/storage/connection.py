@@ -27,8 +27,9 @@ IMMUTABLE_MARK = "immutable:"
 #: a filesystem with less free than this, when SQLite reports an I/O error, is full: the
 #: write that failed (a page, a WAL frame, the -shm file) is far smaller
 NEARLY_FULL_BYTES = 64 * 1024 * 1024
-#: the folders of every database this process opened, where a disk I/O error may be
+#: the folders of the databases this process opened last, where a disk I/O error may be
 _FOLDERS: dict[Path, None] = {}
+_FOLDERS_KEPT = 16
 DISK_FULL = "The disk is full. The last change was not saved; nothing was lost."
 
 
@@ -53,6 +54,13 @@ def problem_from_db_error(exc: Exception) -> Exception | None:
     if "unable to open database" in text:
         return NotAVault("The vault file cannot be opened.")
     return None
+
+
+def _remember_folder(folder: Path) -> None:
+    _FOLDERS.pop(folder, None)
+    _FOLDERS[folder] = None
+    while len(_FOLDERS) > _FOLDERS_KEPT:
+        del _FOLDERS[next(iter(_FOLDERS))]
 
 
 def _check_access(path: Path, read_only: bool) -> None:
@@ -91,7 +99,7 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     A key that does not fit raises NotAVault: callers that got the key from a key
     slot know the passphrase was right, so the file itself is wrong.
     """
-    _FOLDERS[path.resolve().parent] = None
+    _remember_folder(path.resolve().parent)
     _check_access(path, read_only)
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
     with db_errors_explained():
