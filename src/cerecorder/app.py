@@ -56,6 +56,8 @@ def configure_logging() -> None:
     except OSError:
         handler = logging.NullHandler()  # a read-only profile must not stop the app
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # A log write that fails (a full disk) must not print a traceback over the plain message
+    logging.raiseExceptions = False
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 

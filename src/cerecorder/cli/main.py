@@ -24,6 +24,7 @@ from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
     InvalidInput,
+    NoAccess,
     PermissionDenied,
     VaultInUse,
 )
@@ -243,8 +244,14 @@ def _backup(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: Context, args: argparse.Namespace) -> int:
-    aside = maintenance.restore(args.backup, args.vault, force=args.force, clock=ctx.clock)
-    ctx.console.say(f"Restored {args.backup} into {args.vault}.")
+    check_as = None
+    if args.user:
+        check_as = (args.user, ctx.console.secret(f"Passphrase for {args.user} (in the backup)"))
+    aside = maintenance.restore(args.backup, args.vault, force=args.force, clock=ctx.clock,
+                                check_as=check_as, taxonomy=ctx.taxonomy)
+    ctx.console.say(f"Restored {args.backup} into {args.vault}"
+                    + (" (opened and verified first)." if check_as else
+                       " (its files were checked; with --user it is also opened and verified)."))
     if aside is not None:
         ctx.console.say(f"The vault it replaced is kept in {aside}.")
     ctx.console.say("The restored vault is older than what its users have seen: until a DSL "
@@ -558,6 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", type=Path, metavar="BACKUP")
     p.add_argument("vault", type=Path, metavar="VAULT")
     p.add_argument("--force", action="store_true", help="replace an existing vault")
+    p.add_argument("--user", help="open the backup as this user and verify it before "
+                   "replacing anything (asks the passphrase)")
     p.set_defaults(handler=_restore)
 
     command("users", _users, "List users and roles (no record content).")
@@ -655,6 +664,9 @@ def run(
     except (EnvironmentProblem, CERecorderError) as exc:
         print(f"cerecorder-admin: {exc}", file=console.stderr)
         log.info("command %s failed: %s", args.command, type(exc).__name__)
+        return EXIT_PROBLEM
+    except PermissionError as exc:  # a file of another owner that no layer expected
+        print(f"cerecorder-admin: {NoAccess(exc.filename or 'a file')}", file=console.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("cerecorder-admin: interrupted; nothing half-written was kept.", file=console.stderr)

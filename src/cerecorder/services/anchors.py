@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +28,7 @@ from cerecorder.domain.model import User
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text, uk_date, zone
 from cerecorder.services import audit
 from cerecorder.services.clock import Clock
-from cerecorder.storage.fileio import atomic_write
+from cerecorder.storage.fileio import atomic_write, make_private_dir
 from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 
@@ -153,21 +152,20 @@ def write(anchor: Anchor, folders: Iterable[Path]) -> None:
             log.warning("anchor not written to an anchor folder: %s", type(exc).__name__)
 
 
-def write_file(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Folders this makes are the user's own (0700, whatever the umask); the file is
-    readable by others, so the users of a shared anchor folder can check each other's
-    anchors (they hold no content, and the signature stops forgeries)."""
-    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700, exist_ok=True)
-        if os.name != "nt":
-            folder.chmod(0o700)
-    atomic_write(path, data, mode=0o644)
+    readable by others unless `mode` says otherwise, so the users of a shared anchor
+    folder can check each other's anchors (they hold no content, and the signature stops
+    forgeries)."""
+    make_private_dir(path.parent)
+    atomic_write(path, data, mode=mode)
 
 
 def backup_anchor(anchor: Anchor, backup_folder: Path) -> None:
+    """Beside the backup's vault.db, private like the rest of the backup."""
     write_file(backup_folder / BACKUP_ANCHOR,
-               json.dumps(anchor.to_json(), indent=2, sort_keys=True).encode("utf-8"))
+               json.dumps(anchor.to_json(), indent=2, sort_keys=True).encode("utf-8"),
+               mode=0o600)
 
 
 def read(folders: Sequence[Path], vault_id: str) -> tuple[list[SeenAnchor], list[str]]:

@@ -8,17 +8,17 @@ from pathlib import Path
 
 from cerecorder.domain.errors import EnvironmentProblem, InvalidInput, NotAVault
 from cerecorder.domain.model import Role
-from cerecorder.domain.timefmt import file_stamp
+from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services import anchors, audit
 from cerecorder.services.access import require
 from cerecorder.services.clock import Clock
-from cerecorder.services.session import Session
+from cerecorder.services.session import Session, open_copy
 from cerecorder.storage import schema_check
 from cerecorder.storage.connection import DatabaseError, db_errors_explained
 from cerecorder.storage.migrations import latest_version, schema_version
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
 from cerecorder.storage.uow import UnitOfWork
-from cerecorder.storage.vault import restore_vault
+from cerecorder.storage.vault import check_backup, refuse_backup, restore_vault
 
 
 @dataclass(frozen=True)
@@ -119,26 +119,73 @@ def acknowledge_restore(session: Session) -> anchors.Finding:
 
 
 def backup(session: Session, dest: Path, *, read_only: bool = False) -> None:
+    """All or nothing: the audit event is written before the copy appears as `dest`, and
+    if it cannot be written there is no copy."""
     require(session.user, Role.DSL, Role.ADMIN)
+
+    def record() -> None:
+        if read_only:
+            OutsideLog(session.vault.files.folder).append(
+                OutsideEvent(session.clock.now(), "backup_taken", session.user.name)
+            )
+            return
+        with session.uow() as uow:
+            audit.record(uow, session.clock, session.user, "backup_taken", "vault",
+                         session.vault.vault_id)
+            uow.commit()
+
     anchor = session.current_anchor()  # taken first: the copy holds at least this much
-    session.vault.backup_to(dest)
-    if anchor is not None:
-        anchors.backup_anchor(anchor, dest)
-    if read_only:
-        OutsideLog(session.vault.files.folder).append(
-            OutsideEvent(session.clock.now(), "backup_taken", session.user.name)
-        )
+
+    def publish(copy: Path) -> None:
+        if anchor is not None:
+            anchors.backup_anchor(anchor, copy)
+        record()
+
+    session.vault.backup_to(dest, before_publish=publish)
+
+
+def restore(backup_folder: Path, folder: Path, *, force: bool, clock: Clock,
+            check_as: tuple[str, str] | None = None,
+            taxonomy: TaxonomyLibrary | None = None) -> Path | None:
+    """Put a backup in place; needs no key. The backup is checked before anything is
+    replaced: its files always, and given (user name, passphrase) in `check_as` it is
+    opened and verified too. The event reaches the audit at next unlock, where a DSL
+    acknowledges that the vault is older than what was seen before."""
+    check_backup(backup_folder)
+
+    def verify_copy(copy: Path) -> None:
+        assert check_as is not None and taxonomy is not None
+        _verify_copy(copy, backup_folder, check_as, clock, taxonomy)
+
+    return restore_vault(backup_folder, folder, replace_existing=force, now=clock.now(),
+                         check=None if check_as is None else verify_copy)
+
+
+def _verify_copy(folder: Path, backup_folder: Path, check_as: tuple[str, str], clock: Clock,
+                 taxonomy: TaxonomyLibrary) -> None:
+    """Open the copy about to be put in place, read-only, and verify it."""
+    user_name, passphrase = check_as
+    try:
+        copy = open_copy(folder, user_name=user_name, passphrase=passphrase,
+                         clock=clock, taxonomy=taxonomy)
+    except NotAVault as exc:
+        refuse_backup(backup_folder, "its vault.db does not open with the key in its key "
+                      "file (it is damaged, or another vault's)", exc)
+    try:
+        report = verify(copy)
+    finally:
+        copy.lock()
+    older = report.schema_version < report.expected_schema  # migrated at the next unlock
+    sound = (not report.integrity_problems and report.audit_readable
+             and report.audit_first_broken is None)
+    if report.ok or (older and sound):
         return
-    with session.uow() as uow:
-        audit.record(uow, session.clock, session.user, "backup_taken", "vault",
-                     session.vault.vault_id)
-        uow.commit()
-
-
-def restore(backup_folder: Path, folder: Path, *, force: bool, clock: Clock) -> Path | None:
-    """Put a backup in place; needs no key. The event reaches the audit at next unlock,
-    where a DSL acknowledges that the vault is older than what was seen before."""
-    stamp = file_stamp(clock.now())
-    aside = restore_vault(backup_folder, folder, replace_existing=force, stamp=stamp)
-    OutsideLog(folder).append(OutsideEvent(clock.now(), "restored_from_backup", ""))
-    return aside
+    if report.integrity_problems:
+        found = "its SQLCipher integrity check failed"
+    elif not sound:
+        found = "its audit chain is broken"
+    elif report.schema_version > report.expected_schema:
+        found = "it was written by a newer CE Recorder"
+    else:
+        found = "verify reported a problem"
+    refuse_backup(backup_folder, found)

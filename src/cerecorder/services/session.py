@@ -34,6 +34,7 @@ from cerecorder.storage.vault import (
 
 FREE_ATTEMPTS = 3
 MAX_BACKOFF = timedelta(minutes=5)
+_MAX_DOUBLINGS = 9  # 2**9 s is past MAX_BACKOFF; more would only overflow timedelta
 MIN_PASSPHRASE = 10
 
 
@@ -143,15 +144,21 @@ def create(
 
 
 def backoff_remaining(folder: Path, user_name: str, clock: Clock) -> timedelta:
+    """How long this user must still wait. Failures stamped after now (the clock was put
+    back, or the file edited) do not count, and no wait is ever longer than MAX_BACKOFF:
+    a wrong clock must not lock anyone out for days."""
     wanted = normalise_user_name(user_name)
-    failures = [
-        e for e in OutsideLog(folder).read()
+    now = clock.now()
+    failures = sorted(
+        e.at for e in OutsideLog(folder).read()
         if e.action == "unlock_failed" and normalise_user_name(e.user_name) == wanted
-    ]
+        and e.at <= now
+    )
     if len(failures) < FREE_ATTEMPTS:
         return timedelta(0)
-    wait = min(timedelta(seconds=2 ** (len(failures) - FREE_ATTEMPTS + 1)), MAX_BACKOFF)
-    return max(failures[-1].at + wait - clock.now(), timedelta(0))
+    doublings = min(len(failures) - FREE_ATTEMPTS + 1, _MAX_DOUBLINGS)
+    wait = min(timedelta(seconds=2 ** doublings), MAX_BACKOFF)
+    return min(max(failures[-1] + wait - now, timedelta(0)), MAX_BACKOFF)
 
 
 def unlock(
@@ -166,8 +173,8 @@ def unlock(
         raise UnlockBackoff(remaining)
     try:
         vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=read_only)
-    except WrongPassphrase:
-        OutsideLog(folder).append(OutsideEvent(clock.now(), "unlock_failed", user_name))
+    except WrongPassphrase as exc:
+        _log_failure(folder, OutsideEvent(clock.now(), "unlock_failed", user_name), exc)
         raise
     session = _session(vault, clock, taxonomy)
     _check_anchors(session, anchor_folders, inspect=inspect)
@@ -176,6 +183,14 @@ def unlock(
     else:
         _audit_unlock(session, folder)
     return session
+
+
+def open_copy(folder: Path, *, user_name: str, passphrase: str, clock: Clock,
+              taxonomy: TaxonomyLibrary) -> Session:
+    """A backup opened read-only to check it before a restore: no lock, no back-off, and
+    nothing written into it (it may be on write-protected media)."""
+    vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=True)
+    return _session(vault, clock, taxonomy)
 
 
 def unlock_with_recovery_key(
@@ -187,8 +202,8 @@ def unlock_with_recovery_key(
     check_new_passphrase(new_passphrase)
     try:
         vault = open_vault_with_recovery(folder, recovery_key)
-    except WrongPassphrase:
-        OutsideLog(folder).append(OutsideEvent(clock.now(), "recovery_failed", user_name))
+    except WrongPassphrase as exc:
+        _log_failure(folder, OutsideEvent(clock.now(), "recovery_failed", user_name), exc)
         raise
     try:
         finding = _anchor_finding(vault, anchor_folders)
@@ -209,6 +224,19 @@ def unlock_with_recovery_key(
     session.anchor_folders, session.rollback = tuple(anchor_folders), finding
     _audit_unlock(session, folder)
     return session
+
+
+def _log_failure(folder: Path, event: OutsideEvent, wrong: WrongPassphrase) -> None:
+    """Keep a failed unlock for the back-off and the audit. If that cannot be written
+    (a full disk), the user still hears first that the passphrase was wrong."""
+    try:
+        OutsideLog(folder).append(event)
+    except EnvironmentProblem as problem:
+        raise WrongPassphrase(f"{wrong} Also, {_lower_first(str(problem))}") from problem
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _session(
