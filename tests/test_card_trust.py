@@ -29,15 +29,6 @@ from helpers import DSL_PASS, STAFF_PASS, new_vault, switch_to
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Iterator[Pair]:
-    p = make_pair(tmp_path)
-    yield p
-    for s in (p.dsl, p.staff):
-        if s.is_open:
-            s.lock()
-
-
-@pytest.fixture
 def unpinned(tmp_path: Path) -> Iterator[Pair]:
     p = make_pair(tmp_path, pin=False)
     yield p

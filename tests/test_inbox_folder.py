@@ -4,23 +4,13 @@ beside a note, subfolders that lead somewhere else, and packets that are links."
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.services import packets
-from test_packets import Pair, age_files, audit_actions, make_pair, records_digest
-
-
-@pytest.fixture
-def pair(tmp_path: Path) -> Iterator[Pair]:
-    p = make_pair(tmp_path)
-    yield p
-    for s in (p.dsl, p.staff):
-        if s.is_open:
-            s.lock()
+from test_packets import Pair, age_files, audit_actions, records_digest
 
 
 def test_a_file_with_a_very_long_name_is_refused_with_a_short_note_and_the_rest_imports(

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -105,15 +104,6 @@ def make_pair(tmp_path: Path, *, enrol: bool = True, pin: bool = True,
     if pin:  # the fingerprint checked with the DSL
         assert cards.pin_card(staff, card, card.signer_fingerprint)
     return Pair(dsl, staff, card, share, dsl_clock, staff_clock, child_id)
-
-
-@pytest.fixture
-def pair(tmp_path: Path) -> Iterator[Pair]:
-    p = make_pair(tmp_path)
-    yield p
-    for s in (p.dsl, p.staff):
-        if s.is_open:
-            s.lock()
 
 
 def age_files(*paths: Path) -> None:
