@@ -62,7 +62,8 @@ def main() -> None:
 
 def shoot(out: Path, work: Path, size: str) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from PySide6.QtCore import QDateTime
+    from datetime import timedelta
+
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -157,7 +158,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     for code in ("SHARED-01", "SHARED-05", "KTS-IDENTITY-02"):
         form.tick_sign(code)
     form.informed.setText("DSL by phone at 15:55")
-    form.when.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
+    form.when.set_moment(ctx.clock.now() - timedelta(hours=1))
     snap("10-new-concern", form)
     form.autosave.stop()
     form.done(0)

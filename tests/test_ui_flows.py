@@ -142,6 +142,7 @@ def test_record_a_concern_about_two_children_with_signs(
         if item.text().startswith("Ben Osei"):
             item.setCheckState(Qt.CheckState.Checked)
     assert "Amy Khan" in dialog.chosen.text() and "Ben Osei" in dialog.chosen.text()
+    qtbot.keyClicks(dialog.when.edit, "16/11/2026 08:15")  # never assumed: typed
     qtbot.keyClicks(dialog.where, "Bus stop by the park")
     dialog.facts.setPlainText("Both seen getting into a grey car with two older men at 15:40; "
                               "Amy had a new phone and £50 in cash.")
@@ -169,6 +170,7 @@ def test_quality_prompts_are_gentle(qtbot: QtBot, ctx: AppContext, dsl_session: 
     child = add_child(dsl_session)
     dialog = _concern_dialog(qtbot, ctx, dsl_session, [child])
     dialog.facts.setPlainText("JS upset.")
+    dialog.when.just_now()
     dialog.set_urgency(Urgency.IMMEDIATE)
     prompts = " ".join(dialog.quality_prompts())
     assert "very short" in prompts and "initials" in prompts and "nobody" in prompts
@@ -182,6 +184,7 @@ def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppConte
                                                      answer_yes: list[str]) -> None:
     child = add_child(dsl_session)
     dialog = _concern_dialog(qtbot, ctx, dsl_session, [child])
+    dialog.show()
     dialog.facts.setPlainText("x" * 1_048_576)
     assert not dialog.save_draft()
     assert "Not saved" in dialog.message.text()
@@ -189,6 +192,7 @@ def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppConte
     assert concerns.my_concerns(dsl_session) == []
     dialog.close()  # closing asks before the unsaved text is dropped
     assert "lose the unsaved changes" in answer_yes[0]
+    assert not dialog.isVisible()  # answered yes: closed
 
 
 def test_main_window_pupil_search_and_triage_queue(qtbot: QtBot, ctx: AppContext,
