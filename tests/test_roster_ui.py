@@ -275,7 +275,11 @@ def test_child_window_links_and_merges(
     unlink = window.unlink_pupil()
     assert isinstance(unlink, UnlinkDialog)
     assert [unlink.link.itemText(i) for i in range(unlink.link.count())] == [
-        "Associate: Jay Cole (seen in the same car)", "Sibling: Sam O'Neil (older brother)"]
+        "Choose…", "Associate: Jay Cole (seen in the same car)",
+        "Sibling: Sam O'Neil (older brother)"]
+    unlink.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert unlink.message.text() == "Choose the link to remove."  # Enter alone removes none
+    unlink.link.setCurrentIndex(1)
     unlink.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # made on the twin
     assert window.profile_values["Links"].text() == "Sibling: Sam O'Neil (older brother)"
     assert "children_unlinked" in [r[3] for r in dsl.vault.uow().audit.rows()]

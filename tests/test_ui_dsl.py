@@ -265,6 +265,7 @@ def test_event_time_is_london_wall_clock_in_summer(
                                          "Europe/London"))
     assert dialog.when.text() == "01/07/2026 14:00"  # BST
     dialog.summary.setPlainText("Return-home interview")
+    dialog.kind.setCurrentIndex(dialog.kind.findData(EventKind.RETURN_HOME_INTERVIEW))
     ok(dialog.buttons)
     (row,) = chronology.chronology(dsl, zoe)
     assert row.occurred_at == datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
@@ -302,6 +303,29 @@ def test_action_from_the_child_window(
     dialog.detail.setPlainText("Safety plan agreed with Zoë")
     ok(dialog.buttons)
     assert entry_types(window) == [EntryType.ACTION]
+
+
+def test_no_dsl_form_defaults_to_something_that_did_not_happen(
+        qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
+    """After "Monitor in school", a DSL who presses Enter in "Record an action" must not
+    record a referral to MASH: every list starts on "Choose…" and nothing saves until
+    something is chosen."""
+    concern = concerns.record_concern(dsl, content((zoe,), clock))
+    dsl_work.triage(dsl, concern, TriageDecision.MONITOR, "Mentor to check in weekly.")
+    action = ActionDialog(ctx, dsl, concern_id=concern)
+    event = EventDialog(ctx, dsl, zoe)
+    for dialog in (action, event):
+        qtbot.addWidget(dialog)
+        with qtbot.waitActive(dialog):
+            dialog.show()
+            dialog.activateWindow()
+        assert dialog.kind.currentText() == "Choose…" and dialog.kind.currentData() is None
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Return)  # Enter presses the default button
+        assert dialog.isVisible()
+        assert dialog.message.text().startswith("Choose")
+        assert dialog.kind.hasFocus()
+    assert [e.entry_type for e in chronology.chronology(dsl, zoe)] == [EntryType.CONCERN,
+                                                                       EntryType.TRIAGE]
 
 
 # -- triage ------------------------------------------------------------------------------
@@ -420,6 +444,7 @@ def test_triage_and_action_from_the_concern_view(
     view.action_button.click()
     (action,) = view.findChildren(ActionDialog)
     action.detail.setPlainText("Weekly check-ins with pastoral lead")
+    action.kind.setCurrentIndex(action.kind.findData(ActionKind.MONITORING))
     ok(action.buttons)
     kinds = [e.entry_type for e in chronology.chronology(dsl, zoe)]
     assert kinds == [EntryType.CONCERN, EntryType.TRIAGE, EntryType.ACTION]

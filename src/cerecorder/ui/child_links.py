@@ -100,6 +100,7 @@ class LinkDialog(QDialog):
         self.setWindowTitle(f"Link {child.display_name} to another pupil")
         self.picker = PupilPicker(_others(session, child.id), set(), "Pupil to link")
         self.kind = QComboBox()
+        self.kind.addItem("Choose…", None)  # never a kind of link nobody chose
         for kind, label in LINK_LABELS.items():
             self.kind.addItem(label, kind.value)
         self.note = QLineEdit()
@@ -121,6 +122,10 @@ class LinkDialog(QDialog):
         other = self.picker.chosen()
         if other is None:
             self.message.setText("Choose the pupil to link.")
+            return
+        if self.kind.currentData() is None:
+            self.message.setText("Choose the kind of link.")
+            self.kind.setFocus()
             return
         with telling(self, self.message) as attempt:
             children.link_children(self.session, self.child.id, other,
@@ -195,6 +200,7 @@ class UnlinkDialog(QDialog):
         self.session, self.child = session, profile.child
         self.setWindowTitle(f"Remove a link of {profile.child.display_name}")
         self.link = QComboBox()
+        self.link.addItem("Choose…", None)  # Enter alone removes nothing
         for link, other in profile.links:
             self.link.addItem(f"{LINK_LABELS[link.kind]}: {other.display_name}"
                               + (f" ({link.note})" if link.note else ""),
@@ -210,6 +216,10 @@ class UnlinkDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def save(self) -> None:
+        if self.link.currentData() is None:
+            self.message.setText("Choose the link to remove.")
+            self.link.setFocus()
+            return
         other_id, kind = self.link.currentData()
         with telling(self, self.message) as attempt:
             children.unlink_children(self.session, self.child.id, other_id, LinkKind(kind))
