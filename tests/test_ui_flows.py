@@ -37,9 +37,16 @@ class SteeredDialogs(FileDialogs):
 
     def __init__(self) -> None:
         self.answers: list[Path | None] = []
+        self.suggested: list[Path] = []
+        self.shown: list[Path] = []
 
-    def save_path(self, *args: object) -> Path | None:
+    def save_path(self, parent: object, title: object, suggested: Path,
+                  *args: object) -> Path | None:
+        self.suggested.append(suggested)
         return self.answers.pop(0)
+
+    def show_folder(self, folder: Path) -> None:
+        self.shown.append(folder)
 
     def folder(self, *args: object) -> Path | None:
         return self.answers.pop(0)
@@ -439,3 +446,39 @@ def test_the_concern_view_saves_the_record_as_a_pdf(
     assert dialog.saved == out and "readable copy" in dialog.warning.text()
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "Nguyễn Văn An" in text and "<b>cash</b>" in text and "Page 1 of" in text
+
+
+def test_an_export_is_named_by_its_document_id_and_says_where_it_was_saved(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    """The file name travels in e-mail attachments and folder listings: never the
+    child's name. After saving, the dialog says where, with a way to the folder."""
+    from pypdf import PdfReader
+
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    from helpers import content
+
+    child = add_child(dsl_session, "Zoë", "Ólafsdóttir")
+    concerns.record_concern(dsl_session, content((child,), clock))
+    window = ChildWindow(ctx, dsl_session, child)
+    qtbot.addWidget(window)
+    dialog = window.export_pdf()
+    qtbot.addWidget(dialog)
+    dialog.purpose.setText("Strategy meeting")
+    out = tmp_path / "out" / "chosen.pdf"
+    out.parent.mkdir()
+    dialogs = ctx.file_dialogs
+    dialogs.answers.append(out)  # type: ignore[attr-defined]
+    dialog.save()
+    (suggested,) = dialogs.suggested  # type: ignore[attr-defined]
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    document_id = dialog.document(ctx.documents)[1]  # type: ignore[arg-type]
+    assert suggested.name == f"Chronology {document_id}.pdf"
+    assert document_id in text
+    assert "Zo" not in suggested.name and "lafsd" not in suggested.name
+    assert dialog.isVisible()  # stays open to say where the file went
+    assert dialog.message.text() == f"Saved to {out}."
+    assert dialog.folder_button.isVisibleTo(dialog)
+    dialog.folder_button.click()
+    assert dialogs.shown == [out.parent]  # type: ignore[attr-defined]
