@@ -402,6 +402,43 @@ def test_concern_view_shows_content_and_grows_its_addenda(
     assert thread.index("grey Audi") < thread.index("Second note")
 
 
+def test_the_dsl_sees_what_came_of_a_concern_beside_it(
+        qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
+    """Decisions, actions and outcomes on the concern, the child's flags, how many
+    concerns came before, and a way to the chronology."""
+    concerns.record_concern(dsl, content((zoe,), clock,
+                                         occurred_at=clock.now() - timedelta(days=9)))
+    concern = concerns.record_concern(dsl, content((zoe,), clock))
+    view = ConcernViewDialog(ctx, dsl, concern)
+    qtbot.addWidget(view)
+    view.show()
+    text = view.content.toPlainText()
+    assert "Zoë Ólafsdóttir (flags: SEND; 1 earlier concern)" in text
+    assert "Nothing recorded on this concern yet." in text
+    view.triage_button.click()
+    (triage,) = view.findChildren(TriageDialog)
+    triage.set_decision(TriageDecision.MONITOR)
+    triage.rationale.setPlainText("Pastoral lead to check in weekly.")
+    ok(triage.buttons)
+    clock.advance(hours=1)
+    view.action_button.click()
+    (action,) = view.findChildren(ActionDialog)
+    action.kind.setCurrentIndex(action.kind.findData(ActionKind.PARENTS_INFORMED))
+    action.detail.setPlainText("Phoned mum")
+    action.outcome.setPlainText("Mum will collect her after school")
+    ok(action.buttons)
+    text = view.content.toPlainText()
+    decision = text.index("Monitor in school: Pastoral lead to check in weekly.")
+    assert decision < text.index("Parents or carers informed: Phoned mum")
+    assert "Mum will collect her after school" in text
+    assert "Dana Lead" in text
+    assert audit_actions(dsl).count("concern_viewed") == 1  # shown again, not viewed again
+    window = view.open_chronology()
+    assert isinstance(window, ChildWindow) and window.child_id == zoe
+    qtbot.addWidget(window)
+    assert window.isVisible()
+
+
 def test_concern_view_escapes_markup(
         qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
     concern = concerns.record_concern(
