@@ -175,7 +175,7 @@ class WhenField(QWidget):
               "Day/month/year and the 24-hour time, for example 16/11/2026 14:05")
         self.edit.textChanged.connect(lambda _: self.changed.emit())
         self.now_button = QPushButton("&Just now")
-        self.today_button = QPushButton("Earlier &today…")
+        self.today_button = QPushButton("&Today…")
         self.yesterday_button = QPushButton("&Yesterday…")
         named(self.now_button, "It happened just now")
         named(self.today_button, "Earlier today: type the time")
@@ -183,12 +183,17 @@ class WhenField(QWidget):
         self.now_button.clicked.connect(self.just_now)
         self.today_button.clicked.connect(lambda: self.on_day(0))
         self.yesterday_button.clicked.connect(lambda: self.on_day(1))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, stretch=1)
+        # the quick choices go under the box, so the field fits a narrow column at 150%
+        quick = QHBoxLayout()
         for button in (self.now_button, self.today_button, self.yesterday_button):
             button.setAutoDefault(False)
-            layout.addWidget(button)
+            quick.addWidget(button)
+        quick.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.edit)
+        layout.addLayout(quick)
         self.setFocusProxy(self.edit)
 
     def _today(self) -> datetime:

@@ -165,7 +165,7 @@ class ConcernDialog(QDialog):
         taxonomy = self.ctx.taxonomy.current
         self.notes = {name: _note() for name in NOTED}
         self.pupil_filter = QLineEdit()
-        self.pupil_filter.setPlaceholderText("Find a pupil: name, form or date of birth")
+        self.pupil_filter.setPlaceholderText("Name, form or date of birth…")
         self.pupil_filter.setClearButtonEnabled(True)
         named(self.pupil_filter, "Find a pupil to add")
         self.pupil_list = PupilList(children.list_children(self.session), child_ids)
@@ -213,9 +213,10 @@ class ConcernDialog(QDialog):
         who_layout.addWidget(self.upn_box)
         who_layout.addWidget(self.chosen)
         who_layout.addWidget(self.notes["child_ids"])
-        # wide enough for a long name and "Year 11, 11W · born 03/04/2010 · UPN …9012"
+        # wide enough for "Year 11, 11W · born 03/04/2010" at 150% on a 1366x768 screen;
+        # a long name or the UPN's digits wrap onto another line, never cut
         who.setMinimumWidth(self.fontMetrics().horizontalAdvance(
-            "Year 11, 11W · born 00/00/0000 · UPN …0000") + 60)
+            "Year 11, 11W · born 00/00/0000") + 70)
 
         what = QWidget()
         form = QFormLayout(what)
@@ -251,7 +252,8 @@ class ConcernDialog(QDialog):
         split.addWidget(who)
         split.addWidget(scroll)
         split.addWidget(signs)
-        split.setSizes([who.minimumWidth(), 430, 640])
+        rest = max(self.width() - who.minimumWidth(), 600)
+        split.setSizes([who.minimumWidth(), rest // 2, rest // 2])
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setStretchFactor(2, 1)

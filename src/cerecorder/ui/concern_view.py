@@ -94,9 +94,8 @@ def _child_line(context: ChildContext) -> str:
 
 def follow_up_html(session: Session, follow: FollowUp, names: dict[int, str]) -> str:
     """The DSL's decisions, actions and outcomes on the concern, oldest first."""
-    if not follow.entries:
-        return ("<h3>Decisions, actions and outcomes</h3>"
-                "<p style='color: gray'>Nothing recorded on this concern yet.</p>")
+    if not follow.entries:  # said in a line of the table above instead
+        return ""
     kids = {k.child.id: k.child.display_name for k in follow.children}
     rows = "".join(
         f"<tr><td style='padding-right: 12px'>{uk_datetime(e.at, e.tz)}</td>"
@@ -138,6 +137,8 @@ def concern_html(
     )
     if progress is not None:
         rows += (("Status", progress.label),)
+    if follow is not None and not follow.entries:
+        rows += (("Decisions, actions", "None recorded yet"),)
     table = "".join(
         f"<tr><td style='padding-right: 16px'><b>{escape(label)}</b></td>"
         f"<td>{escape(value)}</td></tr>"
