@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.model import Child, LinkKind
 from cerecorder.domain.roster import name_key
+from cerecorder.domain.rules import fold
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import children
 from cerecorder.services.session import Session
@@ -72,10 +73,10 @@ class PupilPicker(QWidget):
         layout.addWidget(self.list)
 
     def _filter(self, text: str) -> None:
-        words = text.casefold().split()
+        words = fold(text).split()  # accents aside: "goncalves" finds Gonçalves
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setHidden(not all(w in item.text().casefold() for w in words))
+            item.setHidden(not all(w in fold(item.text()) for w in words))
 
     def chosen(self) -> int | None:
         item = self.list.currentItem()
