@@ -157,11 +157,13 @@ def follow_up(session: Session, concern_id: int) -> FollowUp:
                                  f"{t.decision.label}: {t.rationale}".rstrip(": "),
                                  t.decided_by)
                    for t in uow.dsl.triage_for([concern_id])]
-        for _aid, child, kind, detail, at, tz, by in uow.dsl.actions_for_concern(concern_id):
+        for _aid, child, kind, detail, at, tz, by, _c in uow.dsl.actions_for_concerns(
+                [concern_id]):
             label = ActionKind(kind).label
             entries.append(FollowUpEntry(from_utc_text(at), tz, "Action",
                                          f"{label}: {detail}" if detail else label, by, child))
-        for _oid, child, _action, text, at, tz, by in uow.dsl.outcomes_for_concern(concern_id):
+        for _oid, child, _action, text, at, tz, by, _c in uow.dsl.outcomes_for_concerns(
+                [concern_id]):
             entries.append(FollowUpEntry(from_utc_text(at), tz, "Outcome", text, by, child))
         merged = uow.children.merged_map()
         kids: list[ChildContext] = []

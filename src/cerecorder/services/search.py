@@ -95,12 +95,11 @@ def search_concerns(session: Session, text: str, limit: int = 50) -> list[Search
             for t in uow.dsl.triage_for(ids):
                 addenda.setdefault(t.concern_id, []).append(
                     f"Decision: {t.decision.label}. {t.rationale}".strip())
-            for cid in ids:
-                for _a, _c, kind, detail, *_ in uow.dsl.actions_for_concern(cid):
-                    addenda.setdefault(cid, []).append(
-                        f"Action: {ActionKind(kind).label}. {detail}".strip())
-                for _o, _c, _a, outcome, *_ in uow.dsl.outcomes_for_concern(cid):
-                    addenda.setdefault(cid, []).append(f"Outcome: {outcome}")
+            for _a, _c, kind, detail, *_, cid in uow.dsl.actions_for_concerns(ids):
+                addenda.setdefault(cid, []).append(
+                    f"Action: {ActionKind(kind).label}. {detail}".strip())
+            for _o, _c, _a, outcome, *_, cid in uow.dsl.outcomes_for_concerns(ids):
+                addenda.setdefault(cid, []).append(f"Outcome: {outcome}")
         children = {
             c.id: c.display_name
             for c in uow.children.many(

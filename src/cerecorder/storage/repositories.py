@@ -627,19 +627,25 @@ class DslRepository(_Repository):
             (child_id,),
         )
 
-    def actions_for_concern(self, concern_id: int) -> list[tuple[Any, ...]]:
-        return self._rows(
-            "SELECT id, child_id, kind, detail, taken_at, tz, recorded_by FROM actions "
-            "WHERE concern_id = ? ORDER BY taken_at, id",
-            (concern_id,),
-        )
+    def actions_for_concerns(self, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        """(id, child, kind, detail, taken_at, tz, by, concern) of actions on the concerns."""
+        return self._for_concerns(
+            "SELECT id, child_id, kind, detail, taken_at, tz, recorded_by, concern_id "
+            "FROM actions WHERE concern_id IN ({}) ORDER BY taken_at, id", concern_ids)
 
-    def outcomes_for_concern(self, concern_id: int) -> list[tuple[Any, ...]]:
-        return self._rows(
-            "SELECT id, child_id, action_id, text, occurred_at, tz, recorded_by FROM outcomes "
-            "WHERE concern_id = ? ORDER BY occurred_at, id",
-            (concern_id,),
-        )
+    def outcomes_for_concerns(self, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        """(id, child, action, text, occurred_at, tz, by, concern) of outcomes on them."""
+        return self._for_concerns(
+            "SELECT id, child_id, action_id, text, occurred_at, tz, recorded_by, concern_id "
+            "FROM outcomes WHERE concern_id IN ({}) ORDER BY occurred_at, id", concern_ids)
+
+    def _for_concerns(self, sql: str, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        ids = list(concern_ids)
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows += self._rows(sql.format(", ".join("?" * len(chunk))), chunk)
+        return rows
 
     def events_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
         return self._rows(
