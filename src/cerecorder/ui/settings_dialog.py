@@ -197,6 +197,8 @@ class SettingsDialog(QDialog):
         self.idle = QSpinBox()
         self.idle.setRange(1, 60)
         self.idle.setSuffix(" minutes")
+        self.idle.valueChanged.connect(
+            lambda n: self.idle.setSuffix(" minute" if n == 1 else " minutes"))
         self.idle.setValue(max(1, min(60, ctx.settings.idle_lock_minutes)))
         self.idle.setMaximumWidth(self.idle.fontMetrics().horizontalAdvance("60 minutes") + 48)
         general = QGroupBox("This computer")
