@@ -320,7 +320,7 @@ def test_first_run_opens_the_demo_vault(qtbot: QtBot, ctx: AppContext) -> None:
     unlock = controller.dialog
     assert isinstance(unlock, UnlockDialog)
     qtbot.addWidget(unlock)
-    assert DEMO_PASSPHRASE in unlock.message.text()
+    assert DEMO_PASSPHRASE in unlock.hint.text()
     assert unlock.user.currentText() == "demo"
     unlock.passphrase.setText(DEMO_PASSPHRASE)
     unlock.try_unlock()

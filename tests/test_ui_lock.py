@@ -39,6 +39,13 @@ def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
         kdf=FAST_KDF)
 
 
+@pytest.fixture(autouse=True)
+def clear_screen(qapp: QApplication) -> None:
+    """Windows an earlier test left showing are not this test's."""
+    for window in qapp.topLevelWidgets():
+        window.hide()
+
+
 @pytest.fixture
 def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every message box that would have been shown, answered No at once."""

@@ -277,6 +277,7 @@ class ConcernDialog(QDialog):
         add_row(form, "&Informed:", self.informed)
         add_row(form, "&Urgency:", self.urgency)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields inside
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(what)

@@ -141,8 +141,7 @@ class AppController(QObject):
         demo = demo or folder == self.ctx.demo_vault_dir
         dialog = UnlockDialog(self.ctx, folder, demo=demo)
         if demo:
-            dialog.message.setObjectName("hintMessage")
-            dialog.message.setText(f"Demo passphrase: {DEMO_PASSPHRASE}")
+            dialog.hint.setText(f"Demo passphrase: {DEMO_PASSPHRASE}")
             dialog.user.setCurrentText("demo")
         dialog.unlocked.connect(self.unlocked)
         self.dialog = dialog
