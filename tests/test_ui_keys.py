@@ -326,3 +326,14 @@ def test_focus_looks_unlike_the_default_button(qtbot: QtBot, the_look: None) -> 
     qtbot.waitUntil(other.hasFocus)
     assert highlight in edge(other)
     assert highlight not in edge(default)
+
+
+def test_first_run_next_is_enabled_with_the_default_folder(qtbot: QtBot,
+                                                            ctx: AppContext) -> None:
+    wizard = SetupWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.location.path.text() == str(ctx.default_vault_dir)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.location.path.clear()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
