@@ -187,8 +187,10 @@ def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppConte
     assert "Not saved" in dialog.message.text()
     assert len(dialog.facts.toPlainText()) == 1_048_576
     assert concerns.my_concerns(dsl_session) == []
+    dialog.show()
     dialog.close()  # closing asks before the unsaved text is dropped
     assert "lose the unsaved changes" in answer_yes[0]
+    assert not dialog.isVisible()  # answered yes
 
 
 def test_main_window_pupil_search_and_triage_queue(qtbot: QtBot, ctx: AppContext,

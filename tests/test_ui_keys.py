@@ -337,3 +337,15 @@ def test_first_run_next_is_enabled_with_the_default_folder(qtbot: QtBot,
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     wizard.location.path.clear()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_escape_closes_the_concern_form(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
+    child = add_child(dsl)
+    form = ConcernDialog(ctx, dsl, child_ids=[child])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    qtbot.keyClicks(form.where, "Bus stop")
+    qtbot.keyClick(form.where, Qt.Key.Key_Escape)
+    assert not form.isVisible()  # and the draft was kept
+    assert concerns.my_concerns(dsl)[0].content.location == "Bus stop"

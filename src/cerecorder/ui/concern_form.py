@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QTime,
     QTimer,
 )
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -305,7 +304,7 @@ class ConcernDialog(QDialog):
         self.close_button = self.buttons.addButton(
             "&Keep as draft and close", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.close)
+        self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.saved_label)
         bottom.addStretch()
@@ -450,23 +449,19 @@ class ConcernDialog(QDialog):
         self.accept()
         return True
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.session.is_open:  # locked: the lock already saved what it could
-            super().closeEvent(event)
-            return
-        if not self.save_draft():
+    def reject(self) -> None:
+        """Escape, "Keep as draft and close" and the window's close button (QDialog's
+        closeEvent calls this): save first, and ask before unsaved text is lost. (This used
+        to call close(), which inside closeEvent does nothing: the form never closed.)"""
+        if self.session.is_open and not self.save_draft():
             answer = QMessageBox.question(
                 self, "Close without saving?",
                 f"{self.message.text()}\n\nClose anyway and lose the unsaved changes?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
                 return
-        super().closeEvent(event)
-
-    def reject(self) -> None:
-        self.close()
+        super().reject()
 
     def tick_sign(self, code: str) -> None:
         """Tick a sign or vulnerability by code (used by tests and keyboard users alike)."""
