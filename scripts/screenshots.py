@@ -123,7 +123,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     snap("04-setup-passphrase", wizard)
     wizard.next()
     snap("05-setup-recovery-key", wizard)
-    wizard.close()
+    wizard.hide()  # close() is refused once the vault exists (the key must be stored)
     if wizard.session is not None:
         wizard.session.lock()
 

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -349,3 +350,43 @@ def test_escape_closes_the_concern_form(qtbot: QtBot, ctx: AppContext, dsl: Sess
     qtbot.keyClick(form.where, Qt.Key.Key_Escape)
     assert not form.isVisible()  # and the draft was kept
     assert concerns.my_concerns(dsl)[0].content.location == "Bus stop"
+
+
+# -- a small screen: 1366x768 at 150% leaves about 910x510 logical pixels -------------------
+
+
+def _inside(widget: QWidget, window: QWidget) -> bool:
+    """Drawn within the window and not scrolled out of sight."""
+    shown = widget.visibleRegion().boundingRect()
+    return widget.isVisibleTo(window) and shown.height() >= widget.height() - 1
+
+
+def test_the_concern_form_keeps_action_informed_and_urgency_in_sight(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
+    qtbot.addWidget(form)
+    form.show()
+    form.resize(900, 470)
+    qtbot.waitExposed(form)
+    qtbot.wait(10)
+    for field in (form.action, form.informed, form.urgency):
+        assert _inside(field, form), field.accessibleName()
+
+
+def test_settings_buttons_never_lie_on_the_users_table(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    dialog = SettingsDialog(ctx, dsl)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(900, 450)
+    qtbot.waitExposed(dialog)
+    assert dialog.height() <= 450  # it fits the screen: no OK and Cancel below its edge
+    table = dialog.users_view
+    area = QRect(table.mapTo(dialog, QPoint(0, 0)), table.size())
+    for button in (dialog.add_button, dialog.remove_button):
+        spot = QRect(button.mapTo(dialog, QPoint(0, 0)), button.size())
+        assert not spot.intersects(area), button.text()
+    ok = dialog.findChild(QDialogButtonBox).geometry()
+    assert dialog.rect().contains(ok)  # OK and Cancel stay within the window
