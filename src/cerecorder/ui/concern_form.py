@@ -274,6 +274,7 @@ class ConcernDialog(QDialog):
         add_row(form, "Other si&gns:", self.other_signs)
         # what was done, who was told and how urgent: always in sight, below the columns,
         # which at 150% scaling (910x510 logical pixels) would scroll them away
+        self.action.setMaximumHeight(self.action.fontMetrics().lineSpacing() * 3 + 12)
         after = QFormLayout()
         after.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         add_row(after, "&Action taken:", self.action)
