@@ -8,6 +8,7 @@ destroys every window that showed records, so nothing lingers and nothing asks.
 from __future__ import annotations
 
 import contextlib
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,17 +42,20 @@ class IdleWatcher(QObject):
 
     def __init__(self, controller: AppController) -> None:
         super().__init__()
-        self.controller = controller
+        # weakly: a cycle would leave both to Python's cyclic collector, which may free
+        # them in any order while Qt still calls this filter
+        self.controller = weakref.ref(controller)
         self.timer = controller.idle
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in _ACTIVITY and self.timer.isActive():
             self.timer.start()
-        elif kind == QEvent.Type.Show and isinstance(watched, QWidget) \
-                and watched.isWindow() and self.controller.window is not None \
-                and watched is not self.controller.window:
-            share_actions(watched, self.controller.window.everywhere)
+        elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            controller = self.controller()
+            main = controller.window if controller is not None else None
+            if main is not None and watched is not main:
+                share_actions(watched, main.everywhere)
         return False
 
 

@@ -50,6 +50,7 @@ class UnlockDialog(QDialog):
         self.message = message_label()  # what went wrong: always in the error colour
         #: what may help (the demo's passphrase), apart from the errors
         self.hint = message_label("hintMessage")
+        self.hint.setAccessibleName("Hint")
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self._allow_retry)
