@@ -27,7 +27,7 @@ from cerecorder.services import children, concerns
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.roster_import import IMPORTERS
 from cerecorder.services.session import Session
-from cerecorder.ui.common import record_table
+from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         badge = " [DEMO: fictional pupils]" if self.demo else ""
         self.setWindowTitle(
             f"CE Recorder: {session.user.display_name} ({session.user.role.value}){badge}")
-        self.resize(1280, 720)
+        fit_to_screen(self, 1280, 720)  # at 150% the screen is 910x510 logical pixels
         self.privacy_hidden: list[QWidget] = []  # the windows the privacy screen hid
         self.paused: list[QAction] = []  # and the actions it disabled
         self._build_actions()
