@@ -32,6 +32,9 @@ QT_APT_PACKAGES = [
 # What the tests check exported PDFs and sealed packets with, independently of the Python
 # that wrote them; strace fails system calls for the disk-full tests.
 TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "strace"]
+# What the real-screen tests (tests/realscreen.py) drive the app with: a virtual X
+# server, a window manager, real key presses, the list of mapped windows, screenshots.
+REAL_SCREEN_TEST_APT_PACKAGES = ["xvfb", "openbox", "xdotool", "x11-utils", "imagemagick"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
@@ -95,7 +98,8 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    apt_install(QT_APT_PACKAGES + TEST_APT_PACKAGES)
+    apt_install(QT_APT_PACKAGES + TEST_APT_PACKAGES + REAL_SCREEN_TEST_APT_PACKAGES
+                + SCREEN_APT_PACKAGES)
     ensure_venv("test")
     say("ruff")
     if sh(PY, "-m", "ruff", "check", "src", "tests", "bench", "scripts", "dev.py", check=False):

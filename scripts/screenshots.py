@@ -77,6 +77,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.controller import DEMO_PASSPHRASE, shut_down
     from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
     from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+    from cerecorder.ui.look import apply_look
     from cerecorder.ui.main_window import MainWindow
     from cerecorder.ui.preview import DocumentPreview
     from cerecorder.ui.roster_import import RosterImportWizard
@@ -90,7 +91,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     ctx.kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)  # screenshots, not security
     ctx.default_vault_dir = work / "school-vault"
     ctx.demo_vault_dir = work / "demo-vault"
-    qt.setStyleSheet((ctx.ui_dir / "style.qss").read_text(encoding="utf-8"))
+    apply_look(qt, ctx.ui_dir)
     passphrase = DEMO_PASSPHRASE
     print(f"building a {size} demo vault…", flush=True)
     demo.create_demo_vault(ctx.demo_vault_dir, passphrase=passphrase, seed=1, size=size,
@@ -123,7 +124,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     snap("04-setup-passphrase", wizard)
     wizard.next()
     snap("05-setup-recovery-key", wizard)
-    wizard.close()
+    wizard.hide()  # close() is refused once the vault exists (the key must be stored)
     if wizard.session is not None:
         wizard.session.lock()
 

@@ -197,6 +197,7 @@ def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppConte
     assert "Not saved" in dialog.message.text()
     assert len(dialog.facts.toPlainText()) == 1_048_576
     assert concerns.my_concerns(dsl_session) == []
+    dialog.show()
     dialog.close()  # closing asks before the unsaved text is dropped
     assert "lose the unsaved changes" in answer_yes[0]
     assert not dialog.isVisible()  # answered yes: closed
@@ -331,7 +332,7 @@ def test_first_run_opens_the_demo_vault(qtbot: QtBot, ctx: AppContext) -> None:
     unlock = controller.dialog
     assert isinstance(unlock, UnlockDialog)
     qtbot.addWidget(unlock)
-    assert DEMO_PASSPHRASE in unlock.message.text()
+    assert DEMO_PASSPHRASE in unlock.hint.text()
     assert unlock.user.currentText() == "demo"
     unlock.passphrase.setText(DEMO_PASSPHRASE)
     unlock.try_unlock()

@@ -204,9 +204,9 @@ def main() -> None:
     app.setApplicationDisplayName(paths.APP_NAME)
     app.setQuitOnLastWindowClosed(True)
     ctx = build_context(reading.policy)
-    style = ctx.ui_dir / "style.qss"
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    from cerecorder.ui.look import apply_look
+
+    apply_look(app, ctx.ui_dir)
     warn_about_policy(reading)
     controller = AppController(ctx)
     controller.start()

@@ -55,7 +55,7 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
 def text_html(text: str) -> str:
     """User text as HTML: escaped, line breaks kept."""
     if not text.strip():
-        return f"<span style='color: gray'>{NOT_RECORDED}</span>"
+        return f"<i>{NOT_RECORDED}</i>"  # italic, not grey: grey text reads at 3.5:1
     return escape(text.strip()).replace("\n", "<br>")
 
 

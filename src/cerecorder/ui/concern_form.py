@@ -233,11 +233,21 @@ class ConcernDialog(QDialog):
         form.addRow(self.notes["child_words"])
         add_row(form, "Your &opinion:", self.opinion)
         add_row(form, "Other si&gns:", self.other_signs)
-        add_row(form, "&Action taken:", self.action)
-        add_row(form, "&Informed:", self.informed)
-        form.addRow(self.notes["informed"])
-        add_row(form, "&Urgency:", self.urgency)
+        # what was done, who was told and how urgent: always in sight, below the columns,
+        # which at 150% scaling (910x510 logical pixels) would scroll them away
+        self.action.setMaximumHeight(self.action.fontMetrics().lineSpacing() * 3 + 12)
+        after = QFormLayout()
+        after.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        add_row(after, "&Action taken:", self.action)
+        done = QFormLayout()
+        add_row(done, "&Informed:", self.informed)
+        done.addRow(self.notes["informed"])
+        add_row(done, "&Urgency:", self.urgency)
+        strip = QHBoxLayout()
+        strip.addLayout(after, stretch=3)
+        strip.addLayout(done, stretch=2)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields inside
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(what)
@@ -276,6 +286,7 @@ class ConcernDialog(QDialog):
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(split, stretch=1)
+        layout.addLayout(strip)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
         # Enter in a one-line box must never submit: no button is the default

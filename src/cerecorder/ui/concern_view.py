@@ -62,8 +62,8 @@ def indicators_html(library: TaxonomyLibrary, concern: Concern) -> str:
             continue
         parts.append(f"<p style='margin-bottom: 2px'><b>{escape(group.label)}</b></p><ul>")
         parts += [
-            f"<li>{escape(i.label)} <span style='color: gray'>[{escape(i.applicability)}]"
-            "</span></li>"
+            f"<li>{escape(i.label)} <i>[{escape(i.applicability)}]"
+            "</i></li>"
             for i in items
         ]
         parts.append("</ul>")
@@ -157,7 +157,7 @@ def concern_html(
 
 def addenda_html(session: Session, addenda: list[Addendum], names: dict[int, str]) -> str:
     if not addenda:
-        return "<p style='color: gray'>No addenda yet.</p>"
+        return "<p><i>No addenda yet.</i></p>"
     return "".join(
         f"<p style='margin-bottom: 0'><b>{escape(name_of(names, session, a.author_id))}</b>"
         f" &middot; {uk_datetime(a.created_at, a.tz)}</p>"

@@ -1,24 +1,28 @@
 """Which window is showing: first run, unlock, the main window; and locking.
 
-Locking (Ctrl+L, the idle timer, or closing) closes the session (the connection closes and
-the key is dropped) and destroys every window that showed records, so nothing lingers.
+Locking (Ctrl+L, the idle timer, or closing) first takes every window out of sight, then
+saves the drafts, closes the session (the connection closes and the key is dropped) and
+destroys every window that showed records, so nothing lingers and nothing asks.
 """
 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.services import maintenance, session
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext
+from cerecorder.ui.settings_model import idle_lock_ms
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.unlock import UnlockDialog
+from cerecorder.ui.windows import forget_records, hide_all, share_actions, shown_windows
 from cerecorder.ui.workers import Worker, run_with_progress
 
 if TYPE_CHECKING:  # the main window and what it pulls in load at the first unlock, so the
@@ -33,15 +37,25 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mou
 
 
 class IdleWatcher(QObject):
-    """Restarts the idle timer on any keyboard, mouse or touch input in the app."""
+    """Restarts the idle timer on any keyboard, mouse or touch input in the app, and hands
+    every window that opens while unlocked the main window's application-wide actions."""
 
-    def __init__(self, timer: QTimer) -> None:
+    def __init__(self, controller: AppController) -> None:
         super().__init__()
-        self.timer = timer
+        # weakly: a cycle would leave both to Python's cyclic collector, which may free
+        # them in any order while Qt still calls this filter
+        self.controller = weakref.ref(controller)
+        self.timer = controller.idle
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and self.timer.isActive():
+        kind = event.type()
+        if kind in _ACTIVITY and self.timer.isActive():
             self.timer.start()
+        elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            controller = self.controller()
+            main = controller.window if controller is not None else None
+            if main is not None and watched is not main:
+                share_actions(watched, main.everywhere)
         return False
 
 
@@ -59,7 +73,7 @@ class AppController(QObject):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
-        self.watcher = IdleWatcher(self.idle)
+        self.watcher = IdleWatcher(self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.watcher)
@@ -131,8 +145,7 @@ class AppController(QObject):
         demo = demo or folder == self.ctx.demo_vault_dir
         dialog = UnlockDialog(self.ctx, folder, demo=demo)
         if demo:
-            dialog.message.setObjectName("hintMessage")
-            dialog.message.setText(f"Demo passphrase: {DEMO_PASSPHRASE}")
+            dialog.hint.setText(f"Demo passphrase: {DEMO_PASSPHRASE}")
             dialog.user.setCurrentText("demo")
         dialog.unlocked.connect(self.unlocked)
         self.dialog = dialog
@@ -153,6 +166,7 @@ class AppController(QObject):
 
         self.window = MainWindow(self.ctx, opened)
         self.window.lock_requested.connect(self.lock)
+        self.window.settings_saved.connect(self.apply_idle_lock)
         self.window.show()
         if self.unsaved:
             QMessageBox.warning(
@@ -162,7 +176,11 @@ class AppController(QObject):
                 + "\n\nWhat was saved before is in My concerns.")
             self.unsaved = []
         self.dialog = None
-        self.idle.start(self.ctx.settings.idle_lock_minutes * 60_000)
+        self.apply_idle_lock()
+
+    def apply_idle_lock(self) -> None:
+        """(Re)start the idle timer with the lock time in force: a new one applies at once."""
+        self.idle.start(idle_lock_ms(self.ctx.settings))
 
     def _acknowledged(self, opened: Session) -> bool:
         """A DSL's unlock of a vault older than an anchor seen (unlock refuses everyone
@@ -188,31 +206,28 @@ class AppController(QObject):
         return True
 
     def lock(self, *, reopen: bool = True) -> None:
-        """Close the session and every window that showed records; then, unless the app
-        is quitting, offer the unlock dialog again."""
+        """Take every window out of sight at once, save the drafts, close the session and
+        destroy the windows that showed records; then, unless the app is quitting, offer
+        the unlock dialog again, the only window on screen."""
         self.idle.stop()
-        if self.window is not None:
+        window, self.window = self.window, None
+        hide_all(shown_windows())  # first: nothing stays on screen while the rest runs
+        if window is not None:
             from cerecorder.ui.concern_form import ConcernDialog
 
-            for form in self.window.findChildren(ConcernDialog):
+            for form in window.findChildren(ConcernDialog):
                 if not form.save_draft():  # whatever was typed since the last autosave
                     self.unsaved.append(form.message.text())
-        # The session closes before the windows do, so no window can stop the lock to ask
+            forget_records(window)
+            window.clear()
+        # The session closes before the windows go, so no window can stop the lock to ask
         # a question (a form that could not save would otherwise ask whether to close).
         if self.session is not None:
             with contextlib.suppress(EnvironmentProblem):  # the connection goes either way
                 self.session.lock()
             self.session = None
-        if self.window is not None:
-            for child in self.window.findChildren(QDialog):
-                child.done(QDialog.DialogCode.Rejected)
-            for other in self.window.findChildren(QWidget):
-                if other.isWindow():  # chronology windows, search: nothing may linger
-                    other.close()
-            self.window.clear()
-            self.window.close()
-            self.window.deleteLater()
-            self.window = None
+        if window is not None:
+            window.deleteLater()  # and every dialog and chronology window it owns
         if reopen and self.folder is not None:
             self.show_unlock(self.folder)
 

@@ -105,7 +105,7 @@ class TriageDialog(QDialog):
         self.hint.setWordWrap(True)
         self.message = message_label()
 
-        self.buttons = ok_cancel(self, "&Record decision")
+        self.buttons = ok_cancel(self, "Record &decision")  # Alt+R is the reason's
         self.buttons.accepted.connect(self.record)
 
         layout = QVBoxLayout(self)

@@ -27,7 +27,7 @@ from cerecorder.services import children, concerns
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.roster_import import IMPORTERS
 from cerecorder.services.session import Session
-from cerecorder.ui.common import record_table
+from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
@@ -36,11 +36,15 @@ from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import SettingsDialog
+from cerecorder.ui.settings_model import idle_lock_text
 from cerecorder.ui.widgets import named, show_problem
+from cerecorder.ui.windows import bring_back, hide_all, shown_windows
 
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
+    #: the settings window was saved: the idle lock time may have changed
+    settings_saved = Signal()
 
     def __init__(self, ctx: AppContext, session: Session) -> None:
         super().__init__()
@@ -52,10 +56,14 @@ class MainWindow(QMainWindow):
         badge = " [DEMO: fictional pupils]" if self.demo else ""
         self.setWindowTitle(
             f"CE Recorder: {session.user.display_name} ({session.user.role.value}){badge}")
-        self.resize(1280, 720)
+        fit_to_screen(self, 1280, 720)  # at 150% the screen is 910x510 logical pixels
+        self.privacy_hidden: list[QWidget] = []  # the windows the privacy screen hid
+        self.paused: list[QAction] = []  # and the actions it disabled
         self._build_actions()
         self._build_pages()
         self.refresh()
+        if not self.is_admin:
+            self.search_box.setFocus()  # where nearly every visit starts
 
     # -- layout ------------------------------------------------------------------------
 
@@ -83,6 +91,12 @@ class MainWindow(QMainWindow):
                                             "Idle lock, passphrase and users")
         self.refresh_action = self._action("&Refresh", "F5", self.refresh, "Reload the lists")
         self.search_action.setVisible(self.is_dsl)
+        #: work in every window of the app, not only this one (the controller hands them
+        #: to each window as it opens, so a modal dialog does not block them)
+        self.everywhere = (self.new_action, self.search_action, self.lock_action,
+                           self.privacy_action)
+        for action in self.everywhere:
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.inbox_action = import_action(self.ctx, self.session, self, self.refresh)
         self.inbox_action.setVisible(self.is_dsl)
         self.addAction(self.inbox_action)
@@ -157,8 +171,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self.stack.addWidget(self.privacy)
         self.setCentralWidget(self.stack)
-        self.statusBar().showMessage(
-            f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use.")
+        self.statusBar().showMessage(idle_lock_text(self.ctx.settings))
 
     def _admin_page(self) -> QWidget:
         """What an administrator's sign-in shows: no pupils and no concerns, which this
@@ -379,18 +392,34 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx, self.session, self)
-        dialog.finished.connect(lambda _: self.statusBar().showMessage(
-            f"Locks itself after {self.ctx.settings.idle_lock_minutes} minutes without use."))
+        dialog.finished.connect(
+            lambda _: self.statusBar().showMessage(idle_lock_text(self.ctx.settings)))
+        dialog.accepted.connect(self.settings_saved.emit)
         dialog.accepted.connect(self._add_sent_tab)  # a recipient card may just have been set
         dialog.accepted.connect(self.refresh)
         dialog.open()
 
     def toggle_privacy(self) -> None:
+        """Blank this window and hide every other one at once; pressed again, bring back
+        exactly the windows that were showing (from any window: the shortcut is global)."""
         hiding = self.stack.currentWidget() is not self.privacy
-        self.stack.setCurrentWidget(self.privacy if hiding else self.home)
-        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if child.isWindow() and child is not self:
-                child.setVisible(not hiding)
+        if hiding:
+            self.privacy_hidden = shown_windows(besides=[self])
+            hide_all(self.privacy_hidden)
+            self.stack.setCurrentWidget(self.privacy)
+            # nothing that opens a window of records while the screen is hidden
+            self.paused = [a for a in self.actions() if a.isEnabled()
+                           and a not in (self.privacy_action, self.lock_action)]
+            for action in self.paused:
+                action.setEnabled(False)
+            self.show()
+            self.activateWindow()
+        else:
+            self.stack.setCurrentWidget(self.home)
+            for action in self.paused:
+                action.setEnabled(True)
+            hidden, self.privacy_hidden, self.paused = self.privacy_hidden, [], []
+            bring_back(hidden)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.clear()

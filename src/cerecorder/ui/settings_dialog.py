@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -72,6 +74,18 @@ class UsersModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (item.name, item.display_name, ROLE_LABELS[item.role])[column]
         return None
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A settings page that scrolls rather than squeezes its rows onto one another when
+    the screen is small (1366x768 at 150% leaves about 510 logical pixels)."""
+    scroll = QScrollArea()
+    scroll.setWidget(page)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the settings inside
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll
 
 
 class _PassphrasePair:
@@ -197,6 +211,8 @@ class SettingsDialog(QDialog):
         self.idle = QSpinBox()
         self.idle.setRange(1, 60)
         self.idle.setSuffix(" minutes")
+        self.idle.valueChanged.connect(
+            lambda n: self.idle.setSuffix(" minute" if n == 1 else " minutes"))
         self.idle.setValue(max(1, min(60, ctx.settings.idle_lock_minutes)))
         self.idle.setMaximumWidth(self.idle.fontMetrics().horizontalAdvance("60 minutes") + 48)
         general = QGroupBox("This computer")
@@ -281,12 +297,12 @@ class SettingsDialog(QDialog):
 
         self.tabs = QTabWidget()
         named(self.tabs, "Settings sections")
-        self.tabs.addTab(general_page, "&General")
+        self.tabs.addTab(_scrolled(general_page), "&General")
         #: sealed handover between laptops; an administrator handles no records
         self.handover = (None if session.user.role is Role.ADMIN
                          else HandoverSection(ctx, session, lambda q: self.confirm(q), self))
         if self.handover is not None:
-            self.tabs.addTab(self.handover, "&Handover")
+            self.tabs.addTab(_scrolled(self.handover), "&Handover")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)

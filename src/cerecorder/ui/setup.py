@@ -110,7 +110,7 @@ class LocationPage(QWizardPage):
         self.setSubTitle("A folder on this computer. It will hold the encrypted records; "
                          "back it up with cerecorder-admin backup.")
         self.path = QLineEdit(str(ctx.default_vault_dir))
-        browse = QPushButton("&Browse…")
+        browse = QPushButton("B&rowse…")  # Alt+B is the wizard's Back
         named(browse, "Browse for a folder")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -121,7 +121,13 @@ class LocationPage(QWizardPage):
         caption.setBuddy(self.path)
         named(self.path, "Vault folder")
         form.addRow(caption, row)
-        self.registerField("folder*", self.path)
+        self.registerField("folder", self.path)
+        self.path.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        """Filled in is enough, the default folder too (QWizard counts a mandatory field
+        as filled only once it has changed)."""
+        return bool(self.path.text().strip())
 
     def _browse(self) -> None:
         chosen = self.ctx.file_dialogs.folder(self, "Vault folder", Path(self.path.text()).parent)

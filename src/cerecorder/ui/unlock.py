@@ -47,7 +47,10 @@ class UnlockDialog(QDialog):
         if ctx.settings.last_user in names:
             self.user.setCurrentText(ctx.settings.last_user)
         self.passphrase = password_field("Passphrase")
-        self.message = message_label()
+        self.message = message_label()  # what went wrong: always in the error colour
+        #: what may help (the demo's passphrase), apart from the errors
+        self.hint = message_label("hintMessage")
+        self.hint.setAccessibleName("Hint")
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self._allow_retry)
@@ -60,12 +63,13 @@ class UnlockDialog(QDialog):
         add_row(form, "&Passphrase:", self.passphrase)
 
         self.buttons = QDialogButtonBox()
+        # no Alt+U: that is the user name's
         self.unlock_button = self.buttons.addButton(
-            "&Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.unlock_button.setDefault(True)
+            "U&nlock", QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setAccessibleName("Unlock")
         self.forgot_button = QPushButton("&Forgotten passphrase…")
         self.forgot_button.setAccessibleName("Forgotten passphrase")
+        self.forgot_button.setAutoDefault(False)  # Enter unlocks, wherever the focus is
         self.buttons.addButton(self.forgot_button, QDialogButtonBox.ButtonRole.ResetRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_unlock)
@@ -79,8 +83,11 @@ class UnlockDialog(QDialog):
             layout.addWidget(badge)
         layout.addWidget(title)
         layout.addLayout(form)
+        layout.addWidget(self.hint)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        # only once the button is in the dialog does the dialog know its default button
+        self.unlock_button.setDefault(True)
         (self.passphrase if self.user.currentText() else self.user).setFocus()
 
     def try_unlock(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
+from cerecorder.domain.errors import CERecorderError, EnvironmentProblem, VaultLocked
 
 #: what a setting fixed by the machine-wide policy file says of itself
 POLICY_TEXT = "Set by your school's IT policy"
@@ -75,7 +75,10 @@ def telling(parent: QWidget, message: QLabel) -> Iterator[Attempt]:
 
 
 def show_problem(parent: QWidget | None, error: CERecorderError) -> None:
-    """Known problems are told plainly; the text was written for school staff."""
+    """Known problems are told plainly; the text was written for school staff. A window
+    the lock took away says nothing: the unlock window is the answer."""
+    if isinstance(error, VaultLocked):
+        return
     QMessageBox.warning(parent, "CE Recorder", str(error))
 
 

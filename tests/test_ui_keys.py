@@ -1,0 +1,392 @@
+"""Keys, focus and legibility (offscreen): Enter unlocks, no two controls of a window
+answer to one Alt+letter, the first focus is where the work starts, no focus stop is
+invisible, focus looks unlike the default button, and every label reads at 4.5:1."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenuBar,
+    QPushButton,
+    QScrollArea,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
+from pytestqt.qtbot import QtBot
+
+from cerecorder import paths
+from cerecorder.domain.model import EntryType
+from cerecorder.export.pdf import PdfRenderer
+from cerecorder.services import concerns
+from cerecorder.services.session import Session
+from cerecorder.ui.child_links import LinkDialog, MergeDialog
+from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.concern_view import ConcernViewDialog
+from cerecorder.ui.context import AppContext, UiSettings
+from cerecorder.ui.controller import AppController
+from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
+from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
+from cerecorder.ui.look import apply_look, contrast
+from cerecorder.ui.main_window import MainWindow
+from cerecorder.ui.packet_views import InboxDialog
+from cerecorder.ui.roster_import import RosterImportWizard
+from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
+from cerecorder.ui.setup import SetupWizard, StartDialog
+from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
+
+from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content
+
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
+    return AppContext(
+        clock=clock, taxonomy=TAXONOMY, settings=UiSettings(), save_settings=lambda _: None,
+        default_vault_dir=tmp_path / "v", demo_vault_dir=tmp_path / "d", ui_dir=UI_DIR,
+        kdf=FAST_KDF, documents=PdfRenderer(paths.resources_dir() / "fonts"))
+
+
+def test_enter_in_the_passphrase_unlocks(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
+    folder = dsl.vault.files.folder
+    dsl.lock()
+    controller = AppController(ctx)
+    controller.show_unlock(folder)
+    dialog = controller.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.addWidget(dialog)
+    dialog.hide()
+    # as on Linux desktops (KDE and GNOME button order): Forgotten... is the first button
+    # after the passphrase in the Tab order
+    QWidget.setTabOrder(dialog.passphrase, dialog.forgot_button)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.unlock_button.isDefault() and not dialog.forgot_button.isDefault()
+    dialog.passphrase.setFocus()
+    qtbot.keyClicks(dialog.passphrase, DSL_PASS)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert controller.session is not None  # and not the forgotten-passphrase dialog
+    assert not any(isinstance(w, RecoveryDialog) for w in QApplication.topLevelWidgets())
+    controller.lock(reopen=False)
+
+
+# -- mnemonics ---------------------------------------------------------------------------
+
+
+def _mnemonics(window: QWidget) -> list[tuple[str, str]]:
+    """(Alt+letter, text) of every control the user can reach now in this window."""
+    found: list[tuple[str, str]] = []
+
+    def add(text: str) -> None:
+        key = QKeySequence.mnemonic(text).toString()
+        if key:
+            found.append((key.upper(), text))
+
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.window() is not window:
+            continue
+        # a disabled button counts too: it may be enabled at any time
+        labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+        if isinstance(widget, QAbstractButton) or labelled:
+            add(widget.text())
+        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+            add(widget.title())
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                if widget.isTabVisible(i):
+                    add(widget.tabText(i))
+        elif isinstance(widget, QMenuBar):
+            for action in widget.actions():
+                add(action.text())
+    return found
+
+
+def _clashes(window: QWidget) -> list[str]:
+    seen: dict[str, str] = {}
+    clashes = []
+    for key, text in _mnemonics(window):
+        if key in seen:
+            clashes.append(f"{window.windowTitle()}: {key} is both {seen[key]!r} and {text!r}")
+        seen.setdefault(key, text)
+    return clashes
+
+
+def _every_view(window: QWidget) -> Iterator[None]:
+    """Each state of the window that shows other controls: every tab, every wizard page."""
+    yield
+    for tabs in window.findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            if tabs.isTabVisible(i) and tabs.isVisibleTo(window):
+                tabs.setCurrentIndex(i)
+                yield
+
+
+@pytest.fixture
+def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
+            ) -> dict[str, Callable[[], QWidget]]:
+    child = add_child(dsl, "Amy", "Khan")
+    other = add_child(dsl, "Ben", "Osei")
+    concern = concerns.record_concern(dsl, content((child, other), clock))
+    main = MainWindow(ctx, dsl)
+    chronology = ChildWindow(ctx, dsl, child, main)
+    profile = chronology.profile_data
+    assert profile is not None
+    return {
+        "start": lambda: StartDialog(ctx),
+        "unlock": lambda: UnlockDialog(ctx, dsl.vault.files.folder),
+        "recovery": lambda: RecoveryDialog(ctx, dsl.vault.files.folder, "dsl"),
+        "main": lambda: main,
+        "concern form": lambda: ConcernDialog(ctx, dsl, child_ids=[child], parent=main),
+        "concern view": lambda: ConcernViewDialog(ctx, dsl, concern, main),
+        "triage": lambda: TriageDialog(ctx, dsl, concern, main),
+        "action": lambda: ActionDialog(ctx, dsl, concern_id=concern, parent=main),
+        "event": lambda: EventDialog(ctx, dsl, child, main),
+        "chronology": lambda: chronology,
+        "search": lambda: SearchDialog(ctx, dsl, main),
+        "settings": lambda: SettingsDialog(ctx, dsl, main),
+        "passphrase": lambda: ChangePassphraseDialog(dsl, main),
+        "add user": lambda: AddUserDialog(dsl, main),
+        "export chronology": lambda: ExportChronologyDialog(
+            ctx, dsl, child, "Amy Khan", date_from=None, date_to=None,
+            entry_types=list(EntryType), parent=main),
+        "export concern": lambda: ExportConcernDialog(ctx, dsl, concern, parent=main),
+        "link": lambda: LinkDialog(dsl, profile.child, main),
+        "merge": lambda: MergeDialog(dsl, profile.child, main),
+        "inbox": lambda: InboxDialog(ctx, dsl, None, main),
+        "roll": lambda: RosterImportWizard(ctx, dsl, main),
+        "setup": lambda: SetupWizard(ctx),
+    }
+
+
+def test_no_two_controls_share_an_alt_letter(
+    qtbot: QtBot, windows: dict[str, Callable[[], QWidget]],
+) -> None:
+    clashes: list[str] = []
+    for make in windows.values():
+        window = make()
+        qtbot.addWidget(window)
+        window.show()
+        if isinstance(window, QWizard):
+            if isinstance(window, SetupWizard):
+                window.user.login.setText("jsmith")  # so Next leads on to the passphrase
+            for _ in window.pageIds():
+                clashes += _clashes(window)
+                if not window.button(QWizard.WizardButton.NextButton).isEnabled():
+                    break
+                window.next()
+            continue
+        for _ in _every_view(window):
+            clashes += _clashes(window)
+        window.hide()
+    assert sorted(set(clashes)) == []
+
+
+# -- focus -------------------------------------------------------------------------------
+
+
+def test_the_main_window_starts_in_the_pupil_search(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    controller = AppController(ctx)
+    controller.unlocked(dsl)
+    window = controller.window
+    assert window is not None
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert QApplication.focusWidget() is window.search_box
+    controller.lock(reopen=False)
+
+
+def test_no_focus_stop_is_invisible(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
+    """Tab through the concern form: every stop is a control a user can see working,
+    not a scroll area's frame around the real fields."""
+    child = add_child(dsl)
+    form = ConcernDialog(ctx, dsl, child_ids=[child])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    for scroll in form.findChildren(QScrollArea):
+        assert scroll.focusPolicy() == Qt.FocusPolicy.NoFocus
+    stops = []
+    widget = form.nextInFocusChain()
+    while widget is not form and len(stops) < 500:
+        if widget.isVisibleTo(form) and widget.isEnabled() \
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    invisible = [w for w in stops if isinstance(w, QAbstractScrollArea)
+                 and not w.accessibleName()]
+    assert invisible == []
+
+
+# -- legibility --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def the_look(qapp: QApplication) -> Iterator[None]:
+    """The app's own style sheet and palette, as app.py applies them; put back after."""
+    palette, sheet = qapp.palette(), qapp.styleSheet()
+    apply_look(qapp, UI_DIR)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+
+
+def text_contrast(widget: QWidget) -> float:
+    """The contrast a reader sees: the most common pixel of the drawn widget is its
+    background, the pixel that stands out most from it the text's colour."""
+    image = widget.grab().toImage()
+    counts = Counter(image.pixel(x, y) for x in range(image.width())
+                     for y in range(image.height()))
+    background = QColor.fromRgb(counts.most_common(1)[0][0])
+    return max(contrast(QColor.fromRgb(p), background) for p in counts)
+
+
+def test_every_label_reads_at_4_5_to_1(
+    qtbot: QtBot, the_look: None, ctx: AppContext, windows: dict[str, Callable[[], QWidget]],
+) -> None:
+    faint: list[str] = []
+    for name, make in windows.items():
+        window = make()
+        qtbot.addWidget(window)
+        window.show()
+        for label in window.findChildren(QLabel):
+            if label.isVisibleTo(window) and label.text().strip() and label.width() > 4:
+                ratio = text_contrast(label)
+                if ratio < 4.5:
+                    faint.append(f"{name}: {label.text()[:40]!r} at {ratio:.1f}:1")
+        window.hide()
+    assert faint == []
+
+
+def test_the_demo_unlock_tells_errors_as_errors(
+    qtbot: QtBot, the_look: None, ctx: AppContext, dsl: Session,
+) -> None:
+    folder = dsl.vault.files.folder
+    dsl.lock()
+    controller = AppController(ctx)
+    controller.show_unlock(folder, demo=True)
+    dialog = controller.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.addWidget(dialog)
+    dialog.user.setCurrentText("dsl")
+    dialog.passphrase.setText("a wrong guess")
+    dialog.try_unlock()
+    qtbot.waitExposed(dialog)
+    assert "Demo passphrase" in dialog.hint.text() and "not right" in dialog.message.text()
+    assert dialog.message.objectName() == "errorMessage"
+    red = dialog.message.palette().color(dialog.message.foregroundRole())
+    assert red.red() > 2 * max(red.green(), red.blue())  # an error looks like one
+    assert text_contrast(dialog.message) >= 4.5 and text_contrast(dialog.hint) >= 4.5
+
+
+def test_focus_looks_unlike_the_default_button(qtbot: QtBot, the_look: None) -> None:
+    """The focused button wears a frame in the highlight colour; the default button,
+    unfocused, does not (both used to be the same highlighted frame)."""
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    default, other = QPushButton("Unlock"), QPushButton("Cancel")
+    field = QLineEdit()
+    layout = QVBoxLayout(dialog)
+    for widget in (field, default, other):
+        layout.addWidget(widget)
+    default.setDefault(True)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    def edge(button: QPushButton) -> set[int]:
+        image = button.grab().toImage()
+        middle = image.height() // 2
+        return {image.pixel(x, middle) for x in range(0, 3)}
+
+    highlight = dialog.palette().color(QPalette.ColorRole.Highlight).rgb()
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    assert highlight in edge(other)
+    assert highlight not in edge(default)
+
+
+def test_first_run_next_is_enabled_with_the_default_folder(qtbot: QtBot,
+                                                            ctx: AppContext) -> None:
+    wizard = SetupWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.location.path.text() == str(ctx.default_vault_dir)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.location.path.clear()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_escape_closes_the_concern_form(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
+    child = add_child(dsl)
+    form = ConcernDialog(ctx, dsl, child_ids=[child])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    qtbot.keyClicks(form.where, "Bus stop")
+    qtbot.keyClick(form.where, Qt.Key.Key_Escape)
+    assert not form.isVisible()  # and the draft was kept
+    assert concerns.my_concerns(dsl)[0].content.location == "Bus stop"
+
+
+# -- a small screen: 1366x768 at 150% leaves about 910x510 logical pixels -------------------
+
+
+def _inside(widget: QWidget, window: QWidget) -> bool:
+    """Drawn within the window and not scrolled out of sight."""
+    shown = widget.visibleRegion().boundingRect()
+    return widget.isVisibleTo(window) and shown.height() >= widget.height() - 1
+
+
+def test_the_concern_form_keeps_action_informed_and_urgency_in_sight(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
+    qtbot.addWidget(form)
+    form.show()
+    form.resize(900, 470)
+    qtbot.waitExposed(form)
+    qtbot.wait(10)
+    for field in (form.action, form.informed, form.urgency):
+        assert _inside(field, form), field.accessibleName()
+
+
+def test_settings_buttons_never_lie_on_the_users_table(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    dialog = SettingsDialog(ctx, dsl)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(900, 450)
+    qtbot.waitExposed(dialog)
+    assert dialog.height() <= 450  # it fits the screen: no OK and Cancel below its edge
+    table = dialog.users_view
+    area = QRect(table.mapTo(dialog, QPoint(0, 0)), table.size())
+    for button in (dialog.add_button, dialog.remove_button):
+        spot = QRect(button.mapTo(dialog, QPoint(0, 0)), button.size())
+        assert not spot.intersects(area), button.text()
+    ok = dialog.findChild(QDialogButtonBox).geometry()
+    assert dialog.rect().contains(ok)  # OK and Cancel stay within the window
