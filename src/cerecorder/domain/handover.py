@@ -12,6 +12,12 @@ from cerecorder.domain.model import ChronologyEntry, EntryType
 from cerecorder.domain.timefmt import uk_date, uk_datetime
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+NBSP = "\u00a0"
+
+
+def unbroken(value: str) -> str:
+    """A label and its value that must stay on one line (no-break spaces)."""
+    return value.replace(" ", NBSP)
 
 ENTRY_TYPE_LABELS = {
     EntryType.CONCERN: "Concerns",
@@ -39,6 +45,14 @@ class ChildSummary:
     @property
     def dob_text(self) -> str:
         return uk_date(self.date_of_birth) if self.date_of_birth else "Not recorded"
+
+    @property
+    def identity(self) -> str:
+        """Name, date of birth and UPN: what identifies the child on every page. No-break
+        spaces keep each label with its value."""
+        dob = unbroken(f"DOB {self.dob_text}")
+        upn = unbroken(f"UPN {self.upn or 'not recorded'}")
+        return f"{self.name} · {dob} · {upn}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,11 @@ class DocumentHeader:
     generated_at: datetime  # aware UTC
     generated_tz: str
     demo: bool
+    #: whom the document is about (ChildSummary.identity), so that every page of a mixed
+    #: pile of printouts can be sorted back to its child
+    subject: str = ""
+    #: a partial document says so on every page: "Extract: ..." or "Copy for ... only"
+    scope: str = ""
 
     @property
     def generated_line(self) -> str:
@@ -133,15 +152,35 @@ class ChronologyDocument:
     def filters_text(self) -> str:
         parts = []
         if self.date_from or self.date_to:
-            start = uk_date(self.date_from) if self.date_from else "the first entry"
-            end = uk_date(self.date_to) if self.date_to else "the last entry"
-            parts.append(f"dates {start} to {end}")
-        if self.entry_types is not None and set(self.entry_types) != set(EntryType):
-            parts.append("entry types: " + ", ".join(
-                ENTRY_TYPE_LABELS[t] for t in EntryType if t in self.entry_types))
+            parts.append("dates " + _span(self.date_from, self.date_to))
+        types = _types_text(self.entry_types)
+        if types:
+            parts.append(f"entry types: {types}")
         if not parts:
             return "None: the complete chronology"
         return "; ".join(parts)
+
+
+def _span(start: date | None, end: date | None) -> str:
+    return (f"{uk_date(start) if start else 'the first entry'} to "
+            f"{uk_date(end) if end else 'the last entry'}")
+
+
+def _types_text(entry_types: tuple[EntryType, ...] | None) -> str:
+    """The entry types chosen, or "" when the choice leaves none out."""
+    if entry_types is None or set(entry_types) == set(EntryType):
+        return ""
+    return ", ".join(ENTRY_TYPE_LABELS[t] for t in EntryType if t in entry_types)
+
+
+def extract_line(date_from: date | None, date_to: date | None,
+                 entry_types: tuple[EntryType, ...] | None) -> str:
+    """What a filtered chronology says on every page; "" for the complete one."""
+    types = _types_text(entry_types)
+    if not (date_from or date_to or types):
+        return ""
+    dates = _span(date_from, date_to) if date_from or date_to else "all dates"
+    return f"Extract: {dates}, " + (f"entry types: {types}" if types else "all entry types")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from cerecorder.domain.handover import (
     ConcernDocument,
     DocumentHeader,
     IndicatorLine,
+    extract_line,
 )
 from cerecorder.domain.model import Child, ConcernStatus, EntryType, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
@@ -61,7 +62,8 @@ def set_school_name(session: Session, name: str) -> None:
         uow.commit()
 
 
-def _header(session: Session, marking: str, school: str) -> DocumentHeader:
+def _header(session: Session, marking: str, school: str, *, subject: str,
+            scope: str = "") -> DocumentHeader:
     return DocumentHeader(
         school=school or school_name(session),
         marking=marking.strip() or DEFAULT_MARKING,
@@ -70,6 +72,8 @@ def _header(session: Session, marking: str, school: str) -> DocumentHeader:
         generated_at=session.clock.now(),
         generated_tz=session.tz,
         demo=session.is_demo,
+        subject=subject,
+        scope=scope,
     )
 
 
@@ -107,10 +111,12 @@ def concern_document(
     group_order = {g.label: i for i, g in enumerate(taxonomy.groups)}
     indicators.sort(key=lambda i: (group_order.get(i.group, len(group_order)), i.label))
     c = concern.content
+    children = tuple(_summary(k) for k in kids)
     return ConcernDocument(
-        header=_header(session, marking, school),
+        header=_header(session, marking, school,
+                       subject="; ".join(child.identity for child in children)),
         concern_id=concern.id, concern_uid=concern.uid,
-        children=tuple(_summary(k) for k in kids),
+        children=children,
         author=names.get(concern.author_id, "?"),
         created_at=concern.created_at, submitted_at=concern.submitted_at,
         occurred_at=c.occurred_at, tz=concern.tz, location=c.location, facts=c.facts,
@@ -161,8 +167,11 @@ def chronology_document(
         rows.append(e)
     first = _local_day(rows[0].occurred_at, rows[0].tz) if rows else None
     last = _local_day(rows[-1].occurred_at, rows[-1].tz) if rows else None
+    summary = _summary(child)
     return ChronologyDocument(
-        header=_header(session, marking, school), child_id=child_id, child=_summary(child),
+        header=_header(session, marking, school, subject=summary.identity,
+                       scope=extract_line(date_from, date_to, types)),
+        child_id=child_id, child=summary,
         purpose=purpose, period_from=date_from or first, period_to=date_to or last,
         date_from=date_from, date_to=date_to, entry_types=types, rows=tuple(rows),
     )
