@@ -5,14 +5,16 @@ of the names and the marking. Read back with pdftotext -bbox (tests/pdf_words.py
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
 from cerecorder.services import concerns, handover, users
 from cerecorder.services.session import Session
 from pdf_words import overlapping, pdf_pages
-from test_handover import RENDERER, busy_child, pages
+from test_handover import RENDERER, busy_child, cli, pages
 
 from helpers import DSL_PASS, MockClock, add_child, content, switch_to
 
@@ -96,3 +98,92 @@ def test_header_and_footer_never_overlap(dsl: Session, clock: MockClock,
             assert LONG_SCHOOL in text, number
             for word in page.words:  # nothing runs off the paper
                 assert word.x0 >= 0 and word.x1 <= page.width, (number, word)
+
+
+# -- copies for one child's file ------------------------------------------------------------
+
+def _three_children(dsl: Session, clock: MockClock) -> tuple[int, int, int, int]:
+    zoe = add_child(dsl, upn="A123456789012", date_of_birth=date(2011, 3, 4))
+    jack = add_child(dsl, "Jack", "Ólafsdóttir", upn="B222222222222",
+                     date_of_birth=date(2012, 5, 6))  # her brother: the surname is shared
+    kai = add_child(dsl, "Kai", "Żółkiewski", upn="C333333333333",
+                    date_of_birth=date(2010, 7, 8))
+    cid = concerns.record_concern(dsl, content(
+        (zoe, jack, kai), clock,
+        facts="Zoë, Jack Ólafsdóttir and Kai were seen with an older male. Kai Żółkiewski "
+              "had a new phone; jack-knife mentioned.",
+        child_words="Kai said Jack owes them money."))
+    concerns.add_addendum(dsl, cid, "Kai's mum rang.")
+    return zoe, jack, kai, cid
+
+
+def test_a_copy_for_one_child_names_no_other_pupil(dsl: Session, clock: MockClock) -> None:
+    zoe, _jack, _kai, cid = _three_children(dsl, clock)
+    doc = handover.concern_document(dsl, cid, for_child=zoe, purpose="Referral to MASH")
+    texts = pages(RENDERER.concern(doc))
+    text = " ".join(" ".join(texts).split())
+    for hidden in ("Jack", "Kai", "Żółkiewski", "B222222222222", "C333333333333",
+                   "06/05/2012", "08/07/2010"):
+        assert hidden not in text, hidden
+    assert "Zoë Ólafsdóttir" in text and "A123456789012" in text and "04/03/2011" in text
+    assert text.count("Another pupil Withheld Withheld Withheld Withheld") == 2
+    assert "The other 2 pupils involved appear as “another pupil”" in text
+    assert ("Zoë, [another pupil] and [another pupil] were seen with an older male. "
+            "[another pupil] had a new phone; jack-knife mentioned.") in text
+    assert "[another pupil] said [another pupil] owes them money." in text
+    assert "[another pupil]'s mum rang." in text
+    assert "Purpose of disclosure Referral to MASH" in text
+    for page in texts:
+        line = " ".join(page.split())
+        assert "Copy for Zoë Ólafsdóttir's file: other pupils involved are not named" in line
+        assert "UPN A123456789012" in line
+
+
+def test_the_full_copy_names_everyone_and_says_so(dsl: Session, clock: MockClock) -> None:
+    _zoe, _jack, _kai, cid = _three_children(dsl, clock)
+    texts = pages(RENDERER.concern(handover.concern_document(dsl, cid)))
+    text = " ".join(" ".join(texts).split())
+    for shown in ("Jack Ólafsdóttir", "Kai Żółkiewski", "B222222222222", "C333333333333",
+                  "Kai said Jack owes them money."):
+        assert shown in text
+    assert "Another pupil" not in text and "[another pupil]" not in text
+    for page in texts:
+        assert ("DSL's full copy for the school's own file: names every pupil involved"
+                in " ".join(page.split()))
+
+
+def test_a_copy_to_share_needs_a_purpose_and_one_of_the_children(
+        dsl: Session, clock: MockClock) -> None:
+    zoe, _jack, _kai, cid = _three_children(dsl, clock)
+    stranger = add_child(dsl, "Ada", "Lovelace")
+    with pytest.raises(InvalidInput, match="purpose of disclosure"):
+        handover.concern_document(dsl, cid, for_child=zoe)
+    with pytest.raises(InvalidInput, match="not one of the children"):
+        handover.concern_document(dsl, cid, for_child=stranger, purpose="MASH")
+
+
+def test_a_chronology_leaves_out_the_other_pupils_names(dsl: Session, clock: MockClock
+                                                        ) -> None:
+    zoe, jack, _kai, _cid = _three_children(dsl, clock)
+    text = " ".join(" ".join(pages(RENDERER.chronology(
+        handover.chronology_document(dsl, zoe, purpose="MASH")))).split())
+    assert "Zoë, [another pupil] and [another pupil] were seen" in text
+    assert "Kai" not in text and "Jack" not in text and "[another pupil]'s mum rang." in text
+    own = " ".join(" ".join(pages(RENDERER.chronology(
+        handover.chronology_document(dsl, jack, purpose="MASH")))).split())
+    assert "[another pupil], Jack Ólafsdóttir and [another pupil] were seen" in own
+
+
+def test_cli_copy_for_one_child(dsl: Session, clock: MockClock, vault_dir: Path,
+                                tmp_path: Path) -> None:
+    zoe, _jack, _kai, cid = _three_children(dsl, clock)
+    dsl.lock()
+    out = tmp_path / "zoe.pdf"
+    code, _, err = cli("export-concern", vault_dir, "--concern", cid, "--for-child", zoe,
+                       "--out", out)
+    assert code == 1 and "purpose of disclosure" in err and not out.exists()
+    code, _, err = cli("export-concern", vault_dir, "--concern", cid, "--for-child", zoe,
+                       "--purpose", "MASH", "--out", out)
+    assert code == 0, err
+    text = " ".join(" ".join(pages(out.read_bytes())).split())
+    assert "Kai" not in text and "C333333333333" not in text and "Zoë Ólafsdóttir" in text

@@ -435,3 +435,35 @@ def test_the_concern_view_saves_the_record_as_a_pdf(
     assert dialog.saved == out and "readable copy" in dialog.warning.text()
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "Nguyễn Văn An" in text and "<b>cash</b>" in text and "Page 1 of" in text
+
+
+def test_the_concern_view_saves_a_copy_for_one_childs_file(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from cerecorder.ui.concern_view import ConcernViewDialog
+
+    from helpers import content
+
+    zoe = add_child(dsl_session, "Zoë", "Ólafsdóttir")
+    kai = add_child(dsl_session, "Kai", "Żółkiewski", upn="C333333333333")
+    concern_id = concerns.record_concern(
+        dsl_session, content((zoe, kai), clock, facts="Zoë and Kai were given phones."))
+    view = ConcernViewDialog(ctx, dsl_session, concern_id)
+    qtbot.addWidget(view)
+    dialog = view.export_pdf()
+    qtbot.addWidget(dialog)
+    assert [child for _, child in dialog.copies] == [None, zoe, kai]
+    assert dialog.copies[0][0].isChecked()  # the DSL's full copy unless chosen
+    dialog.copies[1][0].setChecked(True)
+    dialog.save()
+    assert "Say why this copy is being shared" in dialog.message.text()
+    dialog.purpose.setText("Referral to MASH")
+    out = tmp_path / "zoe.pdf"
+    ctx.file_dialogs.answers.append(out)  # type: ignore[attr-defined]
+    dialog.save()
+    assert dialog.saved == out
+    text = " ".join("".join(p.extract_text() for p in PdfReader(str(out)).pages).split())
+    assert "Zoë and [another pupil] were given phones." in text
+    assert "Kai" not in text and "C333333333333" not in text and "Referral to MASH" in text

@@ -316,7 +316,8 @@ def _export_concern(ctx: Context, args: argparse.Namespace) -> int:
     documents = ctx.documents
     with ctx.unlocked(args) as opened:
         password = _pdf_password(ctx, args)
-        doc = handover.concern_document(opened, args.concern)
+        doc = handover.concern_document(opened, args.concern, for_child=args.for_child,
+                                        purpose=args.purpose or "")
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
               password)
@@ -523,6 +524,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export-concern", _export_concern, "Export a concern record as a PDF.")
     p.add_argument("--concern", type=int, required=True, metavar="ID")
     export_options(p)
+    p.add_argument("--for-child", type=int, metavar="ID",
+                   help="a copy for this child's file: other pupils are not named (needs "
+                   "--purpose); without it, the DSL's full copy for the school's file")
+    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
 
     p = command("import-roster", _import_roster,
                 "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "

@@ -4,6 +4,8 @@ rendering and no storage here."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -13,6 +15,25 @@ from cerecorder.domain.timefmt import uk_date, uk_datetime
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 NBSP = "\u00a0"
+
+
+ANOTHER_PUPIL = "another pupil"
+
+
+def withhold_names(value: str, names: Iterable[str], keep: Iterable[str] = ()) -> str:
+    """Text with other pupils' names, and the words of them, replaced by "[another
+    pupil]": for a copy about one child of a concern about several. Whole words only, as
+    written (a capitalised name, not the same word in lower case); words of `keep` (this
+    child's own names, which a sibling may share) and words under 3 letters are left."""
+    kept = {w for name in keep for w in re.split(r"[\s-]+", name) if w}
+    full = {n.strip() for n in names if n.strip()}
+    parts = {w for name in full for w in re.split(r"[\s-]+", name)
+             if len(w) >= 3 and w not in kept}
+    wanted = sorted(full | parts, key=len, reverse=True)  # a full name before its words
+    if not wanted:
+        return value
+    pattern = "|".join(re.escape(w) for w in wanted)
+    return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", f"[{ANOTHER_PUPIL}]", value)
 
 
 def unbroken(value: str) -> str:
@@ -41,6 +62,8 @@ class ChildSummary:
     reg_group: str = ""
     gender: str = ""
     flags: tuple[str, ...] = ()  # labels, e.g. "Looked after"
+    #: another pupil in a copy made for one child: shown without name, DOB or UPN
+    withheld: bool = False
 
     @property
     def dob_text(self) -> str:
@@ -122,6 +145,29 @@ class ConcernDocument:
     urgency: str  # the label
     taxonomy_version: str
     addenda: tuple[AddendumLine, ...] = ()
+    #: a copy for one child's file: that child's name, else "" for the DSL's full copy
+    copy_for: str = ""
+    purpose: str = ""  # of disclosure: required for a copy that leaves the school
+
+    @property
+    def withheld(self) -> int:
+        return sum(1 for child in self.children if child.withheld)
+
+    @property
+    def copy_note(self) -> str:
+        """What the record says about whose copy it is, when several children are in it."""
+        others = self.withheld
+        if self.copy_for and others:
+            pupils = "pupil" if others == 1 else "pupils"
+            return (f"This copy is for {self.copy_for}'s file. The other {others} {pupils} "
+                    f"involved appear as \u201c{ANOTHER_PUPIL}\u201d, without name, date of "
+                    "birth or UPN, and their names are replaced in the text where they match "
+                    "the school's records: check the text before sharing. The DSL's full "
+                    "copy stays on the school's file.")
+        if len(self.children) > 1:
+            return ("The DSL's full copy for the school's own file: it names every pupil "
+                    "involved. Share a copy for one child's file instead.")
+        return ""
 
     def when(self, moment: datetime | None) -> str:
         return uk_datetime(moment, self.tz) if moment is not None else "Not recorded"

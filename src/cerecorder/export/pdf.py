@@ -284,6 +284,10 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     kid_rows = [[Paragraph(h, s.cell_head) for h in
                  ("Name", "Legal name", "Date of birth", "UPN", "Year / group")]]
     for child in doc.children:
+        if child.withheld:
+            kid_rows.append([Paragraph("Another pupil", s.empty)]
+                            + [Paragraph("Withheld", s.empty) for _ in range(4)])
+            continue
         kid_rows.append([
             _para(child.name, s.cell), _para(child.legal_name, s.cell),
             _para(child.dob_text, s.cell), _para(child.upn, s.cell, empty="—"),
@@ -294,6 +298,8 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
                  repeatRows=1, hAlign="LEFT")
     kids.setStyle(_grid_style())
     story.append(kids)
+    if doc.copy_note:
+        story.append(Paragraph(escape(doc.copy_note), s.note))
     story += [Paragraph("The record", s.heading), _details_table([
         ("Recorded by", doc.author),
         ("Recorded on", doc.when(doc.created_at)),
@@ -301,6 +307,7 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
         ("When it happened", doc.when(doc.occurred_at)),
         ("Where it happened", doc.location),
         ("Urgency", doc.urgency),
+        *([("Purpose of disclosure", doc.purpose)] if doc.purpose else []),
     ], s, width)]
     story += _section("What was seen or heard (facts)", doc.facts, s)
     story += _section("The child's own words", doc.child_words, s,

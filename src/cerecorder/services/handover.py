@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,8 +27,9 @@ from cerecorder.domain.handover import (
     DocumentHeader,
     IndicatorLine,
     extract_line,
+    withhold_names,
 )
-from cerecorder.domain.model import Child, ConcernStatus, EntryType, Role
+from cerecorder.domain.model import Child, ChronologyEntry, ConcernStatus, EntryType, Role
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.timefmt import zone
 from cerecorder.services import audit
@@ -86,9 +88,38 @@ def _summary(child: Child) -> ChildSummary:
     )
 
 
+def concern_children(session: Session, concern_id: int) -> list[tuple[int, str]]:
+    """The children of a concern (id, name), for choosing whose copy to make."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        return [(k.id, k.display_name) for k in uow.children.many(concern.content.child_ids)]
+
+
+def _copy_children(kids: list[Child], for_child: int | None
+                   ) -> tuple[tuple[ChildSummary, ...], Callable[[str], str]]:
+    """The children as a copy shows them, and what its text goes through: in a copy for
+    one child, the others are "another pupil" and their names are taken out of the text."""
+    if for_child is None:
+        return tuple(_summary(k) for k in kids), lambda value: value
+    own = next(k for k in kids if k.id == for_child)
+    others = [k for k in kids if k.id != for_child]
+    names = [n for k in others for n in (k.display_name, k.legal_name)]
+    keep = (own.display_name, own.legal_name)
+    shown = tuple(_summary(k) if k.id == for_child
+                  else ChildSummary(name="Another pupil", legal_name="", withheld=True)
+                  for k in kids)
+    return shown, lambda value: withhold_names(value, names, keep)
+
+
 def concern_document(
-    session: Session, concern_id: int, *, marking: str = DEFAULT_MARKING, school: str = ""
+    session: Session, concern_id: int, *, for_child: int | None = None, purpose: str = "",
+    marking: str = DEFAULT_MARKING, school: str = "",
 ) -> ConcernDocument:
+    """A concern record: the DSL's full copy for the school's file (for_child None), or a
+    copy for one child's file, which names no other pupil and needs a purpose of
+    disclosure (it is made to leave the school)."""
     require(session.user, Role.STAFF, Role.DSL)
     view = open_concern(session, concern_id)  # checks the reader; audits the view
     concern = view.concern
@@ -98,6 +129,14 @@ def concern_document(
     with session.uow() as uow:
         names = uow.users.display_names()
         kids = uow.children.many(concern.content.child_ids)
+    if for_child is not None and for_child not in {k.id for k in kids}:
+        raise InvalidInput(f"Child #{for_child} is not one of the children in concern "
+                           f"#{concern_id}.")
+    purpose = clean_text(purpose.strip(), "The purpose of disclosure")
+    if for_child is not None and not purpose:
+        raise InvalidInput("Say why this copy is being shared (the purpose of disclosure): "
+                           "a copy for one child's file is made to leave the school.")
+    children, out = _copy_children(kids, for_child)
     taxonomy = session.taxonomy.version(concern.taxonomy_version)
     indicators = []
     for code in concern.content.indicator_codes:
@@ -111,23 +150,61 @@ def concern_document(
     group_order = {g.label: i for i, g in enumerate(taxonomy.groups)}
     indicators.sort(key=lambda i: (group_order.get(i.group, len(group_order)), i.label))
     c = concern.content
-    children = tuple(_summary(k) for k in kids)
+    named = [child for child in children if not child.withheld]
+    copy_for = named[0].name if for_child is not None else ""
+    if copy_for and len(children) > 1:
+        scope = f"Copy for {copy_for}'s file: other pupils involved are not named"
+    elif len(children) > 1:
+        scope = "DSL's full copy for the school's own file: names every pupil involved"
+    else:
+        scope = ""
     return ConcernDocument(
         header=_header(session, marking, school,
-                       subject="; ".join(child.identity for child in children)),
+                       subject="; ".join(child.identity for child in named), scope=scope),
         concern_id=concern.id, concern_uid=concern.uid,
         children=children,
         author=names.get(concern.author_id, "?"),
         created_at=concern.created_at, submitted_at=concern.submitted_at,
-        occurred_at=c.occurred_at, tz=concern.tz, location=c.location, facts=c.facts,
-        child_words=c.child_words, opinion=c.opinion, indicators=tuple(indicators),
-        indicators_other=c.indicators_other, action_taken=c.action_taken, informed=c.informed,
+        occurred_at=c.occurred_at, tz=concern.tz, location=out(c.location),
+        facts=out(c.facts), child_words=out(c.child_words), opinion=out(c.opinion),
+        indicators=tuple(indicators), indicators_other=out(c.indicators_other),
+        action_taken=out(c.action_taken), informed=out(c.informed),
         urgency=c.urgency.label, taxonomy_version=concern.taxonomy_version,
         addenda=tuple(
-            AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, a.body)
+            AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, out(a.body))
             for a in view.addenda
         ),
+        copy_for=copy_for, purpose=purpose,
     )
+
+
+def _without_other_pupils(session: Session, child_id: int, rows: list[ChronologyEntry]
+                          ) -> list[ChronologyEntry]:
+    """A chronology is one child's: the other pupils of a concern about several are taken
+    out of its rows' text by name, as in a copy of the concern for this child's file."""
+    concern_ids = {r.concern_id for r in rows if r.concern_id is not None}
+    with session.uow() as uow:
+        own = set(uow.children.identity_ids(child_id))
+        found = uow.concerns.many(concern_ids)
+        others = {c.id: set(c.content.child_ids) - own for c in found.values()}
+        kids = {k.id: k for k in uow.children.many(
+            {i for ids in others.values() for i in ids} | own)}
+    keep = [n for i in own if i in kids for n in (kids[i].display_name, kids[i].legal_name)]
+    out = []
+    for row in rows:
+        other = others.get(row.concern_id or 0, set())
+        if not other:
+            out.append(row)
+            continue
+        names = [n for i in other for n in (kids[i].display_name, kids[i].legal_name)]
+
+        def hide(value: str, names: list[str] = names) -> str:
+            return withhold_names(value, names, keep)
+
+        out.append(dataclasses.replace(
+            row, source=hide(row.source), event=hide(row.event), decision=hide(row.decision),
+            outcome=hide(row.outcome)))
+    return out
 
 
 def _local_day(moment: datetime, tz: str) -> date:
@@ -165,6 +242,7 @@ def chronology_document(
         if types is not None and e.entry_type not in types:
             continue
         rows.append(e)
+    rows = _without_other_pupils(session, child_id, rows)
     first = _local_day(rows[0].occurred_at, rows[0].tz) if rows else None
     last = _local_day(rows[-1].occurred_at, rows[-1].tz) if rows else None
     summary = _summary(child)

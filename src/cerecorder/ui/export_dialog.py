@@ -256,8 +256,9 @@ class ExportChronologyDialog(ProtectedExportDialog):
 
 
 class ExportConcernDialog(ProtectedExportDialog):
-    """One concern record, with its addenda and signature lines (for the DSL's file or
-    a referral)."""
+    """One concern record with the DSL's part: the DSL's full copy for the school's file,
+    or, for a concern about several children, a copy for one child's file that names no
+    other pupil (for sharing: it needs a purpose of disclosure)."""
 
     KIND = "concern"
 
@@ -265,13 +266,44 @@ class ExportConcernDialog(ProtectedExportDialog):
                  parent: QWidget | None = None, printing: bool = False) -> None:
         super().__init__(ctx, session, concern_id,
                          f"Print or save concern #{concern_id}", parent, printing=printing)
+        self.pupils = handover.concern_children(session, concern_id)
+        self.copies: list[tuple[QRadioButton, int | None]] = []
+        if len(self.pupils) > 1:
+            full = QRadioButton("&Full copy for the school's file (names every pupil)")
+            named(full, "Full copy for the school's file")
+            full.setChecked(True)
+            self.copies.append((full, None))
+            self.form.addRow("Copy:", full)
+            for child_id, name in self.pupils:
+                button = QRadioButton(f"Copy for {name}'s file (other pupils not named)")
+                named(button, f"Copy for {name}'s file")
+                self.copies.append((button, child_id))
+                self.form.addRow("", button)
+        self.purpose = QLineEdit()
+        self.purpose.setPlaceholderText("needed for a copy that leaves the school")
+        add_row(self.form, "&Purpose of disclosure:", self.purpose)
         self.finish_layout()
         self.password.setFocus()
 
+    def for_child(self) -> int | None:
+        return next((child for button, child in self.copies if button.isChecked()), None)
+
+    def problem(self) -> str:
+        if self.for_child() is not None and not self.purpose.text().strip():
+            return "Say why this copy is being shared (it is printed on the record)."
+        return ""
+
+    def options(self) -> tuple[object, ...]:
+        return (self.for_child(), self.purpose.text())
+
     def file_name(self) -> str:
-        return f"Concern {self.object_id}"
+        child = self.for_child()
+        name = next((n for i, n in self.pupils if i == child), "")
+        return f"Concern {self.object_id} {name}".rstrip()
 
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         doc = handover.concern_document(self.session, self.object_id,
+                                        for_child=self.for_child(),
+                                        purpose=self.purpose.text(),
                                         school=handover.school_name(self.session))
         return renderer.concern(doc), doc.header.document_id
