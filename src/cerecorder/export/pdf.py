@@ -24,26 +24,21 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -52,227 +47,37 @@ from reportlab.platypus import (
 from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
-    DocumentHeader,
     PageSource,
 )
 from cerecorder.domain.model import ChronologyEntry
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.export import furniture
+from cerecorder.export.layout import (
+    HEAD_FILL,
+    MARGIN,
+    REGULAR,
+    RULE,
+    Styles,
+    build,
+    chunks,
+    details_table,
+    grid_style,
+    para,
+    register_fonts,
+    section,
+    signature_block,
+    text,
+)
 from cerecorder.export.raster import RasterPages
 
-REGULAR, BOLD, ITALIC = "CER-DejaVuSans", "CER-DejaVuSans-Bold", "CER-DejaVuSans-Oblique"
-_FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf",
-               ITALIC: "DejaVuSans-Oblique.ttf"}
-MARGIN = 15 * mm
-BODY_GAP = 3 * mm  # between the running header or footer's rule and the body
-GREY, RULE = furniture.GREY, furniture.RULE
-HEAD_FILL = colors.HexColor("#E4E8EE")
 #: chronology columns and their share of the table's width
 COLUMNS = (("Date/time", 0.10), ("Source", 0.13), ("Event", 0.29),
            ("Decision and rationale", 0.20), ("Outcome", 0.16), ("Recorded by", 0.12))
-#: a chronology cell longer than this is carried over several table rows, so that one long
-#: entry can run across pages. (ReportLab 5.1's Table(splitInRow=1) was tried: it repeats
-#: the header row in mid-page and leaves gaps, so rows are split here instead.)
-CHUNK = 600
-
-
-def register_fonts(fonts: Path) -> None:
-    """Register DejaVu Sans (regular, bold, oblique) from a folder, once per process."""
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, file in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(fonts / file)))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC,
-                                  boldItalic=BOLD)
-
-
-def text(value: str) -> str:
-    """User text as paragraph markup: escaped, line breaks kept."""
-    return escape(value.replace("\r\n", "\n")).replace("\n", "<br/>")
-
-
-class _Styles:
-    def __init__(self, size: float = 10) -> None:
-        lead = size * 1.3
-        self.body = ParagraphStyle("body", fontName=REGULAR, fontSize=size, leading=lead,
-                                   spaceAfter=2)
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 1.5,
-                                    leading=(size - 1.5) * 1.3, spaceAfter=0)
-        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0)
-        self.cell_head = ParagraphStyle("cell_head", parent=self.cell, fontName=BOLD)
-        self.label = ParagraphStyle("label", parent=self.cell, fontName=BOLD, textColor=GREY)
-        self.title = ParagraphStyle("title", parent=self.body, fontName=BOLD,
-                                    fontSize=size + 7, leading=(size + 7) * 1.25,
-                                    spaceAfter=4)
-        self.subtitle = ParagraphStyle("subtitle", parent=self.body, fontSize=size + 1,
-                                       leading=(size + 1) * 1.3, textColor=GREY, spaceAfter=6)
-        self.heading = ParagraphStyle("heading", parent=self.body, fontName=BOLD,
-                                      fontSize=size + 2, leading=(size + 2) * 1.3,
-                                      spaceBefore=9, spaceAfter=3, keepWithNext=1)
-        self.note = ParagraphStyle("note", parent=self.body, fontName=ITALIC,
-                                   textColor=GREY)
-        self.empty = ParagraphStyle("empty", parent=self.body, fontName=ITALIC,
-                                    textColor=GREY)
-        self.centre = ParagraphStyle("centre", parent=self.body, alignment=TA_CENTER)
-
-
-# -- every page ----------------------------------------------------------------------------
-
-def page_bands(header: DocumentHeader, pagesize: tuple[float, float]
-               ) -> tuple[furniture.Band, furniture.Band]:
-    """The header and footer of every page: the marking alone on the top and bottom rows;
-    under the top one, who the document is about, the document id, the school and (for a
-    partial document) its scope; over the bottom one, who generated it and the page."""
-    top = [
-        furniture.Row(centre=header.marking, font=BOLD, size=9, grey=False),
-        furniture.Row(left=header.subject, right=f"Document {header.document_id}",
-                      font=BOLD, size=8, right_font=REGULAR, grey=False),
-        furniture.Row(left=header.school, font=REGULAR, size=7.5),
-        furniture.Row(left=header.scope, font=BOLD, size=7.5, grey=False),
-    ]
-    bottom = [
-        furniture.Row(centre=header.marking, font=BOLD, size=9, grey=False),
-        furniture.Row(left=header.generated_line, right=furniture.PAGE_PLACEHOLDER,
-                      font=REGULAR, size=7.5, numbered=True),
-    ]
-    width = pagesize[0]
-    return (furniture.lay_out(top, page_width=width, margin=MARGIN, edge=9 * mm, top=True),
-            furniture.lay_out(bottom, page_width=width, margin=MARGIN, edge=7 * mm,
-                              top=False))
-
-
-def _canvas_maker(header: DocumentHeader, bands: tuple[furniture.Band, furniture.Band]
-                  ) -> Callable[..., Canvas]:
-    """A canvas that holds its pages back until the end, so each can say 'Page X of Y'."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # ReportLab's name
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for number, state in enumerate(self._saved, start=1):
-                self.__dict__.update(state)
-                if header.demo:
-                    _watermark(self)
-                furniture.draw(self, bands[0], top=True, number=number, total=total)
-                furniture.draw(self, bands[1], top=False, number=number, total=total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-def _watermark(canv: Canvas) -> None:
-    """Over the page, translucent, so table shading cannot hide it and text stays legible."""
-    width, height = canv._pagesize
-    size = min(width, height) * 0.24
-    canv.saveState()
-    canv.setFillColor(colors.HexColor("#808080"))
-    canv.setFillAlpha(0.16)
-    canv.translate(width / 2, height / 2)
-    canv.rotate(35 if width < height else 25)
-    canv.setFont(BOLD, size)
-    canv.drawCentredString(0, -size * 0.36, "DEMO")
-    canv.restoreState()
-
-
-def _build(header: DocumentHeader, story: list[Flowable], pagesize: tuple[float, float],
-           title: str) -> bytes:
-    out = io.BytesIO()
-    bands = page_bands(header, pagesize)
-    doc = SimpleDocTemplate(
-        out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=bands[0].depth + BODY_GAP, bottomMargin=bands[1].depth + BODY_GAP,
-        title=f"{title} {header.document_id}", author="CE Recorder", subject=header.marking,
-        creator="CE Recorder", lang="en-GB",
-    )
-    doc.build(story, canvasmaker=_canvas_maker(header, bands))
-    return out.getvalue()
-
-
-# -- shared pieces -------------------------------------------------------------------------
-
-def _para(value: str, style: ParagraphStyle, *, empty: str = "Not recorded",
-          empty_style: ParagraphStyle | None = None) -> Paragraph:
-    if value.strip():
-        return Paragraph(text(value), style)
-    return Paragraph(escape(empty), empty_style or style)
-
-
-def _details_table(rows: Sequence[tuple[str, str]], s: _Styles, width: float,
-                   label_share: float = 0.28) -> Table:
-    data = [[Paragraph(escape(label), s.label), _para(value, s.cell, empty_style=s.empty)]
-            for label, value in rows]
-    table = Table(data, colWidths=[width * label_share, width * (1 - label_share)],
-                  hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
-
-
-def _section(heading: str, value: str, s: _Styles, *, empty: str = "Nothing recorded.",
-             style: ParagraphStyle | None = None) -> list[Flowable]:
-    """A heading and its text; the heading never sits alone at the foot of a page (the
-    paragraph itself splits across pages line by line)."""
-    return [Paragraph(escape(heading), s.heading),
-            _para(value, style or s.body, empty=empty, empty_style=s.empty)]
-
-
-def _chunks(value: str, size: int = CHUNK) -> list[str]:
-    """Split long text at paragraph, line or word boundaries into pieces of about size."""
-    if len(value) <= size:
-        return [value]
-    pieces: list[str] = []
-    rest = value
-    while len(rest) > size:
-        cut = -1
-        for sep in ("\n\n", "\n", ". ", " "):
-            cut = rest.rfind(sep, size // 2, size)
-            if cut != -1:
-                cut += len(sep)
-                break
-        if cut <= 0:
-            cut = size
-        pieces.append(rest[:cut].rstrip("\n"))
-        rest = rest[cut:].lstrip("\n")
-    if rest:
-        pieces.append(rest)
-    return pieces
-
-
-def _signature_block(s: _Styles, width: float, who: Sequence[str]) -> list[Flowable]:
-    line = "_" * 38
-    date_line = "_" * 16
-    rows = []
-    for role in who:
-        rows.append([Paragraph(escape(role), s.label), Paragraph(line, s.cell),
-                     Paragraph("Date", s.label), Paragraph(date_line, s.cell)])
-        rows.append([Paragraph("Name (capitals)", s.label), Paragraph(line, s.cell), "", ""])
-    table = Table(rows, colWidths=[width * 0.24, width * 0.46, width * 0.08, width * 0.22],
-                  hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("TOPPADDING", (0, 0), (-1, -1), 9),
-    ]))
-    return [Paragraph("Signatures", s.heading), table]
-
 
 # -- the concern record --------------------------------------------------------------------
 
 def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     register_fonts(fonts)
-    s = _Styles(10)
+    s = Styles(10)
     pagesize = A4
     width = pagesize[0] - 2 * MARGIN
     story: list[Flowable] = [
@@ -289,18 +94,18 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
                             + [Paragraph("Withheld", s.empty) for _ in range(4)])
             continue
         kid_rows.append([
-            _para(child.name, s.cell), _para(child.legal_name, s.cell),
-            _para(child.dob_text, s.cell), _para(child.upn, s.cell, empty="—"),
-            _para(" / ".join(x for x in (child.year_group, child.reg_group) if x), s.cell,
+            para(child.name, s.cell), para(child.legal_name, s.cell),
+            para(child.dob_text, s.cell), para(child.upn, s.cell, empty="—"),
+            para(" / ".join(x for x in (child.year_group, child.reg_group) if x), s.cell,
                   empty="—"),
         ])
     kids = Table(kid_rows, colWidths=[width * f for f in (0.25, 0.25, 0.16, 0.18, 0.16)],
                  repeatRows=1, hAlign="LEFT")
-    kids.setStyle(_grid_style())
+    kids.setStyle(grid_style())
     story.append(kids)
     if doc.copy_note:
         story.append(Paragraph(escape(doc.copy_note), s.note))
-    story += [Paragraph("The record", s.heading), _details_table([
+    story += [Paragraph("The record", s.heading), details_table([
         ("Recorded by", doc.author),
         ("Recorded on", doc.when(doc.created_at)),
         ("Submitted on", doc.when(doc.submitted_at)),
@@ -309,33 +114,33 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
         ("Urgency", doc.urgency),
         *([("Purpose of disclosure", doc.purpose)] if doc.purpose else []),
     ], s, width)]
-    story += _section("What was seen or heard (facts)", doc.facts, s)
-    story += _section("The child's own words", doc.child_words, s,
+    story += section("What was seen or heard (facts)", doc.facts, s)
+    story += section("The child's own words", doc.child_words, s,
                       empty="No words of the child recorded.")
-    story += _section("Opinion (the recorder's opinion, not fact)", doc.opinion, s,
+    story += section("Opinion (the recorder's opinion, not fact)", doc.opinion, s,
                       empty="No opinion recorded.", style=s.note)
     story.append(Paragraph("Signs and indicators", s.heading))
     if doc.indicators:
         rows = [[Paragraph(h, s.cell_head) for h in ("Group", "Indicator", "Applies to")]]
-        rows += [[_para(i.group, s.cell), _para(i.label, s.cell),
-                  _para(i.applicability, s.cell, empty="—")] for i in doc.indicators]
+        rows += [[para(i.group, s.cell), para(i.label, s.cell),
+                  para(i.applicability, s.cell, empty="—")] for i in doc.indicators]
         signs = Table(rows, colWidths=[width * 0.3, width * 0.55, width * 0.15], repeatRows=1,
                       hAlign="LEFT")
-        signs.setStyle(_grid_style())
+        signs.setStyle(grid_style())
         story.append(signs)
         story.append(Paragraph(escape(f"Labels as in indicator list version "
                                       f"{doc.taxonomy_version}."), s.small))
     else:
         story.append(Paragraph("No indicators ticked.", s.empty))
     if doc.indicators_other.strip():
-        story += _section("Other signs", doc.indicators_other, s)
-    story += _section("Action taken", doc.action_taken, s, empty="No action recorded.")
-    story += _section("Who was informed", doc.informed, s, empty="No one recorded.")
+        story += section("Other signs", doc.indicators_other, s)
+    story += section("Action taken", doc.action_taken, s, empty="No action recorded.")
+    story += section("Who was informed", doc.informed, s, empty="No one recorded.")
     heading = Paragraph("Addenda", s.heading)
     label = ParagraphStyle("addendum", parent=s.label, keepWithNext=1)
     blocks: list[list[Flowable]] = [
         [Paragraph(escape(f"Addendum {number}: {add.author}, {add.when}"), label),
-         _para(add.body, s.body), Spacer(0, 3)]
+         para(add.body, s.body), Spacer(0, 3)]
         for number, add in enumerate(doc.addenda, start=1)
     ] or [[Paragraph("No addenda.", s.empty)]]
     # the heading travels with the first addendum, never alone at the foot of a page
@@ -345,21 +150,9 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     tail = blocks[-1]
     # the signatures follow the end of the record onto their page, never alone
     story.append(KeepTogether([*tail, Spacer(0, 6),
-                               *_signature_block(s, width, ("Signed (recorder)",
+                               *signature_block(s, width, ("Signed (recorder)",
                                                             "Received by (DSL)"))]))
-    return _build(doc.header, story, pagesize, "Safeguarding concern record")
-
-
-def _grid_style() -> TableStyle:
-    return TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ])
+    return build(doc.header, story, pagesize, "Safeguarding concern record")
 
 
 # -- the chronology ------------------------------------------------------------------------
@@ -368,8 +161,8 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
     register_fonts(fonts)
     pagesize = (A4[1], A4[0]) if landscape else A4
     width = pagesize[0] - 2 * MARGIN
-    s = _Styles(10)
-    cells = _Styles(8.5 if landscape else 7.5)
+    s = Styles(10)
+    cells = Styles(8.5 if landscape else 7.5)
     child = doc.child
     story: list[Flowable] = [
         Paragraph("Safeguarding chronology", s.title),
@@ -377,7 +170,7 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
                                                      leading=18, fontName=REGULAR)),
         Spacer(0, 4),
         Paragraph("The child", s.heading),
-        _details_table([
+        details_table([
             ("Name", child.name),
             ("Legal name", child.legal_name),
             ("Date of birth", child.dob_text),
@@ -388,7 +181,7 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
             ("Flags", ", ".join(child.flags) or "None"),
         ], s, width, 0.3),
         Paragraph("This document", s.heading),
-        _details_table([
+        details_table([
             ("School", doc.header.school or "Not set"),
             ("Period covered", doc.period_text),
             ("Entries", f"{len(doc.rows):,}"),
@@ -407,10 +200,10 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
         PageBreak(),
     ]
     story.append(_chronology_table(doc.rows, cells, width))
-    return _build(doc.header, story, pagesize, "Safeguarding chronology")
+    return build(doc.header, story, pagesize, "Safeguarding chronology")
 
 
-def _cell(value: str, s: _Styles, width: float) -> Paragraph | str:
+def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
     """A plain string when the text fits on one line (ReportLab draws those without the
     cost of a Paragraph); otherwise a wrapping Paragraph."""
     if not value:
@@ -420,11 +213,11 @@ def _cell(value: str, s: _Styles, width: float) -> Paragraph | str:
     return Paragraph(text(value), s.cell)
 
 
-def _entry_rows(entry: ChronologyEntry, s: _Styles, widths: Sequence[float]
+def _entry_rows(entry: ChronologyEntry, s: Styles, widths: Sequence[float]
                 ) -> list[list[Paragraph | str]]:
     """One entry as one table row, or several when a cell is very long: ReportLab cannot
     break a row whose single cell is taller than a page, so its text is carried over."""
-    split = [_chunks(v) for v in (entry.source, entry.event, entry.decision, entry.outcome)]
+    split = [chunks(v) for v in (entry.source, entry.event, entry.decision, entry.outcome)]
     when = uk_datetime(entry.occurred_at, entry.tz).replace(" ", "\n")
     rows: list[list[Paragraph | str]] = []
     for i in range(max(len(p) for p in split)):
@@ -437,7 +230,7 @@ def _entry_rows(entry: ChronologyEntry, s: _Styles, widths: Sequence[float]
     return rows
 
 
-def _chronology_table(entries: Sequence[ChronologyEntry], s: _Styles, width: float) -> Flowable:
+def _chronology_table(entries: Sequence[ChronologyEntry], s: Styles, width: float) -> Flowable:
     widths = [width * share for _, share in COLUMNS]
     inner = [w - 6 for w in widths]  # less the cell padding
     data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h, _ in COLUMNS]]
