@@ -112,7 +112,7 @@ def test_concern_pdf_shows_every_field(dsl: Session, clock: MockClock) -> None:
     text = flat(texts)
     for expected in [
         "Safeguarding concern record", "Eastcombe Academy", "Zoë Ólafsdóttir", "04/03/2011",
-        "A123456789012", "Łukasz Żółkiewski", "Recorded by", "Dana Lead",
+        "A123456789012", "Łukasz Żółkiewski", "Recorded by Dana Lead (DSL)",
         "Recorded on 16/11/2026 09:30", "When it happened 16/11/2026 07:30",
         "Bus stop outside the main gate",
         "Seen getting into a grey car <b>with two</b> older males & left.",
@@ -122,10 +122,13 @@ def test_concern_pdf_shows_every_field(dsl: Session, clock: MockClock) -> None:
         "Having older boyfriends or girlfriends", "Specific indicators of CSE",
         "Signs shared by CCE and CSE", "New expensive trainers",
         "Walked him back into school.", "Head of year", "High: DSL to act today",
-        "Addendum 1: Dana Lead, 16/11/2026 12:30", "Mum rang: he came home at midnight.",
-        "Signed (recorder)", "Received by (DSL)", "Date",
+        "Addendum 1: Dana Lead (DSL), 16/11/2026 12:30", "Mum rang: he came home at midnight.",
+        "The child's own words, as recorded “They're my mates, they give me lifts.”",
+        "The account above was recorded by Dana Lead (DSL) on 16/11/2026 09:30",
+        "The record needs no further signature.",
     ]:
         assert expected in text, expected
+    assert "Signed (recorder)" not in text  # no request to re-sign a reprint
     total = len(texts)
     for number, page in enumerate(texts, start=1):
         assert page.count("OFFICIAL-SENSITIVE") == 2, number  # top and bottom

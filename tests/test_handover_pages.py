@@ -10,13 +10,22 @@ from pathlib import Path
 import pytest
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import Role
+from cerecorder.domain.model import ActionKind, Role, TriageDecision
 from cerecorder.services import concerns, handover, users
+from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from pdf_words import overlapping, pdf_pages
 from test_handover import RENDERER, busy_child, cli, pages
 
-from helpers import DSL_PASS, MockClock, add_child, content, switch_to
+from helpers import (
+    DSL_PASS,
+    STAFF_PASS,
+    MockClock,
+    add_child,
+    add_staff,
+    content,
+    switch_to,
+)
 
 LONG_CHILD = ("Maximiliana-Josephine", "Featherstonehaugh-Wu")  # 42 characters
 LONG_USER = "Bartholomew Aloysius Cholmondeley-Warner"  # 40 characters
@@ -187,3 +196,61 @@ def test_cli_copy_for_one_child(dsl: Session, clock: MockClock, vault_dir: Path,
     assert code == 0, err
     text = " ".join(" ".join(pages(out.read_bytes())).split())
     assert "Kai" not in text and "C333333333333" not in text and "Zoë Ólafsdóttir" in text
+
+
+# -- the DSL's part of a concern record -----------------------------------------------------
+
+def test_the_concern_record_includes_what_the_dsl_did(dsl: Session, clock: MockClock) -> None:
+    zoe, jack, _kai, cid = _three_children(dsl, clock)
+    clock.advance(hours=1)
+    dsl_work.triage(dsl, cid, TriageDecision.MONITOR, "Watch Kai and Zoë at the gate.")
+    clock.advance(minutes=20)
+    dsl_work.record_action(dsl, kind=ActionKind.PARENTS_INFORMED, detail="Rang Zoë's mum",
+                           taken_at=clock.now(), concern_id=cid, child_ids=[zoe])
+    dsl_work.record_action(dsl, kind=ActionKind.POLICE, detail="PC Hill, Jack's phone",
+                           taken_at=clock.now(), concern_id=cid, child_ids=[jack])
+    clock.advance(days=2)
+    dsl_work.record_outcome(dsl, text="Zoë's mum came in.", occurred_at=clock.now(),
+                            child_id=zoe, concern_id=cid)
+    full = " ".join(" ".join(pages(RENDERER.concern(
+        handover.concern_document(dsl, cid)))).split())
+    for expected in [
+        "What the DSL did When What Detail By",
+        "16/11/2026 10:30 Decision Monitor", "Watch Kai and Zoë at the gate. Dana Lead, DSL",
+        "16/11/2026 10:50 Action (Zoë Ólafsdóttir) Parents or carers informed: Rang Zoë's mum",
+        "Action (Jack Ólafsdóttir)", "PC Hill, Jack's phone",
+        "18/11/2026 10:50 Outcome (Zoë Ólafsdóttir) Zoë's mum came in. Dana Lead, DSL",
+    ]:
+        assert expected in full, expected
+    copy = " ".join(" ".join(pages(RENDERER.concern(handover.concern_document(
+        dsl, cid, for_child=zoe, purpose="MASH")))).split())
+    assert "Watch [another pupil] and Zoë at the gate." in copy
+    assert "Rang Zoë's mum" in copy and "Zoë's mum came in." in copy
+    assert "PC Hill" not in copy and "Jack" not in copy  # another pupil's action
+
+
+def test_a_recorders_own_copy_leaves_the_dsl_part_out(dsl: Session, clock: MockClock) -> None:
+    add_staff(dsl, "teacher")
+    kid = add_child(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    try:
+        mine = concerns.record_concern(staff, content((kid,), clock))
+    finally:
+        staff.lock()
+    lead = switch_to(staff, "dsl", DSL_PASS)
+    try:
+        dsl_work.triage(lead, mine, TriageDecision.MONITOR, "Secret DSL reasoning.")
+        dsl_text = " ".join(" ".join(pages(RENDERER.concern(
+            handover.concern_document(lead, mine)))).split())
+    finally:
+        lead.lock()
+    assert "Secret DSL reasoning." in dsl_text
+    assert "recorded by Teacher (member of staff)" in dsl_text
+    staff = switch_to(lead, "teacher", STAFF_PASS)
+    try:
+        text = " ".join(" ".join(pages(RENDERER.concern(
+            handover.concern_document(staff, mine)))).split())
+    finally:
+        staff.lock()
+    assert "Secret DSL reasoning." not in text
+    assert "Not included: only the DSL's copies show the DSL's decisions" in text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from cerecorder.domain.model import ChronologyEntry, EntryType
+from cerecorder.domain.model import ChronologyEntry, EntryType, Role
 from cerecorder.domain.timefmt import uk_date, uk_datetime
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -88,16 +88,38 @@ class IndicatorLine:
     code: str = ""
 
 
+ROLE_LABELS = {Role.STAFF: "member of staff", Role.DSL: "DSL", Role.ADMIN: "administrator"}
+
+
 @dataclass(frozen=True)
 class AddendumLine:
     author: str
     created_at: datetime
     tz: str
     body: str
+    role: str = ""  # the author's role, as ROLE_LABELS names it
 
     @property
     def when(self) -> str:
         return uk_datetime(self.created_at, self.tz)
+
+
+@dataclass(frozen=True)
+class DslLine:
+    """One thing the DSL did about a concern: a triage decision and its reason, an action
+    (to whom and when), or an outcome."""
+
+    what: str  # "Decision", "Action" or "Outcome"
+    detail: str
+    by: str
+    role: str
+    at: datetime
+    tz: str
+    child: str = ""  # the child an action or outcome is about, where several are involved
+
+    @property
+    def when(self) -> str:
+        return uk_datetime(self.at, self.tz)
 
 
 @dataclass(frozen=True)
@@ -145,6 +167,10 @@ class ConcernDocument:
     urgency: str  # the label
     taxonomy_version: str
     addenda: tuple[AddendumLine, ...] = ()
+    #: what the DSL did, in time order
+    dsl_part: tuple[DslLine, ...] = ()
+    dsl_part_included: bool = True  # False in a copy made by its recorder, not the DSL
+    author_role: str = ""
     #: a copy for one child's file: that child's name, else "" for the DSL's full copy
     copy_for: str = ""
     purpose: str = ""  # of disclosure: required for a copy that leaves the school

@@ -36,6 +36,8 @@ MARGIN = 15 * mm
 BODY_GAP = 3 * mm  # between the running header or footer's rule and the body
 GREY, RULE = furniture.GREY, furniture.RULE
 HEAD_FILL = colors.HexColor("#E4E8EE")
+QUOTE_FILL = colors.HexColor("#F3F1EA")
+QUOTE_RULE = colors.HexColor("#B9B29A")
 #: a chronology cell longer than this is carried over several table rows, so that one long
 #: entry can run across pages. (ReportLab 5.1's Table(splitInRow=1) was tried: it repeats
 #: the header row in mid-page and leaves gaps, so rows are split here instead.)
@@ -80,6 +82,13 @@ class Styles:
         self.empty = ParagraphStyle("empty", parent=self.body, fontName=ITALIC,
                                     textColor=GREY)
         self.centre = ParagraphStyle("centre", parent=self.body, alignment=TA_CENTER)
+        #: the child's own words: set apart in a shaded box, indented, in quotation marks
+        self.quote = ParagraphStyle("quote", parent=self.body, leftIndent=8, rightIndent=4,
+                                    backColor=QUOTE_FILL, borderColor=QUOTE_RULE,
+                                    borderWidth=0.6, borderPadding=(3, 4, 4, 4),
+                                    spaceBefore=7, spaceAfter=6)
+        self.quote_cell = ParagraphStyle("quote_cell", parent=self.cell, leftIndent=4,
+                                         fontName=ITALIC, spaceBefore=2)
 
 
 # -- every page ----------------------------------------------------------------------------
@@ -193,6 +202,11 @@ def section(heading: str, value: str, s: Styles, *, empty: str = "Nothing record
     paragraph itself splits across pages line by line)."""
     return [Paragraph(escape(heading), s.heading),
             para(value, style or s.body, empty=empty, empty_style=s.empty)]
+
+
+def quoted(value: str) -> str:
+    """The child's words in quotation marks, as paragraph markup."""
+    return f"\u201c{text(value.strip())}\u201d"
 
 
 def chunks(value: str, size: int = CHUNK) -> list[str]:

@@ -62,9 +62,9 @@ from cerecorder.export.layout import (
     details_table,
     grid_style,
     para,
+    quoted,
     register_fonts,
     section,
-    signature_block,
     text,
 )
 from cerecorder.export.raster import RasterPages
@@ -106,7 +106,8 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     if doc.copy_note:
         story.append(Paragraph(escape(doc.copy_note), s.note))
     story += [Paragraph("The record", s.heading), details_table([
-        ("Recorded by", doc.author),
+        ("Recorded by", f"{doc.author} ({doc.author_role})" if doc.author_role
+         else doc.author),
         ("Recorded on", doc.when(doc.created_at)),
         ("Submitted on", doc.when(doc.submitted_at)),
         ("When it happened", doc.when(doc.occurred_at)),
@@ -115,8 +116,9 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
         *([("Purpose of disclosure", doc.purpose)] if doc.purpose else []),
     ], s, width)]
     story += section("What was seen or heard (facts)", doc.facts, s)
-    story += section("The child's own words", doc.child_words, s,
-                      empty="No words of the child recorded.")
+    story.append(Paragraph("The child's own words, as recorded", s.heading))
+    story.append(Paragraph(quoted(doc.child_words), s.quote) if doc.child_words.strip()
+                 else Paragraph("No words of the child recorded.", s.empty))
     story += section("Opinion (the recorder's opinion, not fact)", doc.opinion, s,
                       empty="No opinion recorded.", style=s.note)
     story.append(Paragraph("Signs and indicators", s.heading))
@@ -139,20 +141,45 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     heading = Paragraph("Addenda", s.heading)
     label = ParagraphStyle("addendum", parent=s.label, keepWithNext=1)
     blocks: list[list[Flowable]] = [
-        [Paragraph(escape(f"Addendum {number}: {add.author}, {add.when}"), label),
+        [Paragraph(escape(f"Addendum {number}: {add.author}"
+                          + (f" ({add.role})" if add.role else "") + f", {add.when}"), label),
          para(add.body, s.body), Spacer(0, 3)]
         for number, add in enumerate(doc.addenda, start=1)
     ] or [[Paragraph("No addenda.", s.empty)]]
     # the heading travels with the first addendum, never alone at the foot of a page
     blocks[0] = [heading, *blocks[0]]
-    for block in blocks[:-1]:
-        story.append(KeepTogether(block))
-    tail = blocks[-1]
-    # the signatures follow the end of the record onto their page, never alone
-    story.append(KeepTogether([*tail, Spacer(0, 6),
-                               *signature_block(s, width, ("Signed (recorder)",
-                                                            "Received by (DSL)"))]))
+    story += [KeepTogether(block) for block in blocks]
+    story += _dsl_part(doc, s, width)
+    recorded = (f"The account above was recorded by {doc.author}"
+                + (f" ({doc.author_role})" if doc.author_role else "")
+                + f" on {doc.when(doc.created_at)} and submitted on "
+                f"{doc.when(doc.submitted_at)}. It is printed from the record kept unchanged "
+                "in CE Recorder since then; later information is in the addenda. The record "
+                "needs no further signature.")
+    story.append(KeepTogether([Paragraph("About this record", s.heading),
+                               Paragraph(escape(recorded), s.body)]))
     return build(doc.header, story, pagesize, "Safeguarding concern record")
+
+
+def _dsl_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:
+    """What the DSL decided and why, what was done, to whom and when, and what came of it."""
+    story: list[Flowable] = [Paragraph("What the DSL did", s.heading)]
+    if not doc.dsl_part_included:
+        return [*story, Paragraph("Not included: only the DSL's copies show the DSL's "
+                                  "decisions, actions and outcomes.", s.empty)]
+    if not doc.dsl_part:
+        return [*story, Paragraph("No decision, action or outcome recorded yet.", s.empty)]
+    rows: list[list[Flowable]] = [[Paragraph(h, s.cell_head) for h in
+                                   ("When", "What", "Detail", "By")]]
+    for line in doc.dsl_part:
+        what = line.what + (f" ({line.child})" if line.child else "")
+        rows.append([para(line.when.replace(" ", "\n"), s.cell), para(what, s.cell),
+                     para(line.detail, s.cell),
+                     para(f"{line.by}, {line.role}" if line.role else line.by, s.cell)])
+    table = Table(rows, colWidths=[width * f for f in (0.14, 0.16, 0.50, 0.20)],
+                  repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid_style())
+    return [*story, table]
 
 
 # -- the chronology ------------------------------------------------------------------------

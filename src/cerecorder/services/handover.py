@@ -20,18 +20,27 @@ from pathlib import Path
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     DEFAULT_MARKING,
+    ROLE_LABELS,
     AddendumLine,
     ChildSummary,
     ChronologyDocument,
     ConcernDocument,
     DocumentHeader,
+    DslLine,
     IndicatorLine,
     extract_line,
     withhold_names,
 )
-from cerecorder.domain.model import Child, ChronologyEntry, ConcernStatus, EntryType, Role
+from cerecorder.domain.model import (
+    ActionKind,
+    Child,
+    ChronologyEntry,
+    ConcernStatus,
+    EntryType,
+    Role,
+)
 from cerecorder.domain.rules import MAX_NAME, clean_text
-from cerecorder.domain.timefmt import zone
+from cerecorder.domain.timefmt import from_utc_text, zone
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
@@ -128,6 +137,7 @@ def concern_document(
         raise InvalidInput("Submit the concern before printing or exporting it.")
     with session.uow() as uow:
         names = uow.users.display_names()
+        roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
         kids = uow.children.many(concern.content.child_ids)
     if for_child is not None and for_child not in {k.id for k in kids}:
         raise InvalidInput(f"Child #{for_child} is not one of the children in concern "
@@ -137,6 +147,7 @@ def concern_document(
         raise InvalidInput("Say why this copy is being shared (the purpose of disclosure): "
                            "a copy for one child's file is made to leave the school.")
     children, out = _copy_children(kids, for_child)
+    is_dsl = session.user.role is Role.DSL
     taxonomy = session.taxonomy.version(concern.taxonomy_version)
     indicators = []
     for code in concern.content.indicator_codes:
@@ -171,11 +182,49 @@ def concern_document(
         action_taken=out(c.action_taken), informed=out(c.informed),
         urgency=c.urgency.label, taxonomy_version=concern.taxonomy_version,
         addenda=tuple(
-            AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, out(a.body))
+            AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, out(a.body),
+                         roles.get(a.author_id, ""))
             for a in view.addenda
         ),
+        dsl_part=_dsl_part(session, concern.id, kids, for_child, out) if is_dsl else (),
+        dsl_part_included=is_dsl,
+        author_role=roles.get(concern.author_id, ""),
         copy_for=copy_for, purpose=purpose,
     )
+
+
+def _dsl_part(session: Session, concern_id: int, kids: list[Child], for_child: int | None,
+              out: Callable[[str], str]) -> tuple[DslLine, ...]:
+    """The DSL's decisions with their reasons, actions and outcomes on a concern, each with
+    who and when. A copy for one child keeps only that child's actions and outcomes."""
+    with session.uow() as uow:
+        names = uow.users.display_names()
+        roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
+        decisions = uow.dsl.triage_for([concern_id])
+        actions = uow.dsl.actions_for_concern(concern_id)
+        outcomes = uow.dsl.outcomes_for_concern(concern_id)
+    several = for_child is None and len(kids) > 1
+    child_names = {k.id: k.display_name for k in kids}
+    lines = [
+        DslLine("Decision", out(f"{t.decision.label}: {t.rationale}".rstrip(": ")),
+                names.get(t.decided_by, "?"), roles.get(t.decided_by, ""), t.decided_at, t.tz)
+        for t in decisions
+    ]
+    for _id, child, kind, detail, at, tz, by in actions:
+        if for_child is not None and child != for_child:
+            continue
+        label = ActionKind(kind).label
+        lines.append(DslLine(
+            "Action", out(f"{label}: {detail}" if detail else label), names.get(by, "?"),
+            roles.get(by, ""), from_utc_text(at), tz,
+            child_names.get(child, "") if several else ""))
+    for _id, child, _action, text, at, tz, by in outcomes:
+        if for_child is not None and child != for_child:
+            continue
+        lines.append(DslLine(
+            "Outcome", out(text), names.get(by, "?"), roles.get(by, ""), from_utc_text(at),
+            tz, child_names.get(child, "") if several else ""))
+    return tuple(sorted(lines, key=lambda line: line.at))
 
 
 def _without_other_pupils(session: Session, child_id: int, rows: list[ChronologyEntry]
