@@ -4,10 +4,13 @@ of the names and the marking. Read back with pdftotext -bbox (tests/pdf_words.py
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ActionKind, Role, TriageDecision
@@ -15,7 +18,7 @@ from cerecorder.services import concerns, handover, users
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from pdf_words import overlapping, pdf_pages
-from test_handover import RENDERER, busy_child, cli, pages
+from test_handover import RENDERER, busy_child, cli, flat, pages, synthetic
 
 from helpers import (
     DSL_PASS,
@@ -254,3 +257,43 @@ def test_a_recorders_own_copy_leaves_the_dsl_part_out(dsl: Session, clock: MockC
         staff.lock()
     assert "Secret DSL reasoning." not in text
     assert "Not included: only the DSL's copies show the DSL's decisions" in text
+
+
+# -- the child's own words -------------------------------------------------------------------
+
+def _fonts_of(data: bytes, needle: str) -> set[str]:
+    """The fonts the pieces of text holding needle are drawn in."""
+    found: set[str] = set()
+
+    def visit(value: str, _cm: object, _tm: object, font: dict[str, object] | None,
+              _size: float) -> None:
+        if needle in value and font:
+            found.add(str(font.get("/BaseFont")))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_childs_words_are_set_apart_and_quoted(dsl: Session, clock: MockClock) -> None:
+    kid, cid = busy_child(dsl, clock)
+    for landscape in (True, False):
+        data = RENDERER.chronology(handover.chronology_document(dsl, kid, purpose="MASH"),
+                                   landscape=landscape)
+        text = flat(pages(data))
+        assert "Child's words: “They're my mates, they give me lifts.”" in text
+        assert all("Oblique" in f for f in _fonts_of(data, "my mates")), landscape
+        assert _fonts_of(data, "my mates")
+    record = RENDERER.concern(handover.concern_document(dsl, cid))
+    assert ("The child's own words, as recorded “They're my mates, they give me lifts.” "
+            "Opinion") in flat(pages(record))
+
+
+def test_very_long_words_of_the_child_run_across_pages() -> None:
+    doc = synthetic(3)
+    long = dataclasses.replace(doc.rows[1], child_words="He kept saying it. " * 1500)
+    doc = dataclasses.replace(doc, rows=(doc.rows[0], long, doc.rows[2]))
+    for landscape in (True, False):
+        texts = pages(RENDERER.chronology(doc, landscape=landscape))
+        assert len(texts) > 4
+        assert flat(texts).count("He kept saying it.") == 1500

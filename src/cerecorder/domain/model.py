@@ -272,6 +272,7 @@ class ChronologyEntry:
     ref_id: int
     concern_id: int | None = None
     indicator_codes: frozenset[str] = field(default_factory=frozenset)
+    child_words: str = ""  # a concern's record of the child's own words
 
 
 @dataclass(frozen=True)

@@ -241,20 +241,38 @@ def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
 
 
 def _entry_rows(entry: ChronologyEntry, s: Styles, widths: Sequence[float]
-                ) -> list[list[Paragraph | str]]:
+                ) -> list[list[Any]]:
     """One entry as one table row, or several when a cell is very long: ReportLab cannot
     break a row whose single cell is taller than a page, so its text is carried over."""
-    split = [chunks(v) for v in (entry.source, entry.event, entry.decision, entry.outcome)]
+    split: list[list[Any]] = [
+        [_cell(c, s, w) for c in chunks(v)]
+        for v, w in zip((entry.source, entry.event, entry.decision, entry.outcome),
+                        widths[1:5], strict=True)
+    ]
+    if entry.child_words.strip():
+        split[1] = _with_words(split[1], entry.child_words, s)
     when = uk_datetime(entry.occurred_at, entry.tz).replace(" ", "\n")
-    rows: list[list[Paragraph | str]] = []
+    rows: list[list[Any]] = []
     for i in range(max(len(p) for p in split)):
         rows.append([
             when if i == 0 else f"{when}\n(continued)",
-            *(_cell(p[i], s, w) if i < len(p) else "" for p, w in zip(split, widths[1:5],
-                                                                      strict=True)),
+            *(p[i] if i < len(p) else "" for p in split),
             _cell(entry.recorded_by, s, widths[5]) if i == 0 else "",
         ])
     return rows
+
+
+def _with_words(event: list[Any], words: str, s: Styles) -> list[Any]:
+    """The event's cells with the child's own words after the facts, set apart (italic,
+    indented) and in quotation marks; very long words run on into more rows."""
+    pieces = chunks(words.strip())
+    quotes = [Paragraph(("<b>Child's words:</b> \u201c" if i == 0 else "") + text(piece)
+                        + ("\u201d" if i == len(pieces) - 1 else ""), s.quote_cell)
+              for i, piece in enumerate(pieces)]
+    last = event[-1]
+    facts = ([Paragraph(text(last), s.cell)] if last else []) if isinstance(last, str) \
+        else [last]
+    return [*event[:-1], [*facts, quotes[0]], *quotes[1:]]
 
 
 def _chronology_table(entries: Sequence[ChronologyEntry], s: Styles, width: float) -> Flowable:

@@ -48,7 +48,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             occurred_at=c.content.occurred_at, tz=c.tz, entry_type=EntryType.CONCERN,
             source=f"Concern #{c.id}", event=text, decision="", outcome="",
             recorded_by=names.get(c.author_id, "?"), ref_id=c.id, concern_id=c.id,
-            indicator_codes=c.content.indicator_codes,
+            indicator_codes=c.content.indicator_codes, child_words=c.content.child_words,
         ))
     for a in addenda:
         entries.append(ChronologyEntry(

@@ -252,7 +252,7 @@ def _without_other_pupils(session: Session, child_id: int, rows: list[Chronology
 
         out.append(dataclasses.replace(
             row, source=hide(row.source), event=hide(row.event), decision=hide(row.decision),
-            outcome=hide(row.outcome)))
+            outcome=hide(row.outcome), child_words=hide(row.child_words)))
     return out
 
 
