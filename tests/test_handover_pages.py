@@ -297,3 +297,29 @@ def test_very_long_words_of_the_child_run_across_pages() -> None:
         texts = pages(RENDERER.chronology(doc, landscape=landscape))
         assert len(texts) > 4
         assert flat(texts).count("He kept saying it.") == 1500
+
+
+# -- the end ------------------------------------------------------------------------------
+
+def test_the_end_line_sign_off_and_receipt_slip(dsl: Session, clock: MockClock) -> None:
+    kid, cid = busy_child(dsl, clock)
+    handover.set_school_name(dsl, "Eastcombe Academy")
+    doc = handover.chronology_document(dsl, kid, purpose="MASH")
+    for landscape in (True, False):
+        texts = pages(RENDERER.chronology(doc, landscape=landscape))
+        text = flat(texts)
+        assert text.count("End of chronology: 6 entries") == 1
+        # the end line comes after the last entry, then the sign-off, then the slip
+        assert text.index("Strategy meeting.") < text.index("End of chronology")
+        tail = text[text.index("End of chronology: 6 entries"):]
+        assert "Sign-off Name Dana Lead Role DSL Date Signature" in tail
+        assert (f"Receipt: please sign and return Received the safeguarding chronology of "
+                f"Zoë Ólafsdóttir (6 entries), document {doc.header.document_id}. Received by "
+                "Role and agency Date Signature Return to Dana Lead, DSL, Eastcombe Academy"
+                ) in tail
+    one = handover.chronology_document(dsl, kid, purpose="MASH",
+                                       entry_types=[handover.EntryType.ADDENDUM])
+    assert "End of chronology: 1 entry" in flat(pages(RENDERER.chronology(one)))
+    record = flat(pages(RENDERER.concern(handover.concern_document(dsl, cid))))
+    assert "End of concern record #1 Sign-off Name Dana Lead Role DSL" in record
+    assert "Received the record of concern #1" in record

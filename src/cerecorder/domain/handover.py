@@ -133,6 +133,7 @@ class DocumentHeader:
     generated_at: datetime  # aware UTC
     generated_tz: str
     demo: bool
+    generated_role: str = ""  # the generating user's role, as ROLE_LABELS names it
     #: whom the document is about (ChildSummary.identity), so that every page of a mixed
     #: pile of printouts can be sorted back to its child
     subject: str = ""

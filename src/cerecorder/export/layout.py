@@ -20,8 +20,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    HRFlowable,
+    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -82,6 +85,8 @@ class Styles:
         self.empty = ParagraphStyle("empty", parent=self.body, fontName=ITALIC,
                                     textColor=GREY)
         self.centre = ParagraphStyle("centre", parent=self.body, alignment=TA_CENTER)
+        self.end = ParagraphStyle("end", parent=self.body, fontName=BOLD, alignment=TA_CENTER,
+                                  spaceBefore=4, spaceAfter=4)
         #: the child's own words: set apart in a shaded box, indented, in quotation marks
         self.quote = ParagraphStyle("quote", parent=self.body, leftIndent=8, rightIndent=4,
                                     backColor=QUOTE_FILL, borderColor=QUOTE_RULE,
@@ -231,21 +236,41 @@ def chunks(value: str, size: int = CHUNK) -> list[str]:
     return pieces
 
 
-def signature_block(s: Styles, width: float, who: Sequence[str]) -> list[Flowable]:
-    line = "_" * 38
-    date_line = "_" * 16
-    rows = []
-    for role in who:
-        rows.append([Paragraph(escape(role), s.label), Paragraph(line, s.cell),
-                     Paragraph("Date", s.label), Paragraph(date_line, s.cell)])
-        rows.append([Paragraph("Name (capitals)", s.label), Paragraph(line, s.cell), "", ""])
-    table = Table(rows, colWidths=[width * 0.24, width * 0.46, width * 0.08, width * 0.22],
-                  hAlign="LEFT")
+def _form(rows: Sequence[tuple[str, str]], s: Styles, width: float) -> Table:
+    """Labelled lines to write on: a value already known is printed above its line."""
+    data = [[Paragraph(escape(label), s.label), para(value, s.cell, empty="")]
+            for label, value in rows]
+    table = Table(data, colWidths=[width * 0.22, width * 0.55], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("TOPPADDING", (0, 0), (-1, -1), 9),
+        ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
+        ("TOPPADDING", (0, 0), (-1, -1), 8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]))
-    return [Paragraph("Signatures", s.heading), table]
+    return table
+
+
+def end_matter(header: DocumentHeader, s: Styles, width: float, *, end_line: str,
+               what: str, return_to: str) -> list[Flowable]:
+    """The end of a document: a line saying it is the end and what it held, the sign-off
+    of whoever issues it, and a receipt slip for the school or agency that receives it,
+    to be signed and sent back."""
+    sign_off = [
+        Paragraph("Sign-off", s.heading),
+        _form([("Name", header.generated_by), ("Role", header.generated_role),
+               ("Date", ""), ("Signature", "")], s, width),
+    ]
+    cut = HRFlowable(width="100%", thickness=0.6, color=RULE, dash=(4, 3), spaceBefore=10,
+                     spaceAfter=2)
+    slip = [
+        cut,
+        Paragraph("Receipt: please sign and return", s.heading),
+        Paragraph(escape(f"Received {what}, document {header.document_id}."), s.body),
+        _form([("Received by", ""), ("Role and agency", ""), ("Date", ""),
+               ("Signature", ""), ("Return to", return_to)], s, width),
+    ]
+    return [Spacer(0, 6), Paragraph(escape(end_line), s.end), KeepTogether(sign_off),
+            KeepTogether(slip)]
 
 
 def grid_style() -> TableStyle:

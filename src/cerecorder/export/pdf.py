@@ -47,6 +47,7 @@ from reportlab.platypus import (
 from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
+    DocumentHeader,
     PageSource,
 )
 from cerecorder.domain.model import ChronologyEntry
@@ -60,6 +61,7 @@ from cerecorder.export.layout import (
     build,
     chunks,
     details_table,
+    end_matter,
     grid_style,
     para,
     quoted,
@@ -158,6 +160,10 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
                 "needs no further signature.")
     story.append(KeepTogether([Paragraph("About this record", s.heading),
                                Paragraph(escape(recorded), s.body)]))
+    story += end_matter(doc.header, s, width,
+                        end_line=f"End of concern record #{doc.concern_id}",
+                        what=f"the record of concern #{doc.concern_id}",
+                        return_to=_return_to(doc.header))
     return build(doc.header, story, pagesize, "Safeguarding concern record")
 
 
@@ -227,7 +233,16 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
         PageBreak(),
     ]
     story.append(_chronology_table(doc.rows, cells, width))
+    entries = f"{len(doc.rows):,} {'entry' if len(doc.rows) == 1 else 'entries'}"
+    story += end_matter(
+        doc.header, s, width * (0.7 if landscape else 1), end_line=f"End of chronology: {entries}",
+        what=f"the safeguarding chronology of {child.name} ({entries})",
+        return_to=_return_to(doc.header))
     return build(doc.header, story, pagesize, "Safeguarding chronology")
+
+
+def _return_to(header: DocumentHeader) -> str:
+    return ", ".join(x for x in (header.generated_by, header.generated_role, header.school) if x)
 
 
 def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
