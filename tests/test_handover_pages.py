@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -282,8 +283,8 @@ def test_the_childs_words_are_set_apart_and_quoted(dsl: Session, clock: MockCloc
                                    landscape=landscape)
         text = flat(pages(data))
         assert "Child's words: “They're my mates, they give me lifts.”" in text
-        assert all("Oblique" in f for f in _fonts_of(data, "my mates")), landscape
-        assert _fonts_of(data, "my mates")
+        assert all("Oblique" in f for f in _fonts_of(data, "mates")), landscape
+        assert _fonts_of(data, "mates")
     record = RENDERER.concern(handover.concern_document(dsl, cid))
     assert ("The child's own words, as recorded “They're my mates, they give me lifts.” "
             "Opinion") in flat(pages(record))
@@ -323,3 +324,38 @@ def test_the_end_line_sign_off_and_receipt_slip(dsl: Session, clock: MockClock) 
     record = flat(pages(RENDERER.concern(handover.concern_document(dsl, cid))))
     assert "End of concern record #1 Sign-off Name Dana Lead Role DSL" in record
     assert "Received the record of concern #1" in record
+
+
+# -- UPNs and dates hold together -------------------------------------------------------------
+
+UPNS = ("W999999999999", "M888888888888")
+DATE = re.compile(r"\d\d/\d\d/\d{4}[;,.]?")
+
+
+def _broken_date(word: str) -> bool:
+    """A piece of a date: digits with a slash that are not a whole date, or a year alone."""
+    return (("/" in word and any(c.isdigit() for c in word) and not DATE.fullmatch(word))
+            or re.fullmatch(r"\d{4}", word) is not None)
+
+
+def test_upns_and_dates_never_break_across_lines(dsl: Session, clock: MockClock) -> None:
+    bart, kid, cid = _long_names(dsl, clock)  # UPNs W999999999999 and M888888888888
+    try:
+        record = RENDERER.concern(handover.concern_document(bart, cid, marking=LONG_MARKING))
+        chron = handover.chronology_document(bart, kid, purpose="MASH")
+        documents = [record, RENDERER.chronology(chron, landscape=False),
+                     RENDERER.chronology(chron, landscape=True)]
+    finally:
+        bart.lock()
+    first = [w.text.rstrip(";") for w in pdf_pages(record)[0].words]
+    assert "W999999999999" in first and "M888888888888" in first
+    assert "04/03/2011" in first
+    for data in documents:
+        for number, page in enumerate(pdf_pages(data), start=1):
+            broken = [w.text for w in page.words if _broken_date(w.text)]
+            assert not broken, (number, broken)
+            pieces = [w.text for w in page.words for upn in UPNS
+                      if w.text.rstrip(";") != upn and w.text and (
+                          upn.startswith(w.text) or upn.endswith(w.text))]
+            assert not pieces, (number, pieces)
+            assert not overlapping(page), number  # nor does a date overprint its neighbour

@@ -273,6 +273,33 @@ def end_matter(header: DocumentHeader, s: Styles, width: float, *, end_line: str
             KeepTogether(slip)]
 
 
+def unbreakable(values: Sequence[str], font: str, size: float, padding: float = 7) -> float:
+    """The width a column needs for the widest of values on one line (cell padding
+    included): UPNs and dates must never break, nor be copied out in pieces."""
+    return max((pdfmetrics.stringWidth(v, font, size) for v in values), default=0) + padding
+
+
+def column_widths(width: float, shares: Sequence[float], least: Sequence[float]
+                  ) -> list[float]:
+    """Columns sharing width by shares, each at least its least width; the others give up
+    the difference in proportion to their shares."""
+    widths = [width * share for share in shares]
+    short = sum(max(0.0, need - w) for w, need in zip(widths, least, strict=True))
+    if short <= 0:
+        return widths
+    free = [i for i, (w, need) in enumerate(zip(widths, least, strict=True)) if w > need]
+    spare = sum(widths[i] - least[i] for i in free)
+    for i, need in enumerate(least):
+        if widths[i] < need:
+            widths[i] = need
+    for i in free:
+        widths[i] -= short * (widths[i] - least[i]) / spare if spare else 0
+    return widths
+
+
+DATE_SAMPLE = "00/00/0000"  # DejaVu's digits share one width
+
+
 def grid_style() -> TableStyle:
     return TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

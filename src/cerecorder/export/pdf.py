@@ -53,6 +53,7 @@ from cerecorder.domain.handover import (
 from cerecorder.domain.model import ChronologyEntry
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.export.layout import (
+    DATE_SAMPLE,
     HEAD_FILL,
     MARGIN,
     REGULAR,
@@ -60,6 +61,7 @@ from cerecorder.export.layout import (
     Styles,
     build,
     chunks,
+    column_widths,
     details_table,
     end_matter,
     grid_style,
@@ -68,6 +70,7 @@ from cerecorder.export.layout import (
     register_fonts,
     section,
     text,
+    unbreakable,
 )
 from cerecorder.export.raster import RasterPages
 
@@ -101,7 +104,11 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
             para(" / ".join(x for x in (child.year_group, child.reg_group) if x), s.cell,
                   empty="—"),
         ])
-    kids = Table(kid_rows, colWidths=[width * f for f in (0.25, 0.25, 0.16, 0.18, 0.16)],
+    size = s.cell.fontSize
+    least = [0, 0, unbreakable([DATE_SAMPLE, "Withheld"], REGULAR, size),
+             unbreakable([c.upn for c in doc.children] + ["Withheld"], REGULAR, size), 0]
+    kids = Table(kid_rows, colWidths=column_widths(width, (0.25, 0.25, 0.16, 0.18, 0.16),
+                                                   least),
                  repeatRows=1, hAlign="LEFT")
     kids.setStyle(grid_style())
     story.append(kids)
@@ -195,7 +202,7 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
     pagesize = (A4[1], A4[0]) if landscape else A4
     width = pagesize[0] - 2 * MARGIN
     s = Styles(10)
-    cells = Styles(8.5 if landscape else 7.5)
+    cells = Styles(8.5)
     child = doc.child
     story: list[Flowable] = [
         Paragraph("Safeguarding chronology", s.title),
@@ -291,7 +298,9 @@ def _with_words(event: list[Any], words: str, s: Styles) -> list[Any]:
 
 
 def _chronology_table(entries: Sequence[ChronologyEntry], s: Styles, width: float) -> Flowable:
-    widths = [width * share for _, share in COLUMNS]
+    size = s.cell.fontSize
+    least = [unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size), 0, 0, 0, 0, 0]
+    widths = column_widths(width, [share for _, share in COLUMNS], least)
     inner = [w - 6 for w in widths]  # less the cell padding
     data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h, _ in COLUMNS]]
     styles: list[tuple[Any, ...]] = [
