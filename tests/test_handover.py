@@ -341,7 +341,7 @@ def test_protected_pdf_opens_only_with_its_password(dsl: Session, clock: MockClo
     assert "Zoë Ólafsdóttir" in nfc(reader.pages[0].extract_text())
     assert reader.trailer["/Encrypt"]["/V"] == 5 and reader.trailer["/Encrypt"]["/R"] == 6
     assert b"Seen getting into" not in locked
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         RENDERER.protect(plain, "")
 
 
@@ -433,10 +433,11 @@ def test_cli_children_and_exports(dsl: Session, clock: MockClock, vault_dir: Pat
 
     locked = tmp_path / "concern.pdf"
     code, out, err = cli("export-concern", vault_dir, "--user", "dsl", "--concern", cid,
-                         "--out", locked, "--password-stdin", lines=(DSL_PASS, "pdf secret"))
+                         "--out", locked, "--password-stdin",
+                         lines=(DSL_PASS, "pdf secret for mash"))
     assert code == 0, err
     assert err == "" and "password-protected" in out
-    assert "Seen getting into a grey car" in flat(pages(locked.read_bytes(), "pdf secret"))
+    assert "Seen getting into a grey car" in flat(pages(locked.read_bytes(), "pdf secret for mash"))
     assert PdfReader(io.BytesIO(locked.read_bytes())).decrypt("nope") == 0
     code, out, err = cli("export-concern", vault_dir, "--user", "dsl", "--concern", cid,
                          "--out", locked, "--force", "--portrait")

@@ -413,6 +413,43 @@ def test_the_chronology_window_saves_a_protected_pdf(
     assert "exported" in actions
 
 
+def test_the_export_dialog_refuses_a_weak_password_and_suggests_one(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QLineEdit
+
+    from cerecorder.domain import pdf_password
+    from cerecorder.ui.concern_view import ConcernViewDialog
+
+    from helpers import content
+
+    concern_id = concerns.record_concern(
+        dsl_session, content((add_child(dsl_session),), clock, facts="New phone, cash."))
+    view = ConcernViewDialog(ctx, dsl_session, concern_id)
+    qtbot.addWidget(view)
+    dialog = view.export_pdf()
+    qtbot.addWidget(dialog)
+    assert pdf_password.SEPARATELY in dialog.warning.text()
+    dialog.password.setText("secret")
+    dialog.again.setText("secret")
+    ctx.file_dialogs.answers.append(tmp_path / "never.pdf")  # type: ignore[attr-defined]
+    dialog.save()
+    assert "too short" in dialog.message.text() and dialog.saved is None
+    assert not (tmp_path / "never.pdf").exists()
+    qtbot.mouseClick(dialog.suggest, Qt.MouseButton.LeftButton)
+    suggested = dialog.password.text()
+    assert suggested == dialog.again.text() and pdf_password.problem(suggested) == ""
+    assert dialog.password.echoMode() == QLineEdit.EchoMode.Normal  # to be written down
+    assert suggested in dialog.message.text() and "separately" in dialog.message.text()
+    out = tmp_path / "concern.pdf"
+    ctx.file_dialogs.answers[:] = [out]  # type: ignore[attr-defined]
+    dialog.save()
+    assert dialog.saved == out
+    reader = PdfReader(str(out))
+    assert reader.is_encrypted and reader.decrypt(suggested) != 0
+
+
 def test_the_concern_view_saves_the_record_as_a_pdf(
     qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
 ) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
+from cerecorder.domain import pdf_password
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -265,11 +266,14 @@ def _check_out(args: argparse.Namespace) -> None:
 
 
 def _pdf_password(ctx: Context, args: argparse.Namespace) -> str:
+    if args.generate_password:
+        return pdf_password.generate()
     if not args.password_stdin:
         return ""
     password = ctx.console.secret("Password for the PDF", confirm=True)
     if not password:
         raise InvalidInput("The PDF password is empty; nothing was exported.")
+    pdf_password.check(password)
     return password
 
 
@@ -281,6 +285,10 @@ def _save(ctx: Context, opened: session.Session, args: argparse.Namespace, data:
                          document_id=document_id, protected=bool(password), force=args.force)
     ctx.console.say(f"Wrote {args.out} (document {document_id}"
                     + (", password-protected)." if password else ")."))
+    if args.generate_password:
+        ctx.console.say(f"PDF password: {password}")
+    if password:
+        ctx.console.say(pdf_password.SEPARATELY)
     if not password:
         print(f"cerecorder-admin: warning: {args.out} is not password-protected: it is a "
               "readable copy of confidential records; keep it safe and delete it when done.",
@@ -508,9 +516,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     def export_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-        p.add_argument("--password-stdin", action="store_true",
-                       help="protect the PDF (AES-256) with a password read after the "
-                       "passphrase")
+        protection = p.add_mutually_exclusive_group()
+        protection.add_argument("--password-stdin", action="store_true",
+                                help="protect the PDF (AES-256) with a password read after "
+                                "the passphrase (4 words, or 12 characters or more)")
+        protection.add_argument("--generate-password", action="store_true",
+                                help="protect the PDF with a generated password, printed "
+                                "once: send it separately from the file")
         p.add_argument("--force", action="store_true", help="replace an existing file")
 
     p = command("export-chronology", _export_chronology,

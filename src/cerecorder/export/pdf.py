@@ -44,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from cerecorder.domain import pdf_password
 from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
@@ -335,9 +336,9 @@ def _chronology_table(entries: Sequence[ChronologyEntry], s: Styles, width: floa
 
 def protect(pdf: bytes, password: str) -> bytes:
     """The same PDF encrypted with AES-256 (revision 6): it opens only with password.
-    The owner password is random and thrown away."""
-    if not password:
-        raise ValueError("a password is needed to protect a PDF")
+    The owner password is random and thrown away. A weak password is refused
+    (domain.pdf_password): the file will meet no back-off wherever it goes."""
+    pdf_password.check(password)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(32),
                    algorithm="AES-256")

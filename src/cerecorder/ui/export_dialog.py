@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cerecorder.domain import pdf_password
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.timefmt import uk_date
@@ -63,15 +64,21 @@ class ProtectedExportDialog(QDialog):
         self.password = password_field("PDF password")
         self.again = password_field("PDF password again")
         self.warning = QLabel("Without a password the PDF is a readable copy of the record: "
-                              "send it only by a secure route and delete it after use.")
+                              "send it only by a secure route and delete it after use. "
+                              + pdf_password.SEPARATELY)
         self.warning.setObjectName("hintMessage")
         self.warning.setWordWrap(True)
+        self.suggest = QPushButton("S&uggest a password")
+        named(self.suggest, "Suggest a password")
+        self.suggest.setAutoDefault(False)
+        self.suggest.clicked.connect(self.suggest_password)
         self.message = message_label()
         self.layout_ = QVBoxLayout(self)
 
     def finish_layout(self) -> None:
         add_row(self.form, "Pass&word for the file (recommended):", self.password)
         add_row(self.form, "A&gain:", self.again)
+        self.form.addRow("", self.suggest)
         buttons = ok_cancel(self, "&Save PDF…")
         save = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.preview_button = QPushButton("Pre&view…")
@@ -94,6 +101,15 @@ class ProtectedExportDialog(QDialog):
         if self.printing:  # opened with the print shortcut: Enter prints
             save.setAutoDefault(False)
             self.print_button.setDefault(True)
+
+    def suggest_password(self) -> None:
+        """Fill both fields with a generated password and show it, to be written down or
+        read out: it goes to the recipient separately from the file."""
+        suggested = pdf_password.generate()
+        for field in (self.password, self.again):
+            field.setEchoMode(QLineEdit.EchoMode.Normal)
+            field.setText(suggested)
+        self.message.setText(f"Password: {suggested}. {pdf_password.SEPARATELY}")
 
     def problem(self) -> str:
         """What must be filled in before the document can be made, if anything."""
@@ -182,6 +198,9 @@ class ProtectedExportDialog(QDialog):
             return
         if self.password.text() != self.again.text():
             self.message.setText("The two passwords differ.")
+            return
+        if self.password.text() and pdf_password.problem(self.password.text()):
+            self.message.setText(pdf_password.problem(self.password.text()))
             return
         today = self.ctx.clock.now().strftime("%d-%m-%Y")  # no slashes in a file name
         name = self.file_name().replace("/", "-")
