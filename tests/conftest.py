@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from cerecorder.services import handover
 from cerecorder.services.session import Session
 
-from helpers import MockClock, new_vault
+from helpers import SCHOOL, MockClock, new_vault
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +31,9 @@ def vault_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def dsl(vault_dir: Path, clock: MockClock) -> Iterator[Session]:
+    """A new vault with its DSL, and the school's name set (exports refuse without one)."""
     s = new_vault(vault_dir, clock)
+    handover.set_school_name(s, SCHOOL)
     yield s
     if s.is_open:
         s.lock()

@@ -150,12 +150,35 @@ def test_user_markup_prints_literally(dsl: Session, clock: MockClock) -> None:
 
 def test_marking_and_school_from_the_vault(dsl: Session, clock: MockClock) -> None:
     cid = full_concern(dsl, clock, (add_child(dsl),))
-    assert "Eastcombe" not in flat(pages(RENDERER.concern(handover.concern_document(dsl, cid))))
-    handover.set_school_name(dsl, "Eastcombe Academy")
+    handover.set_school_name(dsl, "Riverside Academy")
     doc = handover.concern_document(dsl, cid, marking="OFFICIAL")
-    assert doc.header.school == "Eastcombe Academy" and doc.header.marking == "OFFICIAL"
+    assert doc.header.school == "Riverside Academy" and doc.header.marking == "OFFICIAL"
     text = flat(pages(RENDERER.concern(doc)))
-    assert "Eastcombe Academy" in text and "OFFICIAL-SENSITIVE" not in text
+    assert "Riverside Academy" in text and "OFFICIAL-SENSITIVE" not in text
+    given = handover.concern_document(dsl, cid, school="Ysgol Glan yr Afon")
+    assert given.header.school == "Ysgol Glan yr Afon"
+
+
+def test_no_export_without_the_schools_name(tmp_path: Path, clock: MockClock) -> None:
+    from helpers import new_vault
+
+    bare = new_vault(tmp_path / "bare", clock)  # no school's name set
+    try:
+        kid = add_child(bare)
+        cid = full_concern(bare, clock, (kid,))
+        made = [lambda: RENDERER.concern(handover.concern_document(bare, cid)),
+                lambda: RENDERER.chronology(handover.chronology_document(bare, kid,
+                                                                         purpose="MASH"))]
+        for make in made:
+            with pytest.raises(InvalidInput, match=r"school.s name is not set.*--school"):
+                make()
+        with pytest.raises(InvalidInput, match="purpose of disclosure"):
+            handover.chronology_document(bare, kid, purpose="  ", school="Riverside")
+        text = flat(pages(RENDERER.chronology(handover.chronology_document(
+            bare, kid, purpose="MASH", school="Riverside Academy"))))
+        assert "School Riverside Academy" in text and "Not set" not in text
+    finally:
+        bare.lock()
 
 
 def test_drafts_are_not_exported(dsl: Session, clock: MockClock) -> None:

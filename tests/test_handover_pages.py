@@ -359,3 +359,24 @@ def test_upns_and_dates_never_break_across_lines(dsl: Session, clock: MockClock)
                           upn.startswith(w.text) or upn.endswith(w.text))]
             assert not pieces, (number, pieces)
             assert not overlapping(page), number  # nor does a date overprint its neighbour
+
+
+def test_cli_takes_the_school_and_needs_a_purpose(tmp_path: Path, clock: MockClock) -> None:
+    from helpers import new_vault
+
+    folder = tmp_path / "bare"
+    bare = new_vault(folder, clock)  # no school's name set
+    kid = add_child(bare)
+    cid = concerns.record_concern(bare, content((kid,), clock))
+    bare.lock()
+    out = tmp_path / "c.pdf"
+    code, _, err = cli("export-concern", folder, "--concern", cid, "--out", out)
+    assert code == 1 and "school's name is not set" in err and "--school" in err
+    assert err.count("\n") == 1 and not out.exists()
+    code, _, err = cli("export-chronology", folder, "--child", kid, "--out", out,
+                       "--school", "Riverside Academy")
+    assert code == 1 and "purpose of disclosure" in err and not out.exists()
+    code, _, err = cli("export-chronology", folder, "--child", kid, "--out", out,
+                       "--school", "Riverside Academy", "--purpose", "Transfer")
+    assert code == 0, err
+    assert "Riverside Academy" in flat(pages(out.read_bytes()))

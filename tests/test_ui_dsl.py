@@ -37,6 +37,7 @@ from cerecorder.ui.settings_dialog import AddUserDialog, SettingsDialog
 
 from helpers import (
     FAST_KDF,
+    SCHOOL,
     STAFF_PASS,
     TAXONOMY,
     MockClock,
@@ -476,7 +477,7 @@ def test_the_dsl_names_the_school_for_handover_documents(
         qtbot: QtBot, dsl: Session, ctx: AppContext) -> None:
     dialog = SettingsDialog(ctx, dsl)
     qtbot.addWidget(dialog)
-    assert dialog.school is not None and dialog.school.text() == ""
+    assert dialog.school is not None and dialog.school.text() == SCHOOL  # set by the fixture
     dialog.school.setText("  Riverside Academy – Ysgol Glan yr Afon  ")
     dialog.save()
     assert handover.school_name(dsl) == "Riverside Academy – Ysgol Glan yr Afon"
@@ -485,7 +486,7 @@ def test_the_dsl_names_the_school_for_handover_documents(
     qtbot.addWidget(again)
     assert again.school is not None and again.school.text() == handover.school_name(dsl)
     again.save()  # unchanged: nothing more is written
-    assert audit_actions(dsl).count("school_name_set") == 1
+    assert audit_actions(dsl).count("school_name_set") == 2  # the fixture's and this one
     doc = handover.chronology_document(dsl, add_child(dsl), purpose="MASH")
     assert doc.header.school == "Riverside Academy – Ysgol Glan yr Afon"
 

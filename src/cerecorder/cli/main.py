@@ -312,6 +312,7 @@ def _export_chronology(ctx: Context, args: argparse.Namespace) -> int:
         password = _pdf_password(ctx, args)
         doc = handover.chronology_document(
             opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
+            school=args.school or "",
         )
         data = documents.chronology(doc, landscape=not args.portrait)
         _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
@@ -325,7 +326,7 @@ def _export_concern(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         password = _pdf_password(ctx, args)
         doc = handover.concern_document(opened, args.concern, for_child=args.for_child,
-                                        purpose=args.purpose or "")
+                                        purpose=args.purpose or "", school=args.school or "")
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
               password)
@@ -524,12 +525,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="protect the PDF with a generated password, printed "
                                 "once: send it separately from the file")
         p.add_argument("--force", action="store_true", help="replace an existing file")
+        p.add_argument("--school", metavar="NAME",
+                       help="the school's name on every page (default: the vault's setting)")
 
     p = command("export-chronology", _export_chronology,
                 "Export a child's chronology as a PDF (DSL only).")
     p.add_argument("--child", type=int, required=True, metavar="ID")
     export_options(p)
-    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure, for the cover")
+    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure, for the cover "
+                   "(required)")
     p.add_argument("--portrait", action="store_true", help="portrait pages (default landscape)")
     p.add_argument("--from", dest="date_from", metavar="dd/mm/yyyy")
     p.add_argument("--to", dest="date_to", metavar="dd/mm/yyyy")

@@ -45,6 +45,7 @@ from reportlab.platypus import (
 )
 
 from cerecorder.domain import pdf_password
+from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
@@ -81,7 +82,19 @@ COLUMNS = (("Date/time", 0.10), ("Source", 0.13), ("Event", 0.29),
 
 # -- the concern record --------------------------------------------------------------------
 
+def _require_school(header: DocumentHeader) -> None:
+    """A document that leaves the vault says which school it comes from. Checked here, at
+    the last step, because the school's name may come from the vault, the policy file or
+    the command line."""
+    if not header.school.strip():
+        raise InvalidInput(
+            "The school's name is not set, and every exported page carries it: a DSL sets "
+            "it in Settings, IT in the policy file (school_name), or give --school on the "
+            "command line. Nothing was exported.")
+
+
 def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
+    _require_school(doc.header)
     register_fonts(fonts)
     s = Styles(10)
     pagesize = A4
@@ -199,6 +212,7 @@ def _dsl_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:
 # -- the chronology ------------------------------------------------------------------------
 
 def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool = True) -> bytes:
+    _require_school(doc.header)
     register_fonts(fonts)
     pagesize = (A4[1], A4[0]) if landscape else A4
     width = pagesize[0] - 2 * MARGIN
@@ -223,12 +237,12 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
         ], s, width, 0.3),
         Paragraph("This document", s.heading),
         details_table([
-            ("School", doc.header.school or "Not set"),
+            ("School", doc.header.school),
             ("Period covered", doc.period_text),
             ("Entries", f"{len(doc.rows):,}"),
             ("Prepared by", doc.header.generated_by),
             ("Date prepared", uk_datetime(doc.header.generated_at, doc.header.generated_tz)),
-            ("Purpose of disclosure", doc.purpose or "Not stated"),
+            ("Purpose of disclosure", doc.purpose),
             ("Filters applied", doc.filters_text),
             ("Protective marking", doc.header.marking),
         ], s, width, 0.3),

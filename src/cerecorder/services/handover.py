@@ -270,6 +270,10 @@ def chronology_document(
     zone, inclusive) and entry type."""
     require(session.user, Role.DSL)
     purpose = clean_text(purpose.strip(), "The purpose of disclosure")
+    if not purpose:
+        raise InvalidInput("Say why the chronology is being shared (the purpose of "
+                           "disclosure, printed on the cover): it is made to leave the "
+                           "school's file.")
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("The start date is after the end date.")
     types = None if entry_types is None else tuple(t for t in EntryType if t in set(entry_types))
