@@ -7,14 +7,14 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import ActionKind, Role, TriageDecision
+from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision
 from cerecorder.services import concerns, handover, users
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
@@ -380,3 +380,45 @@ def test_cli_takes_the_school_and_needs_a_purpose(tmp_path: Path, clock: MockClo
                        "--school", "Riverside Academy", "--purpose", "Transfer")
     assert code == 0, err
     assert "Riverside Academy" in flat(pages(out.read_bytes()))
+
+
+# -- the front sheet ------------------------------------------------------------------------
+
+HEADS = ("Concerns Missing episodes Return-home interviews Police contacts Referrals "
+         "Strategy meetings Child protection conferences")
+
+
+def _cover_counts(data: bytes) -> str:
+    """The front sheet's counts: the table's heading row, then its row of numbers."""
+    cover = flat(pages(data)[:1])
+    assert HEADS in cover, cover
+    return cover[cover.index("Over the period"):cover.index(HEADS) + len(HEADS) + 14]
+
+
+def test_the_front_sheet_counts_the_period_against_the_vault(dsl: Session,
+                                                            clock: MockClock) -> None:
+    kid, _cid = busy_child(dsl, clock)  # a concern, a MASH referral, a missing episode on
+    # 26/11/2026 and a strategy meeting on 06/12/2026
+    start = clock.now()
+    dsl_work.add_event(dsl, child_id=kid, kind=EventKind.MISSING_EPISODE,
+                       occurred_at=start + timedelta(days=30), summary="Missing again.")
+    dsl_work.add_event(dsl, child_id=kid, kind=EventKind.POLICE_CONTACT,
+                       occurred_at=start + timedelta(days=31), summary="PC Hill rang.")
+    dsl_work.record_action(dsl, kind=ActionKind.POLICE, detail="Reported to 101",
+                           taken_at=start + timedelta(days=32), child_ids=[kid])
+    dsl_work.add_event(dsl, child_id=kid, kind=EventKind.CP_CONFERENCE,
+                       occurred_at=start + timedelta(days=33), summary="ICPC held.")
+    everything = RENDERER.chronology(handover.chronology_document(dsl, kid, purpose="MASH"))
+    assert _cover_counts(everything) == f"Over the period {HEADS} 1 2 0 2 1 1 1"
+    december = RENDERER.chronology(handover.chronology_document(
+        dsl, kid, purpose="MASH", date_from=date(2026, 12, 1)))
+    assert _cover_counts(december) == f"Over the period {HEADS} 0 1 0 2 0 1 1"
+    concerns_only = handover.chronology_document(
+        dsl, kid, purpose="MASH", entry_types=[handover.EntryType.CONCERN])
+    for landscape in (True, False):
+        data = RENDERER.chronology(concerns_only, landscape=landscape)
+        first, second = pages(data)[:2]
+        assert "This document" in first and "Date/time" in second  # a one-page front sheet
+        cover = _cover_counts(data)
+        assert cover == ("Over the period (counted over every type of entry, whatever the "
+                         f"filter) {HEADS} 1 2 0 2 1 1 1")

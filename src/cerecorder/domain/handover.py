@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from cerecorder.domain.model import ChronologyEntry, EntryType, Role
+from cerecorder.domain.model import ActionKind, ChronologyEntry, EntryType, EventKind, Role
 from cerecorder.domain.timefmt import uk_date, uk_datetime
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -212,6 +212,8 @@ class ChronologyDocument:
     date_to: date | None
     entry_types: tuple[EntryType, ...] | None  # None: every type
     rows: tuple[ChronologyEntry, ...]
+    #: PERIOD_COUNTS over every entry in the period, whatever the entry types chosen
+    counts: tuple[tuple[str, int], ...] = ()
 
     @property
     def period_text(self) -> str:
@@ -244,6 +246,32 @@ def _types_text(entry_types: tuple[EntryType, ...] | None) -> str:
     if entry_types is None or set(entry_types) == set(EntryType):
         return ""
     return ", ".join(ENTRY_TYPE_LABELS[t] for t in EntryType if t in entry_types)
+
+
+#: what a chronology's front sheet counts over its period: a label and the (entry type,
+#: kind) pairs that count towards it
+PERIOD_COUNTS: tuple[tuple[str, frozenset[tuple[EntryType, str]]], ...] = (
+    ("Concerns", frozenset({(EntryType.CONCERN, "")})),
+    ("Missing episodes", frozenset({(EntryType.EVENT, EventKind.MISSING_EPISODE)})),
+    ("Return-home interviews", frozenset({(EntryType.EVENT,
+                                           EventKind.RETURN_HOME_INTERVIEW)})),
+    ("Police contacts", frozenset({(EntryType.EVENT, EventKind.POLICE_CONTACT),
+                                   (EntryType.ACTION, ActionKind.POLICE)})),
+    ("Referrals", frozenset({(EntryType.EVENT, EventKind.REFERRAL),
+                             (EntryType.ACTION, ActionKind.REFERRAL_MASH),
+                             (EntryType.ACTION, ActionKind.REFERRAL_CSC),
+                             (EntryType.ACTION, ActionKind.EARLY_HELP)})),
+    ("Strategy meetings", frozenset({(EntryType.EVENT, EventKind.STRATEGY_MEETING)})),
+    ("Child protection conferences", frozenset({(EntryType.EVENT,
+                                                 EventKind.CP_CONFERENCE)})),
+)
+
+
+def period_counts(entries: Iterable[ChronologyEntry]) -> tuple[tuple[str, int], ...]:
+    """How many of each kind of significant entry: for the front sheet."""
+    seen = [(e.entry_type, e.kind if e.entry_type is not EntryType.CONCERN else "")
+            for e in entries]
+    return tuple((label, sum(1 for s in seen if s in kinds)) for label, kinds in PERIOD_COUNTS)
 
 
 def extract_line(date_from: date | None, date_to: date | None,

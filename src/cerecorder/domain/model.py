@@ -273,6 +273,7 @@ class ChronologyEntry:
     concern_id: int | None = None
     indicator_codes: frozenset[str] = field(default_factory=frozenset)
     child_words: str = ""  # a concern's record of the child's own words
+    kind: str = ""  # an event's EventKind, an action's ActionKind, a decision's value
 
 
 @dataclass(frozen=True)

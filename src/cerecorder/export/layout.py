@@ -85,6 +85,8 @@ class Styles:
         self.empty = ParagraphStyle("empty", parent=self.body, fontName=ITALIC,
                                     textColor=GREY)
         self.centre = ParagraphStyle("centre", parent=self.body, alignment=TA_CENTER)
+        self.count = ParagraphStyle("count", parent=self.cell, fontName=BOLD,
+                                    fontSize=size + 2, leading=(size + 2) * 1.3)
         self.end = ParagraphStyle("end", parent=self.body, fontName=BOLD, alignment=TA_CENTER,
                                   spaceBefore=4, spaceAfter=4)
         #: the child's own words: set apart in a shaded box, indented, in quotation marks

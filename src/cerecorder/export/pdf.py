@@ -52,7 +52,7 @@ from cerecorder.domain.handover import (
     DocumentHeader,
     PageSource,
 )
-from cerecorder.domain.model import ChronologyEntry
+from cerecorder.domain.model import ChronologyEntry, EntryType
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.export.layout import (
     DATE_SAMPLE,
@@ -219,11 +219,9 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
     s = Styles(10)
     cells = Styles(8.5)
     child = doc.child
-    story: list[Flowable] = [
-        Paragraph("Safeguarding chronology", s.title),
-        Paragraph(escape(child.name), ParagraphStyle("name", parent=s.title, fontSize=14,
-                                                     leading=18, fontName=REGULAR)),
-        Spacer(0, 4),
+    # landscape: the child and the document side by side, so the front sheet is one page
+    half = width / 2 - 6 if landscape else width
+    about_child = [
         Paragraph("The child", s.heading),
         details_table([
             ("Name", child.name),
@@ -234,7 +232,9 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
              " / ".join(x for x in (child.year_group, child.reg_group) if x)),
             ("Gender", child.gender),
             ("Flags", ", ".join(child.flags) or "None"),
-        ], s, width, 0.3),
+        ], s, half, 0.36 if landscape else 0.3),
+    ]
+    about_document = [
         Paragraph("This document", s.heading),
         details_table([
             ("School", doc.header.school),
@@ -245,7 +245,24 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
             ("Purpose of disclosure", doc.purpose),
             ("Filters applied", doc.filters_text),
             ("Protective marking", doc.header.marking),
-        ], s, width, 0.3),
+        ], s, half, 0.36 if landscape else 0.3),
+    ]
+    if landscape:
+        pair = Table([[about_child, about_document]], colWidths=[width / 2, width / 2],
+                     hAlign="LEFT")
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        sides: list[Flowable] = [pair]
+    else:
+        sides = [*about_child, *about_document]
+    story: list[Flowable] = [
+        Paragraph("Safeguarding chronology", s.title),
+        Paragraph(escape(child.name), ParagraphStyle("name", parent=s.title, fontSize=14,
+                                                     leading=18, fontName=REGULAR)),
+        Spacer(0, 4),
+        *sides,
+        *_counts(doc, s, width),
         Spacer(0, 8),
         Paragraph(
             "Dates are dd/mm/yyyy and times 24-hour, in the time zone each entry was "
@@ -261,6 +278,21 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
         what=f"the safeguarding chronology of {child.name} ({entries})",
         return_to=_return_to(doc.header))
     return build(doc.header, story, pagesize, "Safeguarding chronology")
+
+
+def _counts(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
+    """The front sheet's summary: how many concerns, missing episodes, police contacts,
+    referrals and meetings over the period, counted over every entry type."""
+    if not doc.counts:
+        return []
+    note = (" (counted over every type of entry, whatever the filter)"
+            if doc.entry_types is not None and set(doc.entry_types) != set(EntryType) else "")
+    head = ParagraphStyle("count_head", parent=s.cell_head, fontSize=8, leading=10)
+    table = Table([[Paragraph(escape(label), head) for label, _ in doc.counts],
+                   [Paragraph(f"{count:,}", s.count) for _, count in doc.counts]],
+                  colWidths=[width / len(doc.counts)] * len(doc.counts), hAlign="LEFT")
+    table.setStyle(grid_style())
+    return [Paragraph(escape(f"Over the period{note}"), s.heading), table]
 
 
 def _return_to(header: DocumentHeader) -> str:

@@ -62,6 +62,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             source=f"DSL triage of concern #{t.concern_id}", event="Triage decision",
             decision=f"{t.decision.label}: {t.rationale}".rstrip(": "), outcome="",
             recorded_by=names.get(t.decided_by, "?"), ref_id=t.id, concern_id=t.concern_id,
+            kind=t.decision.value,
         ))
     outcomes_by_action: dict[int, list[str]] = defaultdict(list)
     for oid, action_id, concern_id, text, at, tz, by in outcomes:
@@ -79,13 +80,13 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.ACTION, source="DSL action",
             event=f"{label}: {detail}" if detail else label, decision="",
             outcome="\n".join(outcomes_by_action.get(aid, [])),
-            recorded_by=names.get(by, "?"), ref_id=aid, concern_id=concern_id,
+            recorded_by=names.get(by, "?"), ref_id=aid, concern_id=concern_id, kind=kind,
         ))
     for eid, kind, at, tz, summary, outcome, by in events:
         entries.append(ChronologyEntry(
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.EVENT,
             source=EventKind(kind).label, event=summary, decision="", outcome=outcome,
-            recorded_by=names.get(by, "?"), ref_id=eid,
+            recorded_by=names.get(by, "?"), ref_id=eid, kind=kind,
         ))
     order = list(EntryType)
     entries.sort(key=lambda e: (e.occurred_at, order.index(e.entry_type), e.ref_id))

@@ -29,6 +29,7 @@ from cerecorder.domain.handover import (
     DslLine,
     IndicatorLine,
     extract_line,
+    period_counts,
     withhold_names,
 )
 from cerecorder.domain.model import (
@@ -288,17 +289,17 @@ def chronology_document(
     with session.uow() as uow:
         child = uow.children.get(child_id)
 
-    rows = []
+    in_period = []
     for e in entries:
         day = _local_day(e.occurred_at, e.tz)
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
-        if types is not None and e.entry_type not in types:
-            continue
-        rows.append(e)
+        in_period.append(e)
+    rows = [e for e in in_period if types is None or e.entry_type in types]
     rows = _without_other_pupils(session, child_id, rows)
-    first = _local_day(rows[0].occurred_at, rows[0].tz) if rows else None
-    last = _local_day(rows[-1].occurred_at, rows[-1].tz) if rows else None
+    # the period is the dates'; a choice of entry types is a filter within it
+    first = _local_day(in_period[0].occurred_at, in_period[0].tz) if in_period else None
+    last = _local_day(in_period[-1].occurred_at, in_period[-1].tz) if in_period else None
     summary = _summary(child)
     return ChronologyDocument(
         header=_header(session, marking, school, subject=summary.identity,
@@ -306,6 +307,7 @@ def chronology_document(
         child_id=child_id, child=summary,
         purpose=purpose, period_from=date_from or first, period_to=date_to or last,
         date_from=date_from, date_to=date_to, entry_types=types, rows=tuple(rows),
+        counts=period_counts(in_period),
     )
 
 
