@@ -103,13 +103,15 @@ class Styles:
 def page_bands(header: DocumentHeader, pagesize: tuple[float, float]
                ) -> tuple[furniture.Band, furniture.Band]:
     """The header and footer of every page: the marking alone on the top and bottom rows;
-    under the top one, who the document is about, the document id, the school and (for a
-    partial document) its scope; over the bottom one, who generated it and the page."""
+    under the top one, who the document is about at the left and the school and document
+    id at the right, then (for a partial document) its scope; over the bottom one, who
+    generated it and the page."""
     top = [
         furniture.Row(centre=header.marking, font=BOLD, size=9, grey=False),
-        furniture.Row(left=header.subject, right=f"Document {header.document_id}",
+        furniture.Row(left=header.subject,
+                      right=" · ".join(x for x in (header.school,
+                                                   f"Document {header.document_id}") if x),
                       font=BOLD, size=8, right_font=REGULAR, grey=False),
-        furniture.Row(left=header.school, font=REGULAR, size=7.5),
         furniture.Row(left=header.scope, font=BOLD, size=7.5, grey=False),
     ]
     bottom = [
