@@ -422,3 +422,22 @@ def test_the_front_sheet_counts_the_period_against_the_vault(dsl: Session,
         cover = _cover_counts(data)
         assert cover == ("Over the period (counted over every type of entry, whatever the "
                          f"filter) {HEADS} 1 2 0 2 1 1 1")
+
+
+def test_cli_filters_by_entry_type(dsl: Session, clock: MockClock, vault_dir: Path,
+                                   tmp_path: Path) -> None:
+    kid, _cid = busy_child(dsl, clock)
+    dsl.lock()
+    out = tmp_path / "events.pdf"
+    code, _, err = cli("export-chronology", vault_dir, "--child", kid, "--out", out,
+                       "--purpose", "MASH", "--types", "event, triage")
+    assert code == 0, err
+    texts = pages(out.read_bytes())
+    text = flat(texts)
+    assert "Missing overnight." in text and "Pattern of older males" in text
+    assert "Later: the car was seen again." not in text
+    assert all("Extract: all dates, entry types: DSL decisions, Significant events"
+               in " ".join(page.split()) for page in texts)
+    code, _, err = cli("export-chronology", vault_dir, "--child", kid, "--out",
+                       tmp_path / "x.pdf", "--purpose", "MASH", "--types", "meetings")
+    assert code == 1 and "Unknown entry type 'meetings'" in err

@@ -29,7 +29,7 @@ from cerecorder.domain.errors import (
     VaultInUse,
 )
 from cerecorder.domain.handover import DocumentRenderer
-from cerecorder.domain.model import Role
+from cerecorder.domain.model import EntryType, Role
 from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import parse_uk_date
@@ -304,15 +304,29 @@ def _date(text: str | None) -> date | None:
         raise InvalidInput(str(exc)) from exc
 
 
+def _entry_types(text: str | None) -> list[EntryType] | None:
+    """--types concern,event,...: the entry types to include, as the app's filter."""
+    if not text:
+        return None
+    names = [name.strip().casefold() for name in text.split(",") if name.strip()]
+    known = {t.value: t for t in EntryType}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise InvalidInput(f"Unknown entry type {unknown[0]!r}: choose from "
+                           + ", ".join(known) + ".")
+    return [known[name] for name in names]
+
+
 def _export_chronology(ctx: Context, args: argparse.Namespace) -> int:
     _check_out(args)
     start, end = _date(args.date_from), _date(args.date_to)
+    types = _entry_types(args.types)
     documents = ctx.documents
     with ctx.unlocked(args) as opened:
         password = _pdf_password(ctx, args)
         doc = handover.chronology_document(
             opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
-            school=args.school or "",
+            entry_types=types, school=args.school or "",
         )
         data = documents.chronology(doc, landscape=not args.portrait)
         _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
@@ -537,6 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--portrait", action="store_true", help="portrait pages (default landscape)")
     p.add_argument("--from", dest="date_from", metavar="dd/mm/yyyy")
     p.add_argument("--to", dest="date_to", metavar="dd/mm/yyyy")
+    p.add_argument("--types", metavar="TYPE,...",
+                   help="only these entry types: " + ", ".join(t.value for t in EntryType))
     p = command("export-concern", _export_concern, "Export a concern record as a PDF.")
     p.add_argument("--concern", type=int, required=True, metavar="ID")
     export_options(p)
