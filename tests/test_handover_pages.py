@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from cerecorder.domain import handover as handover_domain
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision
 from cerecorder.services import concerns, handover, users
@@ -441,3 +442,29 @@ def test_cli_filters_by_entry_type(dsl: Session, clock: MockClock, vault_dir: Pa
     code, _, err = cli("export-chronology", vault_dir, "--child", kid, "--out",
                        tmp_path / "x.pdf", "--purpose", "MASH", "--types", "meetings")
     assert code == 1 and "Unknown entry type 'meetings'" in err
+
+
+# -- names the PDF cannot draw faithfully --------------------------------------------------
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("محمد العلي", "right-to-left"), ("דוד כהן", "right-to-left"), ("王小明", "Chinese"),
+    ("김민준", "Korean"), ("さくら", "Japanese"),
+    ("Zoë Ólafsdóttir", ""), ("Анастасия Иванова", ""), ("Nguyễn Văn An", ""),
+])
+def test_names_the_pdf_cannot_draw_are_named(name: str, expected: str) -> None:
+    warning = handover_domain.name_warning(name)
+    assert (expected in warning and name in warning) if expected else warning == ""
+
+
+def test_cli_warns_about_a_name_it_cannot_draw(dsl: Session, clock: MockClock,
+                                               vault_dir: Path, tmp_path: Path) -> None:
+    kid = add_child(dsl, "小明", "王", upn="C000000000002")
+    cid = concerns.record_concern(dsl, content((kid,), clock))
+    dsl.lock()
+    code, _, err = cli("export-chronology", vault_dir, "--child", kid, "--purpose", "MASH",
+                       "--out", tmp_path / "c.pdf")
+    assert code == 0, err
+    assert "warning: 小明 王: the PDF cannot draw Chinese, Japanese or Korean" in err
+    code, _, err = cli("export-concern", vault_dir, "--concern", cid, "--out",
+                       tmp_path / "r.pdf")
+    assert code == 0 and "小明 王: the PDF cannot draw" in err

@@ -474,6 +474,20 @@ def test_the_concern_view_saves_the_record_as_a_pdf(
     assert "Nguyễn Văn An" in text and "<b>cash</b>" in text and "Page 1 of" in text
 
 
+def test_the_export_dialog_warns_about_a_name_it_cannot_draw(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock
+) -> None:
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    child = add_child(dsl_session, "محمد", "العلي")
+    window = ChildWindow(ctx, dsl_session, child)
+    qtbot.addWidget(window)
+    dialog = window.export_pdf()
+    qtbot.addWidget(dialog)
+    assert dialog.name_warning is not None
+    assert "محمد العلي: the name is in a right-to-left script" in dialog.name_warning.text()
+
+
 def test_the_concern_view_saves_a_copy_for_one_childs_file(
     qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
 ) -> None:
@@ -492,6 +506,7 @@ def test_the_concern_view_saves_a_copy_for_one_childs_file(
     dialog = view.export_pdf()
     qtbot.addWidget(dialog)
     assert [child for _, child in dialog.copies] == [None, zoe, kai]
+    assert dialog.name_warning is None  # both names print faithfully
     assert dialog.copies[0][0].isChecked()  # the DSL's full copy unless chosen
     dialog.copies[1][0].setChecked(True)
     dialog.save()

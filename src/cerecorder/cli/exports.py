@@ -51,7 +51,10 @@ def _pdf_password(ctx: Context, args: argparse.Namespace) -> str:
 
 
 def _save(ctx: Context, opened: session.Session, args: argparse.Namespace, data: bytes,
-          kind: str, object_id: int, document_id: str, password: str) -> None:
+          kind: str, object_id: int, document_id: str, password: str,
+          warnings: tuple[str, ...] = ()) -> None:
+    for warning in warnings:  # names the PDF cannot draw faithfully
+        print(f"cerecorder-admin: warning: {warning}", file=ctx.console.stderr)
     if password:
         data = ctx.documents.protect(data, password)
     handover.save_export(opened, args.out, data, kind=kind, object_id=object_id,
@@ -94,7 +97,7 @@ def export_chronology(ctx: Context, args: argparse.Namespace) -> int:
         )
         data = documents.chronology(doc, landscape=not args.portrait)
         _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
-              password)
+              password, doc.warnings)
     return 0
 
 
@@ -107,5 +110,5 @@ def export_concern(ctx: Context, args: argparse.Namespace) -> int:
                                         purpose=args.purpose or "", school=args.school or "")
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
-              password)
+              password, doc.warnings)
     return 0

@@ -5,6 +5,7 @@ rendering and no storage here."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,22 @@ def withhold_names(value: str, names: Iterable[str], keep: Iterable[str] = ()) -
         return value
     pattern = "|".join(re.escape(w) for w in wanted)
     return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", f"[{ANOTHER_PUPIL}]", value)
+
+
+def name_warning(name: str) -> str:
+    """What to tell the user before exporting a document that names this child, when the
+    PDF cannot draw the name faithfully (see export.pdf: no right-to-left shaping, no CJK
+    glyphs in DejaVu Sans); "" when it can."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in name):
+        return (f"{name}: the name is in a right-to-left script, which the PDF prints "
+                "unjoined and in the wrong order; check it by hand (the UPN identifies "
+                "the child).")
+    if any(unicodedata.east_asian_width(c) in ("W", "F") and unicodedata.category(c) == "Lo"
+           for c in name):
+        return (f"{name}: the PDF cannot draw Chinese, Japanese or Korean characters (they "
+                "print as empty boxes); check the name by hand (the UPN identifies the "
+                "child).")
+    return ""
 
 
 def unbroken(value: str) -> str:
@@ -177,6 +194,12 @@ class ConcernDocument:
     purpose: str = ""  # of disclosure: required for a copy that leaves the school
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Names in the copy the PDF cannot draw faithfully (name_warning)."""
+        return tuple(w for w in (name_warning(c.name) for c in self.children
+                                 if not c.withheld) if w)
+
+    @property
     def withheld(self) -> int:
         return sum(1 for child in self.children if child.withheld)
 
@@ -222,6 +245,12 @@ class ChronologyDocument:
         start = uk_date(self.period_from) if self.period_from else "the first entry"
         end = uk_date(self.period_to) if self.period_to else "the last entry"
         return f"{start} to {end}"
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Names the PDF cannot draw faithfully (name_warning)."""
+        warning = name_warning(self.child.name)
+        return (warning,) if warning else ()
 
     @property
     def filters_text(self) -> str:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain import pdf_password
-from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.handover import DocumentRenderer, name_warning
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import handover
@@ -58,6 +58,7 @@ class ProtectedExportDialog(QDialog):
         self.printed = 0
         self.printing = printing
         self._made: tuple[tuple[object, ...], bytes, str] | None = None
+        self.name_warning: QLabel | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
@@ -74,6 +75,17 @@ class ProtectedExportDialog(QDialog):
         self.suggest.clicked.connect(self.suggest_password)
         self.message = message_label()
         self.layout_ = QVBoxLayout(self)
+
+    def warn_about_names(self, names: Iterable[str]) -> None:
+        """Say before anything is made when a name cannot be drawn faithfully in the PDF."""
+        warnings = [w for w in (name_warning(n) for n in names) if w]
+        if warnings:
+            label = QLabel("\n".join(warnings))
+            label.setObjectName("hintMessage")
+            label.setWordWrap(True)
+            named(label, "Names to check")
+            self.layout_.addWidget(label)
+            self.name_warning = label
 
     def finish_layout(self) -> None:
         add_row(self.form, "Pass&word for the file (recommended):", self.password)
@@ -233,6 +245,7 @@ class ExportChronologyDialog(ProtectedExportDialog):
         super().__init__(ctx, session, child_id, f"Print or save the chronology: {child_name}",
                          parent, printing=printing)
         self.child_name = child_name
+        self.warn_about_names([child_name])
         self.date_from, self.date_to = date_from, date_to
         self.entry_types = frozenset(entry_types)
         shown = ", ".join(t.value for t in EntryType if t in self.entry_types)
@@ -286,6 +299,7 @@ class ExportConcernDialog(ProtectedExportDialog):
         super().__init__(ctx, session, concern_id,
                          f"Print or save concern #{concern_id}", parent, printing=printing)
         self.pupils = handover.concern_children(session, concern_id)
+        self.warn_about_names(name for _, name in self.pupils)
         self.copies: list[tuple[QRadioButton, int | None]] = []
         if len(self.pupils) > 1:
             full = QRadioButton("&Full copy for the school's file (names every pupil)")
