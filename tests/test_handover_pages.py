@@ -221,10 +221,10 @@ def test_the_concern_record_includes_what_the_dsl_did(dsl: Session, clock: MockC
         handover.concern_document(dsl, cid)))).split())
     for expected in [
         "What the DSL did When What Detail By",
-        "16/11/2026 10:30 Decision Monitor", "Watch Kai and Zoë at the gate. Dana Lead, DSL",
+        "16/11/2026 10:30 Decision Monitor", "Watch Kai and Zoë at the gate. Dana Lead (DSL)",
         "16/11/2026 10:50 Action (Zoë Ólafsdóttir) Parents or carers informed: Rang Zoë's mum",
         "Action (Jack Ólafsdóttir)", "PC Hill, Jack's phone",
-        "18/11/2026 10:50 Outcome (Zoë Ólafsdóttir) Zoë's mum came in. Dana Lead, DSL",
+        "18/11/2026 10:50 Outcome (Zoë Ólafsdóttir) Zoë's mum came in. Dana Lead (DSL)",
     ]:
         assert expected in full, expected
     copy = " ".join(" ".join(pages(RENDERER.concern(handover.concern_document(
@@ -468,3 +468,42 @@ def test_cli_warns_about_a_name_it_cannot_draw(dsl: Session, clock: MockClock,
     code, _, err = cli("export-concern", vault_dir, "--concern", cid, "--out",
                        tmp_path / "r.pdf")
     assert code == 0 and "小明 王: the PDF cannot draw" in err
+
+
+# -- a copy without staff names ------------------------------------------------------------
+
+def test_a_copy_names_staff_by_role_only(dsl: Session, clock: MockClock, vault_dir: Path,
+                                         tmp_path: Path) -> None:
+    add_staff(dsl, "teacher")  # display name "Teacher"
+    kid = add_child(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    try:
+        cid = concerns.record_concern(staff, content((kid,), clock))
+        concerns.add_addendum(staff, cid, "He came back later.")
+    finally:
+        staff.lock()
+    lead = switch_to(staff, "dsl", DSL_PASS)
+    try:
+        dsl_work.triage(lead, cid, TriageDecision.MONITOR, "Watch at the gate.")
+        named = flat(pages(RENDERER.concern(handover.concern_document(lead, cid))))
+        assert "Recorded by Teacher (member of staff)" in named
+        record = flat(pages(RENDERER.concern(
+            handover.concern_document(lead, cid, staff_names=False))))
+        chron = RENDERER.chronology(handover.chronology_document(
+            lead, kid, purpose="MASH", staff_names=False))
+    finally:
+        lead.lock()
+    assert "Teacher" not in record
+    assert "Recorded by member of staff" in record
+    assert "Addendum 1: member of staff, 16/11/2026 09:30" in record
+    assert "Watch at the gate. DSL" in record
+    texts = pages(chron)
+    assert "Teacher" not in flat(texts)
+    body = flat(texts[1:])
+    assert "member of staff" in body and "Dana Lead (DSL)" not in body.split("End of")[0]
+    for page in texts:
+        assert "Staff are named by their role only" in " ".join(page.split())
+    code, _, err = cli("export-concern", vault_dir, "--user", "dsl", "--concern", cid,
+                       "--roles-only", "--out", tmp_path / "r.pdf")
+    assert code == 0, err
+    assert "Teacher" not in flat(pages((tmp_path / "r.pdf").read_bytes()))

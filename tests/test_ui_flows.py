@@ -512,6 +512,7 @@ def test_the_concern_view_saves_a_copy_for_one_childs_file(
     dialog.save()
     assert "Say why this copy is being shared" in dialog.message.text()
     dialog.purpose.setText("Referral to MASH")
+    dialog.roles_only.setChecked(True)
     out = tmp_path / "zoe.pdf"
     ctx.file_dialogs.answers.append(out)  # type: ignore[attr-defined]
     dialog.save()
@@ -519,3 +520,4 @@ def test_the_concern_view_saves_a_copy_for_one_childs_file(
     text = " ".join("".join(p.extract_text() for p in PdfReader(str(out)).pages).split())
     assert "Zoë and [another pupil] were given phones." in text
     assert "Kai" not in text and "C333333333333" not in text and "Referral to MASH" in text
+    assert "Staff are named by their role only" in text and "Recorded by DSL" in text

@@ -93,7 +93,7 @@ def export_chronology(ctx: Context, args: argparse.Namespace) -> int:
         password = _pdf_password(ctx, args)
         doc = handover.chronology_document(
             opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
-            entry_types=types, school=args.school or "",
+            entry_types=types, school=args.school or "", staff_names=not args.roles_only,
         )
         data = documents.chronology(doc, landscape=not args.portrait)
         _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
@@ -107,7 +107,8 @@ def export_concern(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         password = _pdf_password(ctx, args)
         doc = handover.concern_document(opened, args.concern, for_child=args.for_child,
-                                        purpose=args.purpose or "", school=args.school or "")
+                                        purpose=args.purpose or "", school=args.school or "",
+                                        staff_names=not args.roles_only)
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
               password, doc.warnings)

@@ -445,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="protect the PDF with a generated password, printed "
                                 "once: send it separately from the file")
         p.add_argument("--force", action="store_true", help="replace an existing file")
+        p.add_argument("--roles-only", action="store_true",
+                       help="name staff by their role only (a copy for external sharing)")
         p.add_argument("--school", metavar="NAME",
                        help="the school's name on every page (default: the vault's setting)")
 

@@ -108,6 +108,14 @@ class IndicatorLine:
 ROLE_LABELS = {Role.STAFF: "member of staff", Role.DSL: "DSL", Role.ADMIN: "administrator"}
 
 
+def who(name: str, role: str) -> str:
+    """A recorder as a document names them: "Dana Lead (DSL)", or the role alone in a
+    copy without staff names."""
+    if name and role:
+        return f"{name} ({role})"
+    return name or role or "?"
+
+
 @dataclass(frozen=True)
 class AddendumLine:
     author: str

@@ -274,6 +274,7 @@ class ChronologyEntry:
     indicator_codes: frozenset[str] = field(default_factory=frozenset)
     child_words: str = ""  # a concern's record of the child's own words
     kind: str = ""  # an event's EventKind, an action's ActionKind, a decision's value
+    recorded_role: str = ""  # the recorder's role, as domain.handover.ROLE_LABELS names it
 
 
 @dataclass(frozen=True)

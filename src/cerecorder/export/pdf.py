@@ -51,6 +51,7 @@ from cerecorder.domain.handover import (
     ConcernDocument,
     DocumentHeader,
     PageSource,
+    who,
 )
 from cerecorder.domain.model import ChronologyEntry, EntryType
 from cerecorder.domain.timefmt import uk_datetime
@@ -129,8 +130,7 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     if doc.copy_note:
         story.append(Paragraph(escape(doc.copy_note), s.note))
     story += [Paragraph("The record", s.heading), details_table([
-        ("Recorded by", f"{doc.author} ({doc.author_role})" if doc.author_role
-         else doc.author),
+        ("Recorded by", who(doc.author, doc.author_role)),
         ("Recorded on", doc.when(doc.created_at)),
         ("Submitted on", doc.when(doc.submitted_at)),
         ("When it happened", doc.when(doc.occurred_at)),
@@ -164,8 +164,8 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     heading = Paragraph("Addenda", s.heading)
     label = ParagraphStyle("addendum", parent=s.label, keepWithNext=1)
     blocks: list[list[Flowable]] = [
-        [Paragraph(escape(f"Addendum {number}: {add.author}"
-                          + (f" ({add.role})" if add.role else "") + f", {add.when}"), label),
+        [Paragraph(escape(f"Addendum {number}: {who(add.author, add.role)}, {add.when}"),
+                   label),
          para(add.body, s.body), Spacer(0, 3)]
         for number, add in enumerate(doc.addenda, start=1)
     ] or [[Paragraph("No addenda.", s.empty)]]
@@ -173,9 +173,8 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     blocks[0] = [heading, *blocks[0]]
     story += [KeepTogether(block) for block in blocks]
     story += _dsl_part(doc, s, width)
-    recorded = (f"The account above was recorded by {doc.author}"
-                + (f" ({doc.author_role})" if doc.author_role else "")
-                + f" on {doc.when(doc.created_at)} and submitted on "
+    recorded = (f"The account above was recorded by {who(doc.author, doc.author_role)}"
+                f" on {doc.when(doc.created_at)} and submitted on "
                 f"{doc.when(doc.submitted_at)}. It is printed from the record kept unchanged "
                 "in CE Recorder since then; later information is in the addenda. The record "
                 "needs no further signature.")
@@ -202,7 +201,7 @@ def _dsl_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:
         what = line.what + (f" ({line.child})" if line.child else "")
         rows.append([para(line.when.replace(" ", "\n"), s.cell), para(what, s.cell),
                      para(line.detail, s.cell),
-                     para(f"{line.by}, {line.role}" if line.role else line.by, s.cell)])
+                     para(who(line.by, line.role), s.cell)])
     table = Table(rows, colWidths=[width * f for f in (0.14, 0.16, 0.50, 0.20)],
                   repeatRows=1, hAlign="LEFT")
     table.setStyle(grid_style())
@@ -326,7 +325,8 @@ def _entry_rows(entry: ChronologyEntry, s: Styles, widths: Sequence[float]
         rows.append([
             when if i == 0 else f"{when}\n(continued)",
             *(p[i] if i < len(p) else "" for p in split),
-            _cell(entry.recorded_by, s, widths[5]) if i == 0 else "",
+            _cell(who(entry.recorded_by, entry.recorded_role), s, widths[5]) if i == 0
+            else "",
         ])
     return rows
 

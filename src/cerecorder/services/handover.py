@@ -124,13 +124,36 @@ def _copy_children(kids: list[Child], for_child: int | None
     return shown, lambda value: withhold_names(value, names, keep)
 
 
+ROLES_ONLY = "Staff are named by their role only"
+
+
+def _roles_only(header: DocumentHeader) -> DocumentHeader:
+    return dataclasses.replace(header, scope="; ".join(
+        x for x in (header.scope, ROLES_ONLY) if x))
+
+
 def concern_document(
     session: Session, concern_id: int, *, for_child: int | None = None, purpose: str = "",
-    marking: str = DEFAULT_MARKING, school: str = "",
+    marking: str = DEFAULT_MARKING, school: str = "", staff_names: bool = True,
 ) -> ConcernDocument:
     """A concern record: the DSL's full copy for the school's file (for_child None), or a
     copy for one child's file, which names no other pupil and needs a purpose of
-    disclosure (it is made to leave the school)."""
+    disclosure (it is made to leave the school). Without staff_names, whoever recorded
+    or did anything is shown by role alone (a copy for external sharing)."""
+    doc = _concern_document(session, concern_id, for_child=for_child, purpose=purpose,
+                            marking=marking, school=school)
+    if staff_names:
+        return doc
+    return dataclasses.replace(
+        doc, header=_roles_only(doc.header), author="",
+        addenda=tuple(dataclasses.replace(a, author="") for a in doc.addenda),
+        dsl_part=tuple(dataclasses.replace(line, by="") for line in doc.dsl_part))
+
+
+def _concern_document(
+    session: Session, concern_id: int, *, for_child: int | None, purpose: str, marking: str,
+    school: str,
+) -> ConcernDocument:
     require(session.user, Role.STAFF, Role.DSL)
     view = open_concern(session, concern_id)  # checks the reader; audits the view
     concern = view.concern
@@ -265,10 +288,11 @@ def _local_day(moment: datetime, tz: str) -> date:
 def chronology_document(
     session: Session, child_id: int, *, purpose: str, date_from: date | None = None,
     date_to: date | None = None, entry_types: Iterable[EntryType] | None = None,
-    marking: str = DEFAULT_MARKING, school: str = "",
+    marking: str = DEFAULT_MARKING, school: str = "", staff_names: bool = True,
 ) -> ChronologyDocument:
     """A child's chronology for handing over, filtered by local date (in each entry's own
-    zone, inclusive) and entry type."""
+    zone, inclusive) and entry type. Without staff_names, the "Recorded by" column gives
+    each recorder's role alone (a copy for external sharing)."""
     require(session.user, Role.DSL)
     purpose = clean_text(purpose.strip(), "The purpose of disclosure")
     if not purpose:
@@ -301,7 +325,7 @@ def chronology_document(
     first = _local_day(in_period[0].occurred_at, in_period[0].tz) if in_period else None
     last = _local_day(in_period[-1].occurred_at, in_period[-1].tz) if in_period else None
     summary = _summary(child)
-    return ChronologyDocument(
+    doc = ChronologyDocument(
         header=_header(session, marking, school, subject=summary.identity,
                        scope=extract_line(date_from, date_to, types)),
         child_id=child_id, child=summary,
@@ -309,6 +333,10 @@ def chronology_document(
         date_from=date_from, date_to=date_to, entry_types=types, rows=tuple(rows),
         counts=period_counts(in_period),
     )
+    if staff_names:
+        return doc
+    return dataclasses.replace(doc, header=_roles_only(doc.header), rows=tuple(
+        dataclasses.replace(r, recorded_by="") for r in doc.rows))
 
 
 def record_export(

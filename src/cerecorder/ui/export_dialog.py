@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -59,6 +60,9 @@ class ProtectedExportDialog(QDialog):
         self.printing = printing
         self._made: tuple[tuple[object, ...], bytes, str] | None = None
         self.name_warning: QLabel | None = None
+        self.roles_only = QCheckBox("Name staff by their &role only (for sharing outside "
+                                    "the school)")
+        named(self.roles_only, "Name staff by role only")
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
@@ -88,6 +92,7 @@ class ProtectedExportDialog(QDialog):
             self.name_warning = label
 
     def finish_layout(self) -> None:
+        self.form.addRow("", self.roles_only)
         add_row(self.form, "Pass&word for the file (recommended):", self.password)
         add_row(self.form, "A&gain:", self.again)
         self.form.addRow("", self.suggest)
@@ -273,7 +278,7 @@ class ExportChronologyDialog(ProtectedExportDialog):
         return ""
 
     def options(self) -> tuple[object, ...]:
-        return (self.purpose.text(), self.landscape.isChecked())
+        return (self.purpose.text(), self.landscape.isChecked(), self.roles_only.isChecked())
 
     def file_name(self) -> str:
         return f"Chronology {self.child_name}"
@@ -282,7 +287,8 @@ class ExportChronologyDialog(ProtectedExportDialog):
         doc = handover.chronology_document(
             self.session, self.object_id, purpose=self.purpose.text(),
             date_from=self.date_from, date_to=self.date_to, entry_types=self.entry_types,
-            school=handover.school_name(self.session))
+            school=handover.school_name(self.session),
+            staff_names=not self.roles_only.isChecked())
         return renderer.chronology(doc, landscape=self.landscape.isChecked()), \
             doc.header.document_id
 
@@ -327,7 +333,7 @@ class ExportConcernDialog(ProtectedExportDialog):
         return ""
 
     def options(self) -> tuple[object, ...]:
-        return (self.for_child(), self.purpose.text())
+        return (self.for_child(), self.purpose.text(), self.roles_only.isChecked())
 
     def file_name(self) -> str:
         child = self.for_child()
@@ -338,5 +344,6 @@ class ExportConcernDialog(ProtectedExportDialog):
         doc = handover.concern_document(self.session, self.object_id,
                                         for_child=self.for_child(),
                                         purpose=self.purpose.text(),
-                                        school=handover.school_name(self.session))
+                                        school=handover.school_name(self.session),
+                                        staff_names=not self.roles_only.isChecked())
         return renderer.concern(doc), doc.header.document_id
