@@ -420,6 +420,7 @@ def test_the_front_sheet_counts_the_period_against_the_vault(dsl: Session,
         data = RENDERER.chronology(concerns_only, landscape=landscape)
         first, second = pages(data)[:2]
         assert "This document" in first and "Date/time" in second  # a one-page front sheet
+        assert "Prepared by Dana Lead (DSL)" in flat([first])
         cover = _cover_counts(data)
         assert cover == ("Over the period (counted over every type of entry, whatever the "
                          f"filter) {HEADS} 1 2 0 2 1 1 1")

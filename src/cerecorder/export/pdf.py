@@ -239,7 +239,7 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
             ("School", doc.header.school),
             ("Period covered", doc.period_text),
             ("Entries", f"{len(doc.rows):,}"),
-            ("Prepared by", doc.header.generated_by),
+            ("Prepared by", who(doc.header.generated_by, doc.header.generated_role)),
             ("Date prepared", uk_datetime(doc.header.generated_at, doc.header.generated_tz)),
             ("Purpose of disclosure", doc.purpose),
             ("Filters applied", doc.filters_text),
