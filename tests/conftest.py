@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from cerecorder import paths
 from cerecorder.services import handover
 from cerecorder.services.session import Session
 
 from helpers import SCHOOL, MockClock, new_vault
+
+if TYPE_CHECKING:
+    from test_packets import Pair
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +24,16 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def machine_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The machine's config folders (/etc/xdg/CE Recorder and the like) every test sees:
+    two of its own, in that order, empty until a test writes a policy into one. No test
+    reads the real ones, which a machine policy would otherwise win from CERECORDER_HOME."""
+    folders = [tmp_path / "machine" / "first", tmp_path / "machine" / "second"]
+    monkeypatch.setattr(paths, "machine_config_dirs", lambda: tuple(folders))
+    return folders
+
+
 @pytest.fixture
 def clock() -> MockClock:
     return MockClock()
@@ -27,6 +42,18 @@ def clock() -> MockClock:
 @pytest.fixture
 def vault_dir(tmp_path: Path) -> Path:
     return tmp_path / "vault"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[Pair]:
+    """A DSL's vault and an enrolled staff laptop with a shared folder between them."""
+    from test_packets import make_pair
+
+    p = make_pair(tmp_path)
+    yield p
+    for s in (p.dsl, p.staff):
+        if s.is_open:
+            s.lock()
 
 
 @pytest.fixture

@@ -226,11 +226,13 @@ def busy_child(s: Session, clock: MockClock) -> tuple[int, int]:
                                  taken_at=clock.now(), concern_id=cid)
     dsl.record_outcome(s, text="Strategy meeting called.", occurred_at=clock.now(),
                        child_id=kid, action_id=action)
+    clock.advance(days=10)  # events are recorded once they have happened
     dsl.add_event(s, child_id=kid, kind=EventKind.MISSING_EPISODE,
-                  occurred_at=clock.now() + timedelta(days=10), summary="Missing overnight.",
+                  occurred_at=clock.now(), summary="Missing overnight.",
                   outcome="Found by police in Leeds.")
+    clock.advance(days=10)
     dsl.add_event(s, child_id=kid, kind=EventKind.STRATEGY_MEETING,
-                  occurred_at=clock.now() + timedelta(days=20), summary="Strategy meeting.")
+                  occurred_at=clock.now(), summary="Strategy meeting.")
     return kid, cid
 
 

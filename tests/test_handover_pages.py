@@ -61,12 +61,12 @@ def test_a_filtered_extract_says_so_on_every_page(dsl: Session, clock: MockClock
     for n in range(40):
         concerns.record_concern(dsl, content((kid,), clock, facts=f"Concern {n}. " * 40))
     doc = handover.chronology_document(
-        dsl, kid, purpose="MASH", date_from=date(2026, 11, 1), date_to=date(2026, 11, 30),
+        dsl, kid, purpose="MASH", date_from=date(2026, 12, 1), date_to=date(2026, 12, 31),
         entry_types=[handover.EntryType.CONCERN, handover.EntryType.TRIAGE])
     texts = pages(RENDERER.chronology(doc, landscape=False))
     assert len(texts) > 3
     for number, page in enumerate(texts, start=1):
-        assert ("Extract: 01/11/2026 to 30/11/2026, entry types: Concerns, DSL decisions"
+        assert ("Extract: 01/12/2026 to 31/12/2026, entry types: Concerns, DSL decisions"
                 in " ".join(page.split())), number
 
 
@@ -401,6 +401,7 @@ def test_the_front_sheet_counts_the_period_against_the_vault(dsl: Session,
     kid, _cid = busy_child(dsl, clock)  # a concern, a MASH referral, a missing episode on
     # 26/11/2026 and a strategy meeting on 06/12/2026
     start = clock.now()
+    clock.advance(days=34)  # events are recorded once they have happened
     dsl_work.add_event(dsl, child_id=kid, kind=EventKind.MISSING_EPISODE,
                        occurred_at=start + timedelta(days=30), summary="Missing again.")
     dsl_work.add_event(dsl, child_id=kid, kind=EventKind.POLICE_CONTACT,

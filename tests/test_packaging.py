@@ -15,11 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from cerecorder import app, selftest
+from cerecorder import app, hardening, selftest
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.policy import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def hardened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The self-tests run in this process find crash dumps off, as the entry point leaves
+    them (pytest's process is not hardened: test_hardening.py checks the step fails)."""
+    monkeypatch.setattr(hardening, "check", lambda: "core limit 0, not dumpable")
 
 
 def self_test_env(home: Path) -> dict[str, str]:
@@ -40,6 +47,9 @@ def test_self_test_passes_and_leaves_nothing(home: Path, tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("CE Recorder 0.1.0 self-test passed in ")
     assert "chronology PDF of " in done.stdout
+    crash_dumps = {"linux": "core limit 0, not dumpable", "darwin": "core limit 0",
+                   "win32": "fault dialog off"}[sys.platform]
+    assert f"crash dumps off ({crash_dumps})" in done.stdout  # the entry point hardened it
     assert done.stderr == ""
     assert list(scratch.iterdir()) == []
     assert not home.exists()  # not even a log or a settings file

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from cerecorder import app, config, paths, policy
 from cerecorder.domain.handover import DEFAULT_MARKING
 from cerecorder.domain.model import EntryType
+from cerecorder.paths import machine_config_dirs as REAL_MACHINE_CONFIG_DIRS
 from cerecorder.policy import Policy
 from cerecorder.services import concerns, handover
 from cerecorder.services.session import Session
@@ -41,11 +43,15 @@ recipient_card = "/srv/ce/dsl-card.json"
 outbox_folder = "/srv/ce/outbox"
 inbox_folder = "/srv/ce/inbox"
 offer_demo = false
+anchor_folder = "/mnt/it-anchors"
 """
 
 
 def write_policy(home: Path, text: str) -> Path:
-    path = paths.policy_file()
+    """A policy of the session's own (CERECORDER_HOME), in force while no machine has one."""
+    own = paths.own_policy_file()
+    assert own is not None
+    path = own[0]
     assert path.is_relative_to(home)  # CERECORDER_HOME keeps tests off /etc
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -62,7 +68,8 @@ def test_every_key_is_read() -> None:
         vault_location=Path("/srv/ce/vault"), idle_lock_minutes=10,
         protective_marking="OFFICIAL-SENSITIVE PERSONAL", school_name="Riverside Academy",
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
-        inbox_folder=Path("/srv/ce/inbox"), offer_demo=False)
+        inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
+        anchor_folder=Path("/mnt/it-anchors"))
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered
@@ -190,17 +197,111 @@ def test_a_policy_file_anyone_may_change_is_reported_and_still_applies(
         "writable by administrators only (0644)",)
 
 
-def test_the_policy_file_lives_in_the_site_config_folder(
-        monkeypatch: pytest.MonkeyPatch, home: Path, tmp_path: Path) -> None:
-    assert paths.policy_file() == home / "site-config" / "policy.toml"
+def test_a_session_may_name_its_own_policy_file(monkeypatch: pytest.MonkeyPatch,
+                                                home: Path, tmp_path: Path) -> None:
+    assert paths.own_policy_file() == (home / "site-config" / "policy.toml",
+                                       "CERECORDER_HOME")
     monkeypatch.setenv("CERECORDER_POLICY", str(tmp_path / "it.toml"))
-    assert paths.policy_file() == tmp_path / "it.toml"
+    assert paths.own_policy_file() == (tmp_path / "it.toml", "CERECORDER_POLICY")
     monkeypatch.delenv("CERECORDER_POLICY")
     monkeypatch.delenv("CERECORDER_HOME")
-    import platformdirs
+    assert paths.own_policy_file() is None
 
-    assert paths.policy_file() == Path(
-        platformdirs.site_config_dir("CE Recorder", False)) / "policy.toml"
+
+@pytest.mark.parametrize(("value", "folders"), [
+    (None, ["/etc/xdg"]),  # an SSH session sets no XDG_CONFIG_DIRS
+    ("", ["/etc/xdg"]),
+    ("/etc/xdg/xdg-ubuntu:/etc/xdg", ["/etc/xdg/xdg-ubuntu", "/etc/xdg"]),  # Ubuntu desktop
+    ("/etc/xdg/xdg-cinnamon", ["/etc/xdg/xdg-cinnamon", "/etc/xdg"]),  # /etc/xdg always
+    ("/etc/xdg:/etc/xdg/xdg-mate:/etc/xdg/xdg-mate", ["/etc/xdg/xdg-mate", "/etc/xdg"]),
+    ("/usr/share/kubuntu-default-settings/kf5-settings:/etc/xdg/xdg-plasma:/etc/xdg",
+     ["/usr/share/kubuntu-default-settings/kf5-settings", "/etc/xdg/xdg-plasma", "/etc/xdg"]),
+    # a user may set the variable: a folder they could write is not the machine's
+    ("/home/staff/.mine:/tmp/x:relative/xdg:/etc/../home/staff:/etc/xdg",
+     ["/etc/xdg"]),
+])
+def test_every_system_folder_of_xdg_config_dirs_is_searched(value: str | None,
+                                                            folders: list[str]) -> None:
+    assert paths.xdg_config_dirs(value) == tuple(Path(f) for f in folders)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG folders are Linux's")
+def test_the_machine_folders_on_linux_come_from_xdg(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_DIRS", "/etc/xdg/xdg-ubuntu:/etc/xdg")
+    assert REAL_MACHINE_CONFIG_DIRS() == (Path("/etc/xdg/xdg-ubuntu/CE Recorder"),
+                                          Path("/etc/xdg/CE Recorder"))
+
+
+def machine_policy(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_policy_in_any_machine_folder_is_read(machine_config: list[Path]) -> None:
+    """Ubuntu's session lists /etc/xdg/xdg-ubuntu first; IT's file is in /etc/xdg."""
+    path = machine_policy(machine_config[1], "idle_lock_minutes = 2\n")
+    reading = app.read_policy()
+    assert reading.source == path
+    assert reading.policy == Policy(idle_lock_minutes=2)
+    assert reading.ignored == ()
+
+
+def test_the_first_machine_folder_wins_and_check_policy_names_the_others(
+        machine_config: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    first = machine_policy(machine_config[0], "school_name = 'Riverside Academy'\n")
+    second = machine_policy(machine_config[1], "school_name = 'Hillside School'\n")
+    assert app.read_policy().policy == Policy(school_name="Riverside Academy")
+    assert app.check_policy() == 0  # another file is no problem: IT is told, not warned
+    out = capsys.readouterr().out
+    assert f"Policy file: {first} (the machine policy" in out
+    assert "School name: Riverside Academy" in out
+    assert f"also found, ignored: {second} (the policy in {first} comes first)" in out
+    assert "Hillside" not in out.replace(str(second), "")
+
+
+@pytest.mark.parametrize("variable", ["CERECORDER_HOME", "CERECORDER_POLICY"])
+def test_no_environment_variable_escapes_a_machine_policy(
+        variable: str, home: Path, tmp_path: Path, machine_config: list[Path],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    if variable == "CERECORDER_POLICY":
+        monkeypatch.setenv(variable, str(tmp_path / "mine.toml"))
+    own = write_policy(home if variable == "CERECORDER_HOME" else tmp_path,
+                       "idle_lock_minutes = 60\noffer_demo = true\n")
+    assert app.read_policy().policy == Policy(idle_lock_minutes=60, offer_demo=True)
+    machine = machine_policy(machine_config[1], "idle_lock_minutes = 5\noffer_demo = false\n")
+    reading = app.read_policy()
+    assert reading.source == machine
+    assert reading.policy == Policy(idle_lock_minutes=5, offer_demo=False)
+    assert app.build_context(reading.policy).settings.idle_lock_minutes == 5
+    assert app.check_policy() == 0
+    assert (f"also found, ignored: {own}, named by {variable} (a machine policy exists, "
+            "and wins)") in capsys.readouterr().out
+
+
+def test_check_policy_checks_a_draft_beside_the_machine_policy(
+        tmp_path: Path, machine_config: list[Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    machine_policy(machine_config[1], "school_name = 'Riverside Academy'\n")
+    draft = tmp_path / "draft.toml"
+    draft.write_text("school_name = 'Hillside School'\nidle = 3\n", encoding="utf-8")
+    assert app.check_policy(draft) == 1
+    out, err = capsys.readouterr()
+    assert f"Policy file: {draft} (a draft, checked only: not in force)" in out
+    assert "School name: Hillside School" in out
+    assert "problem: idle: unknown key" in err
+    assert app.read_policy().policy.school_name == "Riverside Academy"
+
+
+def test_an_unreadable_machine_policy_still_keeps_the_session_s_own_out(
+        home: Path, machine_config: list[Path]) -> None:
+    write_policy(home, "idle_lock_minutes = 60\n")
+    (machine_config[0] / "policy.toml").mkdir(parents=True)  # there, but not readable
+    reading = app.read_policy()
+    assert reading.source == machine_config[0] / "policy.toml"
+    assert reading.policy == Policy()
+    assert reading.problems[0].startswith("the file could not be read (")
 
 
 def test_the_summary_reads_as_people_write() -> None:
@@ -477,8 +578,8 @@ def test_the_admin_command_line_warns_and_marks_its_pdfs_too(
         input=DSL_PASS + "\n", capture_output=True, text=True, timeout=120,
         env={**os.environ, "CERECORDER_HOME": str(home)})
     assert done.returncode == 0, done.stderr
-    assert (f"warning: policy file {paths.policy_file()}: ofer_demo: unknown key, ignored; "
-            "did you mean offer_demo?") in done.stderr
+    assert (f"warning: policy file {home / 'site-config' / 'policy.toml'}: ofer_demo: "
+            "unknown key, ignored; did you mean offer_demo?") in done.stderr
     text = pdf_text(out.read_bytes())
     assert text.count("OFFICIAL-SENSITIVE PERSONAL") >= 2
     assert "Riverside Academy" in text

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 import sys
 import traceback
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cerecorder import config, paths, policy
+from cerecorder import config, hardening, paths, policy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
@@ -24,27 +27,54 @@ if TYPE_CHECKING:
 log = logging.getLogger("cerecorder")
 
 
+class PrivateLog(logging.handlers.RotatingFileHandler):
+    """The stock handler opens each log file (the first, and the new one at every
+    rotation) under the umask: under umask 000 that is 0666. This one opens it 0600."""
+
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        fd = os.open(self.baseFilename, flags, 0o600)
+        try:
+            os.chmod(self.baseFilename, 0o600)  # an older version left its log 0644
+        except OSError:
+            os.close(fd)
+            raise
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def configure_logging() -> None:
-    """A rotated log of ids and events in the platform log folder; never record content."""
+    """A rotated log of ids and events in the platform log folder; never record content.
+    The folder is 0700 and every log file 0600, whatever the umask."""
     folder = paths.log_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        hardening.private_folder(folder)
+        for old in folder.glob("cerecorder.log.*"):  # rotated by an older version
+            old.chmod(0o600)
+        handler: logging.Handler = PrivateLog(
             folder / "cerecorder.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:
         handler = logging.NullHandler()  # a read-only profile must not stop the app
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # A log write that fails (a full disk) must not print a traceback over the plain message
+    logging.raiseExceptions = False
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 
 
+def find_policy() -> PolicyReading:
+    """School IT's policy file in force (docs/policy.md says which wins)."""
+    return policy.find(paths.machine_policy_files(), paths.own_policy_file())
+
+
 def read_policy() -> PolicyReading:
-    """School IT's policy file; each problem goes to the log (key and problem, no values
-    of records: a policy holds none)."""
-    reading = policy.read(paths.policy_file())
+    """The policy in force; each problem goes to the log (key and problem, no values of
+    records: a policy holds none), and so does each policy file that does not count."""
+    reading = find_policy()
     for problem in reading.problems:
         log.warning("policy file %s: %s", reading.source, problem)
+    for other in reading.ignored:
+        log.info("policy file also found, ignored: %s", other)
     return reading
 
 
@@ -60,6 +90,8 @@ def documents(rules: Policy) -> policy.MarkedDocuments:
 
 
 def admin_main() -> None:
+    """`cerecorder-admin`."""
+    hardening.disable_crash_dumps()  # before anything can open a vault
     from cerecorder.cli import main as cli  # not loaded when the desktop app starts
 
     configure_logging()
@@ -68,7 +100,14 @@ def admin_main() -> None:
         print(f"warning: policy file {reading.source}: {problem}", file=sys.stderr)
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
-                     documents=documents(reading.policy)))
+                     documents=documents(reading.policy),
+                     anchor_folders=anchor_folders(reading.policy)))
+
+
+def anchor_folders(rules: Policy) -> tuple[Path, ...]:
+    """Where anchors are kept: the user's state folder, and the folder school IT keeps on
+    another machine when the policy names one (services/anchors.py)."""
+    return (paths.anchor_dir(), *((rules.anchor_folder,) if rules.anchor_folder else ()))
 
 
 def build_context(rules: Policy | None = None) -> AppContext:
@@ -93,6 +132,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         policy_fixed=rules.fixed,
         policy_summary=rules.summary(),
         offer_demo=rules.demo_offered,
+        anchor_folders=anchor_folders(rules),
     )
 
 
@@ -105,13 +145,26 @@ def warn_about_policy(reading: PolicyReading, parent: QWidget | None = None) -> 
     QMessageBox.warning(parent, "CE Recorder: school policy", policy.problems_text(reading))
 
 
-def check_policy() -> int:
-    """`cerecorder --check-policy`: for IT, the policy file in force and its problems."""
-    reading = policy.read(paths.policy_file())
-    print(f"Policy file: {paths.policy_file()}"
-          + ("" if reading.source else " (not there: every key uses its default)"))
+def check_policy(draft: Path | None = None) -> int:
+    """`cerecorder --check-policy [FILE]`: for IT, the policy file in force, its problems
+    and the policy files that do not count; or a draft FILE, before it is deployed."""
+    reading = policy.read(draft) if draft else find_policy()
+    own = paths.own_policy_file()
+    if draft:
+        print(f"Policy file: {draft} (a draft, checked only: not in force)")
+    elif reading.source is None:
+        looked = [*paths.machine_policy_files(), *([own[0]] if own else [])]
+        print("Policy file: none (not there: every key uses its default); looked for "
+              + ", ".join(str(path) for path in looked))
+    elif own and reading.source == own[0]:
+        print(f"Policy file: {reading.source} (named by {own[1]}: no machine policy exists)")
+    else:
+        print(f"Policy file: {reading.source} (the machine policy: no user's environment "
+              "variable can replace it)")
     for label, value in reading.policy.summary():
         print(f"  {label}: {value}")
+    for other in reading.ignored:
+        print(f"also found, ignored: {other}")
     for problem in reading.problems:
         print(f"problem: {problem}", file=sys.stderr)
     return 1 if reading.problems else 0
@@ -131,12 +184,13 @@ def _report_bug(kind: type[BaseException], error: BaseException,
 
 def main() -> None:
     """The desktop app; `--self-test` and `--check-policy` are for school IT and CI."""
+    hardening.disable_crash_dumps()  # before anything can open a vault
     if sys.argv[1:2] == ["--check-policy"]:
-        sys.exit(check_policy())
+        sys.exit(check_policy(Path(sys.argv[2]) if sys.argv[2:3] else None))
     if sys.argv[1:2] == ["--self-test"]:
         from cerecorder import selftest
 
-        rules = policy.read(paths.policy_file()).policy
+        rules = find_policy().policy
         sys.exit(selftest.run(rules, lambda: documents(rules).loaded()))
     configure_logging()
     reading = read_policy()

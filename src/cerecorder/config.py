@@ -12,7 +12,7 @@ import json
 import logging
 from dataclasses import asdict, fields, replace
 
-from cerecorder import paths
+from cerecorder import hardening, paths
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.policy import Policy
 from cerecorder.storage.fileio import atomic_write
@@ -43,9 +43,10 @@ def load_settings() -> UiSettings:
 
 
 def save_settings(settings: UiSettings) -> None:
+    """settings.json (0600) in the config folder (0700), whatever the umask."""
     folder = paths.config_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        hardening.private_folder(folder)
         atomic_write(paths.settings_file(), json.dumps(asdict(settings), indent=2).encode())
     except (OSError, EnvironmentProblem):
         log.warning("settings not saved: config folder not writable")

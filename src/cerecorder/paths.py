@@ -1,8 +1,9 @@
 """Where things live: per-user folders from platformdirs, and the shipped resources in a
 source checkout, an installed wheel or a frozen bundle.
 
-CERECORDER_HOME, when set, puts data, config, logs and the policy file under one folder
-(tests, kiosks). CERECORDER_POLICY, when set, names the policy file itself.
+CERECORDER_HOME, when set, puts data, config and logs under one folder (tests, kiosks).
+It and CERECORDER_POLICY also name a policy file of the session's own, which counts only
+while no machine policy exists: no user's environment escapes school IT's policy.
 """
 
 from __future__ import annotations
@@ -38,16 +39,61 @@ def log_dir() -> Path:
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, False))
 
 
-def policy_file() -> Path:
-    """The machine-wide policy school IT writes (docs/policy.md): beside no user's files.
-    Linux /etc/xdg/CE Recorder, Windows C:\\ProgramData\\CE Recorder, macOS
-    /Library/Application Support/CE Recorder."""
+def state_dir() -> Path:
+    """Where the app keeps what it has seen (the vaults' anchors), created 0700 on use."""
+    home = _home()
+    return home / "state" if home else Path(platformdirs.user_state_dir(APP_NAME, False))
+
+
+def anchor_dir() -> Path:
+    """This user's anchors of every vault they have opened (services/anchors.py)."""
+    return state_dir() / "anchors"
+
+
+#: Where on Linux a folder of $XDG_CONFIG_DIRS counts as the machine's: only
+#: administrators write there. A user may put any folder of their own in the variable.
+SYSTEM_PREFIXES = (Path("/etc"), Path("/usr"))
+XDG_DEFAULT = Path("/etc/xdg")
+
+
+def xdg_config_dirs(value: str | None) -> tuple[Path, ...]:
+    """The machine's folders in $XDG_CONFIG_DIRS (value), in its order, then /etc/xdg
+    whether listed or not. Ubuntu and Mint sessions put /etc/xdg/xdg-<desktop> first:
+    every entry counts (platformdirs.site_config_dir gives the first one only)."""
+    found: list[Path] = []
+    for entry in (value or "").split(os.pathsep):
+        folder = Path(entry)
+        if (folder.is_absolute() and ".." not in folder.parts and folder not in found
+                and any(folder.is_relative_to(p) for p in SYSTEM_PREFIXES)):
+            found.append(folder)
+    if XDG_DEFAULT in found:
+        found.remove(XDG_DEFAULT)
+    return (*found, XDG_DEFAULT)
+
+
+def machine_config_dirs() -> tuple[Path, ...]:
+    """The folders school IT's policy.toml may be in, in the order they count (the first
+    that holds one wins): Linux /etc/xdg/CE Recorder and the like (xdg_config_dirs),
+    Windows C:\\ProgramData\\CE Recorder, macOS /Library/Application Support/CE Recorder.
+    The seam tests replace, so that no test reads the real ones."""
+    if sys.platform in ("win32", "darwin"):
+        return (Path(platformdirs.site_config_dir(APP_NAME, False)),)
+    return tuple(d / APP_NAME for d in xdg_config_dirs(os.environ.get("XDG_CONFIG_DIRS")))
+
+
+def machine_policy_files() -> tuple[Path, ...]:
+    return tuple(folder / "policy.toml" for folder in machine_config_dirs())
+
+
+def own_policy_file() -> tuple[Path, str] | None:
+    """The policy file this session's environment names, and the variable naming it:
+    CERECORDER_POLICY, else CERECORDER_HOME/site-config/policy.toml (tests, kiosks, a
+    draft policy). It counts only while no machine policy exists."""
     named = os.environ.get(POLICY_ENV)
     if named:
-        return Path(named)
+        return Path(named), POLICY_ENV
     home = _home()
-    folder = home / "site-config" if home else Path(platformdirs.site_config_dir(APP_NAME, False))
-    return folder / "policy.toml"
+    return (home / "site-config" / "policy.toml", HOME_ENV) if home else None
 
 
 def default_vault_dir() -> Path:

@@ -13,7 +13,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ LABELS = {
     "outbox_folder": "Outbox folder",
     "inbox_folder": "Inbox folder",
     "offer_demo": "Demo vault offered",
+    "anchor_folder": "Anchor folder",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -61,6 +62,7 @@ class Policy:
     outbox_folder: Path | None = None
     inbox_folder: Path | None = None
     offer_demo: bool | None = None
+    anchor_folder: Path | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -109,6 +111,7 @@ class PolicyReading:
     policy: Policy
     problems: tuple[str, ...] = ()
     source: Path | None = None  # the file read; None when there is none
+    ignored: tuple[str, ...] = ()  # other policy files found, each with why it does not count
 
 
 def _text(value: Any, limit: int) -> str:
@@ -190,6 +193,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "outbox_folder": _path,
     "inbox_folder": _path,
     "offer_demo": _flag,
+    "anchor_folder": _path,
 }
 
 
@@ -237,6 +241,32 @@ def read(path: Path) -> PolicyReading:
                                         "key uses its default",), path)
     policy, problems = parse(text)
     return PolicyReading(policy, problems + _open_to_everyone(path), path)
+
+
+def find(machine: Sequence[Path], own: tuple[Path, str] | None) -> PolicyReading:
+    """The policy in force. The first of the machine's files (in their order) that exists
+    wins; a file the session's environment names (own: the file and the variable naming
+    it) counts only when none exists. Every other file found is named in `ignored`."""
+    found = [path for path in machine if _exists(path)]
+    if not found:
+        return read(own[0]) if own else PolicyReading(Policy())
+    reading = read(found[0])
+    ignored = [f"{path} (the policy in {found[0]} comes first)" for path in found[1:]]
+    if own and _exists(own[0]):
+        ignored.append(f"{own[0]}, named by {own[1]} (a machine policy exists, and wins)")
+    return dataclasses.replace(reading, source=found[0], ignored=tuple(ignored))
+
+
+def _exists(path: Path) -> bool:
+    """A file we cannot even look for (a folder without permission) counts as there: read
+    then says it cannot be read, and no other file takes its place."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _open_to_everyone(path: Path) -> tuple[str, ...]:

@@ -1,12 +1,13 @@
 """`cerecorder --self-test`: proves an installed or frozen copy of CE Recorder works, for
 school IT after installing and for CI after building the bundle.
 
-It finds the shipped resources and Qt plugins, opens a window offscreen, creates a vault
-in a temporary folder with the production key derivation, records a concern about a
-fictional child, unlocks again, saves a chronology PDF, reads it back and prints its
-first page through Qt into a file (preview and Print draw pages with PDFium); then
-removes everything it made. One line on stdout when it passes; on failure one line on stderr
-saying which step failed, and exit code 1.
+It checks that crash dumps are off (the entry point turned them off first), finds the
+shipped resources and Qt plugins, opens a window offscreen, creates a vault in a temporary
+folder with the production key derivation, records a concern about a fictional child,
+unlocks again, saves a chronology PDF, reads it back and prints its first page through Qt
+into a file (preview and Print draw pages with PDFium); then removes everything it made.
+One line on stdout when it passes; on failure one line on stderr saying which step
+failed, and exit code 1.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from cerecorder import __version__, paths
+from cerecorder import __version__, hardening, paths
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.taxonomy import TaxonomyLibrary
@@ -161,6 +162,7 @@ def run(policy: Policy, documents: Callable[[], DocumentRenderer],
     results: dict[str, object] = {}
     taxonomy: list[TaxonomyLibrary] = []
     renderer: list[DocumentRenderer] = []
+    steps.append(("checking crash dumps are off", hardening.check))
     steps.append(("finding the taxonomy", lambda: taxonomy.append(
         TaxonomyLibrary.load(paths.taxonomy_dir()))))
     steps.append(("loading the PDF renderer", lambda: renderer.append(documents())))
@@ -174,8 +176,8 @@ def run(policy: Policy, documents: Callable[[], DocumentRenderer],
             try:
                 results[name] = step()
             except Exception as exc:  # the self-test exists to name what broke
-                reason = str(exc) if isinstance(exc, SelfTestFailed) else \
-                    f"{type(exc).__name__}: {exc}"
+                known = isinstance(exc, SelfTestFailed | hardening.CrashDumpsAllowed)
+                reason = str(exc) if known else f"{type(exc).__name__}: {exc}"
                 print(f"CE Recorder {__version__} self-test FAILED while {name}: {reason}",
                       file=err)
                 return 1
@@ -187,7 +189,9 @@ def run(policy: Policy, documents: Callable[[], DocumentRenderer],
         return 1
     seconds = time.perf_counter() - started
     print(f"CE Recorder {__version__} self-test passed in {seconds:.1f} s: resources in "
-          f"{paths.resources_dir()}, Qt platforms {results['finding the Qt plugins']}, "
+          f"{paths.resources_dir()}, crash dumps off "
+          f"({results['checking crash dumps are off']}), "
+          f"Qt platforms {results['finding the Qt plugins']}, "
           f"vault created and unlocked, concern recorded, chronology PDF of "
           f"{results['recording into a new vault and saving a PDF']} page(s) checked, its "
           "first page printed to a file, temporary files removed", file=out)

@@ -164,6 +164,9 @@ class DocumentHeader:
     subject: str = ""
     #: a partial document says so on every page: "Extract: ..." or "Copy for ... only"
     scope: str = ""
+    #: the vault's signed anchor when the document was made, as compact JSON (kept in the
+    #: PDF's keywords), so a printed or sent document bears witness to the audit's state
+    anchor: str = ""
 
     @property
     def generated_line(self) -> str:

@@ -18,6 +18,21 @@ class ConcernStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+class Progress(enum.StrEnum):
+    """How far a submitted concern has got, as its author may know it: never which
+    decision the DSL made, nor what was done."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SEEN = "seen"
+    DECIDED = "decided"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "submitted": "Submitted", "seen": "Seen by the DSL",
+                "decided": "Decision recorded"}[self.value]
+
+
 class Urgency(enum.StrEnum):
     LOW = "low"
     MEDIUM = "medium"
@@ -275,6 +290,7 @@ class ChronologyEntry:
     child_words: str = ""  # a concern's record of the child's own words
     kind: str = ""  # an event's EventKind, an action's ActionKind, a decision's value
     recorded_role: str = ""  # the recorder's role, as domain.handover.ROLE_LABELS names it
+    taxonomy_version: str = ""  # what indicator_codes were recorded under
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from typing import Any
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, ChildDetails
-from cerecorder.domain.rules import MAX_NAME
+from cerecorder.domain.rules import EARLIEST, MAX_NAME
+from cerecorder.domain.timefmt import uk_date
 
 #: a roll of a very large school is under 1 MB; anything far beyond is the wrong file
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -314,10 +315,12 @@ def parse_date_of_birth(text: str, today: date) -> date:
             raise InvalidInput(f"date of birth {text} has a two-digit year; use dd/mm/yyyy")
         raise InvalidInput(f"date of birth {text} is not a date (dd/mm/yyyy)")
     if born > today:
-        raise InvalidInput(f"date of birth {born:%d/%m/%Y} is in the future")
+        raise InvalidInput(f"date of birth {uk_date(born)} is in the future")
     if today.year - born.year > MAX_AGE_YEARS:
-        raise InvalidInput(f"date of birth {born:%d/%m/%Y} is more than {MAX_AGE_YEARS} "
+        raise InvalidInput(f"date of birth {uk_date(born)} is more than {MAX_AGE_YEARS} "
                            "years ago")
+    if born < EARLIEST:  # the range every record keeps (domain.rules)
+        raise InvalidInput(f"date of birth {uk_date(born)} is before {uk_date(EARLIEST)}")
     return born
 
 
@@ -520,7 +523,7 @@ _NAMES = (RosterField.LEGAL_FORENAMES, RosterField.LEGAL_SURNAME,
 
 def _shown(value: object) -> str:
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return uk_date(value)
     return "" if value is None else str(value)
 
 
@@ -727,7 +730,7 @@ def _matched(row: RosterRow, child: Child, on: str) -> PlannedRow:
         row = replace(row, supplied=row.supplied - {RosterField.UPN})
     result, changes = _merge_into(child.details, row)
     if child.left_on is not None:
-        changes.append(Change(None, f"left {child.left_on:%d/%m/%Y}", "on roll"))
+        changes.append(Change(None, f"left {uk_date(child.left_on)}", "on roll"))
     if not changes:
         return PlannedRow(row, Outcome.UNCHANGED, child.id, on)
     return PlannedRow(row, Outcome.UPDATED, child.id, on, tuple(changes), result=result)

@@ -99,12 +99,24 @@ class TaxonomyLibrary:
     def version(self, version: str) -> Taxonomy:
         return self._versions[version]
 
+    def get(self, version: str) -> Taxonomy | None:
+        """A version this copy of CE Recorder has, or None: a packet from a newer copy
+        may name one it does not."""
+        return self._versions.get(version)
+
     def label(self, code: str, version: str) -> str:
-        """The label a code had in the version it was recorded with."""
+        """The label a code had in the version it was recorded with; the code itself,
+        said plainly, where this copy does not know that version or code."""
         try:
             return self._versions[version].item(code).label
         except KeyError:
-            return f"{code} (label unavailable)"
+            return unavailable(code, version)
+
+
+def unavailable(code: str, version: str) -> str:
+    """What is shown for a code whose label is not known here: 'CCE-03: label
+    unavailable (taxonomy 7)'. The code is kept, so nothing ticked is lost."""
+    return f"{code}: label unavailable (taxonomy {version})"
 
 
 def parse_taxonomy(data: dict[str, object]) -> Taxonomy:

@@ -174,7 +174,7 @@ def build(header: DocumentHeader, story: list[Flowable], pagesize: tuple[float, 
         out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=bands[0].depth + BODY_GAP, bottomMargin=bands[1].depth + BODY_GAP,
         title=f"{title} {header.document_id}", author="CE Recorder", subject=header.marking,
-        creator="CE Recorder", lang="en-GB",
+        creator="CE Recorder", lang="en-GB", keywords=header.anchor,
     )
     doc.build(story, canvasmaker=_canvas_maker(header, bands))
     return out.getvalue()

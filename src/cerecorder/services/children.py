@@ -7,7 +7,8 @@ from typing import Any
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, ChildDetails, ChildLink, EventKind, LinkKind, Role
-from cerecorder.domain.rules import MAX_NAME, clean_text
+from cerecorder.domain.rules import MAX_NAME, check_date, clean_text
+from cerecorder.domain.timefmt import local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
@@ -18,7 +19,9 @@ _TEXT_FIELDS = (
 )
 
 
-def _clean(details: ChildDetails) -> ChildDetails:
+def _clean(session: Session, details: ChildDetails) -> ChildDetails:
+    check_date(details.date_of_birth, local_date(session.clock.now(), session.tz),
+               "The date of birth")
     values: dict[str, Any] = {
         f: clean_text(str(getattr(details, f)).strip(), f.replace("_", " ").capitalize(), MAX_NAME)
         for f in _TEXT_FIELDS
@@ -30,7 +33,7 @@ def _clean(details: ChildDetails) -> ChildDetails:
 
 def add_child(session: Session, details: ChildDetails) -> int:
     require(session.user, Role.DSL)
-    details = _clean(details)
+    details = _clean(session, details)
     with session.uow() as uow:
         if details.upn and uow.children.by_upn(details.upn):
             raise InvalidInput(f"A child with UPN {details.upn} is already on roll.")
@@ -42,7 +45,7 @@ def add_child(session: Session, details: ChildDetails) -> int:
 
 def update_child(session: Session, child_id: int, details: ChildDetails) -> None:
     require(session.user, Role.DSL)
-    details = _clean(details)
+    details = _clean(session, details)
     with session.uow() as uow:
         uow.children.get(child_id)
         uow.children.update(child_id, details)

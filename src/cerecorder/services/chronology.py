@@ -52,6 +52,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             recorded_by=names.get(c.author_id, "?"),
             recorded_role=roles.get(c.author_id, ""), ref_id=c.id, concern_id=c.id,
             indicator_codes=c.content.indicator_codes, child_words=c.content.child_words,
+            taxonomy_version=c.taxonomy_version,
         ))
     for a in addenda:
         entries.append(ChronologyEntry(

@@ -8,11 +8,25 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
-from cerecorder.domain.model import Addendum, Concern, ConcernContent, ConcernStatus, Role
-from cerecorder.domain.rules import check_concern_for_submission, clean_text
+from cerecorder.domain.model import (
+    Addendum,
+    Concern,
+    ConcernContent,
+    ConcernStatus,
+    Progress,
+    Role,
+)
+from cerecorder.domain.rules import (
+    check_clock,
+    check_concern_for_submission,
+    check_time,
+    clean_text,
+    youngest_birth,
+)
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
+from cerecorder.storage.uow import UnitOfWork
 
 _TEXT_FIELDS = {
     "location": "Where it happened",
@@ -38,6 +52,9 @@ def save_draft(session: Session, content: ConcernContent, concern_id: int | None
     require(session.user, Role.STAFF, Role.DSL)
     content = _clean(session, content)
     now = session.clock.now()
+    check_clock(now)
+    if content.occurred_at is not None:
+        check_time(content.occurred_at, now, "The time it happened", tz=session.tz)
     with session.uow() as uow:
         uow.children.many(content.child_ids)
         if concern_id is None:
@@ -68,8 +85,12 @@ def submit(session: Session, concern_id: int) -> None:
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         _require_own_draft(session, concern)
-        check_concern_for_submission(concern.content, session.clock.now())
-        uow.concerns.submit(concern_id, session.clock.now())
+        now = session.clock.now()
+        check_clock(now)
+        born = youngest_birth(k.details.date_of_birth
+                              for k in uow.children.many(concern.content.child_ids))
+        check_concern_for_submission(concern.content, now, tz=concern.tz, born=born)
+        uow.concerns.submit(concern_id, now)
         audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
                      concern_id, children=list(concern.content.child_ids))
         uow.commit()
@@ -97,6 +118,39 @@ def my_concerns(session: Session, status: ConcernStatus | None = None) -> list[C
         return uow.concerns.by_author(session.user.id, status)
 
 
+def my_progress(session: Session) -> list[tuple[Concern, Progress]]:
+    """The user's own concerns, newest first, each with how far the DSL has got: seen by
+    a DSL other than the author, a decision recorded. Never which decision: that is the
+    DSL's to tell."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        mine = uow.concerns.by_author(session.user.id)
+        return _progress(uow, mine)
+
+
+def progress_of(session: Session, concern_id: int) -> Progress:
+    """How far one concern has got, for its author or the DSL."""
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        return _progress(uow, [concern])[0][1]
+
+
+def _progress(uow: UnitOfWork, items: list[Concern]) -> list[tuple[Concern, Progress]]:
+    submitted = [c.id for c in items if c.status is ConcernStatus.SUBMITTED]
+    decided = {t.concern_id for t in uow.dsl.triage_for(submitted)}
+    seen = uow.audit.seen_by_dsl(submitted)
+
+    def state(c: Concern) -> Progress:
+        if c.status is ConcernStatus.DRAFT:
+            return Progress.DRAFT
+        if c.id in decided:
+            return Progress.DECIDED
+        return Progress.SEEN if c.id in seen else Progress.SUBMITTED
+
+    return [(c, state(c)) for c in items]
+
+
 @dataclass(frozen=True)
 class ConcernView:
     concern: Concern
@@ -119,14 +173,15 @@ def add_addendum(session: Session, concern_id: int, body: str) -> int:
     body = clean_text(body, "The addendum")
     if not body.strip():
         raise InvalidInput("An addendum needs some text.")
+    now = session.clock.now()
+    check_clock(now)
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         require_can_read(session.user, concern)
         if concern.status is not ConcernStatus.SUBMITTED:
             raise InvalidInput("Edit the draft itself; addenda are for submitted concerns.")
-        addendum_id = uow.concerns.add_addendum(
-            concern_id, session.user.id, session.clock.now(), session.tz, body
-        )
+        addendum_id = uow.concerns.add_addendum(concern_id, session.user.id, now, session.tz,
+                                                body)
         audit.record(uow, session.clock, session.user, "addendum_added", "concern", concern_id,
                      addendum=addendum_id)
         uow.commit()

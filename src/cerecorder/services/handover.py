@@ -11,10 +11,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import json
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from cerecorder.domain.errors import InvalidInput
@@ -41,7 +42,8 @@ from cerecorder.domain.model import (
     Role,
 )
 from cerecorder.domain.rules import MAX_NAME, clean_text
-from cerecorder.domain.timefmt import from_utc_text, zone
+from cerecorder.domain.taxonomy import unavailable
+from cerecorder.domain.timefmt import from_utc_text, local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
@@ -76,6 +78,7 @@ def set_school_name(session: Session, name: str) -> None:
 
 def _header(session: Session, marking: str, school: str, *, subject: str,
             scope: str = "") -> DocumentHeader:
+    anchor = session.current_anchor()
     return DocumentHeader(
         school=school or school_name(session),
         marking=marking.strip() or DEFAULT_MARKING,
@@ -87,6 +90,8 @@ def _header(session: Session, marking: str, school: str, *, subject: str,
         demo=session.is_demo,
         subject=subject,
         scope=scope,
+        anchor="" if anchor is None else json.dumps(anchor.to_json(), sort_keys=True,
+                                                    separators=(",", ":")),
     )
 
 
@@ -173,17 +178,19 @@ def _concern_document(
                            "a copy for one child's file is made to leave the school.")
     children, out = _copy_children(kids, for_child)
     is_dsl = session.user.role is Role.DSL
-    taxonomy = session.taxonomy.version(concern.taxonomy_version)
+    version = concern.taxonomy_version
+    taxonomy = session.taxonomy.get(version)  # None: a version this copy does not have
+    groups = {g.code: g.label for g in taxonomy.groups} if taxonomy else {}
+    items = {i.code: i for i in taxonomy.items} if taxonomy else {}
     indicators = []
     for code in concern.content.indicator_codes:
-        try:
-            item = taxonomy.item(code)
-            group = taxonomy.group(item.group).label
-        except KeyError:
-            indicators.append(IndicatorLine("Unknown", f"{code} (label unavailable)", "", code))
-            continue
-        indicators.append(IndicatorLine(group, item.label, item.applicability, code))
-    group_order = {g.label: i for i, g in enumerate(taxonomy.groups)}
+        item = items.get(code)
+        if item is None:
+            indicators.append(IndicatorLine("Unknown", unavailable(code, version), "", code))
+        else:
+            indicators.append(IndicatorLine(groups[item.group], item.label,
+                                            item.applicability, code))
+    group_order = {label: i for i, label in enumerate(groups.values())}
     indicators.sort(key=lambda i: (group_order.get(i.group, len(group_order)), i.label))
     c = concern.content
     named = [child for child in children if not child.withheld]
@@ -281,10 +288,6 @@ def _without_other_pupils(session: Session, child_id: int, rows: list[Chronology
     return out
 
 
-def _local_day(moment: datetime, tz: str) -> date:
-    return moment.astimezone(zone(tz)).date()
-
-
 def chronology_document(
     session: Session, child_id: int, *, purpose: str, date_from: date | None = None,
     date_to: date | None = None, entry_types: Iterable[EntryType] | None = None,
@@ -315,15 +318,15 @@ def chronology_document(
 
     in_period = []
     for e in entries:
-        day = _local_day(e.occurred_at, e.tz)
+        day = local_date(e.occurred_at, e.tz)
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
         in_period.append(e)
     rows = [e for e in in_period if types is None or e.entry_type in types]
     rows = _without_other_pupils(session, child_id, rows)
     # the period is the dates'; a choice of entry types is a filter within it
-    first = _local_day(in_period[0].occurred_at, in_period[0].tz) if in_period else None
-    last = _local_day(in_period[-1].occurred_at, in_period[-1].tz) if in_period else None
+    first = local_date(in_period[0].occurred_at, in_period[0].tz) if in_period else None
+    last = local_date(in_period[-1].occurred_at, in_period[-1].tz) if in_period else None
     summary = _summary(child)
     doc = ChronologyDocument(
         header=_header(session, marking, school, subject=summary.identity,

@@ -32,7 +32,8 @@ from cerecorder.domain.roster import (
     plan_import,
     read_roster,
 )
-from cerecorder.domain.timefmt import uk_date, zone
+from cerecorder.domain.rules import check_date
+from cerecorder.domain.timefmt import local_date, uk_date
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
@@ -71,7 +72,7 @@ class ImportResult:
 
 
 def today(session: Session) -> date:
-    return session.clock.now().astimezone(zone(session.tz)).date()
+    return local_date(session.clock.now(), session.tz)
 
 
 def _remembered(uow: UnitOfWork, key: str, header: tuple[str, ...]) -> dict[int, RosterField]:
@@ -117,6 +118,7 @@ def preview_import(
     if full_roll and not source.file.rows:
         raise InvalidInput("The file has headings but no pupils, so it cannot be the whole "
                            "roll: every pupil would be marked as left. Export the roll again.")
+    check_date(left_on, today(session), "The leaving date")
     chosen = dict(source.mapping if mapping is None else mapping)
     rows, problems = parse_rows(source.file, chosen, today(session))
     with session.uow() as uow:

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import Role
-from cerecorder.domain.timefmt import zone
+from cerecorder.domain.rules import EARLIEST, FUTURE_ALLOWANCE
+from cerecorder.domain.timefmt import local, zone
 from cerecorder.services import children, users
 from cerecorder.services.session import Session
 from cerecorder.ui.widgets import named
@@ -96,9 +97,9 @@ _QT_UTC = QTimeZone.utc()
 
 
 def to_qdatetime(moment: datetime, tz: str) -> QDateTime:
-    local = moment.astimezone(zone(tz))
-    return QDateTime(QDate(local.year, local.month, local.day),
-                     QTime(local.hour, local.minute), _QT_UTC)
+    wall = local(moment, tz)
+    return QDateTime(QDate(wall.year, wall.month, wall.day),
+                     QTime(wall.hour, wall.minute), _QT_UTC)
 
 
 def from_qdatetime(value: QDateTime, tz: str) -> datetime:
@@ -120,10 +121,17 @@ def datetime_edit(session: Session, name: str) -> QDateTimeEdit:
     edit.setLocale(UK)
     edit.setDisplayFormat(DATETIME_FORMAT)
     edit.setCalendarPopup(True)
+    bound_to_records(edit, session.clock.now(), session.tz)
     edit.setDateTime(to_qdatetime(session.clock.now(), session.tz))
     edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 64)
     named(edit, name, "Day, month, year, then the time on the 24-hour clock.")
     return edit
+
+
+def bound_to_records(edit: QDateTimeEdit, now: datetime, tz: str) -> None:
+    """Only the days a record may have (domain.rules): from EARLIEST to tomorrow."""
+    last = local(now + FUTURE_ALLOWANCE, tz)
+    edit.setDateRange(to_qdate(EARLIEST), QDate(last.year, last.month, last.day))
 
 
 def date_edit(name: str) -> QDateEdit:

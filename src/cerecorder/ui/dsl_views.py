@@ -364,15 +364,16 @@ class ChildWindow(QWidget):
 
     def _fill_indicators(self, rows: Sequence[ChronologyEntry]) -> None:
         current = self.indicator.currentData()
-        codes = {code for e in rows for code in e.indicator_codes}
-        taxonomy = self.ctx.taxonomy.current
+        library = self.ctx.taxonomy
+        # each code with the version of its latest entry (rows are in time order)
+        codes = {code: e.taxonomy_version for e in rows for code in e.indicator_codes}
         items: list[tuple[str, str]] = []
-        for code in codes:
+        for code, version in codes.items():
             try:
-                item = taxonomy.item(code)
+                item = library.current.item(code)
                 items.append((f"{item.label} ({item.applicability})", code))
             except KeyError:
-                items.append((code, code))
+                items.append((library.label(code, version), code))
         self.indicator.blockSignals(True)
         self.indicator.clear()
         self.indicator.addItem("Any sign", None)
@@ -557,8 +558,8 @@ class SearchDialog(QDialog):
         fit_to_screen(self, 960, 560)
         self.box = QLineEdit()
         self.box.setClearButtonEnabled(True)
-        self.box.setPlaceholderText("Words from a concern or addendum: a name, a place, "
-                                    "a nickname…")
+        self.box.setPlaceholderText("A child's name, a place, a nickname, a decision or "
+                                    "words from a concern…")
         named(self.box, "Search concerns",
               "Results update as you type; press Enter to search at once.")
         caption = QLabel("&Search for:")
@@ -637,7 +638,9 @@ class SearchDialog(QDialog):
         more = len(hits) >= self.limit
         self.more_button.setVisible(more)
         if not hits:
-            self.status.setText("No concern or addendum contains those words.")
+            self.status.setText("No concern matches those words: not in what was written, "
+                                "the addenda, the children's names or what was decided "
+                                "and done.")
         else:
             shown = f"The {len(hits)} most recent" if more else f"{len(hits)}"
             self.status.setText(f"{shown} concern{'s' if len(hits) != 1 else ''} found, "

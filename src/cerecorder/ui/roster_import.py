@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem, InvalidInput
 from cerecorder.domain.roster import Outcome, RosterField, check_mapping, counted
+from cerecorder.domain.rules import EARLIEST
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import roster_import
 from cerecorder.services.roster_import import ImportResult, RosterPreview, RosterSource
@@ -97,7 +98,9 @@ class ChooseFilePage(QWizardPage):
               "Pupils missing from the file are marked as left on the date below. Their "
               "records are kept.")
         self.left_on = date_edit("Date they left")
-        self.left_on.setDate(to_qdate(roster_import.today(wizard.session)))
+        today = roster_import.today(wizard.session)
+        self.left_on.setDateRange(to_qdate(EARLIEST), to_qdate(today))  # as domain.rules
+        self.left_on.setDate(to_qdate(today))
         self.left_on.setEnabled(False)
         self.full_roll.toggled.connect(self.left_on.setEnabled)
         left_caption = QLabel("&Left on:")
