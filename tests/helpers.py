@@ -16,6 +16,7 @@ from cerecorder.services import children, session, users
 FAST_KDF = KdfParams(memory_kib=1024, iterations=1, lanes=1)
 DSL_PASS = "correct horse battery staple"
 STAFF_PASS = "staff passphrase for tests"
+SCHOOL = "Eastcombe Academy"
 
 TAXONOMY = TaxonomyLibrary.load(paths.taxonomy_dir())
 

@@ -112,7 +112,7 @@ def test_concern_pdf_shows_every_field(dsl: Session, clock: MockClock) -> None:
     text = flat(texts)
     for expected in [
         "Safeguarding concern record", "Eastcombe Academy", "Zoë Ólafsdóttir", "04/03/2011",
-        "A123456789012", "Łukasz Żółkiewski", "Recorded by", "Dana Lead",
+        "A123456789012", "Łukasz Żółkiewski", "Recorded by Dana Lead (DSL)",
         "Recorded on 16/11/2026 09:30", "When it happened 16/11/2026 07:30",
         "Bus stop outside the main gate",
         "Seen getting into a grey car <b>with two</b> older males & left.",
@@ -122,10 +122,13 @@ def test_concern_pdf_shows_every_field(dsl: Session, clock: MockClock) -> None:
         "Having older boyfriends or girlfriends", "Specific indicators of CSE",
         "Signs shared by CCE and CSE", "New expensive trainers",
         "Walked him back into school.", "Head of year", "High: DSL to act today",
-        "Addendum 1: Dana Lead, 16/11/2026 12:30", "Mum rang: he came home at midnight.",
-        "Signed (recorder)", "Received by (DSL)", "Date",
+        "Addendum 1: Dana Lead (DSL), 16/11/2026 12:30", "Mum rang: he came home at midnight.",
+        "The child's own words, as recorded “They're my mates, they give me lifts.”",
+        "The account above was recorded by Dana Lead (DSL) on 16/11/2026 09:30",
+        "The record needs no further signature.",
     ]:
         assert expected in text, expected
+    assert "Signed (recorder)" not in text  # no request to re-sign a reprint
     total = len(texts)
     for number, page in enumerate(texts, start=1):
         assert page.count("OFFICIAL-SENSITIVE") == 2, number  # top and bottom
@@ -147,12 +150,35 @@ def test_user_markup_prints_literally(dsl: Session, clock: MockClock) -> None:
 
 def test_marking_and_school_from_the_vault(dsl: Session, clock: MockClock) -> None:
     cid = full_concern(dsl, clock, (add_child(dsl),))
-    assert "Eastcombe" not in flat(pages(RENDERER.concern(handover.concern_document(dsl, cid))))
-    handover.set_school_name(dsl, "Eastcombe Academy")
+    handover.set_school_name(dsl, "Riverside Academy")
     doc = handover.concern_document(dsl, cid, marking="OFFICIAL")
-    assert doc.header.school == "Eastcombe Academy" and doc.header.marking == "OFFICIAL"
+    assert doc.header.school == "Riverside Academy" and doc.header.marking == "OFFICIAL"
     text = flat(pages(RENDERER.concern(doc)))
-    assert "Eastcombe Academy" in text and "OFFICIAL-SENSITIVE" not in text
+    assert "Riverside Academy" in text and "OFFICIAL-SENSITIVE" not in text
+    given = handover.concern_document(dsl, cid, school="Ysgol Glan yr Afon")
+    assert given.header.school == "Ysgol Glan yr Afon"
+
+
+def test_no_export_without_the_schools_name(tmp_path: Path, clock: MockClock) -> None:
+    from helpers import new_vault
+
+    bare = new_vault(tmp_path / "bare", clock)  # no school's name set
+    try:
+        kid = add_child(bare)
+        cid = full_concern(bare, clock, (kid,))
+        made = [lambda: RENDERER.concern(handover.concern_document(bare, cid)),
+                lambda: RENDERER.chronology(handover.chronology_document(bare, kid,
+                                                                         purpose="MASH"))]
+        for make in made:
+            with pytest.raises(InvalidInput, match=r"school.s name is not set.*--school"):
+                make()
+        with pytest.raises(InvalidInput, match="purpose of disclosure"):
+            handover.chronology_document(bare, kid, purpose="  ", school="Riverside")
+        text = flat(pages(RENDERER.chronology(handover.chronology_document(
+            bare, kid, purpose="MASH", school="Riverside Academy"))))
+        assert "School Riverside Academy" in text and "Not set" not in text
+    finally:
+        bare.lock()
 
 
 def test_drafts_are_not_exported(dsl: Session, clock: MockClock) -> None:
@@ -292,9 +318,10 @@ def test_a_thousand_entries_repeat_the_header_on_every_page(tmp_path: Path) -> N
     data = RENDERER.chronology(synthetic(1000))
     texts = pages(data)
     assert len(texts) > 20
+    last_entries = max(i for i, page in enumerate(texts, start=1) if "Entry " in page)
     for number, page in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in page
-        if number > 1:
+        if 1 < number <= last_entries:  # after them, the sign-off and the receipt slip
             assert "Date/time" in page and "Decision and rationale" in page, number
     text = flat(texts)
     assert "Entry 0:" in text and "Entry 999:" in text
@@ -339,7 +366,7 @@ def test_protected_pdf_opens_only_with_its_password(dsl: Session, clock: MockClo
     assert "Zoë Ólafsdóttir" in nfc(reader.pages[0].extract_text())
     assert reader.trailer["/Encrypt"]["/V"] == 5 and reader.trailer["/Encrypt"]["/R"] == 6
     assert b"Seen getting into" not in locked
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         RENDERER.protect(plain, "")
 
 
@@ -431,10 +458,11 @@ def test_cli_children_and_exports(dsl: Session, clock: MockClock, vault_dir: Pat
 
     locked = tmp_path / "concern.pdf"
     code, out, err = cli("export-concern", vault_dir, "--user", "dsl", "--concern", cid,
-                         "--out", locked, "--password-stdin", lines=(DSL_PASS, "pdf secret"))
+                         "--out", locked, "--password-stdin",
+                         lines=(DSL_PASS, "pdf secret for mash"))
     assert code == 0, err
     assert err == "" and "password-protected" in out
-    assert "Seen getting into a grey car" in flat(pages(locked.read_bytes(), "pdf secret"))
+    assert "Seen getting into a grey car" in flat(pages(locked.read_bytes(), "pdf secret for mash"))
     assert PdfReader(io.BytesIO(locked.read_bytes())).decrypt("nope") == 0
     code, out, err = cli("export-concern", vault_dir, "--user", "dsl", "--concern", cid,
                          "--out", locked, "--force", "--portrait")

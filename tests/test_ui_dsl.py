@@ -37,6 +37,7 @@ from cerecorder.ui.settings_dialog import AddUserDialog, SettingsDialog
 
 from helpers import (
     FAST_KDF,
+    SCHOOL,
     STAFF_PASS,
     TAXONOMY,
     MockClock,
@@ -538,7 +539,7 @@ def test_the_dsl_names_the_school_for_handover_documents(
         qtbot: QtBot, dsl: Session, ctx: AppContext) -> None:
     dialog = SettingsDialog(ctx, dsl)
     qtbot.addWidget(dialog)
-    assert dialog.school is not None and dialog.school.text() == ""
+    assert dialog.school is not None and dialog.school.text() == SCHOOL  # set by the fixture
     dialog.school.setText("  Riverside Academy – Ysgol Glan yr Afon  ")
     dialog.save()
     assert handover.school_name(dsl) == "Riverside Academy – Ysgol Glan yr Afon"

@@ -425,6 +425,43 @@ def test_the_chronology_window_saves_a_protected_pdf(
     assert "exported" in actions
 
 
+def test_the_export_dialog_refuses_a_weak_password_and_suggests_one(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QLineEdit
+
+    from cerecorder.domain import pdf_password
+    from cerecorder.ui.concern_view import ConcernViewDialog
+
+    from helpers import content
+
+    concern_id = concerns.record_concern(
+        dsl_session, content((add_child(dsl_session),), clock, facts="New phone, cash."))
+    view = ConcernViewDialog(ctx, dsl_session, concern_id)
+    qtbot.addWidget(view)
+    dialog = view.export_pdf()
+    qtbot.addWidget(dialog)
+    assert pdf_password.SEPARATELY in dialog.warning.text()
+    dialog.password.setText("secret")
+    dialog.again.setText("secret")
+    ctx.file_dialogs.answers.append(tmp_path / "never.pdf")  # type: ignore[attr-defined]
+    dialog.save()
+    assert "too short" in dialog.message.text() and dialog.saved is None
+    assert not (tmp_path / "never.pdf").exists()
+    qtbot.mouseClick(dialog.suggest, Qt.MouseButton.LeftButton)
+    suggested = dialog.password.text()
+    assert suggested == dialog.again.text() and pdf_password.problem(suggested) == ""
+    assert dialog.password.echoMode() == QLineEdit.EchoMode.Normal  # to be written down
+    assert suggested in dialog.message.text() and "separately" in dialog.message.text()
+    out = tmp_path / "concern.pdf"
+    ctx.file_dialogs.answers[:] = [out]  # type: ignore[attr-defined]
+    dialog.save()
+    assert dialog.saved == out
+    reader = PdfReader(str(out))
+    assert reader.is_encrypted and reader.decrypt(suggested) != 0
+
+
 def test_the_concern_view_saves_the_record_as_a_pdf(
     qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
 ) -> None:
@@ -447,6 +484,55 @@ def test_the_concern_view_saves_the_record_as_a_pdf(
     assert dialog.saved == out and "readable copy" in dialog.warning.text()
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "Nguyễn Văn An" in text and "<b>cash</b>" in text and "Page 1 of" in text
+
+
+def test_the_export_dialog_warns_about_a_name_it_cannot_draw(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock
+) -> None:
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    child = add_child(dsl_session, "محمد", "العلي")
+    window = ChildWindow(ctx, dsl_session, child)
+    qtbot.addWidget(window)
+    dialog = window.export_pdf()
+    qtbot.addWidget(dialog)
+    assert dialog.name_warning is not None
+    assert "محمد العلي: the name is in a right-to-left script" in dialog.name_warning.text()
+
+
+def test_the_concern_view_saves_a_copy_for_one_childs_file(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from cerecorder.ui.concern_view import ConcernViewDialog
+
+    from helpers import content
+
+    zoe = add_child(dsl_session, "Zoë", "Ólafsdóttir")
+    kai = add_child(dsl_session, "Kai", "Żółkiewski", upn="C333333333333")
+    concern_id = concerns.record_concern(
+        dsl_session, content((zoe, kai), clock, facts="Zoë and Kai were given phones."))
+    view = ConcernViewDialog(ctx, dsl_session, concern_id)
+    qtbot.addWidget(view)
+    dialog = view.export_pdf()
+    qtbot.addWidget(dialog)
+    assert [child for _, child in dialog.copies] == [None, zoe, kai]
+    assert dialog.name_warning is None  # both names print faithfully
+    assert dialog.copies[0][0].isChecked()  # the DSL's full copy unless chosen
+    dialog.copies[1][0].setChecked(True)
+    dialog.save()
+    assert "Say why this copy is being shared" in dialog.message.text()
+    dialog.purpose.setText("Referral to MASH")
+    dialog.roles_only.setChecked(True)
+    out = tmp_path / "zoe.pdf"
+    ctx.file_dialogs.answers.append(out)  # type: ignore[attr-defined]
+    dialog.save()
+    assert dialog.saved == out
+    text = " ".join("".join(p.extract_text() for p in PdfReader(str(out)).pages).split())
+    assert "Zoë and [another pupil] were given phones." in text
+    assert "Kai" not in text and "C333333333333" not in text and "Referral to MASH" in text
+    assert "Staff are named by their role only" in text and "Recorded by DSL" in text
 
 
 def test_an_export_is_named_by_its_document_id_and_says_where_it_was_saved(

@@ -109,7 +109,8 @@ def _records(folder: Path, taxonomy: TaxonomyLibrary, documents: DocumentRendere
     opened = session.unlock(folder / "vault", user_name="selftest", passphrase=passphrase,
                             clock=clock, taxonomy=taxonomy)
     try:
-        doc = handover.chronology_document(opened, child, purpose="Self-test")
+        doc = handover.chronology_document(opened, child, purpose="Self-test",
+                                           school="CE Recorder self-test")
         _check(len(doc.rows) == 1, f"the chronology has {len(doc.rows)} entries, not 1")
         pdf = folder / "chronology.pdf"
         handover.save_export(opened, pdf, documents.chronology(doc), kind="chronology",

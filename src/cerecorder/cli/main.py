@@ -15,11 +15,11 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
+from cerecorder.cli import exports
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -29,10 +29,10 @@ from cerecorder.domain.errors import (
     VaultInUse,
 )
 from cerecorder.domain.handover import DocumentRenderer
-from cerecorder.domain.model import Role
+from cerecorder.domain.model import EntryType, Role
 from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.domain.timefmt import parse_uk_date, uk_datetime
+from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import (
     cards,
     demo,
@@ -315,75 +315,6 @@ def _children(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_out(args: argparse.Namespace) -> None:
-    """Refuse before asking for anything: an existing file is kept unless --force."""
-    if args.out.suffix.lower() != ".pdf":
-        raise InvalidInput("The output file name should end in .pdf.")
-    if args.out.exists() and not args.force:
-        raise InvalidInput(f"{args.out} already exists; use --force to replace it.")
-    if not args.out.parent.is_dir():
-        raise InvalidInput(f"The folder {args.out.parent} does not exist.")
-
-
-def _pdf_password(ctx: Context, args: argparse.Namespace) -> str:
-    if not args.password_stdin:
-        return ""
-    password = ctx.console.secret("Password for the PDF", confirm=True)
-    if not password:
-        raise InvalidInput("The PDF password is empty; nothing was exported.")
-    return password
-
-
-def _save(ctx: Context, opened: session.Session, args: argparse.Namespace, data: bytes,
-          kind: str, object_id: int, document_id: str, password: str) -> None:
-    if password:
-        data = ctx.documents.protect(data, password)
-    handover.save_export(opened, args.out, data, kind=kind, object_id=object_id,
-                         document_id=document_id, protected=bool(password), force=args.force)
-    ctx.console.say(f"Wrote {args.out} (document {document_id}"
-                    + (", password-protected)." if password else ")."))
-    if not password:
-        print(f"cerecorder-admin: warning: {args.out} is not password-protected: it is a "
-              "readable copy of confidential records; keep it safe and delete it when done.",
-              file=ctx.console.stderr)
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_uk_date(text)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
-
-
-def _export_chronology(ctx: Context, args: argparse.Namespace) -> int:
-    _check_out(args)
-    start, end = _date(args.date_from), _date(args.date_to)
-    documents = ctx.documents
-    with ctx.unlocked(args) as opened:
-        password = _pdf_password(ctx, args)
-        doc = handover.chronology_document(
-            opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
-        )
-        data = documents.chronology(doc, landscape=not args.portrait)
-        _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,
-              password)
-    return 0
-
-
-def _export_concern(ctx: Context, args: argparse.Namespace) -> int:
-    _check_out(args)
-    documents = ctx.documents
-    with ctx.unlocked(args) as opened:
-        password = _pdf_password(ctx, args)
-        doc = handover.concern_document(opened, args.concern)
-        data = documents.concern(doc)
-        _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
-              password)
-    return 0
-
-
 def _roster_mapping(source: roster_import.RosterSource,
                     given: Sequence[str]) -> dict[int, RosterField]:
     """--map "HEADING=FIELD" (FIELD one of the RosterField values, or "none")."""
@@ -412,7 +343,7 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
         data = args.file.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"Cannot read {args.file}: {exc.strerror or exc}.") from exc
-    left_on = _date(args.left_on)
+    left_on = exports.uk_date_arg(args.left_on)
     if left_on is not None and not args.full_roll:
         raise InvalidInput("--left-on goes with --full-roll.")
     with ctx.unlocked(args) as opened:
@@ -587,22 +518,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     def export_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-        p.add_argument("--password-stdin", action="store_true",
-                       help="protect the PDF (AES-256) with a password read after the "
-                       "passphrase")
+        protection = p.add_mutually_exclusive_group()
+        protection.add_argument("--password-stdin", action="store_true",
+                                help="protect the PDF (AES-256) with a password read after "
+                                "the passphrase (4 words, or 12 characters or more)")
+        protection.add_argument("--generate-password", action="store_true",
+                                help="protect the PDF with a generated password, printed "
+                                "once: send it separately from the file")
         p.add_argument("--force", action="store_true", help="replace an existing file")
+        p.add_argument("--roles-only", action="store_true",
+                       help="name staff by their role only (a copy for external sharing)")
+        p.add_argument("--school", metavar="NAME",
+                       help="the school's name on every page (default: the vault's setting)")
 
-    p = command("export-chronology", _export_chronology,
+    p = command("export-chronology", exports.export_chronology,
                 "Export a child's chronology as a PDF (DSL only).")
     p.add_argument("--child", type=int, required=True, metavar="ID")
     export_options(p)
-    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure, for the cover")
+    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure, for the cover "
+                   "(required)")
     p.add_argument("--portrait", action="store_true", help="portrait pages (default landscape)")
     p.add_argument("--from", dest="date_from", metavar="dd/mm/yyyy")
     p.add_argument("--to", dest="date_to", metavar="dd/mm/yyyy")
-    p = command("export-concern", _export_concern, "Export a concern record as a PDF.")
+    p.add_argument("--types", metavar="TYPE,...",
+                   help="only these entry types: " + ", ".join(t.value for t in EntryType))
+    p = command("export-concern", exports.export_concern, "Export a concern record as a PDF.")
     p.add_argument("--concern", type=int, required=True, metavar="ID")
     export_options(p)
+    p.add_argument("--for-child", type=int, metavar="ID",
+                   help="a copy for this child's file: other pupils are not named (needs "
+                   "--purpose); without it, the DSL's full copy for the school's file")
+    p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
 
     p = command("import-roster", _import_roster,
                 "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "

@@ -4,14 +4,58 @@ rendering and no storage here."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from cerecorder.domain.model import ChronologyEntry, EntryType
+from cerecorder.domain.model import ActionKind, ChronologyEntry, EntryType, EventKind, Role
 from cerecorder.domain.timefmt import uk_date, uk_datetime
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+NBSP = "\u00a0"
+
+
+ANOTHER_PUPIL = "another pupil"
+
+
+def withhold_names(value: str, names: Iterable[str], keep: Iterable[str] = ()) -> str:
+    """Text with other pupils' names, and the words of them, replaced by "[another
+    pupil]": for a copy about one child of a concern about several. Whole words only, as
+    written (a capitalised name, not the same word in lower case); words of `keep` (this
+    child's own names, which a sibling may share) and words under 3 letters are left."""
+    kept = {w for name in keep for w in re.split(r"[\s-]+", name) if w}
+    full = {n.strip() for n in names if n.strip()}
+    parts = {w for name in full for w in re.split(r"[\s-]+", name)
+             if len(w) >= 3 and w not in kept}
+    wanted = sorted(full | parts, key=len, reverse=True)  # a full name before its words
+    if not wanted:
+        return value
+    pattern = "|".join(re.escape(w) for w in wanted)
+    return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", f"[{ANOTHER_PUPIL}]", value)
+
+
+def name_warning(name: str) -> str:
+    """What to tell the user before exporting a document that names this child, when the
+    PDF cannot draw the name faithfully (see export.pdf: no right-to-left shaping, no CJK
+    glyphs in DejaVu Sans); "" when it can."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in name):
+        return (f"{name}: the name is in a right-to-left script, which the PDF prints "
+                "unjoined and in the wrong order; check it by hand (the UPN identifies "
+                "the child).")
+    if any(unicodedata.east_asian_width(c) in ("W", "F") and unicodedata.category(c) == "Lo"
+           for c in name):
+        return (f"{name}: the PDF cannot draw Chinese, Japanese or Korean characters (they "
+                "print as empty boxes); check the name by hand (the UPN identifies the "
+                "child).")
+    return ""
+
+
+def unbroken(value: str) -> str:
+    """A label and its value that must stay on one line (no-break spaces)."""
+    return value.replace(" ", NBSP)
 
 ENTRY_TYPE_LABELS = {
     EntryType.CONCERN: "Concerns",
@@ -35,10 +79,20 @@ class ChildSummary:
     reg_group: str = ""
     gender: str = ""
     flags: tuple[str, ...] = ()  # labels, e.g. "Looked after"
+    #: another pupil in a copy made for one child: shown without name, DOB or UPN
+    withheld: bool = False
 
     @property
     def dob_text(self) -> str:
         return uk_date(self.date_of_birth) if self.date_of_birth else "Not recorded"
+
+    @property
+    def identity(self) -> str:
+        """Name, date of birth and UPN: what identifies the child on every page. No-break
+        spaces keep each label with its value."""
+        dob = unbroken(f"DOB {self.dob_text}")
+        upn = unbroken(f"UPN {self.upn or 'not recorded'}")
+        return f"{self.name} · {dob} · {upn}"
 
 
 @dataclass(frozen=True)
@@ -51,16 +105,46 @@ class IndicatorLine:
     code: str = ""
 
 
+ROLE_LABELS = {Role.STAFF: "member of staff", Role.DSL: "DSL", Role.ADMIN: "administrator"}
+
+
+def who(name: str, role: str) -> str:
+    """A recorder as a document names them: "Dana Lead (DSL)", or the role alone in a
+    copy without staff names."""
+    if name and role:
+        return f"{name} ({role})"
+    return name or role or "?"
+
+
 @dataclass(frozen=True)
 class AddendumLine:
     author: str
     created_at: datetime
     tz: str
     body: str
+    role: str = ""  # the author's role, as ROLE_LABELS names it
 
     @property
     def when(self) -> str:
         return uk_datetime(self.created_at, self.tz)
+
+
+@dataclass(frozen=True)
+class DslLine:
+    """One thing the DSL did about a concern: a triage decision and its reason, an action
+    (to whom and when), or an outcome."""
+
+    what: str  # "Decision", "Action" or "Outcome"
+    detail: str
+    by: str
+    role: str
+    at: datetime
+    tz: str
+    child: str = ""  # the child an action or outcome is about, where several are involved
+
+    @property
+    def when(self) -> str:
+        return uk_datetime(self.at, self.tz)
 
 
 @dataclass(frozen=True)
@@ -74,6 +158,12 @@ class DocumentHeader:
     generated_at: datetime  # aware UTC
     generated_tz: str
     demo: bool
+    generated_role: str = ""  # the generating user's role, as ROLE_LABELS names it
+    #: whom the document is about (ChildSummary.identity), so that every page of a mixed
+    #: pile of printouts can be sorted back to its child
+    subject: str = ""
+    #: a partial document says so on every page: "Extract: ..." or "Copy for ... only"
+    scope: str = ""
     #: the vault's signed anchor when the document was made, as compact JSON (kept in the
     #: PDF's keywords), so a printed or sent document bears witness to the audit's state
     anchor: str = ""
@@ -106,6 +196,39 @@ class ConcernDocument:
     urgency: str  # the label
     taxonomy_version: str
     addenda: tuple[AddendumLine, ...] = ()
+    #: what the DSL did, in time order
+    dsl_part: tuple[DslLine, ...] = ()
+    dsl_part_included: bool = True  # False in a copy made by its recorder, not the DSL
+    author_role: str = ""
+    #: a copy for one child's file: that child's name, else "" for the DSL's full copy
+    copy_for: str = ""
+    purpose: str = ""  # of disclosure: required for a copy that leaves the school
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Names in the copy the PDF cannot draw faithfully (name_warning)."""
+        return tuple(w for w in (name_warning(c.name) for c in self.children
+                                 if not c.withheld) if w)
+
+    @property
+    def withheld(self) -> int:
+        return sum(1 for child in self.children if child.withheld)
+
+    @property
+    def copy_note(self) -> str:
+        """What the record says about whose copy it is, when several children are in it."""
+        others = self.withheld
+        if self.copy_for and others:
+            pupils = "pupil" if others == 1 else "pupils"
+            return (f"This copy is for {self.copy_for}'s file. The other {others} {pupils} "
+                    f"involved appear as \u201c{ANOTHER_PUPIL}\u201d, without name, date of "
+                    "birth or UPN, and their names are replaced in the text where they match "
+                    "the school's records: check the text before sharing. The DSL's full "
+                    "copy stays on the school's file.")
+        if len(self.children) > 1:
+            return ("The DSL's full copy for the school's own file: it names every pupil "
+                    "involved. Share a copy for one child's file instead.")
+        return ""
 
     def when(self, moment: datetime | None) -> str:
         return uk_datetime(moment, self.tz) if moment is not None else "Not recorded"
@@ -123,6 +246,8 @@ class ChronologyDocument:
     date_to: date | None
     entry_types: tuple[EntryType, ...] | None  # None: every type
     rows: tuple[ChronologyEntry, ...]
+    #: PERIOD_COUNTS over every entry in the period, whatever the entry types chosen
+    counts: tuple[tuple[str, int], ...] = ()
 
     @property
     def period_text(self) -> str:
@@ -133,18 +258,70 @@ class ChronologyDocument:
         return f"{start} to {end}"
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Names the PDF cannot draw faithfully (name_warning)."""
+        warning = name_warning(self.child.name)
+        return (warning,) if warning else ()
+
+    @property
     def filters_text(self) -> str:
         parts = []
         if self.date_from or self.date_to:
-            start = uk_date(self.date_from) if self.date_from else "the first entry"
-            end = uk_date(self.date_to) if self.date_to else "the last entry"
-            parts.append(f"dates {start} to {end}")
-        if self.entry_types is not None and set(self.entry_types) != set(EntryType):
-            parts.append("entry types: " + ", ".join(
-                ENTRY_TYPE_LABELS[t] for t in EntryType if t in self.entry_types))
+            parts.append("dates " + _span(self.date_from, self.date_to))
+        types = _types_text(self.entry_types)
+        if types:
+            parts.append(f"entry types: {types}")
         if not parts:
             return "None: the complete chronology"
         return "; ".join(parts)
+
+
+def _span(start: date | None, end: date | None) -> str:
+    return (f"{uk_date(start) if start else 'the first entry'} to "
+            f"{uk_date(end) if end else 'the last entry'}")
+
+
+def _types_text(entry_types: tuple[EntryType, ...] | None) -> str:
+    """The entry types chosen, or "" when the choice leaves none out."""
+    if entry_types is None or set(entry_types) == set(EntryType):
+        return ""
+    return ", ".join(ENTRY_TYPE_LABELS[t] for t in EntryType if t in entry_types)
+
+
+#: what a chronology's front sheet counts over its period: a label and the (entry type,
+#: kind) pairs that count towards it
+PERIOD_COUNTS: tuple[tuple[str, frozenset[tuple[EntryType, str]]], ...] = (
+    ("Concerns", frozenset({(EntryType.CONCERN, "")})),
+    ("Missing episodes", frozenset({(EntryType.EVENT, EventKind.MISSING_EPISODE)})),
+    ("Return-home interviews", frozenset({(EntryType.EVENT,
+                                           EventKind.RETURN_HOME_INTERVIEW)})),
+    ("Police contacts", frozenset({(EntryType.EVENT, EventKind.POLICE_CONTACT),
+                                   (EntryType.ACTION, ActionKind.POLICE)})),
+    ("Referrals", frozenset({(EntryType.EVENT, EventKind.REFERRAL),
+                             (EntryType.ACTION, ActionKind.REFERRAL_MASH),
+                             (EntryType.ACTION, ActionKind.REFERRAL_CSC),
+                             (EntryType.ACTION, ActionKind.EARLY_HELP)})),
+    ("Strategy meetings", frozenset({(EntryType.EVENT, EventKind.STRATEGY_MEETING)})),
+    ("Child protection conferences", frozenset({(EntryType.EVENT,
+                                                 EventKind.CP_CONFERENCE)})),
+)
+
+
+def period_counts(entries: Iterable[ChronologyEntry]) -> tuple[tuple[str, int], ...]:
+    """How many of each kind of significant entry: for the front sheet."""
+    seen = [(e.entry_type, e.kind if e.entry_type is not EntryType.CONCERN else "")
+            for e in entries]
+    return tuple((label, sum(1 for s in seen if s in kinds)) for label, kinds in PERIOD_COUNTS)
+
+
+def extract_line(date_from: date | None, date_to: date | None,
+                 entry_types: tuple[EntryType, ...] | None) -> str:
+    """What a filtered chronology says on every page; "" for the complete one."""
+    types = _types_text(entry_types)
+    if not (date_from or date_to or types):
+        return ""
+    dates = _span(date_from, date_to) if date_from or date_to else "all dates"
+    return f"Extract: {dates}, " + (f"entry types: {types}" if types else "all entry types")
 
 
 @dataclass(frozen=True)

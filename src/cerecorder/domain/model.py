@@ -287,6 +287,9 @@ class ChronologyEntry:
     ref_id: int
     concern_id: int | None = None
     indicator_codes: frozenset[str] = field(default_factory=frozenset)
+    child_words: str = ""  # a concern's record of the child's own words
+    kind: str = ""  # an event's EventKind, an action's ActionKind, a decision's value
+    recorded_role: str = ""  # the recorder's role, as domain.handover.ROLE_LABELS names it
     taxonomy_version: str = ""  # what indicator_codes were recorded under
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from cerecorder.domain.handover import ROLE_LABELS
 from cerecorder.domain.model import (
     ActionKind,
     ChronologyEntry,
@@ -23,6 +24,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
     with session.uow() as uow:
         uow.children.get(child_id)
         names = uow.users.display_names()
+        roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
         # a merged record's history is this child's history too (see merge_children)
         identity = uow.children.identity_ids(child_id)
         concerns = list({c.id: c for own in identity
@@ -47,21 +49,26 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
         entries.append(ChronologyEntry(
             occurred_at=c.content.occurred_at, tz=c.tz, entry_type=EntryType.CONCERN,
             source=f"Concern #{c.id}", event=text, decision="", outcome="",
-            recorded_by=names.get(c.author_id, "?"), ref_id=c.id, concern_id=c.id,
-            indicator_codes=c.content.indicator_codes, taxonomy_version=c.taxonomy_version,
+            recorded_by=names.get(c.author_id, "?"),
+            recorded_role=roles.get(c.author_id, ""), ref_id=c.id, concern_id=c.id,
+            indicator_codes=c.content.indicator_codes, child_words=c.content.child_words,
+            taxonomy_version=c.taxonomy_version,
         ))
     for a in addenda:
         entries.append(ChronologyEntry(
             occurred_at=a.created_at, tz=a.tz, entry_type=EntryType.ADDENDUM,
             source=f"Addendum to concern #{a.concern_id}", event=a.body, decision="", outcome="",
-            recorded_by=names.get(a.author_id, "?"), ref_id=a.id, concern_id=a.concern_id,
+            recorded_by=names.get(a.author_id, "?"),
+            recorded_role=roles.get(a.author_id, ""), ref_id=a.id, concern_id=a.concern_id,
         ))
     for t in decisions:
         entries.append(ChronologyEntry(
             occurred_at=t.decided_at, tz=t.tz, entry_type=EntryType.TRIAGE,
             source=f"DSL triage of concern #{t.concern_id}", event="Triage decision",
             decision=f"{t.decision.label}: {t.rationale}".rstrip(": "), outcome="",
-            recorded_by=names.get(t.decided_by, "?"), ref_id=t.id, concern_id=t.concern_id,
+            recorded_by=names.get(t.decided_by, "?"),
+            recorded_role=roles.get(t.decided_by, ""), ref_id=t.id, concern_id=t.concern_id,
+            kind=t.decision.value,
         ))
     outcomes_by_action: dict[int, list[str]] = defaultdict(list)
     for oid, action_id, concern_id, text, at, tz, by in outcomes:
@@ -70,7 +77,8 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             continue
         entries.append(ChronologyEntry(
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.OUTCOME, source="Outcome",
-            event="", decision="", outcome=text, recorded_by=names.get(by, "?"), ref_id=oid,
+            event="", decision="", outcome=text, recorded_by=names.get(by, "?"),
+            recorded_role=roles.get(by, ""), ref_id=oid,
             concern_id=concern_id,
         ))
     for aid, concern_id, kind, detail, at, tz, by in actions:
@@ -79,13 +87,14 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.ACTION, source="DSL action",
             event=f"{label}: {detail}" if detail else label, decision="",
             outcome="\n".join(outcomes_by_action.get(aid, [])),
-            recorded_by=names.get(by, "?"), ref_id=aid, concern_id=concern_id,
+            recorded_by=names.get(by, "?"),
+            recorded_role=roles.get(by, ""), ref_id=aid, concern_id=concern_id, kind=kind,
         ))
     for eid, kind, at, tz, summary, outcome, by in events:
         entries.append(ChronologyEntry(
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.EVENT,
             source=EventKind(kind).label, event=summary, decision="", outcome=outcome,
-            recorded_by=names.get(by, "?"), ref_id=eid,
+            recorded_by=names.get(by, "?"), recorded_role=roles.get(by, ""), ref_id=eid, kind=kind,
         ))
     order = list(EntryType)
     entries.sort(key=lambda e: (e.occurred_at, order.index(e.entry_type), e.ref_id))

@@ -38,12 +38,14 @@ from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
 from cerecorder.services import audit, users
 from cerecorder.services.clock import Clock
+from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session, create
 from cerecorder.storage.connection import Connection, db_errors_explained
 
 ANCHOR = date(2026, 9, 1)
 TZ = "Europe/London"
 DEMO_USER = "demo"
+DEMO_SCHOOL = "Eastcombe Academy (fictional, demo)"
 BATCH = 2_000
 
 Progress = Callable[[int, int], None]
@@ -1572,6 +1574,7 @@ def create_demo_vault(
             uow.meta.set("demo", "1")
             uow.meta.set("demo_seed", str(seed))
             uow.meta.set("demo_size", size)
+            uow.meta.set(SCHOOL_KEY, DEMO_SCHOOL)  # exports need one
             uow.commit()
         rng = random.Random(seed)
         builder = _Builder(session, spec, rng, report)

@@ -10,27 +10,40 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     DEFAULT_MARKING,
+    ROLE_LABELS,
     AddendumLine,
     ChildSummary,
     ChronologyDocument,
     ConcernDocument,
     DocumentHeader,
+    DslLine,
     IndicatorLine,
+    extract_line,
+    period_counts,
+    withhold_names,
 )
-from cerecorder.domain.model import Child, ConcernStatus, EntryType, Role
+from cerecorder.domain.model import (
+    ActionKind,
+    Child,
+    ChronologyEntry,
+    ConcernStatus,
+    EntryType,
+    Role,
+)
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import unavailable
-from cerecorder.domain.timefmt import local_date
+from cerecorder.domain.timefmt import from_utc_text, local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
@@ -63,16 +76,20 @@ def set_school_name(session: Session, name: str) -> None:
         uow.commit()
 
 
-def _header(session: Session, marking: str, school: str) -> DocumentHeader:
+def _header(session: Session, marking: str, school: str, *, subject: str,
+            scope: str = "") -> DocumentHeader:
     anchor = session.current_anchor()
     return DocumentHeader(
         school=school or school_name(session),
         marking=marking.strip() or DEFAULT_MARKING,
         document_id=new_document_id(),
         generated_by=session.user.display_name,
+        generated_role=ROLE_LABELS[session.user.role],
         generated_at=session.clock.now(),
         generated_tz=session.tz,
         demo=session.is_demo,
+        subject=subject,
+        scope=scope,
         anchor="" if anchor is None else json.dumps(anchor.to_json(), sort_keys=True,
                                                     separators=(",", ":")),
     )
@@ -87,8 +104,60 @@ def _summary(child: Child) -> ChildSummary:
     )
 
 
+def concern_children(session: Session, concern_id: int) -> list[tuple[int, str]]:
+    """The children of a concern (id, name), for choosing whose copy to make."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        return [(k.id, k.display_name) for k in uow.children.many(concern.content.child_ids)]
+
+
+def _copy_children(kids: list[Child], for_child: int | None
+                   ) -> tuple[tuple[ChildSummary, ...], Callable[[str], str]]:
+    """The children as a copy shows them, and what its text goes through: in a copy for
+    one child, the others are "another pupil" and their names are taken out of the text."""
+    if for_child is None:
+        return tuple(_summary(k) for k in kids), lambda value: value
+    own = next(k for k in kids if k.id == for_child)
+    others = [k for k in kids if k.id != for_child]
+    names = [n for k in others for n in (k.display_name, k.legal_name)]
+    keep = (own.display_name, own.legal_name)
+    shown = tuple(_summary(k) if k.id == for_child
+                  else ChildSummary(name="Another pupil", legal_name="", withheld=True)
+                  for k in kids)
+    return shown, lambda value: withhold_names(value, names, keep)
+
+
+ROLES_ONLY = "Staff are named by their role only"
+
+
+def _roles_only(header: DocumentHeader) -> DocumentHeader:
+    return dataclasses.replace(header, scope="; ".join(
+        x for x in (header.scope, ROLES_ONLY) if x))
+
+
 def concern_document(
-    session: Session, concern_id: int, *, marking: str = DEFAULT_MARKING, school: str = ""
+    session: Session, concern_id: int, *, for_child: int | None = None, purpose: str = "",
+    marking: str = DEFAULT_MARKING, school: str = "", staff_names: bool = True,
+) -> ConcernDocument:
+    """A concern record: the DSL's full copy for the school's file (for_child None), or a
+    copy for one child's file, which names no other pupil and needs a purpose of
+    disclosure (it is made to leave the school). Without staff_names, whoever recorded
+    or did anything is shown by role alone (a copy for external sharing)."""
+    doc = _concern_document(session, concern_id, for_child=for_child, purpose=purpose,
+                            marking=marking, school=school)
+    if staff_names:
+        return doc
+    return dataclasses.replace(
+        doc, header=_roles_only(doc.header), author="",
+        addenda=tuple(dataclasses.replace(a, author="") for a in doc.addenda),
+        dsl_part=tuple(dataclasses.replace(line, by="") for line in doc.dsl_part))
+
+
+def _concern_document(
+    session: Session, concern_id: int, *, for_child: int | None, purpose: str, marking: str,
+    school: str,
 ) -> ConcernDocument:
     require(session.user, Role.STAFF, Role.DSL)
     view = open_concern(session, concern_id)  # checks the reader; audits the view
@@ -98,7 +167,17 @@ def concern_document(
         raise InvalidInput("Submit the concern before printing or exporting it.")
     with session.uow() as uow:
         names = uow.users.display_names()
+        roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
         kids = uow.children.many(concern.content.child_ids)
+    if for_child is not None and for_child not in {k.id for k in kids}:
+        raise InvalidInput(f"Child #{for_child} is not one of the children in concern "
+                           f"#{concern_id}.")
+    purpose = clean_text(purpose.strip(), "The purpose of disclosure")
+    if for_child is not None and not purpose:
+        raise InvalidInput("Say why this copy is being shared (the purpose of disclosure): "
+                           "a copy for one child's file is made to leave the school.")
+    children, out = _copy_children(kids, for_child)
+    is_dsl = session.user.role is Role.DSL
     version = concern.taxonomy_version
     taxonomy = session.taxonomy.get(version)  # None: a version this copy does not have
     groups = {g.code: g.label for g in taxonomy.groups} if taxonomy else {}
@@ -114,32 +193,115 @@ def concern_document(
     group_order = {label: i for i, label in enumerate(groups.values())}
     indicators.sort(key=lambda i: (group_order.get(i.group, len(group_order)), i.label))
     c = concern.content
+    named = [child for child in children if not child.withheld]
+    copy_for = named[0].name if for_child is not None else ""
+    if copy_for and len(children) > 1:
+        scope = f"Copy for {copy_for}'s file: other pupils involved are not named"
+    elif len(children) > 1:
+        scope = "DSL's full copy for the school's own file: names every pupil involved"
+    else:
+        scope = ""
     return ConcernDocument(
-        header=_header(session, marking, school),
+        header=_header(session, marking, school,
+                       subject="; ".join(child.identity for child in named), scope=scope),
         concern_id=concern.id, concern_uid=concern.uid,
-        children=tuple(_summary(k) for k in kids),
+        children=children,
         author=names.get(concern.author_id, "?"),
         created_at=concern.created_at, submitted_at=concern.submitted_at,
-        occurred_at=c.occurred_at, tz=concern.tz, location=c.location, facts=c.facts,
-        child_words=c.child_words, opinion=c.opinion, indicators=tuple(indicators),
-        indicators_other=c.indicators_other, action_taken=c.action_taken, informed=c.informed,
+        occurred_at=c.occurred_at, tz=concern.tz, location=out(c.location),
+        facts=out(c.facts), child_words=out(c.child_words), opinion=out(c.opinion),
+        indicators=tuple(indicators), indicators_other=out(c.indicators_other),
+        action_taken=out(c.action_taken), informed=out(c.informed),
         urgency=c.urgency.label, taxonomy_version=concern.taxonomy_version,
         addenda=tuple(
-            AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, a.body)
+            AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, out(a.body),
+                         roles.get(a.author_id, ""))
             for a in view.addenda
         ),
+        dsl_part=_dsl_part(session, concern.id, kids, for_child, out) if is_dsl else (),
+        dsl_part_included=is_dsl,
+        author_role=roles.get(concern.author_id, ""),
+        copy_for=copy_for, purpose=purpose,
     )
+
+
+def _dsl_part(session: Session, concern_id: int, kids: list[Child], for_child: int | None,
+              out: Callable[[str], str]) -> tuple[DslLine, ...]:
+    """The DSL's decisions with their reasons, actions and outcomes on a concern, each with
+    who and when. A copy for one child keeps only that child's actions and outcomes."""
+    with session.uow() as uow:
+        names = uow.users.display_names()
+        roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
+        decisions = uow.dsl.triage_for([concern_id])
+        actions = uow.dsl.actions_for_concern(concern_id)
+        outcomes = uow.dsl.outcomes_for_concern(concern_id)
+    several = for_child is None and len(kids) > 1
+    child_names = {k.id: k.display_name for k in kids}
+    lines = [
+        DslLine("Decision", out(f"{t.decision.label}: {t.rationale}".rstrip(": ")),
+                names.get(t.decided_by, "?"), roles.get(t.decided_by, ""), t.decided_at, t.tz)
+        for t in decisions
+    ]
+    for _id, child, kind, detail, at, tz, by in actions:
+        if for_child is not None and child != for_child:
+            continue
+        label = ActionKind(kind).label
+        lines.append(DslLine(
+            "Action", out(f"{label}: {detail}" if detail else label), names.get(by, "?"),
+            roles.get(by, ""), from_utc_text(at), tz,
+            child_names.get(child, "") if several else ""))
+    for _id, child, _action, text, at, tz, by in outcomes:
+        if for_child is not None and child != for_child:
+            continue
+        lines.append(DslLine(
+            "Outcome", out(text), names.get(by, "?"), roles.get(by, ""), from_utc_text(at),
+            tz, child_names.get(child, "") if several else ""))
+    return tuple(sorted(lines, key=lambda line: line.at))
+
+
+def _without_other_pupils(session: Session, child_id: int, rows: list[ChronologyEntry]
+                          ) -> list[ChronologyEntry]:
+    """A chronology is one child's: the other pupils of a concern about several are taken
+    out of its rows' text by name, as in a copy of the concern for this child's file."""
+    concern_ids = {r.concern_id for r in rows if r.concern_id is not None}
+    with session.uow() as uow:
+        own = set(uow.children.identity_ids(child_id))
+        found = uow.concerns.many(concern_ids)
+        others = {c.id: set(c.content.child_ids) - own for c in found.values()}
+        kids = {k.id: k for k in uow.children.many(
+            {i for ids in others.values() for i in ids} | own)}
+    keep = [n for i in own if i in kids for n in (kids[i].display_name, kids[i].legal_name)]
+    out = []
+    for row in rows:
+        other = others.get(row.concern_id or 0, set())
+        if not other:
+            out.append(row)
+            continue
+        names = [n for i in other for n in (kids[i].display_name, kids[i].legal_name)]
+
+        def hide(value: str, names: list[str] = names) -> str:
+            return withhold_names(value, names, keep)
+
+        out.append(dataclasses.replace(
+            row, source=hide(row.source), event=hide(row.event), decision=hide(row.decision),
+            outcome=hide(row.outcome), child_words=hide(row.child_words)))
+    return out
 
 
 def chronology_document(
     session: Session, child_id: int, *, purpose: str, date_from: date | None = None,
     date_to: date | None = None, entry_types: Iterable[EntryType] | None = None,
-    marking: str = DEFAULT_MARKING, school: str = "",
+    marking: str = DEFAULT_MARKING, school: str = "", staff_names: bool = True,
 ) -> ChronologyDocument:
     """A child's chronology for handing over, filtered by local date (in each entry's own
-    zone, inclusive) and entry type."""
+    zone, inclusive) and entry type. Without staff_names, the "Recorded by" column gives
+    each recorder's role alone (a copy for external sharing)."""
     require(session.user, Role.DSL)
     purpose = clean_text(purpose.strip(), "The purpose of disclosure")
+    if not purpose:
+        raise InvalidInput("Say why the chronology is being shared (the purpose of "
+                           "disclosure, printed on the cover): it is made to leave the "
+                           "school's file.")
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("The start date is after the end date.")
     types = None if entry_types is None else tuple(t for t in EntryType if t in set(entry_types))
@@ -154,21 +316,30 @@ def chronology_document(
     with session.uow() as uow:
         child = uow.children.get(child_id)
 
-    rows = []
+    in_period = []
     for e in entries:
         day = local_date(e.occurred_at, e.tz)
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
-        if types is not None and e.entry_type not in types:
-            continue
-        rows.append(e)
-    first = local_date(rows[0].occurred_at, rows[0].tz) if rows else None
-    last = local_date(rows[-1].occurred_at, rows[-1].tz) if rows else None
-    return ChronologyDocument(
-        header=_header(session, marking, school), child_id=child_id, child=_summary(child),
+        in_period.append(e)
+    rows = [e for e in in_period if types is None or e.entry_type in types]
+    rows = _without_other_pupils(session, child_id, rows)
+    # the period is the dates'; a choice of entry types is a filter within it
+    first = local_date(in_period[0].occurred_at, in_period[0].tz) if in_period else None
+    last = local_date(in_period[-1].occurred_at, in_period[-1].tz) if in_period else None
+    summary = _summary(child)
+    doc = ChronologyDocument(
+        header=_header(session, marking, school, subject=summary.identity,
+                       scope=extract_line(date_from, date_to, types)),
+        child_id=child_id, child=summary,
         purpose=purpose, period_from=date_from or first, period_to=date_to or last,
         date_from=date_from, date_to=date_to, entry_types=types, rows=tuple(rows),
+        counts=period_counts(in_period),
     )
+    if staff_names:
+        return doc
+    return dataclasses.replace(doc, header=_roles_only(doc.header), rows=tuple(
+        dataclasses.replace(r, recorded_by="") for r in doc.rows))
 
 
 def record_export(

@@ -117,6 +117,10 @@ class UserRepository(_Repository):
     def display_names(self) -> dict[int, str]:
         return {int(r[0]): str(r[1]) for r in self._rows("SELECT id, display_name FROM users")}
 
+    def roles(self) -> dict[int, Role]:
+        """Every user's role, removed users too (their records keep their author)."""
+        return {int(r[0]): Role(str(r[1])) for r in self._rows("SELECT id, role FROM users")}
+
     def mark_removed(self, user_id: int, now: datetime) -> None:
         self._execute("UPDATE users SET removed_at = ? WHERE id = ?", (to_utc_text(now), user_id))
 
@@ -628,6 +632,22 @@ class DslRepository(_Repository):
             "SELECT id, action_id, concern_id, text, occurred_at, tz, recorded_by FROM outcomes "
             "WHERE child_id = ?",
             (child_id,),
+        )
+
+    def actions_for_concern(self, concern_id: int) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT id, child_id, kind, detail, taken_at, tz, recorded_by FROM actions "
+            "WHERE concern_id = ? ORDER BY taken_at, id",
+            (concern_id,),
+        )
+
+    def outcomes_for_concern(self, concern_id: int) -> list[tuple[Any, ...]]:
+        """Outcomes of the concern and of its actions."""
+        return self._rows(
+            "SELECT id, child_id, action_id, text, occurred_at, tz, recorded_by FROM outcomes "
+            "WHERE concern_id = ? OR action_id IN (SELECT id FROM actions WHERE concern_id = ?) "
+            "ORDER BY occurred_at, id",
+            (concern_id, concern_id),
         )
 
     def actions_for_concerns(self, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:

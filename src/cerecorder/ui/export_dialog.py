@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain import pdf_password
+from cerecorder.domain.handover import DocumentRenderer, name_warning
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import handover
@@ -60,21 +62,43 @@ class ProtectedExportDialog(QDialog):
         self.printed = 0
         self.printing = printing
         self._made: tuple[tuple[object, ...], bytes, str] | None = None
+        self.name_warning: QLabel | None = None
+        self.roles_only = QCheckBox("Name staff by their &role only (for sharing outside "
+                                    "the school)")
+        named(self.roles_only, "Name staff by role only")
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
         self.password = password_field("PDF password")
         self.again = password_field("PDF password again")
         self.warning = QLabel("Without a password the PDF is a readable copy of the record: "
-                              "send it only by a secure route and delete it after use.")
+                              "send it only by a secure route and delete it after use. "
+                              + pdf_password.SEPARATELY)
         self.warning.setObjectName("hintMessage")
         self.warning.setWordWrap(True)
+        self.suggest = QPushButton("S&uggest a password")
+        named(self.suggest, "Suggest a password")
+        self.suggest.setAutoDefault(False)
+        self.suggest.clicked.connect(self.suggest_password)
         self.message = message_label()
         self.layout_ = QVBoxLayout(self)
 
+    def warn_about_names(self, names: Iterable[str]) -> None:
+        """Say before anything is made when a name cannot be drawn faithfully in the PDF."""
+        warnings = [w for w in (name_warning(n) for n in names) if w]
+        if warnings:
+            label = QLabel("\n".join(warnings))
+            label.setObjectName("hintMessage")
+            label.setWordWrap(True)
+            named(label, "Names to check")
+            self.layout_.addWidget(label)
+            self.name_warning = label
+
     def finish_layout(self) -> None:
+        self.form.addRow("", self.roles_only)
         add_row(self.form, "Pass&word for the file (recommended):", self.password)
         add_row(self.form, "A&gain:", self.again)
+        self.form.addRow("", self.suggest)
         buttons = ok_cancel(self, "&Save PDF…")
         save = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -104,6 +128,15 @@ class ProtectedExportDialog(QDialog):
         if self.printing:  # opened with the print shortcut: Enter prints
             save.setAutoDefault(False)
             self.print_button.setDefault(True)
+
+    def suggest_password(self) -> None:
+        """Fill both fields with a generated password and show it, to be written down or
+        read out: it goes to the recipient separately from the file."""
+        suggested = pdf_password.generate()
+        for field in (self.password, self.again):
+            field.setEchoMode(QLineEdit.EchoMode.Normal)
+            field.setText(suggested)
+        self.message.setText(f"Password: {suggested}. {pdf_password.SEPARATELY}")
 
     def problem(self) -> str:
         """What must be filled in before the document can be made, if anything."""
@@ -197,6 +230,9 @@ class ProtectedExportDialog(QDialog):
         if self.password.text() != self.again.text():
             self.message.setText("The two passwords differ.")
             return
+        if self.password.text() and pdf_password.problem(self.password.text()):
+            self.message.setText(pdf_password.problem(self.password.text()))
+            return
         with telling(self, self.message) as attempt:
             pdf, document_id = self.document(renderer)
         if not attempt.ok:
@@ -241,6 +277,7 @@ class ExportChronologyDialog(ProtectedExportDialog):
         super().__init__(ctx, session, child_id, f"Print or save the chronology: {child_name}",
                          parent, printing=printing)
         self.child_name = child_name
+        self.warn_about_names([child_name])
         self.date_from, self.date_to = date_from, date_to
         self.entry_types = frozenset(entry_types)
         shown = ", ".join(t.value for t in EntryType if t in self.entry_types)
@@ -268,20 +305,22 @@ class ExportChronologyDialog(ProtectedExportDialog):
         return ""
 
     def options(self) -> tuple[object, ...]:
-        return (self.purpose.text(), self.landscape.isChecked())
+        return (self.purpose.text(), self.landscape.isChecked(), self.roles_only.isChecked())
 
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         doc = handover.chronology_document(
             self.session, self.object_id, purpose=self.purpose.text(),
             date_from=self.date_from, date_to=self.date_to, entry_types=self.entry_types,
-            school=handover.school_name(self.session))
+            school=handover.school_name(self.session),
+            staff_names=not self.roles_only.isChecked())
         return renderer.chronology(doc, landscape=self.landscape.isChecked()), \
             doc.header.document_id
 
 
 class ExportConcernDialog(ProtectedExportDialog):
-    """One concern record, with its addenda and signature lines (for the DSL's file or
-    a referral)."""
+    """One concern record with the DSL's part: the DSL's full copy for the school's file,
+    or, for a concern about several children, a copy for one child's file that names no
+    other pupil (for sharing: it needs a purpose of disclosure)."""
 
     KIND = "concern"
     LABEL = "Concern"
@@ -290,10 +329,41 @@ class ExportConcernDialog(ProtectedExportDialog):
                  parent: QWidget | None = None, printing: bool = False) -> None:
         super().__init__(ctx, session, concern_id,
                          f"Print or save concern #{concern_id}", parent, printing=printing)
+        self.pupils = handover.concern_children(session, concern_id)
+        self.warn_about_names(name for _, name in self.pupils)
+        self.copies: list[tuple[QRadioButton, int | None]] = []
+        if len(self.pupils) > 1:
+            full = QRadioButton("&Full copy for the school's file (names every pupil)")
+            named(full, "Full copy for the school's file")
+            full.setChecked(True)
+            self.copies.append((full, None))
+            self.form.addRow("Copy:", full)
+            for child_id, name in self.pupils:
+                button = QRadioButton(f"Copy for {name}'s file (other pupils not named)")
+                named(button, f"Copy for {name}'s file")
+                self.copies.append((button, child_id))
+                self.form.addRow("", button)
+        self.purpose = QLineEdit()
+        self.purpose.setPlaceholderText("needed for a copy that leaves the school")
+        add_row(self.form, "&Purpose of disclosure:", self.purpose)
         self.finish_layout()
         self.password.setFocus()
 
+    def for_child(self) -> int | None:
+        return next((child for button, child in self.copies if button.isChecked()), None)
+
+    def problem(self) -> str:
+        if self.for_child() is not None and not self.purpose.text().strip():
+            return "Say why this copy is being shared (it is printed on the record)."
+        return ""
+
+    def options(self) -> tuple[object, ...]:
+        return (self.for_child(), self.purpose.text(), self.roles_only.isChecked())
+
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         doc = handover.concern_document(self.session, self.object_id,
-                                        school=handover.school_name(self.session))
+                                        for_child=self.for_child(),
+                                        purpose=self.purpose.text(),
+                                        school=handover.school_name(self.session),
+                                        staff_names=not self.roles_only.isChecked())
         return renderer.concern(doc), doc.header.document_id
