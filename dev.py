@@ -30,8 +30,8 @@ QT_APT_PACKAGES = [
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
 # What the tests check exported PDFs and sealed packets with, independently of the Python
-# that wrote them.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age"]
+# that wrote them; and msitools, with which they build and read the Windows MSI.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "msitools", "wixl"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
