@@ -129,19 +129,33 @@ CHECK = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_an_installed_wheel_finds_ui_and_resources(tmp_path: Path) -> None:
-    """Build the wheel, install it without dependencies into a fresh venv that borrows
-    the test venv's dependencies, and ask it from a folder outside the source tree."""
+def test_an_installed_wheel_carries_everything_and_passes_its_self_test(tmp_path: Path) -> None:
+    """Build the wheel (setuptools must not warn of a package left out of its
+    configuration), check it holds every module and every file of ui/ and resources/,
+    install it without dependencies into a fresh venv that borrows the test venv's
+    dependencies, and run `cerecorder --self-test` from a folder outside the source tree."""
     import json
     import site
+    import zipfile
 
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(wheels), str(ROOT)], check=True, timeout=300, cwd=tmp_path)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w",
+                            str(wheels), str(ROOT)], capture_output=True, text=True,
+                           timeout=300, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "is absent from the `packages` configuration" not in built.stdout + built.stderr
     (wheel,) = wheels.glob("cerecorder-*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    wanted = {f"cerecorder/{p.relative_to(ROOT / 'src' / 'cerecorder').as_posix()}"
+              for p in (ROOT / "src" / "cerecorder").rglob("*.py")}
+    for folder, package in (("resources", "_resources"), ("ui", "_ui")):
+        wanted |= {f"cerecorder/{package}/{p.relative_to(ROOT / folder).as_posix()}"
+                   for p in (ROOT / folder).rglob("*") if p.is_file()}
+    assert wanted - inside == set()
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
-    python = target / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    scripts = target / ("Scripts" if os.name == "nt" else "bin")
+    python = scripts / ("python.exe" if os.name == "nt" else "python")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
                     "--no-deps", str(wheel)], check=True, timeout=300, cwd=tmp_path)
     # The dependencies come from the test venv, added as a plain folder: its .pth files
@@ -162,6 +176,13 @@ def test_an_installed_wheel_finds_ui_and_resources(tmp_path: Path) -> None:
     assert found["fonts"] == ["DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
                               "DejaVuSans.ttf"]
     assert found["taxonomy"]
+    env = {k: v for k, v in self_test_env(tmp_path / "home").items() if k != "PYTHONPATH"}
+    program = scripts / ("cerecorder.exe" if os.name == "nt" else "cerecorder")
+    tested = subprocess.run([str(program), "--self-test"], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.startswith(f"CE Recorder {__version__} self-test passed in ")
+    assert f"resources in {package / '_resources'}," in tested.stdout
 
 
 def test_the_log_names_a_bug_without_its_message(home: Path, monkeypatch: pytest.MonkeyPatch,
