@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cerecorder import paths
+from cerecorder import paths, winpolicy
 from cerecorder.services.session import Session
 
 from helpers import MockClock, new_vault
@@ -27,6 +27,15 @@ def machine_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path
     folders = [tmp_path / "machine" / "first", tmp_path / "machine" / "second"]
     monkeypatch.setattr(paths, "machine_config_dirs", lambda: tuple(folders))
     return folders
+
+
+@pytest.fixture(autouse=True)
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[object, int]] | None:
+    """The Windows registry policy every test sees (winpolicy.read_values): none, unless
+    a test asks for this fixture and fills it. No test reads the real registry."""
+    values: dict[str, tuple[object, int]] = {}
+    monkeypatch.setattr(winpolicy, "read_values", lambda: values or None)
+    return values
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cerecorder import __version__, config, hardening, paths, policy
+from cerecorder import __version__, config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
@@ -62,8 +62,10 @@ def configure_logging() -> None:
 
 
 def find_policy() -> PolicyReading:
-    """School IT's policy file in force (docs/policy.md says which wins)."""
-    return policy.find(paths.machine_policy_files(), paths.own_policy_file())
+    """School IT's policy in force: on Windows the registry policy, else the file
+    (docs/policy.md says which wins)."""
+    return policy.find(paths.machine_policy_files(), paths.own_policy_file(),
+                       winpolicy.machine_reading())
 
 
 def read_policy() -> PolicyReading:
@@ -145,9 +147,13 @@ def check_policy(draft: Path | None = None) -> int:
     if draft:
         print(f"Policy file: {draft} (a draft, checked only: not in force)")
     elif reading.source is None:
-        looked = [*paths.machine_policy_files(), *([own[0]] if own else [])]
+        looked = [*([winpolicy.SOURCE] if sys.platform == "win32" else []),
+                  *paths.machine_policy_files(), *([own[0]] if own else [])]
         print("Policy file: none (not there: every key uses its default); looked for "
               + ", ".join(str(path) for path in looked))
+    elif reading.source == winpolicy.SOURCE:
+        print(f"Policy: the registry, {reading.source} (the machine policy, from Group "
+              "Policy, Intune or the MSI: it comes before any policy file)")
     elif own and reading.source == own[0]:
         print(f"Policy file: {reading.source} (named by {own[1]}: no machine policy exists)")
     else:
