@@ -30,8 +30,9 @@ QT_APT_PACKAGES = [
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
 # What the tests check exported PDFs and sealed packets with, independently of the Python
-# that wrote them; and msitools, with which they build and read the Windows MSI.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "msitools", "wixl"]
+# that wrote them; msitools, with which they build and read the Windows MSI; and
+# dpkg-shlibdeps (dpkg-dev), from which the .deb's Depends come.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "msitools", "wixl", "dpkg-dev"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
@@ -151,7 +152,7 @@ def bundle(args: list[str]) -> int:
               "./usr/share/applications/cerecorder.desktop",
               "./usr/share/icons/hicolor/256x256/apps/cerecorder.png",
               "./opt/cerecorder/_internal/resources/taxonomy/",
-              "./opt/cerecorder/_internal/ui/style.qss"]
+              "./opt/cerecorder/_internal/ui/style.qss", "./opt/cerecorder/BUILD-INFO"]
     missing = [w for w in wanted if w not in listing]
     if missing:
         say(f"{deb} lacks: {', '.join(missing)}")
@@ -163,6 +164,9 @@ def bundle(args: list[str]) -> int:
         say(f"{deb} holds what would clash with the laptop's GTK: {', '.join(unwanted)}")
         return 1
     say(f"{Path(deb).relative_to(ROOT)}: {Path(deb).stat().st_size / 2**20:.0f} MiB")
+    info = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True)
+    say(subprocess.run(["tar", "-xO", "./opt/cerecorder/BUILD-INFO"], input=info.stdout,
+                       check=True, capture_output=True).stdout.decode().strip())
     return 0
 
 
