@@ -23,18 +23,18 @@ policy_components="VAULT_LOCATION:PolicyVaultLocation IDLE_LOCK_MINUTES:PolicyId
 SCHOOL_NAME:PolicySchoolName PROTECTIVE_MARKING:PolicyMarking
 RECIPIENT_CARD:PolicyRecipientCard OUTBOX_FOLDER:PolicyOutbox"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# wixl looks for every File and Icon source relative to the folder it runs in
+# wixl looks for every File and Icon source relative to the folder it runs in: the
+# bundle's parent, which also holds the work folder (on Windows /tmp may be another drive)
 cd "$(dirname "$bundle")"
 name=$(basename "$bundle")
+work=$(mktemp -d "msi.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 cp "$here/cerecorder.ico" "$work/cerecorder.ico"
 (cd "$name" && find . -type f | sed 's|^\./||' | grep -v -x -e cerecorder.exe -e cerecorder-admin.exe \
     | LC_ALL=C sort) \
     | wixl-heat --prefix "" --directory-ref INSTALLFOLDER --component-group Bundle \
         --var var.BundleDir --win64 > "$work/files.wxs"
-icon=$(realpath --relative-to=. "$work/cerecorder.ico")
-wixl --arch x64 -D "Version=$version" -D "BundleDir=$name" -D "IconFile=$icon" -D Win64=yes \
+wixl --arch x64 -D "Version=$version" -D "BundleDir=$name" -D "IconFile=$work/cerecorder.ico" -D Win64=yes \
     -o "$work/cerecorder.msi" "$here/cerecorder.wxs" "$work/files.wxs"
 
 # What wixl 0.101 has no element for.
