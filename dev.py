@@ -158,7 +158,8 @@ def bundle(args: list[str]) -> int:
         say(f"{deb} lacks: {', '.join(missing)}")
         return 1
     # packaging/cerecorder.spec leaves out Qt's GTK 3 theme and the libraries only it uses
-    unwanted = [w for w in ("libqgtk3.so", "libgdk_pixbuf-2.0.so", "libpango-1.0.so")
+    unwanted = [w for w in ("libqgtk3.so", "libgtk-3.so", "libgdk_pixbuf-2.0.so",
+                            "libpango-1.0.so")
                 if w in listing]
     if unwanted:
         say(f"{deb} holds what would clash with the laptop's GTK: {', '.join(unwanted)}")
