@@ -48,11 +48,17 @@ for pair in $policy_components; do
     secure="$secure;$property"
 done
 queries+=(-q "UPDATE \`Property\` SET \`Value\` = '$secure' WHERE \`Property\` = 'SecureCustomProperties'")
-# INSTALLFOLDER at the end of the system PATH, taken out again at uninstall (cerecorder-admin)
-queries+=(-q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)")
+# INSTALLFOLDER at the end of the system PATH, taken out again at uninstall (cerecorder-admin).
+# A newer wixl (MSYS2 has 0.103) may already make the table or schedule the actions.
+if ! msiinfo tables "$work/cerecorder.msi" | tr -d '\r' | grep -qx Environment; then
+    queries+=(-q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)")
+fi
 queries+=(-q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('PathEntry', '=-*PATH', '[~];[INSTALLFOLDER]', 'Programs')")
-queries+=(-q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('RemoveEnvironmentStrings', 3300)")
-queries+=(-q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('WriteEnvironmentStrings', 5200)")
+scheduled=$(msiinfo export "$work/cerecorder.msi" InstallExecuteSequence | cut -f 1 | tr -d '\r')
+for pair in RemoveEnvironmentStrings:3300 WriteEnvironmentStrings:5200; do
+    printf '%s\n' "$scheduled" | grep -qx "${pair%%:*}" \
+        || queries+=(-q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('${pair%%:*}', ${pair#*:})")
+done
 msibuild "$work/cerecorder.msi" "${queries[@]}"
 mv "$work/cerecorder.msi" "$out"
 echo "$out"
