@@ -30,9 +30,10 @@ QT_APT_PACKAGES = [
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
 # What the tests check exported PDFs and sealed packets with, independently of the Python
-# that wrote them; msitools, with which they build and read the Windows MSI; and
-# dpkg-shlibdeps (dpkg-dev), from which the .deb's Depends come.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "msitools", "wixl", "dpkg-dev"]
+# that wrote them; strace fails system calls for the disk-full tests; msitools, with
+# which they build and read the Windows MSI; and dpkg-shlibdeps (dpkg-dev), from which
+# the .deb's Depends come.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "strace", "msitools", "wixl", "dpkg-dev"]
 SCREEN_APT_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",

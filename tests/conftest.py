@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -9,6 +10,9 @@ from cerecorder import paths, winpolicy
 from cerecorder.services.session import Session
 
 from helpers import MockClock, new_vault
+
+if TYPE_CHECKING:
+    from test_packets import Pair
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +50,18 @@ def clock() -> MockClock:
 @pytest.fixture
 def vault_dir(tmp_path: Path) -> Path:
     return tmp_path / "vault"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[Pair]:
+    """A DSL's vault and an enrolled staff laptop with a shared folder between them."""
+    from test_packets import make_pair
+
+    p = make_pair(tmp_path)
+    yield p
+    for s in (p.dsl, p.staff):
+        if s.is_open:
+            s.lock()
 
 
 @pytest.fixture

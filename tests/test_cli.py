@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from cerecorder import paths
 from cerecorder.cli.main import run
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.recovery import new_recovery_key, normalise_recovery_key
@@ -59,6 +60,7 @@ def cli(*argv: object, lines: tuple[str, ...] | list[str] = (), clock: MockClock
     out, err = io.StringIO(), io.StringIO()
     code = run(
         [str(a) for a in argv], taxonomy=TAXONOMY, clock=clock or MockClock(),
+        anchor_folders=(paths.anchor_dir(),),  # as the installed command: app.anchor_folders
         stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out, stderr=err,
     )
     return Result(code, out.getvalue(), err.getvalue())
@@ -385,7 +387,7 @@ def test_backup_while_open_then_restore(tmp_path: Path, clock: MockClock) -> Non
     try:
         backed_up = cli("backup", vault, dest, "--user", "dsl", lines=[DSL_PASS])
         assert backed_up.code == 0, backed_up
-        assert sorted(p.name for p in dest.iterdir()) >= ["keyslots.json", "vault.db"]
+        assert {"keyslots.json", "vault.db", "anchor.ceanchor"} <= {p.name for p in dest.iterdir()}
 
         copy = session.unlock(dest, user_name="dsl", passphrase=DSL_PASS, clock=clock,
                               taxonomy=TAXONOMY)
@@ -434,6 +436,40 @@ def test_backup_while_open_then_restore(tmp_path: Path, clock: MockClock) -> Non
 
     assert _child_names(vault, clock) == {"Before Backup"}
     assert _child_names(aside, clock) == {"Before Backup", "After Backup"}
+
+
+def test_a_restored_vault_is_refused_until_the_dsl_acknowledges_it(
+    tmp_path: Path, clock: MockClock
+) -> None:
+    vault, dest = locked_vault(tmp_path / "vault", clock, staff=True), tmp_path / "backup"
+    assert cli("backup", vault, dest, "--user", "dsl", lines=[DSL_PASS], clock=clock).code == 0
+    clock.advance(hours=4, minutes=32)  # 14:02
+    added = cli("add-user", vault, "second", "--user", "dsl",
+                lines=[DSL_PASS, NEW_PASS, NEW_PASS], clock=clock)
+    assert added.code == 0, added  # the lock after it anchors the newer state
+    clock.advance(days=1)
+    restored = cli("restore", dest, vault, "--force", clock=clock)
+    assert restored.code == 0, restored
+    assert f"acknowledge-restore {vault}" in restored.out
+
+    older = "This vault is older than the copy seen on 16/11/2026 at 14:02: "
+    staff = cli("children", vault, "--user", "teacher", lines=[STAFF_PASS], clock=clock)
+    assert_one_line_error(staff, 1, older, "Ask your DSL.")
+    dsl = cli("users", vault, "--user", "dsl", lines=[DSL_PASS], clock=clock)
+    assert_one_line_error(dsl, 1, older, f"cerecorder-admin acknowledge-restore {vault}")
+    verified = cli("verify", vault, "--user", "dsl", lines=[DSL_PASS], clock=clock)
+    assert verified.code == 3, verified
+    assert "Anchors: OLDER THAN SEEN: " + older in verified.out
+
+    acknowledged = cli("acknowledge-restore", vault, "--user", "dsl", lines=[DSL_PASS], clock=clock)
+    assert acknowledged.code == 0, acknowledged
+    assert "16/11/2026 14:02" in acknowledged.out
+    again = cli("acknowledge-restore", vault, "--user", "dsl", lines=[DSL_PASS], clock=clock)
+    assert_one_line_error(again, 1, "nothing to acknowledge")
+    verified = cli("verify", vault, "--user", "dsl", lines=[DSL_PASS], clock=clock)
+    assert verified.code == 0, verified
+    assert "Anchors: ok" in verified.out
+    assert cli("users", vault, "--user", "dsl", lines=[DSL_PASS], clock=clock).code == 0
 
 
 def test_a_vault_in_use_is_refused_by_the_console_script(

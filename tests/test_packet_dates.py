@@ -3,8 +3,7 @@ the range a record may have is refused to quarantine, the vault unchanged."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -17,18 +16,8 @@ from test_packets import (
     _staff_key,
     age_files,
     audit_actions,
-    make_pair,
     records_digest,
 )
-
-
-@pytest.fixture
-def pair(tmp_path: Path) -> Iterator[Pair]:
-    p = make_pair(tmp_path)
-    yield p
-    for s in (p.dsl, p.staff):
-        if s.is_open:
-            s.lock()
 
 
 def resign(p: Pair, change: Callable[[dict[str, object]], None]) -> None:

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ from cerecorder.domain.errors import (
 )
 from cerecorder.domain.model import ChildDetails, ConcernStatus, Role
 from cerecorder.domain.roster import upn_check_letter
-from cerecorder.services import children, concerns, packets, session, users
+from cerecorder.services import cards, children, concerns, packets, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import PacketRepository
 
@@ -88,7 +87,8 @@ def staff_laptop(folder: Path, clock: MockClock, **child: object) -> tuple[Sessi
     return switch_to(setup, "teacher", STAFF_PASS), child_id
 
 
-def make_pair(tmp_path: Path, *, enrol: bool = True, **child: object) -> Pair:
+def make_pair(tmp_path: Path, *, enrol: bool = True, pin: bool = True,
+              **child: object) -> Pair:
     dsl_clock, staff_clock = MockClock(), MockClock()
     dsl = new_vault(tmp_path / "dsl-vault", dsl_clock)
     add_child(dsl, upn=UPN, date_of_birth=DOB)
@@ -100,17 +100,10 @@ def make_pair(tmp_path: Path, *, enrol: bool = True, **child: object) -> Pair:
             "teacher"]
     share = tmp_path / "share"
     share.mkdir()
-    return Pair(dsl, staff, packets.recipient_card(dsl), share, dsl_clock, staff_clock,
-                child_id)
-
-
-@pytest.fixture
-def pair(tmp_path: Path) -> Iterator[Pair]:
-    p = make_pair(tmp_path)
-    yield p
-    for s in (p.dsl, p.staff):
-        if s.is_open:
-            s.lock()
+    card = packets.recipient_card(dsl)
+    if pin:  # the fingerprint checked with the DSL
+        assert cards.pin_card(staff, card, card.signer_fingerprint)
+    return Pair(dsl, staff, card, share, dsl_clock, staff_clock, child_id)
 
 
 def age_files(*paths: Path) -> None:
@@ -431,6 +424,27 @@ def test_a_copy_that_kept_an_old_modified_time_is_still_left_while_copying(
 # -- bad packets ---------------------------------------------------------------------------
 
 
+def test_packets_and_receipts_carry_the_signed_anchor_of_the_vault_that_wrote_them(
+        pair: Pair) -> None:
+    from cerecorder.services.anchors import Anchor
+
+    pair.record()
+    pair.send()
+    anchor = Anchor.from_json(_document(pair)["anchor"])
+    with pair.staff.uow() as uow:
+        assert uow.audit.hash_of(anchor.row) == anchor.hash
+    assert anchor.vault_id == pair.staff.vault.vault_id
+    assert crypto.signature_holds(_staff_key(pair).verify_key, anchor.payload(),
+                                  anchor.signature)
+    packets.import_inbox(pair.dsl, pair.share)
+    [receipt] = (pair.share / "receipts").glob("*.cereceipt")
+    document = crypto.open_envelope(receipt.read_bytes(), "receipt")
+    received = Anchor.from_json(document["anchor"])
+    assert received.vault_id == pair.dsl.vault.vault_id
+    assert crypto.signature_holds(str(document["signer"]), received.payload(),
+                                  received.signature)
+
+
 def _staff_key(p: Pair) -> crypto.SigningKey:
     stored = PacketRepository(p.staff.vault.conn).signing_key()
     assert stored is not None
@@ -444,9 +458,10 @@ def _document(p: Pair) -> dict[str, object]:
     return crypto.open_envelope(crypto.unseal(packet.read_bytes(), identities))
 
 
-def _reseal(p: Pair, envelope: bytes) -> None:
+def _reseal(p: Pair, envelope: bytes, *more_recipients: str) -> None:
     [packet] = p.packet_files()
-    packet.write_bytes(crypto.seal(envelope, [r.recipient for r in p.card.recipients]))
+    packet.write_bytes(crypto.seal(envelope, [*(r.recipient for r in p.card.recipients),
+                                              *more_recipients]))
 
 
 def not_age(p: Pair) -> None:
@@ -677,15 +692,26 @@ def test_a_genuine_receipt_for_one_packet_does_not_count_for_another(pair: Pair)
     assert [s.received_at is None for s in packets.sent_status(pair.staff)] == [True, False]
 
 
+def sealed_for_doctored_card(p: Pair) -> crypto.RecipientCard:
+    """What a staff laptop running other software (or an old version that took unsigned
+    cards) sends when someone added their own key to its card: the packet names that
+    card and is sealed for it; the staff laptop's key signs it."""
+    eavesdropper = crypto.RecipientIdentity.generate()
+    doctored = replace(p.card, recipients=(
+        *p.card.recipients, crypto.CardRecipient("Dana Lead", eavesdropper.recipient)))
+    p.record()
+    p.send()
+    document = _document(p)
+    document["card_fingerprint"] = doctored.fingerprint
+    _reseal(p, crypto.sign_document(document, _staff_key(p)), eavesdropper.recipient)
+    return doctored
+
+
 def test_a_packet_sealed_for_a_card_the_dsl_never_issued_is_filed_with_a_warning(
         pair: Pair) -> None:
-    """Someone who can write the staff laptop's card file adds their own key: the card
-    still opens for the DSL, so the concern arrives, but the DSL and IT are told."""
-    eavesdropper = crypto.RecipientIdentity.generate()
-    doctored = replace(pair.card, recipients=(
-        *pair.card.recipients, crypto.CardRecipient("Dana Lead", eavesdropper.recipient)))
-    pair.record()
-    packets.send_waiting(pair.staff, doctored, pair.share)
+    """Someone added their own key to the staff laptop's card: the card still opens for
+    the DSL, so the concern arrives, but the DSL and IT are told."""
+    doctored = sealed_for_doctored_card(pair)
     pair.record(facts="Sealed for the genuine card.")
     pair.send()
     report = packets.import_inbox(pair.dsl, pair.share)
@@ -695,14 +721,17 @@ def test_a_packet_sealed_for_a_card_the_dsl_never_issued_is_filed_with_a_warning
     assert report.summary == "2 filed, 1 with a warning to read."
     assert "packet_card_unknown" in audit_actions(pair.dsl)
 
+    sealed_for_doctored_card(pair)  # another, kept back for IT's scheduled import
+    [third] = pair.packet_files()
+    kept_back = third.read_bytes()
+    third.unlink()
     (pair.share / "again.cepacket").write_bytes(
         (pair.share / "imported" / warned.file_name).read_bytes())
     dsl_dir = pair.dsl.vault.files.folder
     pair.dsl.lock()
     code, out, err = cli("inbox", dsl_dir, pair.share)  # already imported: no new warning
     assert (code, err) == (0, ""), err
-    pair.record(facts="Another for the doctored card.")
-    packets.send_waiting(pair.staff, doctored, pair.share)
+    third.write_bytes(kept_back)
     code, out, err = cli("inbox", dsl_dir, pair.share)  # IT's scheduler sees it
     assert code == 1 and "never issued" in err and "1 filed, 1 with a warning" in out
 
@@ -718,7 +747,7 @@ def test_an_altered_recipient_card_is_refused(pair: Pair) -> None:
     assert packets.RecipientCard.from_bytes(pair.card.to_bytes()) == pair.card
 
 
-@pytest.mark.parametrize("version", [2, True, 1.0])
+@pytest.mark.parametrize("version", [3, True, 2.0])
 def test_a_card_of_another_version_is_refused(pair: Pair, version: object) -> None:
     raw = json.loads(pair.card.to_bytes())
     raw["version"] = version
@@ -824,7 +853,8 @@ def test_the_command_line_exports_a_card_enrols_and_imports(tmp_path: Path) -> N
     code, out, err = cli("card", dsl_dir, "--out", card_file)
     assert code == 0, err
     card = packets.RecipientCard.from_bytes(card_file.read_bytes())
-    assert card == p.card and card.fingerprint in out
+    assert (card.recipients, card.verify_key) == (p.card.recipients, p.card.verify_key)
+    assert card.signer_fingerprint in out  # the one a staff laptop confirms
     assert cli("card", dsl_dir, "--out", card_file)[0] == 1  # kept unless --force
 
     p.record()

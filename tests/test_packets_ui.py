@@ -90,7 +90,8 @@ def test_staff_set_the_card_and_outbox_and_save_their_enrolment_file(
     section.card_row.browse.click()
     assert section.card_row.text() == str(card_file)
     assert "Sealed for: Dana Lead" in section.card_info.text()
-    assert pair.card.fingerprint in section.card_info.text()
+    assert pair.card.signer_fingerprint in section.card_info.text()
+    assert "as confirmed on this laptop" in section.card_info.text()
     answer(ctx, pair.share)
     assert section.outbox_row is not None
     section.outbox_row.browse.click()
@@ -131,13 +132,15 @@ def test_the_dsl_exports_the_card_and_enrols_a_laptop_by_its_fingerprint(
     dialog.tabs.setCurrentIndex(1)
     section = dialog.handover
     assert section is not None and section.inbox_row is not None
+    assert section.card_info.text() == (
+        f"Staff confirm the card with this vault's fingerprint: {p.card.signer_fingerprint}")
     answer(ctx, p.share)
     section.inbox_row.browse.click()
     card_file = tmp_path / "school.cecard"
     answer(ctx, card_file)
     section.export_card.click()
     card = packets.RecipientCard.from_bytes(card_file.read_bytes())
-    assert card.fingerprint in section.card_info.text()
+    assert card.signer_fingerprint in section.card_info.text()
 
     enrol_file = tmp_path / "teacher.ceenrol"
     staff_card = packets.staff_card(p.staff)
@@ -304,3 +307,44 @@ def test_setting_a_card_in_settings_starts_sending_at_once(
     assert window.sent.timer.isActive()  # and looks for receipts every few minutes
     assert len(pair.packet_files()) == 1
     assert _status(window).startswith("Sent ")
+
+
+def test_staff_confirm_the_card_s_fingerprint_before_anything_is_sealed(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    p = make_pair(tmp_path / "pair", pin=False)
+    card_file = tmp_path / "school.cecard"
+    card_file.write_bytes(p.card.to_bytes())
+    concerns.record_concern(p.staff, content((p.staff_child,), p.staff_clock))
+    ctx = make_ctx(tmp_path, p.staff_clock, recipient_card=str(card_file),
+                   outbox_folder=str(p.share))
+    window = MainWindow(ctx, p.staff)
+    qtbot.addWidget(window)
+    told = (f"The recipient card's fingerprint {p.card.signer_fingerprint} has not been "
+            "confirmed on this laptop yet, so nothing is sealed with it: check it with the "
+            "DSL in Settings, Handover (or ask IT).")
+    assert window.statusBar().currentMessage() == told
+    assert _status(window) == "Waiting to send" and p.packet_files() == []
+
+    dialog = SettingsDialog(ctx, p.staff)
+    qtbot.addWidget(dialog)
+    section = dialog.handover
+    assert section is not None
+    assert section.card_info.text() == f"Sealed for: Dana Lead. {told}"
+    assert section.pin_button.isEnabled()
+    asked: list[str] = []
+    dialog.confirm = lambda question: asked.append(question) is not None  # type: ignore[method-assign]
+    section.pin_button.click()  # answered No: nothing is trusted
+    assert p.card.signer_fingerprint in asked[0] and "read out to you" in asked[0]
+    assert section.pin_button.isEnabled()
+    dialog.confirm = lambda question: True  # type: ignore[method-assign]
+    section.pin_button.click()
+    assert section.message.text() == "Confirmed: concerns are sealed for Dana Lead."
+    assert section.card_info.text() == (
+        f"Sealed for: Dana Lead. Signed by the DSL's vault, fingerprint "
+        f"{p.card.signer_fingerprint}, as confirmed on this laptop.")
+    assert not section.pin_button.isEnabled()
+    dialog.reject()
+    window.refresh()
+    assert len(p.packet_files()) == 1 and _status(window).startswith("Sent ")
+    p.dsl.lock()
+    p.staff.lock()

@@ -43,6 +43,7 @@ recipient_card = "/srv/ce/dsl-card.json"
 outbox_folder = "/srv/ce/outbox"
 inbox_folder = "/srv/ce/inbox"
 offer_demo = false
+anchor_folder = "/mnt/it-anchors"
 """
 
 
@@ -67,7 +68,8 @@ def test_every_key_is_read() -> None:
         vault_location=Path("/srv/ce/vault"), idle_lock_minutes=10,
         protective_marking="OFFICIAL-SENSITIVE PERSONAL", school_name="Riverside Academy",
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
-        inbox_folder=Path("/srv/ce/inbox"), offer_demo=False)
+        inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
+        anchor_folder=Path("/mnt/it-anchors"))
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

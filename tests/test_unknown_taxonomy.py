@@ -21,7 +21,6 @@ from cerecorder.services.session import Session
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow
-from test_packet_dates import pair as pair
 from test_packet_dates import record_of, resign
 from test_packets import Pair
 from test_record_dates import ctx as ctx  # the same context fixture

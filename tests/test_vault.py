@@ -170,16 +170,29 @@ def test_removing_a_user_rotates_the_key(dsl: Session, vault_dir: Path, clock: M
 
 
 def test_a_rotation_interrupted_before_the_rekey_is_finished_at_next_unlock(
-    dsl: Session, vault_dir: Path, clock: MockClock
+    dsl: Session, vault_dir: Path, clock: MockClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    slots = read_keyslots(vault_dir)
-    slot = slots.user_slot("dsl")
-    assert slot is not None
-    old_key = ks.unwrap(slot, DSL_PASS, slots.vault_id).candidate_keys[0]
-    # The first half of remove_user_and_rotate, then "the power goes".
-    write_keyslots(vault_dir, slots.with_pending_key(ks.new_database_key(), old_key))
-    dsl.lock()
-    _unlock(vault_dir, clock).lock()
+    from cerecorder.services import maintenance, users
+    from cerecorder.storage import vault as vault_module
+
+    from helpers import add_staff
+
+    staff_id = add_staff(dsl)
+    old_key = _db_key(vault_dir, "dsl", DSL_PASS)
+
+    def power_cut(*args: object) -> None:
+        raise KeyboardInterrupt  # the key is recorded and published; the rekey never runs
+
+    monkeypatch.setattr(vault_module, "_rekey", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        users.remove_user(dsl, staff_id)
+    monkeypatch.undo()
+    dsl.vault.close()
+    connect(vault_dir / "vault.db", old_key).close()  # still the old key
+    s = _unlock(vault_dir, clock)
+    report = maintenance.verify(s)
+    s.lock()
+    assert report.ok, report
     with pytest.raises(NotAVault):
         connect(vault_dir / "vault.db", old_key).close()
     _unlock(vault_dir, clock).lock()

@@ -57,6 +57,8 @@ def configure_logging() -> None:
     except OSError:
         handler = logging.NullHandler()  # a read-only profile must not stop the app
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # A log write that fails (a full disk) must not print a traceback over the plain message
+    logging.raiseExceptions = False
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 
@@ -102,7 +104,14 @@ def admin_main() -> None:
         print(f"warning: policy file {reading.source}: {problem}", file=sys.stderr)
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
-                     documents=documents(reading.policy)))
+                     documents=documents(reading.policy),
+                     anchor_folders=anchor_folders(reading.policy)))
+
+
+def anchor_folders(rules: Policy) -> tuple[Path, ...]:
+    """Where anchors are kept: the user's state folder, and the folder school IT keeps on
+    another machine when the policy names one (services/anchors.py)."""
+    return (paths.anchor_dir(), *((rules.anchor_folder,) if rules.anchor_folder else ()))
 
 
 def build_context(rules: Policy | None = None) -> AppContext:
@@ -127,6 +136,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         policy_fixed=rules.fixed,
         policy_summary=rules.summary(),
         offer_demo=rules.demo_offered,
+        anchor_folders=anchor_folders(rules),
     )
 
 

@@ -1,6 +1,6 @@
 """Crash hygiene: a crash must not leave the process's memory (record text, the database
 key) on disk as a core dump, and the files CE Recorder keeps beside the vault (log,
-settings) are its user's alone whatever the umask. Stdlib only.
+settings) are its user's alone whatever the umask. Stdlib only, besides the folder helper.
 
 `disable_crash_dumps` is called first thing by both entry points (app.main, hence
 `--self-test` and the frozen `cerecorder`, and app.admin_main, the frozen
@@ -22,11 +22,12 @@ file names, line numbers and function names to standard error, never a value.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
 import sys
 from pathlib import Path
+
+from cerecorder.storage.fileio import make_private_dir
 
 PR_SET_DUMPABLE, PR_GET_DUMPABLE = 4, 3  # <linux/prctl.h>
 SEM_NOGPFAULTERRORBOX = 0x0002  # <errhandlingapi.h>
@@ -82,13 +83,6 @@ def check() -> str:
 def private_folder(folder: Path) -> None:
     """Create folder, and each missing folder above it, as 0700 whatever the umask; an
     existing folder is tightened to 0700 (it is CE Recorder's own: log, settings)."""
-    missing = []
-    above = folder
-    while not above.exists() and above != above.parent:
-        missing.append(above)
-        above = above.parent
-    for level in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            level.mkdir(mode=0o700)  # the umask applies to the mode: chmod below
-        level.chmod(0o700)
-    folder.chmod(0o700)
+    make_private_dir(folder)
+    if os.name != "nt":
+        folder.chmod(0o700)

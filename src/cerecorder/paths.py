@@ -39,6 +39,17 @@ def log_dir() -> Path:
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, False))
 
 
+def state_dir() -> Path:
+    """Where the app keeps what it has seen (the vaults' anchors), created 0700 on use."""
+    home = _home()
+    return home / "state" if home else Path(platformdirs.user_state_dir(APP_NAME, False))
+
+
+def anchor_dir() -> Path:
+    """This user's anchors of every vault they have opened (services/anchors.py)."""
+    return state_dir() / "anchors"
+
+
 #: Where on Linux a folder of $XDG_CONFIG_DIRS counts as the machine's: only
 #: administrators write there. A user may put any folder of their own in the variable.
 SYSTEM_PREFIXES = (Path("/etc"), Path("/usr"))

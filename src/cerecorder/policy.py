@@ -41,6 +41,7 @@ LABELS = {
     "outbox_folder": "Outbox folder",
     "inbox_folder": "Inbox folder",
     "offer_demo": "Demo vault offered",
+    "anchor_folder": "Anchor folder",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -62,6 +63,7 @@ class Policy:
     outbox_folder: Path | None = None
     inbox_folder: Path | None = None
     offer_demo: bool | None = None
+    anchor_folder: Path | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -193,6 +195,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "outbox_folder": _path,
     "inbox_folder": _path,
     "offer_demo": _flag,
+    "anchor_folder": _path,
 }
 
 

@@ -24,6 +24,7 @@ from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
     InvalidInput,
+    NoAccess,
     PermissionDenied,
     VaultInUse,
 )
@@ -31,8 +32,9 @@ from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Role
 from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.domain.timefmt import parse_uk_date
+from cerecorder.domain.timefmt import parse_uk_date, uk_datetime
 from cerecorder.services import (
+    cards,
     demo,
     handover,
     maintenance,
@@ -71,9 +73,11 @@ class Console:
 
 class Context:
     def __init__(self, taxonomy: TaxonomyLibrary, clock: Clock, console: Console,
-                 documents: DocumentRenderer | None = None) -> None:
+                 documents: DocumentRenderer | None = None,
+                 anchor_folders: Sequence[Path] = ()) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
         self._documents = documents
+        self.anchor_folders = tuple(anchor_folders)
 
     @property
     def documents(self) -> DocumentRenderer:
@@ -91,36 +95,58 @@ class Context:
             return names[0]
         raise InvalidInput("This vault has several users: name one with --user.")
 
-    def open(self, args: argparse.Namespace, *, read_only: bool = False) -> session.Session:
+    def open(self, args: argparse.Namespace, *, rolled_back_ok: bool = False
+             ) -> session.Session:
+        """Unlock for a command. A vault older than an anchor seen is refused, for a DSL
+        too, except to acknowledge a deliberate restore."""
         name = self.user_for(args.vault, args.user)
-        return session.unlock(
+        opened = session.unlock(
             args.vault, user_name=name, passphrase=self.console.secret(f"Passphrase for {name}"),
-            clock=self.clock, taxonomy=self.taxonomy, read_only=read_only,
+            clock=self.clock, taxonomy=self.taxonomy, anchor_folders=self.anchor_folders,
         )
+        _refuse_rolled_back(opened, args, rolled_back_ok)
+        return opened
 
     @contextlib.contextmanager
-    def unlocked(self, args: argparse.Namespace) -> Iterator[session.Session]:
+    def unlocked(self, args: argparse.Namespace, *, rolled_back_ok: bool = False
+                 ) -> Iterator[session.Session]:
         """The vault unlocked for one command, locked again however the command ends."""
-        opened = self.open(args)
+        opened = self.open(args, rolled_back_ok=rolled_back_ok)
         try:
             yield opened
         finally:
             opened.lock()
 
-    def open_for_reading(self, args: argparse.Namespace) -> tuple[session.Session, bool]:
-        """Open beside a running app if the vault is in use (backup, verify)."""
+    def open_for_reading(self, args: argparse.Namespace, *, inspect: bool = False
+                         ) -> tuple[session.Session, bool]:
+        """Open beside a running app if the vault is in use (backup, verify). `inspect`
+        (verify) opens a vault older than an anchor to report it."""
         name = self.user_for(args.vault, args.user)
         secret = self.console.secret(f"Passphrase for {name}")
         try:
-            return session.unlock(
+            opened, read_only = session.unlock(
                 args.vault, user_name=name, passphrase=secret, clock=self.clock,
-                taxonomy=self.taxonomy,
+                taxonomy=self.taxonomy, anchor_folders=self.anchor_folders, inspect=inspect,
             ), False
         except VaultInUse:
-            return session.unlock(
+            opened, read_only = session.unlock(
                 args.vault, user_name=name, passphrase=secret, clock=self.clock,
-                taxonomy=self.taxonomy, read_only=True,
+                taxonomy=self.taxonomy, read_only=True, anchor_folders=self.anchor_folders,
+                inspect=inspect,
             ), True
+        _refuse_rolled_back(opened, args, inspect)
+        return opened, read_only
+
+
+def _refuse_rolled_back(opened: session.Session, args: argparse.Namespace, allowed: bool
+                        ) -> None:
+    if opened.rollback is None or allowed:
+        return
+    opened.lock()  # writes no anchor: the vault is older than one
+    raise EnvironmentProblem(
+        opened.rollback.sentence(opened.tz).removesuffix(" Ask your DSL.")
+        + f" If it was restored on purpose, acknowledge it: cerecorder-admin "
+        f"acknowledge-restore {args.vault}")
 
 
 def _init(ctx: Context, args: argparse.Namespace) -> int:
@@ -128,6 +154,7 @@ def _init(ctx: Context, args: argparse.Namespace) -> int:
     opened, recovery_key = session.create(
         args.vault, user_name=args.name, display_name=args.display_name or args.name,
         role=Role(args.role), passphrase=passphrase, clock=ctx.clock, taxonomy=ctx.taxonomy,
+        anchor_folders=ctx.anchor_folders,
     )
     opened.lock()
     ctx.console.say(f"Created the vault in {args.vault} with user {args.name} ({args.role}).")
@@ -162,7 +189,7 @@ def _progress(console: Console) -> Callable[[int, int], None]:
 
 
 def _verify(ctx: Context, args: argparse.Namespace) -> int:
-    opened, _read_only = ctx.open_for_reading(args)
+    opened, _read_only = ctx.open_for_reading(args, inspect=True)
     try:
         report = maintenance.verify(opened)
     finally:
@@ -172,13 +199,38 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
     for problem in report.integrity_problems[:20]:
         say(f"  {problem}")
     say(f"Schema version: {report.schema_version} (expected {report.expected_schema})")
+    say("Schema and triggers: " + ("as the migrations create them" if not report.schema_problems
+                                   else "ALTERED"))
+    for problem in report.schema_problems:
+        say(f"  {problem}")
     if not report.audit_readable:
         say("Audit chain: COULD NOT BE READ (the database is damaged)")
     elif report.audit_first_broken is None:
         say(f"Audit chain: intact ({report.audit_rows:,} events)")
     else:
         say(f"Audit chain: BROKEN at event {report.audit_first_broken}")
+    if report.anchor_finding is not None:
+        say(f"Anchors: OLDER THAN SEEN: {report.anchor_finding}")
+    elif report.anchors_held:
+        say(f"Anchors: ok (the vault holds {_counted_anchors(report.anchors_held)} seen)")
+    else:
+        say("Anchors: none seen yet")
+    for note in report.anchor_notes:
+        say(f"  {note}")
     return 0 if report.ok else EXIT_DAMAGED
+
+
+def _counted_anchors(n: int) -> str:
+    return "1 anchor" if n == 1 else f"all {n} anchors"
+
+
+def _acknowledge_restore(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.unlocked(args, rolled_back_ok=True) as opened:
+        finding = maintenance.acknowledge_restore(opened)
+    seen = finding.seen.anchor
+    ctx.console.say(f"Acknowledged: this vault, older than the copy seen on "
+                    f"{uk_datetime(seen.at)}, is now the one in use; the audit records it.")
+    return 0
 
 
 def _backup(ctx: Context, args: argparse.Namespace) -> int:
@@ -192,10 +244,19 @@ def _backup(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: Context, args: argparse.Namespace) -> int:
-    aside = maintenance.restore(args.backup, args.vault, force=args.force, clock=ctx.clock)
-    ctx.console.say(f"Restored {args.backup} into {args.vault}.")
+    check_as = None
+    if args.user:
+        check_as = (args.user, ctx.console.secret(f"Passphrase for {args.user} (in the backup)"))
+    aside = maintenance.restore(args.backup, args.vault, force=args.force, clock=ctx.clock,
+                                check_as=check_as, taxonomy=ctx.taxonomy)
+    ctx.console.say(f"Restored {args.backup} into {args.vault}"
+                    + (" (opened and verified first)." if check_as else
+                       " (its files were checked; with --user it is also opened and verified)."))
     if aside is not None:
         ctx.console.say(f"The vault it replaced is kept in {aside}.")
+    ctx.console.say("The restored vault is older than what its users have seen: until a DSL "
+                    "acknowledges the restore (at their next unlock, or with cerecorder-admin "
+                    f"acknowledge-restore {args.vault}), everyone else is refused.")
     return 0
 
 
@@ -238,7 +299,7 @@ def _recover(ctx: Context, args: argparse.Namespace) -> int:
     opened = session.unlock_with_recovery_key(
         args.vault, recovery_key=ctx.console.secret("Recovery key"), user_name=args.user,
         new_passphrase=ctx.console.secret(f"New passphrase for {args.user}", confirm=True),
-        clock=ctx.clock, taxonomy=ctx.taxonomy,
+        clock=ctx.clock, taxonomy=ctx.taxonomy, anchor_folders=ctx.anchor_folders,
     )
     opened.lock()
     ctx.console.say(f"New passphrase set for {args.user}.")
@@ -391,8 +452,22 @@ def _card(ctx: Context, args: argparse.Namespace) -> int:
         packets.write_file(args.out, card.to_bytes(), force=args.force)
     ctx.console.say(f"Wrote the recipient card {args.out}: packets will be sealed for "
                     + ", ".join(r.name for r in card.recipients) + ".")
-    ctx.console.say(f"Fingerprint (read it aloud to check a staff laptop's copy): "
-                    f"{card.fingerprint}")
+    ctx.console.say(f"Fingerprint (read it aloud to whoever sets the card on a staff "
+                    f"laptop): {card.signer_fingerprint}")
+    return 0
+
+
+def _pin_card(ctx: Context, args: argparse.Namespace) -> int:
+    card = packets.RecipientCard.from_bytes(packets.read_file(args.file))
+    if not args.fingerprint:
+        ctx.console.say(f"Fingerprint of {args.file}: {card.signer_fingerprint}")
+        raise InvalidInput("Compare it with the fingerprint the DSL reads out to you, then "
+                           "run again with --fingerprint CODE (as read out).")
+    with ctx.unlocked(args) as opened:
+        changed = cards.pin_card(opened, card, args.fingerprint)
+    ctx.console.say(f"This laptop now seals for the cards signed by the DSL's vault "
+                    f"{card.signer_fingerprint}: " + ", ".join(r.name for r in card.recipients)
+                    + "." if changed else "Already confirmed; nothing changed.")
     return 0
 
 
@@ -479,7 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=list(demo.SIZES), default="school")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    command("verify", _verify, "Check SQLCipher integrity, schema version and audit chain.")
+    command("verify", _verify, "Check SQLCipher integrity, the schema, the audit chain and "
+            "the anchors seen outside the vault.")
+    command("acknowledge-restore", _acknowledge_restore,
+            "DSL: accept that the vault was restored from an older copy on purpose (audited).")
     p = command("backup", _backup, "Write a consistent, still-encrypted copy to DEST.")
     p.add_argument("dest", type=Path, metavar="DEST")
 
@@ -487,6 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", type=Path, metavar="BACKUP")
     p.add_argument("vault", type=Path, metavar="VAULT")
     p.add_argument("--force", action="store_true", help="replace an existing vault")
+    p.add_argument("--user", help="open the backup as this user and verify it before "
+                   "replacing anything (asks the passphrase)")
     p.set_defaults(handler=_restore)
 
     command("users", _users, "List users and roles (no record content).")
@@ -548,6 +628,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--fingerprint", metavar="CODE",
                    help="the fingerprint the staff laptop shows, read out to you")
+    p = command("pin-card", _pin_card, "On a staff laptop: trust the DSL's recipient card "
+                "FILE once its fingerprint is checked with the DSL (staff or administrator); "
+                "again with a new card signed by another vault.")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--fingerprint", metavar="CODE",
+                   help="the fingerprint the DSL reads out to you")
     p = command("staff-card", _staff_card, "Export this staff laptop's enrolment file.")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace an existing file")
@@ -560,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(
     argv: Sequence[str], *, taxonomy: TaxonomyLibrary, clock: Clock,
-    documents: DocumentRenderer | None = None,
+    documents: DocumentRenderer | None = None, anchor_folders: Sequence[Path] = (),
     stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
@@ -569,7 +655,7 @@ def run(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    ctx = Context(taxonomy, clock, console, documents)
+    ctx = Context(taxonomy, clock, console, documents, anchor_folders)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:
@@ -578,6 +664,9 @@ def run(
     except (EnvironmentProblem, CERecorderError) as exc:
         print(f"cerecorder-admin: {exc}", file=console.stderr)
         log.info("command %s failed: %s", args.command, type(exc).__name__)
+        return EXIT_PROBLEM
+    except PermissionError as exc:  # a file of another owner that no layer expected
+        print(f"cerecorder-admin: {NoAccess(exc.filename or 'a file')}", file=console.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("cerecorder-admin: interrupted; nothing half-written was kept.", file=console.stderr)

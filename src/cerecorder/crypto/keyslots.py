@@ -10,6 +10,11 @@ identity beside the database key, and publishes its recipient. Removing a user r
 the database key and age-encrypts the new key to every remaining slot's recipient as a
 *pending* key; each slot folds it in (rewraps under its own passphrase) at its next
 unlock. The removed user's old slot never receives the new key.
+
+A slot belongs to one database: its sealed plaintext also carries the vault's secret id,
+which lives inside the encrypted database (meta), so a slot put in front of another
+vault's database is refused. Slots written before the secret existed carry none and keep
+opening until they are next written.
 """
 
 from __future__ import annotations
@@ -31,12 +36,28 @@ from pyrage import x25519
 from cerecorder.domain.errors import NotAVault, WrongPassphrase
 
 DB_KEY_BYTES = 32
-#: 4 GiB: far above any sensible cost, low enough that an edited key file cannot make an
-#: unlock exhaust a school laptop's memory
-MAX_MEMORY_KIB = 4 * 1024 * 1024
+#: Bounds on a slot's Argon2id cost, checked when keyslots.json is read, so an edited file
+#: cannot make an unlock take minutes or gigabytes. 1 GiB of memory and 2 GiB of work
+#: (memory x passes) is about 11 times DESIGN.md's cost (64 MiB x 3 = 192 MiB), room to
+#: raise it; Argon2id fills about 0.4-1 GiB a second on a laptop core (2.4 s for 1 GiB and
+#: one pass measured on the build machine), so an unlock stays within about 5 seconds.
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_WORK_KIB = 2 * MAX_MEMORY_KIB
+MAX_ITERATIONS = 16
+MAX_LANES = 16
+SALT_BYTES = 16
+NONCE_BYTES = 12
+#: database key, an age identity (74 characters) and the GCM tag; never more than this
+MAX_WRAPPED_BYTES = 256
+#: two database keys sealed with age to one recipient take about 270 bytes
+MAX_PENDING_BYTES = 4096
+MAX_SLOTS = 10_000
+DAMAGED = "The key file is damaged (keyslots.json): restore the vault from a backup."
 FILE_FORMAT = 1
 SLOT_USER = "user"
 SLOT_RECOVERY = "recovery"
+#: separates the age identity from the vault secret id in a slot's sealed plaintext
+_SECRET_MARK = b"\n"
 
 
 @dataclass(frozen=True)
@@ -77,25 +98,75 @@ class KeySlot:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> KeySlot:
-        kdf = data["kdf"]
-        if kdf.get("name") != "argon2id":
-            raise ValueError("unsupported key derivation")
-        params = KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
-        if not (8 <= params.memory_kib <= MAX_MEMORY_KIB and 1 <= params.iterations <= 64
-                and 1 <= params.lanes <= 64):
-            raise ValueError("key derivation cost out of bounds")  # an edited file
+    def from_json(cls, data: object) -> KeySlot:
+        """One slot, every field checked for type and size; ValueError if anything is off
+        (KeySlots.from_json turns it into NotAVault)."""
+        if not isinstance(data, dict):
+            raise ValueError("a slot is not an object")
+        kind = data.get("kind")
+        user_id, user_name = data.get("user_id"), data.get("user_name")
+        if kind == SLOT_USER:
+            if not (_is_int(user_id) and isinstance(user_name, str) and user_name.strip()):
+                raise ValueError("a user slot without a user")
+        elif kind == SLOT_RECOVERY:
+            if user_id is not None or user_name is not None:
+                raise ValueError("a recovery slot names a user")
+        else:
+            raise ValueError("unknown slot kind")
+        recipient = data.get("recipient")
+        if not isinstance(recipient, str):
+            raise ValueError("no recipient")
+        try:
+            x25519.Recipient.from_str(recipient)
+        except Exception as exc:  # pyrage raises its own RecipientError
+            raise ValueError("not an age recipient") from exc
+        pending = data.get("pending")
         return cls(
-            kind=str(data["kind"]),
-            user_id=None if data["user_id"] is None else int(data["user_id"]),
-            user_name=data["user_name"],
-            kdf=params,
-            salt=_unb64(data["salt"]),
-            nonce=_unb64(data["nonce"]),
-            wrapped=_unb64(data["wrapped"]),
-            recipient=str(data["recipient"]),
-            pending=None if data.get("pending") is None else _unb64(data["pending"]),
+            kind=kind,
+            user_id=user_id,
+            user_name=user_name,
+            kdf=_kdf_from_json(data.get("kdf")),
+            salt=_field(data, "salt", SALT_BYTES, SALT_BYTES),
+            nonce=_field(data, "nonce", NONCE_BYTES, NONCE_BYTES),
+            wrapped=_field(data, "wrapped", DB_KEY_BYTES + 16 + 1, MAX_WRAPPED_BYTES),
+            recipient=recipient,
+            pending=None if pending is None else _field(data, "pending", 1, MAX_PENDING_BYTES),
         )
+
+
+def _is_int(value: object) -> bool:
+    """An integer in the JSON sense: `true` is not 1, `"3"` is not 3."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _kdf_from_json(kdf: object) -> KdfParams:
+    if not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
+        raise ValueError("unsupported key derivation")
+    values = [kdf.get(k) for k in ("memory_kib", "iterations", "lanes")]
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    if len(numbers) != len(values):
+        raise ValueError("key derivation cost is not a number")
+    return _within_bounds(KdfParams(*numbers))
+
+
+def _within_bounds(params: KdfParams) -> KdfParams:
+    """ValueError for a cost above the bounds: on reading, an edited file; on writing, a
+    slot no unlock would accept."""
+    if not (1 <= params.lanes <= MAX_LANES and 1 <= params.iterations <= MAX_ITERATIONS
+            and 8 * params.lanes <= params.memory_kib <= MAX_MEMORY_KIB
+            and params.memory_kib * params.iterations <= MAX_WORK_KIB):
+        raise ValueError("key derivation cost out of bounds")
+    return params
+
+
+def _field(data: dict[str, Any], name: str, shortest: int, longest: int) -> bytes:
+    text = data.get(name)
+    if not isinstance(text, str) or len(text) > 2 * longest:
+        raise ValueError(f"{name} is not base64")
+    value = _unb64(text)
+    if not shortest <= len(value) <= longest:
+        raise ValueError(f"{name} has the wrong length")
+    return value
 
 
 @dataclass(frozen=True)
@@ -162,18 +233,21 @@ class KeySlots:
     @classmethod
     def from_json(cls, data: object) -> KeySlots:
         """Parse keyslots.json; anything malformed is 'not a vault', never a crash."""
+        if not isinstance(data, dict) or not _is_int(data.get("format")):
+            raise NotAVault(DAMAGED)
+        if data["format"] != FILE_FORMAT:
+            raise NotAVault("The key file was written by an unknown version of CE Recorder.")
+        vault_id, slots = data.get("vault_id"), data.get("slots")
+        if not (isinstance(vault_id, str) and vault_id and isinstance(slots, list)
+                and len(slots) <= MAX_SLOTS):
+            raise NotAVault(DAMAGED)
         try:
-            assert isinstance(data, dict)
-            if data.get("format") != FILE_FORMAT:
-                raise NotAVault("The key file was written by an unknown version of CE Recorder.")
-            return cls(
-                vault_id=str(data["vault_id"]),
-                slots=tuple(KeySlot.from_json(s) for s in data["slots"]),
-            )
-        except NotAVault:
-            raise
-        except (AssertionError, KeyError, TypeError, ValueError) as exc:
-            raise NotAVault("The vault's key file (keyslots.json) is damaged.") from exc
+            parsed = cls(vault_id=vault_id, slots=tuple(KeySlot.from_json(s) for s in slots))
+        except ValueError as exc:
+            raise NotAVault(DAMAGED) from exc
+        if sum(s.kind == SLOT_RECOVERY for s in parsed.slots) > 1:
+            raise NotAVault(DAMAGED)
+        return parsed
 
 
 def _seal_to(plaintext: bytes, recipient: str) -> bytes:
@@ -209,13 +283,18 @@ def wrap(
     user_name: str | None,
     params: KdfParams,
     identity: str | None = None,
+    vault_secret: str | None = None,
 ) -> KeySlot:
-    """Seal db_key (and the slot's age identity, new unless given) under the secret."""
+    """Seal db_key, the slot's age identity (new unless given) and the vault's secret id
+    (the database's own, see vault.py) under the secret."""
+    _within_bounds(params)
     age_identity = x25519.Identity.from_str(identity) if identity else x25519.Identity.generate()
-    salt = os.urandom(16)
-    nonce = os.urandom(12)
+    salt = os.urandom(SALT_BYTES)
+    nonce = os.urandom(NONCE_BYTES)
     kek = _kek(secret, salt, params)
     plaintext = db_key + str(age_identity).encode("ascii")
+    if vault_secret is not None:
+        plaintext += _SECRET_MARK + vault_secret.encode("ascii")
     wrapped = AESGCM(kek).encrypt(nonce, plaintext, _aad(vault_id, kind, user_id))
     recipient = str(age_identity.to_public())
     return KeySlot(kind, user_id, user_name, params, salt, nonce, wrapped, recipient)
@@ -223,10 +302,13 @@ def wrap(
 
 @dataclass(frozen=True)
 class OpenedSlot:
-    """What a right secret yields: the keys to try, newest first, and the slot identity."""
+    """What a right secret yields: the keys to try, newest first (a pending key is only a
+    claim: vault.py adopts it only if the database vouches for it), the slot identity and
+    the vault secret id the slot was sealed with (None for a slot from before it)."""
 
     candidate_keys: tuple[bytes, ...]
     identity: str
+    vault_secret: str | None = None
 
 
 def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
@@ -237,9 +319,12 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
         )
     except InvalidTag:
         raise WrongPassphrase() from None
-    db_key, identity = plain[:DB_KEY_BYTES], plain[DB_KEY_BYTES:].decode("ascii")
+    db_key, rest = plain[:DB_KEY_BYTES], plain[DB_KEY_BYTES:]
+    identity_bytes, mark, secret_bytes = rest.partition(_SECRET_MARK)
+    identity = identity_bytes.decode("ascii")
     if len(db_key) != DB_KEY_BYTES or not identity.startswith("AGE-SECRET-KEY-"):
         raise NotAVault("The vault's key file (keyslots.json) is damaged.")
+    vault_secret = secret_bytes.decode("ascii") if mark else None
     candidates: list[bytes] = []
     if slot.pending is not None:
         # A pending key this slot cannot read (damaged, or sealed to someone else's
@@ -249,7 +334,7 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
             candidates += [pending[i : i + DB_KEY_BYTES]
                            for i in range(0, len(pending), DB_KEY_BYTES)]
     candidates.append(db_key)
-    return OpenedSlot(tuple(candidates), identity)
+    return OpenedSlot(tuple(candidates), identity, vault_secret)
 
 
 def normalise_user_name(name: str) -> str:

@@ -17,7 +17,7 @@ import binascii
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyrage
@@ -33,6 +33,8 @@ from cerecorder.domain.errors import EnvironmentProblem
 AGE_HEADER = b"age-encryption.org/v1\n"
 ENVELOPE_FORMAT = "cerecorder-signed-v1"
 CARD_FORMAT = "cerecorder-recipient-card"
+#: 2: signed by the DSL's vault key (version 1 cards were not, and are refused)
+CARD_VERSION = 2
 STAFF_CARD_FORMAT = "cerecorder-staff-card"
 #: Seven text fields of at most 100,000 characters each, in UTF-8 and JSON: well under
 #: this. Checked against the file size before anything is read or decrypted.
@@ -236,6 +238,25 @@ def unseal(data: bytes, identities: Iterable[str]) -> bytes:
                             "that did not finish); it could not be opened.") from exc
 
 
+#: age's header is plain text and small (about 100 bytes a recipient); read no further
+_MAX_HEADER = 64 * 1024
+
+
+def recipient_count(data: bytes) -> int:
+    """How many recipients an age file was sealed for: its header has one stanza
+    ('-> TYPE ARGS') per recipient before the '---' line, whose key it cannot say, and
+    'grease' stanzas of a random type ending in '-grease' that belong to nobody."""
+    count = 0
+    for line in data[len(AGE_HEADER):_MAX_HEADER].split(b"\n"):
+        if line.startswith(b"---"):
+            return count
+        if line.startswith(b"-> "):
+            kind = line[3:].split(b" ", 1)[0]
+            count += not kind.endswith(b"-grease")
+    raise PacketRefused("damaged", "The packet's header is damaged or too long; it could "
+                        "not be read.")
+
+
 # -- cards -------------------------------------------------------------------------------
 
 
@@ -247,45 +268,84 @@ class CardRecipient:
 
 @dataclass(frozen=True)
 class RecipientCard:
-    """What a DSL hands to staff laptops: whom to seal for, and whose receipts to trust."""
+    """What a DSL hands to staff laptops: whom to seal for, and whose receipts to trust.
+    Signed by the DSL's vault key over everything it says, so that whoever can edit the
+    file cannot add a key to it; a staff laptop pins that key (services.cards)."""
 
     school: str
     recipients: tuple[CardRecipient, ...]
     verify_key: str
+    issued_at: str  # UTC text, as the DSL's vault signed it
+    signature: str
 
     @property
     def fingerprint(self) -> str:
+        """Of whom it seals for (and whose key signs): the DSL's vault knows the cards it
+        issued by this, and every packet names it."""
         return fingerprint(canonical({
             "recipients": sorted(r.recipient for r in self.recipients),
             "verify_key": self.verify_key,
         }))
 
-    def to_bytes(self) -> bytes:
-        return json.dumps({
-            "format": CARD_FORMAT, "version": 1, "school": self.school,
+    @property
+    def signer_fingerprint(self) -> str:
+        """Of the DSL vault's verify key: what the DSL reads out and a staff laptop pins.
+        It stays the same when DSLs join or leave."""
+        return verify_key_fingerprint(self.verify_key)
+
+    @classmethod
+    def issue(cls, school: str, recipients: Sequence[CardRecipient], key: SigningKey,
+              issued_at: str) -> RecipientCard:
+        unsigned = cls(school, tuple(recipients), key.verify_key, issued_at, "")
+        return replace(unsigned, signature=key.sign(canonical(unsigned._signed())))
+
+    def _signed(self) -> dict[str, Any]:
+        return {
+            "format": CARD_FORMAT, "version": CARD_VERSION, "school": self.school,
             "recipients": [{"name": r.name, "recipient": r.recipient}
                            for r in self.recipients],
-            "verify_key": self.verify_key, "fingerprint": self.fingerprint,
-        }, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+            "verify_key": self.verify_key, "issued_at": self.issued_at,
+            "fingerprint": self.fingerprint, "signer_fingerprint": self.signer_fingerprint,
+        }
+
+    @property
+    def signature_holds(self) -> bool:
+        """Whether the vault key the card names signed exactly what the card says."""
+        return signature_holds(self.verify_key, canonical(self._signed()), self.signature)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({**self._signed(), "signature": self.signature}, indent=2,
+                          ensure_ascii=False).encode("utf-8") + b"\n"
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RecipientCard:
         try:
-            raw = _card_json(data, CARD_FORMAT)
+            raw = _card_json(data, CARD_FORMAT, (1, CARD_VERSION))
+            if is_version(raw.get("version"), 1):
+                raise PacketRefused("old_card", "This recipient card is from an earlier "
+                                    "version of CE Recorder and is not signed: ask the DSL "
+                                    "to export a new one (Settings, Handover).")
             card = cls(
-                school=str(raw.get("school", "")),
+                school=str(raw["school"]),
                 recipients=tuple(CardRecipient(str(r["name"]), check_recipient(r["recipient"]))
                                  for r in raw["recipients"]),
                 verify_key=check_verify_key(raw["verify_key"]),
+                issued_at=str(raw["issued_at"]),
+                signature=str(raw["signature"]),
             )
             if not card.recipients:
                 raise ValueError("a card names at least one recipient")
         except (KeyError, TypeError, ValueError) as exc:
             raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
                                 "it is damaged.") from exc
-        if raw.get("fingerprint") != card.fingerprint:
-            raise PacketRefused("bad_card", "The recipient card was altered: its keys no "
-                                "longer match its fingerprint. Ask the DSL for a new one.")
+        signed = canonical({k: v for k, v in raw.items() if k != "signature"})
+        if not signature_holds(card.verify_key, signed, card.signature):
+            raise PacketRefused("bad_card", "The recipient card was altered after the DSL "
+                                "exported it (its signature does not match what it says): "
+                                "ask the DSL for a new one.")
+        if signed != canonical(card._signed()):  # signed, but not as CE Recorder writes it
+            raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
+                                "it is damaged.")
         return card
 
 
@@ -331,11 +391,11 @@ class StaffCard:
         return card
 
 
-def _card_json(data: bytes, kind: str) -> dict[str, Any]:
+def _card_json(data: bytes, kind: str, versions: tuple[int, ...] = (1,)) -> dict[str, Any]:
     if len(data) > MAX_CARD_BYTES:
         raise ValueError("too large for a card")
     raw = _json(data)
-    if not isinstance(raw, dict) or raw.get("format") != kind or not is_version(
-            raw.get("version"), 1):
+    if not isinstance(raw, dict) or raw.get("format") != kind or not any(
+            is_version(raw.get("version"), v) for v in versions):
         raise ValueError("not this kind of card")
     return raw

@@ -67,3 +67,22 @@ class RecordImmutable(CERecorderError):
 
 class NotFound(CERecorderError):
     pass
+
+
+class NoAccess(EnvironmentProblem):
+    """A vault file this user may not read or write (another owner, changed permissions)."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"CE Recorder cannot read {path}: it belongs to another user or its permissions "
+            "were changed. Ask IT to fix its owner."
+        )
+
+
+class DiskError(EnvironmentProblem):
+    """The operating system failed a read or write, and the disk is not full."""
+
+    def __init__(self, message: str = "CE Recorder could not read or write the vault file "
+                 "(disk I/O error). The last change was not saved; check the disk, then "
+                 "try again.") -> None:
+        super().__init__(message)

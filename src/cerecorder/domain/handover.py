@@ -74,6 +74,9 @@ class DocumentHeader:
     generated_at: datetime  # aware UTC
     generated_tz: str
     demo: bool
+    #: the vault's signed anchor when the document was made, as compact JSON (kept in the
+    #: PDF's keywords), so a printed or sent document bears witness to the audit's state
+    anchor: str = ""
 
     @property
     def generated_line(self) -> str:

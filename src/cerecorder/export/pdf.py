@@ -192,7 +192,7 @@ def _build(header: DocumentHeader, story: list[Flowable], pagesize: tuple[float,
         out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=HEADER_SPACE + 4 * mm, bottomMargin=HEADER_SPACE + 2 * mm,
         title=f"{title} {header.document_id}", author="CE Recorder", subject=header.marking,
-        creator="CE Recorder", lang="en-GB",
+        creator="CE Recorder", lang="en-GB", keywords=header.anchor,
     )
     doc.build(story, canvasmaker=_canvas_maker(header))
     return out.getvalue()

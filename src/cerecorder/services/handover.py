@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import secrets
 import unicodedata
 from collections.abc import Iterable
@@ -63,6 +64,7 @@ def set_school_name(session: Session, name: str) -> None:
 
 
 def _header(session: Session, marking: str, school: str) -> DocumentHeader:
+    anchor = session.current_anchor()
     return DocumentHeader(
         school=school or school_name(session),
         marking=marking.strip() or DEFAULT_MARKING,
@@ -71,6 +73,8 @@ def _header(session: Session, marking: str, school: str) -> DocumentHeader:
         generated_at=session.clock.now(),
         generated_tz=session.tz,
         demo=session.is_demo,
+        anchor="" if anchor is None else json.dumps(anchor.to_json(), sort_keys=True,
+                                                    separators=(",", ":")),
     )
 
 

@@ -42,9 +42,16 @@ from cerecorder.domain.errors import (
 from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import audit
+from cerecorder.services import anchors, audit, cards
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
+from cerecorder.services.inbox_folder import (
+    kept_name,
+    leads_out,
+    own_folder,
+    printable,
+    renamed,
+)
 from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
 from cerecorder.storage.repositories import PacketRepository
@@ -72,16 +79,7 @@ def _packets(uow: UnitOfWork) -> PacketRepository:
 
 def _signing_key(uow: UnitOfWork, session: Session) -> crypto.SigningKey:
     """This vault's Ed25519 key, made on first use (in the caller's transaction)."""
-    repo = _packets(uow)
-    stored = repo.signing_key()
-    if stored is not None:
-        return crypto.SigningKey(*stored)
-    key = crypto.SigningKey.generate()
-    repo.set_signing_key(key.secret, key.verify_key, session.clock.now())
-    audit.record(uow, session.clock, session.user, "signing_key_created", "vault",
-                 session.vault.vault_id, fingerprint=crypto.verify_key_fingerprint(
-                     key.verify_key))
-    return key
+    return anchors.signing_key(uow, session.clock, session.user, session.vault.vault_id)
 
 
 def read_file(path: Path, limit: int = MAX_PACKET_BYTES) -> bytes:
@@ -127,17 +125,20 @@ def _identities(uow: UnitOfWork, session: Session) -> list[tuple[int, str, str]]
 
 def recipient_card(session: Session) -> RecipientCard:
     """The card staff laptops seal for: every DSL's packet key (made on first use) and
-    this vault's verify key for receipts. Audited."""
+    this vault's verify key for receipts, signed with that key. Audited, with how many it
+    seals for (an import compares each packet's recipients with it)."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
         active = {u.id: u for u in uow.users.active()}
         recipients = tuple(crypto.CardRecipient(active[user_id].display_name, recipient)
                            for user_id, _, recipient in _identities(uow, session)
                            if user_id in active)
-        card = RecipientCard(uow.meta.get(SCHOOL_KEY) or "", recipients,
-                             _signing_key(uow, session).verify_key)
+        card = RecipientCard.issue(uow.meta.get(SCHOOL_KEY) or "", recipients,
+                                   _signing_key(uow, session),
+                                   to_utc_text(session.clock.now()))
         audit.record(uow, session.clock, session.user, "recipient_card_exported", "vault",
-                     session.vault.vault_id, fingerprint=card.fingerprint)
+                     session.vault.vault_id, fingerprint=card.fingerprint,
+                     recipients=len(card.recipients))
         uow.commit()
     return card
 
@@ -168,8 +169,9 @@ def staff_card(session: Session) -> StaffCard:
 
 
 def my_fingerprint(session: Session) -> str:
-    """This laptop's signing fingerprint, to read aloud to the DSL at enrolment."""
-    require(session.user, Role.STAFF)
+    """This vault's signing fingerprint: on a staff laptop, to read aloud to the DSL at
+    enrolment; on the DSL's, to read aloud to staff who confirm its recipient card."""
+    require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
         key = _signing_key(uow, session)
         uow.commit()
@@ -257,13 +259,16 @@ def _time(moment: datetime | None) -> str | None:
     return None if moment is None else to_utc_text(moment)
 
 
-def _envelope(session: Session, kind: str, card: RecipientCard,
+def _envelope(session: Session, uow: UnitOfWork, kind: str, card: RecipientCard,
               key: crypto.SigningKey) -> dict[str, Any]:
-    """What every packet says of itself; the signature covers it with the record."""
+    """What every packet says of itself; the signature covers it with the record. The
+    sending vault's current anchor goes with it (services/anchors.py)."""
+    anchor = anchors.take(uow, session.vault.vault_id, session.clock.now())
     return {
         "kind": kind, "format_version": FORMAT_VERSION,
         "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
         "card_fingerprint": card.fingerprint, "signer": key.verify_key,
+        "anchor": None if anchor is None else anchor.to_json(),
     }
 
 
@@ -276,7 +281,7 @@ def _document(session: Session, uow: UnitOfWork, concern_id: int, card: Recipien
     concern = uow.concerns.get(concern_id)
     c = concern.content
     return {
-        **_envelope(session, "concern", card, key),
+        **_envelope(session, uow, "concern", card, key),
         "concern": {
             "uid": concern.uid,
             "author": _author(session),
@@ -303,7 +308,7 @@ def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
     concern = uow.concerns.get(concern_id)
     [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
     return {
-        **_envelope(session, "addendum", card, key),
+        **_envelope(session, uow, "addendum", card, key),
         "addendum": {
             "concern_uid": concern.uid,
             "author": _author(session),
@@ -343,10 +348,17 @@ def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: i
 def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendReport:
     """Seal each of my submitted concerns not yet sent, then each of my addenda to them,
     and write them to the outbox. What cannot be written now (the stick is out, the share
-    is down) stays waiting and goes at the next attempt; the records themselves are safe
-    in the vault either way. An addendum goes only after its concern."""
+    is down, the card is not one this laptop trusts) stays waiting and goes at the next
+    attempt; the records themselves are safe in the vault either way. An addendum goes
+    only after its concern."""
     require(session.user, Role.STAFF)
     waiting = _waiting(session)
+    try:
+        with session.uow() as uow:
+            cards.require_trusted(uow, session, card)
+            uow.commit()
+    except PacketRefused as refused:  # nothing sealed; the concerns wait for a good card
+        return SendReport(0, waiting, str(refused))
     if waiting and not outbox.is_dir():
         return SendReport(0, waiting, f"The outbox folder {outbox} is not available (is "
                           "the USB stick or network share connected?). Your concerns are "
@@ -686,19 +698,25 @@ def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
 
 
 def _receipt(key: crypto.SigningKey, packet_id: str, content_hash: str,
-             at: datetime) -> bytes:
+             at: datetime, anchor: anchors.Anchor | None) -> bytes:
     return crypto.sign_document({
         "kind": "receipt", "format_version": FORMAT_VERSION, "packet_id": packet_id,
         "content_hash": content_hash, "received_at": to_utc_text(at),
-        "signer": key.verify_key}, key)
+        "signer": key.verify_key, "anchor": None if anchor is None else anchor.to_json()},
+        key)
 
 
 def _move(path: Path, folder: Path) -> Path:
+    """Move a packet (or a link, itself) into a subfolder of the inbox, under a name of its
+    own there: a name too long to carry a note beside it, or not text, becomes a short
+    one."""
+    name = Path(kept_name(path.name, PACKET_SUFFIX))
     with os_errors_explained(folder):
+        own_folder(folder)
         folder.mkdir(exist_ok=True)
-        target = folder / path.name
-        while target.exists():
-            target = folder / f"{path.stem}-{uuid.uuid4().hex[:6]}{path.suffix}"
+        target = folder / name
+        while target.exists() or target.is_symlink():
+            target = folder / f"{name.stem}-{uuid.uuid4().hex[:6]}{name.suffix}"
         os.replace(path, target)
     return target
 
@@ -710,27 +728,40 @@ class _Receiving:
     identities: list[str]
     pupils: list[Child]
     merged: dict[int, int]  # a merged child record -> the record kept
-    cards: set[str]  # fingerprints of the recipient cards this vault has issued
+    #: fingerprint -> how many it seals for, of each recipient card this vault issued (for
+    #: a card issued before the audit said: how many packet keys this vault has made)
+    cards: dict[str, int]
 
 
 def _card_warning(uow: UnitOfWork, session: Session, here: _Receiving,
-                  v: _Verified | _VerifiedAddendum) -> str:
-    """A packet filed, but sealed for a card this vault never issued: someone may have
-    put their own key on the staff laptop's card. Told and audited, never refused (the
-    concern is genuine and the DSL must have it)."""
+                  v: _Verified | _VerifiedAddendum, sealed_for: int) -> str:
+    """A packet filed, but sealed for a card this vault never issued, or for more
+    recipients than its card names: someone may have put their own key on the staff
+    laptop's card, or in its sealing. Told and audited, never refused (the concern is
+    genuine and the DSL must have it)."""
     fingerprint = str(v.document.get("card_fingerprint"))
-    if fingerprint in here.cards:
+    if fingerprint not in here.cards:
+        audit.record(uow, session.clock, session.user, "packet_card_unknown", "packet",
+                     v.packet_id, card=fingerprint)
+        return (f"Warning: it was sealed for a recipient card this vault never issued "
+                f"(fingerprint {fingerprint}), so someone other than the DSLs may be able to "
+                "read it. Check the card on the sender's laptop and give them a new one.")
+    expected = here.cards[fingerprint]
+    if sealed_for <= expected:
         return ""
-    audit.record(uow, session.clock, session.user, "packet_card_unknown", "packet",
-                 v.packet_id, card=fingerprint)
-    return (f"Warning: it was sealed for a recipient card this vault never issued "
-            f"(fingerprint {fingerprint}), so someone other than the DSLs may be able to "
-            "read it. Check the card on the sender's laptop and give them a new one.")
+    audit.record(uow, session.clock, session.user, "packet_recipients_extra", "packet",
+                 v.packet_id, card=fingerprint, recipients=sealed_for, expected=expected)
+    return (f"Warning: it was sealed for {sealed_for} recipients but the recipient card it "
+            f"names (fingerprint {fingerprint}) has {expected}, so someone other than the "
+            "DSLs may be able to read it: ask IT to check the sender's laptop.")
 
 
 def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome:
-    name = path.name
+    name = printable(path.name)
     try:
+        if leads_out(path, path.parent):
+            raise PacketRefused("link", "The file is a link to a file outside the inbox; it "
+                                "was not opened.")
         try:
             if path.stat().st_size > MAX_PACKET_BYTES:
                 raise PacketRefused("oversized", "The file is larger than any packet can be; "
@@ -743,6 +774,7 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
             return PacketOutcome(name, "waiting", "This account may not read it (check the "
                                  "shared folder's permissions); it was left in the inbox.")
         plaintext = crypto.unseal(sealed, here.identities)
+        sealed_for = crypto.recipient_count(sealed)
         document = crypto.open_envelope(plaintext)
         with session.uow() as uow:
             v: _Verified | _VerifiedAddendum = (
@@ -767,7 +799,7 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
                                         "another packet; the copy was not filed again.")
                 outcome = _file_or_hold(session, uow, v, here.pupils, here.merged, name)
             if known is None:
-                warning = _card_warning(uow, session, here, v)
+                warning = _card_warning(uow, session, here, v, sealed_for)
                 if warning:
                     outcome = replace(outcome, message=f"{outcome.message} {warning}",
                                       warning=warning)
@@ -822,9 +854,11 @@ def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_
                    session: Session) -> None:
     folder = inbox / RECEIPTS
     with os_errors_explained(folder):
+        own_folder(folder)  # checked before the import too: this is in case it changed
         folder.mkdir(exist_ok=True)
     atomic_write(folder / f"{packet_id}{RECEIPT_SUFFIX}",
-                 _receipt(key, packet_id, content_hash, session.clock.now()),
+                 _receipt(key, packet_id, content_hash, session.clock.now(),
+                          session.current_anchor()),
                  mode=SHARED_MODE)
 
 
@@ -845,25 +879,34 @@ def _still_copying(path: Path) -> bool:
 def _quarantine(session: Session, path: Path, refused: PacketRefused) -> PacketOutcome:
     """Move a refused file aside with a note of why; audit the refusal (name and reason
     code only). Nothing of it was written to the vault."""
-    message = str(refused)
+    message = note = str(refused)
+    other_name = renamed(path.name, PACKET_SUFFIX)
+    if other_name:
+        message = f"{message} {other_name}"
+        note = f"{note} {other_name} Its name was: {printable(path.name)}"
+    moved = path
     try:
         moved = _move(path, path.parent / QUARANTINE)
         atomic_write(moved.with_name(moved.name + ".reason.txt"),
-                     f"{to_utc_text(session.clock.now())} refused: {refused}\n".encode(),
+                     f"{to_utc_text(session.clock.now())} refused: {note}\n".encode(),
                      mode=SHARED_MODE)
-    except EnvironmentProblem as exc:  # a read-only share: refused all the same
-        moved, message = path, f"{message} It could not be moved to quarantine ({exc})."
+    except (EnvironmentProblem, OSError) as exc:  # a read-only share: refused all the same
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = (f"{refused} It could not be moved to quarantine ({why})." if moved == path
+                   else f"{message} Its note in quarantine could not be written ({why}).")
     with session.uow() as uow:
-        audit.record(uow, session.clock, session.user, "packet_refused", "file", moved.name,
-                     reason=refused.reason)
+        audit.record(uow, session.clock, session.user, "packet_refused", "file",
+                     printable(moved.name), reason=refused.reason)
         uow.commit()
-    return PacketOutcome(path.name, "refused", message, reason=refused.reason)
+    return PacketOutcome(printable(path.name), "refused", message, reason=refused.reason)
 
 
 def _packet_files(inbox: Path) -> list[Path]:
-    """The packets in an inbox folder, not temporary files (a name starting with a dot)."""
+    """The packets in an inbox folder, not temporary files (a name starting with a dot);
+    links too, to be refused unless they lead to a file in the inbox."""
     return sorted(p for p in inbox.iterdir()
-                  if p.suffix == PACKET_SUFFIX and not p.name.startswith(".") and p.is_file())
+                  if p.suffix == PACKET_SUFFIX and not p.name.startswith(".")
+                  and (p.is_file() or p.is_symlink()))
 
 
 def waiting_in_inbox(inbox: Path) -> int:
@@ -886,11 +929,16 @@ def import_inbox(session: Session, inbox: Path) -> InboxReport:
     if not inbox.is_dir():
         raise EnvironmentProblem(f"The inbox folder {inbox} is not available (is the USB "
                                  "stick or network share connected?).")
+    for folder in (RECEIPTS, IMPORTED, QUARANTINE):  # before anything is read or moved
+        own_folder(inbox / folder)
     with session.uow() as uow:
         repo = _packets(uow)
-        here = _Receiving([i for _, i, _ in repo.identities()],
+        identities = [i for _, i, _ in repo.identities()]
+        here = _Receiving(identities,
                           uow.children.all(include_left=True, include_merged=True),
-                          uow.children.merged_map(), repo.issued_cards())
+                          uow.children.merged_map(),
+                          {card: len(identities) if recipients is None else recipients
+                           for card, recipients in repo.issued_cards().items()})
     with os_errors_explained(inbox):
         files = _packet_files(inbox)
     outcomes = {path: _import_one(session, path, here) for path in files}

@@ -6,6 +6,8 @@ must wait twice as long as the last (2 s, 4 s, ... up to 5 minutes).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +19,8 @@ from cerecorder.domain.errors import EnvironmentProblem, UnknownUser, WrongPassp
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services import audit
+from cerecorder.domain.timefmt import DEFAULT_TZ
+from cerecorder.services import anchors, audit
 from cerecorder.services.clock import Clock
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
 from cerecorder.storage.uow import UnitOfWork
@@ -31,6 +34,7 @@ from cerecorder.storage.vault import (
 
 FREE_ATTEMPTS = 3
 MAX_BACKOFF = timedelta(minutes=5)
+_MAX_DOUBLINGS = 9  # 2**9 s is past MAX_BACKOFF; more would only overflow timedelta
 MIN_PASSPHRASE = 10
 
 
@@ -41,6 +45,15 @@ class UnlockBackoff(EnvironmentProblem):
         super().__init__(f"Too many wrong passphrases. Try again in {seconds} seconds.")
 
 
+class VaultRolledBack(EnvironmentProblem):
+    """The vault is older than an anchor seen outside it; only a DSL may go on (and
+    acknowledge a deliberate restore)."""
+
+    def __init__(self, finding: anchors.Finding, tz: str) -> None:
+        self.finding = finding
+        super().__init__(finding.sentence(tz))
+
+
 @dataclass
 class Session:
     """An unlocked vault and who unlocked it. Locking drops both."""
@@ -49,14 +62,36 @@ class Session:
     user: User
     clock: Clock
     taxonomy: TaxonomyLibrary
-    tz: str = "Europe/London"
+    tz: str = DEFAULT_TZ
     kdf: KdfParams = field(default_factory=KdfParams)
+    #: where anchors are kept (DESIGN.md, Trust anchors): the user's state folder and the
+    #: school's anchor folder; none for a session that keeps no anchors (tests, self-test)
+    anchor_folders: tuple[Path, ...] = ()
+    #: the newest anchor seen that this vault does not hold, until a DSL acknowledges it
+    rollback: anchors.Finding | None = None
 
     def uow(self) -> UnitOfWork:
         return self.vault.uow()
 
     def lock(self) -> None:
+        """Write an anchor of the chain as it stands, then close. A vault older than an
+        anchor writes none until the DSL acknowledges it, or the older copy would pass
+        for the newest at the next unlock."""
+        if self.vault.is_open and self.rollback is None and self.anchor_folders:
+            with contextlib.suppress(EnvironmentProblem):  # locking goes ahead regardless
+                self.write_anchor()
         self.vault.close()
+
+    def current_anchor(self) -> anchors.Anchor | None:
+        """An anchor of the chain as it stands (for a file the vault emits)."""
+        with UnitOfWork(self.vault.conn, read_only=True) as uow:
+            return anchors.take(uow, self.vault.vault_id, self.clock.now())
+
+    def write_anchor(self) -> None:
+        """Anchor the chain in every anchor folder."""
+        anchor = self.current_anchor()
+        if anchor is not None:
+            anchors.write(anchor, self.anchor_folders)
 
     @property
     def is_open(self) -> bool:
@@ -86,6 +121,7 @@ def check_new_passphrase(passphrase: str) -> None:
 def create(
     folder: Path, *, user_name: str, display_name: str, role: Role, passphrase: str,
     clock: Clock, taxonomy: TaxonomyLibrary, kdf: KdfParams | None = None,
+    anchor_folders: Sequence[Path] = (),
 ) -> tuple[Session, str]:
     """A new vault with its first user; returns the session and the recovery key."""
     check_new_passphrase(passphrase)
@@ -96,40 +132,52 @@ def create(
         secret=passphrase, now=clock.now(), kdf=kdf,
     )
     session = _session(vault, clock, taxonomy, kdf)
+    session.anchor_folders = tuple(anchor_folders)
     with session.uow() as uow:
         audit.record(uow, clock, session.user, "vault_created", "vault", vault.vault_id)
         audit.record(uow, clock, session.user, "user_added", "user", session.user.id,
                      role=session.user.role.value)
+        anchors.signing_key(uow, clock, session.user, vault.vault_id)
         audit.record(uow, clock, session.user, "unlock", "user", session.user.id)
         uow.commit()
     return session, recovery_key
 
 
 def backoff_remaining(folder: Path, user_name: str, clock: Clock) -> timedelta:
+    """How long this user must still wait. Failures stamped after now (the clock was put
+    back, or the file edited) do not count, and no wait is ever longer than MAX_BACKOFF:
+    a wrong clock must not lock anyone out for days."""
     wanted = normalise_user_name(user_name)
-    failures = [
-        e for e in OutsideLog(folder).read()
+    now = clock.now()
+    failures = sorted(
+        e.at for e in OutsideLog(folder).read()
         if e.action == "unlock_failed" and normalise_user_name(e.user_name) == wanted
-    ]
+        and e.at <= now
+    )
     if len(failures) < FREE_ATTEMPTS:
         return timedelta(0)
-    wait = min(timedelta(seconds=2 ** (len(failures) - FREE_ATTEMPTS + 1)), MAX_BACKOFF)
-    return max(failures[-1].at + wait - clock.now(), timedelta(0))
+    doublings = min(len(failures) - FREE_ATTEMPTS + 1, _MAX_DOUBLINGS)
+    wait = min(timedelta(seconds=2 ** doublings), MAX_BACKOFF)
+    return min(max(failures[-1] + wait - now, timedelta(0)), MAX_BACKOFF)
 
 
 def unlock(
     folder: Path, *, user_name: str, passphrase: str, clock: Clock, taxonomy: TaxonomyLibrary,
-    read_only: bool = False,
+    read_only: bool = False, anchor_folders: Sequence[Path] = (), inspect: bool = False,
 ) -> Session:
+    """Open the vault as a user. A vault older than an anchor seen is refused
+    (VaultRolledBack) unless the user is a DSL, whose session carries the finding to
+    acknowledge, or `inspect` is set (verify reports it instead)."""
     remaining = backoff_remaining(folder, user_name, clock)
     if remaining > timedelta(0):
         raise UnlockBackoff(remaining)
     try:
         vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=read_only)
-    except WrongPassphrase:
-        OutsideLog(folder).append(OutsideEvent(clock.now(), "unlock_failed", user_name))
+    except WrongPassphrase as exc:
+        _log_failure(folder, OutsideEvent(clock.now(), "unlock_failed", user_name), exc)
         raise
     session = _session(vault, clock, taxonomy)
+    _check_anchors(session, anchor_folders, inspect=inspect)
     if read_only:
         OutsideLog(folder).append(OutsideEvent(clock.now(), "unlock_read_only", user_name))
     else:
@@ -137,22 +185,34 @@ def unlock(
     return session
 
 
+def open_copy(folder: Path, *, user_name: str, passphrase: str, clock: Clock,
+              taxonomy: TaxonomyLibrary) -> Session:
+    """A backup opened read-only to check it before a restore: no lock, no back-off, and
+    nothing written into it (it may be on write-protected media)."""
+    vault = open_vault(folder, user_name=user_name, secret=passphrase, read_only=True)
+    return _session(vault, clock, taxonomy)
+
+
 def unlock_with_recovery_key(
     folder: Path, *, recovery_key: str, user_name: str, new_passphrase: str, clock: Clock,
     taxonomy: TaxonomyLibrary, kdf: KdfParams | None = None,
+    anchor_folders: Sequence[Path] = (),
 ) -> Session:
     """The forgotten-passphrase path: the recovery key opens, the user sets a new one."""
     check_new_passphrase(new_passphrase)
     try:
         vault = open_vault_with_recovery(folder, recovery_key)
-    except WrongPassphrase:
-        OutsideLog(folder).append(OutsideEvent(clock.now(), "recovery_failed", user_name))
+    except WrongPassphrase as exc:
+        _log_failure(folder, OutsideEvent(clock.now(), "recovery_failed", user_name), exc)
         raise
     try:
+        finding = _anchor_finding(vault, anchor_folders)
         with vault.uow() as uow:
             user = uow.users.by_name(user_name)
             if user is None:
                 raise EnvironmentProblem(f"There is no user called '{user_name}' in this vault.")
+            if finding is not None and user.role is not Role.DSL:  # before anything changes
+                raise VaultRolledBack(finding, DEFAULT_TZ)
             vault.set_user_secret(user.id, user.name, new_passphrase, kdf or KdfParams())
             audit.record(uow, clock, user, "passphrase_reset_with_recovery_key", "user", user.id)
             uow.commit()
@@ -161,8 +221,22 @@ def unlock_with_recovery_key(
         raise
     vault.user_id = user.id
     session = _session(vault, clock, taxonomy, kdf)
+    session.anchor_folders, session.rollback = tuple(anchor_folders), finding
     _audit_unlock(session, folder)
     return session
+
+
+def _log_failure(folder: Path, event: OutsideEvent, wrong: WrongPassphrase) -> None:
+    """Keep a failed unlock for the back-off and the audit. If that cannot be written
+    (a full disk), the user still hears first that the passphrase was wrong."""
+    try:
+        OutsideLog(folder).append(event)
+    except EnvironmentProblem as problem:
+        raise WrongPassphrase(f"{wrong} Also, {_lower_first(str(problem))}") from problem
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _session(
@@ -182,6 +256,29 @@ def _session(
     return Session(vault, user, clock, taxonomy, kdf=kdf or KdfParams())
 
 
+def _anchor_finding(vault: OpenVault, folders: Sequence[Path]) -> anchors.Finding | None:
+    """DESIGN.md: unlock checks that the chain extends the newest anchor it can see."""
+    if not folders:
+        return None
+    with UnitOfWork(vault.conn, read_only=True) as uow:
+        return anchors.check(uow, vault.vault_id, folders).finding
+
+
+def _check_anchors(session: Session, folders: Sequence[Path], *, inspect: bool) -> None:
+    session.anchor_folders = tuple(folders)
+    try:
+        finding = _anchor_finding(session.vault, folders)
+    except BaseException:
+        session.vault.close()
+        raise
+    if finding is None:
+        return
+    if not inspect and session.user.role is not Role.DSL:
+        session.vault.close()
+        raise VaultRolledBack(finding, session.tz)
+    session.rollback = finding
+
+
 def _audit_unlock(session: Session, folder: Path) -> None:
     """Move waiting events into the audit. Other users' failed unlocks stay behind,
     marked as audited, so one person's unlock never resets another's back-off."""
@@ -193,6 +290,8 @@ def _audit_unlock(session: Session, folder: Path) -> None:
             if not event.audited:
                 uow.audit.append(event.at, None, event.action, "user_name", event.user_name)
         audit.record(uow, session.clock, session.user, "unlock", "user", session.user.id)
+        if session.rollback is None:  # an old copy gets one once the DSL acknowledges it
+            anchors.signing_key(uow, session.clock, session.user, session.vault.vault_id)
         uow.commit()
     if waiting:
         log.replace([

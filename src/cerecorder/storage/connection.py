@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,8 +12,9 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from cerecorder.domain.errors import (
+    DiskError,
     DiskFull,
-    EnvironmentProblem,
+    NoAccess,
     NotAVault,
     ReadOnlyLocation,
     RecordImmutable,
@@ -21,6 +24,13 @@ from cerecorder.domain.errors import (
 Connection = Any  # sqlcipher3 ships no type information
 DatabaseError = sqlcipher.DatabaseError
 IMMUTABLE_MARK = "immutable:"
+#: a filesystem with less free than this, when SQLite reports an I/O error, is full: the
+#: write that failed (a page, a WAL frame, the -shm file) is far smaller
+NEARLY_FULL_BYTES = 64 * 1024 * 1024
+#: the folders of the databases this process opened last, where a disk I/O error may be
+_FOLDERS: dict[Path, None] = {}
+_FOLDERS_KEPT = 16
+DISK_FULL = "The disk is full. The last change was not saved; nothing was lost."
 
 
 def problem_from_db_error(exc: Exception) -> Exception | None:
@@ -32,7 +42,11 @@ def problem_from_db_error(exc: Exception) -> Exception | None:
                                      "vtable constructor failed")):
         return NotAVault("The vault file is damaged or is not a CE Recorder vault.")
     if "disk is full" in text or "database or disk is full" in text:
-        return DiskFull("The disk is full. The last change was not saved; nothing was lost.")
+        return DiskFull(DISK_FULL)
+    if "disk I/O error" in text:
+        # SQLite says this for ENOSPC at fsync, ftruncate or the -shm file, and for real
+        # I/O errors alike: the free space of the vault's filesystem tells them apart.
+        return DiskFull(DISK_FULL) if _a_disk_is_full() else DiskError()
     if "readonly" in text or "read-only" in text:
         return ReadOnlyLocation("The vault is in a read-only location.")
     if "database is locked" in text or "database is busy" in text:
@@ -40,6 +54,32 @@ def problem_from_db_error(exc: Exception) -> Exception | None:
     if "unable to open database" in text:
         return NotAVault("The vault file cannot be opened.")
     return None
+
+
+def _remember_folder(folder: Path) -> None:
+    _FOLDERS.pop(folder, None)
+    _FOLDERS[folder] = None
+    while len(_FOLDERS) > _FOLDERS_KEPT:
+        del _FOLDERS[next(iter(_FOLDERS))]
+
+
+def _check_access(path: Path, read_only: bool) -> None:
+    """SQLite tells a file of another owner as "unable to open" or "readonly database":
+    name the file instead (a root-owned -wal after IT ran a tool as root, say)."""
+    wanted = os.R_OK if read_only else os.R_OK | os.W_OK
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if file.exists() and not os.access(file, wanted):
+            raise NoAccess(file)
+
+
+def _a_disk_is_full() -> bool:
+    for folder in _FOLDERS:
+        try:
+            if shutil.disk_usage(folder).free < NEARLY_FULL_BYTES:
+                return True
+        except OSError:
+            continue  # a folder since moved or removed
+    return False
 
 
 @contextlib.contextmanager
@@ -59,6 +99,8 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     A key that does not fit raises NotAVault: callers that got the key from a key
     slot know the passphrase was right, so the file itself is wrong.
     """
+    _remember_folder(path.resolve().parent)
+    _check_access(path, read_only)
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
     with db_errors_explained():
         conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -81,13 +123,3 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
         conn.close()
         raise
     return conn
-
-
-def key_opens(path: Path, key: bytes) -> bool:
-    """Whether a key decrypts the database (used to pick between a slot's keys)."""
-    try:
-        conn = connect(path, key, read_only=True)
-    except EnvironmentProblem:
-        return False
-    conn.close()
-    return True

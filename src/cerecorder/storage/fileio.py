@@ -9,10 +9,11 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from cerecorder.domain.errors import DiskFull, EnvironmentProblem, ReadOnlyLocation
+from cerecorder.domain.errors import DiskError, DiskFull, EnvironmentProblem, ReadOnlyLocation
 
 _READ_ONLY = {errno.EACCES, errno.EPERM, errno.EROFS}
 _FULL = {errno.ENOSPC, errno.EDQUOT}
+PRIVATE_DIR = 0o700
 
 
 def problem_from_os_error(exc: OSError, where: Path) -> EnvironmentProblem | None:
@@ -21,7 +22,38 @@ def problem_from_os_error(exc: OSError, where: Path) -> EnvironmentProblem | Non
         return DiskFull(f"The disk holding {where} is full. Nothing was changed.")
     if exc.errno in _READ_ONLY or isinstance(exc, PermissionError):
         return ReadOnlyLocation(f"{where} cannot be written to (read-only or no permission).")
+    if exc.errno == errno.EIO:
+        return DiskError(f"CE Recorder could not read or write {where} (disk I/O error). "
+                         "Nothing was changed; check the disk, then try again.")
     return None
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create a folder and any missing parents readable by their owner only (0700),
+    whatever the umask: a vault's folders are nobody else's business."""
+    missing = []
+    here = folder
+    while not here.exists():
+        missing.append(here)
+        here = here.parent
+    for new in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+            new.mkdir(PRIVATE_DIR)
+        if os.name != "nt":
+            os.chmod(new, PRIVATE_DIR)
+
+
+def is_root() -> bool:
+    return os.name != "nt" and os.geteuid() == 0
+
+
+def take_owner_of_folder(fd: int, folder: Path) -> None:
+    """Run as root (school IT) in a user's vault, a new file gets the folder's owner:
+    a root-owned file there would lock its user out."""
+    if is_root():
+        st = os.stat(folder)
+        if st.st_uid != 0:
+            os.fchown(fd, st.st_uid, st.st_gid)
 
 
 @contextlib.contextmanager
@@ -53,6 +85,7 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             try:
+                take_owner_of_folder(fd, path.parent)
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]

@@ -39,6 +39,10 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+#: the lock file inside a vault folder
+LOCK_NAME = "vault.lock"
+
+
 class VaultLock:
     def __init__(self, path: Path) -> None:
         self._path = path

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cerecorder.domain.errors import NoAccess
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
 
@@ -34,12 +35,17 @@ class OutsideLog:
     def read(self) -> list[OutsideEvent]:
         try:
             data = json.loads(self._path.read_bytes())
-            return [OutsideEvent(from_utc_text(e["at"]), e["action"], e["user"],
-                                 bool(e.get("audited", False))) for e in data]
+            events = [OutsideEvent(from_utc_text(e["at"]), e["action"], e["user"],
+                                   bool(e.get("audited", False))) for e in data]
         except FileNotFoundError:
             return []
-        except (ValueError, KeyError, TypeError):
+        except PermissionError as exc:  # left root's by a tool IT ran as root
+            raise NoAccess(self._path) from exc
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return []  # a damaged file must never stop an unlock; its events are lost
+        if not all(isinstance(e.action, str) and isinstance(e.user_name, str) for e in events):
+            return []
+        return events
 
     def append(self, event: OutsideEvent) -> None:
         self.replace([*self.read(), event][-1000:])

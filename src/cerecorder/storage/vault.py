@@ -3,43 +3,75 @@
 The database key never leaves this module and crypto: callers hold an OpenVault and get
 units of work from it. Every write to keyslots.json is atomic, and every path that could
 fail leaves the files that were there before untouched.
+
+Trust (DESIGN.md, "Trust anchors"): a pending key in keyslots.json is only a claim. It is
+adopted only if it opens the database itself, or if the database, opened with a key the
+slot holds, recorded its SHA-256 before the rotation published it. Every slot also
+carries the vault's secret id, kept in meta, and is refused in front of a database with
+another.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.recovery import new_recovery_key, normalise_recovery_key
 from cerecorder.domain.errors import (
     EnvironmentProblem,
+    NoAccess,
     NotAVault,
     UnknownUser,
     VaultExists,
     VaultLocked,
 )
 from cerecorder.domain.model import Role
-from cerecorder.domain.timefmt import to_utc_text
-from cerecorder.storage.connection import Connection, connect, db_errors_explained, key_opens
-from cerecorder.storage.fileio import atomic_write, fsync_dir, os_errors_explained
-from cerecorder.storage.lock import VaultLock
+from cerecorder.domain.timefmt import file_stamp, to_utc_text
+from cerecorder.storage.connection import Connection, connect, db_errors_explained
+from cerecorder.storage.fileio import (
+    atomic_write,
+    fsync_dir,
+    is_root,
+    make_private_dir,
+    os_errors_explained,
+    problem_from_os_error,
+)
+from cerecorder.storage.lock import LOCK_NAME, VaultLock
 from cerecorder.storage.migrations import migrate
+from cerecorder.storage.outside import OutsideEvent, OutsideLog
 from cerecorder.storage.repositories import MetaRepository
+from cerecorder.storage.swap import finish_interrupted_swap, swap_in
 from cerecorder.storage.uow import UnitOfWork
 
 DB_NAME = "vault.db"
 KEYSLOTS_NAME = "keyslots.json"
-LOCK_NAME = "vault.lock"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: meta keys: the secret vault id every slot is sealed with, and SHA-256 of the key a
+#: rotation in progress is moving the database to
+VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
+ROTATION_KEY = "rotation_key_sha256"
+UNRECORDED_KEY = (
+    "The key file (keyslots.json) offers a database key that this vault.db never recorded, "
+    "so one of the two was tampered with or replaced by an older copy; nothing was changed: "
+    "ask your DSL or IT to restore both from the same backup."
+)
+FOREIGN_DATABASE = (
+    "This vault.db belongs to a different vault from its key file (keyslots.json), so one "
+    "of them was replaced; nothing was changed: ask your DSL or IT to restore both from the "
+    "same backup."
+)
+PAGE_SIZE = 4096  # SQLCipher 4's default: a sound vault.db is a whole number of pages
 
 
 @dataclass(frozen=True)
@@ -59,18 +91,45 @@ class VaultFiles:
         return self.folder / LOCK_NAME
 
 
+#: far above any real key file (a slot takes under 1 KiB), low enough to read at once
+MAX_KEYSLOTS_BYTES = 4 * 1024 * 1024
+
+
 def read_keyslots(folder: Path) -> ks.KeySlots:
+    """The parsed key file; NotAVault for anything malformed, NoAccess for a file this
+    user may not read. Finishes a restore that was interrupted mid-swap first."""
+    finish_interrupted_swap(folder)
     files = VaultFiles(folder)
-    if not files.db.is_file() or not files.keyslots.is_file():
+    with _readable(folder):
+        found = files.db.is_file() and files.keyslots.is_file()
+    if not found:
         raise NotAVault(f"There is no CE Recorder vault in {folder}.")
-    with open(files.db, "rb") as fh:
+    with _readable(files.db), open(files.db, "rb") as fh:
         if fh.read(16) == SQLITE_MAGIC:
             raise NotAVault(f"{files.db} is an unencrypted SQLite file, not a CE Recorder vault.")
+    with _readable(files.keyslots), open(files.keyslots, "rb") as fh:
+        raw = fh.read(MAX_KEYSLOTS_BYTES + 1)
+    if len(raw) > MAX_KEYSLOTS_BYTES:
+        raise NotAVault(ks.DAMAGED)
     try:
-        data = json.loads(files.keyslots.read_bytes())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise NotAVault("The vault's key file (keyslots.json) is damaged.") from exc
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nesting thousands deep
+        raise NotAVault(ks.DAMAGED) from exc
     return ks.KeySlots.from_json(data)
+
+
+@contextlib.contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """A permission error reading a vault file is told as one, not as a bug."""
+    try:
+        yield
+    except PermissionError as exc:
+        raise NoAccess(path) from exc
+    except OSError as exc:
+        problem = problem_from_os_error(exc, path)
+        if problem is None:
+            raise
+        raise problem from exc
 
 
 def write_keyslots(folder: Path, slots: ks.KeySlots) -> None:
@@ -153,6 +212,7 @@ class OpenVault:
             user_id=user_id,
             user_name=user_name,
             params=kdf,
+            vault_secret=MetaRepository(self.conn).get(VAULT_SECRET),
         )
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
         _record_recipients(self.conn, [slot])
@@ -163,8 +223,9 @@ class OpenVault:
         The new key goes only to the recovery slot and the remaining users' slots, and
         only to the recipients the vault recorded when it wrote those slots: a slot
         added or re-pointed by hand in keyslots.json gets nothing. Order matters: the
-        key is first published (pending), then the database is rekeyed; a crash
-        between the two is finished at the next unlock.
+        database records the new key's hash, then the key is published (pending), then
+        the database is rekeyed; a crash between any two is finished at the next unlock,
+        which adopts the pending key only because the database recorded it.
         """
         current = self._require_key()
         slots = self.slots.only(remaining - {user_id})
@@ -177,18 +238,26 @@ class OpenVault:
                     "own record). Nothing was changed: restore keyslots.json from a backup."
                 )
         new_key = ks.new_database_key()
+        with UnitOfWork(self.conn) as uow:
+            uow.meta.set(ROTATION_KEY, _key_hash(new_key))
+            uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
-        with db_errors_explained():
-            self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        _rekey(self.conn, new_key)
         self._key = new_key
 
-    def backup_to(self, dest: Path) -> None:
-        """A consistent, still-encrypted copy (same key, same slots) in a new folder."""
+    def backup_to(self, dest: Path, *,
+                  before_publish: Callable[[Path], None] | None = None) -> None:
+        """A consistent, still-encrypted copy (same key, same slots) in a new folder.
+
+        All or nothing: the copy is built in a hidden sibling, then `before_publish` runs
+        on it (the anchor, the audit event), and only if it succeeds does the copy appear
+        as `dest`.
+        """
         _refuse_existing(dest)
         tmp = _sibling_temp(dest)
         try:
             with os_errors_explained(dest.parent):
-                tmp.mkdir(parents=True)
+                make_private_dir(tmp)
             for _attempt in range(3):
                 before = self.files.keyslots.read_bytes()
                 target = connect(tmp / DB_NAME, self._require_key())
@@ -203,6 +272,9 @@ class OpenVault:
             with os_errors_explained(dest.parent):
                 atomic_write(tmp / KEYSLOTS_NAME, before)
                 _fsync_file(tmp / DB_NAME)
+            if before_publish is not None:
+                before_publish(tmp)
+            with os_errors_explained(dest.parent):
                 os.replace(tmp, dest)
                 fsync_dir(dest.parent)
         except BaseException:
@@ -224,6 +296,7 @@ def create_vault(
 
     Returns the open vault and the recovery key, which is shown once and never stored.
     """
+    finish_interrupted_swap(folder)  # else a half-done restore looks like no vault
     _refuse_existing(folder)
     vault_id = str(uuid.uuid4())
     db_key = ks.new_database_key()
@@ -231,7 +304,7 @@ def create_vault(
     tmp = _sibling_temp(folder)
     try:
         with os_errors_explained(folder.parent):
-            tmp.mkdir(parents=True)
+            make_private_dir(tmp)
         conn = connect(tmp / DB_NAME, db_key)
         _owner_only(tmp / DB_NAME)
         try:
@@ -239,6 +312,8 @@ def create_vault(
             with UnitOfWork(conn) as uow:
                 uow.meta.set("vault_id", vault_id)
                 uow.meta.set("created_at", to_utc_text(now))
+                vault_secret = secrets.token_hex(32)
+                uow.meta.set(VAULT_SECRET, vault_secret)
                 user_id = uow.users.add(user_name, display_name, role, now)
                 slots = ks.KeySlots(
                     vault_id=vault_id,
@@ -246,10 +321,12 @@ def create_vault(
                         ks.wrap(
                             db_key, recovery_key, vault_id=vault_id, kind=ks.SLOT_RECOVERY,
                             user_id=None, user_name=None, params=kdf,
+                            vault_secret=vault_secret,
                         ),
                         ks.wrap(
                             db_key, secret, vault_id=vault_id, kind=ks.SLOT_USER,
                             user_id=user_id, user_name=user_name, params=kdf,
+                            vault_secret=vault_secret,
                         ),
                     ),
                 )
@@ -283,7 +360,7 @@ def open_vault(
     if read_only:
         opened = ks.unwrap(slot, secret, slots.vault_id)
         files = VaultFiles(folder)
-        key = _working_key(files, opened.candidate_keys)
+        key, _adopt = _choose_key(files, opened)  # a rotation to finish waits for a writer
         conn = connect(files.db, key, read_only=True)
         return OpenVault(
             files, slots, conn, key, VaultLock(files.lock), slot.user_id, read_only=True
@@ -305,18 +382,25 @@ def _open_with_slot(
     lock = VaultLock(files.lock)
     lock.acquire()
     try:
-        key = _working_key(files, opened.candidate_keys)
-        newest = opened.candidate_keys[0]
+        key, adopt = _choose_key(files, opened)  # refuses before anything is written
         conn = connect(files.db, key)
         try:
-            if key != newest:  # a rotation was interrupted before its rekey: finish it
-                with db_errors_explained():
-                    conn.execute(f"PRAGMA rekey = \"x'{newest.hex()}'\"")
-                key = newest
-            if slot.pending is not None:  # fold the rotated key into this slot
+            meta = MetaRepository(conn)
+            if adopt is not None:  # a recorded rotation was interrupted: finish it
+                _rekey(conn, adopt)
+                key = adopt
+            elif meta.get(ROTATION_KEY) == _key_hash(key):  # done, but not yet cleared
+                meta.delete(ROTATION_KEY)
+            vault_secret = meta.get(VAULT_SECRET)
+            if vault_secret is None:  # a vault from before the secret id
+                vault_secret = secrets.token_hex(32)
+                meta.set(VAULT_SECRET, vault_secret)
+            if slot.pending is not None or opened.vault_secret is None:
+                # fold the rotated key into this slot, with the vault's secret id
                 folded = ks.wrap(
                     key, secret, vault_id=slots.vault_id, kind=slot.kind, user_id=slot.user_id,
                     user_name=slot.user_name, params=slot.kdf, identity=opened.identity,
+                    vault_secret=vault_secret,
                 )
                 write_keyslots(folder, read_keyslots(folder).with_slot(folded))
             migrate(conn)
@@ -350,10 +434,48 @@ def _record_recipients(conn: Connection, slots: Iterable[ks.KeySlot]) -> None:
     MetaRepository(conn).set(_RECIPIENTS, json.dumps(recorded, sort_keys=True))
 
 
-def _working_key(files: VaultFiles, candidates: tuple[bytes, ...]) -> bytes:
-    for key in candidates:
-        if key_opens(files.db, key):
-            return key
+def _key_hash(key: bytes) -> str:
+    return hashlib.sha256(b"cerecorder-rotation|" + key).hexdigest()
+
+
+def _rekey(conn: Connection, new_key: bytes) -> None:
+    """Move the database to a new key and clear the rotation's record. The checkpoint
+    moves the re-encrypted pages out of the WAL into vault.db (DESIGN.md, Known traps)."""
+    with db_errors_explained():
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    MetaRepository(conn).delete(ROTATION_KEY)
+
+
+def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes | None]:
+    """The key that opens vault.db, and the pending key to move it to if a rotation was
+    interrupted. Read-only: whatever is refused here leaves every file as it was.
+
+    A candidate that opens the database is its key; a newer (pending) candidate that does
+    not is adopted only if the database lists its hash. The database must hold the secret
+    id the slot was sealed with.
+    """
+    tried: list[bytes] = []
+    for key in opened.candidate_keys:
+        try:
+            conn = connect(files.db, key, read_only=True)
+        except NotAVault:  # the wrong key; a full disk or a file of another owner is raised
+            tried.append(key)
+            continue
+        try:
+            with db_errors_explained():
+                meta = MetaRepository(conn)
+                vault_secret, recorded = meta.get(VAULT_SECRET), meta.get(ROTATION_KEY)
+        finally:
+            conn.close()
+        if opened.vault_secret is not None and vault_secret != opened.vault_secret:
+            raise NotAVault(FOREIGN_DATABASE)
+        if not tried:
+            return key, None
+        adopt = next((k for k in tried if _key_hash(k) == recorded), None)
+        if adopt is None:
+            raise NotAVault(UNRECORDED_KEY)
+        return key, adopt
     raise NotAVault(
         "The passphrase is right but the vault file does not open: it is damaged or was "
         "replaced. Restore it from a backup."
@@ -384,40 +506,92 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, stamp: str) -> Path | None:
-    """Copy a backup into place. An existing vault is moved aside, never deleted.
+def check_backup(backup: Path) -> ks.KeySlots:
+    """What can be checked of a backup without a key: its key file parses, its vault.db
+    is encrypted and a whole, non-zero number of pages. Raises NotAVault saying why."""
+    files = VaultFiles(backup)
+    with _readable(backup):
+        found = files.db.is_file() and files.keyslots.is_file()
+    if not found:
+        raise NotAVault(f"There is no CE Recorder vault in {backup}. Nothing was changed.")
+    with _readable(files.db), open(files.db, "rb") as fh:
+        plaintext = fh.read(16) == SQLITE_MAGIC
+        size = os.fstat(fh.fileno()).st_size
+    if plaintext:
+        refuse_backup(backup, "its vault.db is an unencrypted SQLite file")
+    if size == 0 or size % PAGE_SIZE:
+        refuse_backup(backup, f"its vault.db is cut short ({size:,} bytes, not a whole number "
+                      f"of {PAGE_SIZE}-byte pages)")
+    try:
+        return read_keyslots(backup)
+    except NotAVault as exc:
+        refuse_backup(backup, "its key file (keyslots.json) is damaged or from an unknown "
+                      "version of CE Recorder", exc)
 
-    Returns where the replaced vault went, if there was one.
+
+def refuse_backup(backup: Path, reason: str, cause: Exception | None = None) -> NoReturn:
+    raise NotAVault(f"The backup in {backup} cannot be restored: {reason}. "
+                    "Nothing was changed.") from cause
+
+
+def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, now: datetime,
+                  check: Callable[[Path], None] | None = None) -> Path | None:
+    """Copy a backup into place. An existing vault is moved aside, never deleted; its
+    owner (when run as root) carries over to the new files.
+
+    The caller checks the backup's files first (check_backup); `check`, given the copy's
+    folder, can open and verify the very copy that will be put in place. Returns where
+    the replaced vault went, if there was one.
     """
-    read_keyslots(backup)  # refuses anything that is not a vault
+    finish_interrupted_swap(folder)
     if folder.exists() and any(folder.iterdir()) and not replace_existing:
         raise VaultExists(
             f"{folder} already holds a vault. Nothing was changed; use --force to replace it "
             "(the current one is kept beside it)."
         )
+    owner = os.stat(folder) if folder.exists() else None
     tmp = _sibling_temp(folder)
     try:
         with os_errors_explained(folder.parent):
-            tmp.mkdir(parents=True)
+            make_private_dir(tmp)
             for name in (DB_NAME, KEYSLOTS_NAME):
                 shutil.copyfile(backup / name, tmp / name)
                 _owner_only(tmp / name)
                 _fsync_file(tmp / name)
-            aside = None
-            lock = VaultLock(VaultFiles(folder).lock)
-            if folder.exists():
-                # Held until the swap is done: no app may open the vault in between.
-                lock.acquire()
-                aside = folder.with_name(f"{folder.name}.replaced-{stamp}")
-                try:
-                    os.replace(folder, aside)
-                    os.replace(tmp, folder)
-                finally:
-                    lock.release()
-            else:
+            fsync_dir(tmp)
+        if check is not None:
+            check(tmp)
+        with os_errors_explained(folder.parent):
+            for leftover in ("-wal", "-shm"):  # of the read-only check: nothing in them
+                (tmp / f"{DB_NAME}{leftover}").unlink(missing_ok=True)
+            if owner is not None and is_root():
+                for path in (tmp, tmp / DB_NAME, tmp / KEYSLOTS_NAME):
+                    os.chown(path, owner.st_uid, owner.st_gid)
+        if owner is None:
+            with os_errors_explained(folder.parent):
                 os.replace(tmp, folder)
-            fsync_dir(folder.parent)
+                fsync_dir(folder.parent)
+            OutsideLog(folder).append(OutsideEvent(now, "restored_from_backup", ""))
+            return None
+        # Held until the swap is done: no app may open the vault in between.
+        lock = VaultLock(folder / LOCK_NAME)
+        lock.acquire()
+        try:
+            aside = _aside_name(folder, now)
+            swap_in(tmp, folder, aside, now)
+        finally:
+            lock.release()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return aside
+
+
+def _aside_name(folder: Path, now: datetime) -> Path:
+    stamp = file_stamp(now)
+    aside = folder.with_name(f"{folder.name}.replaced-{stamp}")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = folder.with_name(f"{folder.name}.replaced-{stamp}-{number}")
     return aside

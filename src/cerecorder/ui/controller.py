@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
-from cerecorder.services import session
+from cerecorder.services import maintenance, session
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.setup import SetupWizard, StartDialog
@@ -141,6 +141,10 @@ class AppController(QObject):
     # -- unlocked and locked -----------------------------------------------------------
 
     def unlocked(self, opened: Session) -> None:
+        if opened.rollback is not None and not self._acknowledged(opened):
+            opened.lock()  # writes no anchor: the next unlock asks again
+            self.show_unlock(opened.vault.files.folder)
+            return
         self.session = opened
         self.folder = opened.vault.files.folder
         self.ctx.settings.last_vault = str(self.folder)
@@ -159,6 +163,29 @@ class AppController(QObject):
             self.unsaved = []
         self.dialog = None
         self.idle.start(self.ctx.settings.idle_lock_minutes * 60_000)
+
+    def _acknowledged(self, opened: Session) -> bool:
+        """A DSL's unlock of a vault older than an anchor seen (unlock refuses everyone
+        else): acknowledge a deliberate restore, audited, or lock again."""
+        assert opened.rollback is not None
+        told = opened.rollback.sentence(opened.tz).removesuffix(" Ask your DSL.")
+        answer = QMessageBox.question(
+            self.dialog, "This vault is older than one seen before",
+            f"{told}\n\nIf the school restored it from a backup on purpose, acknowledge the "
+            "restore: it is recorded in the audit, and the other users can open the vault "
+            "again. If not, choose No: the vault locks, and IT should find the newer copy "
+            "before anyone records in this one.\n\nAcknowledge that this vault was restored "
+            "on purpose?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            maintenance.acknowledge_restore(opened)
+        except EnvironmentProblem as exc:  # a full disk: nothing was recorded
+            QMessageBox.warning(self.dialog, "CE Recorder", str(exc))
+            return False
+        return True
 
     def lock(self, *, reopen: bool = True) -> None:
         """Close the session and every window that showed records; then, unless the app

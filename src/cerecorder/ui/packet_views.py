@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import Role
 from cerecorder.domain.timefmt import DEFAULT_TZ, uk_date, uk_datetime, zone
-from cerecorder.services import children, packets
+from cerecorder.services import cards, children, packets
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
@@ -167,7 +167,13 @@ class HandoverSection(QWidget):
         card_row.edit.textChanged.connect(self.show_card)
         card_row.add_to(form, "Recipient &card:")
         self.card_info = _hint("")
-        form.addRow("", self.card_info)
+        self.pin_button = QPushButton("Con&firm the fingerprint…")
+        named(self.pin_button, "Confirm the recipient card's fingerprint with the DSL")
+        self.pin_button.clicked.connect(self.pin_card)
+        row = QHBoxLayout()
+        row.addWidget(self.card_info, stretch=1)
+        row.addWidget(self.pin_button)
+        form.addRow("", row)
         self.outbox_row = outbox_row = _PathRow(
             "Outbox folder", settings.outbox_folder,
             lambda: dialogs.folder(self, "Outbox folder", _start(outbox_row)))
@@ -197,19 +203,48 @@ class HandoverSection(QWidget):
             self.fingerprint.setText(f"Fingerprint: {packets.my_fingerprint(self.session)}")
         self.show_card()
 
-    def show_card(self) -> None:
+    def show_card(self) -> packets.RecipientCard | None:
+        """What the card names and whether this laptop seals with it; the card if the
+        fingerprint may be confirmed (it is signed, and not trusted yet)."""
         if self.card_row is None:
-            return
+            return None
+        self.pin_button.setEnabled(False)
         if not self.card_row.text():
             self.card_info.setText("No card: concerns stay on this laptop until one is set.")
-            return
+            return None
         try:
             card = read_card(self.card_row.text())
+            problem = cards.card_problem(self.session, card)
         except EnvironmentProblem as exc:
             self.card_info.setText(str(exc))
+            return None
+        whom = "Sealed for: " + ", ".join(r.name for r in card.recipients) + ". "
+        if problem:
+            self.card_info.setText(whom + problem)
+            self.pin_button.setEnabled(True)
+            return card
+        self.card_info.setText(whom + "Signed by the DSL's vault, fingerprint "
+                               f"{card.signer_fingerprint}, as confirmed on this laptop.")
+        return None
+
+    def pin_card(self) -> None:
+        """Trust the key that signed the card, once the member of staff says the
+        fingerprint matches the one the DSL read out."""
+        card = self.show_card()
+        if card is None:
             return
-        self.card_info.setText("Sealed for: " + ", ".join(r.name for r in card.recipients)
-                               + f". Card fingerprint: {card.fingerprint}")
+        if not self.confirm(
+                f"The recipient card is signed by the DSL's vault with the fingerprint\n\n"
+                f"    {card.signer_fingerprint}\n\nDoes it match, character for character, "
+                "the fingerprint the DSL read out to you (in person or by phone)? Only then "
+                "will this laptop seal concerns for the people on the card."):
+            return
+        with telling(self, self.message) as attempt:
+            cards.pin_card(self.session, card, card.signer_fingerprint)
+        if attempt.ok:
+            self.message.setText("Confirmed: concerns are sealed for "
+                                 + ", ".join(r.name for r in card.recipients) + ".")
+            self.show_card()
 
     def export_staff_card(self) -> None:
         path = self.ctx.file_dialogs.save_path(
@@ -240,6 +275,9 @@ class HandoverSection(QWidget):
         named(self.export_card, "Export the recipient card for staff laptops")
         self.export_card.clicked.connect(self.export_recipient_card)
         self.card_info = _hint("")
+        with telling(self, self.message):
+            self.card_info.setText("Staff confirm the card with this vault's fingerprint: "
+                                   f"{packets.my_fingerprint(self.session)}")
         row = QHBoxLayout()
         row.addWidget(self.export_card)
         row.addWidget(self.card_info, stretch=1)
@@ -303,7 +341,9 @@ class HandoverSection(QWidget):
             card = packets.recipient_card(self.session)
             packets.write_file(path, card.to_bytes(), force=True)  # the dialog asked
         if attempt.ok:
-            self.card_info.setText(f"Saved {path.name}. Fingerprint: {card.fingerprint}")
+            self.card_info.setText(f"Saved {path.name}. Read this fingerprint to each member "
+                                   "of staff who sets the card on their laptop: "
+                                   f"{card.signer_fingerprint}")
 
     def enrol(self) -> EnrolDialog | None:
         path = self.ctx.file_dialogs.open_path(self, "A staff laptop's enrolment file",

@@ -252,6 +252,7 @@ class SetupWizard(QWizard):
             self.folder, user_name=login, display_name=self.user.display.text().strip() or login,
             role=Role.DSL, passphrase=passphrase, clock=self.ctx.clock,
             taxonomy=self.ctx.taxonomy, kdf=self.ctx.kdf,
+            anchor_folders=self.ctx.anchor_folders,
         )
         self.ctx.settings.last_vault = str(self.folder)
         self.ctx.settings.last_user = login

@@ -92,6 +92,7 @@ class UnlockDialog(QDialog):
             self.session = session.unlock(
                 self.folder, user_name=name, passphrase=self.passphrase.text(),
                 clock=self.ctx.clock, taxonomy=self.ctx.taxonomy,
+                anchor_folders=self.ctx.anchor_folders,
             )
         except session.UnlockBackoff as exc:
             self._back_off(exc)
@@ -181,6 +182,7 @@ class RecoveryDialog(QDialog):
                 self.folder, recovery_key=self.key.text(), user_name=self.user.text().strip(),
                 new_passphrase=self.new1.text(), clock=self.ctx.clock,
                 taxonomy=self.ctx.taxonomy, kdf=self.ctx.kdf,
+                anchor_folders=self.ctx.anchor_folders,
             )
         except EnvironmentProblem as exc:
             self.message.setText(str(exc))

@@ -1,0 +1,228 @@
+"""Anchors: the newest audit event (its id and hash) and when it was seen, signed with the
+vault's Ed25519 key and kept outside the vault (DESIGN.md, "Trust anchors").
+
+The vault writes one at each lock into every anchor folder (the user's state folder and
+the one the school's policy names), and one beside every backup. Unlock and verify check
+that the audit chain still holds every anchor they can see: a vault replaced by an older
+copy, or an audit trail cut or rewritten below an anchor, no longer does. A deliberate
+restore is acknowledged once by a DSL; the acknowledgement, in the audit, settles every
+anchor taken before it.
+
+Files are `<anchor folder>/<vault id>.ceanchor`: ids, hashes and a time, never record
+content.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cerecorder.crypto.packets import SigningKey, signature_holds, verify_key_fingerprint
+from cerecorder.domain.errors import EnvironmentProblem
+from cerecorder.domain.model import User
+from cerecorder.domain.timefmt import from_utc_text, to_utc_text, uk_date, zone
+from cerecorder.services import audit
+from cerecorder.services.clock import Clock
+from cerecorder.storage.fileio import atomic_write, make_private_dir
+from cerecorder.storage.repositories import PacketRepository
+from cerecorder.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+ANCHOR_FORMAT = 1
+ANCHOR_SUFFIX = ".ceanchor"
+#: the anchor written beside vault.db in a backup folder
+BACKUP_ANCHOR = "anchor" + ANCHOR_SUFFIX
+ACKNOWLEDGED = "restore_acknowledged"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    vault_id: str
+    row: int
+    hash: str
+    at: datetime
+    signature: str = ""
+
+    def payload(self) -> bytes:
+        """What is signed: canonical JSON of everything but the signature."""
+        return json.dumps(
+            {"format": ANCHOR_FORMAT, "vault_id": self.vault_id, "row": self.row,
+             "hash": self.hash, "at": to_utc_text(self.at)},
+            sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": ANCHOR_FORMAT, "vault_id": self.vault_id, "row": self.row,
+                "hash": self.hash, "at": to_utc_text(self.at), "signature": self.signature}
+
+    @classmethod
+    def from_json(cls, data: object) -> Anchor:
+        """Raises ValueError for anything that is not an anchor."""
+        if not isinstance(data, dict) or data.get("format") != ANCHOR_FORMAT:
+            raise ValueError("not an anchor")
+        try:
+            row = data["row"]
+            if isinstance(row, bool) or not isinstance(row, int) or row < 1:
+                raise ValueError("bad row")
+            return cls(str(data["vault_id"]), row, str(data["hash"]),
+                       from_utc_text(str(data["at"])), str(data["signature"]))
+        except (KeyError, TypeError) as exc:
+            raise ValueError("not an anchor") from exc
+
+
+@dataclass(frozen=True)
+class SeenAnchor:
+    anchor: Anchor
+    where: Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The newest anchor seen that the vault's audit chain no longer holds."""
+
+    seen: SeenAnchor
+    #: events up to the anchor that the vault lacks (0 when it has as many, but they differ)
+    missing: int
+
+    def sentence(self, tz: str) -> str:
+        at = self.seen.anchor.at.astimezone(zone(tz))
+        when = f"{uk_date(at.date())} at {at.strftime('%H:%M')}"
+        if self.missing:
+            events = "1 audit event" if self.missing == 1 else f"{self.missing} audit events"
+            verb = "is" if self.missing == 1 else "are"
+            return (f"This vault is older than the copy seen on {when}: {events} recorded "
+                    f"since {verb} missing. It may have been replaced with an old copy. Ask "
+                    "your DSL.")
+        return (f"This vault's audit trail was cut or rewritten below what was seen on {when} "
+                f"(event {self.seen.anchor.row} no longer matches). It may have been "
+                "replaced or tampered with. Ask your DSL.")
+
+
+@dataclass(frozen=True)
+class Check:
+    finding: Finding | None
+    #: anchors that were ignored, and why (for verify), one line each
+    notes: tuple[str, ...] = ()
+    anchors_held: int = 0
+
+
+def signing_key(uow: UnitOfWork, clock: Clock, actor: User | None,
+                vault_id: str) -> SigningKey:
+    """This vault's Ed25519 key, made on first use (in the caller's transaction); the
+    packet code uses the same key."""
+    repo = PacketRepository(uow.conn)
+    stored = repo.signing_key()
+    if stored is not None:
+        return SigningKey(*stored)
+    key = SigningKey.generate()
+    repo.set_signing_key(key.secret, key.verify_key, clock.now())
+    audit.record(uow, clock, actor, "signing_key_created", "vault", vault_id,
+                 fingerprint=verify_key_fingerprint(key.verify_key))
+    return key
+
+
+def take(uow: UnitOfWork, vault_id: str, now: datetime) -> Anchor | None:
+    """An anchor of the chain as it stands, signed; None before the first event or while
+    the vault has no signing key (a read-only session cannot make one)."""
+    stored = PacketRepository(uow.conn).signing_key()
+    rows = uow.audit.last()
+    if stored is None or rows is None:
+        return None
+    unsigned = Anchor(vault_id, rows[0], rows[1], now)
+    return Anchor(vault_id, rows[0], rows[1], now, SigningKey(*stored).sign(unsigned.payload()))
+
+
+def anchor_file(folder: Path, vault_id: str) -> Path:
+    return folder / f"{vault_id}{ANCHOR_SUFFIX}"
+
+
+def write(anchor: Anchor, folders: Iterable[Path]) -> None:
+    """Write the anchor into every folder; a folder that cannot be written (a share that
+    is down) does not stop a lock: it is logged, without the path."""
+    data = json.dumps(anchor.to_json(), indent=2, sort_keys=True).encode("utf-8")
+    for folder in folders:
+        try:
+            write_file(anchor_file(folder, anchor.vault_id), data)
+        except (EnvironmentProblem, OSError) as exc:
+            log.warning("anchor not written to an anchor folder: %s", type(exc).__name__)
+
+
+def write_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Folders this makes are the user's own (0700, whatever the umask); the file is
+    readable by others unless `mode` says otherwise, so the users of a shared anchor
+    folder can check each other's anchors (they hold no content, and the signature stops
+    forgeries)."""
+    make_private_dir(path.parent)
+    atomic_write(path, data, mode=mode)
+
+
+def backup_anchor(anchor: Anchor, backup_folder: Path) -> None:
+    """Beside the backup's vault.db, private like the rest of the backup."""
+    write_file(backup_folder / BACKUP_ANCHOR,
+               json.dumps(anchor.to_json(), indent=2, sort_keys=True).encode("utf-8"),
+               mode=0o600)
+
+
+def read(folders: Sequence[Path], vault_id: str) -> tuple[list[SeenAnchor], list[str]]:
+    """The anchors of this vault in the folders, and a note for each unreadable file."""
+    seen, notes = [], []
+    for folder in folders:
+        path = anchor_file(folder, vault_id)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            notes.append(f"anchor {path} could not be read ({exc.strerror or exc}); ignored")
+            continue
+        try:
+            anchor = Anchor.from_json(json.loads(raw))
+        except (ValueError, UnicodeDecodeError):
+            notes.append(f"anchor {path} is damaged; ignored")
+            continue
+        if anchor.vault_id != vault_id:
+            notes.append(f"anchor {path} is for another vault; ignored")
+            continue
+        seen.append(SeenAnchor(anchor, path))
+    return seen, notes
+
+
+def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
+    """Whether the audit chain holds every anchor seen (DESIGN.md): the row with its id
+    exists and has its hash, unless a DSL's acknowledged restore settled it."""
+    seen, notes = read(folders, vault_id)
+    stored = PacketRepository(uow.conn).signing_key()
+    settled = uow.audit.last_time_of(ACKNOWLEDGED)
+    held = 0
+    unheld: list[Finding] = []
+    for item in seen:
+        anchor = item.anchor
+        # A vault without a signing key is older than any anchor of its id: only a vault
+        # that has one writes them (it is made at creation or the first unlock).
+        if stored is not None and not signature_holds(stored[1], anchor.payload(),
+                                                      anchor.signature):
+            notes.append(f"anchor {item.where} is not signed by this vault's key; ignored")
+            continue
+        if uow.audit.hash_of(anchor.row) == anchor.hash:
+            held += 1
+        elif settled is None or anchor.at > settled:
+            # counted against the chain as it stood when the anchor was taken, so events
+            # recorded since (a DSL's unlock of the old copy) do not change the count
+            unheld.append(Finding(item, max(anchor.row - uow.audit.last_id_by(anchor.at), 0)))
+    newest = max(unheld, key=lambda f: (f.seen.anchor.at, f.seen.anchor.row), default=None)
+    return Check(newest, tuple(notes), held)
+
+
+def acknowledge(uow: UnitOfWork, clock: Clock, actor: User, vault_id: str,
+                finding: Finding) -> None:
+    """Record that a DSL knows this vault is older than an anchor (a deliberate restore):
+    the event names the anchor superseded; it settles every anchor taken before it."""
+    anchor = finding.seen.anchor
+    audit.record(uow, clock, actor, ACKNOWLEDGED, "vault", vault_id,
+                 superseded_row=anchor.row, superseded_hash=anchor.hash,
+                 superseded_at=to_utc_text(anchor.at), missing=finding.missing)
