@@ -30,8 +30,10 @@ QT_APT_PACKAGES = [
     "libxkbcommon0", "libx11-6", "fonts-dejavu-core",
 ]
 # What the tests check exported PDFs and sealed packets with, independently of the Python
-# that wrote them; strace fails system calls for the disk-full tests.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "strace"]
+# that wrote them; strace fails system calls for the disk-full tests; msitools, with
+# which they build and read the Windows MSI; and dpkg-shlibdeps (dpkg-dev), from which
+# the .deb's Depends come.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "strace", "msitools", "wixl", "dpkg-dev"]
 # What the real-screen tests (tests/realscreen.py) drive the app with: a virtual X
 # server, a window manager, real key presses, the list of mapped windows, screenshots.
 REAL_SCREEN_TEST_APT_PACKAGES = ["xvfb", "openbox", "xdotool", "x11-utils", "imagemagick"]
@@ -155,18 +157,22 @@ def bundle(args: list[str]) -> int:
               "./usr/share/applications/cerecorder.desktop",
               "./usr/share/icons/hicolor/256x256/apps/cerecorder.png",
               "./opt/cerecorder/_internal/resources/taxonomy/",
-              "./opt/cerecorder/_internal/ui/style.qss"]
+              "./opt/cerecorder/_internal/ui/style.qss", "./opt/cerecorder/BUILD-INFO"]
     missing = [w for w in wanted if w not in listing]
     if missing:
         say(f"{deb} lacks: {', '.join(missing)}")
         return 1
     # packaging/cerecorder.spec leaves out Qt's GTK 3 theme and the libraries only it uses
-    unwanted = [w for w in ("libqgtk3.so", "libgdk_pixbuf-2.0.so", "libpango-1.0.so")
+    unwanted = [w for w in ("libqgtk3.so", "libgtk-3.so", "libgdk_pixbuf-2.0.so",
+                            "libpango-1.0.so")
                 if w in listing]
     if unwanted:
         say(f"{deb} holds what would clash with the laptop's GTK: {', '.join(unwanted)}")
         return 1
     say(f"{Path(deb).relative_to(ROOT)}: {Path(deb).stat().st_size / 2**20:.0f} MiB")
+    info = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True)
+    say(subprocess.run(["tar", "-xO", "./opt/cerecorder/BUILD-INFO"], input=info.stdout,
+                       check=True, capture_output=True).stdout.decode().strip())
     return 0
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cerecorder import paths
+from cerecorder import paths, winpolicy
 from cerecorder.services import handover
 from cerecorder.services.session import Session
 
@@ -32,6 +32,15 @@ def machine_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path
     folders = [tmp_path / "machine" / "first", tmp_path / "machine" / "second"]
     monkeypatch.setattr(paths, "machine_config_dirs", lambda: tuple(folders))
     return folders
+
+
+@pytest.fixture(autouse=True)
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[object, int]] | None:
+    """The Windows registry policy every test sees (winpolicy.read_values): none, unless
+    a test asks for this fixture and fills it. No test reads the real registry."""
+    values: dict[str, tuple[object, int]] = {}
+    monkeypatch.setattr(winpolicy, "read_values", lambda: values or None)
+    return values
 
 
 @pytest.fixture

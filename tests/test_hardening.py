@@ -79,7 +79,7 @@ if entry == "main":
 else:
     from cerecorder.cli import main as cli
     cli.run = unlock_record_and_crash
-    sys.argv = ["cerecorder-admin"]
+    sys.argv = ["cerecorder-admin", "users", folder]  # usage is checked before cli.run
     app.admin_main()
 """
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cerecorder import app, hardening, selftest
+from cerecorder import __version__, app, hardening, selftest
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.policy import Policy
 
@@ -45,7 +45,7 @@ def test_self_test_passes_and_leaves_nothing(home: Path, tmp_path: Path) -> None
         [sys.executable, "-c", "from cerecorder.app import main; main()", "--self-test"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("CE Recorder 0.1.0 self-test passed in ")
+    assert done.stdout.startswith(f"CE Recorder {__version__} self-test passed in ")
     assert "chronology PDF of " in done.stdout
     crash_dumps = {"linux": "core limit 0, not dumpable", "darwin": "core limit 0",
                    "win32": "fault dialog off"}[sys.platform]
@@ -129,19 +129,33 @@ CHECK = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_an_installed_wheel_finds_ui_and_resources(tmp_path: Path) -> None:
-    """Build the wheel, install it without dependencies into a fresh venv that borrows
-    the test venv's dependencies, and ask it from a folder outside the source tree."""
+def test_an_installed_wheel_carries_everything_and_passes_its_self_test(tmp_path: Path) -> None:
+    """Build the wheel (setuptools must not warn of a package left out of its
+    configuration), check it holds every module and every file of ui/ and resources/,
+    install it without dependencies into a fresh venv that borrows the test venv's
+    dependencies, and run `cerecorder --self-test` from a folder outside the source tree."""
     import json
     import site
+    import zipfile
 
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(wheels), str(ROOT)], check=True, timeout=300, cwd=tmp_path)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w",
+                            str(wheels), str(ROOT)], capture_output=True, text=True,
+                           timeout=300, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "is absent from the `packages` configuration" not in built.stdout + built.stderr
     (wheel,) = wheels.glob("cerecorder-*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    wanted = {f"cerecorder/{p.relative_to(ROOT / 'src' / 'cerecorder').as_posix()}"
+              for p in (ROOT / "src" / "cerecorder").rglob("*.py")}
+    for folder, package in (("resources", "_resources"), ("ui", "_ui")):
+        wanted |= {f"cerecorder/{package}/{p.relative_to(ROOT / folder).as_posix()}"
+                   for p in (ROOT / folder).rglob("*") if p.is_file()}
+    assert wanted - inside == set()
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
-    python = target / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    scripts = target / ("Scripts" if os.name == "nt" else "bin")
+    python = scripts / ("python.exe" if os.name == "nt" else "python")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
                     "--no-deps", str(wheel)], check=True, timeout=300, cwd=tmp_path)
     # The dependencies come from the test venv, added as a plain folder: its .pth files
@@ -162,6 +176,13 @@ def test_an_installed_wheel_finds_ui_and_resources(tmp_path: Path) -> None:
     assert found["fonts"] == ["DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
                               "DejaVuSans.ttf"]
     assert found["taxonomy"]
+    env = {k: v for k, v in self_test_env(tmp_path / "home").items() if k != "PYTHONPATH"}
+    program = scripts / ("cerecorder.exe" if os.name == "nt" else "cerecorder")
+    tested = subprocess.run([str(program), "--self-test"], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.startswith(f"CE Recorder {__version__} self-test passed in ")
+    assert f"resources in {package / '_resources'}," in tested.stdout
 
 
 def test_the_log_names_a_bug_without_its_message(home: Path, monkeypatch: pytest.MonkeyPatch,
@@ -214,17 +235,6 @@ def test_the_linux_workflow_installs_what_dev_py_would_stop_for() -> None:
     wanted = (set(dev.QT_APT_PACKAGES) | set(dev.TEST_APT_PACKAGES)
               | set(dev.REAL_SCREEN_TEST_APT_PACKAGES) | set(dev.SCREEN_APT_PACKAGES))
     assert wanted - installed == set()
-
-
-def test_the_msi_is_built_from_an_absolute_bundle_folder() -> None:
-    """WiX 5 reads a relative <Files Include> from the .wxs file's own folder
-    (packaging/windows), where there is no dist/: the MSI would hold no program."""
-    workflow = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
-    build = workflow.split("wix build", 1)[1].split("- name:", 1)[0]
-    assert '-d "BundleDir=$bundle"' in build
-    assert "$bundle = (Resolve-Path dist\\cerecorder).Path" in workflow
-    wxs = (ROOT / "packaging" / "windows" / "cerecorder.wxs").read_text(encoding="utf-8")
-    assert 'Include="$(var.BundleDir)\\**"' in wxs
 
 
 def test_the_mac_app_asks_for_the_macos_that_qt_needs() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import logging
 import logging.handlers
@@ -12,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cerecorder import config, hardening, paths, policy
+from cerecorder import __version__, config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
@@ -63,8 +64,10 @@ def configure_logging() -> None:
 
 
 def find_policy() -> PolicyReading:
-    """School IT's policy file in force (docs/policy.md says which wins)."""
-    return policy.find(paths.machine_policy_files(), paths.own_policy_file())
+    """School IT's policy in force: on Windows the registry policy, else the file
+    (docs/policy.md says which wins)."""
+    return policy.find(paths.machine_policy_files(), paths.own_policy_file(),
+                       winpolicy.machine_reading())
 
 
 def read_policy() -> PolicyReading:
@@ -94,7 +97,8 @@ def admin_main() -> None:
     hardening.disable_crash_dumps()  # before anything can open a vault
     from cerecorder.cli import main as cli  # not loaded when the desktop app starts
 
-    configure_logging()
+    cli.build_parser().parse_args(sys.argv[1:])  # --help, --version, bad usage: exit here,
+    configure_logging()  # before a log folder is made or the policy read
     reading = read_policy()
     for problem in reading.problems:
         print(f"warning: policy file {reading.source}: {problem}", file=sys.stderr)
@@ -153,9 +157,13 @@ def check_policy(draft: Path | None = None) -> int:
     if draft:
         print(f"Policy file: {draft} (a draft, checked only: not in force)")
     elif reading.source is None:
-        looked = [*paths.machine_policy_files(), *([own[0]] if own else [])]
+        looked = [*([winpolicy.SOURCE] if sys.platform == "win32" else []),
+                  *paths.machine_policy_files(), *([own[0]] if own else [])]
         print("Policy file: none (not there: every key uses its default); looked for "
               + ", ".join(str(path) for path in looked))
+    elif reading.source == winpolicy.SOURCE:
+        print(f"Policy: the registry, {reading.source} (the machine policy, from Group "
+              "Policy, Intune or the MSI: it comes before any policy file)")
     elif own and reading.source == own[0]:
         print(f"Policy file: {reading.source} (named by {own[1]}: no machine policy exists)")
     else:
@@ -182,12 +190,31 @@ def _report_bug(kind: type[BaseException], error: BaseException,
                          "bug). Your saved records are safe. Details are in the log file.")
 
 
+def app_parser() -> argparse.ArgumentParser:
+    """The desktop app's own options; anything else is left to Qt (-platform, -style).
+    --help and --version print and exit before Qt loads (over SSH there is no screen)."""
+    parser = argparse.ArgumentParser(
+        prog="cerecorder", allow_abbrev=False,
+        description="CE Recorder, the desktop app: record safeguarding concerns in an "
+        "encrypted vault. Without options it opens its window. The admin command line is "
+        "cerecorder-admin.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (temporary vault, record, PDF, print) "
+                        "and exit 0 when it works")
+    parser.add_argument("--check-policy", nargs="?", const="", metavar="FILE",
+                        help="show the school policy in force, or check the draft FILE, "
+                        "and its problems; exit 1 when it has any")
+    return parser
+
+
 def main() -> None:
     """The desktop app; `--self-test` and `--check-policy` are for school IT and CI."""
     hardening.disable_crash_dumps()  # before anything can open a vault
-    if sys.argv[1:2] == ["--check-policy"]:
-        sys.exit(check_policy(Path(sys.argv[2]) if sys.argv[2:3] else None))
-    if sys.argv[1:2] == ["--self-test"]:
+    options, qt_args = app_parser().parse_known_args(sys.argv[1:])
+    if options.check_policy is not None:
+        sys.exit(check_policy(Path(options.check_policy) if options.check_policy else None))
+    if options.self_test:
         from cerecorder import selftest
 
         rules = find_policy().policy
@@ -198,7 +225,7 @@ def main() -> None:
 
     from cerecorder.ui.controller import AppController, shut_down
 
-    app = QApplication(sys.argv)
+    app = QApplication([sys.argv[0], *qt_args])
     sys.excepthook = _report_bug
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(paths.APP_NAME)

@@ -1,5 +1,6 @@
 """The machine-wide policy file school IT puts on every laptop (policy.toml in the platform's
-site config folder; docs/policy.md is its reference).
+site config folder; on Windows also the registry policy, winpolicy.py; docs/policy.md is its
+reference).
 
 A key the file sets beats the user's own setting. A bad file never stops the app: each
 problem becomes one message naming the key, the key keeps its default, and every valid key
@@ -13,7 +14,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,8 @@ class PolicyReading:
 
     policy: Policy
     problems: tuple[str, ...] = ()
-    source: Path | None = None  # the file read; None when there is none
+    #: the file read, or the registry key (winpolicy.SOURCE, text); None when there is none
+    source: Path | str | None = None
     ignored: tuple[str, ...] = ()  # other policy files found, each with why it does not count
 
 
@@ -208,6 +210,11 @@ def parse(text: str) -> tuple[Policy, tuple[str, ...]]:
                     "forward slashes)")
         return Policy(), (f"the file is not valid TOML: {exc}{hint}; every key uses its "
                           "default",)
+    return from_values(data)
+
+
+def from_values(data: Mapping[str, Any]) -> tuple[Policy, tuple[str, ...]]:
+    """The policy in a file's keys or the registry's values, and one message per problem."""
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in data.items():
@@ -243,18 +250,26 @@ def read(path: Path) -> PolicyReading:
     return PolicyReading(policy, problems + _open_to_everyone(path), path)
 
 
-def find(machine: Sequence[Path], own: tuple[Path, str] | None) -> PolicyReading:
-    """The policy in force. The first of the machine's files (in their order) that exists
-    wins; a file the session's environment names (own: the file and the variable naming
-    it) counts only when none exists. Every other file found is named in `ignored`."""
+def find(machine: Sequence[Path], own: tuple[Path, str] | None,
+         registry: PolicyReading | None = None) -> PolicyReading:
+    """The policy in force. On Windows the registry policy (registry: Group Policy, Intune
+    or the MSI's properties wrote it) wins whole when it holds any value. Otherwise the
+    first of the machine's files (in their order) that exists wins; a file the session's
+    environment names (own: the file and the variable naming it) counts only when none
+    exists. Every other policy found is named in `ignored`."""
     found = [path for path in machine if _exists(path)]
-    if not found:
+    if registry is not None:
+        winner = registry
+        ignored = [f"{path} (the registry policy {registry.source} comes first)"
+                   for path in found]
+    elif not found:
         return read(own[0]) if own else PolicyReading(Policy())
-    reading = read(found[0])
-    ignored = [f"{path} (the policy in {found[0]} comes first)" for path in found[1:]]
+    else:
+        winner = dataclasses.replace(read(found[0]), source=found[0])
+        ignored = [f"{path} (the policy in {found[0]} comes first)" for path in found[1:]]
     if own and _exists(own[0]):
         ignored.append(f"{own[0]}, named by {own[1]} (a machine policy exists, and wins)")
-    return dataclasses.replace(reading, source=found[0], ignored=tuple(ignored))
+    return dataclasses.replace(winner, ignored=tuple(ignored))
 
 
 def _exists(path: Path) -> bool:
@@ -289,8 +304,8 @@ def _open_to_everyone(path: Path) -> tuple[str, ...]:
 def problems_text(reading: PolicyReading) -> str:
     """What to tell the person at the computer about a bad policy file."""
     lines = "\n".join(f"\u2022 {problem}" for problem in reading.problems)
-    return (f"The school's policy file {reading.source} has problems. CE Recorder carries "
-            f"on: each key named below uses its default, and the rest of the file "
+    return (f"The school's policy ({reading.source}) has problems. CE Recorder carries "
+            f"on: each key named below uses its default, and the rest of the policy "
             f"applies.\n\n{lines}\n\nPlease tell your school's IT support.")
 
 
