@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.model import EntryKind
 from cerecorder.domain.register import (
-    EntryKind,
     account_key,
     clean_entry,
     clean_mention,

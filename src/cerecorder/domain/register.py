@@ -9,43 +9,16 @@ that is not the format at all is refused with a message naming an example.
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import MappingProxyType
 
 from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.model import EntryKind, Mention
 from cerecorder.domain.rules import MAX_NAME, clean_text
-
-
-class EntryKind(enum.StrEnum):
-    PERSON = "person"
-    VEHICLE = "vehicle"
-    PLACE = "place"
-    PHONE = "phone"
-    ACCOUNT = "account"
-    GROUP = "group"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """What an entry of this kind holds, in the order a form shows it."""
-        return tuple(KIND_FIELDS[self])
-
-
-_KIND_LABELS = {
-    EntryKind.PERSON: "Person of concern",
-    EntryKind.VEHICLE: "Vehicle",
-    EntryKind.PLACE: "Place",
-    EntryKind.PHONE: "Phone number",
-    EntryKind.ACCOUNT: "Online account",
-    EntryKind.GROUP: "Group",
-}
 
 #: Field -> label, per kind (issue 14, "The register").
 KIND_FIELDS: Mapping[EntryKind, Mapping[str, str]] = MappingProxyType({
@@ -101,17 +74,51 @@ class EntryDetails:
     @property
     def summary(self) -> str:
         """One line for lists: the key if there is one, else the first fields."""
-        parts = [self.values[f] for f in self.kind.fields if self.values.get(f)]
+        parts = [self.values[f] for f in KIND_FIELDS[self.kind] if self.values.get(f)]
         return " · ".join(parts)[:MAX_NAME]
 
 
 @dataclass(frozen=True)
-class Mention:
-    """A line staff typed in a concern: 'vehicle: silver Astra, AB12 CDE'. The DSL later
-    matches it to a register entry or makes one from it."""
-
+class Entry:
+    id: int
     kind: EntryKind
-    text: str
+    created_at: datetime
+    details: EntryDetails  # as its latest revision says
+
+    @property
+    def key(self) -> str | None:
+        return self.details.key
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    entry_id: int
+    details: EntryDetails
+    reason: str
+    revised_at: datetime
+    revised_by: int | None
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    entry_id: int
+    child_id: int
+    concern_id: int | None
+    mention: int | None
+    reported_by: int | None
+    seen_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class PendingMention:
+    concern_id: int
+    position: int
+    mention: Mention
+    author_id: int
+    occurred_at: datetime
 
 
 # --- UK vehicle registrations -------------------------------------------------------
