@@ -29,7 +29,7 @@ from cerecorder.domain.errors import (
 )
 from cerecorder.domain.model import ChildDetails, ConcernStatus, Role
 from cerecorder.domain.roster import upn_check_letter
-from cerecorder.services import children, concerns, packets, session, users
+from cerecorder.services import children, concerns, flags, packets, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import PacketRepository
 
@@ -1058,3 +1058,12 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
         assert CANARY.encode("utf-16-le") not in data, f
         for secret in keys:  # packet keys live only inside the encrypted vaults
             assert secret not in data, f
+
+
+def test_an_imported_concern_raises_its_pattern_flags(pair: Pair) -> None:
+    pair.record()  # an older boyfriend (CSE-01) and gifts (SHARED-01), in one concern
+    pair.send()
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    [flag] = flags.open_flags(pair.dsl)
+    assert flag.rule_code == "OLDER-PARTNER-AND-GIFTS"
+    assert flag.ids("concern") == [outcome.concern_id]

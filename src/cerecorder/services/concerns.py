@@ -9,8 +9,9 @@ from typing import Any
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
 from cerecorder.domain.model import Addendum, Concern, ConcernContent, ConcernStatus, Role
+from cerecorder.domain.register import clean_mention
 from cerecorder.domain.rules import check_concern_for_submission, clean_text
-from cerecorder.services import audit
+from cerecorder.services import audit, flags
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
 
@@ -23,6 +24,8 @@ _TEXT_FIELDS = {
     "action_taken": "Action taken",
     "informed": "Who was informed",
 }
+#: People, vehicles, places, phones... one line each: a concern names a few, not a list.
+MAX_MENTIONS = 30
 
 
 def _clean(session: Session, content: ConcernContent) -> ConcernContent:
@@ -30,6 +33,10 @@ def _clean(session: Session, content: ConcernContent) -> ConcernContent:
         f: clean_text(getattr(content, f), label) for f, label in _TEXT_FIELDS.items()
     }
     session.taxonomy.current.check_codes(content.indicator_codes)
+    if len(content.mentions) > MAX_MENTIONS:
+        raise InvalidInput(f"A concern can name up to {MAX_MENTIONS} people, vehicles, "
+                           "places and phones; describe the rest in what was seen or heard.")
+    values["mentions"] = tuple(clean_mention(m.kind, m.text) for m in content.mentions)
     return replace(content, **values)
 
 
@@ -72,6 +79,7 @@ def submit(session: Session, concern_id: int) -> None:
         uow.concerns.submit(concern_id, session.clock.now())
         audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
                      concern_id, children=list(concern.content.child_ids))
+        flags.refresh(uow, session, concern.content.child_ids)
         uow.commit()
 
 

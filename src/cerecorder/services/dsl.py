@@ -8,7 +8,7 @@ from datetime import datetime
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ActionKind, Concern, EventKind, Role, TriageDecision
 from cerecorder.domain.rules import check_triage, clean_text
-from cerecorder.services import audit
+from cerecorder.services import audit, flags
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -108,5 +108,6 @@ def add_event(
                                      session.user.id, session.clock.now())
         audit.record(uow, session.clock, session.user, "event_recorded", "event", event_id,
                      child=child_id, kind=kind.value)
+        flags.refresh(uow, session, [child_id])
         uow.commit()
     return event_id

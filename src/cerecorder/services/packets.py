@@ -42,7 +42,7 @@ from cerecorder.domain.errors import (
 from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import audit
+from cerecorder.services import audit, flags
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session
@@ -661,11 +661,13 @@ def match_child(pupils: Iterable[Child], sent: dict[str, Any],
                 and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
 
 
-def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
+def _file_concern(session: Session, uow: UnitOfWork, v: _Verified,
+                  child_ids: list[int]) -> int:
     concern_id = uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
                                            v.taxonomy_version,
                                            replace(v.content, child_ids=tuple(child_ids)))
     uow.concerns.submit(concern_id, v.submitted_at)
+    flags.refresh(uow, session, child_ids)  # an imported concern is evidence like any other
     return concern_id
 
 
@@ -778,7 +780,7 @@ def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[
     matched = [match_child(pupils, k, merged) for k in v.children]
     now = session.clock.now()
     if all(m is not None for m in matched):
-        concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
+        concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
         repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
                           v.author_id, now, session.user.id, concern_id=concern_id,
                           held_document=None)
@@ -951,7 +953,7 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
             if len(set(matched)) != len(matched):
                 raise InvalidInput("Two children of this concern were matched to the same "
                                    "pupil; choose another.")
-            concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
+            concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
             repo.file_held(packet_id, concern_id)
             audit.record(uow, session.clock, session.user, "packet_imported", "concern",
                          concern_id, packet=packet_id)
