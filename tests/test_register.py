@@ -227,3 +227,18 @@ def test_a_line_cannot_be_added_to_a_submitted_concern(dsl: Session, clock: Mock
              "VALUES (?, 1, 'phone', '07700 900123')", concern_id)
     with pytest.raises(RecordImmutable):
         _raw(dsl, "DELETE FROM concern_mentions WHERE concern_id = ?", concern_id)
+
+
+def test_a_boyfriend_is_so_to_one_child_not_to_everyone_linked_to_him(
+        dsl: Session, clock: MockClock) -> None:
+    cat, dan = add_child(dsl, "Cat", "Khan"), add_child(dsl, "Dan", "Osei")
+    gifts = frozenset({"SHARED-01"})
+    hers = _concern(dsl, clock, cat, Mention(EntryKind.PERSON, "'Tiny', her boyfriend, 22"),
+                    codes=gifts)
+    his = _concern(dsl, clock, dan, Mention(EntryKind.PERSON, "Tiny, gives him lifts"),
+                   codes=gifts)
+    tiny = register.match_mention(dsl, hers, 0, values={"nicknames": "Tiny"})
+    register.match_mention(dsl, his, 0, entry_id=tiny)
+    partner = {f.child_id for f in flags.open_flags(dsl)
+               if f.rule_code == "OLDER-PARTNER-AND-GIFTS"}
+    assert partner == {cat}

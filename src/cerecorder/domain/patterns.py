@@ -115,6 +115,7 @@ class LinkFact:
     child_id: int
     concern_id: int | None
     seen_at: datetime
+    #: what was said of the entry with this link ("her boyfriend, about 22")
     relationship: str = ""
 
 

@@ -55,15 +55,21 @@ def facts_for(uow: UnitOfWork, child_id: int) -> ChildFacts:
     whole = entry_ids | {k for k, v in entry_merges.items() if v in entry_ids}
     network_links = uow.register.links_of_entries(whole)
     entries = uow.register.many(entry_ids)
-
-    def fact(link: Link) -> LinkFact:
-        entry = entries[entry_merges.get(link.entry_id, link.entry_id)]
-        return LinkFact(entry.id, entry.kind, merged.get(link.child_id, link.child_id),
-                        link.concern_id, link.seen_at, entry.details.get("relationship"))
-
-    network = tuple(fact(n) for n in network_links)
     linked_concerns = uow.concerns.many(
         {n.concern_id for n in network_links if n.concern_id is not None})
+
+    def fact(link: Link) -> LinkFact:
+        """A person's relationship is to one child: what was said of them with this link
+        (the line staff typed, the DSL's note), not the entry's description of them."""
+        entry = entries[entry_merges.get(link.entry_id, link.entry_id)]
+        said = [link.note]
+        if link.concern_id is not None and link.mention is not None:
+            lines = linked_concerns[link.concern_id].content.mentions
+            said += [lines[link.mention].text] if link.mention < len(lines) else []
+        return LinkFact(entry.id, entry.kind, merged.get(link.child_id, link.child_id),
+                        link.concern_id, link.seen_at, " ".join(said).strip())
+
+    network = tuple(fact(n) for n in network_links)
     return ChildFacts(
         child_id,
         concerns=tuple(_concern_fact(c, merged) for c in concerns.values()),
