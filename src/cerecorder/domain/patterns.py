@@ -8,6 +8,7 @@ sign without code. The engine knows nothing of storage or of who is asking.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import json
 import re
@@ -156,14 +157,16 @@ def _is_sign(lookup: Lookup, fact: ConcernFact, code: str, applies_to: Iterable[
 def _signs_rising(rule: Rule, facts: ChildFacts, lookup: Lookup) -> list[Hit]:
     """At least N signs within W days, where there were none in the Q days before."""
     p = rule.params
+    quiet, within = _days(p, "quiet_days"), _days(p, "within_days")
     signs = sorted((c.at, c.concern_id) for c in facts.concerns for code in c.codes
                    if _is_sign(lookup, c, code, p["applies_to"]))
     times = [at for at, _ in signs]
     hits = []
     for i, (start, _) in enumerate(signs):
-        if i and start - times[i - 1] < _days(p, "quiet_days"):
+        if i and start - times[i - 1] < quiet:
             continue  # an earlier sign is within the quiet period: not a new rise
-        window = [cid for at, cid in signs[i:] if at - start <= _days(p, "within_days")]
+        end = bisect.bisect_right(times, start + within)
+        window = [cid for _, cid in signs[i:end]]
         if len(window) >= int(p["at_least"]):
             hits.append(Hit(rule.code, frozenset(("concern", c) for c in window)))
     return hits
@@ -183,11 +186,13 @@ def _repeated_events(rule: Rule, facts: ChildFacts, lookup: Lookup) -> list[Hit]
     p = rule.params
     events = _events_of(facts, p["event"])
     clusters: list[set[int]] = []
+    start = 0
     for j, last in enumerate(events):
-        window = {e.event_id for e in events[: j + 1]
-                  if last.at - e.at <= _days(p, "within_days")}
-        if len(window) < int(p["at_least"]):
+        while last.at - events[start].at > _days(p, "within_days"):
+            start += 1
+        if j + 1 - start < int(p["at_least"]):
             continue
+        window = {e.event_id for e in events[start:j + 1]}
         if clusters and clusters[-1] & window:
             clusters[-1] |= window
         else:
@@ -211,16 +216,23 @@ def _matching(side: Mapping[str, Any], facts: ChildFacts,
     return found
 
 
+def _near(times: list[datetime], at: datetime, within: timedelta) -> bool:
+    """Whether any of the sorted ``times`` is within ``within`` of ``at``."""
+    i = bisect.bisect_left(times, at - within)
+    return i < len(times) and times[i] <= at + within
+
+
 def _together(rule: Rule, facts: ChildFacts, lookup: Lookup) -> list[Hit]:
-    """Something of the first kind and something of the second within W days."""
+    """Something of the first kind and something of the second within W days; the hit
+    names every record that has a partner (one concern with both sorts of sign ticked is
+    a pair on its own)."""
     within = _days(rule.params, "within_days")
     first = _matching(rule.params["first"], facts, lookup)
     second = _matching(rule.params["second"], facts, lookup)
-    # one concern with both sorts of sign ticked is a pair on its own
-    pairs = {(a, b) for at_a, a in first for at_b, b in second if abs(at_a - at_b) <= within}
-    if not pairs:
-        return []
-    return [Hit(rule.code, frozenset(r for pair in pairs for r in pair))]
+    first_times, second_times = sorted(at for at, _ in first), sorted(at for at, _ in second)
+    evidence = {ref for at, ref in first if _near(second_times, at, within)}
+    evidence |= {ref for at, ref in second if _near(first_times, at, within)}
+    return [Hit(rule.code, frozenset(evidence))] if evidence else []
 
 
 def _kinds(rule: Rule) -> set[EntryKind]:

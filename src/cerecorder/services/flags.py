@@ -10,10 +10,10 @@ new evidence arrives. An open flag the rules no longer support is withdrawn.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import Concern, Role
+from cerecorder.domain.model import EntryKind, Role
 from cerecorder.domain.patterns import (
     ChildFacts,
     ConcernFact,
@@ -35,49 +35,51 @@ from cerecorder.services.session import Session
 from cerecorder.storage.uow import UnitOfWork
 
 
-def _concern_fact(concern: Concern, merged: dict[int, int]) -> ConcernFact:
-    assert concern.content.occurred_at is not None  # submitted concerns only
-    return ConcernFact(concern.id, concern.content.occurred_at,
-                       concern.content.indicator_codes, concern.taxonomy_version,
-                       frozenset(merged.get(c, c) for c in concern.content.child_ids))
+def _folded(fact: ConcernFact, merged: dict[int, int]) -> ConcernFact:
+    if not merged.keys() & fact.child_ids:
+        return fact
+    return replace(fact, child_ids=frozenset(merged.get(c, c) for c in fact.child_ids))
 
 
-def facts_for(uow: UnitOfWork, child_id: int) -> ChildFacts:
+def facts_for(uow: UnitOfWork, child_id: int,
+              merged: dict[int, int] | None = None) -> ChildFacts:
     """What the rules read about one child (a record kept, with those merged into it)."""
-    merged = uow.children.merged_map()
-    identity = uow.children.identity_ids(child_id)
-    concerns = {c.id: c for own in identity for c in uow.concerns.for_child(own)}
+    merged = uow.children.merged_map() if merged is None else merged
+    identity = [child_id, *sorted(k for k, v in merged.items() if v == child_id)]
+    concerns = uow.flags.concern_facts(child_ids=identity)
     events = [EventFact(int(e[0]), str(e[1]), from_utc_text(str(e[2])))
               for own in identity for e in uow.dsl.events_for_child(own)]
-    entry_merges = uow.register.merged_map()
     mine = uow.register.links_of_children(identity)
+    if not mine:  # most children: nothing in the register, so no network to read
+        return ChildFacts(child_id, concerns=tuple(_folded(c, merged) for c in concerns),
+                          events=tuple(events))
+    entry_merges = uow.register.merged_map()
     entry_ids = {entry_merges.get(link.entry_id, link.entry_id) for link in mine}
     whole = entry_ids | {k for k, v in entry_merges.items() if v in entry_ids}
     network_links = uow.register.links_of_entries(whole)
     entries = uow.register.many(entry_ids)
-    linked_concerns = uow.concerns.many(
-        {n.concern_id for n in network_links if n.concern_id is not None})
 
     def fact(link: Link) -> LinkFact:
         """A person's relationship is to one child: what was said of them with this link
         (the line staff typed, the DSL's note), not the entry's description of them."""
         entry = entries[entry_merges.get(link.entry_id, link.entry_id)]
-        said = [link.note]
-        if link.concern_id is not None and link.mention is not None:
-            lines = linked_concerns[link.concern_id].content.mentions
-            said += [lines[link.mention].text] if link.mention < len(lines) else []
+        said = link.note
+        if entry.kind is EntryKind.PERSON and link.concern_id is not None \
+                and link.mention is not None:
+            said += " " + uow.register.mention(link.concern_id, link.mention).text
         return LinkFact(entry.id, entry.kind, merged.get(link.child_id, link.child_id),
-                        link.concern_id, link.seen_at, " ".join(said).strip())
+                        link.concern_id, link.seen_at, said.strip())
 
     network = tuple(fact(n) for n in network_links)
+    linked = uow.flags.concern_facts(
+        concern_ids=[n.concern_id for n in network_links if n.concern_id is not None])
     return ChildFacts(
         child_id,
-        concerns=tuple(_concern_fact(c, merged) for c in concerns.values()),
+        concerns=tuple(_folded(c, merged) for c in concerns),
         events=tuple(events),
         links=tuple(f for f in network if f.child_id == child_id),
         network=network,
-        network_concerns={i: _concern_fact(c, merged) for i, c in linked_concerns.items()
-                          if c.content.occurred_at is not None},
+        network_concerns={c.concern_id: _folded(c, merged) for c in linked},
     )
 
 
@@ -89,7 +91,8 @@ def refresh(uow: UnitOfWork, session: Session, child_ids: Iterable[int]) -> None
         _reconcile(uow, session, gone, [])  # a merged record's flags move to the one kept
     for child_id in sorted({merged.get(c, c) for c in wanted}):
         _reconcile(uow, session, child_id, evaluate(
-            session.taxonomy.rules.current, facts_for(uow, child_id), session.taxonomy.lookup))
+            session.taxonomy.rules.current, facts_for(uow, child_id, merged),
+            session.taxonomy.lookup))
 
 
 def _reconcile(uow: UnitOfWork, session: Session, child_id: int, hits: list[Hit]) -> None:
@@ -105,7 +108,8 @@ def _reconcile(uow: UnitOfWork, session: Session, child_id: int, hits: list[Hit]
             continue  # nothing the flag (open or reviewed) has not already named
         still_open = [f for f in same if f.status is FlagStatus.OPEN]
         if still_open:
-            uow.flags.add_evidence(still_open[-1].id, hit.evidence, now)
+            uow.flags.add_evidence(still_open[-1].id, hit.evidence - still_open[-1].evidence,
+                                   now)
             audit.record(uow, session.clock, session.user, "flag_evidence_added", "flag",
                          still_open[-1].id, child=child_id)
             continue

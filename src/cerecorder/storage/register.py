@@ -10,7 +10,14 @@ from typing import Any
 
 from cerecorder.domain.errors import NotFound
 from cerecorder.domain.model import EntryKind, Mention
-from cerecorder.domain.patterns import Flag, FlagReview, FlagStatus, Ref, ReviewOutcome
+from cerecorder.domain.patterns import (
+    ConcernFact,
+    Flag,
+    FlagReview,
+    FlagStatus,
+    Ref,
+    ReviewOutcome,
+)
 from cerecorder.domain.register import Entry, EntryDetails, Link, PendingMention, Revision
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.storage.repositories import _Repository
@@ -181,6 +188,25 @@ class RegisterRepository(_Repository):
 
 class FlagRepository(_Repository):
     _FLAG = "SELECT id, child_id, rule_code, rule_version, raised_at, status FROM flags"
+
+    def concern_facts(self, *, child_ids: Iterable[int] = (),
+                      concern_ids: Iterable[int] = ()) -> list[ConcernFact]:
+        """What the rules read of submitted concerns (about these children if any are
+        named, else these concerns): when, which signs, about whom; none of what they say. One statement:
+        flags are worked out on every save."""
+        children, concerns = sorted(set(child_ids)), sorted(set(concern_ids))
+        # one IN or the other, never both: an OR would read every concern in the vault
+        which = (f"(SELECT concern_id FROM concern_children WHERE child_id IN "
+                 f"({_marks(children)}))") if children else f"({_marks(concerns)})"
+        rows = self._rows(
+            "SELECT c.id, c.occurred_at, c.taxonomy_version, (SELECT group_concat(code, ' ') "
+            "FROM concern_indicators WHERE concern_id = c.id), (SELECT group_concat(child_id, "
+            "' ') FROM concern_children WHERE concern_id = c.id) FROM concerns c "
+            f"WHERE c.id IN {which} AND c.status = 'submitted' ORDER BY c.id",
+            children or concerns)
+        return [ConcernFact(int(r[0]), from_utc_text(str(r[1])),
+                            frozenset(str(r[3] or "").split()), str(r[2]),
+                            frozenset(int(i) for i in str(r[4] or "").split())) for r in rows]
 
     def _flags(self, rows: list[tuple[Any, ...]]) -> list[Flag]:
         ids = [int(r[0]) for r in rows]
