@@ -53,6 +53,8 @@ _LONG_FIELDS = frozenset({"description", "marks", "note"})
 MAX_DESCRIPTION = 2_000
 #: One line staff type about something they heard of, while recording a concern.
 MAX_MENTION = MAX_NAME
+#: People, vehicles, places, phones... one line each: a concern names a few, not a list.
+MAX_MENTIONS = 30
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
 from cerecorder.domain.model import Addendum, Concern, ConcernContent, ConcernStatus, Role
-from cerecorder.domain.register import clean_mention
+from cerecorder.domain.register import MAX_MENTIONS, clean_mention
 from cerecorder.domain.rules import check_concern_for_submission, clean_text
 from cerecorder.services import audit, flags
 from cerecorder.services.access import require, require_can_read
@@ -24,8 +24,6 @@ _TEXT_FIELDS = {
     "action_taken": "Action taken",
     "informed": "Who was informed",
 }
-#: People, vehicles, places, phones... one line each: a concern names a few, not a list.
-MAX_MENTIONS = 30
 
 
 def _clean(session: Session, content: ConcernContent) -> ConcernContent:

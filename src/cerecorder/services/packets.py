@@ -39,7 +39,16 @@ from cerecorder.domain.errors import (
     InvalidInput,
     ReadOnlyLocation,
 )
-from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
+from cerecorder.domain.model import (
+    Child,
+    ChildDetails,
+    ConcernContent,
+    EntryKind,
+    Mention,
+    Role,
+    Urgency,
+)
+from cerecorder.domain.register import MAX_MENTIONS, clean_mention
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.services import audit, flags
@@ -286,6 +295,9 @@ def _document(session: Session, uow: UnitOfWork, concern_id: int, card: Recipien
             **{f: getattr(c, f) for f in _CONCERN_TEXT},
             "indicator_codes": sorted(c.indicator_codes), "urgency": c.urgency.value,
             "children": [_child_document(k) for k in uow.children.many(c.child_ids)],
+            # what staff named, one line each; the DSL matches them to the register
+            **({"mentions": [{"kind": m.kind.value, "text": m.text} for m in c.mentions]}
+               if c.mentions else {}),
         },
     }
 
@@ -613,7 +625,9 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
     except ValueError as exc:
         raise _malformed("its urgency is unknown") from exc
     text = {f: _text(raw, f) for f in _CONCERN_TEXT}
+    mentions = _mentions(raw.get("mentions", []))
     content = ConcernContent(
+        mentions=mentions,
         occurred_at=_moment(raw, "occurred_at"), indicator_codes=frozenset(codes),
         urgency=urgency, location=text["location"], facts=text["facts"],
         child_words=text["child_words"], opinion=text["opinion"],
@@ -630,6 +644,21 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
                                                                MAX_NAME),
         children=tuple(_parse_child(k) for k in children),
     )
+
+
+def _mentions(raw: object) -> tuple[Mention, ...]:
+    """The people, vehicles, places and phones a concern named, as the author typed them."""
+    if not isinstance(raw, list) or len(raw) > MAX_MENTIONS:
+        raise _malformed("its list of people, vehicles and places is not one")
+    found = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise _malformed("a person, vehicle or place it names is not a line of text")
+        try:
+            found.append(clean_mention(EntryKind(str(item.get("kind"))), item["text"]))
+        except (ValueError, InvalidInput) as exc:
+            raise _malformed("a person, vehicle or place it names cannot be read") from exc
+    return tuple(found)
 
 
 def _fold(text: str) -> str:

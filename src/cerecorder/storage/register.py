@@ -192,8 +192,8 @@ class FlagRepository(_Repository):
     def concern_facts(self, *, child_ids: Iterable[int] = (),
                       concern_ids: Iterable[int] = ()) -> list[ConcernFact]:
         """What the rules read of submitted concerns (about these children if any are
-        named, else these concerns): when, which signs, about whom; none of what they say. One statement:
-        flags are worked out on every save."""
+        named, else these concerns): when, which signs, about whom; none of what they
+        say. One statement: flags are worked out on every save."""
         children, concerns = sorted(set(child_ids)), sorted(set(concern_ids))
         # one IN or the other, never both: an OR would read every concern in the vault
         which = (f"(SELECT concern_id FROM concern_children WHERE child_id IN "
