@@ -235,6 +235,11 @@ def test_the_county_lines_storyline_flags_its_four_pupils_and_no_control(
             controls = {int(r[0]) for r in uow.conn.execute(
                 "SELECT cc.child_id FROM concern_children cc JOIN triage t "
                 "ON t.concern_id = cc.concern_id WHERE t.rationale LIKE 'Ordinary worry%'")}
+        # worked out all at once (as after a rule change), the storyline's flags are the
+        # ones its saves raised: the whole-vault pass and the per-save pass agree
+        before = {(f.child_id, f.rule_code, f.evidence) for f in flags.open_flags(s)}
+        flags.recompute_all(s)
+        after = {(f.child_id, f.rule_code, f.evidence) for f in flags.open_flags(s)}
     finally:
         s.lock()
     four = keys["SV18KWD"] | keys["+447700900472"]
@@ -245,3 +250,4 @@ def test_the_county_lines_storyline_flags_its_four_pupils_and_no_control(
     assert sum("MISSING-FIRST" in rules for rules in raised.values()) == 2
     assert any("OLDER-PARTNER-AND-GIFTS" in rules for rules in raised.values())
     assert any("LINKED-TO-EXPLOITATION" in rules for rules in raised.values())
+    assert before <= after and {a for a in after if a[0] in four | controls} == before

@@ -12,6 +12,7 @@ from cerecorder.domain.errors import NotFound
 from cerecorder.domain.model import EntryKind, Mention
 from cerecorder.domain.patterns import (
     ConcernFact,
+    EventFact,
     Flag,
     FlagReview,
     FlagStatus,
@@ -132,7 +133,10 @@ class RegisterRepository(_Repository):
             (entry_id, child_id, concern_id, mention, reported_by, to_utc_text(seen_at), note,
              to_utc_text(now), by))
 
-    def links_of_entries(self, entry_ids: Iterable[int]) -> list[Link]:
+    def links_of_entries(self, entry_ids: Iterable[int] | None) -> list[Link]:
+        """The links of these entries, or every link."""
+        if entry_ids is None:
+            return [self._link(r) for r in self._rows(self._LINK + " ORDER BY id")]
         ids = sorted(set(entry_ids))
         return [self._link(r) for start in range(0, len(ids), 500)
                 for r in self._rows(self._LINK + f" WHERE entry_id IN "
@@ -189,24 +193,38 @@ class RegisterRepository(_Repository):
 class FlagRepository(_Repository):
     _FLAG = "SELECT id, child_id, rule_code, rule_version, raised_at, status FROM flags"
 
-    def concern_facts(self, *, child_ids: Iterable[int] = (),
-                      concern_ids: Iterable[int] = ()) -> list[ConcernFact]:
-        """What the rules read of submitted concerns (about these children if any are
-        named, else these concerns): when, which signs, about whom; none of what they
-        say. One statement: flags are worked out on every save."""
-        children, concerns = sorted(set(child_ids)), sorted(set(concern_ids))
+    def concern_facts(self, *, child_ids: Iterable[int] | None = None,
+                      concern_ids: Iterable[int] | None = None) -> list[ConcernFact]:
+        """What the rules read of submitted concerns (about these children, or these
+        concerns, or all when neither is named): when, which signs, about whom; none of
+        what they say. One statement: flags are worked out on every save."""
         # one IN or the other, never both: an OR would read every concern in the vault
-        which = (f"(SELECT concern_id FROM concern_children WHERE child_id IN "
-                 f"({_marks(children)}))") if children else f"({_marks(concerns)})"
+        if child_ids is not None:
+            ids = sorted(set(child_ids))
+            which = ("AND c.id IN (SELECT concern_id FROM concern_children WHERE child_id "
+                     f"IN ({_marks(ids)}))")
+        elif concern_ids is not None:
+            ids = sorted(set(concern_ids))
+            which = f"AND c.id IN ({_marks(ids)})"
+        else:
+            ids, which = [], ""
         rows = self._rows(
             "SELECT c.id, c.occurred_at, c.taxonomy_version, (SELECT group_concat(code, ' ') "
             "FROM concern_indicators WHERE concern_id = c.id), (SELECT group_concat(child_id, "
             "' ') FROM concern_children WHERE concern_id = c.id) FROM concerns c "
-            f"WHERE c.id IN {which} AND c.status = 'submitted' ORDER BY c.id",
-            children or concerns)
+            f"WHERE c.status = 'submitted' {which} ORDER BY c.id", ids)
         return [ConcernFact(int(r[0]), from_utc_text(str(r[1])),
                             frozenset(str(r[3] or "").split()), str(r[2]),
                             frozenset(int(i) for i in str(r[4] or "").split())) for r in rows]
+
+    def event_facts(self, child_ids: Iterable[int] | None = None
+                    ) -> list[tuple[int, EventFact]]:
+        """(child id, event) of these children's events, or of every child's."""
+        ids = None if child_ids is None else sorted(set(child_ids))
+        where = "" if ids is None else f" WHERE child_id IN ({_marks(ids)})"
+        return [(int(r[0]), EventFact(int(r[1]), str(r[2]), from_utc_text(str(r[3]))))
+                for r in self._rows("SELECT child_id, id, kind, occurred_at FROM events"
+                                    + where + " ORDER BY id", ids or ())]
 
     def _flags(self, rows: list[tuple[Any, ...]]) -> list[Flag]:
         ids = [int(r[0]) for r in rows]
@@ -226,7 +244,10 @@ class FlagRepository(_Repository):
             raise NotFound(f"flag {flag_id}")
         return self._flags(rows)[0]
 
-    def for_children(self, child_ids: Iterable[int]) -> list[Flag]:
+    def for_children(self, child_ids: Iterable[int] | None) -> list[Flag]:
+        """The flags of these children, or every flag."""
+        if child_ids is None:
+            return self._flags(self._rows(self._FLAG + " ORDER BY id"))
         ids = sorted(set(child_ids))
         return self._flags(self._rows(
             self._FLAG + f" WHERE child_id IN ({_marks(ids)}) ORDER BY id", ids))
