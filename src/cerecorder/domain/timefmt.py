@@ -23,7 +23,10 @@ def to_utc_text(moment: datetime) -> str:
 
 
 def from_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """The storage form back (fromisoformat reads its Z; twenty times faster than strptime,
+    which matters where every concern of a child is read on each save)."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def uk_datetime(moment: datetime, tz: str = DEFAULT_TZ) -> str:

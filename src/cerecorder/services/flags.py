@@ -118,7 +118,8 @@ def _load(uow: UnitOfWork, child_ids: Iterable[int] | None) -> _Data:
     linked_ids = {link.concern_id for link in links if link.concern_id is not None}
     by_id = {c.concern_id: c for c in concerns}
     linked = by_id if child_ids is None else {
-        c.concern_id: c for c in uow.flags.concern_facts(concern_ids=linked_ids)}
+        c.concern_id: c for c in uow.flags.concern_facts(concern_ids=linked_ids)
+    } if linked_ids else {}
     entries = uow.register.many({entry_merges.get(link.entry_id, link.entry_id)
                                  for link in links})
 

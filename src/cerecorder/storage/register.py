@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from types import MappingProxyType
@@ -197,25 +198,35 @@ class FlagRepository(_Repository):
                       concern_ids: Iterable[int] | None = None) -> list[ConcernFact]:
         """What the rules read of submitted concerns (about these children, or these
         concerns, or all when neither is named): when, which signs, about whom; none of
-        what they say. One statement: flags are worked out on every save."""
-        # one IN or the other, never both: an OR would read every concern in the vault
+        what they say. Three plain statements: a correlated subquery per row costs far
+        more under SQLCipher's memory security, and this runs on every save."""
         if child_ids is not None:
             ids = sorted(set(child_ids))
-            which = ("AND c.id IN (SELECT concern_id FROM concern_children WHERE child_id "
-                     f"IN ({_marks(ids)}))")
+            which = [("WHERE concern_id IN (SELECT concern_id FROM concern_children WHERE "
+                      f"child_id IN ({_marks(ids)}))", ids)]
         elif concern_ids is not None:
-            ids = sorted(set(concern_ids))
-            which = f"AND c.id IN ({_marks(ids)})"
+            wanted = sorted(set(concern_ids))
+            which = [(f"WHERE concern_id IN ({_marks(wanted[n:n + 500])})", wanted[n:n + 500])
+                     for n in range(0, len(wanted), 500)]
         else:
-            ids, which = [], ""
-        rows = self._rows(
-            "SELECT c.id, c.occurred_at, c.taxonomy_version, (SELECT group_concat(code, ' ') "
-            "FROM concern_indicators WHERE concern_id = c.id), (SELECT group_concat(child_id, "
-            "' ') FROM concern_children WHERE concern_id = c.id) FROM concerns c "
-            f"WHERE c.status = 'submitted' {which} ORDER BY c.id", ids)
-        return [ConcernFact(int(r[0]), from_utc_text(str(r[1])),
-                            frozenset(str(r[3] or "").split()), str(r[2]),
-                            frozenset(int(i) for i in str(r[4] or "").split())) for r in rows]
+            which = [("", [])]
+        heads: list[tuple[Any, ...]] = []
+        codes: dict[int, set[str]] = defaultdict(set)
+        about: dict[int, set[int]] = defaultdict(set)
+        for where, params in which:
+            heads += self._rows(
+                "SELECT id, occurred_at, taxonomy_version FROM (SELECT id AS concern_id, "
+                f"id, occurred_at, taxonomy_version, status FROM concerns) {where}"
+                f"{' AND' if where else ' WHERE'} status = 'submitted'", params)
+            for cid, code in self._rows(
+                    f"SELECT concern_id, code FROM concern_indicators {where}", params):
+                codes[int(cid)].add(str(code))
+            for cid, child in self._rows(
+                    f"SELECT concern_id, child_id FROM concern_children {where}", params):
+                about[int(cid)].add(int(child))
+        return [ConcernFact(int(r[0]), from_utc_text(str(r[1])), frozenset(codes[int(r[0])]),
+                            str(r[2]), frozenset(about[int(r[0])]))
+                for r in sorted(heads, key=lambda r: int(r[0]))]
 
     def event_facts(self, child_ids: Iterable[int] | None = None
                     ) -> list[tuple[int, EventFact]]:
