@@ -161,10 +161,10 @@ def sql_workload(conn: Any, child_id: int, repeat: int) -> Timings:
     words = iter(SEARCHES * (repeat + 2))
 
     def run_search() -> None:
-        query = search.fts_query(next(words))
-        assert query is not None
+        query = search.terms(next(words))
+        assert query
         with uow:
-            uow.concerns.many(uow.concerns.search(query, None, 50))
+            uow.concerns.many(uow.concerns.search(query, None, 50, dsl_work=True))
 
     saved = iter(range(10**6))
 

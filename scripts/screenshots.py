@@ -62,7 +62,8 @@ def main() -> None:
 
 def shoot(out: Path, work: Path, size: str) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from PySide6.QtCore import QDateTime
+    from datetime import timedelta
+
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -157,15 +158,27 @@ def shoot(out: Path, work: Path, size: str) -> None:
     for code in ("SHARED-01", "SHARED-05", "KTS-IDENTITY-02"):
         form.tick_sign(code)
     form.informed.setText("DSL by phone at 15:55")
-    form.when.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
+    form.when.set_moment(ctx.clock.now() - timedelta(hours=1))
     snap("10-new-concern", form)
     form.autosave.stop()
     form.done(0)
+    checked = ConcernDialog(ctx, s, child_ids=[], parent=window)
+    checked.facts.setPlainText("I think JS was obviously scared. She said it was fine.")
+    checked.when.edit.setText("31/12/2099 10:00")
+    checked.submit()  # what is missing and the prompts, beside their fields
+    snap("10a-new-concern-checks", checked)
+    checked.autosave.stop()
+    checked.done(0)
 
     queue = dsl_work.triage_queue(s)
     concern_id = queue[0].id if queue else concerns.my_concerns(s)[0].id
     view = ConcernViewDialog(ctx, s, concern_id, window)
     snap("11-concern-view", view)
+    view.close()
+    decided = next(e.concern_id for e in chronology.chronology(s, longest.id)
+                   if e.entry_type.value == "action" and e.concern_id is not None)
+    view = ConcernViewDialog(ctx, s, decided, window)
+    snap("11a-concern-view-followed-up", view)
     view.close()
     snap("12-triage", TriageDialog(ctx, s, concern_id, window))
     snap("13-action", ActionDialog(ctx, s, concern_id=concern_id, parent=window))
@@ -180,9 +193,9 @@ def shoot(out: Path, work: Path, size: str) -> None:
     export = child_window.export_pdf(printing=True)
     export.purpose.setText("Strategy meeting with MASH")
     snap("15a-print-or-save", export)
-    pdf, _ = export.document(ctx.documents)
+    pdf, document_id = export.document(ctx.documents)
     pages = ctx.documents.pages(pdf)
-    preview = DocumentPreview(pages, export.file_name(), export)
+    preview = DocumentPreview(pages, export.file_name(document_id), export)
     snap("15b-preview", preview)
     preview.close()
     pages.close()

@@ -49,6 +49,9 @@ def test_a_saved_vault_opens_and_upgrades(tmp_path: Path, clock: MockClock, name
     assert rows[0].event.startswith(f"{label} concern")
     assert any(f"{label} rationale." in r.decision for r in rows)
     assert search.search_concerns(s, "trainers")
+    # names and decisions recorded before the search indexes existed are found too
+    assert search.search_concerns(s, "olafsdottir trainers")
+    assert search.search_concerns(s, f"{label} rationale")
     assert s.vault.conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE name = 'concerns_search'").fetchone()[0] == 1
     assert maintenance.verify(s).ok

@@ -71,6 +71,7 @@ WINDOWS = textwrap.dedent(f"""
     form = ConcernDialog(ctx, s, child_ids=[child], parent=controller.window)
     form.facts.setPlainText("Facts typed {CANARY} " * 20)
     form.opinion.setPlainText("Opinion typed {CANARY}")
+    form.when.just_now()
     form.show()
     qt.processEvents()
     assert form.save_draft() and form.submit_now()

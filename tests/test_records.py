@@ -320,6 +320,50 @@ def test_search_finds_prefixes_and_ignores_accents(dsl: Session, clock: MockCloc
     assert "[cash]" in hit.snippet and hit.child_names == ("Zoë Ólafsdóttir",)
 
 
+def test_search_finds_a_concern_by_its_childrens_names_and_the_dsls_work(
+        dsl: Session, clock: MockClock) -> None:
+    """The search box suggests a name: a concern is found by the names of its children
+    (accents aside) and, for the DSL, by what was decided and done on it. Every word must
+    match somewhere on the concern."""
+    from cerecorder.domain.model import ActionKind, TriageDecision
+    from cerecorder.services import dsl as dsl_work
+
+    from helpers import STAFF_PASS, add_staff, switch_to
+
+    ines = add_child(dsl, "Inês", "Gonçalves")
+    amy = add_child(dsl, "Amy", "Khan")
+    about_ines = concerns.record_concern(dsl, content((ines,), clock, facts="New trainers."))
+    about_amy = concerns.record_concern(dsl, content((amy,), clock, facts="New trainers."))
+    assert [h.concern_id for h in search.search_concerns(dsl, "goncalves")] == [about_ines]
+    assert [h.concern_id for h in search.search_concerns(dsl, "ines trainers")] == [about_ines]
+    assert search.search_concerns(dsl, "ines rocket") == []  # every word must match
+    hit = search.search_concerns(dsl, "gonc")[0]
+    assert hit.snippet == "New trainers."  # matched by name: the facts are shown
+
+    dsl_work.triage(dsl, about_amy, TriageDecision.MONITOR, "Mentor to check in weekly.")
+    dsl_work.record_action(dsl, kind=ActionKind.REFERRAL_CSC, detail="Spoke to Duty Desk",
+                           taken_at=clock.now(), concern_id=about_amy)
+    dsl_work.record_outcome(dsl, text="Assessment opened by social care",
+                            occurred_at=clock.now(), child_id=amy, concern_id=about_amy)
+    for words in ("mentor weekly", "monitor", "duty desk", "assessment", "social care",
+                  "amy mentor"):
+        assert [h.concern_id for h in search.search_concerns(dsl, words)] == [about_amy], words
+    assert "[Mentor]" in search.search_concerns(dsl, "mentor")[0].snippet
+    # decisions and kinds of action are stored as codes: their labels are found too
+    dsl_work.record_action(dsl, kind=ActionKind.POLICE, detail="", taken_at=clock.now(),
+                           concern_id=about_ines)
+    assert [h.concern_id for h in search.search_concerns(dsl, "police")] == [about_ines]
+
+    add_staff(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    try:
+        own = concerns.record_concern(staff, content((amy,), clock, facts="Late again."))
+        assert [h.concern_id for h in search.search_concerns(staff, "khan")] == [own]
+        assert search.search_concerns(staff, "mentor") == []  # not the DSL's work
+    finally:
+        staff.lock()
+
+
 def test_snippets_bracket_the_matched_words() -> None:
     from cerecorder.services.search import snippet
 

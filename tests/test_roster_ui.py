@@ -275,7 +275,11 @@ def test_child_window_links_and_merges(
     unlink = window.unlink_pupil()
     assert isinstance(unlink, UnlinkDialog)
     assert [unlink.link.itemText(i) for i in range(unlink.link.count())] == [
-        "Associate: Jay Cole (seen in the same car)", "Sibling: Sam O'Neil (older brother)"]
+        "Choose…", "Associate: Jay Cole (seen in the same car)",
+        "Sibling: Sam O'Neil (older brother)"]
+    unlink.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert unlink.message.text() == "Choose the link to remove."  # Enter alone removes none
+    unlink.link.setCurrentIndex(1)
     unlink.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # made on the twin
     assert window.profile_values["Links"].text() == "Sibling: Sam O'Neil (older brother)"
     assert "children_unlinked" in [r[3] for r in dsl.vault.uow().audit.rows()]
@@ -303,3 +307,16 @@ def test_the_triage_queue_names_the_record_kept_after_a_merge(
     assert window.roster.rowCount() == 1
     # the concern itself still names the record it was recorded about
     assert child_names(dsl, (twin, keep)) == ["Zoe ONeil", "Zoë O'Neil"]
+
+
+def test_the_pupil_picker_is_blind_to_accents_and_case(qtbot: QtBot, dsl: Session) -> None:
+    zoe = add_child(dsl)
+    add_child(dsl, "Inês", "Gonçalves")
+    add_child(dsl, "Amy", "Khan")
+    (child,) = [c for c in children.list_children(dsl) if c.id == zoe]
+    link = LinkDialog(dsl, child)
+    qtbot.addWidget(link)
+    link.picker.filter.setText("GONCALVES")
+    shown = [link.picker.list.item(r).text() for r in range(link.picker.list.count())
+             if not link.picker.list.item(r).isHidden()]
+    assert len(shown) == 1 and shown[0].startswith("Inês Gonçalves")

@@ -265,6 +265,7 @@ def test_event_time_is_london_wall_clock_in_summer(
                                          "Europe/London"))
     assert dialog.when.text() == "01/07/2026 14:00"  # BST
     dialog.summary.setPlainText("Return-home interview")
+    dialog.kind.setCurrentIndex(dialog.kind.findData(EventKind.RETURN_HOME_INTERVIEW))
     ok(dialog.buttons)
     (row,) = chronology.chronology(dsl, zoe)
     assert row.occurred_at == datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
@@ -302,6 +303,29 @@ def test_action_from_the_child_window(
     dialog.detail.setPlainText("Safety plan agreed with Zoë")
     ok(dialog.buttons)
     assert entry_types(window) == [EntryType.ACTION]
+
+
+def test_no_dsl_form_defaults_to_something_that_did_not_happen(
+        qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
+    """After "Monitor in school", a DSL who presses Enter in "Record an action" must not
+    record a referral to MASH: every list starts on "Choose…" and nothing saves until
+    something is chosen."""
+    concern = concerns.record_concern(dsl, content((zoe,), clock))
+    dsl_work.triage(dsl, concern, TriageDecision.MONITOR, "Mentor to check in weekly.")
+    action = ActionDialog(ctx, dsl, concern_id=concern)
+    event = EventDialog(ctx, dsl, zoe)
+    for dialog in (action, event):
+        qtbot.addWidget(dialog)
+        with qtbot.waitActive(dialog):
+            dialog.show()
+            dialog.activateWindow()
+        assert dialog.kind.currentText() == "Choose…" and dialog.kind.currentData() is None
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Return)  # Enter presses the default button
+        assert dialog.isVisible()
+        assert dialog.message.text().startswith("Choose")
+        assert dialog.kind.hasFocus()
+    assert [e.entry_type for e in chronology.chronology(dsl, zoe)] == [EntryType.CONCERN,
+                                                                       EntryType.TRIAGE]
 
 
 # -- triage ------------------------------------------------------------------------------
@@ -378,6 +402,43 @@ def test_concern_view_shows_content_and_grows_its_addenda(
     assert thread.index("grey Audi") < thread.index("Second note")
 
 
+def test_the_dsl_sees_what_came_of_a_concern_beside_it(
+        qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
+    """Decisions, actions and outcomes on the concern, the child's flags, how many
+    concerns came before, and a way to the chronology."""
+    concerns.record_concern(dsl, content((zoe,), clock,
+                                         occurred_at=clock.now() - timedelta(days=9)))
+    concern = concerns.record_concern(dsl, content((zoe,), clock))
+    view = ConcernViewDialog(ctx, dsl, concern)
+    qtbot.addWidget(view)
+    view.show()
+    text = view.content.toPlainText()
+    assert "Zoë Ólafsdóttir (flags: SEND; 1 earlier concern)" in text
+    assert "Decisions, actions\nNone recorded yet" in text
+    view.triage_button.click()
+    (triage,) = view.findChildren(TriageDialog)
+    triage.set_decision(TriageDecision.MONITOR)
+    triage.rationale.setPlainText("Pastoral lead to check in weekly.")
+    ok(triage.buttons)
+    clock.advance(hours=1)
+    view.action_button.click()
+    (action,) = view.findChildren(ActionDialog)
+    action.kind.setCurrentIndex(action.kind.findData(ActionKind.PARENTS_INFORMED))
+    action.detail.setPlainText("Phoned mum")
+    action.outcome.setPlainText("Mum will collect her after school")
+    ok(action.buttons)
+    text = view.content.toPlainText()
+    decision = text.index("Monitor in school: Pastoral lead to check in weekly.")
+    assert decision < text.index("Parents or carers informed: Phoned mum")
+    assert "Mum will collect her after school" in text
+    assert "Dana Lead" in text and "None recorded yet" not in text
+    assert audit_actions(dsl).count("concern_viewed") == 1  # shown again, not viewed again
+    window = view.open_chronology()
+    assert isinstance(window, ChildWindow) and window.child_id == zoe
+    qtbot.addWidget(window)
+    assert window.isVisible()
+
+
 def test_concern_view_escapes_markup(
         qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
     concern = concerns.record_concern(
@@ -420,6 +481,7 @@ def test_triage_and_action_from_the_concern_view(
     view.action_button.click()
     (action,) = view.findChildren(ActionDialog)
     action.detail.setPlainText("Weekly check-ins with pastoral lead")
+    action.kind.setCurrentIndex(action.kind.findData(ActionKind.MONITORING))
     ok(action.buttons)
     kinds = [e.entry_type for e in chronology.chronology(dsl, zoe)]
     assert kinds == [EntryType.CONCERN, EntryType.TRIAGE, EntryType.ACTION]
@@ -449,7 +511,7 @@ def test_search_finds_a_concern_by_a_word(
     qtbot.keyClick(dialog.box, Qt.Key.Key_Return)  # Enter searches at once
     assert dialog.model.rowCount() == 0
     assert dialog.isVisible()  # Enter did not close the dialog
-    assert dialog.status.text() == "No concern or addendum contains those words."
+    assert dialog.status.text().startswith("No concern matches those words")
 
     dialog.box.setText("lesson")
     dialog.run_search()

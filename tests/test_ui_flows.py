@@ -37,9 +37,16 @@ class SteeredDialogs(FileDialogs):
 
     def __init__(self) -> None:
         self.answers: list[Path | None] = []
+        self.suggested: list[Path] = []
+        self.shown: list[Path] = []
 
-    def save_path(self, *args: object) -> Path | None:
+    def save_path(self, parent: object, title: object, suggested: Path,
+                  *args: object) -> Path | None:
+        self.suggested.append(suggested)
         return self.answers.pop(0)
+
+    def show_folder(self, folder: Path) -> None:
+        self.shown.append(folder)
 
     def folder(self, *args: object) -> Path | None:
         return self.answers.pop(0)
@@ -142,6 +149,7 @@ def test_record_a_concern_about_two_children_with_signs(
         if item.text().startswith("Ben Osei"):
             item.setCheckState(Qt.CheckState.Checked)
     assert "Amy Khan" in dialog.chosen.text() and "Ben Osei" in dialog.chosen.text()
+    qtbot.keyClicks(dialog.when.edit, "16/11/2026 08:15")  # never assumed: typed
     qtbot.keyClicks(dialog.where, "Bus stop by the park")
     dialog.facts.setPlainText("Both seen getting into a grey car with two older men at 15:40; "
                               "Amy had a new phone and £50 in cash.")
@@ -169,6 +177,7 @@ def test_quality_prompts_are_gentle(qtbot: QtBot, ctx: AppContext, dsl_session: 
     child = add_child(dsl_session)
     dialog = _concern_dialog(qtbot, ctx, dsl_session, [child])
     dialog.facts.setPlainText("JS upset.")
+    dialog.when.just_now()
     dialog.set_urgency(Urgency.IMMEDIATE)
     prompts = " ".join(dialog.quality_prompts())
     assert "very short" in prompts and "initials" in prompts and "nobody" in prompts
@@ -182,6 +191,7 @@ def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppConte
                                                      answer_yes: list[str]) -> None:
     child = add_child(dsl_session)
     dialog = _concern_dialog(qtbot, ctx, dsl_session, [child])
+    dialog.show()
     dialog.facts.setPlainText("x" * 1_048_576)
     assert not dialog.save_draft()
     assert "Not saved" in dialog.message.text()
@@ -189,6 +199,7 @@ def test_a_huge_paste_is_refused_and_stays_on_screen(qtbot: QtBot, ctx: AppConte
     assert concerns.my_concerns(dsl_session) == []
     dialog.close()  # closing asks before the unsaved text is dropped
     assert "lose the unsaved changes" in answer_yes[0]
+    assert not dialog.isVisible()  # answered yes: closed
 
 
 def test_main_window_pupil_search_and_triage_queue(qtbot: QtBot, ctx: AppContext,
@@ -435,3 +446,181 @@ def test_the_concern_view_saves_the_record_as_a_pdf(
     assert dialog.saved == out and "readable copy" in dialog.warning.text()
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "Nguyễn Văn An" in text and "<b>cash</b>" in text and "Page 1 of" in text
+
+
+def test_an_export_is_named_by_its_document_id_and_says_where_it_was_saved(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock, tmp_path: Path
+) -> None:
+    """The file name travels in e-mail attachments and folder listings: never the
+    child's name. After saving, the dialog says where, with a way to the folder."""
+    from pypdf import PdfReader
+
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    from helpers import content
+
+    child = add_child(dsl_session, "Zoë", "Ólafsdóttir")
+    concerns.record_concern(dsl_session, content((child,), clock))
+    window = ChildWindow(ctx, dsl_session, child)
+    qtbot.addWidget(window)
+    dialog = window.export_pdf()
+    qtbot.addWidget(dialog)
+    dialog.purpose.setText("Strategy meeting")
+    out = tmp_path / "out" / "chosen.pdf"
+    out.parent.mkdir()
+    dialogs = ctx.file_dialogs
+    dialogs.answers.append(out)  # type: ignore[attr-defined]
+    dialog.save()
+    (suggested,) = dialogs.suggested  # type: ignore[attr-defined]
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    document_id = dialog.document(ctx.documents)[1]  # type: ignore[arg-type]
+    assert suggested.name == f"Chronology {document_id}.pdf"
+    assert document_id in text
+    assert "Zo" not in suggested.name and "lafsd" not in suggested.name
+    assert dialog.isVisible()  # stays open to say where the file went
+    assert dialog.message.text() == f"Saved to {out}."
+    assert dialog.folder_button.isVisibleTo(dialog)
+    dialog.folder_button.click()
+    assert dialogs.shown == [out.parent]  # type: ignore[attr-defined]
+
+
+def test_a_member_of_staff_records_a_concern_by_keyboard_alone(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock
+) -> None:
+    """From Ctrl+N to the receipt with keys only: find the pupil, tick them with Space,
+    Alt+letter to each box, type, Alt+B to submit, Y to confirm. (ASCII with keyClicks.)"""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from helpers import STAFF_PASS, add_staff, switch_to
+
+    amy = add_child(dsl_session, "Amy", "Khan", year_group="9", reg_group="9K")
+    add_child(dsl_session, "Ben", "Osei", year_group="10", reg_group="10R")
+    add_staff(dsl_session)
+    staff = switch_to(dsl_session, "teacher", STAFF_PASS)
+    try:
+        window = MainWindow(ctx, staff)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        (form,) = window.findChildren(ConcernDialog)
+        qtbot.waitUntil(form.isActiveWindow, timeout=3000)
+
+        def type_(text: str) -> None:
+            qtbot.keyClicks(QApplication.focusWidget(), text)
+
+        def key(k: Qt.Key, alt: bool = False) -> None:
+            modifier = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
+            qtbot.keyClick(QApplication.focusWidget(), k, modifier)
+
+        assert QApplication.focusWidget() is form.pupil_filter
+        type_("amy")
+        key(Qt.Key.Key_Tab)  # into the list, on the one pupil shown
+        assert QApplication.focusWidget() is form.pupil_list
+        key(Qt.Key.Key_Space)
+        assert form.content().child_ids == (amy,)
+        key(Qt.Key.Key_E, alt=True)
+        type_("16/11/2026 08:15")
+        key(Qt.Key.Key_Tab)  # Tab leaves the time
+        key(Qt.Key.Key_S, alt=True)
+        type_("Amy was picked up at the gate by two older men in a grey car at 08:10.")
+        key(Qt.Key.Key_W, alt=True)
+        type_('"They are my cousins."')
+        key(Qt.Key.Key_Return)  # a new line in a text box, nothing submitted
+        assert form.isVisible()
+
+        answered: list[str] = []
+
+        def confirm() -> None:  # the person reads the question and presses Y
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                answered.append(box.text())
+                qtbot.keyClick(box, Qt.Key.Key_Y)
+            else:
+                QTimer.singleShot(50, confirm)
+
+        QTimer.singleShot(50, confirm)
+        key(Qt.Key.Key_B, alt=True)
+        qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+        assert answered and "permanent record" in answered[0]
+        assert form.submitted
+        assert window.receipt.isVisible()
+        assert window.receipt.text() == "Concern #1 submitted to the DSL at 09:30."
+        assert window.tabs.currentIndex() == 1  # My concerns, with its status
+        assert window.my_model.data(window.my_model.index(0, 3)) == "Submitted"
+        (mine,) = concerns.my_concerns(staff)
+        assert mine.content.occurred_at is not None
+        assert mine.content.child_words == '"They are my cousins."\n'
+    finally:
+        staff.lock()
+
+
+def test_my_concerns_shows_a_status_that_moves_and_no_more(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session, clock: MockClock
+) -> None:
+    """Submitted, seen by the DSL, decision recorded: never which decision."""
+    from cerecorder.domain.model import Progress
+    from cerecorder.ui.concern_view import ConcernViewDialog
+
+    from helpers import DSL_PASS, STAFF_PASS, add_staff, content, switch_to
+
+    child = add_child(dsl_session)
+    own = concerns.record_concern(dsl_session, content((child,), clock))
+    concerns.open_concern(dsl_session, own)  # the author opening their own: not "seen"
+    add_staff(dsl_session)
+    staff = switch_to(dsl_session, "teacher", STAFF_PASS)
+    concern_id = concerns.record_concern(staff, content((child,), clock))
+    assert [p for _, p in concerns.my_progress(staff)] == [Progress.SUBMITTED]
+    dsl = switch_to(staff, "dsl", DSL_PASS)
+    assert dict((c.id, p) for c, p in concerns.my_progress(dsl))[own] is Progress.SUBMITTED
+    concerns.open_concern(dsl, concern_id)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    window = MainWindow(ctx, staff)
+    qtbot.addWidget(window)
+    assert window.my_model.data(window.my_model.index(0, 3)) == "Seen by the DSL"
+    dsl = switch_to(staff, "dsl", DSL_PASS)
+    from cerecorder.services import dsl as dsl_service
+
+    dsl_service.triage(dsl, concern_id, TriageDecision.MONITOR, "Pastoral lead weekly.")
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    try:
+        window = MainWindow(ctx, staff)
+        qtbot.addWidget(window)
+        assert window.my_model.data(window.my_model.index(0, 3)) == "Decision recorded"
+        view = ConcernViewDialog(ctx, staff, concern_id)
+        qtbot.addWidget(view)
+        text = view.content.toPlainText()
+        assert "Status\nDecision recorded" in text
+        assert "Monitor" not in text and "Pastoral lead weekly" not in text
+        assert "Decisions, actions and outcomes" not in text
+        assert not view.chronology_button.isVisibleTo(view)
+    finally:
+        staff.lock()
+
+
+def test_the_pupil_search_is_blind_to_accents_and_case(
+    qtbot: QtBot, ctx: AppContext, dsl_session: Session
+) -> None:
+    add_child(dsl_session, "Inês", "Gonçalves")
+    add_child(dsl_session, "Ioana", "Stănescu")
+    add_child(dsl_session, "Amy", "Khan")
+    window = MainWindow(ctx, dsl_session)
+    qtbot.addWidget(window)
+    window.show()
+
+    def names() -> list[str]:
+        return [window.pupils.index(r, 0).data() for r in range(window.pupils.rowCount())]
+
+    qtbot.keyClicks(window.search_box, "goncalves")
+    assert names() == ["Inês Gonçalves"]
+    window.search_box.clear()
+    qtbot.keyClicks(window.search_box, "STANESCU")
+    assert names() == ["Ioana Stănescu"]
+    assert not window.no_pupil.isVisible()
+    window.search_box.clear()
+    qtbot.keyClicks(window.search_box, "nobody")
+    assert names() == []
+    assert window.no_pupil.isVisible()
+    assert window.no_pupil.text() == "No pupil matches \u201cnobody\u201d."

@@ -18,6 +18,21 @@ class ConcernStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+class Progress(enum.StrEnum):
+    """How far a submitted concern has got, as its author may know it: never which
+    decision the DSL made, nor what was done."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SEEN = "seen"
+    DECIDED = "decided"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "submitted": "Submitted", "seen": "Seen by the DSL",
+                "decided": "Decision recorded"}[self.value]
+
+
 class Urgency(enum.StrEnum):
     LOW = "low"
     MEDIUM = "medium"

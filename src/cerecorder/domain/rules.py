@@ -33,19 +33,38 @@ def clean_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
     return value
 
 
+def submission_problems(content: ConcernContent, now: datetime) -> dict[str, str]:
+    """What a concern still needs before it becomes permanent, by the field concerned (a
+    ConcernContent attribute), so a form can say each beside its own box."""
+    problems: dict[str, str] = {}
+    if not content.child_ids:
+        problems["child_ids"] = "choose at least one child"
+    if not content.facts.strip():
+        problems["facts"] = "say what was seen or heard"
+    if content.occurred_at is None:
+        problems["occurred_at"] = "say when it happened"
+    elif content.occurred_at > now + CLOCK_SKEW:
+        problems["occurred_at"] = "the time it happened is in the future"
+    return problems
+
+
 def check_concern_for_submission(content: ConcernContent, now: datetime) -> None:
     """What a concern needs before it becomes permanent."""
-    problems = []
-    if not content.child_ids:
-        problems.append("choose at least one child")
-    if not content.facts.strip():
-        problems.append("say what was seen or heard")
-    if content.occurred_at is None:
-        problems.append("say when it happened")
-    elif content.occurred_at > now + CLOCK_SKEW:
-        problems.append("the time it happened is in the future")
+    problems = submission_problems(content, now)
     if problems:
-        raise InvalidInput("Before submitting: " + "; ".join(problems) + ".")
+        raise InvalidInput("Before submitting: " + "; ".join(problems.values()) + ".")
+
+
+_FOLDS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "\u0131": "i", "æ": "ae",
+                        "œ": "oe", "þ": "th", "ð": "d"})
+
+
+def fold(text: str) -> str:
+    """Text as a search compares it: case and accents dropped, so "goncalves" finds
+    Gonçalves, "stanescu" Stănescu and "sorensen" Sørensen."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.translate(_FOLDS)
 
 
 def check_triage(decision: TriageDecision, rationale: str) -> None:

@@ -8,12 +8,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
-from cerecorder.domain.model import Addendum, Concern, ConcernContent, ConcernStatus, Role
+from cerecorder.domain.model import (
+    Addendum,
+    Concern,
+    ConcernContent,
+    ConcernStatus,
+    Progress,
+    Role,
+)
 from cerecorder.domain.register import MAX_MENTIONS, clean_mention
 from cerecorder.domain.rules import check_concern_for_submission, clean_text
 from cerecorder.services import audit, flags
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
+from cerecorder.storage.uow import UnitOfWork
 
 _TEXT_FIELDS = {
     "location": "Where it happened",
@@ -101,6 +109,39 @@ def my_concerns(session: Session, status: ConcernStatus | None = None) -> list[C
     require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
         return uow.concerns.by_author(session.user.id, status)
+
+
+def my_progress(session: Session) -> list[tuple[Concern, Progress]]:
+    """The user's own concerns, newest first, each with how far the DSL has got: seen by
+    a DSL other than the author, a decision recorded. Never which decision: that is the
+    DSL's to tell."""
+    require(session.user, Role.STAFF, Role.DSL)
+    with session.uow() as uow:
+        mine = uow.concerns.by_author(session.user.id)
+        return _progress(uow, mine)
+
+
+def progress_of(session: Session, concern_id: int) -> Progress:
+    """How far one concern has got, for its author or the DSL."""
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        return _progress(uow, [concern])[0][1]
+
+
+def _progress(uow: UnitOfWork, items: list[Concern]) -> list[tuple[Concern, Progress]]:
+    submitted = [c.id for c in items if c.status is ConcernStatus.SUBMITTED]
+    decided = {t.concern_id for t in uow.dsl.triage_for(submitted)}
+    seen = uow.audit.seen_by_dsl(submitted)
+
+    def state(c: Concern) -> Progress:
+        if c.status is ConcernStatus.DRAFT:
+            return Progress.DRAFT
+        if c.id in decided:
+            return Progress.DECIDED
+        return Progress.SEEN if c.id in seen else Progress.SUBMITTED
+
+    return [(c, state(c)) for c in items]
 
 
 @dataclass(frozen=True)

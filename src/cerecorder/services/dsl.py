@@ -3,11 +3,20 @@ significant events for the chronology."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import ActionKind, Concern, EventKind, Role, TriageDecision
+from cerecorder.domain.model import (
+    ActionKind,
+    Child,
+    Concern,
+    EventKind,
+    Role,
+    TriageDecision,
+)
 from cerecorder.domain.rules import check_triage, clean_text
+from cerecorder.domain.timefmt import from_utc_text
 from cerecorder.services import audit, flags
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
@@ -111,3 +120,60 @@ def add_event(
         flags.refresh(uow, session, [child_id])
         uow.commit()
     return event_id
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    """A decision, action or outcome recorded on a concern."""
+
+    at: datetime
+    tz: str
+    what: str
+    text: str
+    recorded_by: int
+    child_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChildContext:
+    """A child of a concern as the DSL reads it beside the concern: the record the
+    chronology lives in (after any merge), and how many concerns came before this one."""
+
+    child: Child
+    earlier_concerns: int
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    entries: list[FollowUpEntry]
+    children: list[ChildContext]
+
+
+def follow_up(session: Session, concern_id: int) -> FollowUp:
+    """What the DSL has decided and done on a concern, oldest first, and its children."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        entries = [FollowUpEntry(t.decided_at, t.tz, "Decision",
+                                 f"{t.decision.label}: {t.rationale}".rstrip(": "),
+                                 t.decided_by)
+                   for t in uow.dsl.triage_for([concern_id])]
+        for _aid, child, kind, detail, at, tz, by, _c in uow.dsl.actions_for_concerns(
+                [concern_id]):
+            label = ActionKind(kind).label
+            entries.append(FollowUpEntry(from_utc_text(at), tz, "Action",
+                                         f"{label}: {detail}" if detail else label, by, child))
+        for _oid, child, _action, text, at, tz, by, _c in uow.dsl.outcomes_for_concerns(
+                [concern_id]):
+            entries.append(FollowUpEntry(from_utc_text(at), tz, "Outcome", text, by, child))
+        merged = uow.children.merged_map()
+        kids: list[ChildContext] = []
+        for child_id in dict.fromkeys(merged.get(c, c) for c in concern.content.child_ids):
+            earlier = {c.id for own in uow.children.identity_ids(child_id)
+                       for c in uow.concerns.for_child(own)
+                       if c.id != concern_id and c.content.occurred_at is not None
+                       and concern.content.occurred_at is not None
+                       and c.content.occurred_at < concern.content.occurred_at}
+            kids.append(ChildContext(uow.children.get(child_id), len(earlier)))
+    entries.sort(key=lambda e: e.at)
+    return FollowUp(entries, kids)

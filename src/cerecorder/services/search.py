@@ -1,4 +1,5 @@
-"""Full-text search over concerns and their addenda (FTS5, inside the encrypted vault)."""
+"""Full-text search over concerns, their addenda, their children's names and the DSL's
+decisions, actions and outcomes (FTS5, inside the encrypted vault)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from cerecorder.domain.model import Role, SearchHit
+from cerecorder.domain.model import ActionKind, Role, SearchHit, TriageDecision
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
+from cerecorder.storage.repositories import SearchTerm
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 14
@@ -19,15 +21,23 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)[:20]
 
 
-def fts_query(text: str) -> str | None:
-    """User text to a safe FTS5 query: every word must appear, each as a prefix.
+def terms(text: str) -> list[SearchTerm]:
+    """Each word of the user's text as a prefix query, with the decisions and kinds of
+    action whose labels have a word it begins ("mash" finds referrals to MASH)."""
+    found = []
+    for word in _words(text):
+        folded = _fold(word)
 
-    Operators and quotes typed by the user are treated as plain text, never syntax.
-    """
-    words = _words(text)
-    if not words:
-        return None
-    return " ".join(f'"{w}"*' for w in words)
+        def begins(label: str, folded: str = folded) -> bool:
+            # a short word must be whole: "car" is not "care", "to" not "Refer to MASH"
+            return any(w == folded or (len(folded) >= 4 and w.startswith(folded))
+                       for w in _WORD.findall(_fold(label)))
+
+        found.append(SearchTerm(
+            f'"{word}"*',
+            tuple(d.value for d in TriageDecision if begins(d.label)),
+            tuple(k.value for k in ActionKind if begins(k.label))))
+    return found
 
 
 def _fold(text: str) -> str:
@@ -60,19 +70,36 @@ def snippet(texts: Iterable[str], query: str) -> str:
     return ""
 
 
+def _opening(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:SNIPPET_WORDS]) + ("…" if len(words) > SNIPPET_WORDS else "")
+
+
 def search_concerns(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
-    """DSL: everything; staff: only what they recorded; admin: nothing."""
+    """DSL: everything, by the words of a concern, its addenda, its children's names
+    and what was decided and done on it; staff: only what they recorded, by its words,
+    addenda and children's names; admin: nothing."""
     require(session.user, Role.DSL, Role.STAFF)
-    query = fts_query(text)
-    if query is None:
+    words = terms(text)
+    if not words:
         return []
-    author = None if session.user.role is Role.DSL else session.user.id
+    is_dsl = session.user.role is Role.DSL
+    author = None if is_dsl else session.user.id
     with session.uow() as uow:
-        ids = uow.concerns.search(query, author, limit)
+        ids = uow.concerns.search(words, author, limit, dsl_work=is_dsl)
         concerns = uow.concerns.many(ids)
         addenda: dict[int, list[str]] = {}
         for addendum in uow.concerns.addenda(ids):
             addenda.setdefault(addendum.concern_id, []).append(addendum.body)
+        if is_dsl:  # what the DSL decided and did shows in the snippet when it matched
+            for t in uow.dsl.triage_for(ids):
+                addenda.setdefault(t.concern_id, []).append(
+                    f"Decision: {t.decision.label}. {t.rationale}".strip())
+            for _a, _c, kind, detail, *_, cid in uow.dsl.actions_for_concerns(ids):
+                addenda.setdefault(cid, []).append(
+                    f"Action: {ActionKind(kind).label}. {detail}".strip())
+            for _o, _c, _a, outcome, *_, cid in uow.dsl.outcomes_for_concerns(ids):
+                addenda.setdefault(cid, []).append(f"Outcome: {outcome}")
         children = {
             c.id: c.display_name
             for c in uow.children.many(
@@ -89,7 +116,8 @@ def search_concerns(session: Session, text: str, limit: int = 50) -> list[Search
         hits.append(SearchHit(
             concern_id=cid,
             occurred_at=c.occurred_at,
-            snippet=snippet(fields, text),
+            # matched by a child's name only: the start of the facts
+            snippet=snippet(fields, text) or _opening(c.facts),
             child_names=tuple(children[k] for k in c.child_ids),
         ))
     return hits

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -492,18 +493,53 @@ class ConcernRepository(_Repository):
             ]
         return result
 
-    def search(self, match: str, author_id: int | None, limit: int) -> list[int]:
-        """Ids of submitted concerns matching an FTS5 query, most recent event first.
-
-        Matches in addenda count for their concern. The covering index concerns_search
-        lets SQLite sort thousands of matches without reading each concern's text.
-        """
+    def search(self, terms: list[SearchTerm], author_id: int | None, limit: int, *,
+               dsl_work: bool) -> list[int]:
+        """Ids of submitted concerns that every term matches somewhere: in the concern,
+        an addendum, a child's name (or the name of the record a child was merged into)
+        and, with `dsl_work`, a decision, action or outcome on it; most recent event
+        first. The covering index concerns_search sorts thousands of matches without
+        reading each concern's text."""
+        if not terms:
+            return []
+        parts: list[str] = []
+        params: list[object] = []
+        for term in terms:
+            sources = [
+                "SELECT rowid AS id FROM concerns_fts WHERE concerns_fts MATCH ?",
+                "SELECT a.concern_id FROM addenda_fts JOIN addenda a"
+                " ON a.id = addenda_fts.rowid WHERE addenda_fts MATCH ?",
+                "SELECT cc.concern_id FROM children_fts JOIN concern_children cc"
+                " ON cc.child_id = children_fts.rowid WHERE children_fts MATCH ?",
+                "SELECT cc.concern_id FROM children_fts JOIN children d"
+                " ON d.merged_into = children_fts.rowid JOIN concern_children cc"
+                " ON cc.child_id = d.id WHERE children_fts MATCH ?",
+            ]
+            params += [term.match] * 4
+            if dsl_work:
+                sources += [
+                    "SELECT t.concern_id FROM triage_fts JOIN triage t"
+                    " ON t.id = triage_fts.rowid WHERE triage_fts MATCH ?",
+                    "SELECT x.concern_id FROM actions_fts JOIN actions x"
+                    " ON x.id = actions_fts.rowid WHERE actions_fts MATCH ?",
+                    "SELECT COALESCE(o.concern_id, (SELECT concern_id FROM actions"
+                    " WHERE id = o.action_id)) FROM outcomes_fts JOIN outcomes o"
+                    " ON o.id = outcomes_fts.rowid WHERE outcomes_fts MATCH ?",
+                ]
+                params += [term.match] * 3
+                if term.decisions:
+                    sources.append("SELECT concern_id FROM triage WHERE decision IN"
+                                   f" ({', '.join('?' * len(term.decisions))})")
+                    params += term.decisions
+                if term.actions:
+                    sources.append("SELECT concern_id FROM actions WHERE kind IN"
+                                   f" ({', '.join('?' * len(term.actions))})")
+                    params += term.actions
+            parts.append("SELECT id FROM (" + " UNION ".join(sources) + ")")
         author_clause = "" if author_id is None else " AND c.author_id = ?"
-        params: list[object] = [match, match] + ([] if author_id is None else [author_id])
+        params += [] if author_id is None else [author_id]
         rows = self._rows(
-            "SELECT c.id FROM (SELECT rowid AS id FROM concerns_fts WHERE concerns_fts MATCH ?"
-            " UNION SELECT a.concern_id FROM addenda_fts JOIN addenda a"
-            "  ON a.id = addenda_fts.rowid WHERE addenda_fts MATCH ?) AS m"
+            f"SELECT c.id FROM ({' INTERSECT '.join(parts)}) AS m"
             " JOIN concerns AS c INDEXED BY concerns_search ON c.id = m.id"
             f" WHERE c.status = 'submitted'{author_clause}"
             " ORDER BY c.occurred_at DESC, c.id DESC LIMIT ?",
@@ -520,6 +556,16 @@ class ConcernRepository(_Repository):
             rows = self._rows(f"SELECT {self._COLUMNS} FROM concerns WHERE id IN ({marks})", chunk)
             found.update((c.id, c) for c in self._concerns(rows))
         return found
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word of a search: its FTS5 query, and the decision and action codes whose
+    labels it matches (those are stored as codes, not words)."""
+
+    match: str
+    decisions: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
 
 
 class DslRepository(_Repository):
@@ -602,6 +648,26 @@ class DslRepository(_Repository):
             (child_id,),
         )
 
+    def actions_for_concerns(self, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        """(id, child, kind, detail, taken_at, tz, by, concern) of actions on the concerns."""
+        return self._for_concerns(
+            "SELECT id, child_id, kind, detail, taken_at, tz, recorded_by, concern_id "
+            "FROM actions WHERE concern_id IN ({}) ORDER BY taken_at, id", concern_ids)
+
+    def outcomes_for_concerns(self, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        """(id, child, action, text, occurred_at, tz, by, concern) of outcomes on them."""
+        return self._for_concerns(
+            "SELECT id, child_id, action_id, text, occurred_at, tz, recorded_by, concern_id "
+            "FROM outcomes WHERE concern_id IN ({}) ORDER BY occurred_at, id", concern_ids)
+
+    def _for_concerns(self, sql: str, concern_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        ids = list(concern_ids)
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows += self._rows(sql.format(", ".join("?" * len(chunk))), chunk)
+        return rows
+
     def events_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
         return self._rows(
             "SELECT id, kind, occurred_at, tz, summary, outcome, recorded_by FROM events "
@@ -649,6 +715,22 @@ class AuditRepository(_Repository):
             "SELECT id, at, actor_id, action, object_type, object_id, detail, prev_hash, hash "
             "FROM audit ORDER BY id"
         )
+
+    def seen_by_dsl(self, concern_ids: Iterable[int]) -> set[int]:
+        """Those of the concerns a DSL other than their author has opened."""
+        ids = [str(i) for i in concern_ids]
+        seen: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._rows(
+                "SELECT DISTINCT a.object_id FROM audit a"
+                " JOIN users u ON u.id = a.actor_id AND u.role = 'dsl'"
+                " JOIN concerns c ON c.id = CAST(a.object_id AS INTEGER)"
+                " WHERE a.object_type = 'concern' AND a.action = 'concern_viewed'"
+                f" AND a.object_id IN ({', '.join('?' * len(chunk))})"
+                " AND a.actor_id <> c.author_id", chunk)
+            seen.update(int(r[0]) for r in rows)
+        return seen
 
     def first_broken(self) -> int | None:
         """The id of the first row whose chain does not hold, or None if all is intact."""

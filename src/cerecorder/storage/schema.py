@@ -346,12 +346,43 @@ CREATE TABLE sent_packets (
 CREATE UNIQUE INDEX sent_packets_concern ON sent_packets(concern_id) WHERE addendum_id IS NULL;
 """
 
+# Concern search finds a concern by its children's names and, for the DSL, by what was
+# decided and done on it. Decisions, actions and outcomes are append-only, so their
+# indexes only grow; a child's name can be corrected, so its index follows.
+_TOKENS = "tokenize = 'unicode61 remove_diacritics 2'"
+_NAMES = "legal_forenames, legal_surname, preferred_forenames, preferred_surname"
+_NEW_NAMES = ", ".join(f"NEW.{c}" for c in _NAMES.split(", "))
+_OLD_NAMES = ", ".join(f"OLD.{c}" for c in _NAMES.split(", "))
+_V6 = f"""
+CREATE VIRTUAL TABLE children_fts USING fts5(
+    {_NAMES}, content = 'children', content_rowid = 'id', {_TOKENS});
+INSERT INTO children_fts(children_fts) VALUES ('rebuild');
+CREATE TRIGGER children_fts_insert AFTER INSERT ON children BEGIN
+    INSERT INTO children_fts(rowid, {_NAMES}) VALUES (NEW.id, {_NEW_NAMES});
+END;
+CREATE TRIGGER children_fts_update AFTER UPDATE OF {_NAMES} ON children BEGIN
+    INSERT INTO children_fts(children_fts, rowid, {_NAMES})
+    VALUES ('delete', OLD.id, {_OLD_NAMES});
+    INSERT INTO children_fts(rowid, {_NAMES}) VALUES (NEW.id, {_NEW_NAMES});
+END;
+""" + "".join(f"""
+CREATE VIRTUAL TABLE {table}_fts USING fts5(
+    {column}, content = '{table}', content_rowid = 'id', {_TOKENS});
+INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild');
+CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN
+    INSERT INTO {table}_fts(rowid, {column}) VALUES (NEW.id, NEW.{column});
+END;
+""" for table, column in (("triage", "rationale"), ("actions", "detail"),
+                          ("outcomes", "text"))) + """
+CREATE INDEX audit_object ON audit(object_type, object_id, action);
+"""
+
 # The contextual register (issue 14): entries and their revisions, what staff typed about
 # them in a concern, links to children and concerns, merges, pattern flags and reviews.
 # An entry's wording changes only by a new revision; a merge is final; a link, a revision,
 # a merge, a flag's evidence and a review are never changed or deleted.
 _REGISTER_KINDS = "('person', 'vehicle', 'place', 'phone', 'account', 'group')"
-_V6 = (
+_V7 = (
     f"""
 CREATE TABLE register_entries (
     id INTEGER PRIMARY KEY,
@@ -496,6 +527,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (4, "pupil roll import: merged child records, admission-number lookups", _V4),
     (5, "sealed packets: signing key, DSL packet identities, enrolled staff, imported and "
      "sent packets (concerns and addenda), children awaiting a match", _V5),
-    (6, "contextual register: entries, revisions, mentions in concerns, links to children "
-     "and concerns, merges; pattern flags, their evidence and reviews", _V6),
+    (6, "search: children's names and the DSL's decisions, actions and outcomes; the "
+     "audit by object, for a concern's progress", _V6),
+    (7, "contextual register: entries, revisions, mentions in concerns, links to children "
+     "and concerns, merges; pattern flags, their evidence and reviews", _V7),
 )

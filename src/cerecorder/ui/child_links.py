@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.model import Child, LinkKind
 from cerecorder.domain.roster import name_key
+from cerecorder.domain.rules import fold
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import children
 from cerecorder.services.session import Session
@@ -72,10 +73,10 @@ class PupilPicker(QWidget):
         layout.addWidget(self.list)
 
     def _filter(self, text: str) -> None:
-        words = text.casefold().split()
+        words = fold(text).split()  # accents aside: "goncalves" finds Gonçalves
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setHidden(not all(w in item.text().casefold() for w in words))
+            item.setHidden(not all(w in fold(item.text()) for w in words))
 
     def chosen(self) -> int | None:
         item = self.list.currentItem()
@@ -100,6 +101,7 @@ class LinkDialog(QDialog):
         self.setWindowTitle(f"Link {child.display_name} to another pupil")
         self.picker = PupilPicker(_others(session, child.id), set(), "Pupil to link")
         self.kind = QComboBox()
+        self.kind.addItem("Choose…", None)  # never a kind of link nobody chose
         for kind, label in LINK_LABELS.items():
             self.kind.addItem(label, kind.value)
         self.note = QLineEdit()
@@ -121,6 +123,10 @@ class LinkDialog(QDialog):
         other = self.picker.chosen()
         if other is None:
             self.message.setText("Choose the pupil to link.")
+            return
+        if self.kind.currentData() is None:
+            self.message.setText("Choose the kind of link.")
+            self.kind.setFocus()
             return
         with telling(self, self.message) as attempt:
             children.link_children(self.session, self.child.id, other,
@@ -195,6 +201,7 @@ class UnlinkDialog(QDialog):
         self.session, self.child = session, profile.child
         self.setWindowTitle(f"Remove a link of {profile.child.display_name}")
         self.link = QComboBox()
+        self.link.addItem("Choose…", None)  # Enter alone removes nothing
         for link, other in profile.links:
             self.link.addItem(f"{LINK_LABELS[link.kind]}: {other.display_name}"
                               + (f" ({link.note})" if link.note else ""),
@@ -210,6 +217,10 @@ class UnlinkDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def save(self) -> None:
+        if self.link.currentData() is None:
+            self.message.setText("Choose the link to remove.")
+            self.link.setFocus()
+            return
         other_id, kind = self.link.currentData()
         with telling(self, self.message) as attempt:
             children.unlink_children(self.session, self.child.id, other_id, LinkKind(kind))

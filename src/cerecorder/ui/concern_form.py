@@ -1,29 +1,18 @@
 """Recording a concern: the form a teacher fills in between lessons.
 
-The draft saves itself into the vault as they type (never to a temporary file); submitting
-asks for confirmation, because the record then becomes permanent.
+The draft saves itself into the vault as they type (never to a temporary file). What a
+concern still needs, and gentle prompts on how it is written, show beside their boxes as
+the person writes; submitting asks for confirmation, because the record then becomes
+permanent.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
-from PySide6.QtCore import (
-    QDate,
-    QDateTime,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    QTime,
-    QTimer,
-)
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,39 +24,28 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
 )
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
-from cerecorder.domain.model import ConcernContent, Urgency
-from cerecorder.domain.taxonomy import Taxonomy
-from cerecorder.domain.timefmt import zone
+from cerecorder.domain.model import Child, ConcernContent, Urgency
+from cerecorder.domain.prompts import writing_prompts
+from cerecorder.domain.rules import fold, submission_problems
+from cerecorder.domain.timefmt import uk_date, zone
 from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen
+from cerecorder.ui.concern_fields import CODE_ROLE, IndicatorChecklist, WhenField
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.widgets import add_row, message_label, named
 
 AUTOSAVE_MS = 1500
-#: "J.S." or "JS": initials standing in for a name (common school abbreviations aside)
-_INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b(?!(?:PE|IT|TA|DT|RE|UK|OK|MR|MS|TV|ID)\b)"
-                       r"[A-Z]{2}\b")
-CODE_ROLE = Qt.ItemDataRole.UserRole + 10
-
-
-def _wall_clock(local: datetime) -> QDateTime:
-    """The time as the clock on the wall showed it, for the form's date and time field."""
-    return QDateTime(QDate(local.year, local.month, local.day),
-                     QTime(local.hour, local.minute, local.second))
+#: the fields that have a note beside them: what is missing, and prompts
+NOTED = ("child_ids", "occurred_at", "facts", "child_words", "informed")
 
 
 def _text_box(name: str, placeholder: str, lines: int = 4) -> QPlainTextEdit:
@@ -79,108 +57,79 @@ def _text_box(name: str, placeholder: str, lines: int = 4) -> QPlainTextEdit:
     return box
 
 
-class WrappedSignDelegate(QStyledItemDelegate):
-    """Rows as tall as their wrapped label at the column's real width: a sign must be
-    readable in full before it is ticked, at any scaling."""
-
-    def __init__(self, tree: QTreeWidget) -> None:
-        super().__init__(tree)
-        self.tree = tree
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        hint = super().sizeHint(option, index)
-        if index.column() != 0:
-            return hint
-        depth = 1 if index.parent().isValid() else 0
-        check = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 12
-        width = self.tree.columnWidth(0) - self.tree.indentation() * (depth + 1) - check
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        box = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 10_000),
-                                              int(Qt.TextFlag.TextWordWrap), text)
-        return QSize(hint.width(), max(hint.height(), box.height() + 4))
+def _note() -> QLabel:
+    note = QLabel()
+    note.setWordWrap(True)
+    note.setObjectName("hintMessage")
+    note.setAccessibleName("Note")
+    note.setVisible(False)
+    return note
 
 
-class IndicatorChecklist(QWidget):
-    """The signs, grouped as in the guidance, each showing whether it is a CCE or CSE sign."""
+class PupilList(QListWidget):
+    """Pupils to tick, two lines each: the name, then year and form, date of birth and,
+    on demand, the UPN's last digits, so two pupils of one name in one form differ."""
 
-    def __init__(self, taxonomy: Taxonomy, kinds: tuple[str, ...], name: str) -> None:
+    def __init__(self, pupils: list[Child], chosen: list[int]) -> None:
         super().__init__()
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter signs…")
-        self.filter.setClearButtonEnabled(True)
-        named(self.filter, f"Filter {name.lower()}")
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Sign", "Sign of"])
-        self.tree.setRootIsDecorated(True)
-        self.tree.setWordWrap(True)  # a sign must be readable in full before it is ticked
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setIndentation(14)
-        named(self.tree, name, "Space ticks the highlighted sign")
-        for group in taxonomy.groups:
-            if group.kind not in kinds:
-                continue
-            parent = QTreeWidgetItem(self.tree, [group.label, ""])
-            parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for item in taxonomy.items_in(group.code):
-                short = "CCE, CSE" if len(item.applies_to) == 2 else item.applicability
-                row = QTreeWidgetItem(parent, [item.label, short])
-                row.setToolTip(1, f"A sign of {item.applicability}")
-                row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                             | Qt.ItemFlag.ItemIsSelectable)
-                row.setCheckState(0, Qt.CheckState.Unchecked)
-                row.setData(0, CODE_ROLE, item.code)
-                row.setToolTip(0, item.description or item.label)
-        self.tree.setItemDelegateForColumn(0, WrappedSignDelegate(self.tree))
-        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
-        self.tree.expandAll()
-        self.tree.header().setStretchLastSection(False)
-        self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, self.tree.header().ResizeMode.ResizeToContents)
-        self.filter.textChanged.connect(self._filter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.tree)
+        self.pupils = {c.id: c for c in pupils}
+        self.show_upn = False
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setUniformItemSizes(False)
+        for child in pupils:
+            item = QListWidgetItem()
+            item.setData(CODE_ROLE, child.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if child.id in chosen
+                               else Qt.CheckState.Unchecked)
+            self.addItem(item)
+        self._search = [fold(" ".join((c.display_name, c.legal_name, c.details.year_group,
+                                       c.details.reg_group, c.details.upn,
+                                       uk_date(c.details.date_of_birth)
+                                       if c.details.date_of_birth else "")))
+                        for c in pupils]
+        self.relabel()
 
-    def rows(self) -> list[QTreeWidgetItem]:
-        found = []
-        iterator = QTreeWidgetItemIterator(self.tree)
-        while iterator.value():
-            item = iterator.value()
-            if item.data(0, CODE_ROLE):
-                found.append(item)
-            iterator += 1
-        return found
+    def child(self, row: int) -> Child:
+        return self.pupils[int(self.item(row).data(CODE_ROLE))]
 
-    def _filter(self, text: str) -> None:
-        words = text.casefold().split()
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            assert group is not None
-            visible = 0
-            for j in range(group.childCount()):
-                row = group.child(j)
-                assert row is not None
-                haystack = f"{row.text(0)} {row.text(1)} {group.text(0)}".casefold()
-                hide = not all(w in haystack for w in words)
-                row.setHidden(hide)
-                visible += not hide
-            group.setHidden(visible == 0)
+    def relabel(self) -> None:
+        for row in range(self.count()):
+            child = self.child(row)
+            self.item(row).setText(f"{child.display_name}\n{self.details(child)}")
 
-    def codes(self) -> frozenset[str]:
-        return frozenset(str(r.data(0, CODE_ROLE)) for r in self.rows()
-                         if r.checkState(0) == Qt.CheckState.Checked)
+    def details(self, child: Child) -> str:
+        d = child.details
+        year = f"Year {d.year_group}" if d.year_group and d.year_group.isdigit() \
+            else d.year_group
+        parts = [", ".join(p for p in (year, d.reg_group) if p)]
+        if d.date_of_birth:
+            parts.append(f"born {uk_date(d.date_of_birth)}")
+        if self.show_upn and d.upn:
+            parts.append(f"UPN …{d.upn[-4:]}")
+        return " · ".join(p for p in parts if p) or "No year or form on record"
 
-    def set_codes(self, codes: frozenset[str]) -> None:
-        for row in self.rows():
-            checked = row.data(0, CODE_ROLE) in codes
-            row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    def filter(self, text: str) -> int:
+        """Show the pupils whose name, year, form, UPN or date of birth hold every word,
+        accents and case aside; returns how many show."""
+        words = fold(text).split()
+        shown = 0
+        for row in range(self.count()):
+            hide = not all(w in self._search[row] for w in words)
+            self.item(row).setHidden(hide)
+            shown += not hide
+        return shown
 
-    def tick(self, code: str) -> None:
-        self.set_codes(self.codes() | {code})
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Arriving by Tab lands on the first pupil shown, ready for Space."""
+        current = self.currentItem()
+        if current is None or current.isHidden():
+            for row in range(self.count()):
+                if not self.item(row).isHidden():
+                    self.setCurrentRow(row)
+                    break
+        super().focusInEvent(event)
 
 
 class ConcernDialog(QDialog):
@@ -190,7 +139,11 @@ class ConcernDialog(QDialog):
         self.ctx, self.session = ctx, session
         self.draft_id = draft_id
         self.submitted = False
+        #: what the author is told once the concern is submitted
+        self.receipt = ""
         self._dirty = False
+        #: set by the first "Submit": from then on what is missing shows as it is fixed
+        self._checking = False
         self.setWindowTitle("New concern" if draft_id is None else "Concern (draft)")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         fit_to_screen(self, 1340, 720)
@@ -204,38 +157,33 @@ class ConcernDialog(QDialog):
             self._load(draft_id)
         self._dirty = False
         self._watch()
+        self._update_notes()
 
     # -- layout ------------------------------------------------------------------------
 
     def _build(self, child_ids: list[int]) -> None:
         taxonomy = self.ctx.taxonomy.current
+        self.notes = {name: _note() for name in NOTED}
         self.pupil_filter = QLineEdit()
-        self.pupil_filter.setPlaceholderText("Find a pupil…")
+        self.pupil_filter.setPlaceholderText("Name, form or date of birth…")
         self.pupil_filter.setClearButtonEnabled(True)
         named(self.pupil_filter, "Find a pupil to add")
-        self.pupil_list = QListWidget()
+        self.pupil_list = PupilList(children.list_children(self.session), child_ids)
         named(self.pupil_list, "Children this concern is about",
               "Tick every child involved; Space ticks the highlighted pupil")
-        for child in children.list_children(self.session):
-            d = child.details
-            group = f"Year {d.year_group}, {d.reg_group}" if d.year_group else d.reg_group
-            text = f"{child.display_name} ({group})" if group else child.display_name
-            item = QListWidgetItem(text)
-            item.setData(CODE_ROLE, child.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if child.id in child_ids
-                               else Qt.CheckState.Unchecked)
-            self.pupil_list.addItem(item)
+        self.no_match = QLabel("No pupil matches.")
+        self.no_match.setObjectName("errorMessage")
+        self.no_match.setVisible(False)
         self.pupil_filter.textChanged.connect(self._filter_pupils)
+        self.upn_box = QCheckBox("Show the UPN's last &digits")
+        named(self.upn_box, "Show the last digits of each pupil's UPN")
+        self.upn_box.toggled.connect(self._show_upn)
         self.chosen = QLabel()
         self.chosen.setWordWrap(True)
         self.pupil_list.itemChanged.connect(lambda _: self._show_chosen())
 
-        self.when = QDateTimeEdit()
-        self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.when.setCalendarPopup(True)
-        local_now = self.ctx.clock.now().astimezone(zone(self.session.tz))
-        self.when.setDateTime(_wall_clock(local_now.replace(second=0, microsecond=0)))
+        self.when = WhenField(self.ctx.clock, self.session.tz)
+        self.when.edit.editingFinished.connect(self._update_notes)
         self.where = QLineEdit()
         self.where.setPlaceholderText("for example: bus stop outside the main gate")
         self.facts = _text_box("What was seen or heard",
@@ -260,21 +208,34 @@ class ConcernDialog(QDialog):
         who = QGroupBox("Who")
         who_layout = QVBoxLayout(who)
         who_layout.addWidget(self.pupil_filter)
-        who_layout.addWidget(self.pupil_list)
+        who_layout.addWidget(self.pupil_list, stretch=1)
+        who_layout.addWidget(self.no_match)
+        who_layout.addWidget(self.upn_box)
         who_layout.addWidget(self.chosen)
+        who_layout.addWidget(self.notes["child_ids"])
+        # wide enough for "Year 11, 11W · born 03/04/2010" at 150% on a 1366x768 screen;
+        # a long name or the UPN's digits wrap onto another line, never cut
+        who.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            "Year 11, 11W · born 00/00/0000") + 70)
 
         what = QWidget()
         form = QFormLayout(what)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above fields
-        add_row(form, "Wh&en:", self.when)
+        when_caption = QLabel("Wh&en did it happen:")
+        when_caption.setBuddy(self.when.edit)  # Alt+E lands in the box itself
+        form.addRow(when_caption, self.when)
+        form.addRow(self.notes["occurred_at"])
         add_row(form, "W&here:", self.where)
         add_row(form, "What was &seen or heard:", self.facts)
+        form.addRow(self.notes["facts"])
         add_row(form, "The child's o&wn words:", self.words)
+        form.addRow(self.notes["child_words"])
         add_row(form, "Your &opinion:", self.opinion)
         add_row(form, "Other si&gns:", self.other_signs)
         add_row(form, "&Action taken:", self.action)
         add_row(form, "&Informed:", self.informed)
+        form.addRow(self.notes["informed"])
         add_row(form, "&Urgency:", self.urgency)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -291,7 +252,11 @@ class ConcernDialog(QDialog):
         split.addWidget(who)
         split.addWidget(scroll)
         split.addWidget(signs)
-        split.setSizes([210, 430, 700])
+        rest = max(self.width() - who.minimumWidth(), 600)
+        split.setSizes([who.minimumWidth(), rest // 2, rest // 2])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 1)
         split.setChildrenCollapsible(False)
 
         self.message = message_label()
@@ -304,7 +269,7 @@ class ConcernDialog(QDialog):
         self.close_button = self.buttons.addButton(
             "&Keep as draft and close", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.close)
+        self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.saved_label)
         bottom.addStretch()
@@ -313,6 +278,10 @@ class ConcernDialog(QDialog):
         layout.addWidget(split, stretch=1)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
+        # Enter in a one-line box must never submit: no button is the default
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self._show_chosen()
         (self.facts if child_ids else self.pupil_filter).setFocus()
 
@@ -321,7 +290,7 @@ class ConcernDialog(QDialog):
             box.textChanged.connect(self._changed)
         for line in (self.where, self.other_signs, self.informed):
             line.textChanged.connect(self._changed)
-        self.when.dateTimeChanged.connect(self._changed)
+        self.when.changed.connect(self._changed)
         self.urgency.currentIndexChanged.connect(self._changed)
         self.pupil_list.itemChanged.connect(self._changed)
         self.signs.tree.itemChanged.connect(self._changed)
@@ -330,12 +299,16 @@ class ConcernDialog(QDialog):
     def _changed(self, *_: object) -> None:
         self._dirty = True
         self.autosave.start()
+        self._update_notes()
 
     def _filter_pupils(self, text: str) -> None:
-        words = text.casefold().split()
-        for i in range(self.pupil_list.count()):
-            item = self.pupil_list.item(i)
-            item.setHidden(not all(w in item.text().casefold() for w in words))
+        shown = self.pupil_list.filter(text)
+        self.no_match.setText(f"No pupil matches \u201c{text.strip()}\u201d.")
+        self.no_match.setVisible(shown == 0 and bool(text.strip()))
+
+    def _show_upn(self, on: bool) -> None:
+        self.pupil_list.show_upn = on
+        self.pupil_list.relabel()
 
     def _chosen_ids(self) -> tuple[int, ...]:
         return tuple(
@@ -344,19 +317,52 @@ class ConcernDialog(QDialog):
         )
 
     def _show_chosen(self) -> None:
-        names = [self.pupil_list.item(i).text() for i in range(self.pupil_list.count())
+        names = [self.pupil_list.child(i).display_name for i in range(self.pupil_list.count())
                  if self.pupil_list.item(i).checkState() == Qt.CheckState.Checked]
         self.chosen.setText("About: " + "; ".join(names) if names else "No pupil chosen yet.")
+
+    # -- notes beside the fields -------------------------------------------------------
+
+    def problems(self) -> dict[str, str]:
+        """What must be put right before the concern can be submitted, by field."""
+        found = submission_problems(self.content(), self.ctx.clock.now())
+        if self.when.problem():
+            found["occurred_at"] = self.when.problem()
+        return {field: text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+                for field, text in found.items()}
+
+    def _update_notes(self) -> None:
+        """Prompts show as the person writes; what is missing shows once they have tried
+        to submit (a time in the future, or one that cannot be read, at once)."""
+        problems = self.problems()
+        if not self._checking:
+            problems = {f: t for f, t in problems.items()
+                        if f == "occurred_at" and self.when.edit.text().strip()
+                        and (not self.when.edit.hasFocus() or "future" in t)}
+        prompts: dict[str, list[str]] = {}
+        for prompt in writing_prompts(self.content()):
+            if prompt.live and prompt.field in self.notes:
+                prompts.setdefault(prompt.field, []).append(prompt.text)
+        for field, note in self.notes.items():
+            lines = ([problems[field]] if field in problems else []) + prompts.get(field, [])
+            wanted = "errorMessage" if field in problems else "hintMessage"
+            if note.objectName() != wanted:
+                note.setObjectName(wanted)
+                note.style().unpolish(note)
+                note.style().polish(note)
+            note.setText("\n".join(lines))
+            note.setVisible(bool(lines))
+
+    def _field_widget(self, field: str) -> QWidget:
+        return {"child_ids": self.pupil_filter, "occurred_at": self.when.edit,
+                "facts": self.facts}.get(field, self.facts)
 
     # -- content -----------------------------------------------------------------------
 
     def content(self) -> ConcernContent:
-        moment = self.when.dateTime().toPython()
-        assert isinstance(moment, datetime)
-        occurred = moment.replace(tzinfo=zone(self.session.tz))
         return ConcernContent(
             child_ids=self._chosen_ids(),
-            occurred_at=occurred,
+            occurred_at=self.when.moment(),
             location=self.where.text(),
             facts=self.facts.toPlainText(),
             child_words=self.words.toPlainText(),
@@ -375,9 +381,7 @@ class ConcernDialog(QDialog):
             item = self.pupil_list.item(i)
             item.setCheckState(Qt.CheckState.Checked if item.data(CODE_ROLE) in c.child_ids
                                else Qt.CheckState.Unchecked)
-        if c.occurred_at is not None:
-            local = c.occurred_at.astimezone(zone(concern.tz))
-            self.when.setDateTime(_wall_clock(local))
+        self.when.set_moment(c.occurred_at)
         self.where.setText(c.location)
         self.facts.setPlainText(c.facts)
         self.words.setPlainText(c.child_words)
@@ -406,23 +410,18 @@ class ConcernDialog(QDialog):
         return True
 
     def quality_prompts(self) -> list[str]:
-        """Gentle prompts before submission; none of them blocks it."""
-        c = self.content()
-        prompts = []
-        if len(c.facts.split()) < 8:
-            prompts.append("What was seen or heard is very short: could a colleague who was "
-                           "not there understand what happened?")
-        if _INITIALS.search(f"{c.facts} {c.child_words}"):
-            prompts.append("Someone seems to be named by initials only: write the full name "
-                           "(and tick the pupil) so the record stands on its own.")
-        if c.urgency in (Urgency.HIGH, Urgency.IMMEDIATE) and not c.informed.strip():
-            prompts.append("Urgency is high but nobody is recorded as informed: tell the DSL "
-                           "in person or by phone now, and note it.")
-        if not c.indicator_codes and not c.indicators_other.strip():
-            prompts.append("No signs are ticked.")
-        return prompts
+        """Gentle prompts, shown again before submission; none of them blocks it."""
+        return [p.text for p in writing_prompts(self.content())]
 
     def submit(self) -> None:
+        """Say beside each field what is still missing; only then ask to confirm."""
+        problems = self.problems()
+        if problems:
+            self._checking = True
+            self._update_notes()
+            self.message.setText("Before submitting: " + " ".join(problems.values()))
+            self._field_widget(next(iter(problems))).setFocus()
+            return
         prompts = self.quality_prompts()
         text = ("Submit this concern to the DSL?\n\nOnce submitted it becomes a permanent "
                 "record: it can no longer be changed, only added to with addenda.")
@@ -446,26 +445,23 @@ class ConcernDialog(QDialog):
             self.message.setText(str(exc))
             return False
         self.submitted = True
+        local = self.ctx.clock.now().astimezone(zone(self.session.tz))
+        self.receipt = f"Concern #{self.draft_id} submitted to the DSL at {local:%H:%M}."
         self.accept()
         return True
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.session.is_open:  # locked: the lock already saved what it could
-            super().closeEvent(event)
-            return
-        if not self.save_draft():
+    def reject(self) -> None:
+        """Keep as draft and close (the button, Alt+K, Escape or the window's close
+        button): the draft is saved first; if it cannot be, ask before losing it."""
+        if self.session.is_open and not self.save_draft():
             answer = QMessageBox.question(
                 self, "Close without saving?",
                 f"{self.message.text()}\n\nClose anyway and lose the unsaved changes?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
                 return
-        super().closeEvent(event)
-
-    def reject(self) -> None:
-        self.close()
+        super().reject()
 
     def tick_sign(self, code: str) -> None:
         """Tick a sign or vulnerability by code (used by tests and keyboard users alike)."""

@@ -6,6 +6,7 @@ also gets Triage and Record action from here.
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
-from cerecorder.domain.model import Addendum, Concern, ConcernStatus, Role
+from cerecorder.domain.model import Addendum, ChildFlag, Concern, ConcernStatus, Progress, Role
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.services import concerns
+from cerecorder.services import concerns, dsl
 from cerecorder.services.concerns import ConcernView
+from cerecorder.services.dsl import ChildContext, FollowUp
 from cerecorder.services.session import Session
 from cerecorder.ui.common import (
     NOT_RECORDED,
@@ -41,7 +44,7 @@ from cerecorder.ui.common import (
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, TriageDialog
 from cerecorder.ui.export_dialog import ExportConcernDialog
-from cerecorder.ui.widgets import message_label, named, show_problem
+from cerecorder.ui.widgets import message_label, named, show_problem, telling
 
 
 def _taxonomy(library: TaxonomyLibrary, version: str) -> Taxonomy | None:
@@ -80,9 +83,39 @@ def indicators_html(library: TaxonomyLibrary, concern: Concern) -> str:
     return "".join(parts)
 
 
+def _child_line(context: ChildContext) -> str:
+    """A child as the DSL needs them beside a concern: flags and how many came before."""
+    child = context.child
+    flags = ", ".join(f.label for f in ChildFlag if f in child.details.flags)
+    n = context.earlier_concerns
+    earlier = f"{n} earlier concern{'s' if n != 1 else ''}" if n else "no earlier concern"
+    return f"{child.display_name} ({'flags: ' + flags + '; ' if flags else ''}{earlier})"
+
+
+def follow_up_html(session: Session, follow: FollowUp, names: dict[int, str]) -> str:
+    """The DSL's decisions, actions and outcomes on the concern, oldest first."""
+    if not follow.entries:  # said in a line of the table above instead
+        return ""
+    kids = {k.child.id: k.child.display_name for k in follow.children}
+    rows = "".join(
+        f"<tr><td style='padding-right: 12px'>{uk_datetime(e.at, e.tz)}</td>"
+        f"<td style='padding-right: 12px'><b>{escape(e.what)}</b>"
+        + (f" ({escape(kids[e.child_id])})" if e.child_id in kids and len(kids) > 1 else "")
+        + f"</td><td>{text_html(e.text)}</td>"
+        f"<td style='padding-left: 12px'>{escape(name_of(names, session, e.recorded_by))}"
+        "</td></tr>"
+        for e in follow.entries)
+    return ("<h3>Decisions, actions and outcomes</h3>"
+            f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
+
+
 def concern_html(
-    session: Session, library: TaxonomyLibrary, view: ConcernView, names: dict[int, str]
+    session: Session, library: TaxonomyLibrary, view: ConcernView, names: dict[int, str],
+    *, follow: FollowUp | None = None, progress: Progress | None = None,
 ) -> str:
+    """The concern as written. The DSL also sees each child's flags and earlier concerns
+    and what has been decided and done (`follow`); its author only how far it has got
+    (`progress`)."""
     concern = view.concern
     c = concern.content
     when = uk_datetime(c.occurred_at, concern.tz) if c.occurred_at else NOT_RECORDED
@@ -90,14 +123,22 @@ def concern_html(
         submitted = uk_datetime(concern.submitted_at, concern.tz)
     else:
         submitted = "Draft: not yet submitted"
-    rows = (
-        ("Children", ", ".join(child_names(session, c.child_ids)) or NOT_RECORDED),
+    if follow is not None:
+        about = "; ".join(_child_line(k) for k in follow.children)
+    else:
+        about = ", ".join(child_names(session, c.child_ids))
+    rows: tuple[tuple[str, str], ...] = (
+        ("Children", about or NOT_RECORDED),
         ("When it happened", when),
         ("Where", c.location.strip() or NOT_RECORDED),
         ("Urgency", c.urgency.label),
         ("Recorded by", name_of(names, session, concern.author_id)),
         ("Submitted", submitted),
     )
+    if progress is not None:
+        rows += (("Status", progress.label),)
+    if follow is not None and not follow.entries:
+        rows += (("Decisions, actions", "None recorded yet"),)
     table = "".join(
         f"<tr><td style='padding-right: 16px'><b>{escape(label)}</b></td>"
         f"<td>{escape(value)}</td></tr>"
@@ -110,6 +151,7 @@ def concern_html(
     return (
         f"<h2>Concern #{concern.id}</h2>"
         f"<table cellspacing='0' cellpadding='2'>{table}</table>"
+        + (follow_up_html(session, follow, names) if follow is not None else "")
         + section("What was seen or heard (facts)", text_html(c.facts))
         + section("The child's own words", text_html(c.child_words))
         + "<h3>Opinion: the author's view, not a fact</h3>"
@@ -178,6 +220,12 @@ class ConcernViewDialog(QDialog):
             button.setAutoDefault(False)
             named(button, name)
             button.setVisible(self.is_dsl)
+        self.chronology_button = QPushButton("C&hronology…")
+        self.chronology_button.setAutoDefault(False)
+        named(self.chronology_button, "Open the chronology of a child of this concern")
+        self.chronology_button.setVisible(self.is_dsl)
+        self.chronology_button.clicked.connect(self.open_chronology)
+        self.follow: FollowUp | None = None
         self.triage_button.clicked.connect(self.open_triage)
         self.action_button.clicked.connect(self.open_action)
         self.pdf_button = QPushButton("Print or save as &PDF…")
@@ -220,6 +268,7 @@ class ConcernViewDialog(QDialog):
         button_row = QHBoxLayout()
         button_row.addWidget(self.triage_button)
         button_row.addWidget(self.action_button)
+        button_row.addWidget(self.chronology_button)
         button_row.addWidget(self.pdf_button)
         button_row.addWidget(self.message, stretch=1)
         button_row.addWidget(buttons)
@@ -243,15 +292,55 @@ class ConcernViewDialog(QDialog):
             self.content.setPlainText(str(exc))
             self.addenda_view.clear()
             for widget in (self.addendum, self.add_button, self.triage_button,
-                           self.action_button, self.pdf_button):
+                           self.action_button, self.pdf_button, self.chronology_button):
                 widget.setEnabled(False)
             return
-        self.content.setHtml(concern_html(self.session, self.ctx.taxonomy, self.view,
-                                          self.names))
+        self.show_record()
         self.addenda_view.setHtml(addenda_html(self.session, self.view.addenda, self.names))
         submitted = self.view.concern.status is ConcernStatus.SUBMITTED
         for widget in (self.addendum, self.add_button, self.triage_button, self.action_button):
             widget.setEnabled(submitted)
+
+    def show_record(self) -> None:
+        """The concern with what the reader's role may know of what came of it (read
+        again after a decision or action is recorded here, without a second view)."""
+        if self.view is None:
+            return
+        follow = progress = None
+        with telling(self, self.message):
+            if self.is_dsl:
+                follow = self.follow = dsl.follow_up(self.session, self.concern_id)
+            elif self.view.concern.status is ConcernStatus.SUBMITTED:
+                progress = concerns.progress_of(self.session, self.concern_id)
+        bar = self.content.verticalScrollBar().value()
+        self.content.setHtml(concern_html(self.session, self.ctx.taxonomy, self.view,
+                                          self.names, follow=follow, progress=progress))
+        self.content.verticalScrollBar().setValue(bar)
+
+    def chronology_children(self) -> list[tuple[int, str]]:
+        if self.follow is None:
+            return []
+        return [(k.child.id, k.child.display_name) for k in self.follow.children]
+
+    def open_chronology(self, child_id: int | None = None) -> QWidget | None:
+        """A child's chronology; with several children, a menu asks whose."""
+        from cerecorder.ui.dsl_views import ChildWindow  # dsl_views opens this view too
+
+        kids = self.chronology_children()
+        if child_id is None and len(kids) > 1:
+            menu = QMenu(self)
+            for kid, name in kids:
+                menu.addAction(name, partial(self.open_chronology, kid))
+            menu.popup(self.chronology_button.mapToGlobal(
+                self.chronology_button.rect().bottomLeft()))
+            return menu
+        if child_id is None and kids:
+            child_id = kids[0][0]
+        if child_id is None:
+            return None
+        window = ChildWindow(self.ctx, self.session, child_id, self)
+        window.show()
+        return window
 
     def add_addendum(self) -> None:
         text = self.addendum.toPlainText()
@@ -293,6 +382,7 @@ class ConcernViewDialog(QDialog):
         concern = self.view.concern if self.view else None
         dialog = TriageDialog(self.ctx, self.session, self.concern_id, self, concern=concern)
         dialog.accepted.connect(lambda: self._note("Decision recorded."))
+        dialog.accepted.connect(self.show_record)
         dialog.open()
 
     def open_action(self) -> None:
@@ -300,6 +390,7 @@ class ConcernViewDialog(QDialog):
         dialog = ActionDialog(self.ctx, self.session, concern_id=self.concern_id,
                               parent=self, concern=concern)
         dialog.accepted.connect(lambda: self._note("Action recorded."))
+        dialog.accepted.connect(self.show_record)
         dialog.open()
 
     def _note(self, text: str) -> None:

@@ -3,9 +3,7 @@ a significant event for a child's chronology."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    Qt,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -59,6 +57,15 @@ def _summary(session: Session, concern: Concern) -> QLabel:
     named(label, "The concern")
     return label
 
+
+def _choice(kinds: type[ActionKind] | type[EventKind]) -> QComboBox:
+    """A list that starts on "Choose…": no form may default to something that did not
+    happen, so a DSL who presses Enter records nothing until they choose."""
+    box = QComboBox()
+    box.addItem("Choose…", None)
+    for kind in kinds:
+        box.addItem(kind.label, kind)
+    return box
 
 
 # -- triage -----------------------------------------------------------------------------
@@ -184,9 +191,7 @@ class ActionDialog(QDialog):
             named(check, f"For {name}")
             self.child_boxes[cid] = check
 
-        self.kind = QComboBox()
-        for kind in ActionKind:
-            self.kind.addItem(kind.label, kind)
+        self.kind = _choice(ActionKind)
         self.when = datetime_edit(session, "When")
         self.detail = text_box("Detail", "What was done, with whom; reference numbers.", 90)
         self.outcome = text_box("Outcome", "Optional: what came of it, if known already.", 60)
@@ -217,6 +222,10 @@ class ActionDialog(QDialog):
         return [cid for cid, check in self.child_boxes.items() if check.isChecked()]
 
     def record(self) -> None:
+        if self.kind.currentData() is None:
+            self.message.setText("Choose the action that was taken.")
+            self.kind.setFocus()
+            return
         kind = ActionKind(self.kind.currentData())  # Qt hands a StrEnum back as str
         detail = self.detail.toPlainText().strip()
         outcome = self.outcome.toPlainText().strip()
@@ -260,9 +269,7 @@ class EventDialog(QDialog):
         self.setWindowTitle(f"Add a significant event: {name}")
         self.setMinimumWidth(560)
         fit_to_screen(self, 600, 400)
-        self.kind = QComboBox()
-        for kind in EventKind:
-            self.kind.addItem(kind.label, kind)
+        self.kind = _choice(EventKind)
         self.when = datetime_edit(session, "When")
         self.summary = text_box("Summary", "What happened, who was involved, any reference.",
                                 100)
@@ -284,6 +291,10 @@ class EventDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def record(self) -> None:
+        if self.kind.currentData() is None:
+            self.message.setText("Choose what kind of event it was.")
+            self.kind.setFocus()
+            return
         with telling(self, self.message) as attempt:
             self.event_id = dsl.add_event(
                 self.session, child_id=self.child_id, kind=EventKind(self.kind.currentData()),

@@ -557,8 +557,8 @@ class SearchDialog(QDialog):
         fit_to_screen(self, 960, 560)
         self.box = QLineEdit()
         self.box.setClearButtonEnabled(True)
-        self.box.setPlaceholderText("Words from a concern or addendum: a name, a place, "
-                                    "a nickname…")
+        self.box.setPlaceholderText("A child's name, a place, a nickname, a decision or "
+                                    "words from a concern…")
         named(self.box, "Search concerns",
               "Results update as you type; press Enter to search at once.")
         caption = QLabel("&Search for:")
@@ -637,7 +637,9 @@ class SearchDialog(QDialog):
         more = len(hits) >= self.limit
         self.more_button.setVisible(more)
         if not hits:
-            self.status.setText("No concern or addendum contains those words.")
+            self.status.setText("No concern matches those words: not in what was written, "
+                                "the addenda, the children's names or what was decided "
+                                "and done.")
         else:
             shown = f"The {len(hits)} most recent" if more else f"{len(hits)}"
             self.status.setText(f"{shown} concern{'s' if len(hits) != 1 else ''} found, "

@@ -48,6 +48,9 @@ class ProtectedExportDialog(QDialog):
     document is made."""
 
     KIND = ""
+    #: what the document is, for its file and print-job name with its document id: never
+    #: the child's name, which would travel in attachments, folder listings and queues
+    LABEL = ""
 
     def __init__(self, ctx: AppContext, session: Session, object_id: int, title: str,
                  parent: QWidget | None = None, *, printing: bool = False) -> None:
@@ -74,6 +77,12 @@ class ProtectedExportDialog(QDialog):
         add_row(self.form, "A&gain:", self.again)
         buttons = ok_cancel(self, "&Save PDF…")
         save = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.folder_button = QPushButton("Show the &folder")
+        named(self.folder_button, "Show the folder the PDF was saved in")
+        self.folder_button.setAutoDefault(False)
+        self.folder_button.setVisible(False)
+        self.folder_button.clicked.connect(self.show_folder)
         self.preview_button = QPushButton("Pre&view…")
         self.print_button = QPushButton("P&rint…")
         named(self.preview_button, "Preview the pages")
@@ -82,6 +91,7 @@ class ProtectedExportDialog(QDialog):
         for button in (self.preview_button, self.print_button):
             button.setAutoDefault(False)
             row.addWidget(button)
+        row.addWidget(self.folder_button)
         row.addStretch(1)
         row.addWidget(buttons)
         self.preview_button.clicked.connect(self.preview)
@@ -103,8 +113,8 @@ class ProtectedExportDialog(QDialog):
         """What the document depends on besides the record: a change makes it anew."""
         return ()
 
-    def file_name(self) -> str:
-        raise NotImplementedError
+    def file_name(self, document_id: str) -> str:
+        return f"{self.LABEL} {document_id}"
 
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         """The PDF and its document id."""
@@ -137,7 +147,8 @@ class ProtectedExportDialog(QDialog):
         if not attempt.ok:
             return
         try:
-            choice = DocumentPreview(pages, self.file_name(), self).exec()
+            choice = DocumentPreview(pages, self.file_name(self.document(renderer)[1]),
+                                     self).exec()
         finally:
             pages.close()
         if choice == DocumentPreview.PRINT:
@@ -158,7 +169,7 @@ class ProtectedExportDialog(QDialog):
         if not attempt.ok:
             return
         try:
-            printer = new_printer(pages, self.file_name())
+            printer = new_printer(pages, self.file_name(document_id))
             if not self.ctx.file_dialogs.choose_printer(self, printer, len(pages)):
                 return
             with telling(self, self.message) as attempt:
@@ -180,17 +191,22 @@ class ProtectedExportDialog(QDialog):
         renderer = self._renderer()
         if renderer is None:
             return
+        self.message.setObjectName("errorMessage")  # after an earlier "Saved to"
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
         if self.password.text() != self.again.text():
             self.message.setText("The two passwords differ.")
             return
-        today = self.ctx.clock.now().strftime("%d-%m-%Y")  # no slashes in a file name
-        name = self.file_name().replace("/", "-")
+        with telling(self, self.message) as attempt:
+            pdf, document_id = self.document(renderer)
+        if not attempt.ok:
+            return
         path = self.ctx.file_dialogs.save_path(
-            self, self.windowTitle(), Path.home() / f"{name} {today}.pdf", "PDF (*.pdf)")
+            self, self.windowTitle(), Path.home() / f"{self.file_name(document_id)}.pdf",
+            "PDF (*.pdf)")
         if path is None:
             return
         with telling(self, self.message) as attempt:
-            pdf, document_id = self.document(renderer)
             protected = bool(self.password.text())
             if protected:
                 pdf = renderer.protect(pdf, self.password.text())
@@ -201,11 +217,22 @@ class ProtectedExportDialog(QDialog):
         if not attempt.ok:
             return
         self.saved = path
-        self.accept()
+        self.message.setObjectName("hintMessage")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(f"Saved to {path}.")
+        self.folder_button.setVisible(True)
+        self.cancel.setText("Close")
+        self.folder_button.setFocus()
+
+    def show_folder(self) -> None:
+        if self.saved is not None:
+            self.ctx.file_dialogs.show_folder(self.saved.parent)
 
 
 class ExportChronologyDialog(ProtectedExportDialog):
     KIND = "chronology"
+    LABEL = "Chronology"
 
     def __init__(self, ctx: AppContext, session: Session, child_id: int, child_name: str, *,
                  date_from: date | None, date_to: date | None,
@@ -243,9 +270,6 @@ class ExportChronologyDialog(ProtectedExportDialog):
     def options(self) -> tuple[object, ...]:
         return (self.purpose.text(), self.landscape.isChecked())
 
-    def file_name(self) -> str:
-        return f"Chronology {self.child_name}"
-
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         doc = handover.chronology_document(
             self.session, self.object_id, purpose=self.purpose.text(),
@@ -260,6 +284,7 @@ class ExportConcernDialog(ProtectedExportDialog):
     a referral)."""
 
     KIND = "concern"
+    LABEL = "Concern"
 
     def __init__(self, ctx: AppContext, session: Session, concern_id: int,
                  parent: QWidget | None = None, printing: bool = False) -> None:
@@ -267,9 +292,6 @@ class ExportConcernDialog(ProtectedExportDialog):
                          f"Print or save concern #{concern_id}", parent, printing=printing)
         self.finish_layout()
         self.password.setFocus()
-
-    def file_name(self) -> str:
-        return f"Concern {self.object_id}"
 
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         doc = handover.concern_document(self.session, self.object_id,

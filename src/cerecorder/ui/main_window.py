@@ -121,9 +121,17 @@ class MainWindow(QMainWindow):
         self.my_model = ConcernListModel(self)
         self.my_view = record_table(self.my_model, "My concerns")
         self.my_view.activated.connect(self._open_my_concern)
-        self.tabs.addTab(self._wrap(self.my_view, "Your drafts and submitted concerns. "
-                                    "Drafts save as you type; open one to finish it."),
-                         "&My concerns")
+        #: the receipt for the concern submitted last
+        self.receipt = QLabel()
+        self.receipt.setObjectName("receipt")
+        self.receipt.setWordWrap(True)
+        named(self.receipt, "Receipt")
+        self.receipt.setVisible(False)
+        mine = self._wrap(self.my_view, "Your drafts and submitted concerns, and how far the "
+                          "DSL has got with each. Drafts save as you type; open one to "
+                          "finish it.")
+        mine.layout().insertWidget(0, self.receipt)  # type: ignore[union-attr]
+        self.tabs.addTab(mine, "&My concerns")
         self.queue_model = ConcernListModel(self)
         self.queue_view = record_table(self.queue_model, "Triage queue")
         self.queue_view.activated.connect(self._open_queued)
@@ -223,6 +231,10 @@ class MainWindow(QMainWindow):
         named(self.search_box, "Find a pupil")
         self.search_box.textChanged.connect(self.pupils.set_text)
         self.search_box.returnPressed.connect(self._first_pupil)
+        self.no_pupil = QLabel()
+        self.no_pupil.setObjectName("errorMessage")
+        self.no_pupil.setVisible(False)
+        self.search_box.textChanged.connect(self._tell_no_match)
         self.only_open = QCheckBox("Only pupils with &open concerns")
         named(self.only_open, "Only pupils with open concerns")
         self.only_open.toggled.connect(self.pupils.set_only_open)
@@ -251,8 +263,13 @@ class MainWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(top)
+        layout.addWidget(self.no_pupil)
         layout.addWidget(self.pupil_view)
         return page
+
+    def _tell_no_match(self, text: str) -> None:
+        self.no_pupil.setText(f"No pupil matches \u201c{text.strip()}\u201d.")
+        self.no_pupil.setVisible(bool(text.strip()) and self.pupils.rowCount() == 0)
 
     def _chosen_flag(self) -> ChildFlag | None:
         data = self.flag_filter.currentData()  # Qt hands a StrEnum back as a plain str
@@ -268,7 +285,9 @@ class MainWindow(QMainWindow):
             header = self.pupil_view.horizontalHeader()
             self.roster.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
             names = {**children.merged_names(self.session), **self.roster.names()}
-            self.my_model.set_rows(self._named(concerns.my_concerns(self.session), names))
+            self.my_model.set_rows([
+                (c, ", ".join(names.get(k, "(left)") for k in c.content.child_ids),
+                 progress.label) for c, progress in concerns.my_progress(self.session)])
             if self.is_dsl:
                 self.queue_model.set_rows(self._named(dsl_work.triage_queue(self.session),
                                                       names))
@@ -319,7 +338,18 @@ class MainWindow(QMainWindow):
         dialog = ConcernDialog(self.ctx, self.session, child_ids=child_ids or [],
                                draft_id=draft_id, parent=self)
         dialog.finished.connect(lambda _: self.refresh())
+        dialog.accepted.connect(lambda: self.show_receipt(dialog.receipt))
         dialog.open()
+
+    def show_receipt(self, text: str) -> None:
+        """Submitting ends on a receipt: My concerns, with the time it went to the DSL."""
+        if self.sent is not None:
+            text += " It is sealed for the DSL in the outbox; Sent to DSL shows its receipt."
+        self.receipt.setText(text)
+        self.receipt.setVisible(True)
+        self.statusBar().showMessage(text)
+        self.tabs.setCurrentIndex(1)
+        self.my_view.setFocus()
 
     def _open_my_concern(self, index: QModelIndex) -> None:
         concern = self.my_model.concern(index)

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 
 from cerecorder.domain.model import ChildFlag, ChronologyEntry, Concern, EntryType
+from cerecorder.domain.rules import fold
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
 from cerecorder.services.children import RosterRow
 
@@ -85,9 +86,10 @@ class RosterModel(RowsModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._cells = [self._display(r) for r in self._rows]
-        self._search = [" ".join((r.child.display_name, r.child.legal_name, r.child.details.upn,
-                                  r.child.details.year_group, r.child.details.reg_group,
-                                  r.child.details.admission_number)).casefold()
+        self._search = [fold(" ".join((r.child.display_name, r.child.legal_name,
+                                       r.child.details.upn, r.child.details.year_group,
+                                       r.child.details.reg_group,
+                                       r.child.details.admission_number)))
                         for r in self._rows]
         self.endResetModel()
 
@@ -161,7 +163,8 @@ class RosterModel(RowsModel):
 
 
 class PupilFilter(QSortFilterProxyModel):
-    """Instant search over names, UPN, year and registration group, plus two filters."""
+    """Instant search over names, UPN, year and registration group, plus two filters.
+    Case and accents aside: "goncalves" finds Gonçalves."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -178,7 +181,7 @@ class PupilFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._words = text.casefold().split()
+        self._words = fold(text).split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_only_open(self, value: bool) -> None:
@@ -213,15 +216,18 @@ class PupilFilter(QSortFilterProxyModel):
 
 
 class ConcernListModel(RowsModel):
-    """Concerns, each with the display names of its children."""
+    """Concerns, each with the display names of its children and, for the author, how
+    far the DSL has got with it (rows of (concern, names) or (concern, names, status))."""
 
     HEADERS = ("When", "Children", "Urgency", "Status", "What was seen or heard")
 
     def concern(self, index: ModelIndex) -> Concern:
         return self._rows[index.row()][0]  # type: ignore[no-any-return]
 
-    def cell(self, item: tuple[Concern, str], column: int, role: int) -> Any:
-        concern, names = item
+    def cell(self, item: tuple[Any, ...], column: int, role: int) -> Any:
+        concern, names = item[0], item[1]
+        status = item[2] if len(item) > 2 else (
+            "Draft" if concern.status.value == "draft" else "Submitted")
         if role == ID_ROLE:
             return concern.id
         if role != Qt.ItemDataRole.DisplayRole:
@@ -232,7 +238,7 @@ class ConcernListModel(RowsModel):
             uk_datetime(c.occurred_at or concern.created_at, concern.tz),
             names,
             c.urgency.value.capitalize(),
-            "Draft" if concern.status.value == "draft" else "Submitted",
+            status,
             text if len(text) <= 140 else text[:140].rsplit(" ", 1)[0] + "…",
         )[column]
 
