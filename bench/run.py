@@ -1,5 +1,6 @@
 """Benchmarks on a demo vault: unlocking, saving a concern, the longest chronology,
-full-text search, and what encryption costs against a plaintext copy of the same data.
+full-text search, pattern flags (for one save, and for the whole vault), and what
+encryption costs against a plaintext copy of the same data.
 
     python bench/run.py                  the decade-sized vault (150,000 concerns)
     python bench/run.py --size school    a quick run on the school-sized vault
@@ -34,7 +35,7 @@ from cerecorder import paths
 from cerecorder.crypto import keyslots
 from cerecorder.domain.model import ConcernContent, Urgency
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services import chronology, concerns, demo, search, session
+from cerecorder.services import chronology, concerns, demo, flags, search, session
 from cerecorder.services.clock import SystemClock
 from cerecorder.storage.connection import connect, key_opens
 from cerecorder.storage.uow import UnitOfWork
@@ -46,7 +47,8 @@ PASSPHRASE = "benchmark passphrase, not a secret"
 SEED = 2026
 SEARCHES = ("trainers", "county lines", "boyfriend", "missing", "hotel keys", "Eastcombe")
 #: (measure, target in ms for its p95, or None); ratios are checked separately
-TARGETS = {"save a concern": 10.0, "longest chronology": 30.0, "full-text search": 30.0}
+TARGETS = {"save a concern": 10.0, "longest chronology": 30.0, "full-text search": 30.0,
+           "flags for one saved concern": 20.0, "recompute every flag": 10_000.0}
 MAX_RATIO = 1.5
 
 Timings = dict[str, list[float]]
@@ -285,6 +287,17 @@ def main(argv: list[str]) -> int:
                             timed(lambda: concerns.record_concern(
                                 s, new_content(child_id, next(saved))), args.repeat * 3),
                             TARGETS["save a concern"]))
+
+            def refresh() -> None:  # what a save of a concern about this child adds
+                with s.uow() as uow:
+                    flags.refresh(uow, s, [child_id])
+                    uow.commit()
+
+            results.append(("flags for one saved concern", timed(refresh, args.repeat * 3),
+                            TARGETS["flags for one saved concern"]))
+            results.append(("recompute every flag", timed(lambda: flags.recompute_all(s), 3, 1),
+                            TARGETS["recompute every flag"]))
+            notes.append(f"open flags after recomputing: {len(flags.open_flags(s)):,}")
         finally:
             s.lock()
 

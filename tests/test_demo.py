@@ -12,7 +12,7 @@ import pytest
 
 from cerecorder.domain.model import Role
 from cerecorder.domain.roster import upn_check_letter
-from cerecorder.services import chronology, demo, maintenance, session
+from cerecorder.services import chronology, demo, demo_story, flags, maintenance, register, session
 from cerecorder.services.demo import ANCHOR
 from cerecorder.storage.vault import SQLITE_MAGIC
 
@@ -103,7 +103,7 @@ def test_summary_counts_what_is_in_the_vault(tiny: tuple[Path, demo.DemoSummary]
     ))
     assert counts == (summary.children, summary.concerns, summary.addenda, summary.decisions,
                       summary.actions, summary.outcomes, summary.events)
-    assert summary.concerns == demo.SIZES["tiny"].concerns
+    assert summary.concerns == demo.SIZES["tiny"].concerns + len(demo_story.CONCERNS)
     assert min(summary.addenda, summary.decisions, summary.actions, summary.events) > 0
 
 
@@ -221,3 +221,33 @@ def test_school_has_a_long_chronology_and_a_long_tail(school: Path) -> None:
     finally:
         s.lock()
     assert 500 <= longest <= 650
+
+
+def test_the_county_lines_storyline_flags_its_four_pupils_and_no_control(
+        tiny: tuple[Path, demo.DemoSummary]) -> None:
+    s = open_demo(tiny[0])
+    try:
+        keys = {row.entry.key: set(row.child_ids) for row in register.register(s)}
+        raised = {f.child_id: set() for f in flags.open_flags(s)}
+        for f in flags.open_flags(s):
+            raised[f.child_id].add(f.rule_code)
+        with s.uow() as uow:
+            controls = {int(r[0]) for r in uow.conn.execute(
+                "SELECT cc.child_id FROM concern_children cc JOIN triage t "
+                "ON t.concern_id = cc.concern_id WHERE t.rationale LIKE 'Ordinary worry%'")}
+        # worked out all at once (as after a rule change), the storyline's flags are the
+        # ones its saves raised: the whole-vault pass and the per-save pass agree
+        before = {(f.child_id, f.rule_code, f.evidence) for f in flags.open_flags(s)}
+        flags.recompute_all(s)
+        after = {(f.child_id, f.rule_code, f.evidence) for f in flags.open_flags(s)}
+    finally:
+        s.lock()
+    four = keys["SV18KWD"] | keys["+447700900472"]
+    assert len(four) == 4 and len(controls) == 3 and not four & controls
+    assert keys["SV18KWB"] <= controls  # the other silver car stays apart
+    assert set(raised) == four  # every flag is on the four; none on a control
+    assert all("SHARED-ENTRY" in raised[c] and "SIGNS-RISING" in raised[c] for c in four)
+    assert sum("MISSING-FIRST" in rules for rules in raised.values()) == 2
+    assert any("OLDER-PARTNER-AND-GIFTS" in rules for rules in raised.values())
+    assert any("LINKED-TO-EXPLOITATION" in rules for rules in raised.values())
+    assert before <= after and {a for a in after if a[0] in four | controls} == before

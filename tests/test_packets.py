@@ -26,9 +26,18 @@ from cerecorder.domain.errors import (
     PermissionDenied,
     ReadOnlyLocation,
 )
-from cerecorder.domain.model import ChildDetails, ConcernStatus, Role
+from cerecorder.domain.model import ChildDetails, ConcernStatus, EntryKind, Mention, Role
 from cerecorder.domain.roster import upn_check_letter
-from cerecorder.services import cards, children, concerns, packets, session, users
+from cerecorder.services import (
+    cards,
+    children,
+    concerns,
+    flags,
+    packets,
+    register,
+    session,
+    users,
+)
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import PacketRepository
 
@@ -511,8 +520,17 @@ def known_id_other_content(p: Pair) -> None:
         crypto.sign_document(document, _staff_key(p)), [r.recipient for r in p.card.recipients]))
 
 
+def odd_mention(p: Pair) -> None:
+    """A validly signed packet naming something of a kind the register does not know."""
+    document = _document(p)
+    document["concern"]["mentions"] = [  # type: ignore[index]
+        {"kind": "spaceship", "text": "the silver one"}]
+    _reseal(p, crypto.sign_document(document, _staff_key(p)))
+
+
 BAD = {
     "not_age": (not_age, "not a sealed packet"),
+    "malformed": (odd_mention, "cannot be read"),
     "wrong_recipient": (wrong_recipient, "sealed for someone else"),
     "bad_signature": (bad_signature, "signature does not match"),
     "unknown_signer": (unknown_signer, "not enrolled"),
@@ -1088,3 +1106,25 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
         assert CANARY.encode("utf-16-le") not in data, f
         for secret in keys:  # packet keys live only inside the encrypted vaults
             assert secret not in data, f
+
+
+def test_an_imported_concern_raises_its_pattern_flags(pair: Pair) -> None:
+    pair.record()  # an older boyfriend (CSE-01) and gifts (SHARED-01), in one concern
+    pair.send()
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    [flag] = flags.open_flags(pair.dsl)
+    assert flag.rule_code == "OLDER-PARTNER-AND-GIFTS"
+    assert flag.ids("concern") == [outcome.concern_id]
+
+
+def test_what_staff_named_travels_in_the_packet_and_waits_for_the_dsl(pair: Pair) -> None:
+    lines = (Mention(EntryKind.VEHICLE, "silver Astra SV18 KWD"),
+             Mention(EntryKind.PHONE, "07700 900472"))
+    pair.record(mentions=lines)
+    pair.send()
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    filed = concerns.open_concern(pair.dsl, outcome.concern_id or 0).concern
+    assert filed.content.mentions == lines
+    waiting = register.pending_mentions(pair.dsl)
+    assert [(w.concern_id, w.mention) for w in waiting] == [
+        (outcome.concern_id, m) for m in lines]

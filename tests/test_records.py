@@ -382,7 +382,9 @@ def test_every_change_is_audited_and_the_chain_verifies(dsl: Session, clock: Moc
     rows = dsl.vault.uow().audit.rows()
     assert [r[3] for r in rows] == [
         "vault_created", "user_added", "signing_key_created", "unlock", "child_added",
-        "concern_draft_created", "concern_submitted", "chronology_viewed",
+        "concern_draft_created",
+        # an older boyfriend (CSE-01) and gifts (SHARED-01) in one concern: a pattern flag
+        "concern_submitted", "flag_raised", "chronology_viewed",
     ]
     assert str(concern_id) in [r[5] for r in rows]
     assert maintenance.verify(dsl).ok

@@ -29,16 +29,18 @@ from cerecorder.domain.errors import (
     VaultInUse,
 )
 from cerecorder.domain.handover import DocumentRenderer
-from cerecorder.domain.model import EntryType, Role
+from cerecorder.domain.model import EntryKind, EntryType, Role
 from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import (
     cards,
     demo,
+    flags,
     handover,
     maintenance,
     packets,
+    register,
     roster_import,
     session,
     users,
@@ -315,6 +317,34 @@ def _children(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _flags(ctx: Context, args: argparse.Namespace) -> int:
+    """Open flags, one a line: flag id, child id, rule code, rule version, raised on,
+    and the ids of the entries, concerns and events behind it (never what they say)."""
+    with ctx.unlocked(args) as opened:
+        found = flags.open_flags(opened, args.child)
+
+    for flag in found:
+        refs = [f"{label}={','.join(map(str, flag.ids(ref_type))) or '-'}"
+                for label, ref_type in (("entries", "entry"), ("concerns", "concern"),
+                                        ("events", "event"))]
+        ctx.console.say("\t".join((
+            str(flag.id), str(flag.child_id), flag.rule_code, flag.rule_version,
+            uk_datetime(flag.raised_at), *refs)))
+    return 0
+
+
+def _register(ctx: Context, args: argparse.Namespace) -> int:
+    """Register entries, one a line: id, kind, normalised key (or -), linked children."""
+    kind = None if args.kind is None else EntryKind(args.kind)
+    with ctx.unlocked(args) as opened:
+        rows = register.register(opened, kind)
+    for row in rows:
+        children = ",".join(map(str, row.child_ids)) or "-"
+        ctx.console.say(f"{row.entry.id}\t{row.entry.kind.value}\t{row.entry.key or '-'}\t"
+                        f"children={children}")
+    return 0
+
+
 def _roster_mapping(source: roster_import.RosterSource,
                     given: Sequence[str]) -> dict[int, RosterField]:
     """--map "HEADING=FIELD" (FIELD one of the RosterField values, or "none")."""
@@ -515,6 +545,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("children", _children, "List children: id, UPN, name, chronology entries "
                 "(DSL only).")
     p.add_argument("--search", metavar="TEXT", help="part of a name or UPN")
+
+    p = command("flags", _flags, "List open pattern flags: flag id, child id, rule, rule "
+                "version, date raised and the ids of the entries, concerns and events behind "
+                "it (DSL only).")
+    p.add_argument("--child", type=int, metavar="ID", help="only this child's flags")
+    p = command("register", _register, "List register entries: id, kind, normalised key and "
+                "the ids of the children linked (DSL only).")
+    p.add_argument("--kind", choices=[k.value for k in EntryKind])
 
     def export_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")

@@ -170,6 +170,40 @@ class EntryType(enum.StrEnum):
     EVENT = "event"
 
 
+class EntryKind(enum.StrEnum):
+    """The kinds of contextual register entry (domain/register.py says what each holds)."""
+
+    PERSON = "person"
+    VEHICLE = "vehicle"
+    PLACE = "place"
+    PHONE = "phone"
+    ACCOUNT = "account"
+    GROUP = "group"
+
+    @property
+    def label(self) -> str:
+        return _ENTRY_KIND_LABELS[self]
+
+
+_ENTRY_KIND_LABELS = {
+    EntryKind.PERSON: "Person of concern",
+    EntryKind.VEHICLE: "Vehicle",
+    EntryKind.PLACE: "Place",
+    EntryKind.PHONE: "Phone number",
+    EntryKind.ACCOUNT: "Online account",
+    EntryKind.GROUP: "Group",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A line staff typed in a concern ('vehicle: silver Astra, AB51 ABC'), kept with the
+    concern as written; the DSL matches it to a register entry or makes one from it."""
+
+    kind: EntryKind
+    text: str
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -236,6 +270,8 @@ class ConcernContent:
     action_taken: str = ""
     informed: str = ""
     urgency: Urgency = Urgency.MEDIUM
+    #: people, vehicles, places, phones... mentioned, one line each (issue 14)
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)

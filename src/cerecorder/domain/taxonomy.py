@@ -11,8 +11,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cerecorder.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from cerecorder.domain.patterns import RuleLibrary
 
 KINDS = ("indicator", "vulnerability", "cse_model")
 APPLICABILITY = ("CCE", "CSE")
@@ -78,19 +82,38 @@ class Taxonomy:
 
 
 class TaxonomyLibrary:
-    """Every taxonomy version found in a folder; the highest is current."""
+    """Every taxonomy version found in a folder; the highest is current. The pattern-flag
+    rules (flag-rules-N.json) live beside it: they are read against its codes."""
 
-    def __init__(self, versions: Iterable[Taxonomy]) -> None:
+    def __init__(self, versions: Iterable[Taxonomy], rules: RuleLibrary | None = None) -> None:
         self._versions = {t.version: t for t in versions}
         if not self._versions:
             raise ValueError("no taxonomy versions")
+        self._rules = rules
+        self._index = {(t.version, i.code): i for t in self._versions.values() for i in t.items}
 
     @classmethod
     def load(cls, folder: Path) -> TaxonomyLibrary:
+        # patterns reads taxonomy items, so it comes in here rather than at the top
+        from cerecorder.domain.patterns import RuleLibrary
+
         found = sorted(
             (int(m.group(1)), p) for p in folder.iterdir() if (m := _FILE.match(p.name))
         )
-        return cls(parse_taxonomy(json.loads(p.read_text(encoding="utf-8"))) for _, p in found)
+        library = cls(parse_taxonomy(json.loads(p.read_text(encoding="utf-8")))
+                      for _, p in found)
+        library._rules = RuleLibrary.load(folder, library.current)
+        return library
+
+    @property
+    def rules(self) -> RuleLibrary:
+        from cerecorder.domain.patterns import RuleLibrary
+
+        return self._rules if self._rules is not None else RuleLibrary([])
+
+    def lookup(self, code: str, version: str) -> TaxonomyItem | None:
+        """The item a code named in the version it was recorded with, if any."""
+        return self._index.get((version, code))
 
     @property
     def current(self) -> Taxonomy:

@@ -16,6 +16,7 @@ from cerecorder.domain.model import (
     Progress,
     Role,
 )
+from cerecorder.domain.register import MAX_MENTIONS, clean_mention
 from cerecorder.domain.rules import (
     check_clock,
     check_concern_for_submission,
@@ -23,7 +24,7 @@ from cerecorder.domain.rules import (
     clean_text,
     youngest_birth,
 )
-from cerecorder.services import audit
+from cerecorder.services import audit, flags
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
 from cerecorder.storage.uow import UnitOfWork
@@ -44,6 +45,10 @@ def _clean(session: Session, content: ConcernContent) -> ConcernContent:
         f: clean_text(getattr(content, f), label) for f, label in _TEXT_FIELDS.items()
     }
     session.taxonomy.current.check_codes(content.indicator_codes)
+    if len(content.mentions) > MAX_MENTIONS:
+        raise InvalidInput(f"A concern can name up to {MAX_MENTIONS} people, vehicles, "
+                           "places and phones; describe the rest in what was seen or heard.")
+    values["mentions"] = tuple(clean_mention(m.kind, m.text) for m in content.mentions)
     return replace(content, **values)
 
 
@@ -93,6 +98,7 @@ def submit(session: Session, concern_id: int) -> None:
         uow.concerns.submit(concern_id, now)
         audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
                      concern_id, children=list(concern.content.child_ids))
+        flags.refresh(uow, session, concern.content.child_ids)
         uow.commit()
 
 

@@ -36,7 +36,7 @@ from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision,
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
-from cerecorder.services import audit, users
+from cerecorder.services import audit, demo_story, users
 from cerecorder.services.clock import Clock
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session, create
@@ -1478,6 +1478,25 @@ class _Builder:
                 uow.commit()
             self.counts["events"] += len(rows)
 
+    def write_story(self) -> None:
+        """The county-lines storyline and its controls (services/demo_story.py), for pupils
+        on roll through the spring term of 2026 with nothing else recorded about them."""
+        spring = date(2026, 1, 5)
+        linked = {id(q) for p in self.pupils for q in p.associates}
+        free = [p for p in self.pupils
+                if not (p.concerns or p.entries or p.target or p.associates)
+                and id(p) not in linked and p.left_on is None and p.joined < spring
+                and p.year_group in (10, 11)]
+        picked: list[_Pupil] = []
+        for gender in demo_story.GENDERS:
+            pupil = next(p for p in free if p.gender == gender and p not in picked)
+            picked.append(pupil)
+        added = demo_story.write_story(
+            self.s, [(p.id, p.name) for p in picked],
+            author=lambda day: self._author(day).id, dsl=self._dsl)
+        for name, n in added.items():
+            self.counts[name] += n
+
     def _event_time(self, p: _Pupil) -> datetime:
         day = self.days[self._day_in(p)]
         return min(_utc(day, self.rng.randint(9 * 60, 22 * 60)), self.end - timedelta(days=3))
@@ -1584,6 +1603,7 @@ def create_demo_vault(
         builder.write_pupils()
         builder.write_concerns()
         builder.write_events()
+        builder.write_story()
     except BaseException:
         session.lock()
         shutil.rmtree(folder, ignore_errors=True)

@@ -23,7 +23,7 @@ from cerecorder.domain.rules import (
     youngest_birth,
 )
 from cerecorder.domain.timefmt import from_utc_text
-from cerecorder.services import audit
+from cerecorder.services import audit, flags
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -134,6 +134,7 @@ def add_event(
                                      session.user.id, now)
         audit.record(uow, session.clock, session.user, "event_recorded", "event", event_id,
                      child=child_id, kind=kind.value)
+        flags.refresh(uow, session, [child_id])
         uow.commit()
     return event_id
 

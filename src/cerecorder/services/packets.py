@@ -39,10 +39,19 @@ from cerecorder.domain.errors import (
     InvalidInput,
     ReadOnlyLocation,
 )
-from cerecorder.domain.model import Child, ChildDetails, ConcernContent, Role, Urgency
+from cerecorder.domain.model import (
+    Child,
+    ChildDetails,
+    ConcernContent,
+    EntryKind,
+    Mention,
+    Role,
+    Urgency,
+)
+from cerecorder.domain.register import MAX_MENTIONS, clean_mention
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import anchors, audit, cards
+from cerecorder.services import anchors, audit, cards, flags
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.inbox_folder import (
@@ -291,6 +300,9 @@ def _document(session: Session, uow: UnitOfWork, concern_id: int, card: Recipien
             **{f: getattr(c, f) for f in _CONCERN_TEXT},
             "indicator_codes": sorted(c.indicator_codes), "urgency": c.urgency.value,
             "children": [_child_document(k) for k in uow.children.many(c.child_ids)],
+            # what staff named, one line each; the DSL matches them to the register
+            **({"mentions": [{"kind": m.kind.value, "text": m.text} for m in c.mentions]}
+               if c.mentions else {}),
         },
     }
 
@@ -625,7 +637,9 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
     except ValueError as exc:
         raise _malformed("its urgency is unknown") from exc
     text = {f: _text(raw, f) for f in _CONCERN_TEXT}
+    mentions = _mentions(raw.get("mentions", []))
     content = ConcernContent(
+        mentions=mentions,
         occurred_at=_moment(raw, "occurred_at"), indicator_codes=frozenset(codes),
         urgency=urgency, location=text["location"], facts=text["facts"],
         child_words=text["child_words"], opinion=text["opinion"],
@@ -660,6 +674,21 @@ def _refuse_out_of_range(v: _Verified | _VerifiedAddendum, now: datetime) -> Non
                             "to check their laptop's clock and record it again.") from exc
 
 
+def _mentions(raw: object) -> tuple[Mention, ...]:
+    """The people, vehicles, places and phones a concern named, as the author typed them."""
+    if not isinstance(raw, list) or len(raw) > MAX_MENTIONS:
+        raise _malformed("its list of people, vehicles and places is not one")
+    found = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise _malformed("a person, vehicle or place it names is not a line of text")
+        try:
+            found.append(clean_mention(EntryKind(str(item.get("kind"))), item["text"]))
+        except (ValueError, InvalidInput) as exc:
+            raise _malformed("a person, vehicle or place it names cannot be read") from exc
+    return tuple(found)
+
+
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -689,11 +718,13 @@ def match_child(pupils: Iterable[Child], sent: dict[str, Any],
                 and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
 
 
-def _file_concern(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
+def _file_concern(session: Session, uow: UnitOfWork, v: _Verified,
+                  child_ids: list[int]) -> int:
     concern_id = uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
                                            v.taxonomy_version,
                                            replace(v.content, child_ids=tuple(child_ids)))
     uow.concerns.submit(concern_id, v.submitted_at)
+    flags.refresh(uow, session, child_ids)  # an imported concern is evidence like any other
     return concern_id
 
 
@@ -827,7 +858,7 @@ def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[
     matched = [match_child(pupils, k, merged) for k in v.children]
     now = session.clock.now()
     if all(m is not None for m in matched):
-        concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
+        concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
         repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
                           v.author_id, now, session.user.id, concern_id=concern_id,
                           held_document=None)
@@ -1016,7 +1047,7 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
             if len(set(matched)) != len(matched):
                 raise InvalidInput("Two children of this concern were matched to the same "
                                    "pupil; choose another.")
-            concern_id = _file_concern(uow, v, [m for m in matched if m is not None])
+            concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
             repo.file_held(packet_id, concern_id)
             audit.record(uow, session.clock, session.user, "packet_imported", "concern",
                          concern_id, packet=packet_id)

@@ -20,8 +20,10 @@ from cerecorder.domain.model import (
     Concern,
     ConcernContent,
     ConcernStatus,
+    EntryKind,
     EventKind,
     LinkKind,
+    Mention,
     Role,
     Triage,
     TriageDecision,
@@ -53,6 +55,10 @@ class _Repository:
     def _insert(self, sql: str, params: Iterable[object]) -> int:
         with db_errors_explained():
             return int(self.conn.execute(sql, tuple(params)).lastrowid)
+
+    def _executemany(self, sql: str, rows: Iterable[Iterable[object]]) -> None:
+        with db_errors_explained():
+            self.conn.executemany(sql, [tuple(r) for r in rows])
 
     def _rows(self, sql: str, params: Iterable[object] = ()) -> list[tuple[Any, ...]]:
         with db_errors_explained():
@@ -346,7 +352,13 @@ class ConcernRepository(_Repository):
         )
         self._execute("DELETE FROM concern_children WHERE concern_id = ?", (concern_id,))
         self._execute("DELETE FROM concern_indicators WHERE concern_id = ?", (concern_id,))
+        self._execute("DELETE FROM concern_mentions WHERE concern_id = ?", (concern_id,))
         with db_errors_explained():
+            self.conn.executemany(
+                "INSERT INTO concern_mentions(concern_id, position, kind, text) "
+                "VALUES (?, ?, ?, ?)",
+                [(concern_id, n, m.kind.value, m.text) for n, m in enumerate(content.mentions)],
+            )
             self.conn.executemany(
                 "INSERT INTO concern_children(concern_id, child_id, position) VALUES (?, ?, ?)",
                 [(concern_id, c, n) for n, c in enumerate(dict.fromkeys(content.child_ids))],
@@ -366,9 +378,11 @@ class ConcernRepository(_Repository):
     def delete_draft(self, concern_id: int) -> None:
         self._execute("DELETE FROM concerns WHERE id = ? AND status = 'draft'", (concern_id,))
 
-    def _links(self, concern_ids: list[int]) -> tuple[dict[int, list[int]], dict[int, set[str]]]:
+    def _links(self, concern_ids: list[int]) -> tuple[
+            dict[int, list[int]], dict[int, set[str]], dict[int, list[Mention]]]:
         children: dict[int, list[int]] = {i: [] for i in concern_ids}
         codes: dict[int, set[str]] = {i: set() for i in concern_ids}
+        mentions: dict[int, list[Mention]] = {i: [] for i in concern_ids}
         for start in range(0, len(concern_ids), 500):
             chunk = concern_ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
@@ -383,11 +397,17 @@ class ConcernRepository(_Repository):
                 chunk,
             ):
                 codes[int(cid)].add(str(code))
-        return children, codes
+            for cid, kind, text in self._rows(
+                f"SELECT concern_id, kind, text FROM concern_mentions WHERE concern_id IN "
+                f"({marks}) ORDER BY concern_id, position",
+                chunk,
+            ):
+                mentions[int(cid)].append(Mention(EntryKind(str(kind)), str(text)))
+        return children, codes, mentions
 
     def _concerns(self, rows: list[tuple[Any, ...]]) -> list[Concern]:
         ids = [int(r[0]) for r in rows]
-        children, codes = self._links(ids)
+        children, codes, mentions = self._links(ids)
         result = []
         for r in rows:
             cid = int(r[0])
@@ -403,6 +423,7 @@ class ConcernRepository(_Repository):
                 action_taken=str(r[14]),
                 informed=str(r[15]),
                 urgency=Urgency(str(r[16])),
+                mentions=tuple(mentions[cid]),
             )
             result.append(
                 Concern(

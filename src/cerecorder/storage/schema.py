@@ -377,6 +377,147 @@ END;
 CREATE INDEX audit_object ON audit(object_type, object_id, action);
 """
 
+# The contextual register (issue 14): entries and their revisions, what staff typed about
+# them in a concern, links to children and concerns, merges, pattern flags and reviews.
+# An entry's wording changes only by a new revision; a merge is final; a link, a revision,
+# a merge, a flag's evidence and a review are never changed or deleted.
+_REGISTER_KINDS = "('person', 'vehicle', 'place', 'phone', 'account', 'group')"
+_V7 = (
+    f"""
+CREATE TABLE register_entries (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN {_REGISTER_KINDS}),
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id)
+);
+"""
+    + _APPEND_ONLY.format(table="register_entries", what="a register entry")
+    + """
+CREATE TABLE register_revisions (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES register_entries(id),
+    key TEXT,
+    details TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    revised_at TEXT NOT NULL,
+    revised_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX register_revisions_entry ON register_revisions(entry_id, id);
+CREATE INDEX register_revisions_key ON register_revisions(key) WHERE key IS NOT NULL;
+"""
+    + _APPEND_ONLY.format(table="register_revisions", what="a revision of a register entry")
+    + f"""
+CREATE TABLE concern_mentions (
+    concern_id INTEGER NOT NULL REFERENCES concerns(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN {_REGISTER_KINDS}),
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    PRIMARY KEY (concern_id, position)
+) WITHOUT ROWID;
+"""
+    + _LOCKED_WITH_CONCERN.format(table="concern_mentions")
+    + _MOVE_GUARD.format(table="concern_mentions")
+    + """
+CREATE TABLE register_links (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES register_entries(id),
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    concern_id INTEGER REFERENCES concerns(id),
+    mention INTEGER,
+    reported_by INTEGER REFERENCES users(id),
+    seen_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    linked_at TEXT NOT NULL,
+    linked_by INTEGER NOT NULL REFERENCES users(id),
+    CHECK (mention IS NULL OR concern_id IS NOT NULL)
+);
+CREATE INDEX register_links_entry ON register_links(entry_id);
+CREATE INDEX register_links_child ON register_links(child_id);
+CREATE INDEX register_links_concern ON register_links(concern_id, mention)
+    WHERE concern_id IS NOT NULL;
+CREATE TRIGGER register_links_only_submitted BEFORE INSERT ON register_links
+WHEN NEW.concern_id IS NOT NULL
+  AND (SELECT status FROM concerns WHERE id = NEW.concern_id) IS NOT 'submitted'
+BEGIN SELECT RAISE(ABORT, 'immutable: only submitted concerns are linked to the register');
+END;
+"""
+    + _APPEND_ONLY.format(table="register_links", what="a register link")
+    + """
+CREATE TABLE mention_dismissals (
+    concern_id INTEGER NOT NULL REFERENCES concerns(id),
+    position INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    dismissed_at TEXT NOT NULL,
+    dismissed_by INTEGER NOT NULL REFERENCES users(id),
+    PRIMARY KEY (concern_id, position)
+) WITHOUT ROWID;
+"""
+    + _APPEND_ONLY.format(table="mention_dismissals", what="a dismissed mention")
+    + """
+CREATE TABLE register_merges (
+    duplicate_id INTEGER PRIMARY KEY REFERENCES register_entries(id),
+    keep_id INTEGER NOT NULL REFERENCES register_entries(id),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    merged_at TEXT NOT NULL,
+    merged_by INTEGER NOT NULL REFERENCES users(id),
+    CHECK (duplicate_id <> keep_id)
+);
+CREATE INDEX register_merges_keep ON register_merges(keep_id);
+"""
+    + _APPEND_ONLY.format(table="register_merges", what="a merge of register entries")
+    + """
+CREATE TABLE flags (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    rule_code TEXT NOT NULL,
+    rule_version TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'reviewed', 'withdrawn'))
+);
+CREATE INDEX flags_child ON flags(child_id, rule_code);
+CREATE INDEX flags_open ON flags(status) WHERE status = 'open';
+CREATE TRIGGER flags_born_open BEFORE INSERT ON flags
+WHEN NEW.status <> 'open'
+BEGIN SELECT RAISE(ABORT, 'immutable: a flag is raised open, then reviewed'); END;
+CREATE TRIGGER flags_fixed BEFORE UPDATE OF id, child_id, rule_code, rule_version, raised_at
+ON flags
+BEGIN SELECT RAISE(ABORT, 'immutable: a flag cannot be changed, only reviewed'); END;
+CREATE TRIGGER flags_status_once BEFORE UPDATE OF status ON flags
+WHEN OLD.status <> 'open'
+BEGIN SELECT RAISE(ABORT, 'immutable: a reviewed or withdrawn flag stays so'); END;
+CREATE TRIGGER flags_no_delete BEFORE DELETE ON flags
+BEGIN SELECT RAISE(ABORT, 'immutable: a flag cannot be deleted'); END;
+
+CREATE TABLE flag_evidence (
+    flag_id INTEGER NOT NULL REFERENCES flags(id),
+    ref_type TEXT NOT NULL CHECK (ref_type IN ('entry', 'concern', 'event')),
+    ref_id INTEGER NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (flag_id, ref_type, ref_id)
+) WITHOUT ROWID;
+CREATE TRIGGER flag_evidence_while_open BEFORE INSERT ON flag_evidence
+WHEN (SELECT status FROM flags WHERE id = NEW.flag_id) IS NOT 'open'
+BEGIN SELECT RAISE(ABORT, 'immutable: evidence is added to open flags only'); END;
+"""
+    + _APPEND_ONLY.format(table="flag_evidence", what="the evidence of a flag")
+    + """
+CREATE TABLE flag_reviews (
+    id INTEGER PRIMARY KEY,
+    flag_id INTEGER NOT NULL REFERENCES flags(id),
+    outcome TEXT NOT NULL CHECK (outcome IN ('no_action', 'action_taken')),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    reviewed_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    reviewed_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX flag_reviews_flag ON flag_reviews(flag_id);
+CREATE TRIGGER flag_reviews_open_only BEFORE INSERT ON flag_reviews
+WHEN (SELECT status FROM flags WHERE id = NEW.flag_id) IS NOT 'open'
+BEGIN SELECT RAISE(ABORT, 'immutable: a flag is reviewed once'); END;
+"""
+    + _APPEND_ONLY.format(table="flag_reviews", what="a flag review")
+)
+
 #: (version, what it does, SQL). Applied in order, each in its own transaction.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "records core: users, children, concerns, DSL work, audit, full-text search", _V1),
@@ -388,4 +529,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "sent packets (concerns and addenda), children awaiting a match", _V5),
     (6, "search: children's names and the DSL's decisions, actions and outcomes; the "
      "audit by object, for a concern's progress", _V6),
+    (7, "contextual register: entries, revisions, mentions in concerns, links to children "
+     "and concerns, merges; pattern flags, their evidence and reviews", _V7),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from cerecorder.storage.connection import Connection, db_errors_explained
+from cerecorder.storage.register import FlagRepository, RegisterRepository
 from cerecorder.storage.repositories import (
     AuditRepository,
     ChildRepository,
@@ -25,6 +26,8 @@ class UnitOfWork:
         self.concerns = ConcernRepository(conn)
         self.dsl = DslRepository(conn)
         self.audit = AuditRepository(conn)
+        self.register = RegisterRepository(conn)
+        self.flags = FlagRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:
