@@ -8,7 +8,9 @@ Trust (DESIGN.md, "Trust anchors"): a pending key in keyslots.json is only a cla
 adopted only if it opens the database itself, or if the database, opened with a key the
 slot holds, recorded its SHA-256 before the rotation published it. Every slot also
 carries the vault's secret id, kept in meta, and is refused in front of a database with
-another.
+another. A pending key that opens the database must also descend from the key the slot
+holds (sealed beside it, or listed in FORMER_KEYS): a removed user knows the old key and
+the secret id, and could otherwise offer their old copy with their old key.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: rotation in progress is moving the database to
 VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
 ROTATION_KEY = "rotation_key_sha256"
+#: a hash of every key the database had before its current one (DESIGN.md, Trust anchors):
+#: how a database opened with a pending key shows it descends from the key a slot holds
+FORMER_KEYS = "former_keys_sha256"
 UNRECORDED_KEY = (
     "The key file (keyslots.json) offers a database key that this vault.db never recorded, "
     "so one of the two was tampered with or replaced by an older copy; nothing was changed: "
@@ -202,6 +207,8 @@ class OpenVault:
         new_key = ks.new_database_key()
         with UnitOfWork(self.conn) as uow:
             uow.meta.set(ROTATION_KEY, _key_hash(new_key))
+            former = [*_former_keys(uow.meta), _former_hash(current)]
+            uow.meta.set(FORMER_KEYS, json.dumps(former))
             uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
         _rekey(self.conn, new_key)
@@ -390,6 +397,21 @@ def _key_hash(key: bytes) -> str:
     return hashlib.sha256(b"cerecorder-rotation|" + key).hexdigest()
 
 
+def _former_keys(meta: MetaRepository) -> list[str]:
+    """FORMER_KEYS as a list; anything else (an edited database) lists nothing."""
+    with contextlib.suppress(ValueError):
+        listed = json.loads(meta.get(FORMER_KEYS) or "[]")
+        if isinstance(listed, list):
+            return [str(item) for item in listed]
+    return []
+
+
+def _former_hash(key: bytes) -> str:
+    """Not _key_hash: a rotation record seen under an old key (a crash before the rekey
+    leaves it there) must not tell anyone what a later database lists as a former key."""
+    return hashlib.sha256(b"cerecorder-former-key|" + key).hexdigest()
+
+
 def _rekey(conn: Connection, new_key: bytes) -> None:
     """Move the database to a new key and clear the rotation's record. The checkpoint
     moves the re-encrypted pages out of the WAL into vault.db (DESIGN.md, Known traps)."""
@@ -408,6 +430,7 @@ def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes 
     id the slot was sealed with.
     """
     tried: list[bytes] = []
+    own = opened.candidate_keys[-1]
     for key in opened.candidate_keys:
         try:
             conn = connect(files.db, key, read_only=True)
@@ -418,10 +441,18 @@ def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes 
             with db_errors_explained():
                 meta = MetaRepository(conn)
                 vault_secret, recorded = meta.get(VAULT_SECRET), meta.get(ROTATION_KEY)
+                former = _former_keys(meta)
         finally:
             conn.close()
         if opened.vault_secret is not None and vault_secret != opened.vault_secret:
             raise NotAVault(FOREIGN_DATABASE)
+        # A pending key that opens the database is the slot's next key only if whoever
+        # sealed it knew the slot's own key (a rotation from before FORMER_KEYS sends it
+        # along), or the database lists it as a key it had: a removed user knows the old
+        # key and the secret id, but not the key the slot folded in after the removal.
+        if (key != own and own not in opened.candidate_keys[:-1]
+                and _former_hash(own) not in former):
+            raise NotAVault(UNRECORDED_KEY)
         if not tried:
             return key, None
         adopt = next((k for k in tried if _key_hash(k) == recorded), None)

@@ -1,0 +1,207 @@
+"""Attacks on the trust anchors, key adoption, recipient cards and their files, as a member
+of staff with write access to the vault folder, a removed user, a backup operator, a crash
+or a full disk would make them (issue 11, after the fixes). Each test is one attack; the
+ones that broke a defence failed on the code before the fix that came with them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyrage  # type: ignore[import-untyped]
+import pytest
+from pyrage import x25519
+
+from cerecorder import paths
+from cerecorder.crypto import keyslots as ks
+from cerecorder.crypto.packets import SigningKey
+from cerecorder.domain.errors import NotAVault
+from cerecorder.services import concerns, maintenance, session, users
+from cerecorder.services.session import Session
+from cerecorder.storage.connection import connect
+from cerecorder.storage.vault import read_keyslots
+
+from helpers import (
+    DSL_PASS,
+    STAFF_PASS,
+    TAXONOMY,
+    MockClock,
+    add_child,
+    add_staff,
+    content,
+    new_vault,
+)
+
+
+def _open(folder: Path, clock: MockClock, name: str = "dsl", passphrase: str = DSL_PASS,
+          **more: Any) -> Session:
+    return session.unlock(folder, user_name=name, passphrase=passphrase, clock=clock,
+                          taxonomy=TAXONOMY, anchor_folders=(paths.anchor_dir(),), **more)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in ("vault.db", "keyslots.json")}
+
+
+def _slot_key(folder: Path, name: str, passphrase: str) -> bytes:
+    """The key a slot holder gets from their own slot (its last candidate)."""
+    slots = read_keyslots(folder)
+    slot = slots.user_slot(name)
+    assert slot is not None
+    return ks.unwrap(slot, passphrase, slots.vault_id).candidate_keys[-1]
+
+
+def _plant(folder: Path, key: bytes, name: str) -> None:
+    """Seal a key of the attacker's choosing to the recipient keyslots.json publishes."""
+    data = json.loads((folder / "keyslots.json").read_text())
+    for slot in data["slots"]:
+        if slot["user_name"] == name:
+            sealed = pyrage.encrypt(key, [x25519.Recipient.from_str(slot["recipient"])])
+            slot["pending"] = base64.b64encode(sealed).decode()
+    (folder / "keyslots.json").write_text(json.dumps(data))
+
+
+def _swap_signing_key(db: Path, key: bytes) -> None:
+    """A key holder replaces the vault's Ed25519 key with one of their own."""
+    conn = connect(db, key)
+    try:
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                "AND tbl_name = 'signing_key'").fetchall()
+        for name, _sql in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        mine = SigningKey.generate()
+        conn.execute("UPDATE signing_key SET secret = ?, verify_key = ? WHERE id = 1",
+                     (mine.secret, mine.verify_key))
+        for _name, sql in triggers:
+            conn.execute(sql)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+# -- key adoption ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("swap_signing_key", [False, True],
+                         ids=["old copy as it was", "old copy with its signing key replaced"])
+def test_a_removed_user_cannot_plant_their_old_key_with_their_old_copy(
+        vault_dir: Path, tmp_path: Path, clock: MockClock, swap_signing_key: bool) -> None:
+    """The leaver knows the old database key and the vault's secret id (it never changes),
+    so their pre-removal copy passes the slot's vault-secret check. After the DSL has
+    folded in the new key, a pending key that opens the database must still not be
+    adopted unless the database shows it descends from the key the slot holds."""
+    s = new_vault(vault_dir, clock)
+    s.anchor_folders = (paths.anchor_dir(),)
+    staff_id = add_staff(s)
+    add_child(s, "Early", "Record")
+    s.lock()
+    old_key = _slot_key(vault_dir, "teacher", STAFF_PASS)
+    shutil.copyfile(vault_dir / "vault.db", tmp_path / "leaver-copy.db")
+    s = _open(vault_dir, clock)
+    users.remove_user(s, staff_id)
+    s.lock()
+    s = _open(vault_dir, clock)  # the DSL's slot folds in the new key
+    concerns.record_concern(s, content((add_child(s, "Later", "Child"),), clock))
+    s.lock()
+    new_key = _slot_key(vault_dir, "dsl", DSL_PASS)
+    assert new_key != old_key
+    # The attack: the old copy back, and the old key offered to the DSL as pending.
+    if swap_signing_key:
+        _swap_signing_key(tmp_path / "leaver-copy.db", old_key)
+    shutil.copyfile(tmp_path / "leaver-copy.db", vault_dir / "vault.db")
+    _plant(vault_dir, old_key, "dsl")
+    before = _files(vault_dir)
+    with pytest.raises(NotAVault, match="never recorded"):
+        _open(vault_dir, clock)
+    assert _files(vault_dir) == before
+    assert _slot_key(vault_dir, "dsl", DSL_PASS) == new_key  # not re-wrapped to the leaver's
+
+
+def test_a_slot_that_missed_two_rotations_still_opens(
+        dsl: Session, vault_dir: Path, clock: MockClock) -> None:
+    """The legitimate case the former-key record exists for: a member of staff away while
+    two colleagues leave folds in a key two rotations on from the one their slot holds."""
+    first, second = add_staff(dsl, "leaver1"), add_staff(dsl, "leaver2")
+    add_staff(dsl, "away")
+    held = _slot_key(vault_dir, "away", STAFF_PASS)
+    users.remove_user(dsl, first)
+    users.remove_user(dsl, second)
+    dsl.lock()
+    away = _open(vault_dir, clock, "away", STAFF_PASS)
+    away.lock()
+    folded = _slot_key(vault_dir, "away", STAFF_PASS)
+    assert folded != held
+    connect(vault_dir / "vault.db", folded).close()  # the database's current key
+
+
+_CRASH_IN_ROTATION = """
+import os, sys
+sys.path.insert(0, sys.argv[2])
+from cerecorder.services import session, users
+from cerecorder.storage import vault as vault_module
+from helpers import DSL_PASS, TAXONOMY, MockClock
+
+step = sys.argv[4]
+real_write, real_rekey = vault_module.write_keyslots, vault_module._rekey
+real_rotate = vault_module.OpenVault.remove_user_and_rotate
+
+def write(folder, slots):
+    if step == "before publishing":
+        os._exit(0)
+    real_write(folder, slots)
+    if step == "after publishing":
+        os._exit(0)
+
+def rekey(conn, new_key):
+    conn.execute(f"PRAGMA rekey = \\"x'{new_key.hex()}'\\"")
+    if step == "after the rekey":
+        os._exit(0)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if step == "after the checkpoint":
+        os._exit(0)
+    real_rekey(conn, new_key)
+
+def rotate(self, user_id, remaining):
+    real_rotate(self, user_id, remaining)
+    if step == "before the removal is audited":
+        os._exit(0)
+
+vault_module.write_keyslots, vault_module._rekey = write, rekey
+vault_module.OpenVault.remove_user_and_rotate = rotate
+s = session.unlock(vault_module.Path(sys.argv[1]), user_name="dsl", passphrase=DSL_PASS,
+                   clock=MockClock(), taxonomy=TAXONOMY)
+users.remove_user(s, int(sys.argv[3]))
+s.lock()
+"""
+
+
+@pytest.mark.parametrize("step", [
+    "before publishing", "after publishing", "after the rekey", "after the checkpoint",
+    "before the removal is audited", "not at all"])
+def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
+        dsl: Session, vault_dir: Path, clock: MockClock, step: str) -> None:
+    import subprocess
+    import sys
+
+    leaver = add_staff(dsl, "leaver")
+    add_staff(dsl)
+    add_child(dsl, "Before", "Rotation")
+    dsl.lock()
+    leaver_key = _slot_key(vault_dir, "leaver", STAFF_PASS)
+    tests = Path(__file__).resolve().parent
+    subprocess.run([sys.executable, "-c", _CRASH_IN_ROTATION, str(vault_dir), str(tests),
+                    str(leaver), step], check=True, timeout=120)
+    staff = _open(vault_dir, clock, "teacher", STAFF_PASS)  # a slot nobody unlocked since
+    staff.lock()
+    s = _open(vault_dir, clock)
+    if "leaver" in {u.name for u in users.list_users(s)}:
+        users.remove_user(s, leaver)  # a removal cut short is simply done again
+    report = maintenance.verify(s)
+    s.lock()
+    assert report.ok, report
+    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
+    with pytest.raises(NotAVault):
+        connect(vault_dir / "vault.db", leaver_key).close()
