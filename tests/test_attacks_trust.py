@@ -6,6 +6,7 @@ ones that broke a defence failed on the code before the fix that came with them.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from pyrage import x25519
 
 from cerecorder import paths
+from cerecorder.cli.main import run as cli_run
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.packets import SigningKey
 from cerecorder.domain.errors import NotAVault
@@ -64,22 +66,38 @@ def _plant(folder: Path, key: bytes, name: str) -> None:
     (folder / "keyslots.json").write_text(json.dumps(data))
 
 
-def _swap_signing_key(db: Path, key: bytes) -> None:
-    """A key holder replaces the vault's Ed25519 key with one of their own."""
+def _behind_the_triggers(db: Path, key: bytes, table: str, change: Any) -> None:
+    """A key holder takes a table's triggers out of sqlite_master and puts them back in
+    their own rows afterwards (writable_schema): the schema is then exactly as before, in
+    its order, so verify's schema comparison sees nothing."""
     conn = connect(db, key)
     try:
-        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                "AND tbl_name = 'signing_key'").fetchall()
-        for name, _sql in triggers:
-            conn.execute(f"DROP TRIGGER {name}")
-        mine = SigningKey.generate()
-        conn.execute("UPDATE signing_key SET secret = ?, verify_key = ? WHERE id = 1",
-                     (mine.secret, mine.verify_key))
-        for _name, sql in triggers:
-            conn.execute(sql)
+        conn.execute("PRAGMA writable_schema = ON")
+        saved = conn.execute("SELECT rowid, type, name, tbl_name, rootpage, sql FROM "
+                             "sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                             (table,)).fetchall()
+        conn.execute("DELETE FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                     (table,))
+    finally:
+        conn.close()
+    conn = connect(db, key)
+    try:
+        change(conn)
+        conn.execute("PRAGMA writable_schema = ON")
+        for row in saved:
+            conn.execute("INSERT INTO sqlite_master(rowid, type, name, tbl_name, rootpage, "
+                         "sql) VALUES (?, ?, ?, ?, ?, ?)", row)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+def _swap_signing_key(db: Path, key: bytes) -> None:
+    """A key holder replaces the vault's Ed25519 key with one of their own."""
+    mine = SigningKey.generate()
+    _behind_the_triggers(db, key, "signing_key", lambda conn: conn.execute(
+        "UPDATE signing_key SET secret = ?, verify_key = ? WHERE id = 1",
+        (mine.secret, mine.verify_key)))
 
 
 # -- key adoption ----------------------------------------------------------------------
@@ -205,3 +223,78 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
     with pytest.raises(NotAVault):
         connect(vault_dir / "vault.db", leaver_key).close()
+
+
+# -- anchors ---------------------------------------------------------------------------
+
+
+def _anchored_vault(folder: Path, clock: MockClock) -> None:
+    """A vault with staff and 30 or more events, locked at 14:02 with an anchor in the
+    DSL's state folder."""
+    s = new_vault(folder, clock)
+    s.anchor_folders = (paths.anchor_dir(),)
+    add_staff(s)
+    for n in range(26):
+        add_child(s, f"Pupil{n}", "Surname")
+    clock.current = clock.current.replace(hour=14, minute=2)
+    s.lock()
+    clock.advance(hours=1)
+
+
+def _verify(folder: Path, clock: MockClock) -> maintenance.VerifyReport:
+    s = _open(folder, clock, inspect=True)
+    try:
+        return maintenance.verify(s)
+    finally:
+        s.lock()
+
+
+def _cut_audit(db: Path, key: bytes, keep: int) -> None:
+    """A key holder deletes the newest events."""
+    _behind_the_triggers(db, key, "audit", lambda conn: conn.execute(
+        "DELETE FROM audit WHERE id > ?", (keep,)))
+
+
+def test_a_key_holder_who_replaces_the_signing_key_does_not_hide_a_cut_audit(
+        vault_dir: Path, clock: MockClock) -> None:
+    """Every anchor is checked against the signing key in the database itself: a key
+    holder who cuts the audit below the anchor and puts in a signing key of their own made
+    every anchor 'not signed by this vault's key; ignored', and verify said ok."""
+    _anchored_vault(vault_dir, clock)
+    key = _slot_key(vault_dir, "teacher", STAFF_PASS)
+    _cut_audit(vault_dir / "vault.db", key, keep=5)
+    _swap_signing_key(vault_dir / "vault.db", key)
+    [genuine] = paths.anchor_dir().glob("*.ceanchor")
+    evidence = genuine.read_bytes()
+    _open(vault_dir, clock).lock()  # a lock does not write over the anchor it cannot sign
+    assert genuine.read_bytes() == evidence
+    report = _verify(vault_dir, clock)
+    assert report.schema_problems == () and report.audit_first_broken is None
+    assert not report.ok, report
+    assert report.anchor_unsigned and "signing key was replaced" in report.anchor_unsigned[0]
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_run(["verify", str(vault_dir), "--user", "dsl"], taxonomy=TAXONOMY,
+                   clock=clock, anchor_folders=(paths.anchor_dir(),),
+                   stdin=io.StringIO(DSL_PASS + "\n"), stdout=out, stderr=err)
+    assert code == 3, (out.getvalue(), err.getvalue())
+    assert ("Anchors: NOT SIGNED BY THIS VAULT (forged, or its signing key was replaced)"
+            in out.getvalue().splitlines())
+
+
+def test_a_forged_anchor_is_reported_by_verify_but_does_not_lock_staff_out(
+        vault_dir: Path, clock: MockClock) -> None:
+    """Anyone who can write an anchor folder can put a file there; unsigned, it must not
+    refuse an unlock (every user writes the school's anchor folder), but verify says so."""
+    _anchored_vault(vault_dir, clock)
+    [path] = paths.anchor_dir().glob("*.ceanchor")
+    data = json.loads(path.read_text())
+    data["row"] += 1000  # "the vault once had 1,000 more events"
+    path.write_text(json.dumps(data))
+    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()  # not refused
+    data["row"] += 1000
+    path.write_text(json.dumps(data))  # the teacher's lock wrote a fresh anchor
+    report = _verify(vault_dir, clock)
+    assert report.anchor_finding is None
+    assert not report.ok
+    assert len(report.anchor_unsigned) == 1
+    assert str(path) in report.anchor_unsigned[0]
