@@ -298,3 +298,167 @@ def test_a_forged_anchor_is_reported_by_verify_but_does_not_lock_staff_out(
     assert not report.ok
     assert len(report.anchor_unsigned) == 1
     assert str(path) in report.anchor_unsigned[0]
+
+
+def _restored_with_the_clock_behind(vault_dir: Path, tmp_path: Path,
+                                    clock: MockClock) -> Path:
+    """A backup, later work anchored at 14:02 on a laptop whose clock is right, then the
+    backup restored and opened on the DSL's laptop, whose clock is two hours behind. The
+    superseded anchor is also kept in laptop B's state folder, where no lock on the DSL's
+    laptop writes."""
+    _anchored_vault(vault_dir, clock)
+    s = _open(vault_dir, clock)
+    maintenance.backup(s, tmp_path / "backup")
+    s.lock()
+    s = _open(vault_dir, clock)
+    add_child(s, "After", "Backup")
+    clock.current = clock.current.replace(hour=16, minute=2)
+    s.lock()
+    elsewhere = tmp_path / "laptop-b"
+    elsewhere.mkdir()
+    for anchor in paths.anchor_dir().glob("*.ceanchor"):
+        shutil.copyfile(anchor, elsewhere / anchor.name)
+    maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
+    clock.current = clock.current.replace(hour=14, minute=30)  # two hours behind
+    return elsewhere
+
+
+def test_an_anchor_from_a_clock_ahead_is_settled_by_the_acknowledgement(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    """The acknowledgement settled only anchors taken before its own time: the superseded
+    anchor, kept on a laptop whose clock was ahead, stayed unsettled there, so staff on
+    that laptop were refused and its DSL asked again, after the restore was acknowledged."""
+    laptop_b = _restored_with_the_clock_behind(vault_dir, tmp_path, clock)
+    dsl = _open(vault_dir, clock)
+    assert dsl.rollback is not None
+    maintenance.acknowledge_restore(dsl)
+    dsl.lock()
+    clock.advance(minutes=5)
+    session.unlock(vault_dir, user_name="teacher", passphrase=STAFF_PASS, clock=clock,
+                   taxonomy=TAXONOMY, anchor_folders=(laptop_b,)).lock()
+    again = session.unlock(vault_dir, user_name="dsl", passphrase=DSL_PASS, clock=clock,
+                           taxonomy=TAXONOMY, anchor_folders=(laptop_b,))
+    assert again.rollback is None  # asked once
+    again.lock()
+
+
+@pytest.mark.parametrize("user", ["teacher", "office"])
+def test_only_a_dsl_acknowledges_a_restore_from_the_command_line(
+        vault_dir: Path, tmp_path: Path, clock: MockClock, user: str) -> None:
+    from cerecorder.domain.model import Role
+
+    _anchored_vault(vault_dir, clock)
+    s = _open(vault_dir, clock)
+    users.add_user(s, name="office", display_name="Office", role=Role.ADMIN,
+                   passphrase=STAFF_PASS)
+    s.lock()
+    s = _open(vault_dir, clock)
+    maintenance.backup(s, tmp_path / "backup")
+    add_child(s, "After", "Backup")
+    s.lock()
+    maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_run(["acknowledge-restore", str(vault_dir), "--user", user], taxonomy=TAXONOMY,
+                   clock=clock, anchor_folders=(paths.anchor_dir(),),
+                   stdin=io.StringIO(STAFF_PASS + "\n"), stdout=out, stderr=err)
+    assert code != 0
+    assert "older than the copy seen" in err.getvalue() or "DSL" in err.getvalue(), (
+        out.getvalue(), err.getvalue())
+    assert "internal error" not in err.getvalue()
+    with pytest.raises(session.VaultRolledBack):  # nothing was acknowledged
+        _open(vault_dir, clock, "teacher", STAFF_PASS)
+
+
+@pytest.mark.parametrize("extra", [
+    "CREATE TABLE stash(x)", "CREATE INDEX audit_by_actor ON audit(actor_id)",
+    "CREATE VIEW everything AS SELECT * FROM concerns"])
+def test_an_object_the_migrations_do_not_create_is_reported(
+        vault_dir: Path, clock: MockClock, extra: str) -> None:
+    _anchored_vault(vault_dir, clock)
+    conn = connect(vault_dir / "vault.db", _slot_key(vault_dir, "teacher", STAFF_PASS))
+    conn.execute(extra)
+    conn.close()
+    report = _verify(vault_dir, clock)
+    assert not report.ok
+    assert any("is not one the migrations create" in p for p in report.schema_problems)
+
+
+def test_a_temporary_trigger_leaves_nothing_in_the_vault(
+        vault_dir: Path, clock: MockClock) -> None:
+    """A TEMP trigger lives in the connection that made it: by design it is nobody's
+    concern once that connection is closed."""
+    _anchored_vault(vault_dir, clock)
+    conn = connect(vault_dir / "vault.db", _slot_key(vault_dir, "teacher", STAFF_PASS))
+    conn.execute("CREATE TEMP TRIGGER t BEFORE INSERT ON audit BEGIN SELECT 1; END")
+    conn.close()
+    assert _verify(vault_dir, clock).ok
+
+
+def test_an_anchor_file_replaced_by_a_link_is_not_followed(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    """Someone who writes the anchor folder links the vault's anchor file to a file of
+    the user's: the lock replaces the link and leaves the file alone."""
+    _anchored_vault(vault_dir, clock)
+    [anchor] = paths.anchor_dir().glob("*.ceanchor")
+    victim = tmp_path / "victims-notes.txt"
+    victim.write_text("mine")
+    anchor.unlink()
+    anchor.symlink_to(victim)
+    _open(vault_dir, clock).lock()
+    assert victim.read_text() == "mine"
+    assert not anchor.is_symlink() and json.loads(anchor.read_text())["row"] > 1
+
+
+def test_a_full_disk_at_the_anchor_write_still_locks_and_loses_nothing(
+        vault_dir: Path, clock: MockClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cerecorder.domain.errors import DiskFull
+    from cerecorder.services import anchors
+
+    _anchored_vault(vault_dir, clock)
+    [anchor] = paths.anchor_dir().glob("*.ceanchor")
+    before = anchor.read_bytes()
+    s = _open(vault_dir, clock)
+    add_child(s, "Kept", "Child")
+
+    def full(path: Path, data: bytes, **_: object) -> None:
+        raise DiskFull("The disk is full.")
+
+    monkeypatch.setattr(anchors, "atomic_write", full)
+    s.lock()
+    assert not s.is_open
+    assert anchor.read_bytes() == before  # the older anchor stays, whole
+    monkeypatch.undo()
+    report = _verify(vault_dir, clock)
+    assert report.ok, report
+
+
+def test_killed_between_the_acknowledgement_and_its_anchor(
+        vault_dir: Path, tmp_path: Path, clock: MockClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The acknowledgement is committed; the process dies before it writes the anchor.
+    The next unlock must not ask again, and staff get in."""
+    _anchored_vault(vault_dir, clock)
+    s = _open(vault_dir, clock)
+    maintenance.backup(s, tmp_path / "backup")
+    add_child(s, "After", "Backup")
+    s.lock()
+    maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
+    clock.advance(minutes=5)
+    dsl = _open(vault_dir, clock)
+
+    class Killed(BaseException):
+        pass
+
+    def die() -> None:
+        raise Killed()
+
+    monkeypatch.setattr(dsl, "write_anchor", die)
+    with pytest.raises(Killed):
+        maintenance.acknowledge_restore(dsl)
+    dsl.vault._conn.close()  # type: ignore[union-attr]  # no lock, no checkpoint: a kill
+    dsl.vault._lock.release()
+    clock.advance(minutes=5)
+    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
+    again = _open(vault_dir, clock)
+    assert again.rollback is None
+    again.lock()

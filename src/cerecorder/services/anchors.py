@@ -216,6 +216,10 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
     seen, notes = read(folders, vault_id)
     stored = PacketRepository(uow.conn).signing_key()
     settled = uow.audit.last_time_of(ACKNOWLEDGED)
+    # The anchors a DSL acknowledged are settled by name too: one taken on a laptop whose
+    # clock was ahead is newer than the acknowledgement, and would be asked about again.
+    superseded = {(d.get("superseded_row"), d.get("superseded_hash"))
+                  for d in uow.audit.details_of(ACKNOWLEDGED)}
     held = 0
     unheld: list[Finding] = []
     unsigned: list[SeenAnchor] = []
@@ -233,7 +237,8 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
             continue
         if uow.audit.hash_of(anchor.row) == anchor.hash:
             held += 1
-        elif settled is None or anchor.at > settled:
+        elif (anchor.row, anchor.hash) not in superseded and (
+                settled is None or anchor.at > settled):
             # counted against the chain as it stood when the anchor was taken, so events
             # recorded since (a DSL's unlock of the old copy) do not change the count
             unheld.append(Finding(item, max(anchor.row - uow.audit.last_id_by(anchor.at), 0)))
