@@ -462,3 +462,72 @@ def test_killed_between_the_acknowledgement_and_its_anchor(
     again = _open(vault_dir, clock)
     assert again.rollback is None
     again.lock()
+
+
+# -- a key slot put back ---------------------------------------------------------------
+
+NEW_PASS = "a new passphrase after a leak"
+
+
+@pytest.mark.parametrize("how", ["changed", "reset with the recovery key"])
+def test_an_old_slot_put_back_does_not_bring_back_an_old_passphrase(
+        vault_dir: Path, clock: MockClock, how: str) -> None:
+    """The DSL changes a passphrase someone saw; whoever can write keyslots.json puts the
+    old file back and the old passphrase opened the vault again (same database key, a
+    slot the vault once wrote)."""
+    from cerecorder.domain.model import Role
+
+    from helpers import FAST_KDF
+
+    s, recovery = session.create(
+        vault_dir, user_name="dsl", display_name="Dana Lead", role=Role.DSL,
+        passphrase=DSL_PASS, clock=clock, taxonomy=TAXONOMY, kdf=FAST_KDF)
+    add_staff(s)
+    s.lock()
+    old = (vault_dir / "keyslots.json").read_bytes()
+    if how == "changed":
+        s = _open(vault_dir, clock)
+        users.change_passphrase(s, NEW_PASS)
+    else:
+        s = session.unlock_with_recovery_key(
+            vault_dir, recovery_key=recovery, user_name="dsl", new_passphrase=NEW_PASS,
+            clock=clock, taxonomy=TAXONOMY, kdf=FAST_KDF)
+    s.lock()
+    _open(vault_dir, clock, passphrase=NEW_PASS).lock()
+    (vault_dir / "keyslots.json").write_bytes(old)
+    before = _files(vault_dir)
+    with pytest.raises(NotAVault, match="not the one the vault last wrote") as refused:
+        _open(vault_dir, clock)
+    assert str(refused.value).count(". ") == 0  # one sentence
+    assert _files(vault_dir) == before
+    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()  # the other slots still open
+
+
+def test_a_new_slot_whose_record_a_crash_lost_still_opens(
+        dsl: Session, vault_dir: Path, clock: MockClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed after keyslots.json holds the new slot and before the vault records it: the
+    new passphrase opens (the slot names the one it replaced), and the old file put back
+    afterwards is refused."""
+    from cerecorder.storage import vault as vault_module
+
+    add_staff(dsl)
+    old = (vault_dir / "keyslots.json").read_bytes()
+
+    class Killed(BaseException):
+        pass
+
+    def die(*_: object) -> None:
+        raise Killed()
+
+    monkeypatch.setattr(vault_module, "_record_recipients", die)
+    with pytest.raises(Killed):
+        users.change_passphrase(dsl, NEW_PASS)
+    monkeypatch.undo()
+    dsl.vault._conn.close()  # type: ignore[union-attr]  # a kill: no checkpoint, no anchor
+    dsl.vault._conn = None
+    dsl.vault._lock.release()
+    _open(vault_dir, clock, passphrase=NEW_PASS).lock()
+    (vault_dir / "keyslots.json").write_bytes(old)
+    with pytest.raises(NotAVault, match="not the one the vault last wrote"):
+        _open(vault_dir, clock)

@@ -61,6 +61,11 @@ UNRECORDED_KEY = (
     "so one of the two was tampered with or replaced by an older copy; nothing was changed: "
     "ask your DSL or IT to restore both from the same backup."
 )
+REPLACED_SLOT = (
+    "This key slot is not the one the vault last wrote for this user (keyslots.json was "
+    "put back to an older copy, which can bring back an old passphrase); nothing was "
+    "changed: ask your DSL or IT to restore vault.db and keyslots.json from the same backup."
+)
 FOREIGN_DATABASE = (
     "This vault.db belongs to a different vault from its key file (keyslots.json), so one "
     "of them was replaced; nothing was changed: ask your DSL or IT to restore both from the "
@@ -170,7 +175,8 @@ class OpenVault:
     def set_user_secret(
         self, user_id: int, user_name: str, secret: str, kdf: ks.KdfParams
     ) -> None:
-        """Add a user's slot, or replace it (change or reset of a passphrase)."""
+        """Add a user's slot, or replace it (change or reset of a passphrase). The new
+        slot names the one it replaces: an unlock refuses the old one if it is put back."""
         slot = ks.wrap(
             self._require_key(),
             secret,
@@ -180,6 +186,7 @@ class OpenVault:
             user_name=user_name,
             params=kdf,
             vault_secret=MetaRepository(self.conn).get(VAULT_SECRET),
+            supersedes=_recorded_recipients(self.conn).get(str(user_id)),
         )
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
         _record_recipients(self.conn, [slot])
@@ -319,7 +326,8 @@ def open_vault(
     if read_only:
         opened = ks.unwrap(slot, secret, slots.vault_id)
         files = VaultFiles(folder)
-        key, _adopt = _choose_key(files, opened)  # a rotation to finish waits for a writer
+        key, _adopt = _choose_key(files, opened, slots.slot_key(slot), slot.recipient)
+        # a rotation to finish waits for a writer
         conn = connect(files.db, key, read_only=True)
         return OpenVault(
             files, slots, conn, key, VaultLock(files.lock), slot.user_id, read_only=True
@@ -341,7 +349,8 @@ def _open_with_slot(
     lock = VaultLock(files.lock)
     lock.acquire()
     try:
-        key, adopt = _choose_key(files, opened)  # refuses before anything is written
+        # refuses before anything is written
+        key, adopt = _choose_key(files, opened, slots.slot_key(slot), slot.recipient)
         conn = connect(files.db, key)
         try:
             meta = MetaRepository(conn)
@@ -363,8 +372,10 @@ def _open_with_slot(
                 )
                 write_keyslots(folder, read_keyslots(folder).with_slot(folded))
             migrate(conn)
-            if slots.slot_key(slot) not in _recorded_recipients(conn):
-                _record_recipients(conn, [slot])  # a vault from before recipients were kept
+            if _recorded_recipients(conn).get(slots.slot_key(slot)) != slot.recipient:
+                # a vault from before recipients were kept, or a slot whose record a crash
+                # lost (_choose_key let it through because it names the recorded one)
+                _record_recipients(conn, [slot])
         except BaseException:
             conn.close()
             raise
@@ -381,7 +392,10 @@ def _recorded_recipients(conn: Connection) -> dict[str, str]:
     """The age recipient of every slot the app itself wrote, kept inside the encrypted
     database where keyslots.json cannot change it."""
     text = MetaRepository(conn).get(_RECIPIENTS)
-    return {} if text is None else dict(json.loads(text))
+    with contextlib.suppress(ValueError, TypeError):
+        recorded = {} if text is None else dict(json.loads(text))
+        return {str(k): str(v) for k, v in recorded.items()}
+    return {}
 
 
 def _record_recipients(conn: Connection, slots: Iterable[ks.KeySlot]) -> None:
@@ -421,13 +435,15 @@ def _rekey(conn: Connection, new_key: bytes) -> None:
     MetaRepository(conn).delete(ROTATION_KEY)
 
 
-def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes | None]:
+def _choose_key(files: VaultFiles, opened: ks.OpenedSlot, slot_key: str,
+                recipient: str) -> tuple[bytes, bytes | None]:
     """The key that opens vault.db, and the pending key to move it to if a rotation was
     interrupted. Read-only: whatever is refused here leaves every file as it was.
 
     A candidate that opens the database is its key; a newer (pending) candidate that does
     not is adopted only if the database lists its hash. The database must hold the secret
-    id the slot was sealed with.
+    id the slot was sealed with, and must have recorded this slot's recipient, or the one
+    the slot says it replaced (a crash between writing the slot and recording it).
     """
     tried: list[bytes] = []
     own = opened.candidate_keys[-1]
@@ -442,10 +458,13 @@ def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes 
                 meta = MetaRepository(conn)
                 vault_secret, recorded = meta.get(VAULT_SECRET), meta.get(ROTATION_KEY)
                 former = _former_keys(meta)
+                known = _recorded_recipients(conn).get(slot_key)
         finally:
             conn.close()
         if opened.vault_secret is not None and vault_secret != opened.vault_secret:
             raise NotAVault(FOREIGN_DATABASE)
+        if known is not None and known not in (recipient, opened.supersedes):
+            raise NotAVault(REPLACED_SLOT)
         # A pending key that opens the database is the slot's next key only if whoever
         # sealed it knew the slot's own key (a rotation from before FORMER_KEYS sends it
         # along), or the database lists it as a key it had: a removed user knows the old
