@@ -20,7 +20,7 @@ from cerecorder import paths
 from cerecorder.cli.main import run as cli_run
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.packets import SigningKey
-from cerecorder.domain.errors import NotAVault
+from cerecorder.domain.errors import NotAVault, WrongPassphrase
 from cerecorder.services import concerns, maintenance, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import connect
@@ -531,3 +531,34 @@ def test_a_new_slot_whose_record_a_crash_lost_still_opens(
     (vault_dir / "keyslots.json").write_bytes(old)
     with pytest.raises(NotAVault, match="not the one the vault last wrote"):
         _open(vault_dir, clock)
+
+
+# -- nothing readable in the new files -------------------------------------------------
+
+
+def test_anchors_cards_and_backups_carry_no_record_content(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    """A canary in a child's name and a concern's facts is in no file outside the
+    encrypted database: anchors (state folder, backup), the recipient card, keyslots.json
+    and the unlock-events file, in UTF-8 or UTF-16."""
+    from cerecorder.services import packets
+
+    canary = "CANARY9q2Zoë"
+    s = new_vault(vault_dir, clock)
+    s.anchor_folders = (paths.anchor_dir(),)
+    add_staff(s)
+    child = add_child(s, canary, f"Surname{canary}")
+    concerns.record_concern(s, content((child,), clock, facts=f"Facts {canary}"))
+    (tmp_path / "card.cecard").write_bytes(packets.recipient_card(s).to_bytes())
+    maintenance.backup(s, tmp_path / "backup")
+    s.lock()
+    with pytest.raises(WrongPassphrase):  # a failed unlock is logged outside the vault
+        _open(vault_dir, clock, "teacher", "wrong passphrase entirely")
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(
+        "vault.db")]
+    assert any(p.suffix == ".ceanchor" for p in written)
+    assert (tmp_path / "backup" / "anchor.ceanchor") in written
+    for path in written:
+        data = path.read_bytes()
+        for encoding in ("utf-8", "utf-16-le"):
+            assert canary.encode(encoding) not in data, path
