@@ -562,3 +562,21 @@ def test_anchors_cards_and_backups_carry_no_record_content(
         data = path.read_bytes()
         for encoding in ("utf-8", "utf-16-le"):
             assert canary.encode(encoding) not in data, path
+
+
+# -- policy discovery ------------------------------------------------------------------
+
+
+def test_a_link_under_a_system_folder_to_a_users_folder_is_not_the_machines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user sets XDG_CONFIG_DIRS to a folder that is under /etc or /usr by name but is a
+    link to somewhere they write (some systems have /usr/tmp -> /var/tmp): their own
+    policy.toml would win over the one IT put in /etc/xdg."""
+    etc = tmp_path / "etc"
+    (etc / "xdg-desktop").mkdir(parents=True)
+    mine = tmp_path / "tmp" / "mine"
+    mine.mkdir(parents=True)
+    (etc / "tmp").symlink_to(tmp_path / "tmp")
+    monkeypatch.setattr(paths, "SYSTEM_PREFIXES", (etc,))
+    listed = paths.xdg_config_dirs(f"{etc / 'tmp' / 'mine'}:{etc / 'xdg-desktop'}")
+    assert listed == (etc / "xdg-desktop", paths.XDG_DEFAULT)
