@@ -116,8 +116,12 @@ def test_a_legacy_slot_gets_the_vault_secret_at_its_next_unlock(
         dsl: Session, vault_dir: Path, clock: MockClock) -> None:
     key = dsl.vault._require_key()
     slots = read_keyslots(vault_dir)
+    current = slots.user_slot("dsl")
+    assert current is not None
+    identity = ks.unwrap(current, DSL_PASS, slots.vault_id).identity  # as it was written
     legacy = ks.wrap(key, DSL_PASS, vault_id=slots.vault_id, kind=ks.SLOT_USER,
-                     user_id=dsl.user.id, user_name="dsl", params=FAST_KDF)
+                     user_id=dsl.user.id, user_name="dsl", params=FAST_KDF,
+                     identity=identity)
     from cerecorder.storage.vault import write_keyslots
 
     write_keyslots(vault_dir, slots.with_slot(legacy))

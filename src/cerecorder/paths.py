@@ -64,11 +64,22 @@ def xdg_config_dirs(value: str | None) -> tuple[Path, ...]:
     for entry in (value or "").split(os.pathsep):
         folder = Path(entry)
         if (folder.is_absolute() and ".." not in folder.parts and folder not in found
-                and any(folder.is_relative_to(p) for p in SYSTEM_PREFIXES)):
+                and _under_system_prefix(folder)):
             found.append(folder)
     if XDG_DEFAULT in found:
         found.remove(XDG_DEFAULT)
     return (*found, XDG_DEFAULT)
+
+
+def _under_system_prefix(folder: Path) -> bool:
+    """Under /etc or /usr by name and once links are followed: a link there may lead to a
+    folder a user writes (/usr/tmp -> /var/tmp on some systems)."""
+    try:
+        real = folder.resolve()
+    except (OSError, RuntimeError):  # a loop of links, or one that cannot be read
+        return False
+    return any(folder.is_relative_to(p) and real.is_relative_to(p.resolve())
+               for p in SYSTEM_PREFIXES)
 
 
 def machine_config_dirs() -> tuple[Path, ...]:

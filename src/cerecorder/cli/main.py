@@ -213,11 +213,13 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
         say(f"Audit chain: BROKEN at event {report.audit_first_broken}")
     if report.anchor_finding is not None:
         say(f"Anchors: OLDER THAN SEEN: {report.anchor_finding}")
+    elif report.anchor_unsigned:
+        say("Anchors: NOT SIGNED BY THIS VAULT (forged, or its signing key was replaced)")
     elif report.anchors_held:
         say(f"Anchors: ok (the vault holds {_counted_anchors(report.anchors_held)} seen)")
     else:
         say("Anchors: none seen yet")
-    for note in report.anchor_notes:
+    for note in (*report.anchor_unsigned, *report.anchor_notes):
         say(f"  {note}")
     return 0 if report.ok else EXIT_DAMAGED
 

@@ -14,7 +14,9 @@ unlock. The removed user's old slot never receives the new key.
 A slot belongs to one database: its sealed plaintext also carries the vault's secret id,
 which lives inside the encrypted database (meta), so a slot put in front of another
 vault's database is refused. Slots written before the secret existed carry none and keep
-opening until they are next written.
+opening until they are next written. A slot that replaces another (a passphrase changed or
+reset) also seals the recipient of the slot it replaces, so the vault can tell a newer
+slot whose record a crash lost from an older one put back (vault.py).
 """
 
 from __future__ import annotations
@@ -284,9 +286,11 @@ def wrap(
     params: KdfParams,
     identity: str | None = None,
     vault_secret: str | None = None,
+    supersedes: str | None = None,
 ) -> KeySlot:
-    """Seal db_key, the slot's age identity (new unless given) and the vault's secret id
-    (the database's own, see vault.py) under the secret."""
+    """Seal db_key, the slot's age identity (new unless given), the vault's secret id
+    (the database's own, see vault.py) and the recipient of the slot this one replaces
+    (only with a secret id) under the secret."""
     _within_bounds(params)
     age_identity = x25519.Identity.from_str(identity) if identity else x25519.Identity.generate()
     salt = os.urandom(SALT_BYTES)
@@ -295,6 +299,8 @@ def wrap(
     plaintext = db_key + str(age_identity).encode("ascii")
     if vault_secret is not None:
         plaintext += _SECRET_MARK + vault_secret.encode("ascii")
+        if supersedes is not None:
+            plaintext += _SECRET_MARK + supersedes.encode("ascii")
     wrapped = AESGCM(kek).encrypt(nonce, plaintext, _aad(vault_id, kind, user_id))
     recipient = str(age_identity.to_public())
     return KeySlot(kind, user_id, user_name, params, salt, nonce, wrapped, recipient)
@@ -309,6 +315,8 @@ class OpenedSlot:
     candidate_keys: tuple[bytes, ...]
     identity: str
     vault_secret: str | None = None
+    #: the recipient of the slot this one replaced, if it replaced one
+    supersedes: str | None = None
 
 
 def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
@@ -324,7 +332,8 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
     identity = identity_bytes.decode("ascii")
     if len(db_key) != DB_KEY_BYTES or not identity.startswith("AGE-SECRET-KEY-"):
         raise NotAVault("The vault's key file (keyslots.json) is damaged.")
-    vault_secret = secret_bytes.decode("ascii") if mark else None
+    secret_part, more, supersedes = secret_bytes.partition(_SECRET_MARK)
+    vault_secret = secret_part.decode("ascii") if mark else None
     candidates: list[bytes] = []
     if slot.pending is not None:
         # A pending key this slot cannot read (damaged, or sealed to someone else's
@@ -334,7 +343,8 @@ def unwrap(slot: KeySlot, secret: str, vault_id: str) -> OpenedSlot:
             candidates += [pending[i : i + DB_KEY_BYTES]
                            for i in range(0, len(pending), DB_KEY_BYTES)]
     candidates.append(db_key)
-    return OpenedSlot(tuple(candidates), identity, vault_secret)
+    return OpenedSlot(tuple(candidates), identity, vault_secret,
+                      supersedes.decode("ascii") if more else None)
 
 
 def normalise_user_name(name: str) -> str:

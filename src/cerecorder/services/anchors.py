@@ -109,6 +109,12 @@ class Check:
     #: anchors that were ignored, and why (for verify), one line each
     notes: tuple[str, ...] = ()
     anchors_held: int = 0
+    #: anchors of this vault taken since the last acknowledged restore that its signing key
+    #: did not sign, one line each: forged, or the vault's signing key was replaced (which
+    #: a key holder does to make every anchor ignored). Not a reason to refuse an unlock
+    #: (anyone who writes an anchor folder can put a file there), but verify fails, and a
+    #: lock leaves the file as it is (it is the evidence).
+    unsigned: tuple[SeenAnchor, ...] = ()
 
 
 def signing_key(uow: UnitOfWork, clock: Clock, actor: User | None,
@@ -137,15 +143,25 @@ def take(uow: UnitOfWork, vault_id: str, now: datetime) -> Anchor | None:
     return Anchor(vault_id, rows[0], rows[1], now, SigningKey(*stored).sign(unsigned.payload()))
 
 
+def unsigned_sentence(item: SeenAnchor) -> str:
+    return (f"anchor {item.where} is not signed by this vault's key: it is forged, or the "
+            "vault's signing key was replaced")
+
+
 def anchor_file(folder: Path, vault_id: str) -> Path:
     return folder / f"{vault_id}{ANCHOR_SUFFIX}"
 
 
-def write(anchor: Anchor, folders: Iterable[Path]) -> None:
-    """Write the anchor into every folder; a folder that cannot be written (a share that
-    is down) does not stop a lock: it is logged, without the path."""
+def write(anchor: Anchor, folders: Iterable[Path], keep: Iterable[Path] = ()) -> None:
+    """Write the anchor into every folder but over the files in `keep` (anchors the vault
+    did not sign: Check.unsigned); a folder that cannot be written (a share that is down)
+    does not stop a lock: it is logged, without the path."""
     data = json.dumps(anchor.to_json(), indent=2, sort_keys=True).encode("utf-8")
+    kept = set(keep)
     for folder in folders:
+        if anchor_file(folder, anchor.vault_id) in kept:
+            log.warning("anchor not written over one this vault did not sign")
+            continue
         try:
             write_file(anchor_file(folder, anchor.vault_id), data)
         except (EnvironmentProblem, OSError) as exc:
@@ -198,24 +214,34 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
     seen, notes = read(folders, vault_id)
     stored = PacketRepository(uow.conn).signing_key()
     settled = uow.audit.last_time_of(ACKNOWLEDGED)
+    # The anchors a DSL acknowledged are settled by name too: one taken on a laptop whose
+    # clock was ahead is newer than the acknowledgement, and would be asked about again.
+    superseded = {(d.get("superseded_row"), d.get("superseded_hash"))
+                  for d in uow.audit.details_of(ACKNOWLEDGED)}
     held = 0
     unheld: list[Finding] = []
+    unsigned: list[SeenAnchor] = []
     for item in seen:
         anchor = item.anchor
         # A vault without a signing key is older than any anchor of its id: only a vault
         # that has one writes them (it is made at creation or the first unlock).
         if stored is not None and not signature_holds(stored[1], anchor.payload(),
                                                       anchor.signature):
-            notes.append(f"anchor {item.where} is not signed by this vault's key; ignored")
+            if settled is None or anchor.at > settled:
+                unsigned.append(item)
+            else:  # e.g. the vault restored was older than its signing key
+                notes.append(f"anchor {item.where} is not signed by this vault's key; "
+                             "taken before the restore acknowledged, ignored")
             continue
         if uow.audit.hash_of(anchor.row) == anchor.hash:
             held += 1
-        elif settled is None or anchor.at > settled:
+        elif (anchor.row, anchor.hash) not in superseded and (
+                settled is None or anchor.at > settled):
             # counted against the chain as it stood when the anchor was taken, so events
             # recorded since (a DSL's unlock of the old copy) do not change the count
             unheld.append(Finding(item, max(anchor.row - uow.audit.last_id_by(anchor.at), 0)))
     newest = max(unheld, key=lambda f: (f.seen.anchor.at, f.seen.anchor.row), default=None)
-    return Check(newest, tuple(notes), held)
+    return Check(newest, tuple(notes), held, tuple(unsigned))
 
 
 def acknowledge(uow: UnitOfWork, clock: Clock, actor: User, vault_id: str,

@@ -34,8 +34,10 @@ class VerifyReport:
     #: the sentence for the newest anchor the chain does not hold, if any
     anchor_finding: str | None = None
     anchors_held: int = 0
-    #: anchors ignored (damaged, unsigned, another vault's), one line each
+    #: anchors ignored (damaged, another vault's, settled by a restore), one line each
     anchor_notes: tuple[str, ...] = ()
+    #: anchors the vault's signing key did not sign (forged, or the key replaced)
+    anchor_unsigned: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -46,6 +48,7 @@ class VerifyReport:
             and self.audit_readable
             and self.audit_first_broken is None
             and self.anchor_finding is None
+            and not self.anchor_unsigned
         )
 
 
@@ -80,11 +83,13 @@ def verify(session: Session) -> VerifyReport:
     finding: str | None = None
     held = 0
     notes: tuple[str, ...] = ()
+    unsigned: tuple[str, ...] = ()
     try:
         with UnitOfWork(conn, read_only=True) as uow:
             check = anchors.check(uow, session.vault.vault_id, session.anchor_folders)
         finding = None if check.finding is None else check.finding.sentence(session.tz)
         held, notes = check.anchors_held, check.notes
+        unsigned = tuple(anchors.unsigned_sentence(item) for item in check.unsigned)
     except EnvironmentProblem as exc:
         notes = (f"the anchors could not be checked: {exc}",)
     return VerifyReport(
@@ -98,6 +103,7 @@ def verify(session: Session) -> VerifyReport:
         anchor_finding=finding,
         anchors_held=held,
         anchor_notes=notes,
+        anchor_unsigned=unsigned,
     )
 
 

@@ -69,6 +69,8 @@ class Session:
     anchor_folders: tuple[Path, ...] = ()
     #: the newest anchor seen that this vault does not hold, until a DSL acknowledges it
     rollback: anchors.Finding | None = None
+    #: anchor files seen that this vault did not sign: a lock does not write over them
+    unsigned_anchors: tuple[Path, ...] = ()
 
     def uow(self) -> UnitOfWork:
         return self.vault.uow()
@@ -91,7 +93,7 @@ class Session:
         """Anchor the chain in every anchor folder."""
         anchor = self.current_anchor()
         if anchor is not None:
-            anchors.write(anchor, self.anchor_folders)
+            anchors.write(anchor, self.anchor_folders, keep=self.unsigned_anchors)
 
     @property
     def is_open(self) -> bool:
@@ -206,7 +208,8 @@ def unlock_with_recovery_key(
         _log_failure(folder, OutsideEvent(clock.now(), "recovery_failed", user_name), exc)
         raise
     try:
-        finding = _anchor_finding(vault, anchor_folders)
+        checked = _anchor_check(vault, anchor_folders)
+        finding = checked.finding
         with vault.uow() as uow:
             user = uow.users.by_name(user_name)
             if user is None:
@@ -222,6 +225,7 @@ def unlock_with_recovery_key(
     vault.user_id = user.id
     session = _session(vault, clock, taxonomy, kdf)
     session.anchor_folders, session.rollback = tuple(anchor_folders), finding
+    session.unsigned_anchors = tuple(item.where for item in checked.unsigned)
     _audit_unlock(session, folder)
     return session
 
@@ -256,21 +260,23 @@ def _session(
     return Session(vault, user, clock, taxonomy, kdf=kdf or KdfParams())
 
 
-def _anchor_finding(vault: OpenVault, folders: Sequence[Path]) -> anchors.Finding | None:
+def _anchor_check(vault: OpenVault, folders: Sequence[Path]) -> anchors.Check:
     """DESIGN.md: unlock checks that the chain extends the newest anchor it can see."""
     if not folders:
-        return None
+        return anchors.Check(None)
     with UnitOfWork(vault.conn, read_only=True) as uow:
-        return anchors.check(uow, vault.vault_id, folders).finding
+        return anchors.check(uow, vault.vault_id, folders)
 
 
 def _check_anchors(session: Session, folders: Sequence[Path], *, inspect: bool) -> None:
     session.anchor_folders = tuple(folders)
     try:
-        finding = _anchor_finding(session.vault, folders)
+        checked = _anchor_check(session.vault, folders)
     except BaseException:
         session.vault.close()
         raise
+    session.unsigned_anchors = tuple(item.where for item in checked.unsigned)
+    finding = checked.finding
     if finding is None:
         return
     if not inspect and session.user.role is not Role.DSL:

@@ -774,6 +774,19 @@ class AuditRepository(_Repository):
             seen.update(int(r[0]) for r in rows)
         return seen
 
+    def details_of(self, action: str) -> list[dict[str, Any]]:
+        """The details of every event of this action, oldest first (unreadable ones as
+        empty)."""
+        found = []
+        for (text,) in self._rows("SELECT detail FROM audit WHERE action = ? ORDER BY id",
+                                  (action,)):
+            try:
+                detail = json.loads(str(text))
+            except ValueError:
+                detail = {}
+            found.append(detail if isinstance(detail, dict) else {})
+        return found
+
     def first_broken(self) -> int | None:
         """The id of the first row whose chain does not hold, or None if all is intact."""
         prev = genesis_hash(MetaRepository(self.conn).get("vault_id") or "")

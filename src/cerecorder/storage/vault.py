@@ -8,7 +8,9 @@ Trust (DESIGN.md, "Trust anchors"): a pending key in keyslots.json is only a cla
 adopted only if it opens the database itself, or if the database, opened with a key the
 slot holds, recorded its SHA-256 before the rotation published it. Every slot also
 carries the vault's secret id, kept in meta, and is refused in front of a database with
-another.
+another. A pending key that opens the database must also descend from the key the slot
+holds (sealed beside it, or listed in FORMER_KEYS): a removed user knows the old key and
+the secret id, and could otherwise offer their old copy with their old key.
 """
 
 from __future__ import annotations
@@ -61,10 +63,18 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: rotation in progress is moving the database to
 VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
 ROTATION_KEY = "rotation_key_sha256"
+#: a hash of every key the database had before its current one (DESIGN.md, Trust anchors):
+#: how a database opened with a pending key shows it descends from the key a slot holds
+FORMER_KEYS = "former_keys_sha256"
 UNRECORDED_KEY = (
     "The key file (keyslots.json) offers a database key that this vault.db never recorded, "
     "so one of the two was tampered with or replaced by an older copy; nothing was changed: "
     "ask your DSL or IT to restore both from the same backup."
+)
+REPLACED_SLOT = (
+    "This key slot is not the one the vault last wrote for this user (keyslots.json was "
+    "put back to an older copy, which can bring back an old passphrase); nothing was "
+    "changed: ask your DSL or IT to restore vault.db and keyslots.json from the same backup."
 )
 FOREIGN_DATABASE = (
     "This vault.db belongs to a different vault from its key file (keyslots.json), so one "
@@ -203,7 +213,8 @@ class OpenVault:
     def set_user_secret(
         self, user_id: int, user_name: str, secret: str, kdf: ks.KdfParams
     ) -> None:
-        """Add a user's slot, or replace it (change or reset of a passphrase)."""
+        """Add a user's slot, or replace it (change or reset of a passphrase). The new
+        slot names the one it replaces: an unlock refuses the old one if it is put back."""
         slot = ks.wrap(
             self._require_key(),
             secret,
@@ -213,6 +224,7 @@ class OpenVault:
             user_name=user_name,
             params=kdf,
             vault_secret=MetaRepository(self.conn).get(VAULT_SECRET),
+            supersedes=_recorded_recipients(self.conn).get(str(user_id)),
         )
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
         _record_recipients(self.conn, [slot])
@@ -240,6 +252,8 @@ class OpenVault:
         new_key = ks.new_database_key()
         with UnitOfWork(self.conn) as uow:
             uow.meta.set(ROTATION_KEY, _key_hash(new_key))
+            former = [*_former_keys(uow.meta), _former_hash(current)]
+            uow.meta.set(FORMER_KEYS, json.dumps(former))
             uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
         _rekey(self.conn, new_key)
@@ -360,7 +374,8 @@ def open_vault(
     if read_only:
         opened = ks.unwrap(slot, secret, slots.vault_id)
         files = VaultFiles(folder)
-        key, _adopt = _choose_key(files, opened)  # a rotation to finish waits for a writer
+        key, _adopt = _choose_key(files, opened, slots.slot_key(slot), slot.recipient)
+        # a rotation to finish waits for a writer
         conn = connect(files.db, key, read_only=True)
         return OpenVault(
             files, slots, conn, key, VaultLock(files.lock), slot.user_id, read_only=True
@@ -382,7 +397,8 @@ def _open_with_slot(
     lock = VaultLock(files.lock)
     lock.acquire()
     try:
-        key, adopt = _choose_key(files, opened)  # refuses before anything is written
+        # refuses before anything is written
+        key, adopt = _choose_key(files, opened, slots.slot_key(slot), slot.recipient)
         conn = connect(files.db, key)
         try:
             meta = MetaRepository(conn)
@@ -404,8 +420,10 @@ def _open_with_slot(
                 )
                 write_keyslots(folder, read_keyslots(folder).with_slot(folded))
             migrate(conn)
-            if slots.slot_key(slot) not in _recorded_recipients(conn):
-                _record_recipients(conn, [slot])  # a vault from before recipients were kept
+            if _recorded_recipients(conn).get(slots.slot_key(slot)) != slot.recipient:
+                # a vault from before recipients were kept, or a slot whose record a crash
+                # lost (_choose_key let it through because it names the recorded one)
+                _record_recipients(conn, [slot])
         except BaseException:
             conn.close()
             raise
@@ -422,7 +440,10 @@ def _recorded_recipients(conn: Connection) -> dict[str, str]:
     """The age recipient of every slot the app itself wrote, kept inside the encrypted
     database where keyslots.json cannot change it."""
     text = MetaRepository(conn).get(_RECIPIENTS)
-    return {} if text is None else dict(json.loads(text))
+    with contextlib.suppress(ValueError, TypeError):
+        recorded = {} if text is None else dict(json.loads(text))
+        return {str(k): str(v) for k, v in recorded.items()}
+    return {}
 
 
 def _record_recipients(conn: Connection, slots: Iterable[ks.KeySlot]) -> None:
@@ -438,6 +459,21 @@ def _key_hash(key: bytes) -> str:
     return hashlib.sha256(b"cerecorder-rotation|" + key).hexdigest()
 
 
+def _former_keys(meta: MetaRepository) -> list[str]:
+    """FORMER_KEYS as a list; anything else (an edited database) lists nothing."""
+    with contextlib.suppress(ValueError):
+        listed = json.loads(meta.get(FORMER_KEYS) or "[]")
+        if isinstance(listed, list):
+            return [str(item) for item in listed]
+    return []
+
+
+def _former_hash(key: bytes) -> str:
+    """Not _key_hash: a rotation record seen under an old key (a crash before the rekey
+    leaves it there) must not tell anyone what a later database lists as a former key."""
+    return hashlib.sha256(b"cerecorder-former-key|" + key).hexdigest()
+
+
 def _rekey(conn: Connection, new_key: bytes) -> None:
     """Move the database to a new key and clear the rotation's record. The checkpoint
     moves the re-encrypted pages out of the WAL into vault.db (DESIGN.md, Known traps)."""
@@ -447,15 +483,18 @@ def _rekey(conn: Connection, new_key: bytes) -> None:
     MetaRepository(conn).delete(ROTATION_KEY)
 
 
-def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes | None]:
+def _choose_key(files: VaultFiles, opened: ks.OpenedSlot, slot_key: str,
+                recipient: str) -> tuple[bytes, bytes | None]:
     """The key that opens vault.db, and the pending key to move it to if a rotation was
     interrupted. Read-only: whatever is refused here leaves every file as it was.
 
     A candidate that opens the database is its key; a newer (pending) candidate that does
     not is adopted only if the database lists its hash. The database must hold the secret
-    id the slot was sealed with.
+    id the slot was sealed with, and must have recorded this slot's recipient, or the one
+    the slot says it replaced (a crash between writing the slot and recording it).
     """
     tried: list[bytes] = []
+    own = opened.candidate_keys[-1]
     for key in opened.candidate_keys:
         try:
             conn = connect(files.db, key, read_only=True)
@@ -466,10 +505,21 @@ def _choose_key(files: VaultFiles, opened: ks.OpenedSlot) -> tuple[bytes, bytes 
             with db_errors_explained():
                 meta = MetaRepository(conn)
                 vault_secret, recorded = meta.get(VAULT_SECRET), meta.get(ROTATION_KEY)
+                former = _former_keys(meta)
+                known = _recorded_recipients(conn).get(slot_key)
         finally:
             conn.close()
         if opened.vault_secret is not None and vault_secret != opened.vault_secret:
             raise NotAVault(FOREIGN_DATABASE)
+        if known is not None and known not in (recipient, opened.supersedes):
+            raise NotAVault(REPLACED_SLOT)
+        # A pending key that opens the database is the slot's next key only if whoever
+        # sealed it knew the slot's own key (a rotation from before FORMER_KEYS sends it
+        # along), or the database lists it as a key it had: a removed user knows the old
+        # key and the secret id, but not the key the slot folded in after the removal.
+        if (key != own and own not in opened.candidate_keys[:-1]
+                and _former_hash(own) not in former):
+            raise NotAVault(UNRECORDED_KEY)
         if not tried:
             return key, None
         adopt = next((k for k in tried if _key_hash(k) == recorded), None)
