@@ -63,7 +63,7 @@ class ProtectedExportDialog(QDialog):
         self.printing = printing
         self._made: tuple[tuple[object, ...], bytes, str] | None = None
         self.name_warning: QLabel | None = None
-        self.roles_only = QCheckBox("Name staff by their &role only (for sharing outside "
+        self.roles_only = QCheckBox("&Name staff by their role only (for sharing outside "
                                     "the school)")
         named(self.roles_only, "Name staff by role only")
         self.setWindowTitle(title)
@@ -102,7 +102,7 @@ class ProtectedExportDialog(QDialog):
         buttons = ok_cancel(self, "&Save PDF…")
         save = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.folder_button = QPushButton("Show the &folder")
+        self.folder_button = QPushButton("Show the fold&er")
         named(self.folder_button, "Show the folder the PDF was saved in")
         self.folder_button.setAutoDefault(False)
         self.folder_button.setVisible(False)
