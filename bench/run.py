@@ -33,11 +33,12 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from cerecorder import paths
 from cerecorder.crypto import keyslots
+from cerecorder.domain.errors import NotAVault
 from cerecorder.domain.model import ConcernContent, Urgency
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services import chronology, concerns, demo, flags, search, session
 from cerecorder.services.clock import SystemClock
-from cerecorder.storage.connection import connect, key_opens
+from cerecorder.storage.connection import connect
 from cerecorder.storage.uow import UnitOfWork
 from cerecorder.storage.vault import DB_NAME, read_keyslots
 
@@ -108,7 +109,15 @@ def database_key(folder: Path) -> bytes:
     slot = slots.user_slot(demo.DEMO_USER)
     assert slot is not None
     opened = keyslots.unwrap(slot, PASSPHRASE, slots.vault_id)
-    return next(k for k in opened.candidate_keys if key_opens(folder / DB_NAME, k))
+    return next(k for k in opened.candidate_keys if _opens(folder / DB_NAME, k))
+
+
+def _opens(db: Path, key: bytes) -> bool:
+    try:
+        connect(db, key, read_only=True).close()
+    except NotAVault:
+        return False
+    return True
 
 
 def longest_chronology_child(conn: Any) -> tuple[int, int]:
