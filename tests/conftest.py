@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,16 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[object, int]] |
     values: dict[str, tuple[object, int]] = {}
     monkeypatch.setattr(winpolicy, "read_values", lambda: values or None)
     return values
+
+
+@pytest.fixture
+def umask_000() -> Iterator[None]:
+    """The umask of a careless login script: every file the stock code makes is 0666."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 @pytest.fixture

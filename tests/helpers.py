@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,11 @@ STAFF_PASS = "staff passphrase for tests"
 SCHOOL = "Eastcombe Academy"
 
 TAXONOMY = TaxonomyLibrary.load(paths.taxonomy_dir())
+
+
+def file_mode(path: Path) -> int:
+    """A file's or folder's permission bits."""
+    return stat.S_IMODE(path.stat().st_mode)
 
 
 class MockClock:

@@ -22,10 +22,8 @@ import logging.handlers
 import os
 import resource
 import signal
-import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +33,7 @@ from cerecorder import app, config, hardening, paths, selftest
 from cerecorder.policy import Policy
 from cerecorder.ui.settings_model import UiSettings
 
-from helpers import DSL_PASS, MockClock, add_child, new_vault
+from helpers import DSL_PASS, MockClock, add_child, file_mode, new_vault
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="core dumps and core_pattern are Linux's")
@@ -177,20 +175,6 @@ def test_the_self_test_fails_when_crash_dumps_are_on(qapp: object) -> None:
     assert "self-test FAILED while checking crash dumps are off: " in err.getvalue()
 
 
-@pytest.fixture
-def umask_000() -> Iterator[None]:
-    """The umask of a careless login script: every file the stock code makes is 0666."""
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 def test_the_log_is_its_user_s_alone_whatever_the_umask(home: Path, umask_000: None) -> None:
     folder = paths.log_dir()
     folder.mkdir(parents=True)  # 0777, as an older version made it under this umask
@@ -206,18 +190,18 @@ def test_the_log_is_its_user_s_alone_whatever_the_umask(home: Path, umask_000: N
         for handler in list(app.log.handlers):
             handler.close()
             app.log.removeHandler(handler)
-    assert mode(folder) == 0o700
+    assert file_mode(folder) == 0o700
     files = sorted(folder.iterdir())
     assert [p.name for p in files] == ["cerecorder.log", "cerecorder.log.1", "cerecorder.log.2"]
-    assert {mode(p) for p in files} == {0o600}
+    assert {file_mode(p) for p in files} == {0o600}
     assert "second" in (folder / "cerecorder.log").read_text(encoding="utf-8")
 
 
 def test_the_settings_are_their_user_s_alone_whatever_the_umask(home: Path,
                                                                 umask_000: None) -> None:
     config.save_settings(UiSettings(last_vault="/v"))
-    assert mode(home) == mode(paths.config_dir()) == 0o700
-    assert mode(paths.settings_file()) == 0o600
+    assert file_mode(home) == file_mode(paths.config_dir()) == 0o700
+    assert file_mode(paths.settings_file()) == 0o600
     paths.config_dir().chmod(0o755)  # as an older version left it
     config.save_settings(UiSettings(last_vault="/w"))
-    assert mode(paths.config_dir()) == 0o700
+    assert file_mode(paths.config_dir()) == 0o700

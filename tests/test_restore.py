@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from cerecorder.storage.outside import OutsideLog
 from cerecorder.storage.swap import journal_path
 from cerecorder.storage.vault import read_keyslots
 
-from helpers import DSL_PASS, TAXONOMY, MockClock, add_child, new_vault
+from helpers import DSL_PASS, TAXONOMY, MockClock, add_child, file_mode, new_vault
 
 WORKER = Path(__file__).with_name("restore_worker.py")
 
@@ -204,19 +203,6 @@ def test_a_journal_whose_restore_is_still_running_is_left_alone(
 # -- modes and owners --------------------------------------------------------------------
 
 
-@pytest.fixture
-def umask_000() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_folders_are_private_whatever_the_umask(
     tmp_path: Path, clock: MockClock, umask_000: None, home: Path
@@ -234,9 +220,9 @@ def test_folders_are_private_whatever_the_umask(
     aside = next(p for p in vault.parent.iterdir() if "replaced-" in p.name)
     for folder in (home, paths.data_dir(), vault, tmp_path / "backup", aside,
                    paths.config_dir()):
-        assert _mode(folder) == 0o700, folder
+        assert file_mode(folder) == 0o700, folder
     for file in (*vault.iterdir(), *(tmp_path / "backup").iterdir()):
-        assert _mode(file) & 0o077 == 0, file
+        assert file_mode(file) & 0o077 == 0, file
 
 
 def _as_owner() -> tuple[int, int]:
