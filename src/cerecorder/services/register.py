@@ -10,7 +10,7 @@ child it touches up to date in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cerecorder.domain.errors import InvalidInput
@@ -35,6 +35,8 @@ class RegisterRow:
     entry: Entry
     #: the children linked, each as the record they now live in
     child_ids: tuple[int, ...]
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
 
 
 def _reason(text: str, what: str) -> str:
@@ -59,16 +61,21 @@ def _children_of_entries(uow: UnitOfWork, entry_ids: list[int]) -> set[int]:
 
 
 def register(session: Session, kind: EntryKind | None = None) -> list[RegisterRow]:
-    """Every entry not merged into another, with the children linked to it."""
+    """Every entry not merged into another, with the children linked to it and when it
+    was first and last seen."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
         merged = uow.register.merged_map()
         children = uow.children.merged_map()
         linked: dict[int, set[int]] = {}
-        for entry_id, child_ids in uow.register.linked_children().items():
-            linked.setdefault(merged.get(entry_id, entry_id), set()).update(
-                children.get(c, c) for c in child_ids)
-        return [RegisterRow(e, tuple(sorted(linked.get(e.id, ()))))
+        seen: dict[int, list[datetime]] = {}
+        for link in uow.register.links_of_entries(None):
+            kept = merged.get(link.entry_id, link.entry_id)
+            linked.setdefault(kept, set()).add(children.get(link.child_id, link.child_id))
+            seen.setdefault(kept, []).append(link.seen_at)
+        return [RegisterRow(e, tuple(sorted(linked.get(e.id, ()))),
+                            min(seen.get(e.id, ()), default=None),
+                            max(seen.get(e.id, ()), default=None))
                 for e in uow.register.all(kind) if e.id not in merged]
 
 
@@ -238,6 +245,7 @@ class EntryView:
     entry: Entry
     #: every revision of the entry and of the entries merged into it, oldest first
     revisions: list[Revision]
+    #: each with its child as the record they now live in
     links: list[Link]
     children: list[Child]
     concern_ids: list[int]
@@ -254,9 +262,10 @@ def entry_view(session: Session, entry_id: int) -> EntryView:
     with session.uow() as uow:
         entry = uow.register.get(_kept(uow, entry_id))
         identity = _identity(uow, entry.id)
-        links = uow.register.links_of_entries(identity)
         folded = uow.children.merged_map()
-        child_ids = sorted({folded.get(link.child_id, link.child_id) for link in links})
+        links = [replace(link, child_id=folded.get(link.child_id, link.child_id))
+                 for link in uow.register.links_of_entries(identity)]
+        child_ids = sorted({link.child_id for link in links})
         names = uow.users.display_names()
         seen = [link.seen_at for link in links]
         reporters = sorted({names.get(link.reported_by, "?") for link in links

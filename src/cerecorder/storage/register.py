@@ -149,14 +149,6 @@ class RegisterRepository(_Repository):
         return [self._link(r) for r in self._rows(
             self._LINK + f" WHERE child_id IN ({_marks(ids)}) ORDER BY id", ids)]
 
-    def linked_children(self) -> dict[int, set[int]]:
-        """Entry id -> the child ids linked to it (before any folding)."""
-        found: dict[int, set[int]] = {}
-        for entry_id, child_id in self._rows("SELECT DISTINCT entry_id, child_id "
-                                             "FROM register_links"):
-            found.setdefault(int(entry_id), set()).add(int(child_id))
-        return found
-
     # --- what staff typed ---
 
     def mention(self, concern_id: int, position: int) -> Mention:

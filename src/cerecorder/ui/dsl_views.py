@@ -64,6 +64,7 @@ from cerecorder.ui.models import (
     ModelIndex,
     RowsModel,
 )
+from cerecorder.ui.network_view import NetworkWindow
 from cerecorder.ui.widgets import named
 
 #: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
@@ -232,6 +233,10 @@ class ChildWindow(QWidget):
         self.export_button = QPushButton("P&rint or save as PDF…")
         self.merge_button = QPushButton("&Merge with…")
         self.links_button = QPushButton("Lin&ks")
+        self.network_button = QPushButton("Net&work")
+        named(self.network_button, "Network: the register entries linked to this child "
+              "and the other children linked through them")
+        self.network_button.clicked.connect(lambda: self.open_network())
         self.links_button.setMenu(QMenu(self.links_button))
         for button, name in ((self.merge_button, "Merge another record of this child"),
                              (self.links_button, "Siblings and associates: open, add, "
@@ -265,7 +270,7 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.links_button, self.merge_button):
+        for button in (self.network_button, self.links_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
@@ -513,6 +518,12 @@ class ChildWindow(QWidget):
         dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog
+
+    def open_network(self) -> NetworkWindow:
+        window = NetworkWindow.for_child(self.ctx, self.session, self.child_id,
+                                         self.parentWidget())
+        window.show()
+        return window
 
     def open_child(self, child_id: int) -> ChildWindow:
         window = ChildWindow(self.ctx, self.session, child_id, self.parentWidget())

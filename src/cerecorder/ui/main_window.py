@@ -34,6 +34,7 @@ from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.packet_views import SentToDsl, import_action
+from cerecorder.ui.register_window import RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import idle_lock_text
@@ -90,7 +91,12 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("Se&ttings", "Ctrl+,", self.open_settings,
                                             "Idle lock, passphrase and users")
         self.refresh_action = self._action("&Refresh", "F5", self.refresh, "Reload the lists")
+        self.register_action = self._action("Re&gister", "Ctrl+R", self.open_register,
+                                            "People, vehicles, places, phones, accounts "
+                                            "and groups; lines awaiting a match")
         self.search_action.setVisible(self.is_dsl)
+        self.register_action.setVisible(self.is_dsl)
+        self.register_action.setEnabled(self.is_dsl)
         #: work in every window of the app, not only this one (the controller hands them
         #: to each window as it opens, so a modal dialog does not block them)
         self.everywhere = (self.new_action, self.search_action, self.lock_action,
@@ -104,9 +110,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.search_action, self.inbox_action,
-                       self.refresh_action, self.settings_action, self.privacy_action,
-                       self.lock_action):
+        for action in (self.new_action, self.search_action, self.register_action,
+                       self.inbox_action, self.refresh_action, self.settings_action,
+                       self.privacy_action, self.lock_action):
             toolbar.addAction(action)
         if self.demo:
             badge = QLabel("DEMO")
@@ -118,9 +124,9 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(badge)
         self.addToolBar(toolbar)
         menu = self.menuBar().addMenu("&Vault")
-        for action in (self.new_action, self.search_action, self.inbox_action,
-                       self.refresh_action, self.settings_action, self.privacy_action,
-                       self.lock_action):
+        for action in (self.new_action, self.search_action, self.register_action,
+                       self.inbox_action, self.refresh_action, self.settings_action,
+                       self.privacy_action, self.lock_action):
             menu.addAction(action)
         self.roll_action = QAction("Import pupil r&oll…", self)
         self.roll_action.setStatusTip("Import the roll from a CSV exported from your MIS")
@@ -389,6 +395,14 @@ class MainWindow(QMainWindow):
         if not self.is_dsl:
             return
         SearchDialog(self.ctx, self.session, self).open()
+
+    def open_register(self) -> RegisterWindow | None:
+        """The DSL's register (staff have no such menu entry, and the services refuse)."""
+        if not self.is_dsl:
+            return None
+        window = RegisterWindow(self.ctx, self.session, self)
+        window.show()
+        return window
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx, self.session, self)

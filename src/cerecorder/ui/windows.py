@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QWidget
 from shiboken6 import isValid
 
 from cerecorder.ui.models import RowsModel
@@ -45,11 +45,14 @@ def bring_back(windows: list[QWidget]) -> None:
 
 
 def forget_records(window: QWidget) -> None:
-    """A hidden window drops every row it listed and stops telling anything: none of its
-    slots (a dialog's finished -> refresh) runs on the locked session."""
+    """A hidden window drops every row it listed and every node it drew, and stops
+    telling anything: none of its slots (a dialog's finished -> refresh) runs on the
+    locked session."""
     for model in window.findChildren(QAbstractItemModel):
         if isinstance(model, RowsModel):
             model.clear()
+    for scene in window.findChildren(QGraphicsScene):  # a network view's drawing
+        scene.clear()
     window.blockSignals(True)
     for child in window.findChildren(QWidget):
         if child.isWindow():
