@@ -1,6 +1,7 @@
 """The windows on a real screen (Xvfb, openbox, real key presses; tests/realscreen.py):
-the lock leaves only the unlock window, from any window and by idle timeout; Enter
-unlocks; the privacy screen hides every window and brings back exactly those showing.
+the lock leaves only the unlock window, from any window (the register and the network
+view too) and by idle timeout; Enter unlocks; the privacy screen hides every window and
+brings back exactly those showing.
 What is visible is what the X server has mapped."""
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ SCALES = ["1", "1.5"]
 UNLOCK = "Unlock CE Recorder"
 MAIN = "CE Recorder: Dana Lead"
 CHRONOLOGY = "Chronology: Amy Khan"
+REGISTER = "Register"
+NETWORK = "Network of Amy Khan"
 
 
 def unlock(app: RealApp) -> None:
@@ -112,3 +115,26 @@ def test_privacy_from_every_window_and_back(real_app: Callable[..., RealApp],  #
         if title is not None:
             app.key("Escape", window=title)
             app.wait_for([MAIN, CHRONOLOGY])
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_privacy_and_lock_hide_the_register_and_network_windows(
+        real_app: Callable[..., RealApp], scale: str) -> None:  # noqa: F811
+    app = real_app(scale=scale)
+    unlock(app)
+    app.key("ctrl+r", window=MAIN)
+    app.wait_for([MAIN, REGISTER])
+    app.key("ctrl+a", window=MAIN)
+    app.type_text("Amy")
+    app.key("Return")
+    app.wait_for([MAIN, REGISTER, CHRONOLOGY])
+    app.key("alt+w", window=CHRONOLOGY)  # Network
+    showing = [MAIN, REGISTER, CHRONOLOGY, NETWORK]
+    app.wait_for(showing)
+    app.screenshot("network")
+    app.key("ctrl+shift+h", window=NETWORK)
+    app.wait_for([MAIN])
+    app.key("ctrl+shift+h", window=MAIN)
+    app.wait_for(showing)
+    lock_leaves_only_unlock(app, NETWORK)
+    unlock(app)  # and none of them comes back

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
-from cerecorder.domain.model import EntryType
+from cerecorder.domain.model import EntryKind, EntryType, Mention
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns
+from cerecorder.services import concerns, register
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -50,7 +50,16 @@ from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
+from cerecorder.ui.network_view import NetworkWindow
 from cerecorder.ui.packet_views import InboxDialog
+from cerecorder.ui.register_forms import (
+    EntryDialog,
+    MatchDialog,
+    MergeEntryDialog,
+    ReviseDialog,
+    SetAsideDialog,
+)
+from cerecorder.ui.register_window import EntryWindow, RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
@@ -149,11 +158,27 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     child = add_child(dsl, "Amy", "Khan")
     other = add_child(dsl, "Ben", "Osei")
     concern = concerns.record_concern(dsl, content((child, other), clock))
+    car = register.create_entry(dsl, EntryKind.VEHICLE, {"registration": "AB51 ABC"})
+    register.link_entry(dsl, car, child, concern_id=concern)
+    concerns.record_concern(dsl, content((other,), clock, mentions=(
+        Mention(EntryKind.VEHICLE, "silver Astra"),)))
+    [line] = register.pending_mentions(dsl)
+    entry = register.entry_view(dsl, car).entry
     main = MainWindow(ctx, dsl)
     chronology = ChildWindow(ctx, dsl, child, main)
     profile = chronology.profile_data
     assert profile is not None
     return {
+        "register": lambda: RegisterWindow(ctx, dsl, main),
+        "register entry": lambda: EntryWindow(ctx, dsl, car, main),
+        "network": lambda: NetworkWindow.for_child(ctx, dsl, child, main),
+        "entry network": lambda: NetworkWindow.for_entry(ctx, dsl, car, main),
+        "new entry": lambda: EntryDialog(dsl, main),
+        "new entry from a line": lambda: EntryDialog(dsl, main, mention=line),
+        "match": lambda: MatchDialog(dsl, line, "Dana Lead", main),
+        "set aside": lambda: SetAsideDialog(dsl, line, main),
+        "correct entry": lambda: ReviseDialog(dsl, entry, main),
+        "merge entry": lambda: MergeEntryDialog(dsl, entry, main),
         "start": lambda: StartDialog(ctx),
         "unlock": lambda: UnlockDialog(ctx, dsl.vault.files.folder),
         "recovery": lambda: RecoveryDialog(ctx, dsl.vault.files.folder, "dsl"),

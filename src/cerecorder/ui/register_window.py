@@ -435,7 +435,7 @@ class EntryWindow(QWidget):
         self.tabs = QTabWidget()
         named(self.tabs, "Entry sections")
         self.tabs.addTab(self.link_view, "&Children and concerns")
-        self.tabs.addTab(self.revision_view, "Every &wording")
+        self.tabs.addTab(self.revision_view, "&Every wording")
 
         self.revise_button = QPushButton("Co&rrect…")
         self.merge_button = QPushButton("&Merge a duplicate…")
@@ -528,7 +528,7 @@ class EntryWindow(QWidget):
                          "" if link.reported_by is None
                          else name_of(names, self.session, link.reported_by)))
         self.links.set_rows(rows)
-        self.tabs.setTabText(1, f"Every &wording ({len(view.revisions)})")
+        self.tabs.setTabText(1, f"&Every wording ({len(view.revisions)})")
         for table in (self.link_view, self.revision_view):
             table.resizeColumnsToContents()
             table.resizeRowsToContents()
