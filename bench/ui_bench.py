@@ -14,6 +14,8 @@
    view update and the paint. Each name is then cleared (Ctrl+A, Backspace), also timed.
    Over the roll, then again with "Include leavers" ticked. The target is on the slowest
    key. Opening and refreshing the main window are shown too, without a target.
+4. Opening the network view of the child with the most register links (the demo's
+   county-lines storyline) until the graph has painted. The target is on the p95.
 
 The demo vault comes from bench/run.py's cache (bench/.cache/, built on first use) and
 each run works on a copy. Qt uses the offscreen platform unless there is a display
@@ -51,16 +53,18 @@ from run import CACHE, PASSPHRASE, cached_vault, pct
 from cerecorder import paths
 from cerecorder.app import build_context
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services import children, demo, session
+from cerecorder.services import children, demo, network, session
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.controller import shut_down
 from cerecorder.ui.dsl_views import ChildWindow
 from cerecorder.ui.main_window import MainWindow
+from cerecorder.ui.network_view import NetworkWindow
 
 COLD_START_TARGET = 500.0  # median
 CHRONOLOGY_TARGET = 150.0  # p95
 KEYSTROKE_TARGET = 50.0  # slowest key
+NETWORK_TARGET = 100.0  # p95
 NAMES_TO_TYPE = 6
 
 #: Runs cerecorder.app.main() unchanged. It wraps AppController.start to note the time
@@ -246,6 +250,35 @@ def chronology_opens(app: QApplication, ctx: AppContext, s: Session,
     return Measure("open ~500-entry chronology, painted", to_paint, CHRONOLOGY_TARGET), notes
 
 
+def network_opens(app: QApplication, ctx: AppContext, s: Session,
+                  runs: int) -> tuple[Measure, list[str]]:
+    with s.uow() as uow:
+        child_id = int(uow.conn.execute(
+            "SELECT child_id FROM register_links GROUP BY child_id "
+            "ORDER BY count(*) DESC, child_id LIMIT 1").fetchone()[0])
+    reads: list[float] = []
+    to_paint: list[float] = []
+    first, nodes = 0.0, 0
+    for n in range(runs + 1):
+        start = time.perf_counter()
+        network.child_network(s, child_id)
+        reads.append(ms_since(start))
+        start = time.perf_counter()
+        window = NetworkWindow.for_child(ctx, s, child_id)
+        window.show()
+        wait_for_paint(app, window.graph.viewport())
+        if n == 0:  # fonts and styles load once per process: not counted
+            first, nodes = ms_since(start), len(window.nodes)
+            reads.pop()
+        else:
+            to_paint.append(ms_since(start))
+        close_window(app, window)
+    notes = [f"network of child {child_id} ({nodes} nodes), median ms: the read model "
+             f"alone {statistics.median(reads):.1f}, the window painted "
+             f"{statistics.median(to_paint):.0f}; the first open {first:.0f} (not counted)"]
+    return Measure("open a child's network view, painted", to_paint, NETWORK_TARGET), notes
+
+
 @dataclass
 class Key:
     text: str  # the box's text after the key
@@ -361,11 +394,12 @@ def in_process(work: Path, vault: Path, taxonomy: TaxonomyLibrary,
                        clock=ctx.clock, taxonomy=taxonomy)
     try:
         chronology, notes = chronology_opens(app, ctx, s, runs)
+        drawn, drawn_notes = network_opens(app, ctx, s, runs)
         windows, more = main_window(app, ctx, s)
     finally:
         s.lock()
         shut_down(app)
-    return [chronology, *windows], notes + more
+    return [chronology, drawn, *windows], notes + drawn_notes + more
 
 
 # -- the run ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,11 +231,48 @@ def shoot(out: Path, work: Path, size: str) -> None:
     settings = SettingsDialog(ctx, s, window)
     snap("17-settings", settings)
     settings.close()
+    shoot_register(ctx, s, window, snap)
     window.toggle_privacy()
     snap("18-privacy-screen", window)
     window.close()
     s.lock()
     shut_down(qt)
+
+
+def shoot_register(ctx: Any, s: Any, window: Any, snap: Callable[..., None]) -> None:
+    """The register, an entry's page and the network view of the demo's storyline; a
+    concern naming a car and a nickname first, so two lines wait for a match."""
+    from datetime import timedelta
+
+    from cerecorder.domain.model import ConcernContent, EntryKind, Mention, Urgency
+    from cerecorder.services import concerns, register
+    from cerecorder.ui.network_view import NetworkWindow
+    from cerecorder.ui.register_window import EntryWindow, RegisterWindow
+
+    car = next(r for r in register.register(s) if r.entry.key == "SV18KWD")
+    pupil = max(car.child_ids, key=lambda c: len(register.child_entries(s, c)))
+    concerns.record_concern(s, ConcernContent(
+        child_ids=(pupil,), occurred_at=ctx.clock.now() - timedelta(hours=3),
+        location="Bus stop by the park", facts="Seen getting into the silver car again.",
+        indicator_codes=frozenset({"KTS-FAMILY-09"}), urgency=Urgency.HIGH, informed="DSL",
+        mentions=(Mention(EntryKind.VEHICLE, "silver Astra, SV18 KWD"),
+                  Mention(EntryKind.PERSON, "the older lad they call Tiny"))))
+    listing = RegisterWindow(ctx, s, window)
+    snap("19-register", listing)
+    listing.tabs.setCurrentIndex(1)
+    snap("19a-register-awaiting-match", listing)
+    page = EntryWindow(ctx, s, car.entry.id, window)
+    snap("19b-register-entry", page)
+    page.tabs.setCurrentIndex(1)
+    snap("19c-register-entry-wordings", page)
+    page.close()
+    listing.close()
+    drawn = NetworkWindow.for_child(ctx, s, pupil, window)
+    snap("19d-network-child", drawn, lambda: drawn.graph.move_to(1))
+    drawn.close()
+    drawn = NetworkWindow.for_entry(ctx, s, car.entry.id, window)
+    snap("19e-network-entry", drawn)
+    drawn.close()
 
 
 if __name__ == "__main__":

@@ -38,7 +38,9 @@ from cerecorder.ui.widgets import named
 
 NODE_W, NODE_H = 190.0, 62.0
 #: the ring of entries (or children) and the ring outside it
-RING, GAP = 210.0, 230.0
+RING, GAP = 230.0, 240.0
+#: the rings' height over their width
+FLAT = 0.55
 #: fill, border: dark text on light fills reads well above 4.5:1
 STYLE = {"child": ("#e3eefc", "#1c4f9c"), "entry": ("#fdf0dc", "#9a4a00"),
          "concern": ("#e9f4e0", "#2f5f12")}
@@ -61,21 +63,47 @@ class Node:
     pos: QPointF = field(default_factory=QPointF)
 
 
+def _neighbours(i: int, edges: list[tuple[int, int]]) -> set[int]:
+    return {b if a == i else a for a, b in edges if i in (a, b)}
+
+
+def ring_order(nodes: list[Node], edges: list[tuple[int, int]]) -> list[int]:
+    """The ring, so that records sharing outer neighbours sit side by side: the one with
+    the most links first, then each time the one sharing most with the last placed
+    (ties by their place in ``nodes``). Their shared neighbours then sit between them."""
+    left = [i for i, n in enumerate(nodes) if n.layer == 1]
+    outer = {i for i, n in enumerate(nodes) if n.layer == 2}
+    near = {i: _neighbours(i, edges) & outer for i in left}
+    order: list[int] = []
+    while left:
+        if order:
+            best = max(left, key=lambda i: (len(near[i] & near[order[-1]]), -i))
+        else:
+            best = max(left, key=lambda i: (len(near[i]), -i))
+        order.append(best)
+        left.remove(best)
+    return order
+
+
 def lay_out(nodes: list[Node], edges: list[tuple[int, int]]) -> list[int]:
     """Place the nodes: the centre at the origin, the ring evenly round it from the top,
-    each outer node at its ring neighbours' mean angle, spread so none overlap. Returns
-    the keyboard order: centre, then the ring clockwise, then the outside clockwise."""
-    ring = [i for i, n in enumerate(nodes) if n.layer == 1]
+    each outer node at its ring neighbours' mean angle, spread so none overlap. The rings
+    are ellipses, flatter than circles, as the boxes are wider than tall and so are
+    screens. Returns the keyboard order: centre, ring clockwise, outside clockwise."""
+    ring = ring_order(nodes, edges)
     outer = [i for i, n in enumerate(nodes) if n.layer == 2]
     radius = max(RING, len(ring) * (NODE_W + 20) / (2 * math.pi))
     angle: dict[int, float] = {}
+
+    def place(i: int, r: float, t: float) -> None:
+        nodes[i].pos = QPointF(r * math.cos(t), r * FLAT * math.sin(t))
+
     for k, i in enumerate(ring):
         angle[i] = -math.pi / 2 + 2 * math.pi * k / max(len(ring), 1)
-        nodes[i].pos = QPointF(radius * math.cos(angle[i]), radius * math.sin(angle[i]))
+        place(i, radius, angle[i])
     wanted: dict[int, float] = {}
     for i in outer:
-        near = [angle[b if a == i else a] for a, b in edges
-                if i in (a, b) and (b if a == i else a) in angle]
+        near = [angle[j] for j in _neighbours(i, edges) if j in angle]
         x = sum(math.cos(t) for t in near)
         y = sum(math.sin(t) for t in near)
         wanted[i] = math.atan2(y, x) if near and (abs(x) + abs(y)) > 1e-9 else -math.pi / 2
@@ -90,7 +118,7 @@ def lay_out(nodes: list[Node], edges: list[tuple[int, int]]) -> list[int]:
     if turns and turns[-1] - turns[0] > 2 * math.pi - least:  # crowded: evenly round
         turns = [turns[0] + 2 * math.pi * k / len(turns) for k in range(len(turns))]
     for i, t in zip(order, turns, strict=True):
-        nodes[i].pos = QPointF(outside * math.cos(t), outside * math.sin(t))
+        place(i, outside, t)
     return [i for i, n in enumerate(nodes) if n.layer == 0] + ring + order
 
 

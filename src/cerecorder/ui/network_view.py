@@ -54,6 +54,10 @@ def _span(first: Any, last: Any, tz: str) -> str:
     return a if a == b else f"{a} to {b}"
 
 
+def _short(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + "…"
+
+
 class NetworkWindow(QWidget):
     """A network drawn and listed, with printing. Build one with for_child or for_entry."""
 
@@ -82,9 +86,8 @@ class NetworkWindow(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.graph)
         split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        split.setSizes([self.width() * 3 // 5, self.width() * 2 // 5])
         self.open_button = QPushButton("&Open")
         self.print_button = QPushButton("P&rint…")
         self.reload_button = QPushButton("Re&load")
@@ -215,13 +218,14 @@ def _child_picture(session: Session, child_id: int) -> Picture:
     nodes = [Node("child", centre.id, 0, centre.display_name, "this child", "",
                   f"{centre.display_name}, the child this network is drawn from.")]
     where: dict[tuple[str, int], int] = {("child", centre.id): 0}
-    labels = {e.id: f"{e.kind.label}: {e.details.summary}" for e in found.entries}
+    labels = {e.id: f"{e.kind.label}: {_short(e.details.summary, 24)}" for e in found.entries}
     for entry in found.entries:
         mine = [t for t in found.ties_of(centre.id) if t.entry_id == entry.id]
         span = _span(min(t.first_seen for t in mine), max(t.last_seen for t in mine), tz)
         where[("entry", entry.id)] = len(nodes)
         nodes.append(Node("entry", entry.id, 1, entry.kind.label, entry.details.summary, span,
-                          f"{labels[entry.id]}; linked to {centre.display_name} {span}."))
+                          f"{entry.kind.label}: {entry.details.summary}; linked to "
+                          f"{centre.display_name} {span}."))
     for peer in found.peers:
         ties = found.ties_of(peer.id)
         span = _span(min(t.first_seen for t in ties), max(t.last_seen for t in ties), tz)
@@ -244,7 +248,7 @@ def _entry_picture(session: Session, entry_id: int) -> Picture:
     found = network.entry_network(session, entry_id)
     tz = session.tz
     entry = found.entry
-    label = f"{entry.kind.label}: {entry.details.summary}"
+    label = f"{entry.kind.label}: {_short(entry.details.summary)}"
     nodes = [Node("entry", entry.id, 0, entry.kind.label, entry.details.summary, "",
                   f"{label}, the entry this network is drawn from.")]
     where: dict[tuple[str, int], int] = {}
@@ -281,5 +285,5 @@ def _entry_picture(session: Session, entry_id: int) -> Picture:
                               else name_of(reporters, session, link.reported_by),
                               link.note)))
     headers = ("Seen", "Child", "Concern", "Reported by", "Note")
-    return Picture(f"Network of {label}"[:90], nodes, edges, headers, rows)
+    return Picture(f"Network of {label}", nodes, edges, headers, rows)
 
