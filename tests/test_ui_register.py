@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder.domain.errors import PermissionDenied
 from cerecorder.domain.model import EntryKind, Mention
-from cerecorder.services import concerns, demo, network, register, session
+from cerecorder.services import concerns, demo, network, packets, register, session
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext, FileDialogs, UiSettings
 from cerecorder.ui.controller import AppController
@@ -33,6 +33,7 @@ from cerecorder.ui.network_graph import Node
 from cerecorder.ui.network_view import NetworkWindow
 from cerecorder.ui.register_forms import EntryDialog, MatchDialog, MergeEntryDialog
 from cerecorder.ui.register_window import EntryWindow, RegisterWindow
+from test_packets import Pair
 
 from helpers import (
     FAST_KDF,
@@ -402,3 +403,28 @@ def test_the_lock_hides_and_empties_the_register_and_network_windows(
     controller.lock(reopen=False)
     assert not any(w.isVisible() for w in (listing, page, drawn))
     assert all(m.rowCount() == 0 for m in models) and scene.items() == []
+
+
+def test_lines_from_an_imported_packet_wait_in_the_register_and_are_matched(
+        qtbot: QtBot, ctx: AppContext, pair: Pair) -> None:
+    pair.record(mentions=(Mention(EntryKind.VEHICLE, "silver Astra SV18 KWD"),))
+    pair.send()
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    window = open_window(qtbot, RegisterWindow(ctx, pair.dsl))
+    assert isinstance(window, RegisterWindow)
+    assert shown_texts(window.mentions, 2) == ["silver Astra SV18 KWD"]
+    assert shown_texts(window.mentions, 4) == [f"#{outcome.concern_id}"]
+    dialog = window.match(window.mentions.index(0, 0))
+    assert isinstance(dialog, MatchDialog)
+    qtbot.addWidget(dialog)
+    dialog.new_button.click()
+    made = next(w for w in QApplication.topLevelWidgets()
+                if isinstance(w, EntryDialog) and w.mention is not None)
+    qtbot.addWidget(made)
+    # not just a registration: the line goes to Other marks, the DSL types the plate
+    made.fields[EntryKind.VEHICLE].boxes["registration"].setText(  # type: ignore[union-attr]
+        "SV18 KWD")
+    ok(made.buttons)
+    assert window.tabs.tabText(1) == "Awaiting a ma&tch (0)"
+    [row] = register.register(pair.dsl)
+    assert row.entry.key == "SV18KWD" and len(row.child_ids) == 1
