@@ -350,6 +350,7 @@ def test_the_network_prints_its_picture_and_list_and_the_print_is_audited(
     assert window.title.text() in text and "OFFICIAL-SENSITIVE" in text
     for node in window.nodes:
         assert node.heading in text  # every name and kind, in the picture and the list
+    assert "this child" in text and "through 2 entries" in text  # words of the picture
     assert f"Page 1 of {printed.pages}" in text
     assert "register_network_printed" in audit_actions(demo_dsl)
 

@@ -181,3 +181,9 @@ def record_table(model: QAbstractItemModel, name: str, description: str = "") ->
     view.horizontalHeader().setResizeContentsPrecision(50)  # size columns from a sample
     named(view, name, description)
     return view
+
+
+def cap_column(view: QTableView, column: int, most: int) -> None:
+    """Keep a column of long text from pushing the dates out of sight (at 150% too)."""
+    if view.columnWidth(column) > most:
+        view.setColumnWidth(column, most)

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFont,
+    QFontInfo,
     QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
@@ -190,7 +191,10 @@ class NetworkGraph(QGraphicsView):
             line = scene.addLine(nodes[a].pos.x(), nodes[a].pos.y(), nodes[b].pos.x(),
                                  nodes[b].pos.y(), QPen(EDGE, 1.5))
             line.setZValue(0)
+        # sized in scene units, not points, so that paper (scene.render on a printer of
+        # another resolution) scales the words with their boxes
         font = QFont(self.font())
+        font.setPixelSize(QFontInfo(font).pixelSize())
         for i in order:
             item = NodeItem(nodes[i], font)
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
@@ -331,6 +335,15 @@ def paginate(model: NetworkListModel, lines_per_page: tuple[int, int]) -> list[r
     return pages
 
 
+def _shares(model: NetworkListModel) -> list[float]:
+    """Each column's share of the page, by its longest text (capped, so that one long
+    wording does not squeeze the dates)."""
+    longest = [min(max([len(h)] + [len(str(model.index(r, c).data() or ""))
+                                    for r in range(model.rowCount())]), 40) + 2
+               for c, h in enumerate(model.HEADERS)]
+    return [n / sum(longest) for n in longest]
+
+
 def draw_pages(printer: QPrinter, title: str, graph: NetworkGraph, model: NetworkListModel,
                pages: list[range], printed: str) -> None:
     painter = QPainter()
@@ -362,7 +375,7 @@ def draw_pages(printer: QPrinter, title: str, graph: NetworkGraph, model: Networ
                 graph.scene().render(painter, picture, graph.sceneRect(),
                                      Qt.AspectRatioMode.KeepAspectRatio)
                 y = picture.bottom() + line
-            widths = [area.width() / max(model.columnCount(), 1)] * model.columnCount()
+            widths = [area.width() * w for w in _shares(model)]
             for row in (-1, *rows):
                 x = area.left()
                 for column, width in enumerate(widths):

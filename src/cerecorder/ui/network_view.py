@@ -27,7 +27,7 @@ from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.timefmt import local_date, uk_date, uk_datetime
 from cerecorder.services import network
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, name_of, record_table, user_names
+from cerecorder.ui.common import cap_column, fit_to_screen, name_of, record_table, user_names
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.network_graph import NetworkGraph, NetworkListModel, Node, draw_pages, paginate
 from cerecorder.ui.widgets import named, show_problem
@@ -72,6 +72,7 @@ class NetworkWindow(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
         named(self.title, "Network of")
         self.hint = QLabel("Arrow keys or Tab move between the records in the picture; "
                            "Enter opens one. The list says the same, with dates.")
@@ -155,6 +156,7 @@ class NetworkWindow(QWidget):
         self.model.endResetModel()
         self.model.set_rows(picture.rows)
         self.table.resizeColumnsToContents()
+        cap_column(self.table, 0, 260)
 
     # -- opening and printing --------------------------------------------------------
 

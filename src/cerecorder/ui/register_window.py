@@ -33,7 +33,7 @@ from cerecorder.domain.timefmt import local_date, uk_date, uk_datetime
 from cerecorder.services import register
 from cerecorder.services.register import EntryView, RegisterRow
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, name_of, record_table, user_names
+from cerecorder.ui.common import cap_column, fit_to_screen, name_of, record_table, user_names
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
@@ -253,6 +253,7 @@ class RegisterWindow(QWidget):
         self.tabs.setTabText(1, f"Awaiting a ma&tch ({len(pending)})")
         for view in (self.table, self.mention_view):
             view.resizeColumnsToContents()
+        cap_column(self.table, 1, 420)  # the wording: the tooltip holds the rest
         self._filter()
 
     def _filter(self) -> None:
@@ -417,6 +418,7 @@ class EntryWindow(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # never wider than the screen
         named(self.title, "Entry")
         self.wording = QFormLayout()
         self.facts = QLabel()
@@ -492,7 +494,11 @@ class EntryWindow(QWidget):
         self.view = view
         self.entry_id = view.entry.id  # a merged entry's page is the kept entry's
         tz = self.session.tz
-        self.title.setText(describe_entry(view.entry))
+        summary = view.entry.details.summary
+        self.title.setText(f"{view.entry.kind.label}: "
+                           f"{summary if len(summary) <= 60 else summary[:60] + '…'}  "
+                           f"#{view.entry.id}")
+        self.title.setToolTip(describe_entry(view.entry))
         self.setWindowTitle(f"Register entry: {view.entry.details.summary[:60]}"
                             + (" [DEMO]" if self.session.is_demo else ""))
         while self.wording.rowCount():
