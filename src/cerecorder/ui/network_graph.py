@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPen,
     QResizeEvent,
 )
@@ -123,6 +124,21 @@ def lay_out(nodes: list[Node], edges: list[tuple[int, int]]) -> list[int]:
     return [i for i, n in enumerate(nodes) if n.layer == 0] + ring + order
 
 
+def edge_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A straight line, unless the two ends lie on far sides of the centre: then a curve
+    round the outside, so it does not run under the centre's box."""
+    path = QPainterPath(start)
+    turn = [math.atan2(p.y() / FLAT, p.x()) for p in (start, end)]
+    apart = (turn[1] - turn[0] + math.pi) % (2 * math.pi) - math.pi
+    if abs(apart) <= 2 * math.pi / 3 or start.isNull() or end.isNull():
+        path.lineTo(end)
+        return path
+    middle = turn[0] + apart / 2
+    reach = 1.6 * max(math.hypot(p.x(), p.y() / FLAT) for p in (start, end))
+    path.quadTo(QPointF(reach * math.cos(middle), reach * FLAT * math.sin(middle)), end)
+    return path
+
+
 class NodeItem(QGraphicsRectItem):
     def __init__(self, node: Node, font: QFont) -> None:
         super().__init__(QRectF(-NODE_W / 2, -NODE_H / 2, NODE_W, NODE_H))
@@ -188,8 +204,7 @@ class NetworkGraph(QGraphicsView):
             return
         order = lay_out(nodes, edges)
         for a, b in edges:
-            line = scene.addLine(nodes[a].pos.x(), nodes[a].pos.y(), nodes[b].pos.x(),
-                                 nodes[b].pos.y(), QPen(EDGE, 1.5))
+            line = scene.addPath(edge_path(nodes[a].pos, nodes[b].pos), QPen(EDGE, 1.5))
             line.setZValue(0)
         # sized in scene units, not points, so that paper (scene.render on a printer of
         # another resolution) scales the words with their boxes
