@@ -156,7 +156,8 @@ class NetworkWindow(QWidget):
         self.model.endResetModel()
         self.model.set_rows(picture.rows)
         self.table.resizeColumnsToContents()
-        cap_column(self.table, 0, 260)
+        cap_column(self.table, 0, 180)  # the entry's wording: its tooltip says the rest
+        cap_column(self.table, 1, 150)
 
     # -- opening and printing --------------------------------------------------------
 

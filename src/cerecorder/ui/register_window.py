@@ -253,7 +253,7 @@ class RegisterWindow(QWidget):
         self.tabs.setTabText(1, f"Awaiting a ma&tch ({len(pending)})")
         for view in (self.table, self.mention_view):
             view.resizeColumnsToContents()
-        cap_column(self.table, 1, 420)  # the wording: the tooltip holds the rest
+        cap_column(self.table, 1, 360)  # the wording: the tooltip holds the rest
         self._filter()
 
     def _filter(self) -> None:
