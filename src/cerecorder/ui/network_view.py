@@ -156,8 +156,8 @@ class NetworkWindow(QWidget):
         self.model.endResetModel()
         self.model.set_rows(picture.rows)
         self.table.resizeColumnsToContents()
-        cap_column(self.table, 0, 180)  # the entry's wording: its tooltip says the rest
-        cap_column(self.table, 1, 150)
+        for column, header in enumerate(picture.headers):  # a wording's tooltip says the rest
+            cap_column(self.table, column, 180 if header in ("Entry", "Note") else 150)
 
     # -- opening and printing --------------------------------------------------------
 
@@ -238,12 +238,13 @@ def _child_picture(session: Session, child_id: int) -> Picture:
                           f"through {len(ties)} entr{'y' if len(ties) == 1 else 'ies'}", span,
                           f"{peer.display_name}, linked {span} through {via}."))
     edges = [(where[("entry", t.entry_id)], where[("child", t.child_id)]) for t in found.ties]
+    # the child and the dates first: at 150% the list is narrow, and they are what it adds
     rows: list[tuple[Node, tuple[str, ...]]] = [(nodes[where[("entry", t.entry_id)]],
-             (labels[t.entry_id], nodes[where[("child", t.child_id)]].heading,
-              _day(t.first_seen, tz), _day(t.last_seen, tz), str(t.times),
+             (nodes[where[("child", t.child_id)]].heading, _day(t.first_seen, tz),
+              _day(t.last_seen, tz), labels[t.entry_id], str(t.times),
               ", ".join(f"#{c}" for c in t.concern_ids)))
             for t in found.ties]
-    headers = ("Entry", "Child", "First seen", "Last seen", "Links", "Concerns")
+    headers = ("Child", "First seen", "Last seen", "Entry", "Links", "Concerns")
     return Picture(f"Network of {centre.display_name}", nodes, edges, headers, rows)
 
 
