@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from cerecorder import __version__, config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
 from cerecorder.services.clock import SystemClock
@@ -105,6 +106,7 @@ def admin_main() -> None:
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
                      documents=documents(reading.policy),
+                     bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      anchor_folders=anchor_folders(reading.policy)))
 
 
