@@ -229,6 +229,24 @@ def shoot(out: Path, work: Path, size: str) -> None:
     search.close()
     settings = SettingsDialog(ctx, s, window)
     snap("17-settings", settings)
+    if settings.term_dates is not None and ctx.bank_holidays is not None:
+        from datetime import date
+
+        from cerecorder.domain.schooldays import Period, PeriodKind
+        from cerecorder.services import calendar
+
+        year = date.today().year
+        calendar.set_term_dates(s, (
+            Period(PeriodKind.TERM, "Autumn term", date(year, 9, 2), date(year, 12, 18)),
+            Period(PeriodKind.CLOSURE, "Half term", date(year, 10, 26), date(year, 10, 30)),
+            Period(PeriodKind.CLOSURE, "INSET day", date(year, 11, 27), date(year, 11, 27)),
+            Period(PeriodKind.TERM, "Spring term", date(year + 1, 1, 4),
+                   date(year + 1, 3, 26))), ctx.bank_holidays)
+        section = settings.term_dates
+        section.refresh()
+        section.moved_on.setText(f"22/10/{year}")
+        snap("17b-settings-term-dates", settings, lambda: (
+            settings.tabs.setCurrentWidget(section), section.check_deadline()))
     settings.close()
     window.toggle_privacy()
     snap("18-privacy-screen", window)

@@ -224,11 +224,27 @@ def test_term_dates_set_later_replace_only_the_days_they_cover(dsl: Session) -> 
     assert audit_actions(dsl).count("term_dates_set") == 3
 
 
+def test_a_period_typed_by_hand_is_added_to_the_rest(dsl: Session) -> None:
+    calendar.set_term_dates(dsl, YEAR[:1], HOLIDAYS)
+    inset = Period(CLOSED, "INSET day", date(2026, 11, 27), date(2026, 11, 27))
+    change = calendar.set_term_dates(dsl, (inset,), HOLIDAYS, replace=False)
+    assert (change.added, change.replaced, change.kept) == (1, 0, 1)
+    assert calendar.term_dates(dsl) == (YEAR[0], inset)
+    clash = Period(TERM, "Extra term", date(2026, 12, 1), date(2026, 12, 20))
+    with pytest.raises(InvalidInput, match="overlaps Autumn term"):
+        calendar.set_term_dates(dsl, (clash,), HOLIDAYS, replace=False)
+    assert calendar.remove_term_dates(dsl, (inset,)) == 1
+    assert calendar.term_dates(dsl) == (YEAR[0],)
+    assert audit_actions(dsl).count("term_dates_removed") == 1
+
+
 def test_staff_cannot_set_term_dates(dsl: Session) -> None:
     add_staff(dsl)
     teacher = switch_to(dsl, "teacher", STAFF_PASS)
     with pytest.raises(PermissionDenied):
         calendar.set_term_dates(teacher, YEAR, HOLIDAYS)
+    with pytest.raises(PermissionDenied):
+        calendar.remove_term_dates(teacher, YEAR)
     assert calendar.term_dates(teacher) == ()
 
 

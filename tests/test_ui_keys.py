@@ -37,6 +37,7 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
 from cerecorder.domain.model import EntryType
+from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.export.pdf import PdfRenderer
 from cerecorder.services import concerns
 from cerecorder.services.session import Session
@@ -54,6 +55,7 @@ from cerecorder.ui.packet_views import InboxDialog
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
+from cerecorder.ui.term_dates import AddPeriodDialog
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
 from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content
@@ -66,7 +68,8 @@ def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
     return AppContext(
         clock=clock, taxonomy=TAXONOMY, settings=UiSettings(), save_settings=lambda _: None,
         default_vault_dir=tmp_path / "v", demo_vault_dir=tmp_path / "d", ui_dir=UI_DIR,
-        kdf=FAST_KDF, documents=PdfRenderer(paths.resources_dir() / "fonts"))
+        kdf=FAST_KDF, documents=PdfRenderer(paths.resources_dir() / "fonts"),
+        bank_holidays=BankHolidays.load(paths.calendar_dir()))
 
 
 def test_enter_in_the_passphrase_unlocks(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
@@ -168,6 +171,7 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "settings": lambda: SettingsDialog(ctx, dsl, main),
         "passphrase": lambda: ChangePassphraseDialog(dsl, main),
         "add user": lambda: AddUserDialog(dsl, main),
+        "add term": lambda: AddPeriodDialog(main),
         "export chronology": lambda: ExportChronologyDialog(
             ctx, dsl, child, "Amy Khan", date_from=None, date_to=None,
             entry_types=list(EntryType), parent=main),

@@ -139,6 +139,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         policy_summary=rules.summary(),
         offer_demo=rules.demo_offered,
         anchor_folders=anchor_folders(rules),
+        bank_holidays=BankHolidays.load(paths.calendar_dir()),
     )
 
 

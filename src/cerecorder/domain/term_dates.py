@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import icalendar
-
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.roster import decode
 from cerecorder.domain.schooldays import MAX_PERIODS, Period, PeriodKind
@@ -166,6 +164,8 @@ def _day(value: object) -> date:
 
 
 def _read_ics(text: str) -> TermDatesFile:
+    import icalendar  # a quarter of a second to import: only when a calendar is read
+
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except ValueError as exc:
