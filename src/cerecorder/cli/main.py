@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
-from cerecorder.cli import exports, schoolyear
+from cerecorder.cli import exports, transfers
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -600,7 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "--purpose); without it, the DSL's full copy for the school's file")
     p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
 
-    schoolyear.add_commands(command)
+    transfers.add_commands(command)
 
     p = command("import-roster", _import_roster,
                 "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "

@@ -1,0 +1,134 @@
+"""cerecorder-admin term-dates and transfers: the school's term dates, which deadlines in
+school days count on, and the transfers of child protection files to the next school
+(due within 5 school days of a move)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from cerecorder.cli.exports import uk_date_arg
+from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.schooldays import PeriodKind
+from cerecorder.domain.term_dates import MAX_FILE_BYTES, read_term_dates
+from cerecorder.domain.timefmt import uk_date
+from cerecorder.domain.transfers import StepKind
+from cerecorder.services import calendar
+from cerecorder.services import transfers as transfer_work
+
+if TYPE_CHECKING:
+    from cerecorder.cli.main import Context
+
+Handler = Callable[["Context", argparse.Namespace], int]
+
+
+class AddCommand(Protocol):
+    def __call__(self, name: str, handler: Handler, text: str, *,
+                 user: bool = True) -> argparse.ArgumentParser: ...
+
+
+def add_commands(command: AddCommand) -> None:
+    p = command("term-dates", term_dates,
+                "List the school's term dates, or set them from a CSV or iCalendar (.ics) "
+                "file (DSL or administrator); --deadline tells when a file transfer for a "
+                "move on that day is due.")
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
+                   help="term dates to set: they replace those set earlier for the days the "
+                   "file covers")
+    p.add_argument("--dry-run", action="store_true",
+                   help="with --import, print what would be set; write nothing")
+    p.add_argument("--deadline", metavar="dd/mm/yyyy",
+                   help="the day a child moved: print the transfer deadline")
+    p = command("transfers", list_transfers,
+                "List file transfers (DSL only): id, child id, state, deadline, chase date, "
+                "destination.")
+    p.add_argument("--child", type=int, metavar="ID", help="only this child's transfers")
+    p = command("transfer-open", open_transfer,
+                "Open a file transfer for a child who moves school (DSL only); prints its id "
+                "and deadline.")
+    p.add_argument("--child", type=int, required=True, metavar="ID")
+    p.add_argument("--moved-on", required=True, metavar="dd/mm/yyyy")
+    p.add_argument("--to", dest="destination", default="", metavar="SCHOOL",
+                   help="the receiving school, if known")
+    p.add_argument("--dsl", default="", metavar="NAME", help="the receiving school's DSL")
+    p = command("transfer-step", transfer_step,
+                "Record a step of a file transfer (DSL only): the destination named, the file "
+                "sent, a chase, the receipt acknowledged, or the transfer cancelled.")
+    p.add_argument("--transfer", type=int, required=True, metavar="ID")
+    p.add_argument("--step", required=True, choices=[k.value for k in StepKind])
+    p.add_argument("--detail", required=True, metavar="TEXT",
+                   help="the school's name, how it was sent or chased, who acknowledged it, "
+                   "or why it is cancelled")
+    p.add_argument("--on", dest="happened_on", metavar="dd/mm/yyyy", help="default today")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+
+def _read(path: Path) -> bytes:
+    """The whole file, unless it is far larger than term dates could be."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+
+
+def term_dates(ctx: Context, args: argparse.Namespace) -> int:
+    moved_on = uk_date_arg(args.deadline)
+    incoming = read_term_dates(_read(args.import_file)) if args.import_file else None
+    with ctx.unlocked(args) as opened:
+        if incoming is not None:
+            for line in incoming.left_out:
+                print(f"cerecorder-admin: warning: {args.import_file}: left out: {line}",
+                      file=ctx.console.stderr)
+            if args.dry_run:
+                change = calendar.plan_term_dates(opened, incoming.periods, ctx.bank_holidays)
+            else:
+                change = calendar.set_term_dates(opened, incoming.periods, ctx.bank_holidays)
+            ctx.console.say(("Would set " if args.dry_run else "Set ") + change.describe())
+        periods = calendar.term_dates(opened)
+        deadline = (calendar.transfer_deadline(opened, ctx.bank_holidays, moved_on)
+                    if moved_on else None)
+    if incoming is None or args.dry_run:
+        for period in periods if incoming is None else change.periods:
+            kind = "term" if period.kind is PeriodKind.TERM else "closed"
+            ctx.console.say(f"{kind}\t{uk_date(period.first_day)}\t{uk_date(period.last_day)}"
+                            f"\t{period.name}")
+    if deadline is not None and moved_on is not None:
+        ctx.console.say(f"A file transfer for a move on {uk_date(moved_on)} is "
+                        f"{deadline.describe()}.")
+    return 0
+
+
+def list_transfers(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.unlocked(args) as opened:
+        rows = transfer_work.transfers(opened, ctx.bank_holidays, child_id=args.child)
+    for row in rows:
+        t, chase = row.status.transfer, row.status.chase_on
+        ctx.console.say("\t".join((
+            str(t.id), str(t.child_id), row.status.state.value,
+            uk_date(t.due_on) + ("?" if t.due_estimated else ""),
+            uk_date(chase) if chase else "-", t.school or "-")))
+    return 0
+
+
+def open_transfer(ctx: Context, args: argparse.Namespace) -> int:
+    moved_on = uk_date_arg(args.moved_on)
+    assert moved_on is not None  # required
+    with ctx.unlocked(args) as opened:
+        transfer_id = transfer_work.open_transfer(
+            opened, ctx.bank_holidays, args.child, moved_on, args.destination, args.dsl)
+        row = transfer_work.transfers(opened, ctx.bank_holidays, child_id=args.child)
+    opened_row = next(r for r in row if r.status.transfer.id == transfer_id)
+    ctx.console.say(f"Transfer #{transfer_id}: {transfer_work.describe(opened_row)}")
+    return 0
+
+
+def transfer_step(ctx: Context, args: argparse.Namespace) -> int:
+    happened_on = uk_date_arg(args.happened_on)
+    with ctx.unlocked(args) as opened:
+        transfer_work.record_step(opened, args.transfer, StepKind(args.step), args.detail,
+                                  args.note, happened_on)
+    ctx.console.say(f"Recorded: transfer #{args.transfer} {args.step}.")
+    return 0
