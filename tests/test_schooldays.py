@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from cerecorder import paths
 from cerecorder.cli.main import run
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.schooldays import BankHolidays, Period, PeriodKind, SchoolCalendar
 from cerecorder.domain.term_dates import read_term_dates
 from cerecorder.services import calendar
@@ -248,11 +249,12 @@ def test_staff_cannot_set_term_dates(dsl: Session) -> None:
     assert calendar.term_dates(teacher) == ()
 
 
-def _cli(*argv: object, lines: tuple[str, ...] = (DSL_PASS,)) -> tuple[int, str, str]:
+def _cli(*argv: object, lines: tuple[str, ...] = (DSL_PASS,),
+         documents: DocumentRenderer | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=MockClock(),
-               bank_holidays=HOLIDAYS, stdin=io.StringIO("".join(f"{x}\n" for x in lines)),
-               stdout=out, stderr=err)
+               bank_holidays=HOLIDAYS, documents=documents,
+               stdin=io.StringIO("".join(f"{x}\n" for x in lines)), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from cerecorder.cli.exports import uk_date_arg
+from cerecorder.cli.exports import pdf_password_for, uk_date_arg
 from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.pdf_password import SEPARATELY
 from cerecorder.domain.schooldays import PeriodKind
 from cerecorder.domain.term_dates import MAX_FILE_BYTES, read_term_dates
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.domain.transfers import StepKind
-from cerecorder.services import calendar
+from cerecorder.services import calendar, file_export, handover
 from cerecorder.services import transfers as transfer_work
 
 if TYPE_CHECKING:
@@ -63,6 +64,21 @@ def add_commands(command: AddCommand) -> None:
                    "or why it is cancelled")
     p.add_argument("--on", dest="happened_on", metavar="dd/mm/yyyy", help="default today")
     p.add_argument("--note", default="", metavar="TEXT")
+    p = command("export-file", export_file,
+                "Write a child's whole file for a school that does not run CE Recorder (DSL "
+                "only): the chronology and each concern as PDFs (copies for this child's "
+                "file), the open JSON file (docs/child-file.schema.json), into DIR.")
+    p.add_argument("--child", type=int, required=True, metavar="ID")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--purpose", required=True, metavar="TEXT", help="purpose of disclosure")
+    protection = p.add_mutually_exclusive_group()
+    protection.add_argument("--password-stdin", action="store_true",
+                            help="protect the PDFs (AES-256) with a password read after the "
+                            "passphrase")
+    protection.add_argument("--generate-password", action="store_true",
+                            help="protect the PDFs with a generated password, printed once")
+    p.add_argument("--school", metavar="NAME", help="the school's name (default: the vault's)")
+    p.add_argument("--roles-only", action="store_true", help="name staff by their role only")
 
 
 def _read(path: Path) -> bytes:
@@ -131,4 +147,51 @@ def transfer_step(ctx: Context, args: argparse.Namespace) -> int:
         transfer_work.record_step(opened, args.transfer, StepKind(args.step), args.detail,
                                   args.note, happened_on)
     ctx.console.say(f"Recorded: transfer #{args.transfer} {args.step}.")
+    return 0
+
+
+def export_file(ctx: Context, args: argparse.Namespace) -> int:
+    """Each PDF is written and audited as the single exports are; the JSON last, so a
+    folder that holds it holds the whole file. Every name starts with a new document id,
+    so nothing already in the folder is replaced."""
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"{out} is a file: name a folder for the child's file.")
+    documents = ctx.documents
+    with ctx.unlocked(args) as opened:
+        password = pdf_password_for(ctx, args)
+        data = file_export.child_file(opened, args.child, purpose=args.purpose)
+        stamp = str(data["document_id"])
+        json_path = out / f"{stamp}-child-file.json"
+        out.mkdir(parents=True, exist_ok=True)
+        chronology = handover.chronology_document(
+            opened, args.child, purpose=args.purpose, school=args.school or "",
+            staff_names=not args.roles_only)
+        files = [(out / f"{stamp}-chronology.pdf", documents.chronology(chronology),
+                  "chronology", args.child, chronology.header.document_id,
+                  chronology.warnings)]
+        for concern in data["concerns"]:
+            doc = handover.concern_document(opened, int(concern["id"]), for_child=args.child,
+                                            purpose=args.purpose, school=args.school or "",
+                                            staff_names=not args.roles_only)
+            files.append((out / f"{stamp}-concern-{concern['id']}.pdf", documents.concern(doc),
+                          "concern", int(concern["id"]), doc.header.document_id,
+                          doc.warnings))
+        for path, pdf, kind, object_id, document_id, warnings in files:
+            for warning in warnings:
+                print(f"cerecorder-admin: warning: {warning}", file=ctx.console.stderr)
+            handover.save_export(opened, path, documents.protect(pdf, password) if password
+                                 else pdf, kind=kind, object_id=object_id,
+                                 document_id=document_id, protected=bool(password))
+        file_export.save_child_file(opened, json_path, args.child, data)
+    ctx.console.say(f"Wrote {len(files)} PDF(s) and {json_path.name} to {out} "
+                    f"(document {stamp}).")
+    if args.generate_password:
+        ctx.console.say(f"PDF password: {password}")
+    if password:
+        ctx.console.say(SEPARATELY)
+    print(f"cerecorder-admin: warning: {json_path} is not protected: it is a readable copy of "
+          "the child's file for the receiving school; send it securely and delete it when done."
+          + ("" if password else " The PDFs are not password-protected either."),
+          file=ctx.console.stderr)
     return 0
