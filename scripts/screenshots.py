@@ -248,6 +248,32 @@ def shoot(out: Path, work: Path, size: str) -> None:
         snap("17b-settings-term-dates", settings, lambda: (
             settings.tabs.setCurrentWidget(section), section.check_deadline()))
     settings.close()
+    if ctx.bank_holidays is not None:
+        from cerecorder.domain.transfers import StepKind
+        from cerecorder.services import transfers
+
+        pupils = children.roster(s)
+        today = ctx.clock.now().date()
+        first = transfers.open_transfer(s, ctx.bank_holidays, pupils[0].child.id,
+                                        today - timedelta(days=20), "Hillside High School")
+        transfers.record_step(s, first, StepKind.SENT, "Sealed packet to their DSL",
+                              happened_on=today - timedelta(days=19))
+        transfers.open_transfer(s, ctx.bank_holidays, pupils[1].child.id,
+                                today + timedelta(days=3), "St Anne's Primary")
+        second = transfers.open_transfer(s, ctx.bank_holidays, pupils[2].child.id,
+                                         today - timedelta(days=30), "Northgate Academy")
+        transfers.record_step(s, second, StepKind.SENT, "Recorded post",
+                              happened_on=today - timedelta(days=28))
+        transfers.record_step(s, second, StepKind.ACKNOWLEDGED, "J. Obi, DSL",
+                              happened_on=today - timedelta(days=25))
+        moving = window.open_transfers()
+        if moving is not None:
+            snap("17c-transfers", moving)
+            step = moving.record_step()
+            if step is not None:
+                snap("17d-transfer-step", step)
+                step.close()
+            moving.close()
     window.toggle_privacy()
     snap("18-privacy-screen", window)
     window.close()

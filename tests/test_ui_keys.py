@@ -39,7 +39,7 @@ from cerecorder import paths
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns
+from cerecorder.services import concerns, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -56,11 +56,13 @@ from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.term_dates import AddPeriodDialog
+from cerecorder.ui.transfers_window import OpenTransferDialog, StepDialog, TransfersWindow
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
 from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+HOLIDAYS = BankHolidays.load(paths.calendar_dir())
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
         clock=clock, taxonomy=TAXONOMY, settings=UiSettings(), save_settings=lambda _: None,
         default_vault_dir=tmp_path / "v", demo_vault_dir=tmp_path / "d", ui_dir=UI_DIR,
         kdf=FAST_KDF, documents=PdfRenderer(paths.resources_dir() / "fonts"),
-        bank_holidays=BankHolidays.load(paths.calendar_dir()))
+        bank_holidays=HOLIDAYS)
 
 
 def test_enter_in_the_passphrase_unlocks(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
@@ -156,6 +158,8 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     chronology = ChildWindow(ctx, dsl, child, main)
     profile = chronology.profile_data
     assert profile is not None
+    transfers.open_transfer(dsl, HOLIDAYS, other, clock.now().date(), "Hillside High")
+    transfer_row = transfers.transfers(dsl, HOLIDAYS)[0]
     return {
         "start": lambda: StartDialog(ctx),
         "unlock": lambda: UnlockDialog(ctx, dsl.vault.files.folder),
@@ -172,6 +176,9 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "passphrase": lambda: ChangePassphraseDialog(dsl, main),
         "add user": lambda: AddUserDialog(dsl, main),
         "add term": lambda: AddPeriodDialog(main),
+        "transfers": lambda: TransfersWindow(ctx, dsl, HOLIDAYS, main),
+        "open transfer": lambda: OpenTransferDialog(dsl, HOLIDAYS, main),
+        "transfer step": lambda: StepDialog(ctx, dsl, transfer_row, main),
         "export chronology": lambda: ExportChronologyDialog(
             ctx, dsl, child, "Amy Khan", date_from=None, date_to=None,
             entry_types=list(EntryType), parent=main),
