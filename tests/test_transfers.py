@@ -11,12 +11,12 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.transfers import StepKind, TransferState
-from cerecorder.services import calendar, transfers
+from cerecorder.services import calendar, concerns, transfers
 from cerecorder.services.session import Session
 from test_packets import audit_actions
 from test_schooldays import HOLIDAYS, YEAR, _cli
 
-from helpers import STAFF_PASS, MockClock, add_child, add_staff, switch_to
+from helpers import STAFF_PASS, MockClock, add_child, add_staff, content, switch_to
 
 SENT = StepKind.SENT
 
@@ -169,3 +169,27 @@ def test_without_term_dates_the_list_marks_the_deadline_estimated(
     code, out, _ = _cli("transfers", vault_dir)
     assert code == 0
     assert out.splitlines() == ["1\t1\tto send\t05/01/2027?\t-\tHillside"]
+
+
+def test_a_leaver_with_a_file_and_no_transfer_is_asked_about(
+    school: Session, clock: MockClock, vault_dir: Path,
+) -> None:
+    with_file = add_child(school, "Amy", "Khan")
+    concerns.record_concern(school, content((with_file,), clock))
+    no_file = add_child(school, "Ben", "Osei")
+    staying = add_child(school, "Cy", "Ng")
+    concerns.record_concern(school, content((staying,), clock))
+    with school.uow() as uow:  # as the roll import marks leavers
+        uow.children.set_left(with_file, date(2026, 9, 30))
+        uow.children.set_left(no_file, date(2026, 9, 30))
+        uow.commit()
+    assert [c.id for c in transfers.leavers_without_transfer(school)] == [with_file]
+    school.lock()
+    code, out, _ = _cli("transfers", vault_dir)
+    assert (code, out.splitlines()) == (0, [f"-\t{with_file}\tno transfer opened\tleft "
+                                            "30/09/2026\t-\t-"])
+    code, out, err = _cli("transfer-open", vault_dir, "--child", with_file, "--moved-on",
+                          "30/09/2026")
+    assert code == 0, err
+    code, out, _ = _cli("transfers", vault_dir)
+    assert "no transfer opened" not in out

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from cerecorder import paths
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.transfers import TransferState
-from cerecorder.services import calendar, transfers
+from cerecorder.services import calendar, concerns, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.controller import AppController
@@ -26,7 +26,16 @@ from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.transfers_window import OpenTransferDialog, StepDialog, TransfersWindow
 from test_schooldays import YEAR
 
-from helpers import FAST_KDF, STAFF_PASS, TAXONOMY, MockClock, add_child, add_staff, switch_to
+from helpers import (
+    FAST_KDF,
+    STAFF_PASS,
+    TAXONOMY,
+    MockClock,
+    add_child,
+    add_staff,
+    content,
+    switch_to,
+)
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 HOLIDAYS = BankHolidays.load(paths.calendar_dir())
@@ -85,8 +94,10 @@ def test_the_dsl_opens_a_transfer_and_records_its_steps_by_keyboard(
     assert [type(d) for d in shown] == [StepDialog]
     step = shown[0]
     assert isinstance(step, StepDialog)
+    assert step.message.text() == ""  # the Enter that opened it pressed nothing in it
     qtbot.keyClick(step.detail, Qt.Key.Key_Return)  # still on "Choose…": nothing recorded
     assert step.isVisible() and step.message.text() == "Choose the step to record."
+    assert step.kind.currentData() is None
     step.kind.setFocus()
     qtbot.keyClick(step.kind, Qt.Key.Key_Down)
     qtbot.keyClick(step.kind, Qt.Key.Key_Down)  # File sent
@@ -127,3 +138,30 @@ def test_a_lock_hides_and_empties_the_transfers_window(
     controller.lock(reopen=False)
     assert not window.isVisible()
     assert window.model.rowCount() == 0
+
+
+def test_a_leaver_without_a_transfer_opens_one_from_the_list(
+    qtbot: QtBot, dsl: Session, clock: MockClock, tmp_path: Path,
+) -> None:
+    child = add_child(dsl, "Amy", "Khan")
+    concerns.record_concern(dsl, content((child,), clock))
+    with dsl.uow() as uow:
+        uow.children.set_left(child, clock.now().date())
+        uow.commit()
+    main = MainWindow(_ctx(tmp_path, clock), dsl)
+    qtbot.addWidget(main)
+    window = main.open_transfers()
+    assert window is not None and window.leavers.rowCount() == 1
+    assert not window.leavers_view.isHidden()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.leavers_view.setFocus()
+    window.leavers_view.selectRow(0)
+    qtbot.keyClick(window.leavers_view, Qt.Key.Key_Return)
+    opener = next(d for d in window.findChildren(OpenTransferDialog) if d.isVisible())
+    assert opener.child.currentData() == child
+    assert opener.moved_on.text() == clock.now().strftime("%d/%m/%Y")
+    assert window.model.rowCount() == 0  # the Enter that opened the form did not submit it
+    qtbot.keyClick(opener.moved_on, Qt.Key.Key_Return)
+    assert not opener.isVisible(), opener.message.text()
+    assert window.model.rowCount() == 1 and window.leavers_view.isHidden()

@@ -44,7 +44,7 @@ def add_commands(command: AddCommand) -> None:
                    help="the day a child moved: print the transfer deadline")
     p = command("transfers", list_transfers,
                 "List file transfers (DSL only): id, child id, state, deadline, chase date, "
-                "destination.")
+                "destination; then pupils who left with a file and no transfer opened.")
     p.add_argument("--child", type=int, metavar="ID", help="only this child's transfers")
     p = command("transfer-open", open_transfer,
                 "Open a file transfer for a child who moves school (DSL only); prints its id "
@@ -120,12 +120,16 @@ def term_dates(ctx: Context, args: argparse.Namespace) -> int:
 def list_transfers(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         rows = transfer_work.transfers(opened, ctx.bank_holidays, child_id=args.child)
+        leavers = transfer_work.leavers_without_transfer(opened)
     for row in rows:
         t, chase = row.status.transfer, row.status.chase_on
         ctx.console.say("\t".join((
             str(t.id), str(t.child_id), row.status.state.value,
             uk_date(t.due_on) + ("?" if t.due_estimated else ""),
             uk_date(chase) if chase else "-", t.school or "-")))
+    for child in leavers if args.child is None else [c for c in leavers if c.id == args.child]:
+        left = uk_date(child.left_on) if child.left_on else "-"
+        ctx.console.say(f"-\t{child.id}\tno transfer opened\tleft {left}\t-\t-")
     return 0
 
 

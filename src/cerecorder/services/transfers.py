@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import Role
+from cerecorder.domain.model import Child, Role
 from cerecorder.domain.rules import MAX_NAME, check_date, clean_text
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.timefmt import local_date, uk_date
 from cerecorder.domain.transfers import StepKind, TransferState, TransferStatus, status
-from cerecorder.services import audit, calendar
+from cerecorder.services import audit, calendar, children
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -103,6 +103,18 @@ def transfers(session: Session, holidays: BankHolidays, *,
     rows = [TransferRow(status(t, school, today), names[t.child_id]) for t in found]
     return sorted(rows, key=lambda r: (_ORDER[r.status.state], r.status.transfer.due_on,
                                        r.status.transfer.id))
+
+
+def leavers_without_transfer(session: Session) -> list[Child]:
+    """Pupils marked as left (by the roll import or by hand) whose file holds records but
+    for whom no transfer was ever opened: the list asks the DSL about each."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        opened = {t.child_id for t in uow.transfers.all()}
+        merged = uow.children.merged_map()
+    return [row.child for row in children.roster(session, include_left=True)
+            if row.child.left_on is not None and row.entries and row.child.id not in opened
+            and row.child.id not in merged]
 
 
 def overdue(session: Session, holidays: BankHolidays) -> list[TransferRow]:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.model import Child
 from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
@@ -77,9 +78,23 @@ class TransfersModel(RowsModel):
         return None
 
 
+class LeaversModel(RowsModel):
+    HEADERS = ("Left with a file, and no transfer opened", "Left on")
+
+    def child(self, index: int) -> Child:
+        return self._rows[index]  # type: ignore[no-any-return]
+
+    def cell(self, item: Child, column: int, role: int) -> Any:
+        if role == ID_ROLE:
+            return item.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return (item.display_name, uk_date(item.left_on) if item.left_on else "")[column]
+        return None
+
+
 class OpenTransferDialog(QDialog):
     def __init__(self, session: Session, holidays: BankHolidays,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, leaver: Child | None = None) -> None:
         super().__init__(parent)
         self.session, self.holidays = session, holidays
         self.setWindowTitle("Open a file transfer")
@@ -108,6 +123,10 @@ class OpenTransferDialog(QDialog):
         add_row(form, "&Moves on:", self.moved_on, "The day the child leaves, dd/mm/yyyy")
         add_row(form, "&Receiving school:", self.destination)
         add_row(form, "Their &DSL:", self.destination_dsl)
+        if leaver is not None:  # from the leavers' list: who and when are known
+            self.child.setCurrentIndex(max(0, self.child.findData(leaver.id)))
+            if leaver.left_on is not None:
+                self.moved_on.setText(uk_date(leaver.left_on))
         self.message = message_label()
         buttons = ok_cancel(self, "&Open transfer")
         buttons.accepted.connect(self.accept)
@@ -214,12 +233,18 @@ class TransfersWindow(QDialog):
         self.view = record_table(self.model, "File transfers",
                                  "Enter records a step of the chosen transfer")
         self.view.activated.connect(lambda _: self.record_step())
+        self.leavers = LeaversModel(self)
+        self.leavers_view = record_table(self.leavers, "Leavers without a transfer",
+                                         "Enter opens a transfer for the chosen pupil")
+        self.leavers_view.activated.connect(lambda index: self.open_transfer(
+            self.leavers.child(index.row())))
+        self.leavers_view.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
         self.open_button = QPushButton("&Open a transfer…")
         self.step_button = QPushButton("Record a &step…")
         named(self.open_button, "Open a file transfer")
         named(self.step_button, "Record a step of the chosen transfer")
         room_for_bold(self.open_button, self.step_button)
-        self.open_button.clicked.connect(self.open_transfer)
+        self.open_button.clicked.connect(lambda: self.open_transfer())
         self.step_button.clicked.connect(self.record_step)
         self.message = message_label()
         buttons = QHBoxLayout()
@@ -235,22 +260,33 @@ class TransfersWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.view, stretch=1)
+        layout.addWidget(self.leavers_view)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         fit_to_screen(self, 900, 480)
         self.refresh()
         self.view.setFocus()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a row has opened its form already: QDialog would also press the
+        default button of any dialog it holds, the form just opened included."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def refresh(self) -> None:
         with telling(self, self.message):
             self.model.set_rows(transfers.transfers(self.session, self.holidays))
+            self.leavers.set_rows(transfers.leavers_without_transfer(self.session))
         self.view.resizeColumnsToContents()
+        self.leavers_view.setVisible(self.leavers.rowCount() > 0)
         self.step_button.setEnabled(self.model.rowCount() > 0)
         if self.model.rowCount():
             self.view.selectRow(0)
 
-    def open_transfer(self) -> OpenTransferDialog:
-        dialog = OpenTransferDialog(self.session, self.holidays, self)
+    def open_transfer(self, leaver: Child | None = None) -> OpenTransferDialog:
+        dialog = OpenTransferDialog(self.session, self.holidays, self, leaver)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
