@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from cerecorder import __version__, config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
@@ -107,6 +108,7 @@ def admin_main() -> None:
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
                      documents=documents(reading.policy),
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
+                     retention_years=reading.policy.retention_years or DEFAULT_YEARS,
                      anchor_folders=anchor_folders(reading.policy)))
 
 

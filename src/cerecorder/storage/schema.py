@@ -6,7 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
-from cerecorder.storage.schema_transfers import TRANSFERS
+from cerecorder.storage.schema_transfers import HOLDS, TRANSFERS
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
@@ -533,6 +533,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "audit by object, for a concern's progress", _V6),
     (7, "contextual register: entries, revisions, mentions in concerns, links to children "
      "and concerns, merges; pattern flags, their evidence and reviews", _V7),
-    (8, "file transfers to the next school and their steps (sent, chased, acknowledged)",
-     TRANSFERS),
+    (8, "the file's life: transfers to the next school and their steps (sent, chased, "
+     "acknowledged); legal holds and their lifting", TRANSFERS + HOLDS),
 )

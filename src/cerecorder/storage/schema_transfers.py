@@ -47,3 +47,33 @@ BEGIN SELECT RAISE(ABORT, 'immutable: a transfer step cannot be changed'); END;
 CREATE TRIGGER transfer_steps_no_delete BEFORE DELETE ON transfer_steps
 BEGIN SELECT RAISE(ABORT, 'immutable: a transfer step cannot be deleted'); END;
 """
+
+#: retention (IRMS toolkit): a legal hold on one child's file or, with no child, on every
+#: file, blocks destruction until it is lifted; both are append-only records
+HOLDS = """
+CREATE TABLE legal_holds (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER REFERENCES children(id),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    from_on TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    set_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX legal_holds_child ON legal_holds(child_id);
+CREATE TRIGGER legal_holds_no_update BEFORE UPDATE ON legal_holds
+BEGIN SELECT RAISE(ABORT, 'immutable: a legal hold cannot be changed'); END;
+CREATE TRIGGER legal_holds_no_delete BEFORE DELETE ON legal_holds
+BEGIN SELECT RAISE(ABORT, 'immutable: a legal hold cannot be deleted'); END;
+
+CREATE TABLE legal_hold_lifts (
+    hold_id INTEGER PRIMARY KEY REFERENCES legal_holds(id),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    lifted_at TEXT NOT NULL,
+    lifted_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE TRIGGER legal_hold_lifts_no_update BEFORE UPDATE ON legal_hold_lifts
+BEGIN SELECT RAISE(ABORT, 'immutable: lifting a legal hold cannot be changed'); END;
+CREATE TRIGGER legal_hold_lifts_no_delete BEFORE DELETE ON legal_hold_lifts
+BEGIN SELECT RAISE(ABORT, 'immutable: lifting a legal hold cannot be undone'); END;
+"""

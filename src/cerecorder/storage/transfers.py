@@ -1,4 +1,4 @@
-"""File transfers in SQL (schema_transfers). No role checks here."""
+"""File transfers and legal holds in SQL (schema_transfers). No role checks here."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cerecorder.domain.errors import NotFound
+from cerecorder.domain.retention import LegalHold
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.domain.transfers import StepKind, Transfer, TransferStep
 from cerecorder.storage.repositories import _Repository
@@ -61,3 +62,26 @@ class TransferRepository(_Repository):
                          date.fromisoformat(str(r[4])), date.fromisoformat(str(r[5])),
                          bool(r[6]), from_utc_text(str(r[7])), int(r[8]),
                          tuple(steps[int(r[0])])) for r in rows]
+
+
+class HoldRepository(_Repository):
+    def add(self, child_id: int | None, name: str, reason: str, from_on: date, now: datetime,
+            by: int) -> int:
+        return self._insert(
+            "INSERT INTO legal_holds(child_id, name, reason, from_on, set_at, set_by) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (child_id, name, reason, from_on.isoformat(), to_utc_text(now), by))
+
+    def lift(self, hold_id: int, reason: str, now: datetime, by: int) -> None:
+        self._execute("INSERT INTO legal_hold_lifts(hold_id, reason, lifted_at, lifted_by) "
+                      "VALUES (?, ?, ?, ?)", (hold_id, reason, to_utc_text(now), by))
+
+    def all(self) -> list[LegalHold]:
+        return [LegalHold(int(r[0]), None if r[1] is None else int(r[1]), str(r[2]),
+                          str(r[3]), date.fromisoformat(str(r[4])), from_utc_text(str(r[5])),
+                          int(r[6]), None if r[7] is None else from_utc_text(str(r[7])),
+                          str(r[8] or ""))
+                for r in self._rows(
+                    "SELECT h.id, h.child_id, h.name, h.reason, h.from_on, h.set_at, h.set_by, "
+                    "l.lifted_at, l.reason FROM legal_holds h "
+                    "LEFT JOIN legal_hold_lifts l ON l.hold_id = h.id ORDER BY h.id")]

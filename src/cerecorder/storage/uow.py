@@ -14,7 +14,7 @@ from cerecorder.storage.repositories import (
     MetaRepository,
     UserRepository,
 )
-from cerecorder.storage.transfers import TransferRepository
+from cerecorder.storage.transfers import HoldRepository, TransferRepository
 
 
 class UnitOfWork:
@@ -30,6 +30,7 @@ class UnitOfWork:
         self.register = RegisterRepository(conn)
         self.flags = FlagRepository(conn)
         self.transfers = TransferRepository(conn)
+        self.holds = HoldRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:

@@ -1,6 +1,6 @@
-"""cerecorder-admin term-dates and transfers: the school's term dates, which deadlines in
-school days count on, and the transfers of child protection files to the next school
-(due within 5 school days of a move)."""
+"""cerecorder-admin and the life of a child protection file: the school's term dates
+(deadlines count school days), transfers to the next school (due within 5 school days of a
+move), the whole file for a school without CE Recorder, retention review and legal holds."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Protocol
 from cerecorder.cli.exports import pdf_password_for, uk_date_arg
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.pdf_password import SEPARATELY
+from cerecorder.domain.retention import ReviewState
 from cerecorder.domain.schooldays import PeriodKind
 from cerecorder.domain.term_dates import MAX_FILE_BYTES, read_term_dates
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.domain.transfers import StepKind
 from cerecorder.services import calendar, file_export, handover
+from cerecorder.services import retention as keeping
 from cerecorder.services import transfers as transfer_work
 
 if TYPE_CHECKING:
@@ -64,6 +66,23 @@ def add_commands(command: AddCommand) -> None:
                    "or why it is cancelled")
     p.add_argument("--on", dest="happened_on", metavar="dd/mm/yyyy", help="default today")
     p.add_argument("--note", default="", metavar="TEXT")
+    p = command("retention", retention,
+                "List child protection files due for review (date of birth plus the policy's "
+                "years, 25 by default), those with no date of birth, and those held; then the "
+                "legal holds (DSL only).")
+    p.add_argument("--all", action="store_true", help="every file, also those kept")
+    p = command("legal-hold", legal_hold,
+                "Set a legal hold, which stops destruction, on one child's file or every file "
+                "(DSL only).")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--child", type=int, metavar="ID")
+    scope.add_argument("--all-files", action="store_true")
+    p.add_argument("--name", required=True, metavar="TEXT", help="for example the inquiry's")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--from", dest="from_on", metavar="dd/mm/yyyy", help="default today")
+    p = command("lift-hold", lift_hold, "Lift a legal hold, with the reason (DSL only).")
+    p.add_argument("--hold", type=int, required=True, metavar="ID")
+    p.add_argument("--reason", required=True, metavar="TEXT")
     p = command("export-file", export_file,
                 "Write a child's whole file for a school that does not run CE Recorder (DSL "
                 "only): the chronology and each concern as PDFs (copies for this child's "
@@ -198,4 +217,41 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
           "the child's file for the receiving school; send it securely and delete it when done."
           + ("" if password else " The PDFs are not password-protected either."),
           file=ctx.console.stderr)
+    return 0
+
+
+def retention(ctx: Context, args: argparse.Namespace) -> int:
+    """Files one a line: child id, state, review date (or -), the holds on it; then each
+    legal hold: hold:ID, child id or "all", in force or lifted, from, its name."""
+    with ctx.unlocked(args) as opened:
+        rows = keeping.review_list(opened, ctx.retention_years)
+        holds = keeping.holds(opened)
+    for row in rows:
+        if row.state is ReviewState.KEEP and not args.all:
+            continue
+        ctx.console.say("\t".join((
+            str(row.child_id), row.state.value,
+            uk_date(row.review_on) if row.review_on else "-",
+            ",".join(f"hold:{h.id}" for h in row.holds) or "-")))
+    for hold in holds:
+        ctx.console.say("\t".join((
+            f"hold:{hold.id}", "all" if hold.child_id is None else str(hold.child_id),
+            "in force" if hold.in_force else "lifted", uk_date(hold.from_on), hold.name)))
+    return 0
+
+
+def legal_hold(ctx: Context, args: argparse.Namespace) -> int:
+    from_on = uk_date_arg(args.from_on)
+    with ctx.unlocked(args) as opened:
+        hold_id = keeping.set_hold(opened, None if args.all_files else args.child, args.name,
+                                   args.reason, from_on)
+    ctx.console.say(f"Legal hold #{hold_id} set on "
+                    + ("every file." if args.all_files else f"child {args.child}'s file."))
+    return 0
+
+
+def lift_hold(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.unlocked(args) as opened:
+        keeping.lift_hold(opened, args.hold, args.reason)
+    ctx.console.say(f"Legal hold #{args.hold} lifted.")
     return 0
