@@ -157,6 +157,7 @@ def bundle(args: list[str]) -> int:
               "./usr/share/applications/cerecorder.desktop",
               "./usr/share/icons/hicolor/256x256/apps/cerecorder.png",
               "./opt/cerecorder/_internal/resources/taxonomy/",
+              "./opt/cerecorder/_internal/resources/calendar/",
               "./opt/cerecorder/_internal/ui/style.qss", "./opt/cerecorder/BUILD-INFO"]
     missing = [w for w in wanted if w not in listing]
     if missing:

@@ -230,8 +230,52 @@ def shoot(out: Path, work: Path, size: str) -> None:
     search.close()
     settings = SettingsDialog(ctx, s, window)
     snap("17-settings", settings)
+    if settings.term_dates is not None and ctx.bank_holidays is not None:
+        from datetime import date
+
+        from cerecorder.domain.schooldays import Period, PeriodKind
+        from cerecorder.services import calendar
+
+        year = date.today().year
+        calendar.set_term_dates(s, (
+            Period(PeriodKind.TERM, "Autumn term", date(year, 9, 2), date(year, 12, 18)),
+            Period(PeriodKind.CLOSURE, "Half term", date(year, 10, 26), date(year, 10, 30)),
+            Period(PeriodKind.CLOSURE, "INSET day", date(year, 11, 27), date(year, 11, 27)),
+            Period(PeriodKind.TERM, "Spring term", date(year + 1, 1, 4),
+                   date(year + 1, 3, 26))), ctx.bank_holidays)
+        section = settings.term_dates
+        section.refresh()
+        section.moved_on.setText(f"22/10/{year}")
+        snap("17b-settings-term-dates", settings, lambda: (
+            settings.tabs.setCurrentWidget(section), section.check_deadline()))
     settings.close()
     shoot_register(ctx, s, window, snap)
+    if ctx.bank_holidays is not None:
+        from cerecorder.domain.transfers import StepKind
+        from cerecorder.services import transfers
+
+        pupils = children.roster(s)
+        today = ctx.clock.now().date()
+        first = transfers.open_transfer(s, ctx.bank_holidays, pupils[0].child.id,
+                                        today - timedelta(days=20), "Hillside High School")
+        transfers.record_step(s, first, StepKind.SENT, "Sealed packet to their DSL",
+                              happened_on=today - timedelta(days=19))
+        transfers.open_transfer(s, ctx.bank_holidays, pupils[1].child.id,
+                                today + timedelta(days=3), "St Anne's Primary")
+        second = transfers.open_transfer(s, ctx.bank_holidays, pupils[2].child.id,
+                                         today - timedelta(days=30), "Northgate Academy")
+        transfers.record_step(s, second, StepKind.SENT, "Recorded post",
+                              happened_on=today - timedelta(days=28))
+        transfers.record_step(s, second, StepKind.ACKNOWLEDGED, "J. Obi, DSL",
+                              happened_on=today - timedelta(days=25))
+        moving = window.open_transfers()
+        if moving is not None:
+            snap("17c-transfers", moving)
+            step = moving.record_step()
+            if step is not None:
+                snap("17d-transfer-step", step)
+                step.close()
+            moving.close()
     window.toggle_privacy()
     snap("18-privacy-screen", window)
     window.close()

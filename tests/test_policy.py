@@ -44,6 +44,7 @@ outbox_folder = "/srv/ce/outbox"
 inbox_folder = "/srv/ce/inbox"
 offer_demo = false
 anchor_folder = "/mnt/it-anchors"
+retention_years = 30
 """
 
 
@@ -69,7 +70,7 @@ def test_every_key_is_read() -> None:
         protective_marking="OFFICIAL-SENSITIVE PERSONAL", school_name="Riverside Academy",
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
-        anchor_folder=Path("/mnt/it-anchors"))
+        anchor_folder=Path("/mnt/it-anchors"), retention_years=30)
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered
@@ -89,6 +90,8 @@ def test_an_empty_or_missing_file_fixes_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("line", "key", "says"), [
     ("idle_lock_minutes = 90", "idle_lock_minutes", "from 1 to 60 minutes, not 90"),
+    ("retention_years = 3", "retention_years", "from 6 to 100 years, not 3"),
+    ('retention_years = "25"', "retention_years", "whole number of years"),
     ("idle_lock_minutes = 0", "idle_lock_minutes", "from 1 to 60 minutes, not 0"),
     ('idle_lock_minutes = "10"', "idle_lock_minutes", "whole number of minutes"),
     ("idle_lock_minutes = 2.5", "idle_lock_minutes", "not a decimal number"),

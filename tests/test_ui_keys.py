@@ -37,8 +37,9 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
 from cerecorder.domain.model import EntryKind, EntryType, Mention
+from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns, register
+from cerecorder.services import concerns, register, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -63,11 +64,14 @@ from cerecorder.ui.register_window import EntryWindow, RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
+from cerecorder.ui.term_dates import AddPeriodDialog
+from cerecorder.ui.transfers_window import OpenTransferDialog, StepDialog, TransfersWindow
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
 from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+HOLIDAYS = BankHolidays.load(paths.calendar_dir())
 
 
 @pytest.fixture
@@ -75,7 +79,8 @@ def ctx(tmp_path: Path, clock: MockClock) -> AppContext:
     return AppContext(
         clock=clock, taxonomy=TAXONOMY, settings=UiSettings(), save_settings=lambda _: None,
         default_vault_dir=tmp_path / "v", demo_vault_dir=tmp_path / "d", ui_dir=UI_DIR,
-        kdf=FAST_KDF, documents=PdfRenderer(paths.resources_dir() / "fonts"))
+        kdf=FAST_KDF, documents=PdfRenderer(paths.resources_dir() / "fonts"),
+        bank_holidays=HOLIDAYS)
 
 
 def test_enter_in_the_passphrase_unlocks(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
@@ -168,6 +173,8 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     chronology = ChildWindow(ctx, dsl, child, main)
     profile = chronology.profile_data
     assert profile is not None
+    transfers.open_transfer(dsl, HOLIDAYS, other, clock.now().date(), "Hillside High")
+    transfer_row = transfers.transfers(dsl, HOLIDAYS)[0]
     return {
         "register": lambda: RegisterWindow(ctx, dsl, main),
         "register entry": lambda: EntryWindow(ctx, dsl, car, main),
@@ -193,6 +200,10 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "settings": lambda: SettingsDialog(ctx, dsl, main),
         "passphrase": lambda: ChangePassphraseDialog(dsl, main),
         "add user": lambda: AddUserDialog(dsl, main),
+        "add term": lambda: AddPeriodDialog(main),
+        "transfers": lambda: TransfersWindow(ctx, dsl, HOLIDAYS, main),
+        "open transfer": lambda: OpenTransferDialog(dsl, HOLIDAYS, main),
+        "transfer step": lambda: StepDialog(ctx, dsl, transfer_row, main),
         "export chronology": lambda: ExportChronologyDialog(
             ctx, dsl, child, "Amy Khan", date_from=None, date_to=None,
             entry_types=list(EntryType), parent=main),

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from cerecorder import __version__, config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.retention import DEFAULT_YEARS
+from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
 from cerecorder.services.clock import SystemClock
@@ -105,6 +107,8 @@ def admin_main() -> None:
     taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
                      documents=documents(reading.policy),
+                     bank_holidays=BankHolidays.load(paths.calendar_dir()),
+                     retention_years=reading.policy.retention_years or DEFAULT_YEARS,
                      anchor_folders=anchor_folders(reading.policy)))
 
 
@@ -137,6 +141,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         policy_summary=rules.summary(),
         offer_demo=rules.demo_offered,
         anchor_folders=anchor_folders(rules),
+        bank_holidays=BankHolidays.load(paths.calendar_dir()),
     )
 
 

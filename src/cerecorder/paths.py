@@ -143,3 +143,8 @@ def settings_file() -> Path:
 
 def taxonomy_dir() -> Path:
     return resources_dir() / "taxonomy"
+
+
+def calendar_dir() -> Path:
+    """The bank holidays of England and Wales, for deadlines counted in school days."""
+    return resources_dir() / "calendar"

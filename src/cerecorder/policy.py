@@ -27,6 +27,7 @@ from cerecorder.domain.handover import (
     DocumentRenderer,
     PageSource,
 )
+from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
 from cerecorder.domain.rules import MAX_NAME
 
 #: A marking is printed centred at the top and bottom of every page: keep it short.
@@ -42,6 +43,7 @@ LABELS = {
     "inbox_folder": "Inbox folder",
     "offer_demo": "Demo vault offered",
     "anchor_folder": "Anchor folder",
+    "retention_years": "Files reviewed at date of birth plus",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -64,6 +66,7 @@ class Policy:
     inbox_folder: Path | None = None
     offer_demo: bool | None = None
     anchor_folder: Path | None = None
+    retention_years: int | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -90,6 +93,8 @@ class Policy:
                 text = "yes" if value else "no"
             elif key == "idle_lock_minutes":
                 text = f"{value} minutes"
+            elif key == "retention_years":
+                text = f"{value} years"
             else:
                 text = str(value)
             lines.append((LABELS[key], text))
@@ -164,6 +169,15 @@ def _minutes(value: Any) -> int:
     return value
 
 
+def _years(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(f"must be a whole number of years from {MIN_YEARS} to {MAX_YEARS}, not "
+                   f"{_toml_type(value)}")
+    if not MIN_YEARS <= value <= MAX_YEARS:
+        raise _Bad(f"must be from {MIN_YEARS} to {MAX_YEARS} years, not {value}")
+    return value
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Bad(f"must be true or false (no quotes), not {_toml_type(value)}")
@@ -196,6 +210,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "inbox_folder": _path,
     "offer_demo": _flag,
     "anchor_folder": _path,
+    "retention_years": _years,
 }
 
 

@@ -38,7 +38,7 @@ def _check_out(args: argparse.Namespace) -> None:
         raise InvalidInput(f"The folder {args.out.parent} does not exist.")
 
 
-def _pdf_password(ctx: Context, args: argparse.Namespace) -> str:
+def pdf_password_for(ctx: Context, args: argparse.Namespace) -> str:
     if args.generate_password:
         return pdf_password.generate()
     if not args.password_stdin:
@@ -90,7 +90,7 @@ def export_chronology(ctx: Context, args: argparse.Namespace) -> int:
     types = _entry_types(args.types)
     documents = ctx.documents
     with ctx.unlocked(args) as opened:
-        password = _pdf_password(ctx, args)
+        password = pdf_password_for(ctx, args)
         doc = handover.chronology_document(
             opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
             entry_types=types, school=args.school or "", staff_names=not args.roles_only,
@@ -105,7 +105,7 @@ def export_concern(ctx: Context, args: argparse.Namespace) -> int:
     _check_out(args)
     documents = ctx.documents
     with ctx.unlocked(args) as opened:
-        password = _pdf_password(ctx, args)
+        password = pdf_password_for(ctx, args)
         doc = handover.concern_document(opened, args.concern, for_child=args.for_child,
                                         purpose=args.purpose or "", school=args.school or "",
                                         staff_names=not args.roles_only)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
-from cerecorder.cli import exports
+from cerecorder.cli import exports, file_life
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -30,7 +30,9 @@ from cerecorder.domain.errors import (
 )
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import EntryKind, EntryType, Role
+from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.roster import RosterField, counted
+from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import (
@@ -76,10 +78,22 @@ class Console:
 class Context:
     def __init__(self, taxonomy: TaxonomyLibrary, clock: Clock, console: Console,
                  documents: DocumentRenderer | None = None,
-                 anchor_folders: Sequence[Path] = ()) -> None:
+                 anchor_folders: Sequence[Path] = (),
+                 bank_holidays: BankHolidays | None = None,
+                 retention_years: int = DEFAULT_YEARS) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
+        #: the policy's retention rule (date of birth plus so many years)
+        self.retention_years = retention_years
         self._documents = documents
         self.anchor_folders = tuple(anchor_folders)
+        self._bank_holidays = bank_holidays
+
+    @property
+    def bank_holidays(self) -> BankHolidays:
+        """England and Wales's bank holidays, shipped as data (from the composition root)."""
+        if self._bank_holidays is None:
+            raise EnvironmentProblem("This installation has no bank holidays file.")
+        return self._bank_holidays
 
     @property
     def documents(self) -> DocumentRenderer:
@@ -590,6 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "--purpose); without it, the DSL's full copy for the school's file")
     p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
 
+    file_life.add_commands(command)
+
     p = command("import-roster", _import_roster,
                 "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "
                 "preview, then imports all of it or nothing.")
@@ -633,7 +649,9 @@ def build_parser() -> argparse.ArgumentParser:
 def run(
     argv: Sequence[str], *, taxonomy: TaxonomyLibrary, clock: Clock,
     documents: DocumentRenderer | None = None, anchor_folders: Sequence[Path] = (),
-    stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
+    bank_holidays: BankHolidays | None = None, retention_years: int = DEFAULT_YEARS,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None, stderr: TextIO | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
     parser = build_parser()
@@ -641,7 +659,8 @@ def run(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    ctx = Context(taxonomy, clock, console, documents, anchor_folders)
+    ctx = Context(taxonomy, clock, console, documents, anchor_folders, bank_holidays,
+                  retention_years)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:

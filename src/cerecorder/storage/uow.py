@@ -14,6 +14,7 @@ from cerecorder.storage.repositories import (
     MetaRepository,
     UserRepository,
 )
+from cerecorder.storage.transfers import HoldRepository, TransferRepository
 
 
 class UnitOfWork:
@@ -28,6 +29,8 @@ class UnitOfWork:
         self.audit = AuditRepository(conn)
         self.register = RegisterRepository(conn)
         self.flags = FlagRepository(conn)
+        self.transfers = TransferRepository(conn)
+        self.holds = HoldRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QTime,
     QTimeZone,
 )
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
+    QPushButton,
     QTableView,
     QWidget,
 )
@@ -154,11 +155,25 @@ def text_box(name: str, placeholder: str = "", height: int = 0) -> QPlainTextEdi
     return box
 
 
+def room_for_bold(*buttons: QPushButton) -> None:
+    """The style sheet sets the default button (what Enter presses) in bold, and a button
+    becomes the default when it takes the focus, after its width was worked out: give it
+    the width its text needs in bold, or the text is cut."""
+    for button in buttons:
+        font = QFont(button.font())
+        font.setBold(True)
+        text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        extra = button.iconSize().width() + 8 if not button.icon().isNull() else 0
+        needed = QFontMetrics(font).horizontalAdvance(text) + extra + 2 * 16
+        button.setMinimumWidth(max(button.minimumWidth(), needed))
+
+
 def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)
+    room_for_bold(ok)
     named(ok, ok_text.replace("&", ""))
     named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
     buttons.rejected.connect(dialog.reject)

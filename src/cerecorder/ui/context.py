@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import Clock
 from cerecorder.services.session import KdfParams
@@ -71,3 +72,5 @@ class AppContext:
     offer_demo: bool = True
     #: where vault anchors are kept and checked (app.anchor_folders)
     anchor_folders: tuple[Path, ...] = ()
+    #: England and Wales's bank holidays, for deadlines in school days (resources/calendar)
+    bank_holidays: BankHolidays | None = None

@@ -38,6 +38,7 @@ from cerecorder.ui.register_window import RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import idle_lock_text
+from cerecorder.ui.transfers_window import TransfersWindow
 from cerecorder.ui.widgets import named, show_problem
 from cerecorder.ui.windows import bring_back, hide_all, shown_windows
 
@@ -133,6 +134,12 @@ class MainWindow(QMainWindow):
         self.roll_action.triggered.connect(self.import_roll)
         self.roll_action.setVisible(self.session.user.role in IMPORTERS)
         menu.insertAction(self.settings_action, self.roll_action)
+        self.transfers_action = QAction("File trans&fers…", self)
+        self.transfers_action.setStatusTip("Child protection files on their way to another "
+                                           "school: deadlines, steps and receipts")
+        self.transfers_action.triggered.connect(self.open_transfers)
+        self.transfers_action.setVisible(self.is_dsl and self.ctx.bank_holidays is not None)
+        menu.insertAction(self.settings_action, self.transfers_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -390,6 +397,13 @@ class MainWindow(QMainWindow):
         wizard.finished.connect(lambda _: self.refresh())
         wizard.open()
         return wizard
+
+    def open_transfers(self) -> TransfersWindow | None:
+        if not self.is_dsl or self.ctx.bank_holidays is None:
+            return None
+        window = TransfersWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
+        window.open()
+        return window
 
     def search(self) -> None:
         if not self.is_dsl:

@@ -37,6 +37,7 @@ from cerecorder.ui.common import fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
 from cerecorder.ui.packet_views import HandoverSection
+from cerecorder.ui.term_dates import TermDatesSection
 from cerecorder.ui.widgets import (
     POLICY_TEXT,
     StrengthMeter,
@@ -303,6 +304,12 @@ class SettingsDialog(QDialog):
                          else HandoverSection(ctx, session, lambda q: self.confirm(q), self))
         if self.handover is not None:
             self.tabs.addTab(_scrolled(self.handover), "&Handover")
+        #: the school's terms, which deadlines count in (DSL or administrator)
+        self.term_dates = (TermDatesSection(ctx, session, ctx.bank_holidays,
+                                            lambda q: self.confirm(q), self)
+                           if self.manages_users and ctx.bank_holidays is not None else None)
+        if self.term_dates is not None:
+            self.tabs.addTab(self.term_dates, "Term &dates")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)

@@ -1,0 +1,77 @@
+"""Retention of child protection files (IRMS toolkit for schools): a file is kept until the
+child's date of birth plus 25 years, then reviewed; a legal hold (an inquiry's moratorium)
+stops destruction whatever the date."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cerecorder.domain.timefmt import uk_date
+
+DEFAULT_YEARS = 25
+MIN_YEARS, MAX_YEARS = 6, 100
+
+
+def review_date(born: date, years: int = DEFAULT_YEARS) -> date:
+    """Date of birth plus `years`; a birthday on 29 February is reviewed on 28 February."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return born.replace(year=born.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class LegalHold:
+    id: int
+    child_id: int | None  # None: every file
+    name: str
+    reason: str
+    from_on: date
+    set_at: datetime
+    set_by: int
+    lifted_at: datetime | None = None
+    lift_reason: str = ""
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None
+
+    def describe(self) -> str:
+        scope = "every file" if self.child_id is None else "this file"
+        return f"{self.name} (on {scope} from {uk_date(self.from_on)}): {self.reason}"
+
+
+class ReviewState(enum.StrEnum):
+    KEEP = "keep"              # the review date has not come
+    DUE = "due for review"
+    HELD = "held"              # a legal hold stops destruction
+    NO_DATE = "no date of birth"
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    child_id: int
+    name: str
+    review_on: date | None
+    state: ReviewState
+    holds: tuple[LegalHold, ...]
+
+    def describe(self) -> str:
+        if self.state is ReviewState.NO_DATE:
+            return "no date of birth: set one, or review the file by hand"
+        when = uk_date(self.review_on) if self.review_on else "-"
+        if self.state is ReviewState.HELD:
+            return f"held ({'; '.join(h.name for h in self.holds)}); review {when}"
+        return f"{self.state.value} {when}" if self.state is ReviewState.DUE else f"keep to {when}"
+
+
+def review_state(born: date | None, holds: tuple[LegalHold, ...], today: date,
+                 years: int = DEFAULT_YEARS) -> tuple[date | None, ReviewState]:
+    if born is None:
+        return None, ReviewState.NO_DATE
+    due = review_date(born, years)
+    if any(h.in_force for h in holds):
+        return due, ReviewState.HELD
+    return due, ReviewState.DUE if due <= today else ReviewState.KEEP

@@ -1,0 +1,79 @@
+"""Migration: file transfers to the next school (KCSIE), each with its deadline counted in
+school days when it was opened, and the steps recorded against it (sent, chased,
+acknowledged, cancelled). Both tables are append-only: a step is never changed, only
+followed by another."""
+
+TRANSFERS = """
+CREATE TABLE transfers (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    destination TEXT NOT NULL DEFAULT '',
+    destination_dsl TEXT NOT NULL DEFAULT '',
+    moved_on TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    due_estimated INTEGER NOT NULL CHECK (due_estimated IN (0, 1)),
+    opened_at TEXT NOT NULL,
+    opened_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX transfers_child ON transfers(child_id);
+CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers
+BEGIN SELECT RAISE(ABORT, 'immutable: a transfer cannot be changed'); END;
+CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers
+BEGIN SELECT RAISE(ABORT, 'immutable: a transfer cannot be deleted'); END;
+
+CREATE TABLE transfer_steps (
+    id INTEGER PRIMARY KEY,
+    transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+    step TEXT NOT NULL CHECK (step IN ('destination', 'sent', 'chased', 'acknowledged',
+                                       'cancelled')),
+    happened_on TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX transfer_steps_transfer ON transfer_steps(transfer_id, id);
+CREATE TRIGGER transfer_steps_after_the_end BEFORE INSERT ON transfer_steps
+WHEN EXISTS (SELECT 1 FROM transfer_steps WHERE transfer_id = NEW.transfer_id
+             AND step IN ('acknowledged', 'cancelled'))
+BEGIN SELECT RAISE(ABORT, 'immutable: the transfer is already closed'); END;
+CREATE TRIGGER transfer_steps_in_order BEFORE INSERT ON transfer_steps
+WHEN NEW.step IN ('chased', 'acknowledged')
+  AND NOT EXISTS (SELECT 1 FROM transfer_steps WHERE transfer_id = NEW.transfer_id
+                  AND step = 'sent')
+BEGIN SELECT RAISE(ABORT, 'immutable: a transfer is chased or acknowledged once sent'); END;
+CREATE TRIGGER transfer_steps_no_update BEFORE UPDATE ON transfer_steps
+BEGIN SELECT RAISE(ABORT, 'immutable: a transfer step cannot be changed'); END;
+CREATE TRIGGER transfer_steps_no_delete BEFORE DELETE ON transfer_steps
+BEGIN SELECT RAISE(ABORT, 'immutable: a transfer step cannot be deleted'); END;
+"""
+
+#: retention (IRMS toolkit): a legal hold on one child's file or, with no child, on every
+#: file, blocks destruction until it is lifted; both are append-only records
+HOLDS = """
+CREATE TABLE legal_holds (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER REFERENCES children(id),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    from_on TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    set_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX legal_holds_child ON legal_holds(child_id);
+CREATE TRIGGER legal_holds_no_update BEFORE UPDATE ON legal_holds
+BEGIN SELECT RAISE(ABORT, 'immutable: a legal hold cannot be changed'); END;
+CREATE TRIGGER legal_holds_no_delete BEFORE DELETE ON legal_holds
+BEGIN SELECT RAISE(ABORT, 'immutable: a legal hold cannot be deleted'); END;
+
+CREATE TABLE legal_hold_lifts (
+    hold_id INTEGER PRIMARY KEY REFERENCES legal_holds(id),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    lifted_at TEXT NOT NULL,
+    lifted_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE TRIGGER legal_hold_lifts_no_update BEFORE UPDATE ON legal_hold_lifts
+BEGIN SELECT RAISE(ABORT, 'immutable: lifting a legal hold cannot be changed'); END;
+CREATE TRIGGER legal_hold_lifts_no_delete BEFORE DELETE ON legal_hold_lifts
+BEGIN SELECT RAISE(ABORT, 'immutable: lifting a legal hold cannot be undone'); END;
+"""

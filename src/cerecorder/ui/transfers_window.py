@@ -1,0 +1,302 @@
+"""Vault -> File transfers (DSL): every child protection file on its way to another school,
+overdue first, with its deadline and chase date; open one, and record each step (the school
+named, sent, chased, acknowledged, cancelled)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.model import Child
+from cerecorder.domain.rules import MAX_NAME
+from cerecorder.domain.schooldays import BankHolidays
+from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
+from cerecorder.domain.transfers import StepKind, TransferState
+from cerecorder.services import children, transfers
+from cerecorder.services.session import Session
+from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table, room_for_bold
+from cerecorder.ui.context import AppContext
+from cerecorder.ui.models import ID_ROLE, RowsModel
+from cerecorder.ui.widgets import add_row, message_label, named, telling
+
+_STEP_LABELS = {
+    StepKind.DESTINATION: "The receiving school named",
+    StepKind.SENT: "File sent",
+    StepKind.CHASED: "Receipt chased",
+    StepKind.ACKNOWLEDGED: "Receipt acknowledged",
+    StepKind.CANCELLED: "Transfer cancelled",
+}
+_DETAIL_LABELS = {
+    StepKind.DESTINATION: "&School:",
+    StepKind.SENT: "&How it was sent:",
+    StepKind.CHASED: "&How it was chased:",
+    StepKind.ACKNOWLEDGED: "Acknowledged &by:",
+    StepKind.CANCELLED: "&Why:",
+}
+
+
+def _day(text: str, what: str) -> date:
+    try:
+        return parse_uk_date(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: type the date as dd/mm/yyyy.") from exc
+
+
+class TransfersModel(RowsModel):
+    HEADERS = ("Child", "To", "Moved", "Due", "Where it stands")
+
+    def row(self, index: int) -> transfers.TransferRow:
+        return self._rows[index]  # type: ignore[no-any-return]
+
+    def cell(self, item: transfers.TransferRow, column: int, role: int) -> Any:
+        t = item.status.transfer
+        if role == ID_ROLE:
+            return t.id
+        if role == Qt.ItemDataRole.FontRole and item.status.state is TransferState.OVERDUE:
+            font = QFont()
+            font.setBold(True)  # and the words say "overdue": not told by colour alone
+            return font
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            due = uk_date(t.due_on) + (" (estimated)" if t.due_estimated else "")
+            return (item.child_name, t.school or "not named yet", uk_date(t.moved_on), due,
+                    item.status.describe())[column]
+        return None
+
+
+class LeaversModel(RowsModel):
+    HEADERS = ("Left with a file, and no transfer opened", "Left on")
+
+    def child(self, index: int) -> Child:
+        return self._rows[index]  # type: ignore[no-any-return]
+
+    def cell(self, item: Child, column: int, role: int) -> Any:
+        if role == ID_ROLE:
+            return item.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return (item.display_name, uk_date(item.left_on) if item.left_on else "")[column]
+        return None
+
+
+class OpenTransferDialog(QDialog):
+    def __init__(self, session: Session, holidays: BankHolidays,
+                 parent: QWidget | None = None, leaver: Child | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.holidays = session, holidays
+        self.setWindowTitle("Open a file transfer")
+        self.child = QComboBox()
+        self.child.setEditable(True)
+        self.child.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.child.addItem("Choose a pupil…", None)
+        for row in children.roster(session, include_left=True):
+            born = row.child.details.date_of_birth
+            self.child.addItem(f"{row.child.display_name}"
+                               + (f" (born {uk_date(born)})" if born else ""), row.child.id)
+        completer = self.child.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.moved_on = QLineEdit()
+        self.moved_on.setPlaceholderText("dd/mm/yyyy")
+        self.moved_on.setMaxLength(10)
+        self.destination = QLineEdit()
+        self.destination.setMaxLength(MAX_NAME)
+        self.destination.setPlaceholderText("if known: the receiving school")
+        self.destination_dsl = QLineEdit()
+        self.destination_dsl.setMaxLength(MAX_NAME)
+        form = QFormLayout()
+        add_row(form, "&Pupil:", self.child)
+        add_row(form, "&Moves on:", self.moved_on, "The day the child leaves, dd/mm/yyyy")
+        add_row(form, "&Receiving school:", self.destination)
+        add_row(form, "Their &DSL:", self.destination_dsl)
+        if leaver is not None:  # from the leavers' list: who and when are known
+            self.child.setCurrentIndex(max(0, self.child.findData(leaver.id)))
+            if leaver.left_on is not None:
+                self.moved_on.setText(uk_date(leaver.left_on))
+        self.message = message_label()
+        buttons = ok_cancel(self, "&Open transfer")
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.transfer_id: int | None = None
+
+    def accept(self) -> None:
+        self.message.clear()
+        child_id = self.child.currentData()
+        if child_id is None or self.child.currentText() != self.child.itemText(
+                self.child.currentIndex()):
+            self.message.setText("Choose the pupil from the list.")
+            self.child.setFocus()
+            return
+        with telling(self, self.message) as attempt:
+            try:
+                moved_on = _day(self.moved_on.text(), "Moves on")
+                self.transfer_id = transfers.open_transfer(
+                    self.session, self.holidays, int(child_id), moved_on,
+                    self.destination.text(), self.destination_dsl.text())
+            except InvalidInput as exc:
+                self.message.setText(str(exc))
+                attempt.ok = False
+        if attempt.ok and self.transfer_id is not None:
+            super().accept()
+
+
+class StepDialog(QDialog):
+    """One step; it starts on "Choose…", so Enter records nothing that did not happen."""
+
+    def __init__(self, ctx: AppContext, session: Session, row: transfers.TransferRow,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.transfer = session, row.status.transfer
+        self.setWindowTitle(f"Transfer of {row.child_name}'s file")
+        self.kind = QComboBox()
+        self.kind.addItem("Choose…", None)
+        for kind, label in _STEP_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self.detail = QLineEdit()
+        self.detail.setMaxLength(MAX_NAME)
+        self.on = QLineEdit(uk_date(local_date(ctx.clock.now(), session.tz)))
+        self.on.setMaxLength(10)
+        self.note = QLineEdit()
+        self.note.setMaxLength(500)
+        form = QFormLayout()
+        add_row(form, "S&tep:", self.kind)
+        self.detail_label = QLabel("&Detail:")
+        self.detail_label.setBuddy(self.detail)
+        named(self.detail, "Detail")
+        form.addRow(self.detail_label, self.detail)
+        add_row(form, "&On:", self.on, "The day it happened, dd/mm/yyyy")
+        add_row(form, "&Note:", self.note)
+        self.message = message_label()
+        buttons = ok_cancel(self, "&Record")
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{row.status.describe().capitalize()}."))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _kind_chosen(self) -> None:
+        kind = self.kind.currentData()
+        label = _DETAIL_LABELS.get(kind, "&Detail:") if kind else "&Detail:"
+        self.detail_label.setText(label)
+        named(self.detail, label.replace("&", "").rstrip(":"))
+
+    def accept(self) -> None:
+        self.message.clear()
+        kind = self.kind.currentData()
+        if kind is None:
+            self.message.setText("Choose the step to record.")
+            self.kind.setFocus()
+            return
+        with telling(self, self.message) as attempt:
+            try:
+                transfers.record_step(self.session, self.transfer.id, StepKind(kind),
+                                      self.detail.text(), self.note.text(),
+                                      _day(self.on.text(), "On"))
+            except InvalidInput as exc:
+                self.message.setText(str(exc))
+                attempt.ok = False
+        if attempt.ok:
+            super().accept()
+
+
+class TransfersWindow(QDialog):
+    def __init__(self, ctx: AppContext, session: Session, holidays: BankHolidays,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session, self.holidays = ctx, session, holidays
+        self.setWindowTitle("File transfers")
+        intro = QLabel("A child protection file goes to the new school's DSL separately from "
+                       "the pupil file, within 5 school days of the move (KCSIE), and its "
+                       "receipt is confirmed. Overdue transfers are listed first.")
+        intro.setWordWrap(True)
+        intro.setObjectName("hintMessage")
+        self.model = TransfersModel(self)
+        self.view = record_table(self.model, "File transfers",
+                                 "Enter records a step of the chosen transfer")
+        self.view.activated.connect(lambda _: self.record_step())
+        self.leavers = LeaversModel(self)
+        self.leavers_view = record_table(self.leavers, "Leavers without a transfer",
+                                         "Enter opens a transfer for the chosen pupil")
+        self.leavers_view.activated.connect(lambda index: self.open_transfer(
+            self.leavers.child(index.row())))
+        self.leavers_view.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.open_button = QPushButton("&Open a transfer…")
+        self.step_button = QPushButton("Record a &step…")
+        named(self.open_button, "Open a file transfer")
+        named(self.step_button, "Record a step of the chosen transfer")
+        room_for_bold(self.open_button, self.step_button)
+        self.open_button.clicked.connect(lambda: self.open_transfer())
+        self.step_button.clicked.connect(self.record_step)
+        self.message = message_label()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.step_button)
+        buttons.addStretch()
+        close = QPushButton("&Close")
+        named(close, "Close")
+        close.clicked.connect(self.close)
+        for button in (self.open_button, self.step_button, close):
+            button.setAutoDefault(False)  # Enter in the list records a step, nothing else
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.view, stretch=1)
+        layout.addWidget(self.leavers_view)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        fit_to_screen(self, 900, 480)
+        self.refresh()
+        self.view.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a row has opened its form already: QDialog would also press the
+        default button of any dialog it holds, the form just opened included."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def refresh(self) -> None:
+        with telling(self, self.message):
+            self.model.set_rows(transfers.transfers(self.session, self.holidays))
+            self.leavers.set_rows(transfers.leavers_without_transfer(self.session))
+        self.view.resizeColumnsToContents()
+        self.leavers_view.setVisible(self.leavers.rowCount() > 0)
+        self.step_button.setEnabled(self.model.rowCount() > 0)
+        if self.model.rowCount():
+            self.view.selectRow(0)
+
+    def open_transfer(self, leaver: Child | None = None) -> OpenTransferDialog:
+        dialog = OpenTransferDialog(self.session, self.holidays, self, leaver)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def record_step(self) -> StepDialog | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            self.message.setText("Choose a transfer first.")
+            return None
+        dialog = StepDialog(self.ctx, self.session, self.model.row(rows[0].row()), self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
