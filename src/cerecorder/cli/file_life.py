@@ -17,7 +17,7 @@ from cerecorder.domain.schooldays import PeriodKind
 from cerecorder.domain.term_dates import MAX_FILE_BYTES, read_term_dates
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.domain.transfers import StepKind
-from cerecorder.services import calendar, file_export, handover
+from cerecorder.services import calendar, destruction, file_export, handover
 from cerecorder.services import retention as keeping
 from cerecorder.services import transfers as transfer_work
 
@@ -83,6 +83,15 @@ def add_commands(command: AddCommand) -> None:
     p = command("lift-hold", lift_hold, "Lift a legal hold, with the reason (DSL only).")
     p.add_argument("--hold", type=int, required=True, metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT")
+    p = command("destruction", destruction_cmd,
+                "Destroy a file after its review, two people: the DSL asks (--child with "
+                "--reason), then an administrator carries it out (--carry-out); alone, list "
+                "the requests and certificates.")
+    ask = p.add_mutually_exclusive_group()
+    ask.add_argument("--child", type=int, metavar="ID", help="DSL: ask for this file")
+    ask.add_argument("--carry-out", type=int, metavar="REQUEST",
+                     help="administrator: destroy the file of this request")
+    p.add_argument("--reason", metavar="TEXT", help="with --child: the review's outcome")
     p = command("export-file", export_file,
                 "Write a child's whole file for a school that does not run CE Recorder (DSL "
                 "only): the chronology and each concern as PDFs (copies for this child's "
@@ -254,4 +263,26 @@ def lift_hold(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         keeping.lift_hold(opened, args.hold, args.reason)
     ctx.console.say(f"Legal hold #{args.hold} lifted.")
+    return 0
+
+
+def destruction_cmd(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.unlocked(args) as opened:
+        if args.child is not None:
+            request_id = destruction.request_destruction(opened, args.child, args.reason or "",
+                                                         ctx.retention_years)
+            ctx.console.say(f"Destruction request #{request_id} for child {args.child}'s file "
+                            "waits for an administrator (a second person).")
+            return 0
+        if args.carry_out is not None:
+            counts = destruction.carry_out(opened, args.carry_out)
+            ctx.console.say(f"Destroyed: request #{args.carry_out}, {sum(counts.values())} "
+                            "rows; the certificate is in the audit.")
+            return 0
+        found = destruction.requests(opened)
+    for request in found:
+        state = (f"destroyed {uk_date(request.destroyed_at.date())}" if request.destroyed_at
+                 else "waiting for an administrator")
+        ctx.console.say(f"{request.id}\t{request.child_id}\t{state}\treview "
+                        f"{uk_date(request.review_on)}")
     return 0

@@ -5,6 +5,7 @@ stops destruction whatever the date."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -75,3 +76,24 @@ def review_state(born: date | None, holds: tuple[LegalHold, ...], today: date,
     if any(h.in_force for h in holds):
         return due, ReviewState.HELD
     return due, ReviewState.DUE if due <= today else ReviewState.KEEP
+
+
+@dataclass(frozen=True)
+class DestructionRequest:
+    """A DSL's request to destroy a file after review and, once an administrator carried
+    it out, the certificate: when, by whom, and how many rows of which kind went."""
+
+    id: int
+    child_id: int
+    rule_years: int
+    review_on: date
+    reason: str
+    requested_at: datetime
+    requested_by: int
+    destroyed_at: datetime | None = None
+    destroyed_by: int | None = None
+    rows_deleted: Mapping[str, int] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.destroyed_at is not None

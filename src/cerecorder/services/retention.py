@@ -86,6 +86,17 @@ def review_list(session: Session, years: int = DEFAULT_YEARS) -> list[RetentionR
     date of birth, held, and kept. A file is every child record the vault holds, on roll
     or left (the last school to hold a file keeps it)."""
     require(session.user, Role.DSL)
+    return _rows(session, years)
+
+
+def file_review(session: Session, child_id: int, years: int) -> RetentionRow | None:
+    """One file's review, for a destruction: the DSL who asks and the administrator who
+    carries it out both check it."""
+    require(session.user, Role.DSL, Role.ADMIN)
+    return next((r for r in _rows(session, years) if r.child_id == child_id), None)
+
+
+def _rows(session: Session, years: int) -> list[RetentionRow]:
     check_years(years)
     today = _today(session)
     with session.uow() as uow:

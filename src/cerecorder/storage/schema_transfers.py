@@ -77,3 +77,36 @@ BEGIN SELECT RAISE(ABORT, 'immutable: lifting a legal hold cannot be changed'); 
 CREATE TRIGGER legal_hold_lifts_no_delete BEFORE DELETE ON legal_hold_lifts
 BEGIN SELECT RAISE(ABORT, 'immutable: lifting a legal hold cannot be undone'); END;
 """
+
+#: destruction after review needs two people: a DSL asks (with the rule and the reason) and
+#: an administrator carries it out; what stays is the certificate, with ids and counts only.
+#: child_id is a plain number, not a reference: the child's record goes.
+DESTRUCTIONS = """
+CREATE TABLE destruction_requests (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL,
+    rule_years INTEGER NOT NULL,
+    review_on TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    requested_at TEXT NOT NULL,
+    requested_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE TRIGGER destruction_requests_no_update BEFORE UPDATE ON destruction_requests
+BEGIN SELECT RAISE(ABORT, 'immutable: a destruction request cannot be changed'); END;
+CREATE TRIGGER destruction_requests_no_delete BEFORE DELETE ON destruction_requests
+BEGIN SELECT RAISE(ABORT, 'immutable: a destruction request cannot be deleted'); END;
+
+CREATE TABLE destructions (
+    request_id INTEGER PRIMARY KEY REFERENCES destruction_requests(id),
+    destroyed_at TEXT NOT NULL,
+    destroyed_by INTEGER NOT NULL REFERENCES users(id),
+    rows_deleted TEXT NOT NULL
+);
+CREATE TRIGGER destructions_two_people BEFORE INSERT ON destructions
+WHEN NEW.destroyed_by = (SELECT requested_by FROM destruction_requests WHERE id = NEW.request_id)
+BEGIN SELECT RAISE(ABORT, 'immutable: a destruction needs a second person'); END;
+CREATE TRIGGER destructions_no_update BEFORE UPDATE ON destructions
+BEGIN SELECT RAISE(ABORT, 'immutable: a destruction certificate cannot be changed'); END;
+CREATE TRIGGER destructions_no_delete BEFORE DELETE ON destructions
+BEGIN SELECT RAISE(ABORT, 'immutable: a destruction certificate cannot be deleted'); END;
+"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from cerecorder.storage.connection import Connection, db_errors_explained
+from cerecorder.storage.destruction import DestructionRepository
 from cerecorder.storage.register import FlagRepository, RegisterRepository
 from cerecorder.storage.repositories import (
     AuditRepository,
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.flags = FlagRepository(conn)
         self.transfers = TransferRepository(conn)
         self.holds = HoldRepository(conn)
+        self.destructions = DestructionRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:
