@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
-from cerecorder.cli import exports, file_life
+from cerecorder.cli import exports, file_life, sar
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -605,6 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
 
     file_life.add_commands(command)
+    sar.add_commands(command)
 
     p = command("import-roster", _import_roster,
                 "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "

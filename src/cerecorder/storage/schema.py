@@ -6,7 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
-from cerecorder.storage.schema_transfers import DESTRUCTIONS, HOLDS, TRANSFERS
+from cerecorder.storage.schema_file_life import DESTRUCTIONS, HOLDS, SARS, TRANSFERS
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
@@ -534,6 +534,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (7, "contextual register: entries, revisions, mentions in concerns, links to children "
      "and concerns, merges; pattern flags, their evidence and reviews", _V7),
     (8, "the file's life: transfers to the next school and their steps (sent, chased, "
-     "acknowledged); legal holds and their lifting; destruction requests and certificates",
-     TRANSFERS + HOLDS + DESTRUCTIONS),
+     "acknowledged); legal holds and their lifting; destruction requests and certificates; "
+     "subject access requests, their steps and redactions",
+     TRANSFERS + HOLDS + DESTRUCTIONS + SARS),
 )

@@ -1,4 +1,4 @@
-"""File transfers and legal holds in SQL (schema_transfers). No role checks here."""
+"""File transfers and legal holds in SQL (schema_file_life). No role checks here."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from cerecorder.storage.repositories import (
     MetaRepository,
     UserRepository,
 )
+from cerecorder.storage.sar import SarRepository
 from cerecorder.storage.transfers import HoldRepository, TransferRepository
 
 
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.transfers = TransferRepository(conn)
         self.holds = HoldRepository(conn)
         self.destructions = DestructionRepository(conn)
+        self.sars = SarRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:

@@ -1,7 +1,7 @@
-"""Migration: file transfers to the next school (KCSIE), each with its deadline counted in
-school days when it was opened, and the steps recorded against it (sent, chased,
-acknowledged, cancelled). Both tables are append-only: a step is never changed, only
-followed by another."""
+"""Migration 8, the file's life: transfers to the next school (KCSIE), each with its
+deadline counted in school days when it was opened and the steps recorded against it;
+legal holds; destruction requests and certificates; subject access requests. Every table
+is append-only: a record is never changed, only followed by another."""
 
 TRANSFERS = """
 CREATE TABLE transfers (
@@ -109,4 +109,60 @@ CREATE TRIGGER destructions_no_update BEFORE UPDATE ON destructions
 BEGIN SELECT RAISE(ABORT, 'immutable: a destruction certificate cannot be changed'); END;
 CREATE TRIGGER destructions_no_delete BEFORE DELETE ON destructions
 BEGIN SELECT RAISE(ABORT, 'immutable: a destruction certificate cannot be deleted'); END;
+"""
+
+#: subject access requests: the case, its steps (extended, sent, closed) and the redactions
+#: made for it; all append-only, and the records redacted are never touched
+SARS = """
+CREATE TABLE sar_cases (
+    id INTEGER PRIMARY KEY,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    requester TEXT NOT NULL CHECK (length(trim(requester)) > 0),
+    relationship TEXT NOT NULL DEFAULT '',
+    received_on TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    opened_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE TRIGGER sar_cases_no_update BEFORE UPDATE ON sar_cases
+BEGIN SELECT RAISE(ABORT, 'immutable: a subject access request cannot be changed'); END;
+CREATE TRIGGER sar_cases_no_delete BEFORE DELETE ON sar_cases
+BEGIN SELECT RAISE(ABORT, 'immutable: a subject access request cannot be deleted'); END;
+
+CREATE TABLE sar_steps (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES sar_cases(id),
+    step TEXT NOT NULL CHECK (step IN ('extended', 'sent', 'closed')),
+    happened_on TEXT NOT NULL,
+    detail TEXT NOT NULL CHECK (length(trim(detail)) > 0),
+    new_due TEXT,
+    recorded_at TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE TRIGGER sar_steps_after_the_end BEFORE INSERT ON sar_steps
+WHEN EXISTS (SELECT 1 FROM sar_steps WHERE case_id = NEW.case_id
+             AND step IN ('sent', 'closed'))
+BEGIN SELECT RAISE(ABORT, 'immutable: the request is already answered or closed'); END;
+CREATE TRIGGER sar_steps_no_update BEFORE UPDATE ON sar_steps
+BEGIN SELECT RAISE(ABORT, 'immutable: a request step cannot be changed'); END;
+CREATE TRIGGER sar_steps_no_delete BEFORE DELETE ON sar_steps
+BEGIN SELECT RAISE(ABORT, 'immutable: a request step cannot be deleted'); END;
+
+CREATE TABLE sar_redactions (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES sar_cases(id),
+    record TEXT NOT NULL,
+    field TEXT NOT NULL CHECK (field IN ('event', 'decision', 'outcome', 'child_words')),
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('other child', 'family member', 'third party',
+                                       'member of staff')),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    made_at TEXT NOT NULL,
+    made_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX sar_redactions_case ON sar_redactions(case_id, id);
+CREATE TRIGGER sar_redactions_no_update BEFORE UPDATE ON sar_redactions
+BEGIN SELECT RAISE(ABORT, 'immutable: a redaction cannot be changed'); END;
+CREATE TRIGGER sar_redactions_no_delete BEFORE DELETE ON sar_redactions
+BEGIN SELECT RAISE(ABORT, 'immutable: a redaction cannot be deleted'); END;
 """
