@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from cerecorder.cli.exports import pdf_password_for, uk_date_arg
+from cerecorder.crypto.packets import RecipientCard
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.pdf_password import SEPARATELY
 from cerecorder.domain.retention import ReviewState
@@ -17,7 +18,14 @@ from cerecorder.domain.schooldays import PeriodKind
 from cerecorder.domain.term_dates import MAX_FILE_BYTES, read_term_dates
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.domain.transfers import StepKind
-from cerecorder.services import calendar, destruction, file_export, handover
+from cerecorder.services import (
+    calendar,
+    destruction,
+    file_export,
+    handover,
+    packets,
+    transfer_packets,
+)
 from cerecorder.services import retention as keeping
 from cerecorder.services import transfers as transfer_work
 
@@ -92,6 +100,23 @@ def add_commands(command: AddCommand) -> None:
     ask.add_argument("--carry-out", type=int, metavar="REQUEST",
                      help="administrator: destroy the file of this request")
     p.add_argument("--reason", metavar="TEXT", help="with --child: the review's outcome")
+    p = command("transfer", seal_transfer,
+                "Seal a child's whole file for a school that runs CE Recorder (DSL only): for "
+                "its DSL's recipient card, once its fingerprint is checked with them by phone.")
+    p.add_argument("--child", type=int, required=True, metavar="ID")
+    p.add_argument("--card", type=Path, required=True, metavar="SCHOOL.cecard")
+    p.add_argument("--fingerprint", required=True, metavar="CODE",
+                   help="the receiving DSL's signer fingerprint, as they read it out")
+    p.add_argument("--purpose", required=True, metavar="TEXT", help="purpose of disclosure")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p = command("import-transfer", import_transfer,
+                "Import a transfer packet from another school (DSL only); its signed receipt "
+                "is written beside it, to send back.")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p = command("transfer-receipt", transfer_receipt,
+                "File the receiving school's signed receipt for a transfer packet (DSL only): "
+                "the transfer is acknowledged.")
+    p.add_argument("file", type=Path, metavar="FILE")
     p = command("export-file", export_file,
                 "Write a child's whole file for a school that does not run CE Recorder (DSL "
                 "only): the chronology and each concern as PDFs (copies for this child's "
@@ -285,4 +310,40 @@ def destruction_cmd(ctx: Context, args: argparse.Namespace) -> int:
                  else "waiting for an administrator")
         ctx.console.say(f"{request.id}\t{request.child_id}\t{state}\treview "
                         f"{uk_date(request.review_on)}")
+    return 0
+
+
+def seal_transfer(ctx: Context, args: argparse.Namespace) -> int:
+    out: Path = args.out
+    if not out.is_dir():
+        raise InvalidInput(f"The folder {out} does not exist.")
+    card = RecipientCard.from_bytes(packets.read_file(args.card))
+    with ctx.unlocked(args) as opened:
+        packet_id, sealed = transfer_packets.seal_transfer(opened, args.child, card,
+                                                           args.fingerprint, args.purpose)
+        packets.write_file(out / f"{packet_id}.cetransfer", sealed)
+    ctx.console.say(f"Wrote {packet_id}.cetransfer to {out}, sealed for "
+                    f"{card.school or 'the receiving school'}. Send it; their signed receipt "
+                    "acknowledges the transfer (transfer-receipt).")
+    return 0
+
+
+def import_transfer(ctx: Context, args: argparse.Namespace) -> int:
+    sealed = packets.read_file(args.file)
+    with ctx.unlocked(args) as opened:
+        received = transfer_packets.import_transfer(opened, sealed)
+    receipt = args.file.with_suffix(".cereceipt")
+    packets.write_file(receipt, received.receipt, force=True)
+    ctx.console.say(("Already received: " if received.already else "Received: ")
+                    + f"child {received.child_id}'s file {received.describe()}. Send "
+                    f"{receipt.name} back to the sending school.")
+    return 0
+
+
+def transfer_receipt(ctx: Context, args: argparse.Namespace) -> int:
+    data = packets.read_file(args.file)
+    with ctx.unlocked(args) as opened:
+        transfer_id = transfer_packets.file_receipt(opened, data)
+    ctx.console.say("Receipt filed" + (f": transfer #{transfer_id} acknowledged."
+                                       if transfer_id else "."))
     return 0

@@ -6,7 +6,13 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
-from cerecorder.storage.schema_file_life import DESTRUCTIONS, HOLDS, SARS, TRANSFERS
+from cerecorder.storage.schema_file_life import (
+    DESTRUCTIONS,
+    HOLDS,
+    RECEIVED,
+    SARS,
+    TRANSFERS,
+)
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
@@ -535,6 +541,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "and concerns, merges; pattern flags, their evidence and reviews", _V7),
     (8, "the file's life: transfers to the next school and their steps (sent, chased, "
      "acknowledged); legal holds and their lifting; destruction requests and certificates; "
-     "subject access requests, their steps and redactions",
-     TRANSFERS + HOLDS + DESTRUCTIONS + SARS),
+     "subject access requests, their steps and redactions; transfer packets sealed and files "
+     "received", TRANSFERS + HOLDS + DESTRUCTIONS + SARS + RECEIVED),
 )

@@ -166,3 +166,45 @@ BEGIN SELECT RAISE(ABORT, 'immutable: a redaction cannot be changed'); END;
 CREATE TRIGGER sar_redactions_no_delete BEFORE DELETE ON sar_redactions
 BEGIN SELECT RAISE(ABORT, 'immutable: a redaction cannot be deleted'); END;
 """
+
+#: a child's whole file between two schools that run CE Recorder: the packets this vault
+#: sealed (to match their signed receipts) and the files it received, kept as signed
+RECEIVED = """
+CREATE TABLE transfer_packets (
+    packet_id TEXT PRIMARY KEY,
+    transfer_id INTEGER REFERENCES transfers(id),
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    content_hash TEXT NOT NULL,
+    to_school TEXT NOT NULL,
+    to_verify_key TEXT NOT NULL,
+    sealed_at TEXT NOT NULL,
+    sealed_by INTEGER NOT NULL REFERENCES users(id),
+    receipt_at TEXT,
+    receipt_by TEXT
+);
+CREATE TRIGGER transfer_packets_receipt_once BEFORE UPDATE ON transfer_packets
+WHEN OLD.receipt_at IS NOT NULL OR NEW.packet_id IS NOT OLD.packet_id
+  OR NEW.content_hash IS NOT OLD.content_hash OR NEW.to_verify_key IS NOT OLD.to_verify_key
+  OR NEW.child_id IS NOT OLD.child_id OR NEW.sealed_at IS NOT OLD.sealed_at
+BEGIN SELECT RAISE(ABORT, 'immutable: a sealed transfer packet cannot be changed'); END;
+CREATE TRIGGER transfer_packets_no_delete BEFORE DELETE ON transfer_packets
+BEGIN SELECT RAISE(ABORT, 'immutable: a sealed transfer packet cannot be deleted'); END;
+
+CREATE TABLE received_files (
+    id INTEGER PRIMARY KEY,
+    packet_id TEXT NOT NULL UNIQUE,
+    child_id INTEGER NOT NULL REFERENCES children(id),
+    from_school TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    envelope BLOB NOT NULL,
+    received_at TEXT NOT NULL,
+    received_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX received_files_child ON received_files(child_id);
+CREATE TRIGGER received_files_no_update BEFORE UPDATE ON received_files
+BEGIN SELECT RAISE(ABORT, 'immutable: a received file cannot be changed'); END;
+CREATE TRIGGER received_files_no_delete BEFORE DELETE ON received_files
+BEGIN SELECT RAISE(ABORT, 'immutable: a received file cannot be deleted'); END;
+"""

@@ -85,3 +85,43 @@ class HoldRepository(_Repository):
                     "SELECT h.id, h.child_id, h.name, h.reason, h.from_on, h.set_at, h.set_by, "
                     "l.lifted_at, l.reason FROM legal_holds h "
                     "LEFT JOIN legal_hold_lifts l ON l.hold_id = h.id ORDER BY h.id")]
+
+
+class TransferPacketRepository(_Repository):
+    def add_sealed(self, packet_id: str, transfer_id: int | None, child_id: int,
+                   content_hash: str, to_school: str, to_verify_key: str, now: datetime,
+                   by: int) -> None:
+        self._execute(
+            "INSERT INTO transfer_packets(packet_id, transfer_id, child_id, content_hash, "
+            "to_school, to_verify_key, sealed_at, sealed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (packet_id, transfer_id, child_id, content_hash, to_school, to_verify_key,
+             to_utc_text(now), by))
+
+    def sealed(self, packet_id: str) -> tuple[Any, ...] | None:
+        rows = self._rows("SELECT packet_id, transfer_id, child_id, content_hash, to_school, "
+                          "to_verify_key, receipt_at FROM transfer_packets WHERE packet_id = ?",
+                          (packet_id,))
+        return rows[0] if rows else None
+
+    def mark_receipt(self, packet_id: str, at: datetime, by: str) -> None:
+        self._execute("UPDATE transfer_packets SET receipt_at = ?, receipt_by = ? "
+                      "WHERE packet_id = ?", (to_utc_text(at), by, packet_id))
+
+    def add_received(self, packet_id: str, child_id: int, from_school: str, signer: str,
+                     document_id: str, content_hash: str, envelope: bytes, now: datetime,
+                     by: int) -> int:
+        return self._insert(
+            "INSERT INTO received_files(packet_id, child_id, from_school, signer, document_id, "
+            "content_hash, envelope, received_at, received_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (packet_id, child_id, from_school, signer, document_id, content_hash, envelope,
+             to_utc_text(now), by))
+
+    def received(self, packet_id: str | None = None, child_id: int | None = None
+                 ) -> list[tuple[Any, ...]]:
+        """(id, packet id, child id, school, signer, document id, received at, envelope)."""
+        where, params = ("WHERE packet_id = ?", (packet_id,)) if packet_id else \
+            (("WHERE child_id = ?", (child_id,)) if child_id is not None else ("", ()))
+        return self._rows("SELECT id, packet_id, child_id, from_school, signer, document_id, "
+                          f"received_at, envelope FROM received_files {where} ORDER BY id",
+                          params)

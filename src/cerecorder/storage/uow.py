@@ -16,7 +16,11 @@ from cerecorder.storage.repositories import (
     UserRepository,
 )
 from cerecorder.storage.sar import SarRepository
-from cerecorder.storage.transfers import HoldRepository, TransferRepository
+from cerecorder.storage.transfers import (
+    HoldRepository,
+    TransferPacketRepository,
+    TransferRepository,
+)
 
 
 class UnitOfWork:
@@ -35,6 +39,7 @@ class UnitOfWork:
         self.holds = HoldRepository(conn)
         self.destructions = DestructionRepository(conn)
         self.sars = SarRepository(conn)
+        self.transfer_packets = TransferPacketRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:
