@@ -148,3 +148,18 @@ def test_the_command_line_runs_a_request_end_to_end(dsl: Session, clock: MockClo
     assert code == 0
     code, out, _ = _cli("sar", vault_dir)
     assert out.strip() == f"1\t{amy}\t16/11/2026\tdue 16/12/2026\tsent 16/11/2026"
+    code, out, _ = _cli("sar", vault_dir, "--case", 1)
+    assert out.splitlines()[-1] == "named elsewhere: none found"
+
+
+def test_concerns_about_others_that_name_the_child_are_found(
+    dsl: Session, request_case: tuple[int, int], clock: MockClock,
+) -> None:
+    _amy, case = request_case
+    cy = add_child(dsl, "Cy", "Ng")
+    about_cy = concerns.record_concern(dsl, content(
+        (cy,), clock, facts="Cy was with Amy Khan at the park.",
+        occurred_at=clock.now() - timedelta(days=1)))
+    concerns.record_concern(dsl, content((cy,), clock, facts="Cy alone.",
+                                         occurred_at=clock.now() - timedelta(days=1)))
+    assert sar.named_elsewhere(dsl, case) == [about_cy]

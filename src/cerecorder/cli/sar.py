@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 
 
 def add_commands(command: AddCommand) -> None:
-    command("sar", list_cases, "List subject access requests (DSL only): id, child id, "
-            "received, due, state.")
+    p = command("sar", list_cases, "List subject access requests (DSL only): id, child id, "
+                "received, due, state; with --case, also the other concerns that may name "
+                "the child, to review.")
+    p.add_argument("--case", type=int, metavar="ID")
     p = command("sar-open", open_case, "Open a subject access request for a child's records "
                 "(DSL only); prints its id and due date (one calendar month).")
     p.add_argument("--child", type=int, required=True, metavar="ID")
@@ -68,10 +70,16 @@ def add_commands(command: AddCommand) -> None:
 
 def list_cases(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
-        found = sar_work.cases(opened)
+        found = [c for c in sar_work.cases(opened) if args.case in (None, c.id)]
+        if args.case is not None and not found:
+            raise InvalidInput(f"There is no subject access request #{args.case}.")
+        elsewhere = sar_work.named_elsewhere(opened, args.case) if args.case else []
     for case in found:
         ctx.console.say(f"{case.id}\t{case.child_id}\t{uk_date(case.received_on)}\t"
                         f"due {uk_date(case.due)}\t{case.state}")
+    if args.case is not None:
+        ctx.console.say("named elsewhere: " + (", ".join(f"concern:{i}" for i in elsewhere)
+                                               or "none found"))
     return 0
 
 

@@ -26,6 +26,7 @@ from cerecorder.domain.timefmt import local_date
 from cerecorder.services import audit, handover
 from cerecorder.services.access import require
 from cerecorder.services.chronology import chronology
+from cerecorder.services.search import search_concerns
 from cerecorder.services.session import Session
 
 FIELDS = ("event", "decision", "outcome", "child_words")
@@ -164,6 +165,22 @@ def suggest_other_children(session: Session, case_id: int) -> int:
                     done.add(key)
                     made += 1
     return made
+
+
+def named_elsewhere(session: Session, case_id: int, limit: int = 500) -> list[int]:
+    """Concerns not about the child whose words or whose DSL work may name them (by their
+    name as the school knows it): for the DSL to review, since what they say about the
+    child is the child's personal data too."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        case = uow.sars.get(case_id)
+        own = set(uow.children.identity_ids(case.child_id))
+        linked = {c.id for i in own for c in uow.concerns.for_child(i)}
+        names = {n for k in uow.children.many(own) for n in (k.display_name, k.legal_name)}
+    found: set[int] = set()
+    for name in sorted(names):
+        found |= {hit.concern_id for hit in search_concerns(session, name, limit)}
+    return sorted(found - linked)
 
 
 def redactions(session: Session, case_id: int) -> list[Redaction]:
