@@ -276,6 +276,28 @@ def shoot(out: Path, work: Path, size: str) -> None:
                 snap("17d-transfer-step", step)
                 step.close()
             moving.close()
+        from cerecorder.domain.sar import RedactionKind
+        from cerecorder.services import sar
+
+        busiest = max(pupils, key=lambda row: row.entries or 0).child
+        case = sar.open_case(s, ctx.bank_holidays, busiest.id, "Ms Adeyemi",
+                             "mother", today - timedelta(days=6))
+        sar.suggest_other_children(s, case)
+        requests = window.open_sars()
+        if requests is not None:
+            snap("17e-subject-access", requests)
+            bench = requests.open_selected()
+            if bench is not None:
+                entry = next((r for r in bench.rows if r.entry_type.value == "concern"), None)
+                if entry is not None:
+                    words = entry.event.split()[0]
+                    sar.add_redaction(s, case, sar.record_key(entry), "event", words,
+                                      RedactionKind.THIRD_PARTY, "Third party, no consent")
+                    bench.refresh()
+                    bench.list.selectRow(bench.rows.index(entry))
+                snap("17f-redaction-workbench", bench)
+                bench.close()
+            requests.close()
     window.toggle_privacy()
     snap("18-privacy-screen", window)
     window.close()

@@ -39,7 +39,7 @@ from cerecorder import paths
 from cerecorder.domain.model import EntryKind, EntryType, Mention
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns, register, transfers
+from cerecorder.services import concerns, register, sar, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -62,6 +62,7 @@ from cerecorder.ui.register_forms import (
 )
 from cerecorder.ui.register_window import EntryWindow, RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
+from cerecorder.ui.sar_window import OpenCaseDialog, RedactDialog, SarWindow, Workbench
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.term_dates import AddPeriodDialog
@@ -175,6 +176,7 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     assert profile is not None
     transfers.open_transfer(dsl, HOLIDAYS, other, clock.now().date(), "Hillside High")
     transfer_row = transfers.transfers(dsl, HOLIDAYS)[0]
+    sar.open_case(dsl, HOLIDAYS, child, "Ms Khan", "mother", clock.now().date())
     return {
         "register": lambda: RegisterWindow(ctx, dsl, main),
         "register entry": lambda: EntryWindow(ctx, dsl, car, main),
@@ -202,6 +204,10 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "add user": lambda: AddUserDialog(dsl, main),
         "add term": lambda: AddPeriodDialog(main),
         "transfers": lambda: TransfersWindow(ctx, dsl, HOLIDAYS, main),
+        "subject access": lambda: SarWindow(ctx, dsl, HOLIDAYS, main),
+        "subject access request": lambda: OpenCaseDialog(dsl, HOLIDAYS, main),
+        "redaction workbench": lambda: Workbench(ctx, dsl, sar.cases(dsl)[0], main),
+        "redact": lambda: RedactDialog("Dariusz", main),
         "open transfer": lambda: OpenTransferDialog(dsl, HOLIDAYS, main),
         "transfer step": lambda: StepDialog(ctx, dsl, transfer_row, main),
         "export chronology": lambda: ExportChronologyDialog(

@@ -12,7 +12,6 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.pdf_password import SEPARATELY
 from cerecorder.domain.sar import RedactionKind, SarStep
 from cerecorder.domain.timefmt import uk_date
-from cerecorder.services import handover
 from cerecorder.services import sar as sar_work
 
 #: --kind's words (one word each, for scripts), and what the copy then says
@@ -130,21 +129,9 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     documents = ctx.documents
     with ctx.unlocked(args) as opened:
         password = pdf_password_for(ctx, args)
-        doc = sar_work.disclosure(opened, args.case, staff_names=args.staff_names)
-        log = sar_work.redaction_log(opened, args.case)
-        out.mkdir(parents=True, exist_ok=True)
-        stamp = doc.header.document_id
-        pdf = documents.chronology(doc)
-        handover.save_export(opened, out / f"{stamp}-subject-access.pdf",
-                             documents.protect(pdf, password) if password else pdf,
-                             kind="chronology", object_id=doc.child_id, document_id=stamp,
-                             protected=bool(password))
-        (out / f"{stamp}-redaction-log.txt").write_text(
-            f"Redaction log for subject access request #{args.case}, document {stamp}\n"
-            "id\tentry\tfield\twhat\tkind\treason\n" + "\n".join(log) + "\n",
-            encoding="utf-8")
-    ctx.console.say(f"Wrote {stamp}-subject-access.pdf and {stamp}-redaction-log.txt to "
-                    f"{out} ({len(log)} redaction(s)).")
+        pdf, log, count = sar_work.save_response(opened, documents, args.case, out, password,
+                                                 staff_names=args.staff_names)
+    ctx.console.say(f"Wrote {pdf.name} and {log.name} to {out} ({count} redaction(s)).")
     if args.generate_password:
         ctx.console.say(f"PDF password: {password}")
     if password:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.handover import ChronologyDocument
+from cerecorder.domain.handover import ChronologyDocument, DocumentRenderer
 from cerecorder.domain.model import ChronologyEntry, Role
 from cerecorder.domain.rules import MAX_NAME, check_date, clean_text
 from cerecorder.domain.sar import (
@@ -28,6 +29,7 @@ from cerecorder.services.access import require
 from cerecorder.services.chronology import chronology
 from cerecorder.services.search import search_concerns
 from cerecorder.services.session import Session
+from cerecorder.storage.fileio import atomic_write
 
 FIELDS = ("event", "decision", "outcome", "child_words")
 #: the reason offered for another child named in the child's records
@@ -217,3 +219,23 @@ def redaction_log(session: Session, case_id: int) -> list[str]:
     """One line a redaction: what was redacted where and why, never the words redacted."""
     return [f"#{r.id}\t{r.record}\t{r.field}\t{'whole field' if not r.text else 'words'}\t"
             f"{r.kind.value}\t{r.reason}" for r in redactions(session, case_id)]
+
+
+def save_response(session: Session, renderer: DocumentRenderer, case_id: int, folder: Path,
+                  password: str, *, staff_names: bool = False) -> tuple[Path, Path, int]:
+    """The redacted copy (PDF, protected when a password is given) and its redaction log,
+    written into `folder`; audited as a disclosure. Returns both paths and the count."""
+    doc = disclosure(session, case_id, staff_names=staff_names)
+    log = redaction_log(session, case_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = doc.header.document_id
+    pdf = renderer.chronology(doc)
+    pdf_path = folder / f"{stamp}-subject-access.pdf"
+    log_path = folder / f"{stamp}-redaction-log.txt"
+    atomic_write(log_path, (
+        f"Redaction log for subject access request #{case_id}, document {stamp}\n"
+        "id\tentry\tfield\twhat\tkind\treason\n" + "\n".join(log) + "\n").encode("utf-8"))
+    handover.save_export(session, pdf_path, renderer.protect(pdf, password) if password
+                         else pdf, kind="chronology", object_id=doc.child_id,
+                         document_id=stamp, protected=bool(password))
+    return pdf_path, log_path, len(log)

@@ -36,6 +36,7 @@ from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.register_window import RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
+from cerecorder.ui.sar_window import SarWindow
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import idle_lock_text
 from cerecorder.ui.transfers_window import TransfersWindow
@@ -140,6 +141,12 @@ class MainWindow(QMainWindow):
         self.transfers_action.triggered.connect(self.open_transfers)
         self.transfers_action.setVisible(self.is_dsl and self.ctx.bank_holidays is not None)
         menu.insertAction(self.settings_action, self.transfers_action)
+        self.sar_action = QAction("S&ubject access requests…", self)
+        self.sar_action.setStatusTip("Requests for a child's records: deadlines, redaction "
+                                     "and the response")
+        self.sar_action.triggered.connect(self.open_sars)
+        self.sar_action.setVisible(self.is_dsl and self.ctx.bank_holidays is not None)
+        menu.insertAction(self.settings_action, self.sar_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -402,6 +409,13 @@ class MainWindow(QMainWindow):
         if not self.is_dsl or self.ctx.bank_holidays is None:
             return None
         window = TransfersWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
+        window.open()
+        return window
+
+    def open_sars(self) -> SarWindow | None:
+        if not self.is_dsl or self.ctx.bank_holidays is None:
+            return None
+        window = SarWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
         window.open()
         return window
 

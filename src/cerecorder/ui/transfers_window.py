@@ -78,6 +78,24 @@ class TransfersModel(RowsModel):
         return None
 
 
+def pupil_choice(session: Session) -> QComboBox:
+    """Every pupil, on roll or left, chosen by typing part of the name; the date of birth
+    tells two of one name apart. Starts on "Choose a pupil…" (no pupil)."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItem("Choose a pupil…", None)
+    for row in children.roster(session, include_left=True):
+        born = row.child.details.date_of_birth
+        box.addItem(row.child.display_name + (f" (born {uk_date(born)})" if born else ""),
+                    row.child.id)
+    completer = box.completer()
+    if completer is not None:
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return box
+
+
 class LeaversModel(RowsModel):
     HEADERS = ("Left with a file, and no transfer opened", "Left on")
 
@@ -98,18 +116,7 @@ class OpenTransferDialog(QDialog):
         super().__init__(parent)
         self.session, self.holidays = session, holidays
         self.setWindowTitle("Open a file transfer")
-        self.child = QComboBox()
-        self.child.setEditable(True)
-        self.child.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.child.addItem("Choose a pupil…", None)
-        for row in children.roster(session, include_left=True):
-            born = row.child.details.date_of_birth
-            self.child.addItem(f"{row.child.display_name}"
-                               + (f" (born {uk_date(born)})" if born else ""), row.child.id)
-        completer = self.child.completer()
-        if completer is not None:
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.child = pupil_choice(session)
         self.moved_on = QLineEdit()
         self.moved_on.setPlaceholderText("dd/mm/yyyy")
         self.moved_on.setMaxLength(10)
