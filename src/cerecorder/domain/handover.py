@@ -64,6 +64,7 @@ ENTRY_TYPE_LABELS = {
     EntryType.ACTION: "Actions",
     EntryType.OUTCOME: "Outcomes",
     EntryType.EVENT: "Significant events",
+    EntryType.SCREENING: "Screenings",
 }
 
 

@@ -80,6 +80,7 @@ ENTRY_LABELS = {
     EntryType.ACTION: "Ac&tions",
     EntryType.OUTCOME: "O&utcomes",
     EntryType.EVENT: "Significant &events",
+    EntryType.SCREENING: "Screenin&gs",
 }
 
 
