@@ -27,6 +27,7 @@ from cerecorder.domain.handover import (
     DocumentRenderer,
     PageSource,
 )
+from cerecorder.domain.intel import IntelDocument
 from cerecorder.domain.rules import MAX_NAME
 
 #: A marking is printed centred at the top and bottom of every page: keep it short.
@@ -343,6 +344,13 @@ class MarkedDocuments:
     def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes:
         return self.renderer.chronology(
             dataclasses.replace(doc, header=self._header(doc.header)), landscape=landscape)
+
+    def intel(self, doc: IntelDocument) -> bytes:
+        return self.renderer.intel(dataclasses.replace(doc, header=self._header(doc.header)))
+
+    def intel_csv(self, doc: IntelDocument) -> bytes:
+        return self.renderer.intel_csv(
+            dataclasses.replace(doc, header=self._header(doc.header)))
 
     def protect(self, data: bytes, password: str) -> bytes:
         return self.renderer.protect(data, password)

@@ -98,12 +98,14 @@ CREATE TABLE screening_scores (
 V8 += """
 CREATE TABLE disclosures (
     id INTEGER PRIMARY KEY,
-    document_id TEXT NOT NULL UNIQUE,
+    document_id TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('intel_report')),
+    format TEXT NOT NULL CHECK (format IN ('pdf', 'csv', 'print')),
     purpose TEXT NOT NULL CHECK (length(trim(purpose)) > 0),
     made_at TEXT NOT NULL,
     tz TEXT NOT NULL,
-    made_by INTEGER NOT NULL REFERENCES users(id)
+    made_by INTEGER NOT NULL REFERENCES users(id),
+    UNIQUE (document_id, format)
 );
 CREATE TRIGGER disclosures_no_update BEFORE UPDATE ON disclosures
 BEGIN SELECT RAISE(ABORT, 'immutable: a disclosure cannot be changed'); END;

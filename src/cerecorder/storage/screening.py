@@ -124,12 +124,13 @@ class ScreeningRepository(_Repository):
         return [(str(a), str(b), str(c)) for a, b, c in self._rows(
             "SELECT instrument_id, version, content FROM screening_instruments")]
 
-    def add_disclosure(self, document_id: str, purpose: str, items: Iterable[tuple[str, int]],
-                       now: datetime, tz: str, by: int) -> int:
+    def add_disclosure(self, document_id: str, file_format: str, purpose: str,
+                       items: Iterable[tuple[str, int]], now: datetime, tz: str, by: int
+                       ) -> int:
         disclosure_id = self._insert(
-            "INSERT INTO disclosures(document_id, kind, purpose, made_at, tz, made_by) "
-            "VALUES (?, 'intel_report', ?, ?, ?, ?)",
-            (document_id, purpose, to_utc_text(now), tz, by))
+            "INSERT INTO disclosures(document_id, kind, format, purpose, made_at, tz, made_by) "
+            "VALUES (?, 'intel_report', ?, ?, ?, ?, ?)",
+            (document_id, file_format, purpose, to_utc_text(now), tz, by))
         self._executemany("INSERT INTO disclosure_items(disclosure_id, ref_type, ref_id) "
                           "VALUES (?, ?, ?)", [(disclosure_id, t, i) for t, i in set(items)])
         return disclosure_id
