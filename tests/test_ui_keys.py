@@ -48,10 +48,12 @@ from cerecorder.ui.controller import AppController
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
+from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.packet_views import InboxDialog
 from cerecorder.ui.roster_import import RosterImportWizard
+from cerecorder.ui.screening_form import ScreeningDialog
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
@@ -176,6 +178,9 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "merge": lambda: MergeDialog(dsl, profile.child, main),
         "inbox": lambda: InboxDialog(ctx, dsl, None, main),
         "roll": lambda: RosterImportWizard(ctx, dsl, main),
+        "screening": lambda: ScreeningDialog(ctx, dsl, child, "Amy Khan", main),
+        "intel report for a child": lambda: IntelReportDialog(ctx, dsl, child, "Amy Khan", main),
+        "intel report": lambda: IntelReportDialog(ctx, dsl, parent=main),
         "setup": lambda: SetupWizard(ctx),
     }
 

@@ -24,7 +24,7 @@ from cerecorder.domain.screening import (
     read_instrument,
     score,
 )
-from cerecorder.domain.timefmt import local_date
+from cerecorder.domain.timefmt import local_date, uk_date
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
@@ -165,3 +165,30 @@ def due_for_review(session: Session, today: date) -> list[DueScreening]:
     return sorted((DueScreening(k, names.get(k, f"Child #{k}"), a.id, a.band_label,
                                 a.review_on, (today - a.review_on).days)
                    for k, a in due.items()), key=lambda d: (d.review_on, d.child_id))
+
+
+@dataclass(frozen=True)
+class Citable:
+    """A concern in the child's chronology an answer may cite."""
+
+    concern_id: int
+    line: str  # "16/11/2026 · Seen getting into a car…"
+    codes: frozenset[str]  # the signs it ticked, to offer it first where they match
+
+
+def citable(session: Session, child_id: int) -> list[Citable]:
+    """The child's submitted concerns (a merged record's too), newest first."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        found = {c.id: c for i in uow.children.identity_ids(child_id)
+                 for c in uow.concerns.for_child(i)}
+    rows = []
+    for c in sorted(found.values(), key=lambda c: (c.content.occurred_at is None,
+                                                   c.content.occurred_at), reverse=True):
+        if c.content.occurred_at is None or c.submitted_at is None:
+            continue
+        first = (c.content.facts.strip().splitlines() or [""])[0]
+        short = first if len(first) <= 60 else first[:59] + "…"
+        rows.append(Citable(c.id, f"#{c.id} · {uk_date(local_date(c.content.occurred_at, c.tz))}"
+                            f" · {short}", frozenset(c.content.indicator_codes)))
+    return rows

@@ -42,8 +42,9 @@ from cerecorder.domain.model import (
     EntryType,
     SearchHit,
 )
+from cerecorder.domain.screening import chart_points, chart_text
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
-from cerecorder.services import children, chronology, search
+from cerecorder.services import children, chronology, screening, search
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
 from cerecorder.ui.common import (
@@ -57,6 +58,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog
+from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import (
     ID_ROLE,
     ChronologyFilter,
@@ -64,6 +66,8 @@ from cerecorder.ui.models import (
     ModelIndex,
     RowsModel,
 )
+from cerecorder.ui.screening_chart import ScreeningChart
+from cerecorder.ui.screening_form import ScreeningDialog, open_screening_form
 from cerecorder.ui.widgets import named
 
 #: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
@@ -123,7 +127,8 @@ class ChildWindow(QWidget):
         grid.setVerticalSpacing(4)
         fields = (("Legal name", 0, 0), ("Date of birth", 0, 2), ("Gender", 0, 4),
                   ("UPN", 1, 0), ("Admission no.", 1, 2), ("Year / reg", 1, 4),
-                  ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0))
+                  ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0),
+                  ("Screenings", 3, 4))
         for name, row, column in fields:
             caption = QLabel(f"{name}:")
             caption.setObjectName("hintMessage")
@@ -140,6 +145,8 @@ class ChildWindow(QWidget):
             self.profile_values[name] = value
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
+        self.chart = ScreeningChart()
+        grid.addWidget(self.chart, 0, 6, 4, 1, Qt.AlignmentFlag.AlignTop)
         self.profile_toggle = QPushButton("&Profile")
         self.profile_toggle.setCheckable(True)
         named(self.profile_toggle, "Show the profile")
@@ -232,6 +239,12 @@ class ChildWindow(QWidget):
         self.reload_button = QPushButton("Re&load")
         self.export_button = QPushButton("P&rint or save as PDF…")
         self.merge_button = QPushButton("&Merge with…")
+        self.screen_button = QPushButton("Ne&w screening…")
+        self.intel_button = QPushButton("S&hare with police…")
+        named(self.screen_button, "Screen this child for criminal and sexual exploitation")
+        named(self.intel_button, "An intelligence report for the police or a partnership")
+        self.screen_button.clicked.connect(self.new_screening)
+        self.intel_button.clicked.connect(self.share_intel)
         self.links_button = QPushButton("Lin&ks")
         self.links_button.setMenu(QMenu(self.links_button))
         for button, name in ((self.merge_button, "Merge another record of this child"),
@@ -263,10 +276,11 @@ class ChildWindow(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_buttons())
         buttons = QHBoxLayout()
-        for button in (self.event_button, self.action_button, self.open_button):
+        for button in (self.event_button, self.action_button, self.open_button,
+                       self.screen_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.links_button, self.merge_button):
+        for button in (self.links_button, self.merge_button, self.intel_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
@@ -314,8 +328,33 @@ class ChildWindow(QWidget):
             self._update_buttons()
             return
         self._show_profile(profile)
+        self._show_screenings()
         self.model.set_rows(rows)
         self._fill_indicators(rows)  # applies the filters and sizes the rows
+
+    def _show_screenings(self) -> None:
+        """The chart of the scores and the same in words."""
+        done = screening.screenings(self.session, self.child_id)
+        made = screening.instrument_of(self.session, done[-1]) if done else None
+        top = sum(max(a.score for a in made.answers) * q.weight
+                  for q in made.questions) if made else 0
+        points = chart_points(done)
+        self.chart.set_points(points, made.bands if made else (), top)
+        self.profile_values["Screenings"].setText(
+            chart_text(points).removeprefix("Screenings: "))
+
+    def new_screening(self) -> ScreeningDialog | None:
+        dialog = open_screening_form(self.ctx, self.session, self.child_id,
+                                     self.display_name, self)
+        if dialog is not None:
+            dialog.signed.connect(lambda _: self.reload())
+        return dialog
+
+    def share_intel(self) -> IntelReportDialog:
+        dialog = IntelReportDialog(self.ctx, self.session, self.child_id, self.display_name,
+                                   self)
+        dialog.open()
+        return dialog
 
     def _show_profile(self, profile: children.ChildProfile) -> None:
         child, d = profile.child, profile.child.details

@@ -32,6 +32,7 @@ from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.roster_import import RosterImportWizard
@@ -127,6 +128,12 @@ class MainWindow(QMainWindow):
         self.roll_action.triggered.connect(self.import_roll)
         self.roll_action.setVisible(self.session.user.role in IMPORTERS)
         menu.insertAction(self.settings_action, self.roll_action)
+        self.intel_action = QAction("Intelli&gence report…", self)
+        self.intel_action.setStatusTip("Share register entries and concerns with the police "
+                                       "or a partnership")
+        self.intel_action.triggered.connect(self.intel_report)
+        self.intel_action.setVisible(self.is_dsl)
+        menu.insertAction(self.settings_action, self.intel_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -384,6 +391,11 @@ class MainWindow(QMainWindow):
         wizard.finished.connect(lambda _: self.refresh())
         wizard.open()
         return wizard
+
+    def intel_report(self) -> IntelReportDialog:
+        dialog = IntelReportDialog(self.ctx, self.session, parent=self)
+        dialog.open()
+        return dialog
 
     def search(self) -> None:
         if not self.is_dsl:
