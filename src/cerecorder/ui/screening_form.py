@@ -1,7 +1,7 @@
 """The DSL's screening form (issue 14): the instrument's domains and questions, each
-answered from the keyboard (a list: Y for Yes, N for No and N again for Not known), each able to cite concerns from the
-child's chronology; the score per domain and overall as the answers change; the dates;
-and Sign, after which the screening cannot change."""
+answered from the keyboard (a list: Y for Yes, N for No, N again for Not known), each
+able to cite concerns from the child's chronology; the score per domain and overall as
+the answers change; the dates; and Sign, after which the screening cannot change."""
 
 from __future__ import annotations
 
