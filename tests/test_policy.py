@@ -44,6 +44,7 @@ outbox_folder = "/srv/ce/outbox"
 inbox_folder = "/srv/ce/inbox"
 offer_demo = false
 anchor_folder = "/mnt/it-anchors"
+screening_instrument = "/srv/ce/screening.json"
 """
 
 
@@ -69,7 +70,8 @@ def test_every_key_is_read() -> None:
         protective_marking="OFFICIAL-SENSITIVE PERSONAL", school_name="Riverside Academy",
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
-        anchor_folder=Path("/mnt/it-anchors"))
+        anchor_folder=Path("/mnt/it-anchors"),
+        screening_instrument=Path("/srv/ce/screening.json"))
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

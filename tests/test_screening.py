@@ -320,3 +320,19 @@ def test_a_changed_instrument_under_a_version_already_used_is_refused(
     with pytest.raises(InvalidInput, match="new version"):
         screening.sign(dsl, amy, changed, _all("no", changed), assessed_on=TODAY,
                        review_on=TODAY + timedelta(days=10))
+
+
+def test_the_policy_names_the_instrument_and_one_that_cannot_be_used_stops_screening(
+        dsl: Session, tmp_path: Any) -> None:
+    from cerecorder import app
+    from cerecorder.policy import Policy
+
+    own = tmp_path / "la-screening.json"
+    own.write_text(json.dumps({**_data(), "id": "la-tool", "title": "LA tool"}),
+                   encoding="utf-8")
+    dsl.taxonomy = app.load_taxonomy(Policy(screening_instrument=own))
+    assert screening.instrument(dsl).id == "la-tool"
+    dsl.taxonomy = app.load_taxonomy(Policy(screening_instrument=tmp_path / "absent.json"))
+    with pytest.raises(InvalidInput, match=r"policy names .*absent\.json.* cannot be used"):
+        screening.instrument(dsl)
+    assert app.load_taxonomy(Policy()).screening.default == _default()

@@ -43,6 +43,7 @@ LABELS = {
     "inbox_folder": "Inbox folder",
     "offer_demo": "Demo vault offered",
     "anchor_folder": "Anchor folder",
+    "screening_instrument": "Screening instrument",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -65,6 +66,7 @@ class Policy:
     inbox_folder: Path | None = None
     offer_demo: bool | None = None
     anchor_folder: Path | None = None
+    screening_instrument: Path | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -197,6 +199,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "inbox_folder": _path,
     "offer_demo": _flag,
     "anchor_folder": _path,
+    "screening_instrument": _path,
 }
 
 

@@ -209,12 +209,14 @@ class ScreeningLibrary:
 
     DEFAULT_ID = "cce-cse-screening"
 
-    def __init__(self, instruments: Iterable[Instrument], default: Instrument | None = None
-                 ) -> None:
+    def __init__(self, instruments: Iterable[Instrument], default: Instrument | None = None,
+                 problem: str = "") -> None:
         self._all = {(i.id, i.version): i for i in instruments}
         shipped = [i for i in self._all.values() if i.id == self.DEFAULT_ID]
         #: a local authority's instrument replaces the default (the policy names it)
         self.replaced = default is not None
+        #: why the instrument the policy names cannot be used: no screening until fixed
+        self.problem = problem
         self.default = default or (max(shipped, key=lambda i: int(i.version))
                                    if shipped else None)
 
@@ -228,6 +230,10 @@ class ScreeningLibrary:
     def with_default(self, instrument: Instrument) -> ScreeningLibrary:
         """This library with a local authority's instrument in place of the default."""
         return ScreeningLibrary([*self._all.values(), instrument], default=instrument)
+
+    def unusable(self, problem: str) -> ScreeningLibrary:
+        """This library when the policy names an instrument that cannot be used."""
+        return ScreeningLibrary(self._all.values(), problem=problem)
 
     def get(self, ident: str, version: str) -> Instrument | None:
         return self._all.get((ident, version))

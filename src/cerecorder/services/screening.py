@@ -49,6 +49,8 @@ def instrument(session: Session) -> Instrument:
     """The instrument a new screening is made with."""
     require(session.user, Role.DSL)
     shipped = session.taxonomy.screening
+    if shipped.problem:
+        raise InvalidInput(shipped.problem)
     if shipped.replaced and shipped.default is not None:
         return shipped.default  # the policy's own instrument
     local = session.vault.files.folder / VAULT_FILE
