@@ -239,12 +239,16 @@ class ChildWindow(QWidget):
         self.reload_button = QPushButton("Re&load")
         self.export_button = QPushButton("P&rint or save as PDF…")
         self.merge_button = QPushButton("&Merge with…")
-        self.screen_button = QPushButton("Ne&w screening…")
-        self.intel_button = QPushButton("S&hare with police…")
-        named(self.screen_button, "Screen this child for criminal and sexual exploitation")
-        named(self.intel_button, "An intelligence report for the police or a partnership")
-        self.screen_button.clicked.connect(self.new_screening)
-        self.intel_button.clicked.connect(self.share_intel)
+        # in the filters' row, where there is room at 150% (the row below is full)
+        self.screen_button = QPushButton("Screen or s&hare")
+        named(self.screen_button, "Screening and intelligence reports: a new screening, "
+              "or a report for the police or a partnership")
+        screen_menu = QMenu(self.screen_button)
+        screen_menu.addAction("New screening…", self.new_screening)
+        screen_menu.addAction("Intelligence report for the police or a partnership…",
+                              self.share_intel)
+        self.screen_button.setMenu(screen_menu)
+        types_row.addWidget(self.screen_button)
         self.links_button = QPushButton("Lin&ks")
         self.links_button.setMenu(QMenu(self.links_button))
         for button, name in ((self.merge_button, "Merge another record of this child"),
@@ -276,11 +280,10 @@ class ChildWindow(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_buttons())
         buttons = QHBoxLayout()
-        for button in (self.event_button, self.action_button, self.open_button,
-                       self.screen_button):
+        for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.links_button, self.merge_button, self.intel_button):
+        for button in (self.links_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
