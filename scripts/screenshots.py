@@ -70,7 +70,15 @@ def shoot(out: Path, work: Path, size: str) -> None:
 
     from cerecorder import app as composition
     from cerecorder.domain.screening import AnswerGiven
-    from cerecorder.services import children, chronology, concerns, demo, screening, session
+    from cerecorder.services import (
+        children,
+        chronology,
+        concerns,
+        demo,
+        register,
+        screening,
+        session,
+    )
     from cerecorder.services import dsl as dsl_work
     from cerecorder.services.session import KdfParams
     from cerecorder.ui.concern_form import ConcernDialog
@@ -224,10 +232,12 @@ def shoot(out: Path, work: Path, size: str) -> None:
     form.close()
     child_window = ChildWindow(ctx, s, longest.id, window)
     snap("15g-screening-chart", child_window)
-    report = IntelReportDialog(ctx, s, longest.id, longest.display_name, child_window)
+    linked = next((r.child_ids[0] for r in register.register(s) if r.child_ids), longest.id)
+    report = IntelReportDialog(ctx, s, linked, "a pupil in the storyline", child_window)
     for view in (report.concerns, report.entries):
-        if view.count():
-            view.item(0).setCheckState(Qt.CheckState.Checked)
+        for i in range(min(view.count(), 2)):
+            if view.item(i).flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                view.item(i).setCheckState(Qt.CheckState.Checked)
     report.purpose.setText("Intelligence submission to Essex Police, county lines")
     snap("15h-intel-report", report)
     report.close()

@@ -156,3 +156,19 @@ def test_the_report_dialog_saves_a_pdf_of_what_was_ticked(
     assert [tuple(k) for k in kept] == [("pdf", "Police intelligence submission")]
     items = dsl.vault.conn.execute("SELECT ref_type, ref_id FROM disclosure_items").fetchall()
     assert [tuple(i) for i in items] == [("concern", concern)]
+
+
+def test_the_main_window_offers_the_report_to_the_dsl_with_every_register_entry(
+        qtbot: QtBot, ctx: AppContext, dsl: Session, clock: MockClock) -> None:
+    from cerecorder.domain.model import EntryKind
+    from cerecorder.services import register
+    from cerecorder.ui.main_window import MainWindow
+
+    car = register.create_entry(dsl, EntryKind.VEHICLE, {"registration": "AB51 ABC"})
+    window = MainWindow(ctx, dsl)
+    qtbot.addWidget(window)
+    assert window.intel_action.isVisible()
+    dialog = window.intel_report()
+    entries = [dialog.entries.item(i) for i in range(dialog.entries.count())]
+    assert [int(i.data(Qt.ItemDataRole.UserRole + 20)) for i in entries] == [car]
+    dialog.close()

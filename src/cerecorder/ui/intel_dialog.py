@@ -32,8 +32,11 @@ def _checklist(name: str, rows: list[intel.Candidate]) -> QListWidget:
     """Space ticks the highlighted line."""
     view = QListWidget()
     named(view, name, "Space ticks the highlighted line")
+    view.setWordWrap(True)  # a line is read in full before it is ticked
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     for row in rows:
         item = QListWidgetItem(row.line)
+        item.setToolTip(row.line)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked)
         item.setData(ID_ROLE, row.id)
@@ -47,7 +50,8 @@ def _checklist(name: str, rows: list[intel.Candidate]) -> QListWidget:
 
 def _ticked(view: QListWidget) -> list[int]:
     return [int(view.item(i).data(ID_ROLE)) for i in range(view.count())
-            if view.item(i).checkState() is Qt.CheckState.Checked]
+            if view.item(i).data(ID_ROLE) is not None
+            and view.item(i).checkState() is Qt.CheckState.Checked]
 
 
 class IntelReportDialog(QDialog):
@@ -93,11 +97,12 @@ class IntelReportDialog(QDialog):
         self.saved: Path | None = None
 
         lists = QHBoxLayout()
-        for label, view in ((concerns_label, self.concerns), (entries_label, self.entries)):
+        for label, view, share in ((concerns_label, self.concerns, 3),
+                                   (entries_label, self.entries, 2)):
             column = QVBoxLayout()
             column.addWidget(label)
             column.addWidget(view, stretch=1)
-            lists.addLayout(column, stretch=1)
+            lists.addLayout(column, stretch=share)
         buttons = QHBoxLayout()
         buttons.addStretch()
         for button in (self.pdf_button, self.csv_button, self.close_button):
