@@ -172,3 +172,30 @@ def test_the_main_window_offers_the_report_to_the_dsl_with_every_register_entry(
     entries = [dialog.entries.item(i) for i in range(dialog.entries.count())]
     assert [int(i.data(Qt.ItemDataRole.UserRole + 20)) for i in entries] == [car]
     dialog.close()
+
+
+def test_a_screening_row_opens_the_screening_as_signed(
+        qtbot: QtBot, ctx: AppContext, dsl: Session, clock: MockClock) -> None:
+    from cerecorder.ui.screening_view import ScreeningViewDialog
+
+    amy = add_child(dsl, "Amy", "Khan")
+    cited = concerns.record_concern(dsl, content((amy,), clock))
+    made = screening.instrument(dsl)
+    sid = screening.sign(dsl, amy, made, [
+        AnswerGiven(q.code, "yes" if q.code == "GIFTS-1" else "no",
+                    cites=(cited,) if q.code == "GIFTS-1" else ())
+        for q in made.questions], assessed_on=date(2026, 11, 16), review_on=date(2027, 1, 4))
+    window = ChildWindow(ctx, dsl, amy)
+    qtbot.addWidget(window)
+    row = next(r for r in range(window.proxy.rowCount())
+               if window.model.entry(window.proxy.mapToSource(window.proxy.index(r, 0)))
+               .entry_type is EntryType.SCREENING)
+    view = window.open_row(window.proxy.index(row, 0))
+    assert isinstance(view, ScreeningViewDialog)
+    text = view.text.toPlainText()
+    assert f"Screening #{sid}" in view.windowTitle()
+    assert "signed by Dana Lead" in text and "review by 04/01/2027" in text
+    assert "Gifts and money: score 2" in text
+    assert (f"Has the child appeared with unexplained gifts, money or new possessions? Yes "
+            f"(cites concern #{cited})") in text
+    view.close()

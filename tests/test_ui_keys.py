@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,9 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
 from cerecorder.domain.model import EntryType
+from cerecorder.domain.screening import AnswerGiven
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns
+from cerecorder.services import concerns, screening
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -54,6 +56,7 @@ from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.packet_views import InboxDialog
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.screening_form import ScreeningDialog
+from cerecorder.ui.screening_view import ScreeningViewDialog
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
@@ -155,6 +158,11 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     chronology = ChildWindow(ctx, dsl, child, main)
     profile = chronology.profile_data
     assert profile is not None
+    made = screening.instrument(dsl)
+    signed = screening.sign(dsl, child, made, [AnswerGiven(q.code, "no")
+                                               for q in made.questions],
+                            assessed_on=clock.now().date(),
+                            review_on=clock.now().date() + timedelta(days=30))
     return {
         "start": lambda: StartDialog(ctx),
         "unlock": lambda: UnlockDialog(ctx, dsl.vault.files.folder),
@@ -181,6 +189,7 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "screening": lambda: ScreeningDialog(ctx, dsl, child, "Amy Khan", main),
         "intel report for a child": lambda: IntelReportDialog(ctx, dsl, child, "Amy Khan", main),
         "intel report": lambda: IntelReportDialog(ctx, dsl, parent=main),
+        "screening view": lambda: ScreeningViewDialog(dsl, signed, main),
         "setup": lambda: SetupWizard(ctx),
     }
 

@@ -67,8 +67,9 @@ def candidates(session: Session, child_id: int | None = None) -> list[Candidate]
         if concern.status is not ConcernStatus.SUBMITTED or concern.content.occurred_at is None:
             continue
         who = ", ".join(names.get(c, f"#{c}") for c in concern.content.child_ids)
-        first = concern.content.facts.strip().splitlines()[0][:80] if concern.content.facts \
-            else ""
+        first = (concern.content.facts.strip().splitlines() or [""])[0]
+        if len(first) > 80:
+            first = first[:80].rsplit(" ", 1)[0] + "…"
         when = uk_datetime(concern.content.occurred_at, concern.tz)
         rows.append(Candidate("concern", cid, f"{when} · {who} · {first}"))
     return rows

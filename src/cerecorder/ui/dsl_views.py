@@ -68,6 +68,7 @@ from cerecorder.ui.models import (
 )
 from cerecorder.ui.screening_chart import ScreeningChart
 from cerecorder.ui.screening_form import ScreeningDialog, open_screening_form
+from cerecorder.ui.screening_view import ScreeningViewDialog
 from cerecorder.ui.widgets import named
 
 #: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
@@ -215,8 +216,9 @@ class ChildWindow(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(False)
         named(self.table, "Chronology",
-              "One row per concern, addendum, decision, action, outcome or event, oldest "
-              "first. Press Enter on a row to open its concern.")
+              "One row per concern, addendum, decision, action, outcome, event or "
+              "screening, oldest first. Press Enter on a row to open its concern or "
+              "screening.")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -510,10 +512,14 @@ class ChildWindow(QWidget):
 
     # -- actions ----------------------------------------------------------------------
 
-    def open_row(self, index: QModelIndex) -> ConcernViewDialog | None:
+    def open_row(self, index: QModelIndex) -> QDialog | None:
         if not index.isValid():
             return None
         entry = self.model.entry(self.proxy.mapToSource(index))
+        if entry.entry_type is EntryType.SCREENING:
+            view = ScreeningViewDialog(self.session, entry.ref_id, self)
+            view.open()
+            return view
         if entry.concern_id is None:
             return None
         dialog = ConcernViewDialog(self.ctx, self.session, entry.concern_id, self)
