@@ -231,6 +231,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     snap("15f-screening-form", form)
     form.close()
     child_window = ChildWindow(ctx, s, longest.id, window)
+    child_window.profile_toggle.setChecked(True)  # the chart is in the profile
     snap("15g-screening-chart", child_window)
     linked = next((r.child_ids[0] for r in register.register(s) if r.child_ids), longest.id)
     report = IntelReportDialog(ctx, s, linked, "a pupil in the storyline", child_window)

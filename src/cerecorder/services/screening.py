@@ -28,6 +28,7 @@ from cerecorder.domain.timefmt import local_date, uk_date
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
+from cerecorder.storage.screening import Head
 from cerecorder.storage.uow import UnitOfWork
 
 VAULT_FILE = "screening-instrument.json"
@@ -156,17 +157,19 @@ def due_for_review(session: Session, today: date) -> list[DueScreening]:
     with session.uow() as uow:
         labels = _labels(_instruments(session, uow).values())
         merged = uow.children.merged_map()
-        newest: dict[int, Assessment] = {}
-        for a in uow.screening.latest_per_child(labels):
+        newest: dict[int, Head] = {}
+        for a in uow.screening.newest_heads():
             kept = merged.get(a.child_id, a.child_id)
             if kept not in newest or (a.assessed_on, a.id) > (newest[kept].assessed_on,
                                                                newest[kept].id):
                 newest[kept] = a
         due = {k: a for k, a in newest.items() if a.review_on <= today}
         names = {c.id: c.display_name for c in uow.children.many(list(due))}
-    return sorted((DueScreening(k, names.get(k, f"Child #{k}"), a.id, a.band_label,
-                                a.review_on, (today - a.review_on).days)
-                   for k, a in due.items()), key=lambda d: (d.review_on, d.child_id))
+    return sorted((DueScreening(
+        k, names.get(k, f"Child #{k}"), a.id,
+        labels.get((a.instrument_id, a.instrument_version, a.band), a.band.capitalize()),
+        a.review_on, (today - a.review_on).days)
+        for k, a in due.items()), key=lambda d: (d.review_on, d.child_id))
 
 
 @dataclass(frozen=True)

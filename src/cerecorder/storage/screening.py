@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +14,19 @@ from cerecorder.domain.errors import NotFound
 from cerecorder.domain.screening import AnswerGiven, Assessment, Instrument
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.storage.repositories import _Repository
+
+
+@dataclass(frozen=True)
+class Head:
+    """A signed screening's id, child, instrument, dates and band."""
+
+    id: int
+    child_id: int
+    instrument_id: str
+    instrument_version: str
+    assessed_on: date
+    review_on: date
+    band: str
 
 
 class ScreeningRepository(_Repository):
@@ -106,12 +120,17 @@ class ScreeningRepository(_Repository):
                           "ORDER BY assessed_on, id", ids)
         return self._assessments(rows, labels)
 
-    def latest_per_child(self, labels: Mapping[tuple[str, str, str], str]) -> list[Assessment]:
-        """Each child's newest signed screening (the one whose review date counts)."""
-        rows = self._rows(self._COLUMNS + " AND id = (SELECT s2.id FROM screenings s2 "
-                          "WHERE s2.child_id = screenings.child_id AND s2.status = 'signed' "
-                          "ORDER BY s2.assessed_on DESC, s2.id DESC LIMIT 1) ORDER BY review_on")
-        return self._assessments(rows, labels)
+    def newest_heads(self) -> list[Head]:
+        """Each child's newest signed screening, without its answers (Needs attention
+        reads these on every refresh)."""
+        return [Head(int(r[0]), int(r[1]), str(r[2]), str(r[3]), date.fromisoformat(str(r[4])),
+                     date.fromisoformat(str(r[5])), str(r[6])) for r in self._rows(
+            # read from the covering index screenings_child alone, never the table
+            "SELECT s.id, s.child_id, s.instrument_id, s.instrument_version, s.assessed_on, "
+            "s.review_on, s.band FROM screenings s WHERE s.status = 'signed' AND NOT EXISTS "
+            "(SELECT 1 FROM screenings t WHERE t.child_id = s.child_id "
+            "AND t.status = 'signed' AND (t.assessed_on > s.assessed_on "
+            "OR (t.assessed_on = s.assessed_on AND t.id > s.id)))")]
 
     def get(self, screening_id: int, labels: Mapping[tuple[str, str, str], str]) -> Assessment:
         found = self._assessments(self._rows(self._COLUMNS + " AND id = ?", (screening_id,)),
