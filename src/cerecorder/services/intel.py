@@ -27,7 +27,7 @@ from cerecorder.services.handover import new_document_id, school_name
 from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write
 
-FORMATS = ("pdf", "csv", "print")
+FORMATS = ("pdf", "csv")
 _COLUMN = {EntryKind.VEHICLE: "vehicles", EntryKind.PHONE: "phones",
            EntryKind.ACCOUNT: "accounts", EntryKind.PERSON: "people",
            EntryKind.PLACE: "places", EntryKind.GROUP: "people"}
@@ -198,8 +198,7 @@ def record_disclosure(session: Session, doc: IntelDocument, file_format: str) ->
         disclosure_id = uow.screening.add_disclosure(
             doc.header.document_id, file_format, doc.purpose, items, session.clock.now(),
             session.tz, session.user.id)
-        audit.record(uow, session.clock, session.user,
-                     "printed" if file_format == "print" else "disclosed", "disclosure",
+        audit.record(uow, session.clock, session.user, "disclosed", "disclosure",
                      disclosure_id, document=doc.header.document_id, format=file_format,
                      concerns=list(doc.concern_ids), entries=list(doc.entry_ids))
         uow.commit()

@@ -66,19 +66,17 @@ def instrument(session: Session) -> Instrument:
     return shipped.default
 
 
-def _instruments(session: Session, uow: UnitOfWork) -> dict[tuple[str, str], Instrument]:
-    """Every instrument the vault's screenings were made with, as kept in the vault."""
-    kept = {}
-    for ident, version, text in uow.screening.instruments_kept():
+def _labels(uow: UnitOfWork) -> dict[tuple[str, str, str], str]:
+    """Band labels of every instrument the vault's screenings were made with, as kept in
+    the vault; one this copy cannot read (from a newer copy) leaves its codes shown."""
+    labels = {}
+    for _, _, text in uow.screening.instruments_kept():
         try:
-            kept[(ident, version)] = read_instrument(text)
-        except ValueError:  # kept by a newer copy with rules this one lacks: labels only
+            made = read_instrument(text)
+        except ValueError:
             continue
-    return kept
-
-
-def _labels(instruments: Iterable[Instrument]) -> dict[tuple[str, str, str], str]:
-    return {(i.id, i.version, b.code): b.label for i in instruments for b in i.bands}
+        labels.update({(made.id, made.version, b.code): b.label for b in made.bands})
+    return labels
 
 
 def instrument_of(session: Session, assessment: Assessment) -> Instrument | None:
@@ -135,7 +133,7 @@ def screenings(session: Session, child_id: int) -> list[Assessment]:
 def screenings_in(session: Session, uow: UnitOfWork, child_id: int) -> list[Assessment]:
     """As screenings(), inside the caller's unit of work (the chronology's read)."""
     require(session.user, Role.DSL)
-    labels = _labels(_instruments(session, uow).values())
+    labels = _labels(uow)
     return uow.screening.for_children(uow.children.identity_ids(child_id), labels)
 
 
@@ -143,7 +141,7 @@ def open_screening(session: Session, screening_id: int) -> Assessment:
     """One screening, to read its answers (audited as a view)."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
-        found = uow.screening.get(screening_id, _labels(_instruments(session, uow).values()))
+        found = uow.screening.get(screening_id, _labels(uow))
         audit.record(uow, session.clock, session.user, "screening_viewed", "screening",
                      screening_id)
         uow.commit()
@@ -155,7 +153,7 @@ def due_for_review(session: Session, today: date) -> list[DueScreening]:
     first; a merged record's screenings count for the record kept."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
-        labels = _labels(_instruments(session, uow).values())
+        labels = _labels(uow)
         merged = uow.children.merged_map()
         newest: dict[int, Head] = {}
         for a in uow.screening.newest_heads():

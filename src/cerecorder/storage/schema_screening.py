@@ -101,7 +101,7 @@ CREATE TABLE disclosures (
     id INTEGER PRIMARY KEY,
     document_id TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('intel_report')),
-    format TEXT NOT NULL CHECK (format IN ('pdf', 'csv', 'print')),
+    format TEXT NOT NULL CHECK (format IN ('pdf', 'csv')),
     purpose TEXT NOT NULL CHECK (length(trim(purpose)) > 0),
     made_at TEXT NOT NULL,
     tz TEXT NOT NULL,
