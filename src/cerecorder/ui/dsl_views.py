@@ -129,25 +129,25 @@ class ChildWindow(QWidget):
         fields = (("Legal name", 0, 0), ("Date of birth", 0, 2), ("Gender", 0, 4),
                   ("UPN", 1, 0), ("Admission no.", 1, 2), ("Year / reg", 1, 4),
                   ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0),
-                  ("Screenings", 3, 4))
+                  ("Screenings", 4, 0))
         for name, row, column in fields:
             caption = QLabel(f"{name}:")
             caption.setObjectName("hintMessage")
             value = _selectable(QLabel())
             # a wrapped label in the grid is not given the height of its lines: links and
             # merged records come a line each instead
-            value.setWordWrap(name not in ("Links", "Merged records"))
+            value.setWordWrap(name not in ("Links", "Merged records", "Screenings"))
             named(value, name)
             caption.setBuddy(value)
             grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, row, column + 1, 1,
-                           3 if name in ("Links", "Merged records") else 1,
+                           {"Links": 3, "Merged records": 3, "Screenings": 5}.get(name, 1),
                            Qt.AlignmentFlag.AlignTop)
             self.profile_values[name] = value
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
+        # the chart sits beside the name, so it shows with the profile folded away too
         self.chart = ScreeningChart()
-        grid.addWidget(self.chart, 0, 6, 4, 1, Qt.AlignmentFlag.AlignTop)
         self.profile_toggle = QPushButton("&Profile")
         self.profile_toggle.setCheckable(True)
         named(self.profile_toggle, "Show the profile")
@@ -296,6 +296,7 @@ class ChildWindow(QWidget):
         head.addWidget(self.title)
         head.addSpacing(12)
         head.addWidget(self.flags, stretch=1)
+        head.addWidget(self.chart)
         if self.demo:
             badge = QLabel("DEMO")
             badge.setObjectName("demoBadge")
@@ -345,8 +346,11 @@ class ChildWindow(QWidget):
                   for q in made.questions) if made else 0
         points = chart_points(done)
         self.chart.set_points(points, made.bands if made else (), top)
+        # the newest four on one line; every one is in the chart's description and tooltip
+        shown = chart_text(points[-4:]).removeprefix("Screenings: ")
+        earlier = len(points) - 4
         self.profile_values["Screenings"].setText(
-            chart_text(points).removeprefix("Screenings: "))
+            f"{shown} ({earlier} earlier in the chart)" if earlier > 0 else shown)
 
     def new_screening(self) -> ScreeningDialog | None:
         dialog = open_screening_form(self.ctx, self.session, self.child_id,

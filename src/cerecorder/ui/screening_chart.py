@@ -35,7 +35,7 @@ class ScreeningChart(QWidget):
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(line * 16, line * 5)
+        return QSize(line * 14, int(line * 3.2))
 
     def set_points(self, points: Sequence[ChartPoint], bands: Sequence[Band],
                    top: int = 0) -> None:
