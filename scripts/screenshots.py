@@ -65,11 +65,21 @@ def shoot(out: Path, work: Path, size: str) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from datetime import timedelta
 
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QWidget
 
     from cerecorder import app as composition
-    from cerecorder.services import children, chronology, concerns, demo, session
+    from cerecorder.domain.screening import AnswerGiven
+    from cerecorder.services import (
+        children,
+        chronology,
+        concerns,
+        demo,
+        register,
+        screening,
+        session,
+    )
     from cerecorder.services import dsl as dsl_work
     from cerecorder.services.session import KdfParams
     from cerecorder.ui.concern_form import ConcernDialog
@@ -78,10 +88,12 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.controller import DEMO_PASSPHRASE, shut_down
     from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
     from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+    from cerecorder.ui.intel_dialog import IntelReportDialog
     from cerecorder.ui.look import apply_look
     from cerecorder.ui.main_window import MainWindow
     from cerecorder.ui.preview import DocumentPreview
     from cerecorder.ui.roster_import import RosterImportWizard
+    from cerecorder.ui.screening_form import ScreeningDialog
     from cerecorder.ui.settings_dialog import SettingsDialog
     from cerecorder.ui.setup import SetupWizard, StartDialog
     from cerecorder.ui.unlock import UnlockDialog
@@ -202,6 +214,35 @@ def shoot(out: Path, work: Path, size: str) -> None:
     preview.close()
     pages.close()
     export.close()
+    child_window.close()
+
+    # screening (issue 14): the form part-answered, then the chart after three screenings
+    made = screening.instrument(s)
+    today = ctx.clock.now().date()
+    for days, yes in ((120, 2), (60, 9), (10, 20)):
+        screening.sign(s, longest.id, made, [
+            AnswerGiven(q.code, "yes" if i < yes else "no")
+            for i, q in enumerate(made.questions)],
+            assessed_on=today - timedelta(days=days), review_on=today + timedelta(days=30))
+    form = ScreeningDialog(ctx, s, longest.id, longest.display_name, window)
+    for row in form.rows[:7]:
+        row.answer.setCurrentIndex(3 if row.question.code.endswith("1") else 1)
+    if form.rows[0].actions:
+        form.rows[0].actions[0].setChecked(True)
+    snap("15f-screening-form", form)
+    form.close()
+    child_window = ChildWindow(ctx, s, longest.id, window)
+    child_window.profile_toggle.setChecked(True)  # the chart is in the profile
+    snap("15g-screening-chart", child_window)
+    linked = next((r.child_ids[0] for r in register.register(s) if r.child_ids), longest.id)
+    report = IntelReportDialog(ctx, s, linked, "a pupil in the storyline", child_window)
+    for view in (report.concerns, report.entries):
+        for i in range(min(view.count(), 2)):
+            if view.item(i).flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                view.item(i).setCheckState(Qt.CheckState.Checked)
+    report.purpose.setText("Intelligence submission to Essex Police, county lines")
+    snap("15h-intel-report", report)
+    report.close()
     child_window.close()
 
     roll = work / "roll.csv"  # this school's roll as an MIS exports it, one change made

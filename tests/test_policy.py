@@ -45,6 +45,7 @@ inbox_folder = "/srv/ce/inbox"
 offer_demo = false
 anchor_folder = "/mnt/it-anchors"
 retention_years = 30
+screening_instrument = "/srv/ce/screening.json"
 """
 
 
@@ -70,7 +71,8 @@ def test_every_key_is_read() -> None:
         protective_marking="OFFICIAL-SENSITIVE PERSONAL", school_name="Riverside Academy",
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
-        anchor_folder=Path("/mnt/it-anchors"), retention_years=30)
+        anchor_folder=Path("/mnt/it-anchors"), retention_years=30,
+        screening_instrument=Path("/srv/ce/screening.json"))
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,9 @@ from pytestqt.qtbot import QtBot
 from cerecorder import paths
 from cerecorder.domain.model import EntryKind, EntryType, Mention
 from cerecorder.domain.schooldays import BankHolidays
+from cerecorder.domain.screening import AnswerGiven
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns, register, sar, transfers
+from cerecorder.services import concerns, register, sar, screening, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -49,6 +51,7 @@ from cerecorder.ui.controller import AppController
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
+from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.network_view import NetworkWindow
@@ -63,6 +66,8 @@ from cerecorder.ui.register_forms import (
 from cerecorder.ui.register_window import EntryWindow, RegisterWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.sar_window import OpenCaseDialog, RedactDialog, SarWindow, Workbench
+from cerecorder.ui.screening_form import ScreeningDialog
+from cerecorder.ui.screening_view import ScreeningViewDialog
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.term_dates import AddPeriodDialog
@@ -177,6 +182,11 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     transfers.open_transfer(dsl, HOLIDAYS, other, clock.now().date(), "Hillside High")
     transfer_row = transfers.transfers(dsl, HOLIDAYS)[0]
     sar.open_case(dsl, HOLIDAYS, child, "Ms Khan", "mother", clock.now().date())
+    made = screening.instrument(dsl)
+    signed = screening.sign(dsl, child, made, [AnswerGiven(q.code, "no")
+                                               for q in made.questions],
+                            assessed_on=clock.now().date(),
+                            review_on=clock.now().date() + timedelta(days=30))
     return {
         "register": lambda: RegisterWindow(ctx, dsl, main),
         "register entry": lambda: EntryWindow(ctx, dsl, car, main),
@@ -218,6 +228,10 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "merge": lambda: MergeDialog(dsl, profile.child, main),
         "inbox": lambda: InboxDialog(ctx, dsl, None, main),
         "roll": lambda: RosterImportWizard(ctx, dsl, main),
+        "screening": lambda: ScreeningDialog(ctx, dsl, child, "Amy Khan", main),
+        "intel report for a child": lambda: IntelReportDialog(ctx, dsl, child, "Amy Khan", main),
+        "intel report": lambda: IntelReportDialog(ctx, dsl, parent=main),
+        "screening view": lambda: ScreeningViewDialog(dsl, signed, main),
         "setup": lambda: SetupWizard(ctx),
     }
 

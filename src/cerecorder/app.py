@@ -17,6 +17,7 @@ from cerecorder import __version__, config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
+from cerecorder.domain.screening import read_instrument
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
 from cerecorder.services.clock import SystemClock
@@ -104,12 +105,30 @@ def admin_main() -> None:
     reading = read_policy()
     for problem in reading.problems:
         print(f"warning: policy file {reading.source}: {problem}", file=sys.stderr)
-    taxonomy = TaxonomyLibrary.load(paths.taxonomy_dir())
+    taxonomy = load_taxonomy(reading.policy)
     sys.exit(cli.run(sys.argv[1:], taxonomy=taxonomy, clock=SystemClock(),
                      documents=documents(reading.policy),
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      retention_years=reading.policy.retention_years or DEFAULT_YEARS,
                      anchor_folders=anchor_folders(reading.policy)))
+
+
+def load_taxonomy(rules: Policy) -> TaxonomyLibrary:
+    """The shipped taxonomy, rules and screening instruments, with the local authority's
+    instrument in place of the default when the policy names one. One that cannot be used
+    stops new screenings with the reason, rather than screening with another tool."""
+    library = TaxonomyLibrary.load(paths.taxonomy_dir())
+    chosen = rules.screening_instrument
+    if chosen is not None:
+        try:
+            library.screening = library.screening.with_default(
+                read_instrument(chosen.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            log.warning("policy screening_instrument unusable: %s", type(exc).__name__)
+            library.screening = library.screening.unusable(
+                f"The screening instrument the school's policy names ({chosen}) cannot be "
+                f"used: {exc}. Ask IT to correct it; no screening can be made until then.")
+    return library
 
 
 def anchor_folders(rules: Policy) -> tuple[Path, ...]:
@@ -130,7 +149,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
 
     return AppContext(
         clock=SystemClock(),
-        taxonomy=TaxonomyLibrary.load(paths.taxonomy_dir()),
+        taxonomy=load_taxonomy(rules),
         settings=config.apply_policy(own, rules),
         save_settings=save_settings,
         default_vault_dir=rules.vault_location or paths.default_vault_dir(),

@@ -27,6 +27,7 @@ from cerecorder.domain.handover import (
     DocumentRenderer,
     PageSource,
 )
+from cerecorder.domain.intel import IntelDocument
 from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
 from cerecorder.domain.rules import MAX_NAME
 
@@ -44,6 +45,7 @@ LABELS = {
     "offer_demo": "Demo vault offered",
     "anchor_folder": "Anchor folder",
     "retention_years": "Files reviewed at date of birth plus",
+    "screening_instrument": "Screening instrument",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -67,6 +69,7 @@ class Policy:
     offer_demo: bool | None = None
     anchor_folder: Path | None = None
     retention_years: int | None = None
+    screening_instrument: Path | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -211,6 +214,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "offer_demo": _flag,
     "anchor_folder": _path,
     "retention_years": _years,
+    "screening_instrument": _path,
 }
 
 
@@ -358,6 +362,13 @@ class MarkedDocuments:
     def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes:
         return self.renderer.chronology(
             dataclasses.replace(doc, header=self._header(doc.header)), landscape=landscape)
+
+    def intel(self, doc: IntelDocument) -> bytes:
+        return self.renderer.intel(dataclasses.replace(doc, header=self._header(doc.header)))
+
+    def intel_csv(self, doc: IntelDocument) -> bytes:
+        return self.renderer.intel_csv(
+            dataclasses.replace(doc, header=self._header(doc.header)))
 
     def protect(self, data: bytes, password: str) -> bytes:
         return self.renderer.protect(data, password)

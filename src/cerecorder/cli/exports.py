@@ -13,7 +13,7 @@ from cerecorder.domain import pdf_password
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.timefmt import parse_uk_date
-from cerecorder.services import handover, session
+from cerecorder.services import handover, intel, session
 
 if TYPE_CHECKING:
     from cerecorder.cli.main import Context
@@ -112,4 +112,27 @@ def export_concern(ctx: Context, args: argparse.Namespace) -> int:
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
               password, doc.warnings)
+    return 0
+
+
+def intel_report(ctx: Context, args: argparse.Namespace) -> int:
+    """An intelligence report of the picked entries and concerns, as a PDF or (--csv) a
+    CSV: a disclosure, kept with its purpose and audited."""
+    suffix = ".csv" if args.csv else ".pdf"
+    if args.out.suffix.lower() != suffix:
+        raise InvalidInput(f"The output file name should end in {suffix}.")
+    if args.out.exists() and not args.force:
+        raise InvalidInput(f"{args.out} already exists; use --force to replace it.")
+    if not args.out.parent.is_dir():
+        raise InvalidInput(f"The folder {args.out.parent} does not exist.")
+    documents = ctx.documents
+    with ctx.unlocked(args) as opened:
+        doc = intel.report(opened, entry_ids=args.entry or (), concern_ids=args.concern or (),
+                           purpose=args.purpose, school=args.school or "")
+        data = documents.intel_csv(doc) if args.csv else documents.intel(doc)
+        intel.save(opened, args.out, data, doc, "csv" if args.csv else "pdf",
+                   force=args.force)
+    ctx.console.say(f"Wrote {args.out} (document {doc.header.document_id}: {doc.summary}).")
+    print(f"cerecorder-admin: warning: {args.out} is a readable copy of confidential "
+          "records; send it by a secure route and delete it when done.", file=ctx.console.stderr)
     return 0

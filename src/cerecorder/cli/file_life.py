@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from cerecorder.cli.exports import pdf_password_for, uk_date_arg
-from cerecorder.crypto.packets import RecipientCard
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.pdf_password import SEPARATELY
 from cerecorder.domain.retention import ReviewState
@@ -317,7 +316,7 @@ def seal_transfer(ctx: Context, args: argparse.Namespace) -> int:
     out: Path = args.out
     if not out.is_dir():
         raise InvalidInput(f"The folder {out} does not exist.")
-    card = RecipientCard.from_bytes(packets.read_file(args.card))
+    card = packets.RecipientCard.from_bytes(packets.read_file(args.card))
     with ctx.unlocked(args) as opened:
         packet_id, sealed = transfer_packets.seal_transfer(opened, args.child, card,
                                                            args.fingerprint, args.purpose)

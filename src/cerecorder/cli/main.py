@@ -606,6 +606,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     file_life.add_commands(command)
     sar.add_commands(command)
+    p = command("intel-report", exports.intel_report,
+                "An intelligence report for the police or a partnership of the register "
+                "entries and concerns named (DSL only): a disclosure, kept with its purpose.")
+    p.add_argument("--entry", type=int, action="append", metavar="ID",
+                   help="a register entry to include (again for more)")
+    p.add_argument("--concern", type=int, action="append", metavar="ID",
+                   help="a concern to include (again for more)")
+    p.add_argument("--purpose", required=True, metavar="TEXT", help="purpose of disclosure")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--csv", action="store_true", help="write a CSV instead of a PDF")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument("--school", metavar="NAME",
+                   help="the school's name on every page (default: the vault's setting)")
 
     p = command("import-roster", _import_roster,
                 "Import the pupil roll from an MIS CSV export (DSL or admin): prints the "

@@ -9,10 +9,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cerecorder.domain.model import ActionKind, ChronologyEntry, EntryType, EventKind, Role
 from cerecorder.domain.timefmt import uk_date, uk_datetime
+
+if TYPE_CHECKING:
+    from cerecorder.domain.intel import IntelDocument
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 NBSP = "\u00a0"
@@ -64,6 +67,7 @@ ENTRY_TYPE_LABELS = {
     EntryType.ACTION: "Actions",
     EntryType.OUTCOME: "Outcomes",
     EntryType.EVENT: "Significant events",
+    EntryType.SCREENING: "Screenings",
 }
 
 
@@ -360,6 +364,10 @@ class DocumentRenderer(Protocol):
     def concern(self, doc: ConcernDocument) -> bytes: ...
 
     def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes: ...
+
+    def intel(self, doc: IntelDocument) -> bytes: ...
+
+    def intel_csv(self, doc: IntelDocument) -> bytes: ...
 
     def protect(self, data: bytes, password: str) -> bytes: ...
 

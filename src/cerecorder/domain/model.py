@@ -168,6 +168,7 @@ class EntryType(enum.StrEnum):
     ACTION = "action"
     OUTCOME = "outcome"
     EVENT = "event"
+    SCREENING = "screening"
 
 
 class EntryKind(enum.StrEnum):

@@ -17,6 +17,7 @@ from cerecorder.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from cerecorder.domain.patterns import RuleLibrary
+    from cerecorder.domain.screening import ScreeningLibrary
 
 KINDS = ("indicator", "vulnerability", "cse_model")
 APPLICABILITY = ("CCE", "CSE")
@@ -91,11 +92,13 @@ class TaxonomyLibrary:
             raise ValueError("no taxonomy versions")
         self._rules = rules
         self._index = {(t.version, i.code): i for t in self._versions.values() for i in t.items}
+        self._screening: ScreeningLibrary | None = None
 
     @classmethod
     def load(cls, folder: Path) -> TaxonomyLibrary:
         # patterns reads taxonomy items, so it comes in here rather than at the top
         from cerecorder.domain.patterns import RuleLibrary
+        from cerecorder.domain.screening import ScreeningLibrary
 
         found = sorted(
             (int(m.group(1)), p) for p in folder.iterdir() if (m := _FILE.match(p.name))
@@ -103,7 +106,19 @@ class TaxonomyLibrary:
         library = cls(parse_taxonomy(json.loads(p.read_text(encoding="utf-8")))
                       for _, p in found)
         library._rules = RuleLibrary.load(folder, library.current)
+        library._screening = ScreeningLibrary.load(folder.parent / "screening")
         return library
+
+    @property
+    def screening(self) -> ScreeningLibrary:
+        """The screening instruments shipped beside the taxonomy (resources/screening)."""
+        from cerecorder.domain.screening import ScreeningLibrary
+
+        return self._screening if self._screening is not None else ScreeningLibrary([])
+
+    @screening.setter
+    def screening(self, library: ScreeningLibrary) -> None:
+        self._screening = library
 
     @property
     def rules(self) -> RuleLibrary:

@@ -53,8 +53,10 @@ from cerecorder.domain.handover import (
     PageSource,
     who,
 )
+from cerecorder.domain.intel import IntelDocument, csv_bytes
 from cerecorder.domain.model import ChronologyEntry, EntryType
 from cerecorder.domain.timefmt import uk_datetime
+from cerecorder.export.intel import render_intel
 from cerecorder.export.layout import (
     DATE_SAMPLE,
     HEAD_FILL,
@@ -406,6 +408,12 @@ class PdfRenderer:
 
     def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes:
         return render_chronology(doc, self.fonts, landscape=landscape)
+
+    def intel(self, doc: IntelDocument) -> bytes:
+        return render_intel(doc, self.fonts)
+
+    def intel_csv(self, doc: IntelDocument) -> bytes:
+        return csv_bytes(doc)
 
     def protect(self, data: bytes, password: str) -> bytes:
         return protect(data, password)

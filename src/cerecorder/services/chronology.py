@@ -14,7 +14,7 @@ from cerecorder.domain.model import (
     Role,
 )
 from cerecorder.domain.timefmt import from_utc_text
-from cerecorder.services import audit
+from cerecorder.services import audit, screening
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -35,6 +35,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
         actions = [a for own in identity for a in uow.dsl.actions_for_child(own)]
         outcomes = [o for own in identity for o in uow.dsl.outcomes_for_child(own)]
         events = [e for own in identity for e in uow.dsl.events_for_child(own)]
+        screenings = screening.screenings_in(session, uow, child_id)
         audit.record(uow, session.clock, session.user, "chronology_viewed", "child", child_id)
         uow.commit()
 
@@ -95,6 +96,13 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.EVENT,
             source=EventKind(kind).label, event=summary, decision="", outcome=outcome,
             recorded_by=names.get(by, "?"), recorded_role=roles.get(by, ""), ref_id=eid, kind=kind,
+        ))
+    for s in screenings:
+        entries.append(ChronologyEntry(
+            occurred_at=s.signed_at, tz=s.tz, entry_type=EntryType.SCREENING,
+            source="Screening", event=s.chronology_text, decision="", outcome="",
+            recorded_by=names.get(s.signed_by, "?"), recorded_role=roles.get(s.signed_by, ""),
+            ref_id=s.id, kind=s.band,
         ))
     order = list(EntryType)
     entries.sort(key=lambda e: (e.occurred_at, order.index(e.entry_type), e.ref_id))

@@ -13,6 +13,7 @@ from cerecorder.storage.schema_file_life import (
     SARS,
     TRANSFERS,
 )
+from cerecorder.storage.schema_screening import V8 as _V9
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
@@ -543,4 +544,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "acknowledged); legal holds and their lifting; destruction requests and certificates; "
      "subject access requests, their steps and redactions; transfer packets sealed and files "
      "received", TRANSFERS + HOLDS + DESTRUCTIONS + SARS + RECEIVED),
+    (9, "screening assessments: answers, citations of concerns, domain scores, signed and "
+     "then immutable; the instruments they were made with", _V9),
 )

@@ -16,6 +16,7 @@ from cerecorder.storage.repositories import (
     UserRepository,
 )
 from cerecorder.storage.sar import SarRepository
+from cerecorder.storage.screening import ScreeningRepository
 from cerecorder.storage.transfers import (
     HoldRepository,
     TransferPacketRepository,
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.destructions = DestructionRepository(conn)
         self.sars = SarRepository(conn)
         self.transfer_packets = TransferPacketRepository(conn)
+        self.screening = ScreeningRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:

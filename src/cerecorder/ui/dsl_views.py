@@ -42,8 +42,9 @@ from cerecorder.domain.model import (
     EntryType,
     SearchHit,
 )
+from cerecorder.domain.screening import chart_points, chart_text
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
-from cerecorder.services import children, chronology, search
+from cerecorder.services import children, chronology, screening, search
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
 from cerecorder.ui.common import (
@@ -57,6 +58,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog
+from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import (
     ID_ROLE,
     ChronologyFilter,
@@ -65,6 +67,9 @@ from cerecorder.ui.models import (
     RowsModel,
 )
 from cerecorder.ui.network_view import NetworkWindow
+from cerecorder.ui.screening_chart import ScreeningChart
+from cerecorder.ui.screening_form import ScreeningDialog, open_screening_form
+from cerecorder.ui.screening_view import ScreeningViewDialog
 from cerecorder.ui.widgets import named
 
 #: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
@@ -81,6 +86,7 @@ ENTRY_LABELS = {
     EntryType.ACTION: "Ac&tions",
     EntryType.OUTCOME: "O&utcomes",
     EntryType.EVENT: "Significant &events",
+    EntryType.SCREENING: "Screenin&gs",
 }
 
 
@@ -123,23 +129,26 @@ class ChildWindow(QWidget):
         grid.setVerticalSpacing(4)
         fields = (("Legal name", 0, 0), ("Date of birth", 0, 2), ("Gender", 0, 4),
                   ("UPN", 1, 0), ("Admission no.", 1, 2), ("Year / reg", 1, 4),
-                  ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0))
+                  ("Links", 2, 0), ("Left", 2, 4), ("Merged records", 3, 0),
+                  ("Screenings", 4, 0))
         for name, row, column in fields:
             caption = QLabel(f"{name}:")
             caption.setObjectName("hintMessage")
             value = _selectable(QLabel())
             # a wrapped label in the grid is not given the height of its lines: links and
             # merged records come a line each instead
-            value.setWordWrap(name not in ("Links", "Merged records"))
+            value.setWordWrap(name not in ("Links", "Merged records", "Screenings"))
             named(value, name)
             caption.setBuddy(value)
             grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, row, column + 1, 1,
-                           3 if name in ("Links", "Merged records") else 1,
+                           {"Links": 3, "Merged records": 3, "Screenings": 5}.get(name, 1),
                            Qt.AlignmentFlag.AlignTop)
             self.profile_values[name] = value
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
+        # the chart sits beside the name, so it shows with the profile folded away too
+        self.chart = ScreeningChart()
         self.profile_toggle = QPushButton("&Profile")
         self.profile_toggle.setCheckable(True)
         named(self.profile_toggle, "Show the profile")
@@ -208,8 +217,9 @@ class ChildWindow(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(False)
         named(self.table, "Chronology",
-              "One row per concern, addendum, decision, action, outcome or event, oldest "
-              "first. Press Enter on a row to open its concern.")
+              "One row per concern, addendum, decision, action, outcome, event or "
+              "screening, oldest first. Press Enter on a row to open its concern or "
+              "screening.")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -232,6 +242,16 @@ class ChildWindow(QWidget):
         self.reload_button = QPushButton("Re&load")
         self.export_button = QPushButton("P&rint or save as PDF…")
         self.merge_button = QPushButton("&Merge with…")
+        # in the filters' row, where there is room at 150% (the row below is full)
+        self.screen_button = QPushButton("Screen or s&hare")
+        named(self.screen_button, "Screening and intelligence reports: a new screening, "
+              "or a report for the police or a partnership")
+        screen_menu = QMenu(self.screen_button)
+        screen_menu.addAction("New screening…", self.new_screening)
+        screen_menu.addAction("Intelligence report for the police or a partnership…",
+                              self.share_intel)
+        self.screen_button.setMenu(screen_menu)
+        types_row.addWidget(self.screen_button)
         self.links_button = QPushButton("Lin&ks")
         self.network_button = QPushButton("Net&work")
         named(self.network_button, "Network: the register entries linked to this child "
@@ -281,6 +301,7 @@ class ChildWindow(QWidget):
         head.addWidget(self.title)
         head.addSpacing(12)
         head.addWidget(self.flags, stretch=1)
+        head.addWidget(self.chart)
         if self.demo:
             badge = QLabel("DEMO")
             badge.setObjectName("demoBadge")
@@ -318,8 +339,36 @@ class ChildWindow(QWidget):
             self._update_buttons()
             return
         self._show_profile(profile)
+        self._show_screenings()
         self.model.set_rows(rows)
         self._fill_indicators(rows)  # applies the filters and sizes the rows
+
+    def _show_screenings(self) -> None:
+        """The chart of the scores and the same in words."""
+        done = screening.screenings(self.session, self.child_id)
+        made = screening.instrument_of(self.session, done[-1]) if done else None
+        top = sum(max(a.score for a in made.answers) * q.weight
+                  for q in made.questions) if made else 0
+        points = chart_points(done)
+        self.chart.set_points(points, made.bands if made else (), top)
+        # the newest four on one line; every one is in the chart's description and tooltip
+        shown = chart_text(points[-4:]).removeprefix("Screenings: ")
+        earlier = len(points) - 4
+        self.profile_values["Screenings"].setText(
+            f"{shown} ({earlier} earlier in the chart)" if earlier > 0 else shown)
+
+    def new_screening(self) -> ScreeningDialog | None:
+        dialog = open_screening_form(self.ctx, self.session, self.child_id,
+                                     self.display_name, self)
+        if dialog is not None:
+            dialog.signed.connect(lambda _: self.reload())
+        return dialog
+
+    def share_intel(self) -> IntelReportDialog:
+        dialog = IntelReportDialog(self.ctx, self.session, self.child_id, self.display_name,
+                                   self)
+        dialog.open()
+        return dialog
 
     def _show_profile(self, profile: children.ChildProfile) -> None:
         child, d = profile.child, profile.child.details
@@ -472,10 +521,14 @@ class ChildWindow(QWidget):
 
     # -- actions ----------------------------------------------------------------------
 
-    def open_row(self, index: QModelIndex) -> ConcernViewDialog | None:
+    def open_row(self, index: QModelIndex) -> QDialog | None:
         if not index.isValid():
             return None
         entry = self.model.entry(self.proxy.mapToSource(index))
+        if entry.entry_type is EntryType.SCREENING:
+            view = ScreeningViewDialog(self.session, entry.ref_id, self)
+            view.open()
+            return view
         if entry.concern_id is None:
             return None
         dialog = ConcernViewDialog(self.ctx, self.session, entry.concern_id, self)

@@ -32,6 +32,7 @@ from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.register_window import RegisterWindow
@@ -147,6 +148,12 @@ class MainWindow(QMainWindow):
         self.sar_action.triggered.connect(self.open_sars)
         self.sar_action.setVisible(self.is_dsl and self.ctx.bank_holidays is not None)
         menu.insertAction(self.settings_action, self.sar_action)
+        self.intel_action = QAction("Intelligen&ce report…", self)
+        self.intel_action.setStatusTip("Share register entries and concerns with the police "
+                                       "or a partnership")
+        self.intel_action.triggered.connect(self.intel_report)
+        self.intel_action.setVisible(self.is_dsl)
+        menu.insertAction(self.settings_action, self.intel_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -418,6 +425,10 @@ class MainWindow(QMainWindow):
         window = SarWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
         window.open()
         return window
+    def intel_report(self) -> IntelReportDialog:
+        dialog = IntelReportDialog(self.ctx, self.session, parent=self)
+        dialog.open()
+        return dialog
 
     def search(self) -> None:
         if not self.is_dsl:
