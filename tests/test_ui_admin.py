@@ -57,7 +57,7 @@ def test_an_administrator_sees_the_jobs_of_the_role_and_no_record(
     assert not window.new_action.isVisible() and not window.search_action.isVisible()
     assert window.roll_action.isVisible()
     buttons = {b.accessibleName() for b in window.home.findChildren(QPushButton)}
-    assert buttons == {"Settings", "Import pupil roll", "Lock"}
+    assert buttons == {"Settings", "Import pupil roll", "Files to destroy", "Lock"}
     assert not any(view.isVisible() for view in window.findChildren(QTableView))
     window.toggle_privacy()
     window.toggle_privacy()

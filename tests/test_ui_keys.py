@@ -64,6 +64,7 @@ from cerecorder.ui.register_forms import (
     SetAsideDialog,
 )
 from cerecorder.ui.register_window import EntryWindow, RegisterWindow
+from cerecorder.ui.retention_window import DestructionWindow, ReasonDialog, RetentionWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.sar_window import OpenCaseDialog, RedactDialog, SarWindow, Workbench
 from cerecorder.ui.screening_form import ScreeningDialog
@@ -218,6 +219,10 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "subject access request": lambda: OpenCaseDialog(dsl, HOLIDAYS, main),
         "redaction workbench": lambda: Workbench(ctx, dsl, sar.cases(dsl)[0], main),
         "redact": lambda: RedactDialog("Dariusz", main),
+        "retention": lambda: RetentionWindow(ctx, dsl, 25, main),
+        "legal hold": lambda: ReasonDialog("Set a legal hold", "Intro", with_name=True,
+                                           with_scope="Amy Khan", parent=main),
+        "files to destroy": lambda: DestructionWindow(dsl, main),
         "open transfer": lambda: OpenTransferDialog(dsl, HOLIDAYS, main),
         "transfer step": lambda: StepDialog(ctx, dsl, transfer_row, main),
         "export chronology": lambda: ExportChronologyDialog(

@@ -161,6 +161,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         offer_demo=rules.demo_offered,
         anchor_folders=anchor_folders(rules),
         bank_holidays=BankHolidays.load(paths.calendar_dir()),
+        retention_years=rules.retention_years or DEFAULT_YEARS,
     )
 
 

@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import Clock
@@ -74,3 +75,5 @@ class AppContext:
     anchor_folders: tuple[Path, ...] = ()
     #: England and Wales's bank holidays, for deadlines in school days (resources/calendar)
     bank_holidays: BankHolidays | None = None
+    #: the policy's retention rule: a file is reviewed at date of birth plus this many years
+    retention_years: int = DEFAULT_YEARS

@@ -36,6 +36,7 @@ from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.register_window import RegisterWindow
+from cerecorder.ui.retention_window import retention_action
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.sar_window import SarWindow
 from cerecorder.ui.settings_dialog import SettingsDialog
@@ -148,6 +149,9 @@ class MainWindow(QMainWindow):
         self.sar_action.triggered.connect(self.open_sars)
         self.sar_action.setVisible(self.is_dsl and self.ctx.bank_holidays is not None)
         menu.insertAction(self.settings_action, self.sar_action)
+        self.retention_action = retention_action(self.ctx, self.session, self,
+                                                 self.ctx.retention_years)
+        menu.insertAction(self.settings_action, self.retention_action)
         self.intel_action = QAction("Intelligen&ce report…", self)
         self.intel_action.setStatusTip("Share register entries and concerns with the police "
                                        "or a partnership")
@@ -221,7 +225,8 @@ class MainWindow(QMainWindow):
         text.setMaximumWidth(640)
         named(text, "What this role can do")
         buttons = QHBoxLayout()
-        for action in (self.settings_action, self.roll_action, self.lock_action):
+        for action in (self.settings_action, self.roll_action, self.retention_action,
+                       self.lock_action):
             button = QPushButton(action.text())
             named(button, action.text().replace("&", "").rstrip("…"))
             button.clicked.connect(action.trigger)
