@@ -165,3 +165,61 @@ def test_a_leaver_without_a_transfer_opens_one_from_the_list(
     qtbot.keyClick(opener.moved_on, Qt.Key.Key_Return)
     assert not opener.isVisible(), opener.message.text()
     assert window.model.rowCount() == 1 and window.leavers_view.isHidden()
+
+
+def test_a_file_sealed_in_one_window_is_imported_in_another(
+    qtbot: QtBot, dsl: Session, clock: MockClock, tmp_path: Path,
+) -> None:
+    from cerecorder.services import handover, packets
+    from cerecorder.ui.context import FileDialogs
+    from cerecorder.ui.transfer_packets_ui import ReceivedDialog, SealDialog
+
+    from helpers import new_vault
+
+    receiver = new_vault(tmp_path / "hillside", clock)
+    with receiver.uow() as uow:
+        uow.meta.set(handover.SCHOOL_KEY, "Hillside High")
+        uow.commit()
+    card = packets.recipient_card(receiver)
+    card_file = tmp_path / "hillside.cecard"
+    card_file.write_bytes(card.to_bytes())
+    amy = add_child(dsl, "Amy", "Khan")
+    concerns.record_concern(dsl, content((amy,), clock, facts="Picked up by a silver car."))
+    packet = tmp_path / "amy.cetransfer"
+
+    class Chosen(FileDialogs):
+        def open_path(self, parent: object, title: str, start: Path,
+                      file_filter: str) -> Path | None:
+            return card_file if "card" in title else packet
+
+        def save_path(self, parent: object, title: str, suggested: Path,
+                      file_filter: str) -> Path | None:
+            return packet
+
+    ctx = _ctx(tmp_path, clock)
+    ctx.file_dialogs = Chosen()
+    sending = TransfersWindow(ctx, dsl, HOLIDAYS)
+    qtbot.addWidget(sending)
+    seal = sending.seal()
+    assert isinstance(seal, SealDialog)
+    seal.child.setCurrentIndex(seal.child.findData(amy))
+    seal.choose_card()
+    assert "Card of Hillside High" in seal.card_label.text()
+    seal.fingerprint.setFocus()
+    qtbot.keyClicks(seal.fingerprint, "WRONG-WRONG-WRONG-WRON")
+    qtbot.keyClick(seal.fingerprint, Qt.Key.Key_Return)
+    assert seal.isVisible() and "does not match" in seal.message.text()
+    assert not packet.exists()
+    seal.fingerprint.setText(card.signer_fingerprint)
+    qtbot.keyClick(seal.fingerprint, Qt.Key.Key_Return)
+    assert not seal.isVisible(), seal.message.text()
+    assert packet.exists() and "send it to the receiving school" in sending.message.text()
+
+    receiving = TransfersWindow(ctx, receiver, HOLIDAYS)
+    qtbot.addWidget(receiving)
+    receiving.import_received()
+    assert receiving.message.text().startswith("Received: the file from Eastcombe Academy")
+    assert packet.with_suffix(".cereceipt").exists()
+    shown = next(d for d in receiving.findChildren(ReceivedDialog))
+    assert "Picked up by a silver car." in shown.text.toPlainText()
+    assert "verified" in shown.text.toPlainText()

@@ -250,7 +250,17 @@ class TransfersWindow(QDialog):
         self.step_button = QPushButton("Record a &step…")
         named(self.open_button, "Open a file transfer")
         named(self.step_button, "Record a step of the chosen transfer")
-        room_for_bold(self.open_button, self.step_button)
+        self.seal_button = QPushButton("Seal a &file for a school…")
+        self.import_button = QPushButton("&Import a file received…")
+        self.receipt_button = QPushButton("File a rec&eipt…")
+        named(self.seal_button, "Seal a child's file for a school that runs CE Recorder")
+        named(self.import_button, "Import a file another school sealed for this one")
+        named(self.receipt_button, "File the receiving school's signed receipt")
+        self.seal_button.clicked.connect(self.seal)
+        self.import_button.clicked.connect(self.import_received)
+        self.receipt_button.clicked.connect(self.file_receipt)
+        room_for_bold(self.open_button, self.step_button, self.seal_button,
+                      self.import_button, self.receipt_button)
         self.open_button.clicked.connect(lambda: self.open_transfer())
         self.step_button.clicked.connect(self.record_step)
         self.message = message_label()
@@ -258,6 +268,11 @@ class TransfersWindow(QDialog):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.step_button)
         buttons.addStretch()
+        between = QHBoxLayout()
+        for button in (self.seal_button, self.import_button, self.receipt_button):
+            between.addWidget(button)
+            button.setAutoDefault(False)
+        between.addStretch()
         close = QPushButton("&Close")
         named(close, "Close")
         close.clicked.connect(self.close)
@@ -269,8 +284,9 @@ class TransfersWindow(QDialog):
         layout.addWidget(self.view, stretch=1)
         layout.addWidget(self.leavers_view)
         layout.addWidget(self.message)
+        layout.addLayout(between)
         layout.addLayout(buttons)
-        fit_to_screen(self, 900, 480)
+        fit_to_screen(self, 900, 520)
         self.refresh()
         self.view.setFocus()
 
@@ -291,6 +307,35 @@ class TransfersWindow(QDialog):
         self.step_button.setEnabled(self.model.rowCount() > 0)
         if self.model.rowCount():
             self.view.selectRow(0)
+
+    def seal(self) -> QDialog:
+        from cerecorder.ui.transfer_packets_ui import SealDialog
+
+        dialog = SealDialog(self.ctx, self.session, self)
+
+        def done() -> None:
+            self.message.setText(f"Saved {dialog.saved}: send it to the receiving school; "
+                                 "their signed receipt acknowledges the transfer.")
+            self.refresh()
+
+        dialog.accepted.connect(done)
+        dialog.open()
+        return dialog
+
+    def import_received(self) -> None:
+        from cerecorder.ui.transfer_packets_ui import ReceivedDialog, import_packet
+
+        told, received = import_packet(self.ctx, self.session, self)
+        self.message.setText(told)
+        self.refresh()
+        if received is not None:
+            ReceivedDialog(self.session, received.child_id, "the pupil", self).open()
+
+    def file_receipt(self) -> None:
+        from cerecorder.ui.transfer_packets_ui import file_receipt
+
+        self.message.setText(file_receipt(self.ctx, self.session, self))
+        self.refresh()
 
     def open_transfer(self, leaver: Child | None = None) -> OpenTransferDialog:
         dialog = OpenTransferDialog(self.session, self.holidays, self, leaver)
