@@ -14,6 +14,7 @@ from cerecorder.storage.repositories import (
     MetaRepository,
     UserRepository,
 )
+from cerecorder.storage.statuses import StatusRepository
 
 
 class UnitOfWork:
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.audit = AuditRepository(conn)
         self.register = RegisterRepository(conn)
         self.flags = FlagRepository(conn)
+        self.statuses = StatusRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:

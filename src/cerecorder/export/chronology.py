@@ -1,0 +1,328 @@
+"""A child's chronology as a PDF: the front sheet (the child, the document, the counts
+over the period, statuses, professionals and the DSL), then the partnership chronology,
+then the end matter.
+
+The columns are those local safeguarding partnerships ask for: Date and time (and when
+recorded, where different) · Age · Source (who, their role, their service) · Event (facts,
+the child's words set apart and quoted, the signs) · Impact on the child · Action · Outcome
+· Recorded by. A long entry is carried over several table rows of a few lines each, so a
+page never ends on a large gap; the rule between entries is drawn, not the one inside an
+entry. Bookmarks lead to each year and month of the chronology.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from cerecorder.domain.handover import ChronologyDocument, who
+from cerecorder.domain.model import ChronologyEntry, EntryType
+from cerecorder.domain.statuses import age_text
+from cerecorder.domain.timefmt import local, uk_date, uk_datetime
+from cerecorder.export.layout import (
+    BOLD,
+    DATE_SAMPLE,
+    HEAD_FILL,
+    MARGIN,
+    REGULAR,
+    RULE,
+    Bookmark,
+    Styles,
+    build,
+    chunks,
+    column_widths,
+    details_table,
+    end_matter,
+    grid_style,
+    para,
+    register_fonts,
+    require_school,
+    return_to,
+    text,
+    unbreakable,
+)
+
+#: the columns and their share of the table's width, landscape and portrait
+COLUMNS = ("Date and time", "Age", "Source", "Event", "Impact on the child", "Action",
+           "Outcome", "Recorded by")
+SHARES = {True: (0.085, 0.05, 0.12, 0.265, 0.12, 0.15, 0.11, 0.10),
+          False: (0.10, 0.06, 0.12, 0.27, 0.11, 0.13, 0.11, 0.10)}
+#: a cell is carried over into another table row after about this many lines (landscape,
+#: portrait): a row that does not fit at the foot of a page leaves a gap of at most a
+#: fifth of the page
+LINES = {True: 8, False: 12}
+SIGNIFICANT = "\u2605 Significant event"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool = True) -> bytes:
+    require_school(doc.header)
+    register_fonts(fonts)
+    pagesize = (A4[1], A4[0]) if landscape else A4
+    width = pagesize[0] - 2 * MARGIN
+    s = Styles(10)
+    story: list[Flowable] = [Bookmark([("Front sheet", 0)], "front"),
+                             *_front_sheet(doc, s, width, landscape), PageBreak(),
+                             Bookmark([("Chronology", 0)], "chronology"),
+                             _table(doc, Styles(8.5), width, landscape)]
+    entries = f"{len(doc.rows):,} {'entry' if len(doc.rows) == 1 else 'entries'}"
+    story += [Bookmark([("End, sign-off and receipt", 0)], "end"), *end_matter(
+        doc.header, s, width * (0.7 if landscape else 1), end_line=f"End of chronology: {entries}",
+        what=f"the safeguarding chronology of {doc.child.name} ({entries})",
+        return_to=return_to(doc.header))]
+    title = "Summary chronology" if doc.significant_only else "Safeguarding chronology"
+    return build(doc.header, story, pagesize, f"{title}: {doc.child.name}")
+
+
+# -- the front sheet -----------------------------------------------------------------------
+
+def _front_sheet(doc: ChronologyDocument, s: Styles, width: float, landscape: bool
+                 ) -> list[Flowable]:
+    child = doc.child
+    # landscape: the child and the document side by side, so the front sheet is one page
+    half = width / 2 - 6 if landscape else width
+    share = 0.36 if landscape else 0.3
+    dsl = who(doc.header.generated_by, doc.header.generated_role)
+    about_child = [Paragraph("The child", s.heading), details_table([
+        ("Name", child.name),
+        ("Legal name", child.legal_name),
+        ("Date of birth", child.dob_text),
+        ("UPN", child.upn),
+        ("Year and registration group",
+         " / ".join(x for x in (child.year_group, child.reg_group) if x)),
+        ("Gender", child.gender),
+        ("Flags", ", ".join(child.flags) or "None"),
+    ], s, half, share)]
+    about_document = [Paragraph("This document", s.heading), details_table([
+        ("School", doc.header.school),
+        ("Period covered", doc.period_text),
+        ("Entries", f"{len(doc.rows):,}"),
+        ("Prepared by (DSL)", dsl),
+        ("DSL contact", doc.dsl_contact),
+        ("Date prepared", uk_datetime(doc.header.generated_at, doc.header.generated_tz)),
+        ("Purpose of disclosure", doc.purpose),
+        ("Filters applied", doc.filters_text),
+        ("Protective marking", doc.header.marking),
+    ], s, half, share)]
+    if landscape:
+        pair = Table([[about_child, about_document]], colWidths=[width / 2, width / 2],
+                     hAlign="LEFT")
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        sides: list[Flowable] = [pair]
+    else:
+        sides = [*about_child, *about_document]
+    title = "Summary chronology of significant events" if doc.significant_only \
+        else "Safeguarding chronology"
+    return [
+        Paragraph(title, s.title),
+        Paragraph(escape(child.name), ParagraphStyle("name", parent=s.title, fontSize=14,
+                                                     leading=18, fontName=REGULAR)),
+        Spacer(0, 4), *sides, *_counts(doc, s, width), *_statuses(doc, s, width),
+        *_professionals(doc, s, width), Spacer(0, 8),
+        Paragraph(
+            "Dates are dd/mm/yyyy and times 24-hour, in the time zone each entry was "
+            "recorded in; ages are at the event. The DSL's decisions and actions on a "
+            "concern are in that concern's row. Opinion is shown as recorded and labelled "
+            "as such in the concern records. Share this document only with those who need "
+            "it for the purpose stated above.", s.note),
+    ]
+
+
+def _counts(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
+    """How many concerns, missing episodes, police contacts, referrals and meetings over
+    the period, counted over every entry type."""
+    if not doc.counts:
+        return []
+    filtered = doc.significant_only or (doc.entry_types is not None
+                                        and set(doc.entry_types) != set(EntryType))
+    note = " (counted over every entry, whatever the filter)" if filtered else ""
+    head = ParagraphStyle("count_head", parent=s.cell_head, fontSize=8, leading=10)
+    table = Table([[Paragraph(escape(label), head) for label, _ in doc.counts],
+                   [Paragraph(f"{count:,}", s.count) for _, count in doc.counts]],
+                  colWidths=[width / len(doc.counts)] * len(doc.counts), hAlign="LEFT")
+    table.setStyle(grid_style())
+    return [Paragraph(escape(f"Over the period{note}"), s.heading), table]
+
+
+def _grid(head: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float],
+          s: Styles, width: float) -> Table:
+    data = [[Paragraph(escape(h), s.cell_head) for h in head]]
+    data += [[para(v, s.cell, empty="—") for v in row] for row in rows]
+    least = [unbreakable([DATE_SAMPLE], REGULAR, s.cell.fontSize) if "From" in h or "To" in h
+             else 0 for h in head]
+    table = Table(data, colWidths=column_widths(width, shares, least), repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(grid_style())
+    return table
+
+
+def _statuses(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
+    heading = Paragraph("Statuses over the period", s.heading)
+    if not doc.statuses:
+        return [heading, Paragraph("No child protection plan, child in need, looked-after, "
+                                   "EHCP, SEND or early help status recorded.", s.empty)]
+    rows = [(x.kind.label, uk_date(x.started_on),
+             uk_date(x.ended_on) if x.ended_on else "Current", x.note) for x in doc.statuses]
+    return [heading, _grid(("Status", "From", "To", "Note"), rows, (0.3, 0.15, 0.15, 0.4),
+                           s, width)]
+
+
+def _professionals(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
+    heading = Paragraph("Professionals involved", s.heading)
+    if not doc.professionals:
+        return [heading, Paragraph("No professionals recorded.", s.empty)]
+    rows = [(p.role, p.name, p.agency, p.contact, uk_date(p.from_on),
+             uk_date(p.to_on) if p.to_on else "Current") for p in doc.professionals]
+    return [heading, _grid(("Role", "Name", "Service or agency", "Contact", "From", "To"),
+                           rows, (0.18, 0.18, 0.2, 0.24, 0.1, 0.1), s, width)]
+
+
+# -- the table -----------------------------------------------------------------------------
+
+def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
+    """Plain text broken into lines here, where it can be: ReportLab draws a string of
+    lines at a fraction of the cost of a Paragraph. A word too long for the column still
+    goes to a Paragraph, which breaks it."""
+    if not value:
+        return ""
+    size = s.cell.fontSize
+    lines = simpleSplit(value, REGULAR, size, width)
+    if all(stringWidth(line, REGULAR, size) <= width for line in lines):
+        return "\n".join(lines)
+    return Paragraph(text(value), s.cell)
+
+
+def _when(entry: ChronologyEntry) -> str:
+    """Date and time on two lines, and when it was recorded where that is different."""
+    when = uk_datetime(entry.occurred_at, entry.tz)
+    out = when.replace(" ", "\n")
+    if entry.recorded_at is not None:
+        recorded = uk_datetime(entry.recorded_at, entry.tz)
+        if recorded != when:
+            out += "\nRecorded\n" + recorded.replace(" ", "\n")
+    return out
+
+
+class _Table:
+    """Builds the chronology's rows and styles, a few lines of each cell at a time."""
+
+    def __init__(self, doc: ChronologyDocument, s: Styles, widths: Sequence[float],
+                 lines: int) -> None:
+        self.doc, self.s = doc, s
+        self.inner = [w - 6 for w in widths]  # less the cell padding
+        # about how many characters make LINES lines in each column (DejaVu's mean advance
+        # is about 0.55 em)
+        self.limits = [max(80, int(w / (s.cell.fontSize * 0.55)) * lines) for w in self.inner]
+        self.month = ""
+
+    def cells(self, value: str, column: int) -> list[Paragraph | str]:
+        return [_cell(piece, self.s, self.inner[column])
+                for piece in chunks(value, self.limits[column])]
+
+    def event(self, entry: ChronologyEntry) -> list[Any]:
+        """Facts (and signs), then the child's own words, set apart and quoted."""
+        facts = entry.event
+        pieces: list[Any] = self.cells(facts, 3)
+        if entry.significant:  # the row is shaded too
+            pieces = self.cells(f"{SIGNIFICANT}\n{facts}", 3)
+        if entry.child_words.strip():
+            words = chunks(entry.child_words.strip(), self.limits[3])
+            quotes = [Paragraph(("<b>Child's words:</b> \u201c" if i == 0 else "") + text(w)
+                                + ("\u201d" if i == len(words) - 1 else ""), self.s.quote_cell)
+                      for i, w in enumerate(words)]
+            last = pieces[-1]
+            head = ([Paragraph(text(last), self.s.cell)] if last else []) \
+                if isinstance(last, str) else [last]
+            pieces = [*pieces[:-1], [*head, quotes[0]], *quotes[1:]]
+        return pieces
+
+    def rows(self, entry: ChronologyEntry) -> list[list[Any]]:
+        """One entry as one table row, or several when its cells are long."""
+        school = self.doc.header.school
+        source = "\n".join(x for x in (who(entry.recorded_by, entry.recorded_role), school,
+                                       entry.source) if x)
+        day = local(entry.occurred_at, entry.tz).date()
+        split: list[list[Any]] = [
+            self.cells(source, 2), self.event(entry), self.cells(entry.impact, 4),
+            self.cells(entry.decision, 5), self.cells(entry.outcome, 6),
+        ]
+        when = _when(entry)
+        first = self._bookmarked(entry, when)
+        age = age_text(self.doc.child.date_of_birth, day)
+        recorder = _cell(who(entry.recorded_by, entry.recorded_role), self.s, self.inner[7])
+        rows: list[list[Any]] = []
+        for i in range(max(len(p) for p in split)):
+            rows.append([first if i == 0 else "(continued)", age if i == 0 else "",
+                         *(p[i] if i < len(p) else "" for p in split),
+                         recorder if i == 0 else ""])
+        return rows
+
+    def _bookmarked(self, entry: ChronologyEntry, when: str) -> Any:
+        """The date cell; the first entry of a month also holds its bookmark (and the
+        first of a year, the year's)."""
+        moment = local(entry.occurred_at, entry.tz)
+        month = f"{moment.year}-{moment.month:02d}"
+        if month == self.month:
+            return when
+        marks = [] if self.month[:4] == month[:4] else [(str(moment.year), 1)]
+        self.month = month
+        marks.append((f"{_MONTHS[moment.month - 1]} {moment.year}", 2))
+        return [Bookmark(marks, f"m{month}"), Paragraph(text(when), self.s.cell)]
+
+
+def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) -> Flowable:
+    size = s.cell.fontSize
+    # no column narrower than its heading's longest word, nor dates and ages broken
+    least = [unbreakable(head.split(), BOLD, size) for head in COLUMNS]
+    least[0] = max(least[0], unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size))
+    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size))
+    widths = column_widths(width, SHARES[landscape], least)
+    builder = _Table(doc, s, widths, LINES[landscape])
+    data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h in COLUMNS]]
+    shade = colors.HexColor("#F3F1EA")  # a significant event's row
+    styles: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 1), (-1, -1), REGULAR),
+        ("FONTSIZE", (0, 1), (-1, -1), size),
+        ("LEADING", (0, 1), (-1, -1), s.cell.leading),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+    ]
+    # lines are drawn in the order given: the rule inside a long entry is covered by its
+    # background before the column rules and the box are drawn. Few commands per table:
+    # ReportLab copies every one of them at each page break.
+    inside: list[tuple[Any, ...]] = []
+    for entry in doc.rows:
+        first = len(data)
+        data += builder.rows(entry)
+        last = len(data) - 1
+        fill = shade if entry.significant else colors.white
+        if entry.significant:
+            styles.append(("BACKGROUND", (0, first), (-1, last), fill))
+        if last > first:
+            inside.append(("LINEBELOW", (0, first), (-1, last - 1), 0.8, fill))
+    styles += [*inside, ("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE),
+               ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+               ("BOX", (0, 0), (-1, -1), 0.4, RULE)]
+    if not doc.rows:
+        data.append([Paragraph("No entries match.", s.empty), *[""] * (len(COLUMNS) - 1)])
+        styles.append(("SPAN", (0, 1), (-1, 1)))
+    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle(styles))
+    return table
