@@ -272,7 +272,7 @@ def test_chronology_filters(dsl: Session, clock: MockClock) -> None:
     assert [r.entry_type for r in everything.rows] == [
         EntryType.CONCERN, EntryType.ADDENDUM, EntryType.EVENT, EntryType.EVENT]
     concern = everything.rows[0]
-    assert concern.decision.startswith("16/11/2026 08:30, Dana Lead (DSL): Decision: Refer")
+    assert concern.decision.startswith("16/11/2026 10:30, Dana Lead (DSL): Decision: Refer")
     assert "Dana Lead (DSL): Referral to MASH: Phoned MASH" in concern.decision
     assert concern.outcome == "Strategy meeting called."
     ranged = handover.chronology_document(dsl, kid, purpose="x", date_from=date(2026, 11, 20),
