@@ -254,7 +254,7 @@ def test_chronology_pdf_cover_and_table(dsl: Session, clock: MockClock, tmp_path
         for expected in ["Date and time", "Age", "Source", "Event", "Impact on the child",
                          "Action", "Outcome", "Recorded by", "Concern #1",
                          "Addendum to concern #1", "Later: the car was seen again.",
-                         "Decision: Refer to MASH / children's social care: Pattern of",
+                         "Decision: Refer to MASH / children's social care. Reason: Pattern",
                          "Referral to MASH: Phoned MASH", "Strategy meeting called.",
                          "Missing episode", "Missing overnight.", "Found by police in Leeds.",
                          "26/11/2026 10:30", "Signs: "]:
@@ -272,8 +272,10 @@ def test_chronology_filters(dsl: Session, clock: MockClock) -> None:
     assert [r.entry_type for r in everything.rows] == [
         EntryType.CONCERN, EntryType.ADDENDUM, EntryType.EVENT, EntryType.EVENT]
     concern = everything.rows[0]
-    assert concern.decision.startswith("16/11/2026 10:30, Dana Lead (DSL): Decision: Refer")
-    assert "Dana Lead (DSL): Referral to MASH: Phoned MASH" in concern.decision
+    assert concern.decision == (
+        "Decision: Refer to MASH / children's social care. Reason: Pattern of older males "
+        "and gifts. (Dana Lead (DSL), 16/11/2026 10:30)\n"
+        "Referral to MASH: Phoned MASH (Dana Lead (DSL), 16/11/2026 10:30)")
     assert concern.outcome == "Strategy meeting called."
     ranged = handover.chronology_document(dsl, kid, purpose="x", date_from=date(2026, 11, 20),
                                           date_to=date(2026, 11, 30))
@@ -285,6 +287,10 @@ def test_chronology_filters(dsl: Session, clock: MockClock) -> None:
     # without the concern's row, its decision stands as a row of its own
     assert {r.entry_type for r in typed.rows} == {EntryType.TRIAGE, EntryType.EVENT}
     assert len(typed.rows) == 3
+    [decision] = [r for r in typed.rows if r.entry_type is EntryType.TRIAGE]
+    assert decision.event == "DSL decision on concern #1"
+    assert decision.decision.startswith("Decision: Refer to MASH / children's social care. "
+                                        "Reason: Pattern of older males")
     text = flat(pages(RENDERER.chronology(typed)))
     assert "entry types: DSL decisions, Events" in text
     assert "Later: the car was seen again." not in text

@@ -174,8 +174,9 @@ def test_the_partnership_columns(dsl: Session, clock: MockClock) -> None:
                          "\u2605 Significant event", "Seen getting into a grey car",
                          "Child's words: \u201cThey're my mates, they give me lifts.\u201d",
                          "Signs:", "Missed two days; withdrawn.",
-                         "Decision: Refer to MASH / children's social care: Pattern of older "
-                         "males and gifts.", "Dana Lead (DSL): Referral to MASH: Phoned MASH",
+                         "Decision: Refer to MASH / children's social care. Reason: Pattern "
+                         "of older males and gifts. (Dana Lead (DSL), 16/11/2026 10:30)",
+                         "Referral to MASH: Phoned MASH (Dana Lead (DSL), 16/11/2026 10:30)",
                          "Strategy meeting called."):
             assert expected in row, (landscape, expected)
         assert "Triage decision" not in table and "DSL triage of concern" not in table
@@ -187,8 +188,8 @@ def test_body_text_is_at_least_8_5_points(dsl: Session, clock: MockClock) -> Non
     data = RENDERER.chronology(handover.chronology_document(dsl, kid, purpose="x"),
                                landscape=False)
     body = [w for page in pdf_pages(data) for w in page.words
-            if w.text in ("Phoned", "Seen", "Leeds.", "withdrawn.")]
-    assert len(body) >= 4 and all(w.y1 - w.y0 >= 8.5 for w in body)  # box: the font size
+            if w.text in ("Phoned", "Seen", "Leeds.", "Later:")]
+    assert len(body) == 4 and all(w.y1 - w.y0 >= 8.5 for w in body)  # box: the font size
 
 
 # -- significant events -----------------------------------------------------------------------

@@ -342,9 +342,17 @@ _FOLDED = (EntryType.TRIAGE, EntryType.ACTION, EntryType.OUTCOME)
 
 
 def _done(entry: ChronologyEntry, what: str) -> str:
-    """A decision, action or outcome as a line of its concern's row: when, who, what."""
-    return (f"{uk_datetime(entry.occurred_at, entry.tz)}, "
-            f"{who(entry.recorded_by, entry.recorded_role)}: {what}")
+    """A decision, action or outcome as a line of its concern's row: what, then who and
+    when."""
+    return (f"{what} ({who(entry.recorded_by, entry.recorded_role)}, "
+            f"{uk_datetime(entry.occurred_at, entry.tz)})")
+
+
+def _decision(text: str) -> str:
+    """ "Label: reason" (as the chronology gives a decision) as "Decision: Label. Reason:
+    reason"."""
+    label, _, reason = text.partition(": ")
+    return f"Decision: {label}." + (f" Reason: {reason}" if reason else "")
 
 
 def fold_dsl_work(rows: Sequence[ChronologyEntry],
@@ -354,7 +362,8 @@ def fold_dsl_work(rows: Sequence[ChronologyEntry],
     actions on a concern go into that concern's Action column, and their outcomes into its
     Outcome column, instead of rows of their own; a concern's work follows its row even
     when only the concern passes `keep` (the significance filter). Work on a concern that
-    is not shown stays a row of its own, if it passes `keep` itself."""
+    is not shown stays a row of its own, if it passes `keep` itself (a decision with its
+    reason in the Action column)."""
     shown = {r.concern_id for r in rows if r.entry_type is EntryType.CONCERN and keep(r)}
     actions: dict[int, list[str]] = defaultdict(list)
     outcomes: dict[int, list[str]] = defaultdict(list)
@@ -363,7 +372,7 @@ def fold_dsl_work(rows: Sequence[ChronologyEntry],
         concern = row.concern_id
         if row.entry_type in _FOLDED and concern is not None and concern in shown:
             if row.entry_type is EntryType.TRIAGE:
-                actions[concern].append(_done(row, f"Decision: {row.decision}"))
+                actions[concern].append(_done(row, _decision(row.decision)))
             elif row.entry_type is EntryType.ACTION:
                 actions[concern].append(_done(row, row.event))
                 if row.outcome:
@@ -372,7 +381,10 @@ def fold_dsl_work(rows: Sequence[ChronologyEntry],
                 outcomes[concern].append(_done(row, row.outcome))
             continue
         if keep(row):
-            out.append(row)
+            out.append(dataclasses.replace(
+                row, event=f"DSL decision on concern #{concern}",
+                decision=_decision(row.decision))
+                if row.entry_type is EntryType.TRIAGE else row)
     return [dataclasses.replace(row, decision="\n".join(actions[row.concern_id]),
                                 outcome="\n".join(outcomes[row.concern_id]))
             if row.entry_type is EntryType.CONCERN and row.concern_id is not None

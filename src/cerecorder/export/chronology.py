@@ -55,7 +55,7 @@ from cerecorder.export.layout import (
 COLUMNS = ("Date and time", "Age", "Source", "Event", "Impact on the child", "Action",
            "Outcome", "Recorded by")
 SHARES = {True: (0.085, 0.05, 0.12, 0.265, 0.12, 0.15, 0.11, 0.10),
-          False: (0.10, 0.06, 0.12, 0.27, 0.11, 0.13, 0.11, 0.10)}
+          False: (0.10, 0.055, 0.11, 0.245, 0.12, 0.15, 0.115, 0.105)}
 #: a cell is carried over into another table row after about this many lines (landscape,
 #: portrait): a row that does not fit at the foot of a page leaves a gap of at most a
 #: fifth of the page
@@ -89,9 +89,11 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
 def _front_sheet(doc: ChronologyDocument, s: Styles, width: float, landscape: bool
                  ) -> list[Flowable]:
     child = doc.child
-    # landscape: the child and the document side by side, so the front sheet is one page
-    half = width / 2 - 6 if landscape else width
-    share = 0.36 if landscape else 0.3
+    # the child and the document side by side, so the front sheet is one page (portrait:
+    # in smaller type)
+    half = width / 2 - 6
+    share = 0.36 if landscape else 0.4
+    d = s if landscape else Styles(9)
     dsl = who(doc.header.generated_by, doc.header.generated_role)
     about_child = [Paragraph("The child", s.heading), details_table([
         ("Name", child.name),
@@ -102,7 +104,7 @@ def _front_sheet(doc: ChronologyDocument, s: Styles, width: float, landscape: bo
          " / ".join(x for x in (child.year_group, child.reg_group) if x)),
         ("Gender", child.gender),
         ("Flags", ", ".join(child.flags) or "None"),
-    ], s, half, share)]
+    ], d, half, share)]
     about_document = [Paragraph("This document", s.heading), details_table([
         ("School", doc.header.school),
         ("Period covered", doc.period_text),
@@ -113,24 +115,20 @@ def _front_sheet(doc: ChronologyDocument, s: Styles, width: float, landscape: bo
         ("Purpose of disclosure", doc.purpose),
         ("Filters applied", doc.filters_text),
         ("Protective marking", doc.header.marking),
-    ], s, half, share)]
-    if landscape:
-        pair = Table([[about_child, about_document]], colWidths=[width / 2, width / 2],
-                     hAlign="LEFT")
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        sides: list[Flowable] = [pair]
-    else:
-        sides = [*about_child, *about_document]
+    ], d, half, share)]
+    pair = Table([[about_child, about_document]], colWidths=[width / 2, width / 2],
+                 hAlign="LEFT")
+    pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     title = "Summary chronology of significant events" if doc.significant_only \
         else "Safeguarding chronology"
     return [
         Paragraph(title, s.title),
         Paragraph(escape(child.name), ParagraphStyle("name", parent=s.title, fontSize=14,
                                                      leading=18, fontName=REGULAR)),
-        Spacer(0, 4), *sides, *_counts(doc, s, width), *_statuses(doc, s, width),
-        *_professionals(doc, s, width), Spacer(0, 8),
+        Spacer(0, 4), pair, *_counts(doc, s, width),
+        *_involved(doc, s, width, landscape), Spacer(0, 8),
         Paragraph(
             "Dates are dd/mm/yyyy and times 24-hour, in the time zone each entry was "
             "recorded in; ages are at the event. The DSL's decisions and actions on a "
@@ -160,33 +158,55 @@ def _grid(head: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[f
           s: Styles, width: float) -> Table:
     data = [[Paragraph(escape(h), s.cell_head) for h in head]]
     data += [[para(v, s.cell, empty="—") for v in row] for row in rows]
-    least = [unbreakable([DATE_SAMPLE], REGULAR, s.cell.fontSize) if "From" in h or "To" in h
-             else 0 for h in head]
+    size = s.cell.fontSize
+    # dates whole; a contact (an email address) whole where it takes under a third
+    least = [unbreakable([DATE_SAMPLE], REGULAR, size) if h in ("From", "To")
+             else min(unbreakable([r[i] for r in rows], REGULAR, size), width / 3)
+             if h == "Contact" else 0 for i, h in enumerate(head)]
     table = Table(data, colWidths=column_widths(width, shares, least), repeatRows=1,
                   hAlign="LEFT")
     table.setStyle(grid_style())
     return table
 
 
-def _statuses(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
+def _involved(doc: ChronologyDocument, s: Styles, width: float, landscape: bool
+              ) -> list[Flowable]:
+    """The statuses over the period and the professionals involved, with their dates:
+    side by side on a landscape page, so that the front sheet stays one page."""
+    small = Styles(8.5)
+    if landscape:
+        left, right = width * 0.38, width * 0.62
+        pair = Table([[_statuses(doc, s, small, left - 6), _professionals(doc, s, small,
+                                                                          right - 6)]],
+                     colWidths=[left, right], hAlign="LEFT")
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
+        return [pair]
+    return [*_statuses(doc, s, small, width), *_professionals(doc, s, small, width)]
+
+
+def _statuses(doc: ChronologyDocument, s: Styles, small: Styles, width: float
+              ) -> list[Flowable]:
     heading = Paragraph("Statuses over the period", s.heading)
     if not doc.statuses:
         return [heading, Paragraph("No child protection plan, child in need, looked-after, "
-                                   "EHCP, SEND or early help status recorded.", s.empty)]
+                                   "EHCP, SEND or early help status recorded.", small.empty)]
     rows = [(x.kind.label, uk_date(x.started_on),
              uk_date(x.ended_on) if x.ended_on else "Current", x.note) for x in doc.statuses]
-    return [heading, _grid(("Status", "From", "To", "Note"), rows, (0.3, 0.15, 0.15, 0.4),
-                           s, width)]
+    return [heading, _grid(("Status", "From", "To", "Note"), rows, (0.32, 0.2, 0.2, 0.28),
+                           small, width)]
 
 
-def _professionals(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
+def _professionals(doc: ChronologyDocument, s: Styles, small: Styles, width: float
+                   ) -> list[Flowable]:
     heading = Paragraph("Professionals involved", s.heading)
     if not doc.professionals:
-        return [heading, Paragraph("No professionals recorded.", s.empty)]
+        return [heading, Paragraph("No professionals recorded.", small.empty)]
     rows = [(p.role, p.name, p.agency, p.contact, uk_date(p.from_on),
              uk_date(p.to_on) if p.to_on else "Current") for p in doc.professionals]
     return [heading, _grid(("Role", "Name", "Service or agency", "Contact", "From", "To"),
-                           rows, (0.18, 0.18, 0.2, 0.24, 0.1, 0.1), s, width)]
+                           rows, (0.18, 0.16, 0.2, 0.22, 0.12, 0.12), small, width)]
 
 
 # -- the table -----------------------------------------------------------------------------

@@ -70,7 +70,10 @@ class Styles:
                                    spaceAfter=2)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 1.5,
                                     leading=(size - 1.5) * 1.3, spaceAfter=0)
-        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0)
+        # a long word in a narrow column breaks at its own hyphen ("Return-/home"), not
+        # anywhere
+        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0,
+                                   embeddedHyphenation=1)
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, fontName=BOLD)
         self.label = ParagraphStyle("label", parent=self.cell, fontName=BOLD, textColor=GREY)
         self.title = ParagraphStyle("title", parent=self.body, fontName=BOLD,
