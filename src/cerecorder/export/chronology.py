@@ -12,6 +12,7 @@ entry. Bookmarks lead to each year and month of the chronology.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -217,11 +218,22 @@ def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
     goes to a Paragraph, which breaks it."""
     if not value:
         return ""
-    size = s.cell.fontSize
+    lines = _lines(value, s.cell.fontSize, width) if len(value) > 80 \
+        else _short_lines(value, s.cell.fontSize, width)
+    return Paragraph(text(value), s.cell) if lines is None else lines
+
+
+def _lines(value: str, size: float, width: float) -> str | None:
+    """The text as lines that fit width, or None when a word alone is too wide."""
     lines = simpleSplit(value, REGULAR, size, width)
-    if all(stringWidth(line, REGULAR, size) <= width for line in lines):
-        return "\n".join(lines)
-    return Paragraph(text(value), s.cell)
+    # only a line of one word can be too wide: simpleSplit puts such a word on its own
+    if any(" " not in line and stringWidth(line, REGULAR, size) > width for line in lines):
+        return None
+    return "\n".join(lines)
+
+
+#: the same short cells (who, the school, a reference) come back on row after row
+_short_lines = functools.lru_cache(maxsize=4096)(_lines)
 
 
 def _when(entry: ChronologyEntry) -> str:

@@ -264,8 +264,8 @@ class ImpactDialog(QDialog):
         self.message = message_label()
         form = QFormLayout()
         add_row(form, "&Impact on the child:", self.body)
-        buttons = ok_cancel(self, "&Save note")
-        buttons.accepted.connect(self.save)
+        self.buttons = ok_cancel(self, "&Save note")
+        self.buttons.accepted.connect(self.save)
         about = QLabel("A later note replaces this one on the chronology; both stay on "
                        "file. Leave it empty to withdraw the note.")
         about.setWordWrap(True)
@@ -273,7 +273,7 @@ class ImpactDialog(QDialog):
         layout.addWidget(about)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
 
     def save(self) -> None:
         with telling(self, self.message) as attempt:
