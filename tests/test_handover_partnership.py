@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -265,16 +266,24 @@ def test_bookmarks_by_year_and_month_language_and_title(dsl: Session, clock: Moc
             "CER-TESTTEST00"
 
 
-def test_the_reading_order_follows_the_rows(dsl: Session, clock: MockClock) -> None:
-    """pdftotext (no layout) reads each entry's cells in column order, entries in time."""
+def test_the_reading_order_follows_the_rows(dsl: Session, clock: MockClock,
+                                           tmp_path: Path) -> None:
+    """Text comes out in reading order, entries in time and each entry's cells in column
+    order, as pypdf and pdftotext -raw (content order, as screen readers take it) read it.
+    (pdftotext's default mode rebuilds its own order from positions: it reads a table's
+    columns down the page, which no drawing order changes.)"""
     kid, _cid = handed_over(dsl, clock)
     data = RENDERER.chronology(handover.chronology_document(dsl, kid, purpose="x"))
-    text = flat(pages(data)[1:])
-    order = ["16/11/2026 07:30", "15y 8m", "Concern #1", "Seen getting into a grey car",
-             "Missed two days", "Decision: Refer", "Strategy meeting called.",
-             "Later: the car was seen again.", "Missing overnight.",
-             "Found by police in Leeds.", "Strategy meeting.", "End of chronology"]
-    assert [text.index(x) for x in order] == sorted(text.index(x) for x in order)
+    (tmp_path / "c.pdf").write_bytes(data)
+    raw = subprocess.run(["pdftotext", "-raw", "-f", "2", str(tmp_path / "c.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    order = ["Date and time", "Recorded by", "16/11/2026 07:30", "15y 8m", "Concern #1",
+             "Seen getting into a grey car", "Child's words:", "Missed two days",
+             "Decision: Refer", "Strategy meeting called.", "Later: the car was seen again.",
+             "Missing overnight.", "Found by police in Leeds.", "Strategy meeting.",
+             "End of chronology"]
+    for text in (flat(pages(data)[1:]), " ".join(raw.split())):
+        assert [text.index(x) for x in order] == sorted(text.index(x) for x in order)
 
 
 # -- no gaps at page ends ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from cerecorder.export.layout import (
     BOLD,
     DATE_SAMPLE,
     HEAD_FILL,
+    ITALIC,
     MARGIN,
     REGULAR,
     RULE,
@@ -61,6 +62,8 @@ SHARES = {True: (0.085, 0.05, 0.12, 0.265, 0.12, 0.15, 0.11, 0.10),
 #: portrait): a row that does not fit at the foot of a page leaves a gap of at most a
 #: fifth of the page
 LINES = {True: 8, False: 12}
+PAD = 3  # cell padding, each side
+QUOTE_INDENT = 4  # the child's words, set in from the facts
 SIGNIFICANT = "\u2605 Significant event"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -223,13 +226,44 @@ def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
     return Paragraph(text(value), s.cell) if lines is None else lines
 
 
-def _lines(value: str, size: float, width: float) -> str | None:
+def _broken(value: str, font: str, size: float, width: float) -> list[str] | None:
     """The text as lines that fit width, or None when a word alone is too wide."""
-    lines = simpleSplit(value, REGULAR, size, width)
+    lines: list[str] = simpleSplit(value, font, size, width)
     # only a line of one word can be too wide: simpleSplit puts such a word on its own
-    if any(" " not in line and stringWidth(line, REGULAR, size) > width for line in lines):
+    if any(" " not in line and stringWidth(line, font, size) > width for line in lines):
         return None
-    return "\n".join(lines)
+    return lines
+
+
+def _lines(value: str, size: float, width: float) -> str | None:
+    lines = _broken(value, REGULAR, size, width)
+    return None if lines is None else "\n".join(lines)
+
+
+class Lines(Flowable):  # type: ignore[misc]
+    """Lines already broken, each with its font, indent and space before: drawn as one
+    text object, at a fraction of a Paragraph's cost (the child's words in a cell)."""
+
+    def __init__(self, lines: Sequence[tuple[str, str, float, float]], size: float,
+                 leading: float) -> None:
+        super().__init__()
+        self.lines, self.size, self.leading = tuple(lines), size, leading
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = sum(self.leading + gap for _, _, _, gap in self.lines)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        out = self.canv.beginText()
+        for line, font, indent, gap in self.lines:
+            y -= gap
+            out.setTextOrigin(indent, y - self.size)
+            out.setFont(font, self.size)
+            out.textOut(line)
+            y -= self.leading
+        self.canv.drawText(out)
 
 
 #: the same short cells (who, the school, a reference) come back on row after row
@@ -253,7 +287,7 @@ class _Table:
     def __init__(self, doc: ChronologyDocument, s: Styles, widths: Sequence[float],
                  lines: int) -> None:
         self.doc, self.s = doc, s
-        self.inner = [w - 6 for w in widths]  # less the cell padding
+        self.inner = [w - 2 * PAD for w in widths]  # less the cell padding
         # about how many characters make LINES lines in each column (DejaVu's mean advance
         # is about 0.55 em)
         self.limits = [max(80, int(w / (s.cell.fontSize * 0.55)) * lines) for w in self.inner]
@@ -265,20 +299,32 @@ class _Table:
 
     def event(self, entry: ChronologyEntry) -> list[Any]:
         """Facts (and signs), then the child's own words, set apart and quoted."""
-        facts = entry.event
+        facts = f"{SIGNIFICANT}\n{entry.event}" if entry.significant else entry.event
         pieces: list[Any] = self.cells(facts, 3)
-        if entry.significant:  # the row is shaded too
-            pieces = self.cells(f"{SIGNIFICANT}\n{facts}", 3)
-        if entry.child_words.strip():
-            words = chunks(entry.child_words.strip(), self.limits[3])
-            quotes = [Paragraph(("<b>Child's words:</b> \u201c" if i == 0 else "") + text(w)
-                                + ("\u201d" if i == len(words) - 1 else ""), self.s.quote_cell)
-                      for i, w in enumerate(words)]
-            last = pieces[-1]
-            head = ([Paragraph(text(last), self.s.cell)] if last else []) \
-                if isinstance(last, str) else [last]
-            pieces = [*pieces[:-1], [*head, quotes[0]], *quotes[1:]]
-        return pieces
+        if not entry.child_words.strip():
+            return pieces
+        words = chunks(entry.child_words.strip(), self.limits[3])
+        size, width = self.s.cell.fontSize, self.inner[3]
+        quotes: list[Any] = []
+        for i, piece in enumerate(words):
+            quoted = ("\u201c" if i == 0 else "") + piece + ("\u201d" if i == len(words) - 1
+                                                           else "")
+            broken = _broken(quoted, ITALIC, size, width - QUOTE_INDENT)
+            if broken is None:  # a word too long for the column: a Paragraph breaks it
+                quotes.append(Paragraph(text(quoted), self.s.quote_cell))
+                continue
+            lines = [(line, ITALIC, QUOTE_INDENT, 0.0) for line in broken]
+            if i == 0:
+                lines.insert(0, ("Child's words:", BOLD, QUOTE_INDENT, 2.0))
+            quotes.append(Lines(lines, size, self.s.cell.leading))
+        last = pieces[-1]
+        if isinstance(last, str) and isinstance(quotes[0], Lines):  # one drawing for both
+            quotes[0] = Lines([(line, REGULAR, 0.0, 0.0) for line in last.split("\n") if last]
+                              + list(quotes[0].lines), size, self.s.cell.leading)
+            return [*pieces[:-1], *quotes]
+        head = ([Paragraph(text(last), self.s.cell)] if last else []) \
+            if isinstance(last, str) else [last]
+        return [*pieces[:-1], [*head, quotes[0]], *quotes[1:]]
 
     def rows(self, entry: ChronologyEntry) -> list[list[Any]]:
         """One entry as one table row, or several when its cells are long."""
@@ -311,7 +357,9 @@ class _Table:
         marks = [] if self.month[:4] == month[:4] else [(str(moment.year), 1)]
         self.month = month
         marks.append((f"{_MONTHS[moment.month - 1]} {moment.year}", 2))
-        return [Bookmark(marks, f"m{month}"), Paragraph(text(when), self.s.cell)]
+        return [Bookmark(marks, f"m{month}"),
+                Lines([(line, REGULAR, 0.0, 0.0) for line in when.split("\n")],
+                      self.s.cell.fontSize, self.s.cell.leading)]
 
 
 def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) -> Flowable:
@@ -332,8 +380,8 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
     ]
     # lines are drawn in the order given: the rule inside a long entry is covered by its
