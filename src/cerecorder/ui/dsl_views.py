@@ -285,7 +285,7 @@ class ChildWindow(QWidget):
                        self.mark_button, self.impact_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.status_button, self.links_button, self.merge_button):
+        for button in (self.links_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
@@ -301,6 +301,7 @@ class ChildWindow(QWidget):
             badge.setObjectName("demoBadge")
             named(badge, "Demo vault: fictional pupils")
             head.addWidget(badge)
+        head.addWidget(self.status_button)  # about the child, beside the profile
         head.addWidget(self.profile_toggle)
         layout.addLayout(head)
         layout.addWidget(self.profile)
