@@ -143,7 +143,7 @@ def test_the_front_sheet_gives_statuses_professionals_and_the_dsl(dsl: Session,
         cover = flat(pages(RENDERER.chronology(doc, landscape=landscape))[:2])
         assert "Prepared by (DSL) Dana Lead (DSL)" in cover
         assert "DSL contact 01632 960999 · dsl@eastcombe.example" in cover
-        assert ("Statuses over the period Status From To Note Early help 01/09/2026 "
+        assert ("Statuses Status From To Note Early help 01/09/2026 "
                 "19/11/2026 — Child protection plan 20/11/2026 Current Review 03/2027") in cover
         assert ("Allocated social worker Priya Shah Northshire Children's Services 01632 "
                 "960123 20/11/2026 Current") in cover

@@ -192,7 +192,7 @@ def _involved(doc: ChronologyDocument, s: Styles, width: float, landscape: bool
 
 def _statuses(doc: ChronologyDocument, s: Styles, small: Styles, width: float
               ) -> list[Flowable]:
-    heading = Paragraph("Statuses over the period", s.heading)
+    heading = Paragraph("Statuses", s.heading)
     if not doc.statuses:
         return [heading, Paragraph("No child protection plan, child in need, looked-after, "
                                    "EHCP, SEND or early help status recorded.", small.empty)]

@@ -344,10 +344,12 @@ def chronology_document(
         purpose=purpose, period_from=since, period_to=until,
         date_from=date_from, date_to=date_to, entry_types=types, rows=tuple(rows),
         counts=period_counts(in_period), significant_only=significant_only,
+        # the statuses and people of the dates asked for; without them, every one on file
+        # up to today (a current status may have begun after the last entry)
         statuses=tuple(x for x in statuses.statuses(session, child_id)
-                       if x.overlaps(since, until)),
+                       if x.overlaps(date_from, date_to)),
         professionals=tuple(p for p in statuses.professionals(session, child_id)
-                            if p.overlaps(since, until)),
+                            if p.overlaps(date_from, date_to)),
         dsl_contact=statuses.dsl_contact(session),
     )
 
