@@ -85,7 +85,9 @@ def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool =
         what=f"the safeguarding chronology of {doc.child.name} ({entries})",
         return_to=return_to(doc.header))]
     title = "Summary chronology" if doc.significant_only else "Safeguarding chronology"
-    return build(doc.header, story, pagesize, f"{title}: {doc.child.name}")
+    # the title (shown in a viewer's title bar and file lists) names no child, as the
+    # file's name does not: the document id finds it
+    return build(doc.header, story, pagesize, title)
 
 
 # -- the front sheet -----------------------------------------------------------------------
@@ -132,13 +134,14 @@ def _front_sheet(doc: ChronologyDocument, s: Styles, width: float, landscape: bo
         Paragraph(escape(child.name), ParagraphStyle("name", parent=s.title, fontSize=14,
                                                      leading=18, fontName=REGULAR)),
         Spacer(0, 4), pair, *_counts(doc, s, width),
-        *_involved(doc, s, width, landscape), Spacer(0, 8),
+        *_involved(doc, s, width, landscape), Spacer(0, 6),
         Paragraph(
             "Dates are dd/mm/yyyy and times 24-hour, in the time zone each entry was "
             "recorded in; ages are at the event. The DSL's decisions and actions on a "
             "concern are in that concern's row. Opinion is shown as recorded and labelled "
             "as such in the concern records. Share this document only with those who need "
-            "it for the purpose stated above.", s.note),
+            "it for the purpose stated above.",
+            ParagraphStyle("front_note", parent=s.note, fontSize=8.5, leading=11)),
     ]
 
 
