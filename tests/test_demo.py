@@ -12,7 +12,16 @@ import pytest
 
 from cerecorder.domain.model import Role
 from cerecorder.domain.roster import upn_check_letter
-from cerecorder.services import chronology, demo, demo_story, flags, maintenance, register, session
+from cerecorder.services import (
+    chronology,
+    demo,
+    demo_story,
+    flags,
+    handover,
+    maintenance,
+    register,
+    session,
+)
 from cerecorder.services.demo import ANCHOR
 from cerecorder.storage.vault import SQLITE_MAGIC
 
@@ -251,3 +260,21 @@ def test_the_county_lines_storyline_flags_its_four_pupils_and_no_control(
     assert any("OLDER-PARTNER-AND-GIFTS" in rules for rules in raised.values())
     assert any("LINKED-TO-EXPLOITATION" in rules for rules in raised.values())
     assert before <= after and {a for a in after if a[0] in four | controls} == before
+
+
+def test_the_storyline_front_sheets_have_statuses_and_professionals(
+        tiny: tuple[Path, demo.DemoSummary]) -> None:
+    s = open_demo(tiny[0])
+    try:
+        with s.uow() as uow:
+            [missing_first] = [int(r[0]) for r in uow.conn.execute(
+                "SELECT child_id FROM events WHERE summary LIKE '%the next afternoon in "
+                "another town.'")]
+        doc = handover.chronology_document(s, missing_first, purpose="Demo", significant_only=True)
+    finally:
+        s.lock()
+    assert [(x.kind.label, x.ended_on is None) for x in doc.statuses] == [
+        ("Early help", False), ("Child in need", True)]
+    assert [p.role for p in doc.professionals] == ["Police contact", "Allocated social worker"]
+    [missing] = doc.rows  # the missing episode, marked significant, with its impact
+    assert missing.significant and missing.impact.startswith("Missed the next two days")

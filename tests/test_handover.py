@@ -246,14 +246,15 @@ def test_chronology_pdf_cover_and_table(dsl: Session, clock: MockClock, tmp_path
         cover, text = flat(texts[:1]), flat(texts)
         for expected in ["Safeguarding chronology", "Zoë Ólafsdóttir", "04/03/2011",
                          "A123456789012", "Looked after", "SEND",
-                         "Period covered 16/11/2026 to 06/12/2026", "Prepared by Dana Lead",
+                         "Period covered 16/11/2026 to 06/12/2026",
+                         "Prepared by (DSL) Dana Lead (DSL)",
                          "Referral to MASH (KCSIE)", "Filters applied None",
                          "Eastcombe Academy"]:
             assert expected in cover, expected
-        for expected in ["Date/time", "Source", "Event", "Decision and rationale", "Outcome",
-                         "Recorded by", "Concern #1", "Addendum to concern #1",
-                         "Later: the car was seen again.",
-                         "Refer to MASH / children's social care: Pattern of older males",
+        for expected in ["Date and time", "Age", "Source", "Event", "Impact on the child",
+                         "Action", "Outcome", "Recorded by", "Concern #1",
+                         "Addendum to concern #1", "Later: the car was seen again.",
+                         "Decision: Refer to MASH / children's social care. Reason: Pattern",
                          "Referral to MASH: Phoned MASH", "Strategy meeting called.",
                          "Missing episode", "Missing overnight.", "Found by police in Leeds.",
                          "26/11/2026 10:30", "Signs: "]:
@@ -267,7 +268,15 @@ def test_chronology_pdf_cover_and_table(dsl: Session, clock: MockClock, tmp_path
 def test_chronology_filters(dsl: Session, clock: MockClock) -> None:
     kid, _cid = busy_child(dsl, clock)
     everything = handover.chronology_document(dsl, kid, purpose="x")
-    assert len(everything.rows) == 6
+    # the decision and the action (with its outcome) are folded into the concern's row
+    assert [r.entry_type for r in everything.rows] == [
+        EntryType.CONCERN, EntryType.ADDENDUM, EntryType.EVENT, EntryType.EVENT]
+    concern = everything.rows[0]
+    assert concern.decision == (
+        "Decision: Refer to MASH / children's social care. Reason: Pattern of older males "
+        "and gifts. (Dana Lead (DSL), 16/11/2026 10:30)\n"
+        "Referral to MASH: Phoned MASH (Dana Lead (DSL), 16/11/2026 10:30)")
+    assert concern.outcome == "Strategy meeting called."
     ranged = handover.chronology_document(dsl, kid, purpose="x", date_from=date(2026, 11, 20),
                                           date_to=date(2026, 11, 30))
     assert [r.entry_type for r in ranged.rows] == [EntryType.EVENT]
@@ -275,10 +284,15 @@ def test_chronology_filters(dsl: Session, clock: MockClock) -> None:
     assert ranged.filters_text == "dates 20/11/2026 to 30/11/2026"
     typed = handover.chronology_document(
         dsl, kid, purpose="x", entry_types=[EntryType.TRIAGE, EntryType.EVENT])
+    # without the concern's row, its decision stands as a row of its own
     assert {r.entry_type for r in typed.rows} == {EntryType.TRIAGE, EntryType.EVENT}
     assert len(typed.rows) == 3
+    [decision] = [r for r in typed.rows if r.entry_type is EntryType.TRIAGE]
+    assert decision.event == "DSL decision on concern #1"
+    assert decision.decision.startswith("Decision: Refer to MASH / children's social care. "
+                                        "Reason: Pattern of older males")
     text = flat(pages(RENDERER.chronology(typed)))
-    assert "entry types: DSL decisions, Significant events" in text
+    assert "entry types: DSL decisions, Events" in text
     assert "Later: the car was seen again." not in text
     with pytest.raises(InvalidInput):
         handover.chronology_document(dsl, kid, purpose="x", date_from=date(2026, 12, 1),
@@ -322,7 +336,7 @@ def test_a_thousand_entries_repeat_the_header_on_every_page(tmp_path: Path) -> N
     for number, page in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in page
         if 1 < number <= last_entries:  # after them, the sign-off and the receipt slip
-            assert "Date/time" in page and "Decision and rationale" in page, number
+            assert "Impact on the" in page and "Recorded by" in page, number
     text = flat(texts)
     assert "Entry 0:" in text and "Entry 999:" in text
     qpdf_check(data, tmp_path)

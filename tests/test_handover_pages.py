@@ -310,13 +310,13 @@ def test_the_end_line_sign_off_and_receipt_slip(dsl: Session, clock: MockClock) 
     for landscape in (True, False):
         texts = pages(RENDERER.chronology(doc, landscape=landscape))
         text = flat(texts)
-        assert text.count("End of chronology: 6 entries") == 1
+        assert text.count("End of chronology: 4 entries") == 1
         # the end line comes after the last entry, then the sign-off, then the slip
         assert text.index("Strategy meeting.") < text.index("End of chronology")
-        tail = text[text.index("End of chronology: 6 entries"):]
+        tail = text[text.index("End of chronology: 4 entries"):]
         assert "Sign-off Name Dana Lead Role DSL Date Signature" in tail
         assert (f"Receipt: please sign and return Received the safeguarding chronology of "
-                f"Zoë Ólafsdóttir (6 entries), document {doc.header.document_id}. Received by "
+                f"Zoë Ólafsdóttir (4 entries), document {doc.header.document_id}. Received by "
                 "Role and agency Date Signature Return to Dana Lead, DSL, Eastcombe Academy"
                 ) in tail
     one = handover.chronology_document(dsl, kid, purpose="MASH",
@@ -420,10 +420,10 @@ def test_the_front_sheet_counts_the_period_against_the_vault(dsl: Session,
     for landscape in (True, False):
         data = RENDERER.chronology(concerns_only, landscape=landscape)
         first, second = pages(data)[:2]
-        assert "This document" in first and "Date/time" in second  # a one-page front sheet
-        assert "Prepared by Dana Lead (DSL)" in flat([first])
+        assert "This document" in first and "Impact on the child" in flat([second])  # one page
+        assert "Prepared by (DSL) Dana Lead (DSL)" in flat([first])
         cover = _cover_counts(data)
-        assert cover == ("Over the period (counted over every type of entry, whatever the "
+        assert cover == ("Over the period (counted over every entry, whatever the "
                          f"filter) {HEADS} 1 2 0 2 1 1 1")
 
 
@@ -439,7 +439,7 @@ def test_cli_filters_by_entry_type(dsl: Session, clock: MockClock, vault_dir: Pa
     text = flat(texts)
     assert "Missing overnight." in text and "Pattern of older males" in text
     assert "Later: the car was seen again." not in text
-    assert all("Extract: all dates, entry types: DSL decisions, Significant events"
+    assert all("Extract: all dates, entry types: DSL decisions, Events"
                in " ".join(page.split()) for page in texts)
     code, _, err = cli("export-chronology", vault_dir, "--child", kid, "--out",
                        tmp_path / "x.pdf", "--purpose", "MASH", "--types", "meetings")

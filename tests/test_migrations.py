@@ -18,7 +18,8 @@ from helpers import DSL_PASS, TAXONOMY, MockClock
 DATA = Path(__file__).resolve().parent / "data"
 
 
-SAVED = sorted(p.name for p in DATA.glob("vault-v*"))
+SAVED = sorted((p.name for p in DATA.glob("vault-v*")),
+               key=lambda name: int(name.removeprefix("vault-v")))
 
 
 def _copy(tmp_path: Path, name: str) -> Path:

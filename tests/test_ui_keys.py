@@ -44,6 +44,7 @@ from cerecorder.export.pdf import PdfRenderer
 from cerecorder.services import concerns, register, sar, screening, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
+from cerecorder.ui.child_status import ImpactDialog, StatusDialog
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
@@ -208,6 +209,9 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "triage": lambda: TriageDialog(ctx, dsl, concern, main),
         "action": lambda: ActionDialog(ctx, dsl, concern_id=concern, parent=main),
         "event": lambda: EventDialog(ctx, dsl, child, main),
+        "statuses": lambda: StatusDialog(dsl, child, "Amy Khan", main),
+        "impact": lambda: ImpactDialog(dsl, child, chronology.model.entry(
+            chronology.model.index(0, 0)), main),
         "chronology": lambda: chronology,
         "search": lambda: SearchDialog(ctx, dsl, main),
         "settings": lambda: SettingsDialog(ctx, dsl, main),

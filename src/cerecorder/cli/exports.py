@@ -94,6 +94,7 @@ def export_chronology(ctx: Context, args: argparse.Namespace) -> int:
         doc = handover.chronology_document(
             opened, args.child, purpose=args.purpose or "", date_from=start, date_to=end,
             entry_types=types, school=args.school or "", staff_names=not args.roles_only,
+            significant_only=args.significant,
         )
         data = documents.chronology(doc, landscape=not args.portrait)
         _save(ctx, opened, args, data, "chronology", args.child, doc.header.document_id,

@@ -596,6 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="dd/mm/yyyy")
     p.add_argument("--types", metavar="TYPE,...",
                    help="only these entry types: " + ", ".join(t.value for t in EntryType))
+    p.add_argument("--significant", action="store_true",
+                   help="significant events only: the summary chronology (the entries the "
+                   "DSL marked as significant, with the concerns' decisions and actions)")
     p = command("export-concern", exports.export_concern, "Export a concern record as a PDF.")
     p.add_argument("--concern", type=int, required=True, metavar="ID")
     export_options(p)

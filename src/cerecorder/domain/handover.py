@@ -4,14 +4,17 @@ rendering and no storage here."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from cerecorder.domain.model import ActionKind, ChronologyEntry, EntryType, EventKind, Role
+from cerecorder.domain.statuses import Professional, Status
 from cerecorder.domain.timefmt import uk_date, uk_datetime
 
 if TYPE_CHECKING:
@@ -66,9 +69,10 @@ ENTRY_TYPE_LABELS = {
     EntryType.TRIAGE: "DSL decisions",
     EntryType.ACTION: "Actions",
     EntryType.OUTCOME: "Outcomes",
-    EntryType.EVENT: "Significant events",
+    EntryType.EVENT: "Events",
     EntryType.SCREENING: "Screenings",
 }
+SIGNIFICANT_ONLY = "significant events only"
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,12 @@ class ChronologyDocument:
     rows: tuple[ChronologyEntry, ...]
     #: PERIOD_COUNTS over every entry in the period, whatever the entry types chosen
     counts: tuple[tuple[str, int], ...] = ()
+    #: the summary chronology: only the entries the DSL marked as significant
+    significant_only: bool = False
+    #: the child's statuses and the professionals involved over the period, oldest first
+    statuses: tuple[Status, ...] = ()
+    professionals: tuple[Professional, ...] = ()
+    dsl_contact: str = ""  # how the DSL who made the document is reached
 
     @property
     def period_text(self) -> str:
@@ -275,6 +285,8 @@ class ChronologyDocument:
         types = _types_text(self.entry_types)
         if types:
             parts.append(f"entry types: {types}")
+        if self.significant_only:
+            parts.append(SIGNIFICANT_ONLY)
         if not parts:
             return "None: the complete chronology"
         return "; ".join(parts)
@@ -319,13 +331,69 @@ def period_counts(entries: Iterable[ChronologyEntry]) -> tuple[tuple[str, int], 
 
 
 def extract_line(date_from: date | None, date_to: date | None,
-                 entry_types: tuple[EntryType, ...] | None) -> str:
+                 entry_types: tuple[EntryType, ...] | None, significant_only: bool = False
+                 ) -> str:
     """What a filtered chronology says on every page; "" for the complete one."""
     types = _types_text(entry_types)
-    if not (date_from or date_to or types):
+    if not (date_from or date_to or types or significant_only):
         return ""
     dates = _span(date_from, date_to) if date_from or date_to else "all dates"
-    return f"Extract: {dates}, " + (f"entry types: {types}" if types else "all entry types")
+    return (f"Extract: {dates}, " + (f"entry types: {types}" if types else "all entry types")
+            + (f", {SIGNIFICANT_ONLY}" if significant_only else ""))
+
+
+_FOLDED = (EntryType.TRIAGE, EntryType.ACTION, EntryType.OUTCOME)
+
+
+def _done(entry: ChronologyEntry, what: str) -> str:
+    """A decision, action or outcome as a line of its concern's row: what, then who and
+    when."""
+    return (f"{what} ({who(entry.recorded_by, entry.recorded_role)}, "
+            f"{uk_datetime(entry.occurred_at, entry.tz)})")
+
+
+def _decision(text: str) -> str:
+    """ "Label: reason" (as the chronology gives a decision) as "Decision: Label. Reason:
+    reason"."""
+    label, _, reason = text.partition(": ")
+    return f"Decision: {label}." + (f" Reason: {reason}" if reason else "")
+
+
+def fold_dsl_work(rows: Sequence[ChronologyEntry],
+                  keep: Callable[[ChronologyEntry], bool] = lambda _: True
+                  ) -> list[ChronologyEntry]:
+    """The rows a handover chronology shows: the DSL's decisions (with their reasons) and
+    actions on a concern go into that concern's Action column, and their outcomes into its
+    Outcome column, instead of rows of their own; a concern's work follows its row even
+    when only the concern passes `keep` (the significance filter). Work on a concern that
+    is not shown stays a row of its own, if it passes `keep` itself (a decision with its
+    reason in the Action column)."""
+    shown = {r.concern_id for r in rows if r.entry_type is EntryType.CONCERN and keep(r)}
+    actions: dict[int, list[str]] = defaultdict(list)
+    outcomes: dict[int, list[str]] = defaultdict(list)
+    out: list[ChronologyEntry] = []
+    for row in rows:
+        concern = row.concern_id
+        if row.entry_type in _FOLDED and concern is not None and concern in shown:
+            if row.entry_type is EntryType.TRIAGE:
+                actions[concern].append(_done(row, _decision(row.decision)))
+            elif row.entry_type is EntryType.ACTION:
+                actions[concern].append(_done(row, row.event))
+                if row.outcome:
+                    outcomes[concern].append(row.outcome)
+            else:
+                outcomes[concern].append(_done(row, row.outcome))
+            continue
+        if keep(row):
+            out.append(dataclasses.replace(
+                row, event=f"DSL decision on concern #{concern}",
+                decision=_decision(row.decision))
+                if row.entry_type is EntryType.TRIAGE else row)
+    return [dataclasses.replace(row, decision="\n".join(actions[row.concern_id]),
+                                outcome="\n".join(outcomes[row.concern_id]))
+            if row.entry_type is EntryType.CONCERN and row.concern_id is not None
+            and (row.concern_id in actions or row.concern_id in outcomes) else row
+            for row in out]
 
 
 @dataclass(frozen=True)

@@ -328,6 +328,9 @@ class ChronologyEntry:
     kind: str = ""  # an event's EventKind, an action's ActionKind, a decision's value
     recorded_role: str = ""  # the recorder's role, as domain.handover.ROLE_LABELS names it
     taxonomy_version: str = ""  # what indicator_codes were recorded under
+    recorded_at: datetime | None = None  # when it was written down, if not when it happened
+    significant: bool = False  # marked by the DSL as a significant event
+    impact: str = ""  # the DSL's note of the impact on the child
 
 
 @dataclass(frozen=True)

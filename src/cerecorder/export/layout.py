@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -29,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import DocumentHeader
 from cerecorder.export import furniture
 
@@ -45,6 +47,11 @@ QUOTE_RULE = colors.HexColor("#B9B29A")
 #: entry can run across pages. (ReportLab 5.1's Table(splitInRow=1) was tried: it repeats
 #: the header row in mid-page and leaves gaps, so rows are split here instead.)
 CHUNK = 600
+
+
+# compressed streams stay binary, not ASCII85 text: a fifth smaller, and quicker to write
+# and to protect (ReportLab reads the setting as each document is written)
+rl_config.useA85 = 0
 
 
 def register_fonts(fonts: Path) -> None:
@@ -69,7 +76,10 @@ class Styles:
                                    spaceAfter=2)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 1.5,
                                     leading=(size - 1.5) * 1.3, spaceAfter=0)
-        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0)
+        # a long word in a narrow column breaks at its own hyphen ("Return-/home"), not
+        # anywhere
+        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0,
+                                   embeddedHyphenation=1)
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, fontName=BOLD)
         self.label = ParagraphStyle("label", parent=self.cell, fontName=BOLD, textColor=GREY)
         self.title = ParagraphStyle("title", parent=self.body, fontName=BOLD,
@@ -134,14 +144,24 @@ def _canvas_maker(header: DocumentHeader, bands: tuple[furniture.Band, furniture
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 
+            #: page index -> bookmarks (key, x, y) on it, set when the pages are written
+            self._bookmarks: dict[int, list[tuple[str, float, float]]] = {}
+
         def showPage(self) -> None:  # ReportLab's name
             self._saved.append(dict(self.__dict__))
             self._startPage()
+
+        def note_bookmark(self, key: str, x: float, y: float) -> None:
+            """A destination on the page being drawn: ReportLab's own would point at the
+            first page, as the pages are held back until save."""
+            self._bookmarks.setdefault(len(self._saved), []).append((key, x, y))
 
         def save(self) -> None:
             total = len(self._saved)
             for number, state in enumerate(self._saved, start=1):
                 self.__dict__.update(state)
+                for key, x, y in self._bookmarks.get(number - 1, ()):
+                    self.bookmarkPage(key, fit="XYZ", left=x, top=y)
                 if header.demo:
                     _watermark(self)
                 furniture.draw(self, bands[0], top=True, number=number, total=total)
@@ -164,6 +184,44 @@ def _watermark(canv: Canvas) -> None:
     canv.setFont(BOLD, size)
     canv.drawCentredString(0, -size * 0.36, "DEMO")
     canv.restoreState()
+
+
+class Bookmark(Flowable):  # type: ignore[misc]
+    """Entries of the PDF's outline (title, level) leading here; drawn as nothing."""
+
+    def __init__(self, entries: Sequence[tuple[str, int]], key: str) -> None:
+        super().__init__()
+        self.entries, self.key = entries, key
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        x, y = canv.absolutePosition(0, 0)
+        for number, (title, level) in enumerate(self.entries):
+            key = f"{self.key}-{number}"
+            canv.addOutlineEntry(title, key, level)
+            canv.note_bookmark(key, x, y)
+        canv.showOutline()
+
+
+def require_school(header: DocumentHeader) -> None:
+    """A document that leaves the vault says which school it comes from. Checked here, at
+    the last step, because the school's name may come from the vault, the policy file or
+    the command line."""
+    if not header.school.strip():
+        raise InvalidInput(
+            "The school's name is not set, and every exported page carries it: a DSL sets "
+            "it in Settings, IT in the policy file (school_name), or give --school on the "
+            "command line. Nothing was exported.")
+
+
+def return_to(header: DocumentHeader) -> str:
+    """Where a receipt slip goes back to: who made the document, their role, the school."""
+    return ", ".join(x for x in (header.generated_by, header.generated_role, header.school)
+                     if x)
 
 
 def build(header: DocumentHeader, story: list[Flowable], pagesize: tuple[float, float],

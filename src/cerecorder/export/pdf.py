@@ -1,5 +1,5 @@
-"""The handover PDFs: a concern record and a child's chronology (ReportLab platypus), and
-AES-256 password protection (pypdf, revision 6).
+"""The handover PDFs: a concern record (here) and a child's chronology (export.chronology),
+both ReportLab platypus, and AES-256 password protection (pypdf, revision 6).
 
 Every page carries the protective marking at top and bottom centre, whom the document is
 about (name, date of birth, UPN), a partial document's scope ("Extract: ..."), "Page X of
@@ -24,48 +24,30 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from cerecorder.domain import pdf_password
-from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
-    DocumentHeader,
     PageSource,
     who,
 )
 from cerecorder.domain.intel import IntelDocument, csv_bytes
-from cerecorder.domain.model import ChronologyEntry, EntryType
-from cerecorder.domain.timefmt import uk_datetime
+from cerecorder.export.chronology import render_chronology
 from cerecorder.export.intel import render_intel
 from cerecorder.export.layout import (
     DATE_SAMPLE,
-    HEAD_FILL,
     MARGIN,
     REGULAR,
-    RULE,
     Styles,
     build,
-    chunks,
     column_widths,
     details_table,
     end_matter,
@@ -73,31 +55,17 @@ from cerecorder.export.layout import (
     para,
     quoted,
     register_fonts,
+    require_school,
+    return_to,
     section,
-    text,
     unbreakable,
 )
 from cerecorder.export.raster import RasterPages
 
-#: chronology columns and their share of the table's width
-COLUMNS = (("Date/time", 0.10), ("Source", 0.13), ("Event", 0.29),
-           ("Decision and rationale", 0.20), ("Outcome", 0.16), ("Recorded by", 0.12))
-
 # -- the concern record --------------------------------------------------------------------
 
-def _require_school(header: DocumentHeader) -> None:
-    """A document that leaves the vault says which school it comes from. Checked here, at
-    the last step, because the school's name may come from the vault, the policy file or
-    the command line."""
-    if not header.school.strip():
-        raise InvalidInput(
-            "The school's name is not set, and every exported page carries it: a DSL sets "
-            "it in Settings, IT in the policy file (school_name), or give --school on the "
-            "command line. Nothing was exported.")
-
-
 def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
-    _require_school(doc.header)
+    require_school(doc.header)
     register_fonts(fonts)
     s = Styles(10)
     pagesize = A4
@@ -185,7 +153,7 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
     story += end_matter(doc.header, s, width,
                         end_line=f"End of concern record #{doc.concern_id}",
                         what=f"the record of concern #{doc.concern_id}",
-                        return_to=_return_to(doc.header))
+                        return_to=return_to(doc.header))
     return build(doc.header, story, pagesize, "Safeguarding concern record")
 
 
@@ -208,176 +176,6 @@ def _dsl_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:
                   repeatRows=1, hAlign="LEFT")
     table.setStyle(grid_style())
     return [*story, table]
-
-
-# -- the chronology ------------------------------------------------------------------------
-
-def render_chronology(doc: ChronologyDocument, fonts: Path, *, landscape: bool = True) -> bytes:
-    _require_school(doc.header)
-    register_fonts(fonts)
-    pagesize = (A4[1], A4[0]) if landscape else A4
-    width = pagesize[0] - 2 * MARGIN
-    s = Styles(10)
-    cells = Styles(8.5)
-    child = doc.child
-    # landscape: the child and the document side by side, so the front sheet is one page
-    half = width / 2 - 6 if landscape else width
-    about_child = [
-        Paragraph("The child", s.heading),
-        details_table([
-            ("Name", child.name),
-            ("Legal name", child.legal_name),
-            ("Date of birth", child.dob_text),
-            ("UPN", child.upn),
-            ("Year and registration group",
-             " / ".join(x for x in (child.year_group, child.reg_group) if x)),
-            ("Gender", child.gender),
-            ("Flags", ", ".join(child.flags) or "None"),
-        ], s, half, 0.36 if landscape else 0.3),
-    ]
-    about_document = [
-        Paragraph("This document", s.heading),
-        details_table([
-            ("School", doc.header.school),
-            ("Period covered", doc.period_text),
-            ("Entries", f"{len(doc.rows):,}"),
-            ("Prepared by", who(doc.header.generated_by, doc.header.generated_role)),
-            ("Date prepared", uk_datetime(doc.header.generated_at, doc.header.generated_tz)),
-            ("Purpose of disclosure", doc.purpose),
-            ("Filters applied", doc.filters_text),
-            ("Protective marking", doc.header.marking),
-        ], s, half, 0.36 if landscape else 0.3),
-    ]
-    if landscape:
-        pair = Table([[about_child, about_document]], colWidths=[width / 2, width / 2],
-                     hAlign="LEFT")
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        sides: list[Flowable] = [pair]
-    else:
-        sides = [*about_child, *about_document]
-    story: list[Flowable] = [
-        Paragraph("Safeguarding chronology", s.title),
-        Paragraph(escape(child.name), ParagraphStyle("name", parent=s.title, fontSize=14,
-                                                     leading=18, fontName=REGULAR)),
-        Spacer(0, 4),
-        *sides,
-        *_counts(doc, s, width),
-        Spacer(0, 8),
-        Paragraph(
-            "Dates are dd/mm/yyyy and times 24-hour, in the time zone each entry was "
-            "recorded in. Opinion is shown as recorded and labelled as such in the concern "
-            "records. Share this document only with those who need it for the purpose "
-            "stated above.", s.note),
-        PageBreak(),
-    ]
-    story.append(_chronology_table(doc.rows, cells, width))
-    entries = f"{len(doc.rows):,} {'entry' if len(doc.rows) == 1 else 'entries'}"
-    story += end_matter(
-        doc.header, s, width * (0.7 if landscape else 1), end_line=f"End of chronology: {entries}",
-        what=f"the safeguarding chronology of {child.name} ({entries})",
-        return_to=_return_to(doc.header))
-    return build(doc.header, story, pagesize, "Safeguarding chronology")
-
-
-def _counts(doc: ChronologyDocument, s: Styles, width: float) -> list[Flowable]:
-    """The front sheet's summary: how many concerns, missing episodes, police contacts,
-    referrals and meetings over the period, counted over every entry type."""
-    if not doc.counts:
-        return []
-    note = (" (counted over every type of entry, whatever the filter)"
-            if doc.entry_types is not None and set(doc.entry_types) != set(EntryType) else "")
-    head = ParagraphStyle("count_head", parent=s.cell_head, fontSize=8, leading=10)
-    table = Table([[Paragraph(escape(label), head) for label, _ in doc.counts],
-                   [Paragraph(f"{count:,}", s.count) for _, count in doc.counts]],
-                  colWidths=[width / len(doc.counts)] * len(doc.counts), hAlign="LEFT")
-    table.setStyle(grid_style())
-    return [Paragraph(escape(f"Over the period{note}"), s.heading), table]
-
-
-def _return_to(header: DocumentHeader) -> str:
-    return ", ".join(x for x in (header.generated_by, header.generated_role, header.school) if x)
-
-
-def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
-    """A plain string when the text fits on one line (ReportLab draws those without the
-    cost of a Paragraph); otherwise a wrapping Paragraph."""
-    if not value:
-        return ""
-    if "\n" not in value and pdfmetrics.stringWidth(value, REGULAR, s.cell.fontSize) <= width:
-        return value
-    return Paragraph(text(value), s.cell)
-
-
-def _entry_rows(entry: ChronologyEntry, s: Styles, widths: Sequence[float]
-                ) -> list[list[Any]]:
-    """One entry as one table row, or several when a cell is very long: ReportLab cannot
-    break a row whose single cell is taller than a page, so its text is carried over."""
-    split: list[list[Any]] = [
-        [_cell(c, s, w) for c in chunks(v)]
-        for v, w in zip((entry.source, entry.event, entry.decision, entry.outcome),
-                        widths[1:5], strict=True)
-    ]
-    if entry.child_words.strip():
-        split[1] = _with_words(split[1], entry.child_words, s)
-    when = uk_datetime(entry.occurred_at, entry.tz).replace(" ", "\n")
-    rows: list[list[Any]] = []
-    for i in range(max(len(p) for p in split)):
-        rows.append([
-            when if i == 0 else f"{when}\n(continued)",
-            *(p[i] if i < len(p) else "" for p in split),
-            _cell(who(entry.recorded_by, entry.recorded_role), s, widths[5]) if i == 0
-            else "",
-        ])
-    return rows
-
-
-def _with_words(event: list[Any], words: str, s: Styles) -> list[Any]:
-    """The event's cells with the child's own words after the facts, set apart (italic,
-    indented) and in quotation marks; very long words run on into more rows."""
-    pieces = chunks(words.strip())
-    quotes = [Paragraph(("<b>Child's words:</b> \u201c" if i == 0 else "") + text(piece)
-                        + ("\u201d" if i == len(pieces) - 1 else ""), s.quote_cell)
-              for i, piece in enumerate(pieces)]
-    last = event[-1]
-    facts = ([Paragraph(text(last), s.cell)] if last else []) if isinstance(last, str) \
-        else [last]
-    return [*event[:-1], [*facts, quotes[0]], *quotes[1:]]
-
-
-def _chronology_table(entries: Sequence[ChronologyEntry], s: Styles, width: float) -> Flowable:
-    size = s.cell.fontSize
-    least = [unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size), 0, 0, 0, 0, 0]
-    widths = column_widths(width, [share for _, share in COLUMNS], least)
-    inner = [w - 6 for w in widths]  # less the cell padding
-    data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h, _ in COLUMNS]]
-    styles: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 1), (-1, -1), REGULAR),
-        ("FONTSIZE", (0, 1), (-1, -1), s.cell.fontSize),
-        ("LEADING", (0, 1), (-1, -1), s.cell.leading),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("BOX", (0, 0), (-1, -1), 0.4, RULE),
-        ("INNERGRID", (0, 0), (-1, -1), 0.25, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    shade = colors.HexColor("#F6F7F9")
-    for number, entry in enumerate(entries):
-        first = len(data)
-        data += _entry_rows(entry, s, inner)
-        if number % 2:
-            styles.append(("BACKGROUND", (0, first), (-1, len(data) - 1), shade))
-    if not entries:
-        data.append([Paragraph("No entries match.", s.empty), "", "", "", "", ""])
-        styles.append(("SPAN", (0, 1), (-1, 1)))
-    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, hAlign="LEFT")
-    table.setStyle(TableStyle(styles))
-    return table
 
 
 # -- protection ----------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """A child's chronology: the time-ordered union of concerns, addenda, decisions, actions,
-outcomes and significant events, in the multi-agency columns. Opening one is audited."""
+outcomes and events, in the multi-agency columns, each with the DSL's significance mark
+and impact note. Opening one is audited."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from cerecorder.domain.handover import ROLE_LABELS
@@ -36,6 +38,8 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
         outcomes = [o for own in identity for o in uow.dsl.outcomes_for_child(own)]
         events = [e for own in identity for e in uow.dsl.events_for_child(own)]
         screenings = screening.screenings_in(session, uow, child_id)
+        marked = uow.statuses.significant(identity)
+        impacts = uow.statuses.impacts(identity)
         audit.record(uow, session.clock, session.user, "chronology_viewed", "child", child_id)
         uow.commit()
 
@@ -53,7 +57,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             recorded_by=names.get(c.author_id, "?"),
             recorded_role=roles.get(c.author_id, ""), ref_id=c.id, concern_id=c.id,
             indicator_codes=c.content.indicator_codes, child_words=c.content.child_words,
-            taxonomy_version=c.taxonomy_version,
+            taxonomy_version=c.taxonomy_version, recorded_at=c.created_at,
         ))
     for a in addenda:
         entries.append(ChronologyEntry(
@@ -82,7 +86,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             recorded_role=roles.get(by, ""), ref_id=oid,
             concern_id=concern_id,
         ))
-    for aid, concern_id, kind, detail, at, tz, by in actions:
+    for aid, concern_id, kind, detail, at, tz, by, written in actions:
         label = ActionKind(kind).label
         entries.append(ChronologyEntry(
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.ACTION, source="DSL action",
@@ -90,12 +94,14 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             outcome="\n".join(outcomes_by_action.get(aid, [])),
             recorded_by=names.get(by, "?"),
             recorded_role=roles.get(by, ""), ref_id=aid, concern_id=concern_id, kind=kind,
+            recorded_at=from_utc_text(written),
         ))
-    for eid, kind, at, tz, summary, outcome, by in events:
+    for eid, kind, at, tz, summary, outcome, by, written in events:
         entries.append(ChronologyEntry(
             occurred_at=from_utc_text(at), tz=tz, entry_type=EntryType.EVENT,
             source=EventKind(kind).label, event=summary, decision="", outcome=outcome,
             recorded_by=names.get(by, "?"), recorded_role=roles.get(by, ""), ref_id=eid, kind=kind,
+            recorded_at=from_utc_text(written),
         ))
     for s in screenings:
         entries.append(ChronologyEntry(
@@ -104,6 +110,16 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             recorded_by=names.get(s.signed_by, "?"), recorded_role=roles.get(s.signed_by, ""),
             ref_id=s.id, kind=s.band,
         ))
+    entries = [_annotated(e, marked, impacts) for e in entries]
     order = list(EntryType)
     entries.sort(key=lambda e: (e.occurred_at, order.index(e.entry_type), e.ref_id))
     return entries
+
+
+def _annotated(entry: ChronologyEntry, marked: set[tuple[str, int]],
+               impacts: dict[tuple[str, int], str]) -> ChronologyEntry:
+    """The entry with the DSL's significance mark and impact note, kept beside it."""
+    ref = (entry.entry_type.value, entry.ref_id)
+    if ref not in marked and ref not in impacts:
+        return entry
+    return dataclasses.replace(entry, significant=ref in marked, impact=impacts.get(ref, ""))

@@ -21,14 +21,17 @@ from zoneinfo import ZoneInfo
 from cerecorder.domain.model import (
     ConcernContent,
     EntryKind,
+    EntryType,
     EventKind,
     Mention,
     TriageDecision,
     Urgency,
 )
 from cerecorder.domain.register import clean_entry
+from cerecorder.domain.statuses import StatusKind
 from cerecorder.services import audit, flags
 from cerecorder.services.session import Session
+from cerecorder.storage.uow import UnitOfWork
 
 TZ = "Europe/London"
 
@@ -134,6 +137,32 @@ def _at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(TZ)).astimezone(UTC)
 
 
+#: (pupil, status, from, to) and (pupil, role, name, service, contact, from) for the
+#: storyline's front sheets
+STATUSES = ((0, StatusKind.EARLY_HELP, date(2025, 11, 3), date(2026, 2, 9)),
+            (0, StatusKind.CHILD_IN_NEED, date(2026, 2, 10), None),
+            (1, StatusKind.EARLY_HELP, date(2026, 3, 9), None))
+PROFESSIONALS = (
+    (0, "Allocated social worker", "Priya Shah", "Northshire Children's Services (demo)",
+     "01632 960123", date(2026, 2, 10)),
+    (0, "Police contact", "PC Sam Hill", "Northshire Police, Exploitation Team (demo)",
+     "01632 960456", date(2026, 2, 4)),
+    (1, "Early help lead", "Tom Reid", "Northshire Family Hub (demo)", "01632 960789",
+     date(2026, 3, 9)),
+)
+
+
+def _statuses(uow: UnitOfWork, pupils: Sequence[int], dsl: Callable[[date], int]) -> None:
+    for pupil, kind, start, end in STATUSES:
+        status = uow.statuses.add_status(pupils[pupil], kind, start, "", _at(start, 16),
+                                         dsl(start))
+        if end is not None:
+            uow.statuses.end_status(status, end, "", _at(end, 16), dsl(end))
+    for pupil, role, name, service, contact, start in PROFESSIONALS:
+        uow.statuses.add_professional(pupils[pupil], role, name, service, contact, start,
+                                      _at(start, 16), dsl(start))
+
+
 def write_story(session: Session, pupils: Sequence[tuple[int, str]],
                 author: Callable[[date], int], dsl: Callable[[date], int]) -> dict[str, int]:
     """Record the storyline for seven pupils (id, first name): the first four are the
@@ -171,9 +200,16 @@ def write_story(session: Session, pupils: Sequence[tuple[int, str]],
                                       mention=position, reported_by=by, seen_at=occurred,
                                       note="", now=decided, by=dsl(concern.day))
         for pupil, day, summary in MISSING:
-            uow.dsl.add_event(pupils[pupil][0], EventKind.MISSING_EPISODE, _at(day, 23), TZ,
-                              summary, "Return-home interview offered.", dsl(day),
-                              _at(day, 23) + timedelta(hours=20))
+            recorded = _at(day, 23) + timedelta(hours=20)
+            event_id = uow.dsl.add_event(pupils[pupil][0], EventKind.MISSING_EPISODE,
+                                         _at(day, 23), TZ, summary,
+                                         "Return-home interview offered.", dsl(day), recorded)
+            uow.statuses.mark(pupils[pupil][0], (EntryType.EVENT.value, event_id), True,
+                              recorded, dsl(day))
+            uow.statuses.add_impact(pupils[pupil][0], (EntryType.EVENT.value, event_id),
+                                    "Missed the next two days of school; tired and withdrawn "
+                                    "on return.", recorded, TZ, dsl(day))
+        _statuses(uow, [child_id for child_id, _ in pupils], dsl)
         audit.record(uow, session.clock, session.user, "demo_batch_created", "register", "",
                      concerns=len(CONCERNS), entries=len(entries), events=len(MISSING))
         flags.refresh(uow, session, [child_id for child_id, _ in pupils])

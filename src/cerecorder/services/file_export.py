@@ -84,7 +84,7 @@ def child_file(session: Session, child_id: int, *, purpose: str) -> dict[str, An
             "decided_by": person(t.decided_by)})
     loose_actions: list[dict[str, Any]] = []
     loose_outcomes: list[dict[str, Any]] = []
-    for aid, concern_id, kind, detail, at, _tz, by in actions:
+    for aid, concern_id, kind, detail, at, _tz, by, *_recorded in actions:
         item = {"id": int(aid), "taken_at": _time(from_utc_text(at)), "kind": kind,
                 "kind_label": ActionKind(kind).label, "detail": text(detail),
                 "recorded_by": person(by)}
@@ -141,7 +141,8 @@ def child_file(session: Session, child_id: int, *, purpose: str) -> dict[str, An
             "occurred_at": _time(from_utc_text(at)), "kind": kind,
             "kind_label": EventKind(kind).label, "summary": text(summary),
             "outcome": text(outcome), "recorded_by": person(by),
-        } for _eid, kind, at, _tz, summary, outcome, by in sorted(events, key=lambda e: e[2])],
+        } for _eid, kind, at, _tz, summary, outcome, by, *_recorded
+            in sorted(events, key=lambda e: e[2])],
     }
 
 

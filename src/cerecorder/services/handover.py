@@ -30,6 +30,7 @@ from cerecorder.domain.handover import (
     DslLine,
     IndicatorLine,
     extract_line,
+    fold_dsl_work,
     period_counts,
     withhold_names,
 )
@@ -44,7 +45,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import unavailable
 from cerecorder.domain.timefmt import from_utc_text, local_date
-from cerecorder.services import audit
+from cerecorder.services import audit, statuses
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
 from cerecorder.services.chronology import chronology
@@ -292,10 +293,12 @@ def chronology_document(
     session: Session, child_id: int, *, purpose: str, date_from: date | None = None,
     date_to: date | None = None, entry_types: Iterable[EntryType] | None = None,
     marking: str = DEFAULT_MARKING, school: str = "", staff_names: bool = True,
+    significant_only: bool = False,
 ) -> ChronologyDocument:
     """A child's chronology for handing over, filtered by local date (in each entry's own
-    zone, inclusive) and entry type. Without staff_names, the "Recorded by" column gives
-    each recorder's role alone (a copy for external sharing)."""
+    zone, inclusive), entry type and, for the summary chronology, the DSL's significance
+    marks. The DSL's decisions and actions on a concern are folded into its row. Without
+    staff_names, people are given by their role alone (a copy for external sharing)."""
     require(session.user, Role.DSL)
     purpose = clean_text(purpose.strip(), "The purpose of disclosure")
     if not purpose:
@@ -324,22 +327,31 @@ def chronology_document(
         in_period.append(e)
     rows = [e for e in in_period if types is None or e.entry_type in types]
     rows = _without_other_pupils(session, child_id, rows)
+    if not staff_names:
+        rows = [dataclasses.replace(r, recorded_by="") for r in rows]
+    rows = fold_dsl_work(rows, (lambda e: e.significant) if significant_only
+                         else (lambda _: True))
     # the period is the dates'; a choice of entry types is a filter within it
     first = local_date(in_period[0].occurred_at, in_period[0].tz) if in_period else None
     last = local_date(in_period[-1].occurred_at, in_period[-1].tz) if in_period else None
+    since, until = date_from or first, date_to or last
     summary = _summary(child)
-    doc = ChronologyDocument(
-        header=_header(session, marking, school, subject=summary.identity,
-                       scope=extract_line(date_from, date_to, types)),
+    header = _header(session, marking, school, subject=summary.identity,
+                     scope=extract_line(date_from, date_to, types, significant_only))
+    return ChronologyDocument(
+        header=header if staff_names else _roles_only(header),
         child_id=child_id, child=summary,
-        purpose=purpose, period_from=date_from or first, period_to=date_to or last,
+        purpose=purpose, period_from=since, period_to=until,
         date_from=date_from, date_to=date_to, entry_types=types, rows=tuple(rows),
-        counts=period_counts(in_period),
+        counts=period_counts(in_period), significant_only=significant_only,
+        # the statuses and people of the dates asked for; without them, every one on file
+        # up to today (a current status may have begun after the last entry)
+        statuses=tuple(x for x in statuses.statuses(session, child_id)
+                       if x.overlaps(date_from, date_to)),
+        professionals=tuple(p for p in statuses.professionals(session, child_id)
+                            if p.overlaps(date_from, date_to)),
+        dsl_contact=statuses.dsl_contact(session),
     )
-    if staff_names:
-        return doc
-    return dataclasses.replace(doc, header=_roles_only(doc.header), rows=tuple(
-        dataclasses.replace(r, recorded_by="") for r in doc.rows))
 
 
 def record_export(

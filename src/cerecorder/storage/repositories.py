@@ -643,8 +643,8 @@ class DslRepository(_Repository):
 
     def actions_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
         return self._rows(
-            "SELECT id, concern_id, kind, detail, taken_at, tz, recorded_by FROM actions "
-            "WHERE child_id = ?",
+            "SELECT id, concern_id, kind, detail, taken_at, tz, recorded_by, recorded_at "
+            "FROM actions WHERE child_id = ?",
             (child_id,),
         )
 
@@ -693,8 +693,8 @@ class DslRepository(_Repository):
 
     def events_for_child(self, child_id: int) -> list[tuple[Any, ...]]:
         return self._rows(
-            "SELECT id, kind, occurred_at, tz, summary, outcome, recorded_by FROM events "
-            "WHERE child_id = ?",
+            "SELECT id, kind, occurred_at, tz, summary, outcome, recorded_by, recorded_at "
+            "FROM events WHERE child_id = ?",
             (child_id,),
         )
 

@@ -14,6 +14,7 @@ from cerecorder.storage.schema_file_life import (
     TRANSFERS,
 )
 from cerecorder.storage.schema_screening import V8 as _V9
+from cerecorder.storage.schema_statuses import statuses_sql
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
@@ -546,4 +547,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "received", TRANSFERS + HOLDS + DESTRUCTIONS + SARS + RECEIVED),
     (9, "screening assessments: answers, citations of concerns, domain scores, signed and "
      "then immutable; the instruments they were made with", _V9),
+    (10, "handover: dated statuses, professionals involved, significance marks and impact "
+     "notes, all append-only", statuses_sql(_APPEND_ONLY)),
 )

@@ -17,6 +17,7 @@ from cerecorder.storage.repositories import (
 )
 from cerecorder.storage.sar import SarRepository
 from cerecorder.storage.screening import ScreeningRepository
+from cerecorder.storage.statuses import StatusRepository
 from cerecorder.storage.transfers import (
     HoldRepository,
     TransferPacketRepository,
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.sars = SarRepository(conn)
         self.transfer_packets = TransferPacketRepository(conn)
         self.screening = ScreeningRepository(conn)
+        self.statuses = StatusRepository(conn)
         self._active = False
 
     def __enter__(self) -> UnitOfWork:

@@ -44,9 +44,10 @@ from cerecorder.domain.model import (
 )
 from cerecorder.domain.screening import chart_points, chart_text
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
-from cerecorder.services import children, chronology, screening, search
+from cerecorder.services import children, chronology, screening, search, statuses
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
+from cerecorder.ui.child_status import ImpactDialog, StatusDialog
 from cerecorder.ui.common import (
     date_edit,
     fit_to_screen,
@@ -65,12 +66,13 @@ from cerecorder.ui.models import (
     ChronologyModel,
     ModelIndex,
     RowsModel,
+    event_text,
 )
 from cerecorder.ui.network_view import NetworkWindow
 from cerecorder.ui.screening_chart import ScreeningChart
 from cerecorder.ui.screening_form import ScreeningDialog, open_screening_form
 from cerecorder.ui.screening_view import ScreeningViewDialog
-from cerecorder.ui.widgets import named
+from cerecorder.ui.widgets import named, show_problem
 
 #: the longest a chronology row grows, in lines; the tooltip and the concern show the rest
 MAX_ROW_LINES = 12
@@ -85,7 +87,7 @@ ENTRY_LABELS = {
     EntryType.TRIAGE: "DSL dec&isions",
     EntryType.ACTION: "Ac&tions",
     EntryType.OUTCOME: "O&utcomes",
-    EntryType.EVENT: "Significant &events",
+    EntryType.EVENT: "&Events",
     EntryType.SCREENING: "Screenin&gs",
 }
 
@@ -170,6 +172,11 @@ class ChildWindow(QWidget):
             check.toggled.connect(self._filters_changed)
             self.type_boxes[entry_type] = check
             types_row.addWidget(check)
+        self.significant_only = QCheckBox("Significant onl&y")
+        named(self.significant_only, "Show significant events only")
+        self.significant_only.toggled.connect(self._filters_changed)
+        types_row.addSpacing(16)
+        types_row.addWidget(self.significant_only)
         types_row.addStretch()
 
         self.from_on = QCheckBox("&From")
@@ -243,7 +250,7 @@ class ChildWindow(QWidget):
         self.export_button = QPushButton("P&rint or save as PDF…")
         self.merge_button = QPushButton("&Merge with…")
         # in the filters' row, where there is room at 150% (the row below is full)
-        self.screen_button = QPushButton("Screen or s&hare")
+        self.screen_button = QPushButton("Screen or share")
         named(self.screen_button, "Screening and intelligence reports: a new screening, "
               "or a report for the police or a partnership")
         screen_menu = QMenu(self.screen_button)
@@ -257,6 +264,18 @@ class ChildWindow(QWidget):
         named(self.network_button, "Network: the register entries linked to this child "
               "and the other children linked through them")
         self.network_button.clicked.connect(lambda: self.open_network())
+        self.status_button = QPushButton("Statuses and who is involved…")
+        self.mark_button = QPushButton("Mark significant")
+        self.impact_button = QPushButton("Impact on t&he child…")
+        for button, name in (
+                (self.status_button, "Statuses and professionals involved, with dates"),
+                (self.mark_button, "Mark the selected entry as a significant event, or "
+                 "unmark it"),
+                (self.impact_button, "Write the impact of the selected entry on the child")):
+            named(button, name)
+        self.status_button.clicked.connect(self.edit_statuses)
+        self.mark_button.clicked.connect(self.toggle_significant)
+        self.impact_button.clicked.connect(self.write_impact)
         self.links_button.setMenu(QMenu(self.links_button))
         for button, name in ((self.merge_button, "Merge another record of this child"),
                              (self.links_button, "Siblings and associates: open, add, "
@@ -287,7 +306,8 @@ class ChildWindow(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_buttons())
         buttons = QHBoxLayout()
-        for button in (self.event_button, self.action_button, self.open_button):
+        for button in (self.event_button, self.action_button, self.open_button,
+                       self.mark_button, self.impact_button):
             buttons.addWidget(button)
         buttons.addStretch()
         for button in (self.network_button, self.links_button, self.merge_button):
@@ -307,6 +327,7 @@ class ChildWindow(QWidget):
             badge.setObjectName("demoBadge")
             named(badge, "Demo vault: fictional pupils")
             head.addWidget(badge)
+        head.addWidget(self.status_button)  # about the child, beside the profile
         head.addWidget(self.profile_toggle)
         layout.addLayout(head)
         layout.addWidget(self.profile)
@@ -324,7 +345,8 @@ class ChildWindow(QWidget):
         dialog = ExportChronologyDialog(
             self.ctx, self.session, self.child_id, self.display_name,
             date_from=self.proxy.date_from, date_to=self.proxy.date_to,
-            entry_types=self.proxy.types, parent=self, printing=printing)
+            entry_types=self.proxy.types, significant_only=self.proxy.significant_only,
+            parent=self, printing=printing)
         dialog.open()
         return dialog
 
@@ -449,6 +471,7 @@ class ChildWindow(QWidget):
         self.proxy.date_to = (from_qdate(self.date_to.date())
                               if self.to_on.isChecked() else None)
         self.proxy.indicator = self.indicator.currentData()
+        self.proxy.significant_only = self.significant_only.isChecked()
         self.proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         self._after_filter()
 
@@ -482,7 +505,7 @@ class ChildWindow(QWidget):
         for row in range(self.proxy.rowCount()):
             e = self.model.entry(self.proxy.mapToSource(self.proxy.index(row, 0)))
             tallest = line
-            for column, text in ((1, e.source), (2, e.event), (3, e.decision),
+            for column, text in ((1, e.source), (2, event_text(e)), (3, e.decision),
                                  (4, e.outcome), (5, e.recorded_by)):
                 if text:
                     box = QRect(0, 0, widths[column], limit)
@@ -512,6 +535,10 @@ class ChildWindow(QWidget):
     def _update_buttons(self) -> None:
         entry = self.current_entry()
         self.open_button.setEnabled(entry is not None and entry.concern_id is not None)
+        for button in (self.mark_button, self.impact_button):
+            button.setEnabled(entry is not None)
+        self.mark_button.setText("Unmark significant" if entry is not None
+                                 and entry.significant else "Mark significant")
 
     def current_entry(self) -> ChronologyEntry | None:
         index = self.table.currentIndex()
@@ -533,6 +560,36 @@ class ChildWindow(QWidget):
             return None
         dialog = ConcernViewDialog(self.ctx, self.session, entry.concern_id, self)
         dialog.finished.connect(lambda _: self.reload())
+        dialog.open()
+        return dialog
+
+    def edit_statuses(self) -> StatusDialog:
+        dialog = StatusDialog(self.session, self.child_id, self.display_name, self)
+        dialog.open()
+        return dialog
+
+    def toggle_significant(self) -> None:
+        """Mark the selected entry as significant, or take the mark off (audited; the
+        entry itself is not changed)."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        row = self.table.currentIndex().row()
+        try:
+            statuses.mark_significant(self.session, self.child_id, entry.entry_type,
+                                      entry.ref_id, not entry.significant)
+        except CERecorderError as exc:
+            show_problem(self, exc)
+            return
+        self.reload()
+        self.table.selectRow(min(row, self.proxy.rowCount() - 1))
+
+    def write_impact(self) -> ImpactDialog | None:
+        entry = self.current_entry()
+        if entry is None:
+            return None
+        dialog = ImpactDialog(self.session, self.child_id, entry, self)
+        dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog
 

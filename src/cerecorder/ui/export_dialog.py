@@ -272,8 +272,8 @@ class ExportChronologyDialog(ProtectedExportDialog):
 
     def __init__(self, ctx: AppContext, session: Session, child_id: int, child_name: str, *,
                  date_from: date | None, date_to: date | None,
-                 entry_types: Iterable[EntryType], parent: QWidget | None = None,
-                 printing: bool = False) -> None:
+                 entry_types: Iterable[EntryType], significant_only: bool = False,
+                 parent: QWidget | None = None, printing: bool = False) -> None:
         super().__init__(ctx, session, child_id, f"Print or save the chronology: {child_name}",
                          parent, printing=printing)
         self.child_name = child_name
@@ -293,7 +293,13 @@ class ExportChronologyDialog(ProtectedExportDialog):
         self.landscape.setChecked(True)
         named(self.landscape, "Landscape pages")
         named(self.portrait, "Portrait pages")
+        self.significant = QCheckBox("S&ignificant events only (the summary chronology)")
+        self.significant.setChecked(significant_only)
+        named(self.significant, "Significant events only",
+              "Only the entries marked as significant, with the decisions and actions on "
+              "their concerns")
         add_row(self.form, "&Purpose of disclosure:", self.purpose)
+        self.form.addRow("", self.significant)
         self.form.addRow("Page:", self.landscape)
         self.form.addRow("", self.portrait)
         self.finish_layout()
@@ -305,14 +311,16 @@ class ExportChronologyDialog(ProtectedExportDialog):
         return ""
 
     def options(self) -> tuple[object, ...]:
-        return (self.purpose.text(), self.landscape.isChecked(), self.roles_only.isChecked())
+        return (self.purpose.text(), self.landscape.isChecked(), self.roles_only.isChecked(),
+                self.significant.isChecked())
 
     def make_pdf(self, renderer: DocumentRenderer) -> tuple[bytes, str]:
         doc = handover.chronology_document(
             self.session, self.object_id, purpose=self.purpose.text(),
             date_from=self.date_from, date_to=self.date_to, entry_types=self.entry_types,
             school=handover.school_name(self.session),
-            staff_names=not self.roles_only.isChecked())
+            staff_names=not self.roles_only.isChecked(),
+            significant_only=self.significant.isChecked())
         return renderer.chronology(doc, landscape=self.landscape.isChecked()), \
             doc.header.document_id
 

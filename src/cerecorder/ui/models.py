@@ -243,6 +243,15 @@ class ConcernListModel(RowsModel):
         )[column]
 
 
+def event_text(entry: ChronologyEntry) -> str:
+    """The Event cell: the DSL's significance mark and impact note with the event."""
+    parts = ["\u2605 Significant event"] if entry.significant else []
+    parts.append(entry.event)
+    if entry.impact:
+        parts.append(f"Impact on the child: {entry.impact}")
+    return "\n".join(parts)
+
+
 class ChronologyModel(RowsModel):
     """The multi-agency columns of DESIGN.md."""
 
@@ -256,7 +265,7 @@ class ChronologyModel(RowsModel):
         if role == ID_ROLE:
             return item.ref_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (uk_datetime(item.occurred_at, item.tz), item.source, item.event,
+            return (uk_datetime(item.occurred_at, item.tz), item.source, event_text(item),
                     item.decision, item.outcome, item.recorded_by)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -273,13 +282,14 @@ class ChronologyFilter(QSortFilterProxyModel):
         self.indicator: str | None = None
         self.date_from: date | None = None
         self.date_to: date | None = None
+        self.significant_only = False
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         if not isinstance(model, ChronologyModel):
             return True
         e = model.entry(model.index(source_row, 0, source_parent))
-        if e.entry_type not in self.types:
+        if e.entry_type not in self.types or (self.significant_only and not e.significant):
             return False
         if self.indicator and self.indicator not in e.indicator_codes:
             return False
