@@ -40,10 +40,22 @@ def terms(text: str) -> list[SearchTerm]:
     return found
 
 
+class _OneForOne(dict[int, str]):
+    """str.translate's table for _fold: each character once worked out, then cached."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        found = self[code] = unicodedata.normalize("NFD", ch)[0].casefold()[:1] or ch
+        return found
+
+
+_ONE_FOR_ONE = _OneForOne()
+
+
 def _fold(text: str) -> str:
     """Casefold and drop accents one character at a time, so positions still line up
     with the original text (FTS5 matched with remove_diacritics the same way)."""
-    return "".join(unicodedata.normalize("NFD", ch)[0].casefold()[:1] or ch for ch in text)
+    return text.lower() if text.isascii() else text.translate(_ONE_FOR_ONE)
 
 
 def snippet(texts: Iterable[str], query: str) -> str:
