@@ -317,9 +317,10 @@ class ChildRepository(_Repository):
         return counts
 
 
-#: matches up to which a search looks up each one's time, beyond which it walks the
-#: concerns newest first (measured on the decade demo vault: they cost the same near 200)
-_LOOK_UP_AT_MOST = 250
+#: A search looks up each match's time, or walks the concerns newest first: on the decade
+#: demo vault one lookup cost about as much as walking this many concerns.
+_WALK_PER_LOOKUP = 20
+_WALK_STEP = 2000
 
 
 class ConcernRepository(_Repository):
@@ -523,18 +524,29 @@ class ConcernRepository(_Repository):
                 return []
         if found is None:
             return []
-        # Few matches: look each one's time up and sort them. Many: walk the concerns from
-        # the newest and keep the matches, stopping when the page is full.
-        index = "concerns_search" if len(found) <= _LOOK_UP_AT_MOST else "concerns_recent"
-        author_clause = "" if author_id is None else " AND c.author_id = ?"
-        rows = self._rows(
-            f"SELECT c.id FROM concerns AS c INDEXED BY {index}"
-            " WHERE c.id IN (SELECT value FROM json_each(?))"
-            f" AND c.status = 'submitted'{author_clause}"
-            " ORDER BY c.occurred_at DESC, c.id DESC LIMIT ?",
-            [json.dumps(sorted(found)), *([] if author_id is None else [author_id]), limit],
-        )
-        return [int(r[0]) for r in rows]
+        author = "" if author_id is None else " AND author_id = ?"
+        params: list[object] = [] if author_id is None else [author_id]
+        (newest_id,), = self._rows("SELECT coalesce(max(id), 0) FROM concerns")
+        # Matches spread evenly fill a page within about this many concerns of the newest
+        reach = int(newest_id) * limit // len(found) + _WALK_STEP
+        if len(found) * _WALK_PER_LOOKUP < reach:  # few: look up each one's time, sort
+            rows = self._rows(
+                "SELECT id FROM concerns INDEXED BY concerns_search"
+                f" WHERE id IN (SELECT value FROM json_each(?)) AND status = 'submitted'{author}"
+                " ORDER BY occurred_at DESC, id DESC LIMIT ?",
+                [json.dumps(sorted(found)), *params, limit])
+            return [int(r[0]) for r in rows]
+        # many: walk the concerns from the newest, keeping the matches, until the page fills
+        hits: list[int] = []
+        with db_errors_explained():
+            walk = self.conn.execute(
+                "SELECT id FROM concerns INDEXED BY concerns_recent"
+                f" WHERE status = 'submitted'{author} ORDER BY occurred_at DESC, id DESC",
+                tuple(params))
+            while len(hits) < limit and (step := walk.fetchmany(_WALK_STEP)):
+                hits += [int(r[0]) for r in step if r[0] in found]
+            walk.close()
+        return hits[:limit]
 
     def _matching(self, term: SearchTerm, *, dsl_work: bool) -> set[int]:
         """Ids of the concerns (any status) one term matches, from every source."""
