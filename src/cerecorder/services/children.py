@@ -9,7 +9,7 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, ChildDetails, ChildLink, EventKind, LinkKind, Role
 from cerecorder.domain.rules import MAX_NAME, check_date, clean_text
 from cerecorder.domain.timefmt import local_date
-from cerecorder.services import audit, flags
+from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -209,5 +209,7 @@ def merge_children(session: Session, keep_id: int, duplicate_id: int, reason: st
             f"Reason: {reason}", "", session.user.id, session.clock.now())
         audit.record(uow, session.clock, session.user, "children_merged", "child", keep.id,
                      merged=duplicate.id, filled=sorted(filled))
+        from cerecorder.services import flags  # the rules load when a merge needs them
+
         flags.refresh(uow, session, [keep.id, duplicate.id])
         uow.commit()

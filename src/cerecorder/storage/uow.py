@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from cerecorder.storage.connection import Connection, db_errors_explained
-from cerecorder.storage.register import FlagRepository, RegisterRepository
 from cerecorder.storage.repositories import (
     AuditRepository,
     ChildRepository,
@@ -14,6 +15,9 @@ from cerecorder.storage.repositories import (
     MetaRepository,
     UserRepository,
 )
+
+if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
+    from cerecorder.storage.register import FlagRepository, RegisterRepository
 
 
 class UnitOfWork:
@@ -26,9 +30,19 @@ class UnitOfWork:
         self.concerns = ConcernRepository(conn)
         self.dsl = DslRepository(conn)
         self.audit = AuditRepository(conn)
-        self.register = RegisterRepository(conn)
-        self.flags = FlagRepository(conn)
         self._active = False
+
+    @cached_property
+    def register(self) -> RegisterRepository:
+        from cerecorder.storage.register import RegisterRepository
+
+        return RegisterRepository(self.conn)
+
+    @cached_property
+    def flags(self) -> FlagRepository:
+        from cerecorder.storage.register import FlagRepository
+
+        return FlagRepository(self.conn)
 
     def __enter__(self) -> UnitOfWork:
         with db_errors_explained():
