@@ -83,6 +83,8 @@ class RosterModel(RowsModel):
         self._search: list[str] = []
         #: changes whenever the rows or their order change (the filter's cache key)
         self.version = 0
+        self._fields: list[tuple[bool, int | None, frozenset[ChildFlag], str]] = []
+        self._fields_for = -1
 
     def set_rows(self, rows: Sequence[Any],
                  sort_by: tuple[int, Qt.SortOrder] | None = None) -> None:
@@ -143,9 +145,13 @@ class RosterModel(RowsModel):
 
     def search_fields(self) -> list[tuple[bool, int | None, frozenset[ChildFlag], str]]:
         """Per row, in order, what the pupil filter looks at: left, open concerns, flags
-        and the search text."""
-        return [(r.child.left_on is not None, r.open_concerns, r.child.details.flags, text)
-                for r, text in zip(self._rows, self._search, strict=True)]
+        and the search text (worked out once per version of the rows)."""
+        if self._fields_for != self.version:
+            self._fields = [(r.child.left_on is not None, r.open_concerns,
+                             r.child.details.flags, text)
+                            for r, text in zip(self._rows, self._search, strict=True)]
+            self._fields_for = self.version
+        return self._fields
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort here, once per header click, so the filter above never compares rows."""
