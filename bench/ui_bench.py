@@ -206,7 +206,7 @@ def cold_start(work: Path, vault: Path, runs: int) -> tuple[Measure, list[str]]:
         f"unlock dialog built and shown +{shown - context:.0f}, painted +{painted - shown:.0f}"
         f" = {painted:.0f} (the parent read the line at {median['parent saw the line']:.0f}"
         f"; a bare `python -c pass` takes {statistics.median(baseline):.0f}, a bare PySide6 "
-        f"window painted and closed {statistics.median(bare):.0f}: the floor)",
+        f"window painted {statistics.median(bare):.0f}: the floor)",
     ]
     return Measure("start to painted unlock window", [r["painted"] for r in results],
                    COLD_START_TARGET, "p50"), notes

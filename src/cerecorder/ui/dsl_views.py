@@ -424,20 +424,13 @@ class ChildWindow(QWidget):
         # a little more off for fractional glyph widths, so a row is never a line short
         widths = [max(self.table.columnWidth(c) - 2 * margin - 4, 20) for c in range(6)]
         flags = int(Qt.TextFlag.TextWordWrap)
-        # text on one line, narrower than its column, is as tall as any line: measuring its
-        # width is far cheaper than laying it out wrapped
-        one_line = metrics.boundingRect(QRect(0, 0, 1 << 20, limit), flags, "Xg").height()
         header = self.table.verticalHeader()
         for row in range(self.proxy.rowCount()):
             e = self.model.entry(self.proxy.mapToSource(self.proxy.index(row, 0)))
             tallest = line
             for column, text in ((1, e.source), (2, e.event), (3, e.decision),
                                  (4, e.outcome), (5, e.recorded_by)):
-                if not text:
-                    continue
-                if "\n" not in text and metrics.horizontalAdvance(text) < widths[column]:
-                    tallest = max(tallest, one_line)
-                else:
+                if text:
                     box = QRect(0, 0, widths[column], limit)
                     tallest = max(tallest, metrics.boundingRect(box, flags, text).height())
             header.resizeSection(row, min(tallest, limit) + 2 * margin + 2)
