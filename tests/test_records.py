@@ -364,6 +364,37 @@ def test_search_finds_a_concern_by_its_childrens_names_and_the_dsls_work(
         staff.lock()
 
 
+@pytest.mark.parametrize("walk", [False, True], ids=["look up each", "walk newest first"])
+def test_search_sorts_newest_first_by_either_way(dsl: Session, clock: MockClock,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 walk: bool) -> None:
+    """Few matches are looked up and sorted, many are found by walking the concerns newest
+    first: both give the newest event first (not the newest saved), skip drafts, keep
+    a staff member to their own concerns and stop at the limit."""
+    from cerecorder.storage import repositories
+
+    monkeypatch.setattr(repositories, "_WALK_PER_LOOKUP", 10**9 if walk else 0)
+    child = add_child(dsl)
+    ages = [5, 1, 9, 3, 7, 2]  # days ago, in the order they are recorded
+    recorded = [concerns.record_concern(dsl, content(
+        (child,), clock, facts=f"Seen with a scooter ({n}).",
+        occurred_at=clock.now() - timedelta(days=days))) for n, days in enumerate(ages)]
+    concerns.save_draft(dsl, content((child,), clock, facts="A scooter, unfinished."))
+    newest_first = [recorded[n] for n in sorted(range(len(ages)), key=ages.__getitem__)]
+    assert [h.concern_id for h in search.search_concerns(dsl, "scooter")] == newest_first
+    assert [h.concern_id for h in search.search_concerns(dsl, "scooter", limit=2)] == \
+        newest_first[:2]
+    add_staff(dsl)
+    staff = switch_to(dsl, "teacher", STAFF_PASS)
+    try:
+        own = concerns.record_concern(staff, content(
+            (child,), clock, facts="A scooter again.", occurred_at=clock.now()
+            - timedelta(days=4)))
+        assert [h.concern_id for h in search.search_concerns(staff, "scooter")] == [own]
+    finally:
+        staff.lock()
+
+
 def test_snippets_bracket_the_matched_words() -> None:
     from cerecorder.services.search import snippet
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cerecorder import __version__, config, hardening, paths, policy, winpolicy
+from cerecorder import config, hardening, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
@@ -215,6 +215,22 @@ def _report_bug(kind: type[BaseException], error: BaseException,
                          "bug). Your saved records are safe. Details are in the log file.")
 
 
+class _Version(argparse.Action):
+    """argparse's version action, but the version is read only when asked for (reading
+    the package metadata costs tens of milliseconds at every start)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from cerecorder import __version__
+
+        print(f"{parser.prog} {__version__}")  # to stdout, as argparse's own does
+        parser.exit()
+
+
 def app_parser() -> argparse.ArgumentParser:
     """The desktop app's own options; anything else is left to Qt (-platform, -style).
     --help and --version print and exit before Qt loads (over SSH there is no screen)."""
@@ -223,7 +239,7 @@ def app_parser() -> argparse.ArgumentParser:
         description="CE Recorder, the desktop app: record safeguarding concerns in an "
         "encrypted vault. Without options it opens its window. The admin command line is "
         "cerecorder-admin.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (temporary vault, record, PDF, print) "
                         "and exit 0 when it works")

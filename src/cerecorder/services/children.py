@@ -9,7 +9,7 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, ChildDetails, ChildLink, EventKind, LinkKind, Role
 from cerecorder.domain.rules import MAX_NAME, check_date, clean_text
 from cerecorder.domain.timefmt import local_date
-from cerecorder.services import audit, flags
+from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -72,15 +72,20 @@ class RosterRow:
     entries: int | None
 
 
-def roster(session: Session, *, include_left: bool = False) -> list[RosterRow]:
+def roster(session: Session, *, include_left: bool = False,
+           entries: bool = True) -> list[RosterRow]:
+    """The pupil list; without ``entries`` (the main window shows none) the chronology
+    counts are None, and not counted."""
     require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
         pupils = uow.children.all(include_left=include_left)
         if session.user.role is not Role.DSL:
             return [RosterRow(c, None, None) for c in pupils]
-        open_counts = _fold(uow.children.open_concern_counts(), uow.children.merged_map())
-        entries = _fold(uow.children.entry_counts(), uow.children.merged_map())
-    return [RosterRow(c, open_counts.get(c.id, 0), entries.get(c.id, 0)) for c in pupils]
+        merged = uow.children.merged_map()
+        open_counts = _fold(uow.children.open_concern_counts(), merged)
+        counted = _fold(uow.children.entry_counts(), merged) if entries else None
+    return [RosterRow(c, open_counts.get(c.id, 0),
+                      None if counted is None else counted.get(c.id, 0)) for c in pupils]
 
 
 def merged_names(session: Session) -> dict[int, str]:
@@ -204,5 +209,7 @@ def merge_children(session: Session, keep_id: int, duplicate_id: int, reason: st
             f"Reason: {reason}", "", session.user.id, session.clock.now())
         audit.record(uow, session.clock, session.user, "children_merged", "child", keep.id,
                      merged=duplicate.id, filled=sorted(filled))
+        from cerecorder.services import flags  # the rules load when a merge needs them
+
         flags.refresh(uow, session, [keep.id, duplicate.id])
         uow.commit()

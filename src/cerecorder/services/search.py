@@ -7,11 +7,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from cerecorder.domain.model import ActionKind, Role, SearchHit, TriageDecision
+from cerecorder.domain.model import ActionKind, ConcernContent, Role, SearchHit, TriageDecision
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 from cerecorder.storage.repositories import SearchTerm
+from cerecorder.storage.uow import UnitOfWork
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 14
@@ -40,10 +41,22 @@ def terms(text: str) -> list[SearchTerm]:
     return found
 
 
+class _OneForOne(dict[int, str]):
+    """str.translate's table for _fold: each character once worked out, then cached."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        found = self[code] = unicodedata.normalize("NFD", ch)[0].casefold()[:1] or ch
+        return found
+
+
+_ONE_FOR_ONE = _OneForOne()
+
+
 def _fold(text: str) -> str:
     """Casefold and drop accents one character at a time, so positions still line up
     with the original text (FTS5 matched with remove_diacritics the same way)."""
-    return "".join(unicodedata.normalize("NFD", ch)[0].casefold()[:1] or ch for ch in text)
+    return text.lower() if text.isascii() else text.translate(_ONE_FOR_ONE)
 
 
 def snippet(texts: Iterable[str], query: str) -> str:
@@ -88,18 +101,14 @@ def search_concerns(session: Session, text: str, limit: int = 50) -> list[Search
     with session.uow() as uow:
         ids = uow.concerns.search(words, author, limit, dsl_work=is_dsl)
         concerns = uow.concerns.many(ids)
-        addenda: dict[int, list[str]] = {}
+        texts: dict[int, list[str]] = {cid: _own_texts(concerns[cid].content) for cid in ids}
         for addendum in uow.concerns.addenda(ids):
-            addenda.setdefault(addendum.concern_id, []).append(addendum.body)
-        if is_dsl:  # what the DSL decided and did shows in the snippet when it matched
-            for t in uow.dsl.triage_for(ids):
-                addenda.setdefault(t.concern_id, []).append(
-                    f"Decision: {t.decision.label}. {t.rationale}".strip())
-            for _a, _c, kind, detail, *_, cid in uow.dsl.actions_for_concerns(ids):
-                addenda.setdefault(cid, []).append(
-                    f"Action: {ActionKind(kind).label}. {detail}".strip())
-            for _o, _c, _a, outcome, *_, cid in uow.dsl.outcomes_for_concerns(ids):
-                addenda.setdefault(cid, []).append(f"Outcome: {outcome}")
+            texts[addendum.concern_id].append(addendum.body)
+        snippets = {cid: snippet(texts[cid], text) for cid in ids}
+        unmatched = [cid for cid in ids if not snippets[cid]]
+        if is_dsl and unmatched:  # what the DSL decided and did, where the words are
+            for cid, said in _dsl_texts(uow, unmatched).items():
+                snippets[cid] = snippet(said, text)
         children = {
             c.id: c.display_name
             for c in uow.children.many(
@@ -111,13 +120,30 @@ def search_concerns(session: Session, text: str, limit: int = 50) -> list[Search
     hits = []
     for cid in ids:
         c = concerns[cid].content
-        fields = (c.facts, c.child_words, c.location, c.opinion, c.indicators_other,
-                  c.action_taken, c.informed, *addenda.get(cid, []))
         hits.append(SearchHit(
             concern_id=cid,
             occurred_at=c.occurred_at,
             # matched by a child's name only: the start of the facts
-            snippet=snippet(fields, text) or _opening(c.facts),
+            snippet=snippets[cid] or _opening(c.facts),
             child_names=tuple(children[k] for k in c.child_ids),
         ))
     return hits
+
+
+def _own_texts(c: ConcernContent) -> list[str]:
+    """The concern's own words, in the order a snippet looks through them."""
+    return [c.facts, c.child_words, c.location, c.opinion, c.indicators_other,
+            c.action_taken, c.informed]
+
+
+def _dsl_texts(uow: UnitOfWork, ids: list[int]) -> dict[int, list[str]]:
+    """For a snippet the concern's own words and addenda did not give: its decisions,
+    actions and outcomes, in that order (read only for these concerns)."""
+    said: dict[int, list[str]] = {cid: [] for cid in ids}
+    for t in uow.dsl.triage_for(ids):
+        said[t.concern_id].append(f"Decision: {t.decision.label}. {t.rationale}".strip())
+    for _a, _c, kind, detail, *_, cid in uow.dsl.actions_for_concerns(ids):
+        said[cid].append(f"Action: {ActionKind(kind).label}. {detail}".strip())
+    for _o, _c, _a, outcome, *_, cid in uow.dsl.outcomes_for_concerns(ids):
+        said[cid].append(f"Outcome: {outcome}")
+    return said

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Re-exported: front ends pass key-derivation costs through without importing crypto.
 from cerecorder.crypto.keyslots import KdfParams as KdfParams
@@ -20,7 +21,7 @@ from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import DEFAULT_TZ
-from cerecorder.services import anchors, audit
+from cerecorder.services import audit
 from cerecorder.services.clock import Clock
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
 from cerecorder.storage.uow import UnitOfWork
@@ -31,6 +32,9 @@ from cerecorder.storage.vault import (
     open_vault_with_recovery,
     read_keyslots,
 )
+
+if TYPE_CHECKING:  # anchors (and the signing crypto) load at the first unlock, not at start
+    from cerecorder.services import anchors
 
 FREE_ATTEMPTS = 3
 MAX_BACKOFF = timedelta(minutes=5)
@@ -86,6 +90,8 @@ class Session:
 
     def current_anchor(self) -> anchors.Anchor | None:
         """An anchor of the chain as it stands (for a file the vault emits)."""
+        from cerecorder.services import anchors
+
         with UnitOfWork(self.vault.conn, read_only=True) as uow:
             return anchors.take(uow, self.vault.vault_id, self.clock.now())
 
@@ -93,6 +99,8 @@ class Session:
         """Anchor the chain in every anchor folder."""
         anchor = self.current_anchor()
         if anchor is not None:
+            from cerecorder.services import anchors
+
             anchors.write(anchor, self.anchor_folders, keep=self.unsigned_anchors)
 
     @property
@@ -139,6 +147,8 @@ def create(
         audit.record(uow, clock, session.user, "vault_created", "vault", vault.vault_id)
         audit.record(uow, clock, session.user, "user_added", "user", session.user.id,
                      role=session.user.role.value)
+        from cerecorder.services import anchors
+
         anchors.signing_key(uow, clock, session.user, vault.vault_id)
         audit.record(uow, clock, session.user, "unlock", "user", session.user.id)
         uow.commit()
@@ -262,6 +272,8 @@ def _session(
 
 def _anchor_check(vault: OpenVault, folders: Sequence[Path]) -> anchors.Check:
     """DESIGN.md: unlock checks that the chain extends the newest anchor it can see."""
+    from cerecorder.services import anchors
+
     if not folders:
         return anchors.Check(None)
     with UnitOfWork(vault.conn, read_only=True) as uow:
@@ -297,6 +309,8 @@ def _audit_unlock(session: Session, folder: Path) -> None:
                 uow.audit.append(event.at, None, event.action, "user_name", event.user_name)
         audit.record(uow, session.clock, session.user, "unlock", "user", session.user.id)
         if session.rollback is None:  # an old copy gets one once the DSL acknowledges it
+            from cerecorder.services import anchors
+
             anchors.signing_key(uow, session.clock, session.user, session.vault.vault_id)
         uow.commit()
     if waiting:

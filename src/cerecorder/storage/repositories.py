@@ -33,7 +33,9 @@ from cerecorder.domain.model import (
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.storage.connection import Connection, db_errors_explained
 
-_FLAG_COLUMNS = tuple(f.value for f in ChildFlag)
+_FLAGS = tuple(ChildFlag)
+_FLAG_COLUMNS = tuple(f.value for f in _FLAGS)
+_NO_FLAGS: frozenset[ChildFlag] = frozenset()
 
 
 def _opt_time(text: str | None) -> datetime | None:
@@ -147,9 +149,9 @@ class ChildRepository(_Repository):
 
     @staticmethod
     def _child(row: tuple[Any, ...]) -> Child:
-        flags = frozenset(
-            ChildFlag(name) for name, value in zip(_FLAG_COLUMNS, row[11:16], strict=True) if value
-        )
+        marks = row[11:16]
+        flags = frozenset(f for f, value in zip(_FLAGS, marks, strict=True) if value) \
+            if any(marks) else _NO_FLAGS  # a roll is thousands of rows, most without
         details = ChildDetails(
             legal_forenames=str(row[1]),
             legal_surname=str(row[2]),
@@ -214,7 +216,8 @@ class ChildRepository(_Repository):
             [] if include_merged else ["merged_into IS NULL"])
         where = ("WHERE " + " AND ".join(tests)) if tests else ""
         rows = self._rows(
-            f"SELECT {self._COLUMNS} FROM children {where} "
+            # a scan and a sort: reading the rows in the index's order costs a lookup each
+            f"SELECT {self._COLUMNS} FROM children NOT INDEXED {where} "
             "ORDER BY legal_surname COLLATE NOCASE, legal_forenames COLLATE NOCASE, id"
         )
         return [self._child(r) for r in rows]
@@ -312,6 +315,12 @@ class ChildRepository(_Repository):
             for child_id, n in self._rows(sql):
                 counts[int(child_id)] = counts.get(int(child_id), 0) + int(n)
         return counts
+
+
+#: A search looks up each match's time, or walks the concerns newest first: on the decade
+#: demo vault one lookup cost about as much as walking this many concerns.
+_WALK_PER_LOOKUP = 20
+_WALK_STEP = 2000
 
 
 class ConcernRepository(_Repository):
@@ -505,54 +514,72 @@ class ConcernRepository(_Repository):
         """Ids of submitted concerns that every term matches somewhere: in the concern,
         an addendum, a child's name (or the name of the record a child was merged into)
         and, with `dsl_work`, a decision, action or outcome on it; most recent event
-        first. The covering index concerns_search sorts thousands of matches without
-        reading each concern's text."""
-        if not terms:
-            return []
-        parts: list[str] = []
-        params: list[object] = []
+        first. Each source is one small FTS query and the sets are joined here: one SQL
+        statement doing the unions and intersections took several times longer."""
+        found: set[int] | None = None
         for term in terms:
-            sources = [
-                "SELECT rowid AS id FROM concerns_fts WHERE concerns_fts MATCH ?",
-                "SELECT a.concern_id FROM addenda_fts JOIN addenda a"
-                " ON a.id = addenda_fts.rowid WHERE addenda_fts MATCH ?",
-                "SELECT cc.concern_id FROM children_fts JOIN concern_children cc"
-                " ON cc.child_id = children_fts.rowid WHERE children_fts MATCH ?",
-                "SELECT cc.concern_id FROM children_fts JOIN children d"
-                " ON d.merged_into = children_fts.rowid JOIN concern_children cc"
-                " ON cc.child_id = d.id WHERE children_fts MATCH ?",
-            ]
-            params += [term.match] * 4
-            if dsl_work:
-                sources += [
-                    "SELECT t.concern_id FROM triage_fts JOIN triage t"
-                    " ON t.id = triage_fts.rowid WHERE triage_fts MATCH ?",
-                    "SELECT x.concern_id FROM actions_fts JOIN actions x"
-                    " ON x.id = actions_fts.rowid WHERE actions_fts MATCH ?",
-                    "SELECT COALESCE(o.concern_id, (SELECT concern_id FROM actions"
-                    " WHERE id = o.action_id)) FROM outcomes_fts JOIN outcomes o"
-                    " ON o.id = outcomes_fts.rowid WHERE outcomes_fts MATCH ?",
-                ]
-                params += [term.match] * 3
-                if term.decisions:
-                    sources.append("SELECT concern_id FROM triage WHERE decision IN"
-                                   f" ({', '.join('?' * len(term.decisions))})")
-                    params += term.decisions
-                if term.actions:
-                    sources.append("SELECT concern_id FROM actions WHERE kind IN"
-                                   f" ({', '.join('?' * len(term.actions))})")
-                    params += term.actions
-            parts.append("SELECT id FROM (" + " UNION ".join(sources) + ")")
-        author_clause = "" if author_id is None else " AND c.author_id = ?"
-        params += [] if author_id is None else [author_id]
-        rows = self._rows(
-            f"SELECT c.id FROM ({' INTERSECT '.join(parts)}) AS m"
-            " JOIN concerns AS c INDEXED BY concerns_search ON c.id = m.id"
-            f" WHERE c.status = 'submitted'{author_clause}"
-            " ORDER BY c.occurred_at DESC, c.id DESC LIMIT ?",
-            [*params, limit],
-        )
-        return [int(r[0]) for r in rows]
+            matched = self._matching(term, dsl_work=dsl_work)
+            found = matched if found is None else found & matched
+            if not found:
+                return []
+        if found is None:
+            return []
+        author = "" if author_id is None else " AND author_id = ?"
+        params: list[object] = [] if author_id is None else [author_id]
+        (newest_id,), = self._rows("SELECT coalesce(max(id), 0) FROM concerns")
+        # Matches spread evenly fill a page within about this many concerns of the newest
+        reach = int(newest_id) * limit // len(found) + _WALK_STEP
+        if len(found) * _WALK_PER_LOOKUP < reach:  # few: look up each one's time, sort
+            rows = self._rows(
+                "SELECT id FROM concerns INDEXED BY concerns_search"
+                f" WHERE id IN (SELECT value FROM json_each(?)) AND status = 'submitted'{author}"
+                " ORDER BY occurred_at DESC, id DESC LIMIT ?",
+                [json.dumps(sorted(found)), *params, limit])
+            return [int(r[0]) for r in rows]
+        # many: walk the concerns from the newest, keeping the matches, until the page fills
+        hits: list[int] = []
+        with db_errors_explained():
+            walk = self.conn.execute(
+                "SELECT id FROM concerns INDEXED BY concerns_recent"
+                f" WHERE status = 'submitted'{author} ORDER BY occurred_at DESC, id DESC",
+                tuple(params))
+            while len(hits) < limit and (step := walk.fetchmany(_WALK_STEP)):
+                hits += [int(r[0]) for r in step if r[0] in found]
+            walk.close()
+        return hits[:limit]
+
+    def _matching(self, term: SearchTerm, *, dsl_work: bool) -> set[int]:
+        """Ids of the concerns (any status) one term matches, from every source."""
+        sources: list[tuple[str, list[object]]] = [(sql, [term.match]) for sql in (
+            "SELECT rowid FROM concerns_fts WHERE concerns_fts MATCH ?",
+            "SELECT a.concern_id FROM addenda_fts JOIN addenda a"
+            " ON a.id = addenda_fts.rowid WHERE addenda_fts MATCH ?",
+            "SELECT cc.concern_id FROM children_fts JOIN concern_children cc"
+            " ON cc.child_id = children_fts.rowid WHERE children_fts MATCH ?",
+            "SELECT cc.concern_id FROM children_fts JOIN children d"
+            " ON d.merged_into = children_fts.rowid JOIN concern_children cc"
+            " ON cc.child_id = d.id WHERE children_fts MATCH ?",
+        )]
+        if dsl_work:
+            sources += [(sql, [term.match]) for sql in (
+                "SELECT t.concern_id FROM triage_fts JOIN triage t INDEXED BY triage_search"
+                " ON t.id = triage_fts.rowid WHERE triage_fts MATCH ?",
+                "SELECT x.concern_id FROM actions_fts JOIN actions x"
+                " ON x.id = actions_fts.rowid WHERE actions_fts MATCH ?",
+                "SELECT COALESCE(o.concern_id, (SELECT concern_id FROM actions"
+                " WHERE id = o.action_id)) FROM outcomes_fts JOIN outcomes o"
+                " ON o.id = outcomes_fts.rowid WHERE outcomes_fts MATCH ?",
+            )]
+            if term.decisions:
+                sources.append(("SELECT concern_id FROM triage WHERE decision IN"
+                                f" ({', '.join('?' * len(term.decisions))})",
+                                list(term.decisions)))
+            if term.actions:
+                sources.append(("SELECT concern_id FROM actions WHERE kind IN"
+                                f" ({', '.join('?' * len(term.actions))})",
+                                list(term.actions)))
+        return {int(r[0]) for sql, params in sources for r in self._rows(sql, params)
+                if r[0] is not None}
 
     def many(self, concern_ids: Iterable[int]) -> dict[int, Concern]:
         ids = list(concern_ids)

@@ -14,6 +14,7 @@ from cerecorder.storage.schema_file_life import (
     TRANSFERS,
 )
 from cerecorder.storage.schema_screening import V8 as _V9
+from cerecorder.storage.schema_search import V8 as _V11
 from cerecorder.storage.schema_statuses import statuses_sql
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
@@ -549,4 +550,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "then immutable; the instruments they were made with", _V9),
     (10, "handover: dated statuses, professionals involved, significance marks and impact "
      "notes, all append-only", statuses_sql(_APPEND_ONLY)),
+    (11, "search: the newest matches first without reading every match, decisions by a "
+     "narrow index, actions and outcomes by concern", _V11),
 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from cerecorder.storage.connection import Connection, db_errors_explained
-from cerecorder.storage.destruction import DestructionRepository
-from cerecorder.storage.register import FlagRepository, RegisterRepository
 from cerecorder.storage.repositories import (
     AuditRepository,
     ChildRepository,
@@ -15,14 +15,21 @@ from cerecorder.storage.repositories import (
     MetaRepository,
     UserRepository,
 )
-from cerecorder.storage.sar import SarRepository
-from cerecorder.storage.screening import ScreeningRepository
-from cerecorder.storage.statuses import StatusRepository
-from cerecorder.storage.transfers import (
-    HoldRepository,
-    TransferPacketRepository,
-    TransferRepository,
-)
+
+if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
+    from cerecorder.storage.destruction import DestructionRepository
+    from cerecorder.storage.register import (
+        FlagRepository,
+        RegisterRepository,
+    )
+    from cerecorder.storage.sar import SarRepository
+    from cerecorder.storage.screening import ScreeningRepository
+    from cerecorder.storage.statuses import StatusRepository
+    from cerecorder.storage.transfers import (
+        HoldRepository,
+        TransferPacketRepository,
+        TransferRepository,
+    )
 
 
 class UnitOfWork:
@@ -35,16 +42,61 @@ class UnitOfWork:
         self.concerns = ConcernRepository(conn)
         self.dsl = DslRepository(conn)
         self.audit = AuditRepository(conn)
-        self.register = RegisterRepository(conn)
-        self.flags = FlagRepository(conn)
-        self.transfers = TransferRepository(conn)
-        self.holds = HoldRepository(conn)
-        self.destructions = DestructionRepository(conn)
-        self.sars = SarRepository(conn)
-        self.transfer_packets = TransferPacketRepository(conn)
-        self.screening = ScreeningRepository(conn)
-        self.statuses = StatusRepository(conn)
         self._active = False
+
+    @cached_property
+    def register(self) -> RegisterRepository:
+        from cerecorder.storage.register import RegisterRepository
+
+        return RegisterRepository(self.conn)
+
+    @cached_property
+    def flags(self) -> FlagRepository:
+        from cerecorder.storage.register import FlagRepository
+
+        return FlagRepository(self.conn)
+
+    @cached_property
+    def transfers(self) -> TransferRepository:
+        from cerecorder.storage.transfers import TransferRepository
+
+        return TransferRepository(self.conn)
+
+    @cached_property
+    def holds(self) -> HoldRepository:
+        from cerecorder.storage.transfers import HoldRepository
+
+        return HoldRepository(self.conn)
+
+    @cached_property
+    def transfer_packets(self) -> TransferPacketRepository:
+        from cerecorder.storage.transfers import TransferPacketRepository
+
+        return TransferPacketRepository(self.conn)
+
+    @cached_property
+    def destructions(self) -> DestructionRepository:
+        from cerecorder.storage.destruction import DestructionRepository
+
+        return DestructionRepository(self.conn)
+
+    @cached_property
+    def sars(self) -> SarRepository:
+        from cerecorder.storage.sar import SarRepository
+
+        return SarRepository(self.conn)
+
+    @cached_property
+    def screening(self) -> ScreeningRepository:
+        from cerecorder.storage.screening import ScreeningRepository
+
+        return ScreeningRepository(self.conn)
+
+    @cached_property
+    def statuses(self) -> StatusRepository:
+        from cerecorder.storage.statuses import StatusRepository
+
+        return StatusRepository(self.conn)
 
     def __enter__(self) -> UnitOfWork:
         with db_errors_explained():

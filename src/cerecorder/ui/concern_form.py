@@ -77,8 +77,8 @@ class PupilList(QListWidget):
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setUniformItemSizes(False)
-        for child in pupils:
-            item = QListWidgetItem()
+        for child in pupils:  # labelled as relabel() does, without a second pass
+            item = QListWidgetItem(f"{child.display_name}\n{self.details(child)}")
             item.setData(CODE_ROLE, child.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if child.id in chosen
@@ -89,7 +89,6 @@ class PupilList(QListWidget):
                                        uk_date(c.details.date_of_birth)
                                        if c.details.date_of_birth else "")))
                         for c in pupils]
-        self.relabel()
 
     def child(self, row: int) -> Child:
         return self.pupils[int(self.item(row).data(CODE_ROLE))]

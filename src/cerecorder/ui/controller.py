@@ -16,18 +16,19 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
-from cerecorder.services import maintenance, session
+from cerecorder.services import session
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.settings_model import idle_lock_ms
-from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.unlock import UnlockDialog
 from cerecorder.ui.windows import forget_records, hide_all, share_actions, shown_windows
 from cerecorder.ui.workers import Worker, run_with_progress
 
-if TYPE_CHECKING:  # the main window and what it pulls in load at the first unlock, so the
-    # unlock window paints sooner at start
+if TYPE_CHECKING:  # the main window and what it pulls in load at the first unlock, and
+    # the first-run windows and the restore acknowledgement when needed, so the unlock
+    # window paints sooner at start
     from cerecorder.ui.main_window import MainWindow
+    from cerecorder.ui.setup import StartDialog
 
 #: The demo vault holds fictional pupils only; its passphrase is printed on the unlock
 #: screen so a newcomer can try the app at once.
@@ -97,21 +98,25 @@ class AppController(QObject):
         self.show_start()
 
     def show_start(self) -> None:
+        from cerecorder.ui.setup import StartDialog
+
         dialog = StartDialog(self.ctx)
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._started(dialog))
         dialog.show()
 
     def _started(self, dialog: StartDialog) -> None:
-        if dialog.choice == StartDialog.CREATE:
+        from cerecorder.ui.setup import SetupWizard
+
+        if dialog.choice == dialog.CREATE:
             wizard = SetupWizard(self.ctx)
             wizard.created.connect(self.unlocked)
             wizard.rejected.connect(self.show_start)
             self.dialog = wizard
             wizard.show()
-        elif dialog.choice == StartDialog.DEMO:
+        elif dialog.choice == dialog.DEMO:
             self.open_demo()
-        elif dialog.choice == StartDialog.OPEN and dialog.chosen_folder is not None:
+        elif dialog.choice == dialog.OPEN and dialog.chosen_folder is not None:
             self.show_unlock(dialog.chosen_folder)
 
     def open_demo(self) -> None:
@@ -198,6 +203,8 @@ class AppController(QObject):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        from cerecorder.services import maintenance
+
         try:
             maintenance.acknowledge_restore(opened)
         except EnvironmentProblem as exc:  # a full disk: nothing was recorded

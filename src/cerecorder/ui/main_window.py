@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -163,6 +164,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         named(self.tabs, "Sections")
         self.tabs.addTab(self._pupil_page(), "&Pupils")
+        self.unfitted: set[QTableView] = set()  # lists whose columns await a fit
+        self.tabs.currentChanged.connect(lambda _: self._fit_columns())
         self.my_model = ConcernListModel(self)
         self.my_view = record_table(self.my_model, "My concerns")
         self.my_view.activated.connect(self._open_my_concern)
@@ -326,9 +329,10 @@ class MainWindow(QMainWindow):
         if self.is_admin:
             return
         try:
-            self.roster.set_rows(children.roster(self.session, include_left=True))
             header = self.pupil_view.horizontalHeader()
-            self.roster.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.roster.set_rows(children.roster(self.session, include_left=True,
+                                                 entries=False),
+                                 (header.sortIndicatorSection(), header.sortIndicatorOrder()))
             names = {**children.merged_names(self.session), **self.roster.names()}
             self.my_model.set_rows([
                 (c, ", ".join(names.get(k, "(left)") for k in c.content.child_ids),
@@ -341,8 +345,16 @@ class MainWindow(QMainWindow):
             show_problem(self, exc)
         if self.sent is not None:
             self.sent.sync()
-        for view in (self.pupil_view, self.my_view, self.queue_view):
+        self.unfitted = {self.pupil_view, self.my_view, self.queue_view}
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Size the columns of the list in sight to their contents; a list on another tab
+        is sized when its tab is chosen (each costs milliseconds per refresh)."""
+        page = self.tabs.currentWidget()
+        for view in [v for v in self.unfitted if page is not None and page.isAncestorOf(v)]:
             view.resizeColumnsToContents()
+            self.unfitted.discard(view)
 
     @staticmethod
     def _named(items: list[Concern], names: dict[int, str]) -> list[tuple[Concern, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -81,8 +81,15 @@ class RosterModel(RowsModel):
         super().__init__(parent)
         self._cells: list[tuple[Any, ...]] = []
         self._search: list[str] = []
+        #: changes whenever the rows or their order change (the filter's cache key)
+        self.version = 0
+        self._fields: list[tuple[bool, int | None, frozenset[ChildFlag], str]] = []
+        self._fields_for = -1
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Any],
+                 sort_by: tuple[int, Qt.SortOrder] | None = None) -> None:
+        """The rows, already in the order ``sort_by`` asks for when given: one reset,
+        so the filter above goes over the rows once, not again for a sort."""
         self.beginResetModel()
         self._rows = list(rows)
         self._cells = [self._display(r) for r in self._rows]
@@ -91,6 +98,9 @@ class RosterModel(RowsModel):
                                        r.child.details.reg_group,
                                        r.child.details.admission_number)))
                         for r in self._rows]
+        if sort_by is not None and 0 <= sort_by[0] < len(self.HEADERS):
+            self._reorder(self._order(*sort_by))
+        self.version += 1
         self.endResetModel()
 
     @staticmethod
@@ -103,7 +113,7 @@ class RosterModel(RowsModel):
             d.reg_group,
             d.upn,
             uk_date(d.date_of_birth) if d.date_of_birth else "",
-            ", ".join(f.label for f in ChildFlag if f in d.flags),
+            ", ".join(f.label for f in ChildFlag if f in d.flags) if d.flags else "",
             "" if item.open_concerns is None else item.open_concerns,
         )
 
@@ -133,6 +143,16 @@ class RosterModel(RowsModel):
             return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         return None
 
+    def search_fields(self) -> list[tuple[bool, int | None, frozenset[ChildFlag], str]]:
+        """Per row, in order, what the pupil filter looks at: left, open concerns, flags
+        and the search text (worked out once per version of the rows)."""
+        if self._fields_for != self.version:
+            self._fields = [(r.child.left_on is not None, r.open_concerns,
+                             r.child.details.flags, text)
+                            for r, text in zip(self._rows, self._search, strict=True)]
+            self._fields_for = self.version
+        return self._fields
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort here, once per header click, so the filter above never compares rows."""
         if not 0 <= column < len(self.HEADERS):
@@ -140,7 +160,15 @@ class RosterModel(RowsModel):
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         keep = [self._rows[i.row()] for i in before]
+        self._reorder(self._order(column, order))
+        self.version += 1
+        where = {id(r): n for n, r in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            before, [self.index(where[id(r)], i.column()) for r, i in zip(keep, before,
+                                                                          strict=True)])
+        self.layoutChanged.emit()
 
+    def _order(self, column: int, order: Qt.SortOrder) -> list[int]:
         def key(n: int) -> tuple[int, Any]:
             value = self._cells[n][column]
             if column == 5 and self._rows[n].child.details.date_of_birth:
@@ -150,16 +178,13 @@ class RosterModel(RowsModel):
             text = str(value)
             return (1, int(text)) if text.isdigit() else (2, text.casefold())  # Year 9 < 11
 
-        order_rows = sorted(range(len(self._rows)), key=key,
-                            reverse=order == Qt.SortOrder.DescendingOrder)
+        return sorted(range(len(self._rows)), key=key,
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _reorder(self, order_rows: list[int]) -> None:
         self._rows = [self._rows[n] for n in order_rows]
         self._cells = [self._cells[n] for n in order_rows]
         self._search = [self._search[n] for n in order_rows]
-        where = {id(r): n for n, r in enumerate(self._rows)}
-        self.changePersistentIndexList(
-            before, [self.index(where[id(r)], i.column()) for r, i in zip(keep, before,
-                                                                          strict=True)])
-        self.layoutChanged.emit()
 
 
 class PupilFilter(QSortFilterProxyModel):
@@ -172,6 +197,11 @@ class PupilFilter(QSortFilterProxyModel):
         self.only_open = False
         self.show_left = False
         self.flag: ChildFlag | None = None
+        #: which rows pass, worked out for all rows at once per change: Qt asks row by row,
+        #: and a call back into Python per row is all a key may cost
+        self._passing: list[bool] = []
+        self._passing_for: tuple[object, int, int] | None = None
+        self._version = 0
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The pupil model sorts itself; this layer only filters (in the model's order)."""
@@ -179,40 +209,39 @@ class PupilFilter(QSortFilterProxyModel):
         if source is not None:
             source.sort(column, order)
 
-    def set_text(self, text: str) -> None:
+    def _change(self, apply: Callable[[], None]) -> None:
         self.beginFilterChange()
-        self._words = fold(text).split()
+        apply()
+        self._version += 1
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_text(self, text: str) -> None:
+        self._change(lambda: setattr(self, "_words", fold(text).split()))
 
     def set_only_open(self, value: bool) -> None:
-        self.beginFilterChange()
-        self.only_open = value
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._change(lambda: setattr(self, "only_open", value))
 
     def set_show_left(self, value: bool) -> None:
-        self.beginFilterChange()
-        self.show_left = value
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._change(lambda: setattr(self, "show_left", value))
 
     def set_flag(self, flag: ChildFlag | None) -> None:
-        self.beginFilterChange()
-        self.flag = flag
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._change(lambda: setattr(self, "flag", flag))
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         if not isinstance(model, RosterModel):
             return True
-        index = model.index(source_row, 0, source_parent)
-        entry = model.row(index)
-        if entry.child.left_on is not None and not self.show_left:
-            return False
-        if self.only_open and not entry.open_concerns:
-            return False
-        if self.flag is not None and self.flag not in entry.child.details.flags:
-            return False
-        haystack = model.search_text(source_row)
-        return all(word in haystack for word in self._words)
+        if self._passing_for != (model, model.version, self._version):
+            self._passing = self._which_pass(model)
+            self._passing_for = (model, model.version, self._version)
+        return self._passing[source_row]
+
+    def _which_pass(self, model: RosterModel) -> list[bool]:
+        words, show_left, only_open, flag = (self._words, self.show_left, self.only_open,
+                                             self.flag)
+        return [(show_left or not left) and (not only_open or bool(open_concerns))
+                and (flag is None or flag in flags) and all(w in text for w in words)
+                for left, open_concerns, flags, text in model.search_fields()]
 
 
 class ConcernListModel(RowsModel):

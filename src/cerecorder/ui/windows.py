@@ -14,8 +14,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QWidget
 from shiboken6 import isValid
 
-from cerecorder.ui.models import RowsModel
-
 
 def shown_windows(*, besides: Iterable[QWidget] = ()) -> list[QWidget]:
     """Every visible top-level window but those named, the active one last (so that
@@ -48,6 +46,8 @@ def forget_records(window: QWidget) -> None:
     """A hidden window drops every row it listed and every node it drew, and stops
     telling anything: none of its slots (a dialog's finished -> refresh) runs on the
     locked session."""
+    from cerecorder.ui.models import RowsModel  # not needed to paint the unlock window
+
     for model in window.findChildren(QAbstractItemModel):
         if isinstance(model, RowsModel):
             model.clear()
