@@ -199,7 +199,9 @@ class FlagRepository(_Repository):
         """What the rules read of submitted concerns (about these children, or these
         concerns, or all when neither is named): when, which signs, about whom; none of
         what they say. Three plain statements: a correlated subquery per row costs far
-        more under SQLCipher's memory security, and this runs on every save."""
+        more under SQLCipher's memory security, and this runs on every save. The unary
+        ``+`` keeps the planner off the status index, which would walk every submitted
+        concern in the vault (85 ms on the decade vault) instead of this child's few."""
         if child_ids is not None:
             ids = sorted(set(child_ids))
             which = [("WHERE concern_id IN (SELECT concern_id FROM concern_children WHERE "
@@ -217,7 +219,7 @@ class FlagRepository(_Repository):
             heads += self._rows(
                 "SELECT id, occurred_at, taxonomy_version FROM (SELECT id AS concern_id, "
                 f"id, occurred_at, taxonomy_version, status FROM concerns) {where}"
-                f"{' AND' if where else ' WHERE'} status = 'submitted'", params)
+                f"{' AND' if where else ' WHERE'} +status = 'submitted'", params)
             for cid, code in self._rows(
                     f"SELECT concern_id, code FROM concern_indicators {where}", params):
                 codes[int(cid)].add(str(code))
