@@ -57,6 +57,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog
+from cerecorder.ui.flag_views import FlagsWindow
 from cerecorder.ui.models import (
     ID_ROLE,
     ChronologyFilter,
@@ -238,6 +239,9 @@ class ChildWindow(QWidget):
                               "remove")):
             named(button, name)
         self.merge_button.clicked.connect(self.merge_with)
+        self.flags_button = QPushButton("Pattern fla&gs…")
+        named(self.flags_button, "Open pattern flags, their evidence and review")
+        self.flags_button.clicked.connect(self.open_flags)
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
                              (self.action_button, "Record an action"),
@@ -265,7 +269,7 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.links_button, self.merge_button):
+        for button in (self.flags_button, self.links_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
@@ -513,6 +517,11 @@ class ChildWindow(QWidget):
         dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog
+
+    def open_flags(self) -> FlagsWindow:
+        window = FlagsWindow(self.ctx, self.session, self.child_id, self)
+        window.show()
+        return window
 
     def open_child(self, child_id: int) -> ChildWindow:
         window = ChildWindow(self.ctx, self.session, child_id, self.parentWidget())
