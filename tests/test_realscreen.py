@@ -20,6 +20,7 @@ SCALES = ["1", "1.5"]
 UNLOCK = "Unlock CE Recorder"
 MAIN = "CE Recorder: Dana Lead"
 CHRONOLOGY = "Chronology: Amy Khan"
+FLAGS = "Pattern flags: Amy Khan"
 
 
 def unlock(app: RealApp) -> None:
@@ -32,7 +33,9 @@ def unlock(app: RealApp) -> None:
 
 
 def open_chronology(app: RealApp) -> None:
-    app.key("ctrl+a", window=MAIN)  # the pupil search has the focus
+    app.key("alt+p", window=MAIN)  # a DSL starts on Needs attention: Pupils, in the search
+    time.sleep(0.3)  # an Alt+letter lands a little later
+    app.key("ctrl+a")
     app.type_text("Amy")
     app.key("Return")  # one pupil found: her chronology opens
     app.wait_for([MAIN, CHRONOLOGY])
@@ -112,3 +115,21 @@ def test_privacy_from_every_window_and_back(real_app: Callable[..., RealApp],  #
         if title is not None:
             app.key("Escape", window=title)
             app.wait_for([MAIN, CHRONOLOGY])
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_lock_hides_needs_attention_and_the_flag_window(
+        real_app: Callable[..., RealApp], scale: str) -> None:  # noqa: F811
+    """A DSL starts on Needs attention: Amy's new concern, then the flag it raised. Enter
+    on the flag opens her flags; Ctrl+L leaves only the unlock window, and unlocking again
+    brings back the main window alone."""
+    app = real_app(scale=scale)
+    unlock(app)
+    app.activate(MAIN)
+    app.key("Down")  # the second line: the flag (Needs attention has the focus)
+    app.key("Return")
+    app.wait_for([MAIN, FLAGS])
+    app.screenshot("flags")
+    lock_leaves_only_unlock(app, FLAGS)
+    unlock(app)
+    app.wait_for([MAIN])

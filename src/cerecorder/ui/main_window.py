@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         if self.attention is not None:
             self.tabs.insertTab(0, self.attention, "Needs &attention")
             self.tabs.setCurrentIndex(0)
+            self.tabs.currentChanged.connect(self._tab_shown)
 
         self.sent: SentToDsl | None = None
         self._add_sent_tab()
@@ -289,6 +290,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.no_pupil)
         layout.addWidget(self.pupil_view)
         return page
+
+    def _tab_shown(self, index: int) -> None:
+        """Alt+P (or a click) on the Pupils tab lands in the pupil search, where a DSL,
+        who starts on Needs attention, goes to find a child."""
+        if self.tabs.widget(index) is self.search_box.parentWidget():
+            self.search_box.setFocus()
 
     def _tell_no_match(self, text: str) -> None:
         self.no_pupil.setText(f"No pupil matches \u201c{text.strip()}\u201d.")
