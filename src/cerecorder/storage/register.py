@@ -173,11 +173,12 @@ class RegisterRepository(_Repository):
             (concern_id, position, concern_id, position)))
 
     def pending_mentions(self) -> list[PendingMention]:
-        """Lines on submitted concerns the DSL has neither matched nor set aside."""
+        """Lines on submitted concerns the DSL has neither matched nor set aside. The
+        ``+`` starts from the few mentions, not from every submitted concern."""
         rows = self._rows(
             "SELECT m.concern_id, m.position, m.kind, m.text, c.author_id, c.occurred_at "
             "FROM concern_mentions m JOIN concerns c ON c.id = m.concern_id "
-            "WHERE c.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM register_links l "
+            "WHERE +c.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM register_links l "
             "WHERE l.concern_id = m.concern_id AND l.mention = m.position) AND NOT EXISTS "
             "(SELECT 1 FROM mention_dismissals d WHERE d.concern_id = m.concern_id "
             "AND d.position = m.position) ORDER BY c.submitted_at, m.concern_id, m.position")

@@ -6,6 +6,8 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_v8 import V8
+
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
 CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
@@ -531,4 +533,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "audit by object, for a concern's progress", _V6),
     (7, "contextual register: entries, revisions, mentions in concerns, links to children "
      "and concerns, merges; pattern flags, their evidence and reviews", _V7),
+    (8, "the concerns waiting for a decision, kept by triggers, so the triage queue and "
+     "Needs attention do not walk every concern", V8),
 )

@@ -50,8 +50,9 @@ class FlagsModel(RowsModel):
             return item.flag.id
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (item.label, uk_date(item.flag.raised_at.date()),
-                str(len(item.evidence)))[column]
+        entries = [e.text for e in item.evidence if e.ref_type == "entry"]
+        label = item.label + (f" ({'; '.join(entries)})" if entries else "")
+        return (label, uk_date(item.flag.raised_at.date()), str(len(item.evidence)))[column]
 
 
 class EvidenceModel(RowsModel):
@@ -172,6 +173,8 @@ class FlagsWindow(QWidget):
         split.addWidget(detail)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        split.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])
+        self.flag_table.setWordWrap(True)
         close = QPushButton("Close")
         named(close, "Close this window")
         close.clicked.connect(self.close)
