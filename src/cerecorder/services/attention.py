@@ -180,7 +180,7 @@ def _concerns(session: Session, uow: UnitOfWork, names: _Names) -> list[Attentio
 
 
 def _flags(session: Session, uow: UnitOfWork, names: _Names) -> list[AttentionLine]:
-    found = uow.flags.with_status(FlagStatus.OPEN)
+    found = uow.flags.with_status(FlagStatus.OPEN, evidence=False)
     names.read({f.child_id for f in found})
     lines = []
     for flag in found:

@@ -266,9 +266,14 @@ class FlagRepository(_Repository):
         return self._flags(self._rows(
             self._FLAG + f" WHERE child_id IN ({_marks(ids)}) ORDER BY id", ids))
 
-    def with_status(self, status: FlagStatus) -> list[Flag]:
-        return self._flags(self._rows(self._FLAG + " WHERE status = ? ORDER BY id",
-                                      (status.value,)))
+    def with_status(self, status: FlagStatus, *, evidence: bool = True) -> list[Flag]:
+        """The flags in a state, oldest first; without ``evidence`` their evidence is left
+        empty (a list of lines that names only the rule reads thousands fast)."""
+        rows = self._rows(self._FLAG + " WHERE status = ? ORDER BY id", (status.value,))
+        if evidence:
+            return self._flags(rows)
+        return [Flag(int(r[0]), int(r[1]), str(r[2]), str(r[3]), from_utc_text(str(r[4])),
+                     FlagStatus(str(r[5])), frozenset()) for r in rows]
 
     def raise_flag(self, child_id: int, rule_code: str, rule_version: str,
                    evidence: Iterable[Ref], now: datetime) -> int:

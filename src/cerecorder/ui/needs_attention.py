@@ -6,6 +6,7 @@ with the rest of the main window."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -37,6 +38,19 @@ class AttentionModel(RowsModel):
     def __init__(self, tz: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tz = tz
+        self._cells: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Every cell is worked out once here: thousands of flags must scroll freely."""
+        self._cells = [self._display(line) for line in rows]
+        super().set_rows(rows)
+
+    def _display(self, item: AttentionLine) -> tuple[str, ...]:
+        need = item.need.label
+        if item.urgency is not None:
+            need += f": {_URGENCY[item.urgency]}"
+        when = "" if item.at is None else uk_datetime(item.at, self.tz)
+        return need, item.child, when, item.text
 
     def line(self, index: ModelIndex) -> AttentionLine:
         return self._rows[index.row()]  # type: ignore[no-any-return]
@@ -44,13 +58,13 @@ class AttentionModel(RowsModel):
     def cell(self, item: AttentionLine, column: int, role: int) -> Any:
         if role == ID_ROLE:
             return item.record_id
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        need = item.need.label
-        if item.urgency is not None:
-            need += f": {_URGENCY[item.urgency]}"
-        when = "" if item.at is None else uk_datetime(item.at, self.tz)
-        return (need, item.child, when, item.text)[column]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() \
+                and 0 <= index.row() < len(self._cells):
+            return self._cells[index.row()][index.column()]
+        return super().data(index, role)
 
 
 class NeedsAttention(QWidget):
@@ -68,6 +82,11 @@ class NeedsAttention(QWidget):
                                   "New concerns, flags to review, screenings due, and "
                                   "children and mentions awaiting a match")
         self.table.activated.connect(self.open_line)
+        # widths from the font, not from the rows: sizing to thousands of lines is slow
+        metrics, header = self.table.fontMetrics(), self.table.horizontalHeader()
+        for column, sample in enumerate(("Mention awaiting a match: Immediate",
+                                         "Abcdefghij Klmnopqrstuvwx", "00/00/0000 00:00")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.open_button = QPushButton("Open the line's recor&d")
         named(self.open_button, "Open the record of the highlighted line")
         self.open_button.clicked.connect(lambda: self.open_line(self.table.currentIndex()))
@@ -90,7 +109,6 @@ class NeedsAttention(QWidget):
         counts = Counter(line.need for line in lines)
         self.summary.setText("; ".join(f"{counts[need]} {_PLURAL[need]}" for need in Need
                                        if counts[need]) or "Nothing waiting.")
-        self.table.resizeColumnsToContents()
         if lines and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
