@@ -56,7 +56,7 @@ def test_a_flag_shows_its_reason_source_and_records_each_of_which_opens(
     qtbot.addWidget(window)
     window.show()
     assert window.flag_model.rowCount() == 1
-    assert window.flag_model.index(0, 0).data() == "Found far from home"
+    assert window.flag_model.index(0, 0).data().startswith("Found far from home\nRaised ")
     assert "no known connection" in window.reason.text()
     assert window.source.text().startswith("Source: 003_")
     row = window.evidence_model.index(0, 2)

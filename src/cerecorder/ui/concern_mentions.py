@@ -74,7 +74,14 @@ class MentionsPart(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("People, vehicles, places, phones mentioned (optional)", parent)
+        super().__init__(parent)  # the title is a label that wraps: a group box's does
+        # not, and would widen the form's middle column at 150%
+        self.setAccessibleName("People, vehicles, places, phones mentioned")
+        title = QLabel("People, vehicles, places, phones mentioned (optional)")
+        title.setWordWrap(True)
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
         self.kind = QComboBox()
         for kind, label in KINDS.items():
             self.kind.addItem(label, kind)
@@ -89,6 +96,8 @@ class MentionsPart(QGroupBox):
         named(self.list, "Mentioned in this concern",
               "Delete removes the highlighted line")
         self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 4 + 12)
+        self.list.setWordWrap(True)  # a long line wraps in the narrow column
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.remove_button = QPushButton("&Remove")
         named(self.remove_button, "Remove the highlighted line")
         hint = QLabel("Only what you saw or heard named, one line each: the DSL matches "
@@ -106,14 +115,21 @@ class MentionsPart(QGroupBox):
         for button in (self.add_button, self.remove_button):
             button.setAutoDefault(False)
 
+        # narrow enough for the form's middle column at 150%: the buttons stack beside
+        # the list rather than lengthen the row
+        self.line.setMinimumWidth(self.fontMetrics().horizontalAdvance("07700 900123"))
         entry = QHBoxLayout()
         entry.addWidget(self.kind)
         entry.addWidget(self.line, stretch=1)
-        entry.addWidget(self.add_button)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch()
         listed = QHBoxLayout()
         listed.addWidget(self.list, stretch=1)
-        listed.addWidget(self.remove_button, alignment=Qt.AlignmentFlag.AlignTop)
+        listed.addLayout(buttons)
         layout = QVBoxLayout(self)
+        layout.addWidget(title)
         layout.addWidget(hint)
         layout.addLayout(entry)
         layout.addLayout(listed)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -40,7 +40,9 @@ _KIND = {"concern": "Concern", "event": "Event", "entry": "Register"}
 
 
 class FlagsModel(RowsModel):
-    HEADERS = ("Flag", "Raised", "Records")
+    """One column, two lines a flag: the rule and what it names, then when and how much."""
+
+    HEADERS = ("Flag",)
 
     def detail(self, index: ModelIndex) -> FlagDetail:
         return self._rows[index.row()]  # type: ignore[no-any-return]
@@ -51,8 +53,10 @@ class FlagsModel(RowsModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         entries = [e.text for e in item.evidence if e.ref_type == "entry"]
-        label = item.label + (f" ({'; '.join(entries)})" if entries else "")
-        return (label, uk_date(item.flag.raised_at.date()), str(len(item.evidence)))[column]
+        label = item.label + (f": {'; '.join(entries)}" if entries else "")
+        count = len(item.evidence)
+        return f"{label}\nRaised {uk_date(item.flag.raised_at.date())}, {count} " \
+            f"record{'' if count == 1 else 's'}"
 
 
 class EvidenceModel(RowsModel):
@@ -138,7 +142,7 @@ class FlagsWindow(QWidget):
         self.review_reason.setTabChangesFocus(True)
         self.review_reason.setPlaceholderText(
             "Required: why no action is needed, or what was done (a referral, a meeting…)")
-        self.review_reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.review_reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         named(self.review_reason, "Reason for the review")
         reason_caption = QLabel("Rea&son:")
         reason_caption.setBuddy(self.review_reason)
@@ -146,16 +150,19 @@ class FlagsWindow(QWidget):
         named(self.review_button, "Record the review of this flag")
         self.review_button.clicked.connect(self.record_review)
         self.message = message_label()
-        choices = QHBoxLayout()
+        # one strip under both columns: the evidence keeps the height at 150%
+        choices = QVBoxLayout()
         choices.addWidget(self.no_action)
         choices.addWidget(self.action_taken)
         choices.addStretch()
-        review_layout = QVBoxLayout(review)
-        review_layout.addLayout(choices)
-        review_layout.addWidget(reason_caption)
-        review_layout.addWidget(self.review_reason)
-        review_layout.addWidget(self.message)
-        review_layout.addWidget(self.review_button, alignment=Qt.AlignmentFlag.AlignRight)
+        reason = QVBoxLayout()
+        reason.addWidget(reason_caption)
+        reason.addWidget(self.review_reason)
+        reason.addWidget(self.message)
+        strip = QHBoxLayout(review)
+        strip.addLayout(choices)
+        strip.addLayout(reason, stretch=1)
+        strip.addWidget(self.review_button, alignment=Qt.AlignmentFlag.AlignBottom)
         for widget in (self.no_action, self.action_taken, self.review_reason):
             (widget.toggled if isinstance(widget, QRadioButton)
              else widget.textChanged).connect(self._update_buttons)
@@ -167,13 +174,12 @@ class FlagsWindow(QWidget):
         right.addWidget(self.source)
         right.addWidget(self.evidence_table, stretch=1)
         right.addWidget(self.open_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        right.addWidget(review)
         split = QSplitter()
         split.addWidget(self.flag_table)
         split.addWidget(detail)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
-        split.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])
+        split.setSizes([self.width() // 3, self.width() * 2 // 3])
         self.flag_table.setWordWrap(True)
         close = QPushButton("Close")
         named(close, "Close this window")
@@ -187,6 +193,7 @@ class FlagsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(split, stretch=1)
+        layout.addWidget(review)
         layout.addLayout(bottom)
         self.reload(flag_id)
         self.flag_table.setFocus()
@@ -214,7 +221,7 @@ class FlagsWindow(QWidget):
         self.title.setText(f"{name}: {len(details)} open pattern "
                            f"flag{'' if len(details) == 1 else 's'}")
         self.flag_model.set_rows(details)
-        self.flag_table.resizeColumnsToContents()
+        self.flag_table.resizeRowsToContents()
         row = next((i for i, d in enumerate(details) if d.flag.id == flag_id), 0)
         if details:
             self.flag_table.selectRow(row)
@@ -285,6 +292,10 @@ class FlagsWindow(QWidget):
         self.outcomes.setExclusive(True)
         self.reload()
         self.reviewed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.flag_table.resizeRowsToContents()  # now that the list has its width
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flag_model.clear()
