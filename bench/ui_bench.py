@@ -359,11 +359,13 @@ def main_window(app: QApplication, ctx: AppContext,
         start = time.perf_counter()
         window = MainWindow(ctx, s)
         built = ms_since(start)
-        window.show()
+        window.tabs.setCurrentWidget(window.pupil_view.parentWidget())  # a DSL starts on
+        window.show()                                                # Needs attention
         wait_for_paint(app, window.pupil_view.viewport())
         opened.append(ms_since(start))
         close_window(app, window)
     window = MainWindow(ctx, s)
+    window.tabs.setCurrentWidget(window.pupil_view.parentWidget())
     window.show()
     window.activateWindow()
     window.search_box.setFocus()

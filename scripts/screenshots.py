@@ -67,11 +67,13 @@ def shoot(out: Path, work: Path, size: str) -> None:
 
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
     from cerecorder import app as composition
+    from cerecorder.domain.model import EntryKind, Mention
     from cerecorder.domain.screening import AnswerGiven
     from cerecorder.services import (
+        attention,
         children,
         chronology,
         concerns,
@@ -88,6 +90,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.controller import DEMO_PASSPHRASE, shut_down
     from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
     from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+    from cerecorder.ui.flag_views import FlagsWindow
     from cerecorder.ui.intel_dialog import IntelReportDialog
     from cerecorder.ui.look import apply_look
     from cerecorder.ui.main_window import MainWindow
@@ -152,11 +155,13 @@ def shoot(out: Path, work: Path, size: str) -> None:
                        clock=ctx.clock, taxonomy=ctx.taxonomy)
     window = MainWindow(ctx, s)
     window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
-    snap("07-main-pupils", window)
+    snap("07-needs-attention", window)  # a DSL's first screen
+    window.tabs.setCurrentWidget(window.pupil_view.parentWidget())
+    snap("07a-main-pupils", window)
     window.search_box.setText("9")
     snap("08-main-pupil-search", window)
     window.search_box.clear()
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.queue_page)
     snap("09-main-triage-queue", window)
     window.tabs.setCurrentIndex(0)
 
@@ -173,7 +178,14 @@ def shoot(out: Path, work: Path, size: str) -> None:
         form.tick_sign(code)
     form.informed.setText("DSL by phone at 15:55")
     form.when.set_moment(ctx.clock.now() - timedelta(hours=1))
+    form.mentions.set_mentions((Mention(EntryKind.VEHICLE, "grey Astra, AB51 ABC"),
+                                Mention(EntryKind.PERSON, "older man they call 'Tiny'")))
     snap("10-new-concern", form)
+    form.mentions.kind.setCurrentIndex(form.mentions.kind.findData(EntryKind.PHONE))
+    form.mentions.line.setText("07700 900123")
+    snap("10b-concern-mentions", form, lambda: (
+        form.mentions.line.setFocus(),
+        form.findChildren(QScrollArea)[0].ensureWidgetVisible(form.mentions)))
     form.autosave.stop()
     form.done(0)
     checked = ConcernDialog(ctx, s, child_ids=[], parent=window)
@@ -200,6 +212,15 @@ def shoot(out: Path, work: Path, size: str) -> None:
     for w in qt.topLevelWidgets():
         if w is not window:
             w.close()
+
+    flagged = next((line for line in attention.needs_attention(s)
+                    if line.need is attention.Need.FLAG), None)
+    if flagged is not None and flagged.child_id is not None:
+        flag_window = FlagsWindow(ctx, s, flagged.child_id, window, flag_id=flagged.record_id)
+        flag_window.no_action.setChecked(True)
+        flag_window.review_reason.setPlainText("Discussed with the family; known lift.")
+        snap("14a-flag-evidence", flag_window)
+        flag_window.close()
 
     chronology.chronology(s, longest.id)
     child_window = ChildWindow(ctx, s, longest.id, window)

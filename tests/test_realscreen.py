@@ -23,6 +23,7 @@ MAIN = "CE Recorder: Dana Lead"
 CHRONOLOGY = "Chronology: Amy Khan"
 REGISTER = "Register"
 NETWORK = "Network of Amy Khan"
+FLAGS = "Pattern flags: Amy Khan"
 
 
 def unlock(app: RealApp) -> None:
@@ -35,7 +36,9 @@ def unlock(app: RealApp) -> None:
 
 
 def open_chronology(app: RealApp) -> None:
-    app.key("ctrl+a", window=MAIN)  # the pupil search has the focus
+    app.key("alt+p", window=MAIN)  # a DSL starts on Needs attention: Pupils, in the search
+    time.sleep(0.3)  # an Alt+letter lands a little later
+    app.key("ctrl+a")
     app.type_text("Amy")
     app.key("Return")  # one pupil found: her chronology opens
     app.wait_for([MAIN, CHRONOLOGY])
@@ -138,3 +141,20 @@ def test_privacy_and_lock_hide_the_register_and_network_windows(
     app.wait_for(showing)
     lock_leaves_only_unlock(app, NETWORK)
     unlock(app)  # and none of them comes back
+
+
+def test_lock_hides_needs_attention_and_the_flag_window(
+        real_app: Callable[..., RealApp], scale: str) -> None:  # noqa: F811
+    """A DSL starts on Needs attention: Amy's new concern, then the flag it raised. Enter
+    on the flag opens her flags; Ctrl+L leaves only the unlock window, and unlocking again
+    brings back the main window alone."""
+    app = real_app(scale=scale)
+    unlock(app)
+    app.activate(MAIN)
+    app.key("Down")  # the second line: the flag (Needs attention has the focus)
+    app.key("Return")
+    app.wait_for([MAIN, FLAGS])
+    app.screenshot("flags")
+    lock_leaves_only_unlock(app, FLAGS)
+    unlock(app)
+    app.wait_for([MAIN])

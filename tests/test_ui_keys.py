@@ -41,7 +41,7 @@ from cerecorder.domain.model import EntryKind, EntryType, Mention
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.screening import AnswerGiven
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns, register, sar, screening, transfers
+from cerecorder.services import concerns, register, sar, screening, session, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.child_status import ImpactDialog, StatusDialog
@@ -52,6 +52,7 @@ from cerecorder.ui.controller import AppController
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
+from cerecorder.ui.flag_views import FlagsWindow
 from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
@@ -76,7 +77,16 @@ from cerecorder.ui.term_dates import AddPeriodDialog
 from cerecorder.ui.transfers_window import OpenTransferDialog, StepDialog, TransfersWindow
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
-from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content
+from helpers import (
+    DSL_PASS,
+    FAST_KDF,
+    STAFF_PASS,
+    TAXONOMY,
+    MockClock,
+    add_child,
+    add_staff,
+    content,
+)
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 HOLIDAYS = BankHolidays.load(paths.calendar_dir())
@@ -213,6 +223,7 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "impact": lambda: ImpactDialog(dsl, child, chronology.model.entry(
             chronology.model.index(0, 0)), main),
         "chronology": lambda: chronology,
+        "flags": lambda: FlagsWindow(ctx, dsl, child, main),
         "search": lambda: SearchDialog(ctx, dsl, main),
         "settings": lambda: SettingsDialog(ctx, dsl, main),
         "passphrase": lambda: ChangePassphraseDialog(dsl, main),
@@ -271,18 +282,25 @@ def test_no_two_controls_share_an_alt_letter(
 # -- focus -------------------------------------------------------------------------------
 
 
-def test_the_main_window_starts_in_the_pupil_search(
+def test_the_main_window_starts_in_the_pupil_search_or_for_a_dsl_needs_attention(
     qtbot: QtBot, ctx: AppContext, dsl: Session,
 ) -> None:
-    controller = AppController(ctx)
-    controller.unlocked(dsl)
-    window = controller.window
-    assert window is not None
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    assert QApplication.focusWidget() is window.search_box
-    controller.lock(reopen=False)
+    add_staff(dsl)
+    folder = dsl.vault.files.folder
+    for s in (dsl, None):
+        if s is None:  # the DSL's session has locked: the teacher's turn
+            s = session.unlock(folder, user_name="teacher", passphrase=STAFF_PASS,
+                               clock=dsl.clock, taxonomy=TAXONOMY)
+        controller = AppController(ctx)
+        controller.unlocked(s)
+        window = controller.window
+        assert window is not None
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+        first = window.search_box if window.attention is None else window.attention.table
+        assert QApplication.focusWidget() is first
+        controller.lock(reopen=False)
 
 
 def test_no_focus_stop_is_invisible(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:

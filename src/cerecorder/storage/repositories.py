@@ -466,7 +466,8 @@ class ConcernRepository(_Repository):
     def untriaged(self) -> list[Concern]:
         """The DSL's queue: submitted, not yet triaged; most urgent, then oldest, first."""
         rows = self._rows(
-            f"SELECT {self._COLUMNS} FROM concerns c WHERE status = 'submitted' "
+            f"SELECT {self._COLUMNS} FROM concerns c WHERE +status = 'submitted' "
+            "AND id IN (SELECT concern_id FROM triage_waiting) "  # kept by triggers
             "AND NOT EXISTS (SELECT 1 FROM triage t WHERE t.concern_id = c.id) "
             "ORDER BY CASE urgency WHEN 'immediate' THEN 0 WHEN 'high' THEN 1 "
             "WHEN 'medium' THEN 2 ELSE 3 END, submitted_at, id"

@@ -16,6 +16,7 @@ from cerecorder.storage.schema_file_life import (
 from cerecorder.storage.schema_screening import V8 as _V9
 from cerecorder.storage.schema_search import V8 as _V11
 from cerecorder.storage.schema_statuses import statuses_sql
+from cerecorder.storage.schema_v8 import V8 as _V12
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
 _APPEND_ONLY = """
@@ -552,4 +553,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "notes, all append-only", statuses_sql(_APPEND_ONLY)),
     (11, "search: the newest matches first without reading every match, decisions by a "
      "narrow index, actions and outcomes by concern", _V11),
+    (12, "the concerns waiting for a decision, kept by triggers, so the triage queue and "
+     "Needs attention do not walk every concern", _V12),
 )

@@ -40,6 +40,7 @@ from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen
 from cerecorder.ui.concern_fields import CODE_ROLE, IndicatorChecklist, WhenField
+from cerecorder.ui.concern_mentions import MentionsPart
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.widgets import add_row, message_label, named
 
@@ -232,6 +233,8 @@ class ConcernDialog(QDialog):
         form.addRow(self.notes["child_words"])
         add_row(form, "Your &opinion:", self.opinion)
         add_row(form, "Other si&gns:", self.other_signs)
+        self.mentions = MentionsPart()
+        form.addRow(self.mentions)
         # what was done, who was told and how urgent: always in sight, below the columns,
         # which at 150% scaling (910x510 logical pixels) would scroll them away
         self.action.setMaximumHeight(self.action.fontMetrics().lineSpacing() * 3 + 12)
@@ -301,6 +304,7 @@ class ConcernDialog(QDialog):
         for line in (self.where, self.other_signs, self.informed):
             line.textChanged.connect(self._changed)
         self.when.changed.connect(self._changed)
+        self.mentions.changed.connect(self._changed)
         self.urgency.currentIndexChanged.connect(self._changed)
         self.pupil_list.itemChanged.connect(self._changed)
         self.signs.tree.itemChanged.connect(self._changed)
@@ -382,6 +386,7 @@ class ConcernDialog(QDialog):
             action_taken=self.action.toPlainText(),
             informed=self.informed.text(),
             urgency=Urgency(self.urgency.currentData()),  # Qt returns the StrEnum as str
+            mentions=self.mentions.mentions(),
         )
 
     def _load(self, draft_id: int) -> None:
@@ -408,6 +413,7 @@ class ConcernDialog(QDialog):
         self.other_signs.setText(c.indicators_other)
         self.action.setPlainText(c.action_taken)
         self.informed.setText(c.informed)
+        self.mentions.set_mentions(c.mentions)
         self.urgency.setCurrentIndex(list(Urgency).index(c.urgency))
 
     def save_draft(self) -> bool:

@@ -59,6 +59,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog
+from cerecorder.ui.flag_views import FlagsWindow
 from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import (
     ID_ROLE,
@@ -88,7 +89,7 @@ ENTRY_LABELS = {
     EntryType.ACTION: "Ac&tions",
     EntryType.OUTCOME: "O&utcomes",
     EntryType.EVENT: "&Events",
-    EntryType.SCREENING: "Screenin&gs",
+    EntryType.SCREENING: "Screenings",
 }
 
 
@@ -282,6 +283,9 @@ class ChildWindow(QWidget):
                               "remove")):
             named(button, name)
         self.merge_button.clicked.connect(self.merge_with)
+        self.flags_button = QPushButton("Pattern fla&gs…")
+        named(self.flags_button, "Open pattern flags, their evidence and review")
+        self.flags_button.clicked.connect(self.open_flags)
         close = QPushButton("Close")
         for button, name in ((self.event_button, "Add a significant event"),
                              (self.action_button, "Record an action"),
@@ -310,7 +314,8 @@ class ChildWindow(QWidget):
                        self.mark_button, self.impact_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        for button in (self.network_button, self.links_button, self.merge_button):
+        for button in (self.network_button, self.flags_button, self.links_button,
+                       self.merge_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reload_button)
@@ -632,6 +637,11 @@ class ChildWindow(QWidget):
     def open_network(self) -> NetworkWindow:
         window = NetworkWindow.for_child(self.ctx, self.session, self.child_id,
                                          self.parentWidget())
+        window.show()
+        return window
+
+    def open_flags(self) -> FlagsWindow:
+        window = FlagsWindow(self.ctx, self.session, self.child_id, self)
         window.show()
         return window
 

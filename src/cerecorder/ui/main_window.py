@@ -35,6 +35,7 @@ from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.needs_attention import NeedsAttention
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.register_window import RegisterWindow
 from cerecorder.ui.retention_window import retention_action
@@ -68,7 +69,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_pages()
         self.refresh()
-        if not self.is_admin:
+        if self.attention is not None:
+            self.attention.table.setFocus()  # a DSL's day starts with what is waiting
+        elif not self.is_admin:
             self.search_box.setFocus()  # where nearly every visit starts
 
     # -- layout ------------------------------------------------------------------------
@@ -179,14 +182,22 @@ class MainWindow(QMainWindow):
                           "DSL has got with each. Drafts save as you type; open one to "
                           "finish it.")
         mine.layout().insertWidget(0, self.receipt)  # type: ignore[union-attr]
+        self.mine_page = mine
         self.tabs.addTab(mine, "&My concerns")
         self.queue_model = ConcernListModel(self)
         self.queue_view = record_table(self.queue_model, "Triage queue")
         self.queue_view.activated.connect(self._open_queued)
+        self.queue_page = self._wrap(self.queue_view, "Submitted concerns awaiting a "
+                                     "decision: most urgent first, then oldest.")
         if self.is_dsl:
-            self.tabs.addTab(self._wrap(self.queue_view, "Submitted concerns awaiting a "
-                                        "decision: most urgent first, then oldest."),
-                             "&Triage queue")
+            self.tabs.addTab(self.queue_page, "&Triage queue")
+        #: the DSL's first screen
+        self.attention = NeedsAttention(self.ctx, self.session, self) if self.is_dsl \
+            else None
+        if self.attention is not None:
+            self.tabs.insertTab(0, self.attention, "Needs &attention")
+            self.tabs.setCurrentIndex(0)
+            self.tabs.currentChanged.connect(self._tab_shown)
 
         self.sent: SentToDsl | None = None
         self._add_sent_tab()
@@ -315,6 +326,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pupil_view)
         return page
 
+    def _tab_shown(self, index: int) -> None:
+        """Alt+P (or a click) on the Pupils tab lands in the pupil search, where a DSL,
+        who starts on Needs attention, goes to find a child."""
+        if self.tabs.widget(index) is self.search_box.parentWidget():
+            self.search_box.setFocus()
+
     def _tell_no_match(self, text: str) -> None:
         self.no_pupil.setText(f"No pupil matches \u201c{text.strip()}\u201d.")
         self.no_pupil.setVisible(bool(text.strip()) and self.pupils.rowCount() == 0)
@@ -340,7 +357,10 @@ class MainWindow(QMainWindow):
             if self.is_dsl:
                 self.queue_model.set_rows(self._named(dsl_work.triage_queue(self.session),
                                                       names))
-                self.tabs.setTabText(2, f"&Triage queue ({self.queue_model.rowCount()})")
+                self.tabs.setTabText(self.tabs.indexOf(self.queue_page),
+                                     f"&Triage queue ({self.queue_model.rowCount()})")
+                if self.attention is not None:
+                    self.attention.refresh()
         except CERecorderError as exc:
             show_problem(self, exc)
         if self.sent is not None:
@@ -365,6 +385,8 @@ class MainWindow(QMainWindow):
         """Locking: every view forgets what it showed."""
         for model in (self.roster, self.my_model, self.queue_model):
             model.clear()
+        if self.attention is not None:
+            self.attention.clear()
         if self.sent is not None:
             self.sent.model.clear()
         self.search_box.clear()
@@ -405,7 +427,7 @@ class MainWindow(QMainWindow):
         self.receipt.setText(text)
         self.receipt.setVisible(True)
         self.statusBar().showMessage(text)
-        self.tabs.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.mine_page)
         self.my_view.setFocus()
 
     def _open_my_concern(self, index: QModelIndex) -> None:
