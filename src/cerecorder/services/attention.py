@@ -14,7 +14,8 @@ from datetime import datetime
 
 from cerecorder.domain.model import EventKind, Role, Urgency
 from cerecorder.domain.patterns import Flag, FlagReview, FlagStatus, Rule
-from cerecorder.domain.timefmt import from_utc_text
+from cerecorder.domain.schooldays import BankHolidays
+from cerecorder.domain.timefmt import from_utc_text, local_date, uk_date
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 from cerecorder.storage.uow import UnitOfWork
@@ -119,6 +120,8 @@ class Need(enum.StrEnum):
     CHILD = "child"
     MENTION = "mention"
     SCREENING = "screening"
+    TRANSFER = "transfer"
+    SAR = "subject access"
 
     @property
     def label(self) -> str:
@@ -131,7 +134,11 @@ _NEED_LABELS = {
     Need.SCREENING: "Screening due for review",
     Need.CHILD: "Child awaiting a match",
     Need.MENTION: "Mention awaiting a match",
+    Need.TRANSFER: "File transfer overdue",
+    Need.SAR: "Subject access request due",
 }
+#: a subject access request shows this many days before it is due
+SAR_NOTICE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -147,9 +154,36 @@ class AttentionLine:
     urgency: Urgency | None = None
 
 
-def screenings_due(session: Session, uow: UnitOfWork) -> list[AttentionLine]:
-    """Screenings whose review date has come. The place the screening tool fills in."""
-    return []
+def _screenings_due(session: Session) -> list[AttentionLine]:
+    """Children whose newest screening's review date has come, most overdue first."""
+    from cerecorder.services import screening
+
+    today = local_date(session.clock.now(), session.tz)
+    return [AttentionLine(Need.SCREENING, due.screening_id, due.child_id, due.child_name,
+                          None, f"{due.band_label}: review was due {uk_date(due.review_on)}")
+            for due in screening.due_for_review(session, today)]
+
+
+def _file_life(session: Session, holidays: BankHolidays) -> list[AttentionLine]:
+    """Transfers overdue, and subject access requests due within a week or overdue."""
+    from cerecorder.services import sar, transfers
+
+    lines = [AttentionLine(Need.TRANSFER, row.status.transfer.id,
+                           row.status.transfer.child_id, row.child_name, None,
+                           row.status.describe())
+             for row in transfers.overdue(session, holidays)]
+    today = local_date(session.clock.now(), session.tz)
+    with session.uow() as uow:
+        names = {c.id: c.display_name for c in uow.children.many(
+            {case.child_id for case in uow.sars.cases()})}
+    for case in sar.cases(session):
+        if not case.closed and (case.due - today).days <= SAR_NOTICE_DAYS:
+            word = "overdue since" if case.due < today else "due"
+            lines.append(AttentionLine(Need.SAR, case.id, case.child_id,
+                                       names.get(case.child_id, f"#{case.child_id}"), None,
+                                       f"Request #{case.id} from {case.requester}: {word} "
+                                       f"{uk_date(case.due)}"))
+    return lines
 
 
 class _Names:
@@ -190,27 +224,28 @@ def _flags(session: Session, uow: UnitOfWork, names: _Names) -> list[AttentionLi
     return lines
 
 
-def _screenings(session: Session, uow: UnitOfWork, names: _Names) -> list[AttentionLine]:
-    return screenings_due(session, uow)
-
-
 def _mentions(session: Session, uow: UnitOfWork, names: _Names) -> list[AttentionLine]:
     return [AttentionLine(Need.MENTION, p.concern_id, None, "", p.occurred_at,
                           f"{p.mention.kind.label}: {p.mention.text} (concern #{p.concern_id})")
             for p in uow.register.pending_mentions()]
 
 
-def needs_attention(session: Session) -> list[AttentionLine]:
+def needs_attention(session: Session, holidays: BankHolidays | None = None
+                    ) -> list[AttentionLine]:
     """The DSL's first screen: new concerns (most urgent first), flags to review,
-    screenings due, then children and mentions awaiting a match."""
+    screenings due, transfers overdue and subject access requests due (where the bank
+    holidays are known, for school days), then children and mentions awaiting a match."""
     from cerecorder.services import packets  # a large module, wanted only here
 
     require(session.user, Role.DSL)
     with session.uow() as uow:
         names = _Names(uow)
-        lines = [line for source in (_concerns, _flags, _screenings)
+        lines = [line for source in (_concerns, _flags)
                  for line in source(session, uow, names)]
         mentions = _mentions(session, uow, names)
+    lines += _screenings_due(session)
+    if holidays is not None:
+        lines += _file_life(session, holidays)
     children = [AttentionLine(Need.CHILD, item.review_id, None, item.name, item.received_at,
                               f"Sent by {item.sent_by}; not yet matched to a pupil on roll")
                 for item in packets.review_list(session)]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import Urgency
@@ -29,7 +29,8 @@ _URGENCY = {Urgency.IMMEDIATE: "Immediate", Urgency.HIGH: "High", Urgency.MEDIUM
             Urgency.LOW: "Low"}
 _PLURAL = {Need.CONCERN: "new concerns", Need.FLAG: "flags to review",
            Need.SCREENING: "screenings due", Need.CHILD: "children awaiting a match",
-           Need.MENTION: "mentions awaiting a match"}
+           Need.MENTION: "mentions awaiting a match", Need.TRANSFER: "transfers overdue",
+           Need.SAR: "subject access requests due"}
 
 
 class AttentionModel(RowsModel):
@@ -100,7 +101,7 @@ class NeedsAttention(QWidget):
 
     def refresh(self) -> None:
         try:
-            lines = attention.needs_attention(self.session)
+            lines = attention.needs_attention(self.session, self.ctx.bank_holidays)
         except CERecorderError as exc:
             self.model.clear()
             show_problem(self, exc)
@@ -133,6 +134,23 @@ class NeedsAttention(QWidget):
             window.reviewed.connect(self.refresh)
             window.show()
             return window
+        if line.need in (Need.TRANSFER, Need.SAR) and self.ctx.bank_holidays is not None:
+            from cerecorder.ui.sar_window import SarWindow
+            from cerecorder.ui.transfers_window import TransfersWindow
+
+            listing: QDialog = (
+                TransfersWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
+                if line.need is Need.TRANSFER
+                else SarWindow(self.ctx, self.session, self.ctx.bank_holidays, self))
+            listing.finished.connect(lambda _: self.refresh())
+            listing.open()
+            return listing
+        if line.need is Need.SCREENING and line.child_id is not None:
+            from cerecorder.ui.dsl_views import ChildWindow
+
+            child = ChildWindow(self.ctx, self.session, line.child_id, self.window())
+            child.show()
+            return child
         if line.need is Need.CHILD:
             from cerecorder.ui.packet_views import InboxDialog
 

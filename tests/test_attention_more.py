@@ -1,0 +1,36 @@
+"""Needs attention also lists what the file's life and the screening tool bring due: a
+transfer overdue, a subject access request due within a week, a screening due again."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from cerecorder.domain.screening import AnswerGiven
+from cerecorder.services import attention, sar, screening, transfers
+from cerecorder.services.attention import Need
+from cerecorder.services.session import Session
+
+from helpers import MockClock, add_child
+from test_schooldays import HOLIDAYS
+
+
+def test_overdue_transfers_sars_due_and_screenings_due_need_attention(
+    dsl: Session, clock: MockClock,
+) -> None:
+    clock.current = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    amy, ben, cy = (add_child(dsl, n, "Pupil") for n in ("Amy", "Ben", "Cy"))
+    transfers.open_transfer(dsl, HOLIDAYS, amy, date(2026, 9, 10), "Hillside")
+    sar.open_case(dsl, HOLIDAYS, ben, "Ms Pupil", "mother", date(2026, 9, 3))
+    made = screening.instrument(dsl)
+    screening.sign(dsl, cy, made, [AnswerGiven(q.code, "no") for q in made.questions],
+                   assessed_on=date(2026, 9, 1), review_on=date(2026, 9, 20))
+    clock.current += timedelta(minutes=1)
+    lines = attention.needs_attention(dsl, HOLIDAYS)
+    needs = {(line.need, line.child) for line in lines}
+    assert (Need.TRANSFER, "Amy Pupil") in needs
+    assert (Need.SAR, "Ben Pupil") in needs
+    assert (Need.SCREENING, "Cy Pupil") in needs
+    sar_line = next(line for line in lines if line.need is Need.SAR)
+    assert sar_line.text == "Request #1 from Ms Pupil: due 05/10/2026"
+    without = {line.need for line in attention.needs_attention(dsl)}
+    assert Need.TRANSFER not in without and Need.SCREENING in without
