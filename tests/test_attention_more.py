@@ -9,9 +9,9 @@ from cerecorder.domain.screening import AnswerGiven
 from cerecorder.services import attention, sar, screening, transfers
 from cerecorder.services.attention import Need
 from cerecorder.services.session import Session
+from test_schooldays import HOLIDAYS
 
 from helpers import MockClock, add_child
-from test_schooldays import HOLIDAYS
 
 
 def test_overdue_transfers_sars_due_and_screenings_due_need_attention(

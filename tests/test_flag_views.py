@@ -202,3 +202,20 @@ def test_the_lock_empties_needs_attention_and_takes_the_flag_window_away(
     assert flag_model.rowCount() == 0 and evidence_model.rowCount() == 0
     assert not [w for w in QApplication.topLevelWidgets()
                 if w.isVisible() and isinstance(w, FlagsWindow | MainWindow)]
+
+
+def test_an_entry_in_the_evidence_opens_its_register_page(
+        qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
+    from cerecorder.domain.model import EntryKind
+    from cerecorder.services import register
+    from cerecorder.ui.flag_views import open_entry
+    from cerecorder.ui.register_window import EntryWindow
+
+    car = register.create_entry(dsl, EntryKind.VEHICLE, {"registration": "AB51 ABC",
+                                                         "colour": "silver"})
+    window = FlagsWindow(ctx, dsl, add_child(dsl, "Amy", "Khan"))
+    qtbot.addWidget(window)
+    page = open_entry(window, ctx, dsl, car)
+    qtbot.addWidget(page)
+    assert isinstance(page, EntryWindow) and page.isVisible()
+    assert page.entry_id == car

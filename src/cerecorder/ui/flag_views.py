@@ -5,7 +5,6 @@ new evidence arrives (services.flags)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.patterns import ReviewOutcome
 from cerecorder.domain.timefmt import uk_date, uk_datetime
-from cerecorder.services import attention, children, flags, register
+from cerecorder.services import attention, children, flags
 from cerecorder.services.attention import Evidence, FlagDetail
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, record_table
@@ -80,21 +79,14 @@ class EvidenceModel(RowsModel):
         return (when, _KIND.get(item.ref_type, item.ref_type), item.text)[column]
 
 
-def show_entry(parent: QWidget, ctx: AppContext, session: Session, entry_id: int) -> None:
-    """A register entry in brief; the register window, where there is one, shows more."""
-    view = register.entry_view(session, entry_id)
-    seen = ", ".join(uk_date(d.date()) for d in (view.first_seen, view.last_seen) if d)
-    QMessageBox.information(
-        parent, f"Register entry #{view.entry.id}",
-        f"{view.entry.kind.label}: {view.entry.details.summary}\n\n"
-        f"Children linked: {', '.join(c.display_name for c in view.children) or 'none'}\n"
-        f"Concerns: {', '.join(f'#{i}' for i in view.concern_ids) or 'none'}\n"
-        f"First and last seen: {seen or 'not known'}\n"
-        f"Reported by: {', '.join(view.reported_by) or 'the DSL'}")
+def open_entry(parent: QWidget, ctx: AppContext, session: Session, entry_id: int
+               ) -> QWidget:
+    """A register entry's page (the register window's), beside the flags."""
+    from cerecorder.ui.register_window import EntryWindow  # it imports this module's kin
 
-
-#: opens a register entry; the lead may point it at the register window
-ENTRY_OPENER: Callable[[QWidget, AppContext, Session, int], object] = show_entry
+    page = EntryWindow(ctx, session, entry_id, parent.window())
+    page.show()
+    return page
 
 
 class FlagsWindow(QWidget):
@@ -265,8 +257,7 @@ class FlagsWindow(QWidget):
                 dialog.open()
                 return dialog
             if item.ref_type == "entry":
-                ENTRY_OPENER(self, self.ctx, self.session, item.ref_id)
-                return None
+                return open_entry(self, self.ctx, self.session, item.ref_id)
         except CERecorderError as exc:
             show_problem(self, exc)
             return None
