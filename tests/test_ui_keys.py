@@ -74,6 +74,7 @@ from cerecorder.ui.screening_view import ScreeningViewDialog
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.term_dates import AddPeriodDialog
+from cerecorder.ui.transfer_packets_ui import ReceivedDialog, SealDialog
 from cerecorder.ui.transfers_window import OpenTransferDialog, StepDialog, TransfersWindow
 from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
@@ -235,6 +236,8 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "redaction workbench": lambda: Workbench(ctx, dsl, sar.cases(dsl)[0], main),
         "redact": lambda: RedactDialog("Dariusz", main),
         "retention": lambda: RetentionWindow(ctx, dsl, 25, main),
+        "seal a file": lambda: SealDialog(ctx, dsl, main),
+        "files received": lambda: ReceivedDialog(dsl, child, "Amy Khan", main),
         "legal hold": lambda: ReasonDialog("Set a legal hold", "Intro", with_name=True,
                                            with_scope="Amy Khan", parent=main),
         "files to destroy": lambda: DestructionWindow(dsl, main),
