@@ -220,6 +220,29 @@ def test_the_main_window_starts_in_the_pupil_search(
     controller.lock(reopen=False)
 
 
+def test_with_nobody_remembered_the_user_name_is_typed_first(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    """A shared vault, no last user: the box is empty and has the focus, so a teacher
+    never types their passphrase against the first name listed (the DSL's)."""
+    from helpers import add_staff
+
+    add_staff(dsl)
+    folder = dsl.vault.files.folder
+    dsl.lock()
+    dialog = UnlockDialog(ctx, folder)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert dialog.user.currentText() == ""
+    assert QApplication.focusWidget() is dialog.user
+    ctx.settings.last_user = "teacher"
+    again = UnlockDialog(ctx, folder)
+    qtbot.addWidget(again)
+    assert again.user.currentText() == "teacher"
+
+
 def test_no_focus_stop_is_invisible(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
     """Tab through the concern form: every stop is a control a user can see working,
     not a scroll area's frame around the real fields."""
