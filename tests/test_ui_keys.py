@@ -397,6 +397,30 @@ def test_the_concern_form_keeps_action_informed_and_urgency_in_sight(
         assert _inside(field, form), field.accessibleName()
 
 
+@pytest.mark.parametrize("size", [(1340, 708), (871, 452), (643, 324)],
+                         ids=["100%", "150%", "200%"])
+def test_the_writing_prompts_show_while_the_facts_are_written(
+    qtbot: QtBot, ctx: AppContext, dsl: Session, size: tuple[int, int],
+) -> None:
+    """1366x768 at 100%, 150% and 200% (as fit_to_screen sizes it): the prompt under the facts box
+    comes into sight as it appears, with the line being typed still in sight too."""
+    form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
+    qtbot.addWidget(form)
+    form.show()
+    form.resize(*size)
+    qtbot.waitExposed(form)
+    qtbot.wait(50)  # the layout settles at the new size first
+    form.facts.setFocus()
+    qtbot.keyClicks(form.facts, "Seen at the gate at 15:40. I think he was scared")
+    note = form.notes["facts"]
+    qtbot.wait(100)  # the prompt shown, the layout settled
+    assert "opinion" in note.text()
+    assert _inside(note, form)
+    caret = form.facts.cursorRect()
+    shown = form.facts.viewport().visibleRegion().boundingRect()
+    assert shown.contains(caret.center()), (caret, shown)
+
+
 def test_settings_buttons_never_lie_on_the_users_table(
     qtbot: QtBot, ctx: AppContext, dsl: Session,
 ) -> None:

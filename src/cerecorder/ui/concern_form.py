@@ -8,7 +8,7 @@ permanent.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -251,6 +251,8 @@ class ConcernDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(what)
+        self.middle = scroll
+        scroll.viewport().installEventFilter(self)
 
         signs = QGroupBox("Signs (tick all that apply)")
         signs_layout = QVBoxLayout(signs)
@@ -363,6 +365,26 @@ class ConcernDialog(QDialog):
                 note.style().polish(note)
             note.setText("\n".join(lines))
             note.setVisible(bool(lines))
+        if self.facts.hasFocus() and self.notes["facts"].isVisible():
+            QTimer.singleShot(0, self._show_facts_prompts)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.middle.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_facts()
+        return super().eventFilter(watched, event)
+
+    def _fit_facts(self) -> None:
+        """The facts box no taller than the middle column leaves for it, its caption and
+        a few lines of prompts, so box and prompts can be in sight together at 150% and
+        200% scaling (1366x768 leaves 910x510 and 683x384 logical pixels)."""
+        line = self.notes["facts"].fontMetrics().lineSpacing()
+        room = self.middle.viewport().height() - 6 * line - 24
+        self.facts.setMaximumHeight(max(self.facts.minimumHeight(), room))
+
+    def _show_facts_prompts(self) -> None:
+        """While the facts are written, their prompts scroll into sight as they appear."""
+        if self.notes["facts"].isVisible():
+            self.middle.ensureWidgetVisible(self.notes["facts"], 0, 4)
 
     def _field_widget(self, field: str) -> QWidget:
         return {"child_ids": self.pupil_filter, "occurred_at": self.when.edit,
