@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QMenuBar,
     QPushButton,
     QScrollArea,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
+from cerecorder.crypto.packets import SigningKey, StaffCard, StaffCardUser
 from cerecorder.domain.model import EntryType
 from cerecorder.export.pdf import PdfRenderer
 from cerecorder.services import concerns
@@ -50,7 +52,8 @@ from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
-from cerecorder.ui.packet_views import InboxDialog
+from cerecorder.ui.packet_views import EnrolDialog, InboxDialog
+from cerecorder.ui.preview import DocumentPreview
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
@@ -177,7 +180,29 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "inbox": lambda: InboxDialog(ctx, dsl, None, main),
         "roll": lambda: RosterImportWizard(ctx, dsl, main),
         "setup": lambda: SetupWizard(ctx),
+        "enrol": lambda: EnrolDialog(dsl, StaffCard(SigningKey.generate().verify_key, (
+            StaffCardUser("teacher", "Terry Teacher"),)), main),
+        "print preview": lambda: _preview(ctx, dsl, child, main),
     }
+
+
+def _preview(ctx: AppContext, dsl: Session, child: int, parent: QWidget) -> QWidget:
+    """The print preview of a chronology, as "Print or save as PDF…" opens it."""
+    export = ExportChronologyDialog(ctx, dsl, child, "Amy Khan", date_from=None,
+                                    date_to=None, entry_types=list(EntryType), parent=parent)
+    export.purpose.setText("Strategy meeting")
+    assert ctx.documents is not None
+    pdf, document_id = export.document(ctx.documents)
+    return DocumentPreview(ctx.documents.pages(pdf), export.file_name(document_id), parent)
+
+
+def _menus(window: QWidget) -> list[QMenu]:
+    """The menus a window offers: its menu bar's, and those of buttons that open one."""
+    found = [action.menu() for bar in window.findChildren(QMenuBar)
+             for action in bar.actions() if isinstance(action.menu(), QMenu)]
+    found += [button.menu() for button in window.findChildren(QPushButton)
+              if button.menu() is not None and button.isVisibleTo(window)]
+    return [m for m in found if isinstance(m, QMenu)]
 
 
 def test_no_two_controls_share_an_alt_letter(
@@ -201,6 +226,34 @@ def test_no_two_controls_share_an_alt_letter(
             clashes += _clashes(window)
         window.hide()
     assert sorted(set(clashes)) == []
+
+
+def test_no_two_items_of_a_menu_share_an_alt_letter(
+    qtbot: QtBot, windows: dict[str, Callable[[], QWidget]],
+) -> None:
+    """Within an open menu a letter picks one item; every menu bar title has its own."""
+    clashes: list[str] = []
+    menus = 0
+    for name, make in windows.items():
+        window = make()
+        qtbot.addWidget(window)
+        for bar in window.findChildren(QMenuBar):
+            for action in bar.actions():
+                if not QKeySequence.mnemonic(action.text()).toString():
+                    clashes.append(f"{name}: the menu {action.text()!r} has no Alt letter")
+        for menu in _menus(window):
+            menus += 1
+            seen: dict[str, str] = {}
+            for action in menu.actions():
+                key = QKeySequence.mnemonic(action.text()).toString().upper()
+                if not key or not action.isVisible():
+                    continue
+                if key in seen:
+                    clashes.append(f"{name}, menu {menu.title() or 'of a button'!r}: {key} "
+                                   f"is both {seen[key]!r} and {action.text()!r}")
+                seen.setdefault(key, action.text())
+    assert clashes == []
+    assert menus >= 2  # the main window's Vault menu and the chronology's Links
 
 
 # -- focus -------------------------------------------------------------------------------
@@ -301,6 +354,11 @@ def test_every_label_reads_at_4_5_to_1(
                 ratio = text_contrast(label)
                 if ratio < 4.5:
                     faint.append(f"{name}: {label.text()[:40]!r} at {ratio:.1f}:1")
+        for menu in _menus(window):  # the items as the open menu draws them
+            menu.adjustSize()
+            ratio = text_contrast(menu)
+            if ratio < 4.5:
+                faint.append(f"{name}: the menu {menu.title()!r} at {ratio:.1f}:1")
         window.hide()
     assert faint == []
 

@@ -365,7 +365,7 @@ class ConcernDialog(QDialog):
                 note.style().polish(note)
             note.setText("\n".join(lines))
             note.setVisible(bool(lines))
-        if self.facts.hasFocus() and self.notes["facts"].isVisible():
+        if self.focusWidget() is self.facts and self.notes["facts"].isVisible():
             QTimer.singleShot(0, self._show_facts_prompts)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
