@@ -186,8 +186,7 @@ def test_staff_record_a_concern_by_keyboard_alone(real_app: Callable[..., RealAp
     app.type_text(FACTS)
     alt(app, "w")
     app.type_text(WORDS)
-    alt(app, "g")  # Other signs; Tab on to the sign filter
-    app.key("Tab")
+    alt(app, "n")  # the signs, in their filter box
     app.type_text("multiple phones")
     app.key("Tab", "Down", "space")  # into the list, the one sign shown, ticked
     app.screenshot("concern-typed")

@@ -114,7 +114,7 @@ def _mnemonics(window: QWidget) -> list[tuple[str, str]]:
         labelled = isinstance(widget, QLabel) and widget.buddy() is not None
         if isinstance(widget, QAbstractButton) or labelled:
             add(widget.text())
-        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+        elif isinstance(widget, QGroupBox):  # ticks it, or goes to its first control
             add(widget.title())
         elif isinstance(widget, QTabBar):
             for i in range(widget.count()):

@@ -254,7 +254,7 @@ class ConcernDialog(QDialog):
         self.middle = scroll
         scroll.viewport().installEventFilter(self)
 
-        signs = QGroupBox("Signs (tick all that apply)")
+        signs = QGroupBox("Sig&ns (tick all that apply)")  # Alt+N: to its filter box
         signs_layout = QVBoxLayout(signs)
         signs_layout.addWidget(self.signs, stretch=3)
         signs_layout.addWidget(QLabel("Vulnerability factors"))
