@@ -363,6 +363,26 @@ def test_every_label_reads_at_4_5_to_1(
     assert faint == []
 
 
+def test_a_long_message_makes_room_instead_of_squeezing_the_rows(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    """Seen in the real window: a two-line error in "Forgotten passphrase" cut the
+    passphrase advice above it in half. The dialog grows instead."""
+    dialog = RecoveryDialog(ctx, dsl.vault.files.folder, "dsl")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.key.setText("sts")
+    dialog.try_recover()  # too short a passphrase: a message of two lines
+    qtbot.wait(50)
+    assert dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())
+    squeezed = [label.text() for label in dialog.findChildren(QLabel)
+                if label.isVisible() and label.text()
+                and label.height() < (label.heightForWidth(label.width()) if label.wordWrap()
+                                      else label.sizeHint().height())]
+    assert squeezed == []
+
+
 def test_the_demo_unlock_tells_errors_as_errors(
     qtbot: QtBot, the_look: None, ctx: AppContext, dsl: Session,
 ) -> None:
