@@ -333,10 +333,13 @@ def test_the_dsl_forms_when_box_is_typed_chosen_and_checked_beside_it(
         qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
     """As in the concern form: one box Tab leaves (dd/mm/yyyy HH:MM), quick choices, and
     no time assumed; what is wrong shows under the box before anything is recorded."""
+    from datetime import date
+
     from PySide6.QtWidgets import QApplication
 
-    concern = concerns.record_concern(dsl, content((zoe,), clock))
-    for dialog in (ActionDialog(ctx, dsl, concern_id=concern), EventDialog(ctx, dsl, zoe)):
+    sam = add_child(dsl, "Sam", "Brook", date_of_birth=date(2013, 2, 14))
+    concern = concerns.record_concern(dsl, content((zoe, sam), clock))
+    for dialog in (ActionDialog(ctx, dsl, concern_id=concern), EventDialog(ctx, dsl, sam)):
         qtbot.addWidget(dialog)
         with qtbot.waitActive(dialog):
             dialog.show()
@@ -361,6 +364,8 @@ def test_the_dsl_forms_when_box_is_typed_chosen_and_checked_beside_it(
         assert QApplication.focusWidget() is when.field.now_button
         when.field.edit.setText("03/05/1989 10:00")
         assert "before 01/01/1990" in when.problem()
+        when.field.edit.setText("01/09/2012 10:00")  # Sam was born on 14/02/2013
+        assert "before the child's date of birth (14/02/2013)" in when.problem()
         when.field.edit.setFocus()
         when.field.edit.setText("31/02/2026 10:00")
         qtbot.keyClick(when.field.edit, Qt.Key.Key_Tab)  # unreadable: told on leaving
@@ -369,7 +374,7 @@ def test_the_dsl_forms_when_box_is_typed_chosen_and_checked_beside_it(
         assert when.field.edit.text() == "15/11/2026 10:00"
         ok(dialog.buttons)
         assert dialog.result() == dialog.DialogCode.Accepted
-    kinds = [(e.entry_type, e.occurred_at) for e in chronology.chronology(dsl, zoe)]
+    kinds = [(e.entry_type, e.occurred_at) for e in chronology.chronology(dsl, sam)]
     assert (EntryType.ACTION, datetime(2026, 11, 15, 10, 0, tzinfo=UTC)) in kinds
     assert (EntryType.EVENT, datetime(2026, 11, 15, 10, 0, tzinfo=UTC)) in kinds
 

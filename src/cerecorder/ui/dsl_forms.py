@@ -3,6 +3,7 @@ a significant event for a child's chronology."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -27,9 +28,9 @@ from cerecorder.domain.model import (
     EventKind,
     TriageDecision,
 )
-from cerecorder.domain.rules import clean_text, time_problem
+from cerecorder.domain.rules import clean_text, time_problem, youngest_birth
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.services import dsl
+from cerecorder.services import children, dsl
 from cerecorder.services.session import Session
 from cerecorder.ui.common import (
     child_names,
@@ -75,9 +76,14 @@ class CheckedWhen(QWidget):
     Yesterday…), empty until chosen, with what is wrong with it just below: a time in the
     future at once, an unreadable one when the box is left, an empty one on recording."""
 
-    def __init__(self, session: Session, what: str) -> None:
+    def __init__(self, session: Session, what: str, child_ids: Iterable[int] = ()) -> None:
         super().__init__()
         self.session, self.what = session, what
+        wanted = set(child_ids)
+        #: nothing that involved the children can have happened before the youngest's birth
+        self.born = youngest_birth(c.details.date_of_birth for c in children.list_children(
+            session, include_left=True, include_merged=True) if c.id in wanted
+        ) if wanted else None
         self.field = WhenField(session.clock, session.tz)
         self.note = message_label()
         self.note.setAccessibleName(f"{what}: check")
@@ -98,7 +104,8 @@ class CheckedWhen(QWidget):
         moment = self.field.moment()
         if moment is None:
             return self.field.problem()
-        return time_problem(moment, self.session.clock.now(), self.what, tz=self.session.tz)
+        return time_problem(moment, self.session.clock.now(), self.what, tz=self.session.tz,
+                            born=self.born)
 
     def moment(self) -> datetime | None:
         return self.field.moment()
@@ -250,7 +257,7 @@ class ActionDialog(QDialog):
             self.child_boxes[cid] = check
 
         self.kind = _choice(ActionKind)
-        self.when = CheckedWhen(session, "The time the action was taken")
+        self.when = CheckedWhen(session, "The time the action was taken", ids)
         self.detail = text_box("Detail", "What was done, with whom; reference numbers.", 90)
         self.outcome = text_box("Outcome", "Optional: what came of it, if known already.", 60)
         self.message = message_label()
@@ -330,7 +337,7 @@ class EventDialog(QDialog):
         self.setMinimumWidth(560)
         fit_to_screen(self, 600, 400)
         self.kind = _choice(EventKind)
-        self.when = CheckedWhen(session, "The time of the event")
+        self.when = CheckedWhen(session, "The time of the event", (child_id,))
         self.summary = text_box("Summary", "What happened, who was involved, any reference.",
                                 100)
         self.outcome = text_box("Outcome", "Optional: what came of it.", 60)

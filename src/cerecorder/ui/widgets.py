@@ -52,7 +52,7 @@ class MessageLabel(QLabel):
 
     def setText(self, text: str) -> None:
         super().setText(text)
-        QTimer.singleShot(0, self._make_room)
+        QTimer.singleShot(0, self, self._make_room)  # not once the label is gone
 
     def _make_room(self) -> None:
         window = self.window()
