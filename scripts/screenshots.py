@@ -83,7 +83,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.roster_import import RosterImportWizard
     from cerecorder.ui.settings_dialog import SettingsDialog
     from cerecorder.ui.setup import SetupWizard, StartDialog
-    from cerecorder.ui.unlock import UnlockDialog
+    from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
     out.mkdir(parents=True, exist_ok=True)
     qt = QApplication([])
@@ -133,6 +133,11 @@ def shoot(out: Path, work: Path, size: str) -> None:
     unlock.passphrase.setText("wrong guess")
     unlock.try_unlock()
     snap("06-unlock-wrong-passphrase", unlock)
+    recovery = RecoveryDialog(ctx, ctx.demo_vault_dir, "demo", unlock)
+    recovery.key.setText("not a key")
+    recovery.try_recover()  # a two-line message: the rows above keep their height
+    snap("06a-forgotten-passphrase", recovery)
+    recovery.done(0)
     unlock.close()
 
     s = session.unlock(ctx.demo_vault_dir, user_name="demo", passphrase=passphrase,
