@@ -478,22 +478,32 @@ def test_the_concern_form_keeps_action_informed_and_urgency_in_sight(
 @pytest.mark.parametrize("size", [(1340, 708), (871, 452), (643, 324)],
                          ids=["100%", "150%", "200%"])
 def test_the_writing_prompts_show_while_the_facts_are_written(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, size: tuple[int, int],
+    qtbot: QtBot, the_look: None, ctx: AppContext, dsl: Session, size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """1366x768 at 100%, 150% and 200% (as fit_to_screen sizes it): the prompt under the facts box
     comes into sight as it appears, with the line being typed still in sight too."""
+    import cerecorder.ui.concern_form as concern_form
+
+    # the form opens at the size fit_to_screen gives it on that screen
+    monkeypatch.setattr(concern_form, "fit_to_screen", lambda w, *_: w.resize(*size))
     form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
     qtbot.addWidget(form)
     form.show()
-    form.resize(*size)
     qtbot.waitExposed(form)
-    qtbot.wait(50)  # the layout settles at the new size first
+    qtbot.wait(50)  # the layout settles at its size first
     form.facts.setFocus()
     qtbot.keyClicks(form.facts, "Seen at the gate at 15:40. I think he was scared")
     note = form.notes["facts"]
     qtbot.wait(100)  # the prompt shown, the layout settled
     assert "opinion" in note.text()
     assert _inside(note, form)
+    assert note.visibleRegion().boundingRect().width() >= note.width() - 1  # not cut off
+    for button in (form.when.now_button, form.when.today_button, form.when.yesterday_button):
+        # the quick choices fit the column whole, one under another where they must
+        assert button.width() >= button.sizeHint().width(), button.text()
+        right = button.mapTo(form.middle.viewport(), QPoint(button.width(), 0)).x()
+        assert right <= form.middle.viewport().width(), button.text()
     caret = form.facts.cursorRect()
     shown = form.facts.viewport().visibleRegion().boundingRect()
     assert shown.contains(caret.center()), (caret, shown)

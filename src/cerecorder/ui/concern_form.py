@@ -8,7 +8,7 @@ permanent.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -213,10 +213,11 @@ class ConcernDialog(QDialog):
         who_layout.addWidget(self.upn_box)
         who_layout.addWidget(self.chosen)
         who_layout.addWidget(self.notes["child_ids"])
-        # wide enough for "Year 11, 11W · born 03/04/2010" at 150% on a 1366x768 screen;
-        # a long name or the UPN's digits wrap onto another line, never cut
-        who.setMinimumWidth(self.fontMetrics().horizontalAdvance(
-            "Year 11, 11W · born 00/00/0000") + 70)
+        # wide enough for "Year 11, 11W · born 03/04/2010" at 150% on a 1366x768 screen,
+        # but no more than a third of the form (200%), leaving the middle column room for
+        # its captions; a long name or the UPN's digits wrap onto another line, never cut
+        who.setMinimumWidth(min(self.fontMetrics().horizontalAdvance(
+            "Year 11, 11W · born 00/00/0000") + 70, self.width() // 3))
 
         what = QWidget()
         form = QFormLayout(what)
@@ -382,9 +383,14 @@ class ConcernDialog(QDialog):
         self.facts.setMaximumHeight(max(self.facts.minimumHeight(), room))
 
     def _show_facts_prompts(self) -> None:
-        """While the facts are written, their prompts scroll into sight as they appear."""
-        if self.notes["facts"].isVisible():
-            self.middle.ensureWidgetVisible(self.notes["facts"], 0, 4)
+        """While the facts are written, their prompts scroll into sight as they appear
+        (up and down only: the column never shifts sideways)."""
+        note, bar, content = (self.notes["facts"], self.middle.verticalScrollBar(),
+                              self.middle.widget())
+        if not note.isVisible() or content is None:
+            return
+        bottom = note.mapTo(content, QPoint(0, note.height())).y() + 4
+        bar.setValue(max(bar.value(), bottom - self.middle.viewport().height()))
 
     def _field_widget(self, field: str) -> QWidget:
         return {"child_ids": self.pupil_filter, "occurred_at": self.when.edit,
