@@ -493,7 +493,7 @@ def test_the_writing_prompts_show_while_the_facts_are_written(
     qtbot.waitExposed(form)
     qtbot.wait(50)  # the layout settles at its size first
     form.facts.setFocus()
-    qtbot.keyClicks(form.facts, "Seen at the gate at 15:40. I think he was scared")
+    qtbot.keyClicks(form.facts, "Seen at the gate at 15:40 with JS. I think he was scared")
     note = form.notes["facts"]
     qtbot.wait(100)  # the prompt shown, the layout settled
     assert "opinion" in note.text()

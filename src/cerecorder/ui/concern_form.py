@@ -376,10 +376,12 @@ class ConcernDialog(QDialog):
 
     def _fit_facts(self) -> None:
         """The facts box no taller than the middle column leaves for it, its caption and
-        a few lines of prompts, so box and prompts can be in sight together at 150% and
-        200% scaling (1366x768 leaves 910x510 and 683x384 logical pixels)."""
-        line = self.notes["facts"].fontMetrics().lineSpacing()
-        room = self.middle.viewport().height() - 6 * line - 24
+        its prompts (six lines at least), so box and prompts can be in sight together at
+        150% and 200% scaling (1366x768 leaves 910x510 and 683x384 logical pixels)."""
+        note = self.notes["facts"]
+        line = note.fontMetrics().lineSpacing()
+        prompts = note.heightForWidth(note.width()) if note.isVisible() else 0
+        room = self.middle.viewport().height() - max(6 * line, prompts) - line - 24
         self.facts.setMaximumHeight(max(self.facts.minimumHeight(), room))
 
     def _show_facts_prompts(self) -> None:
@@ -387,8 +389,12 @@ class ConcernDialog(QDialog):
         (up and down only: the column never shifts sideways)."""
         note, bar, content = (self.notes["facts"], self.middle.verticalScrollBar(),
                               self.middle.widget())
-        if not note.isVisible() or content is None:
+        layout = content.layout() if content is not None else None
+        if not note.isVisible() or content is None or layout is None:
             return
+        layout.activate()  # the prompts' wrapped height, as laid out
+        self._fit_facts()
+        layout.activate()
         bottom = note.mapTo(content, QPoint(0, note.height())).y() + 4
         bar.setValue(max(bar.value(), bottom - self.middle.viewport().height()))
 
