@@ -254,6 +254,7 @@ class ConcernDialog(QDialog):
         scroll.setWidget(what)
         self.middle = scroll
         scroll.viewport().installEventFilter(self)
+        self.notes["facts"].installEventFilter(self)
 
         signs = QGroupBox("Sig&ns (tick all that apply)")  # Alt+N: to its filter box
         signs_layout = QVBoxLayout(signs)
@@ -372,6 +373,11 @@ class ConcernDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.middle.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_facts()
+        elif watched is self.notes["facts"] and event.type() in (QEvent.Type.Resize,
+                                                                 QEvent.Type.Move):
+            self._fit_facts()  # the prompts laid out at their wrapped height: in sight
+            if self.focusWidget() is self.facts:
+                QTimer.singleShot(0, self._show_facts_prompts)
         return super().eventFilter(watched, event)
 
     def _fit_facts(self) -> None:
@@ -389,12 +395,8 @@ class ConcernDialog(QDialog):
         (up and down only: the column never shifts sideways)."""
         note, bar, content = (self.notes["facts"], self.middle.verticalScrollBar(),
                               self.middle.widget())
-        layout = content.layout() if content is not None else None
-        if not note.isVisible() or content is None or layout is None:
+        if not note.isVisible() or content is None:
             return
-        layout.activate()  # the prompts' wrapped height, as laid out
-        self._fit_facts()
-        layout.activate()
         bottom = note.mapTo(content, QPoint(0, note.height())).y() + 4
         bar.setValue(max(bar.value(), bottom - self.middle.viewport().height()))
 
