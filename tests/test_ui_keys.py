@@ -499,6 +499,7 @@ def test_the_writing_prompts_show_while_the_facts_are_written(
     assert "opinion" in note.text()
     assert _inside(note, form)
     assert note.visibleRegion().boundingRect().width() >= note.width() - 1  # not cut off
+    assert note.height() >= note.heightForWidth(note.width())  # every line of it
     for button in (form.when.now_button, form.when.today_button, form.when.yesterday_button):
         # the quick choices fit the column whole, one under another where they must
         assert button.width() >= button.sizeHint().width(), button.text()

@@ -66,6 +66,14 @@ def _note() -> QLabel:
     return note
 
 
+def _hold_lines(note: QLabel) -> None:
+    """A note as tall as its wrapped lines at its width: the scrolled column sizes itself
+    by minimum heights, which for wrapped text count too few lines and cut the note."""
+    need = note.heightForWidth(note.width()) if note.text() else 0
+    if note.minimumHeight() != need:
+        note.setMinimumHeight(max(need, 0))
+
+
 class PupilList(QListWidget):
     """Pupils to tick, two lines each: the name, then year and form, date of birth and,
     on demand, the UPN's last digits, so two pupils of one name in one form differ."""
@@ -254,7 +262,8 @@ class ConcernDialog(QDialog):
         scroll.setWidget(what)
         self.middle = scroll
         scroll.viewport().installEventFilter(self)
-        self.notes["facts"].installEventFilter(self)
+        for note in self.notes.values():
+            note.installEventFilter(self)
 
         signs = QGroupBox("Sig&ns (tick all that apply)")  # Alt+N: to its filter box
         signs_layout = QVBoxLayout(signs)
@@ -367,14 +376,17 @@ class ConcernDialog(QDialog):
                 note.style().polish(note)
             note.setText("\n".join(lines))
             note.setVisible(bool(lines))
+            _hold_lines(note)
         if self.focusWidget() is self.facts and self.notes["facts"].isVisible():
             QTimer.singleShot(0, self._show_facts_prompts)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.middle.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_facts()
-        elif watched is self.notes["facts"] and event.type() in (QEvent.Type.Resize,
-                                                                 QEvent.Type.Move):
+        elif isinstance(watched, QLabel) and event.type() == QEvent.Type.Resize:
+            _hold_lines(watched)
+        if watched is self.notes["facts"] and event.type() in (QEvent.Type.Resize,
+                                                               QEvent.Type.Move):
             self._fit_facts()  # the prompts laid out at their wrapped height: in sight
             if self.focusWidget() is self.facts:
                 QTimer.singleShot(0, self._show_facts_prompts)
