@@ -159,9 +159,9 @@ class IndicatorChecklist(QWidget):
 
 
 class _Choices(QWidget):
-    """Buttons side by side, or one under another where the row does not fit: the
-    concern form's middle column at 200% scaling is narrower than the three quick
-    choices, which then cut the column's text off at its right edge."""
+    """Buttons side by side, or on two rows or one under another where the row does not
+    fit: the concern form's middle column at 150% and 200% scaling is narrower than the
+    three quick choices, which then cut the column's text off at its right edge."""
 
     def __init__(self, buttons: list[QPushButton]) -> None:
         super().__init__()
@@ -173,10 +173,15 @@ class _Choices(QWidget):
             button.setAutoDefault(False)
         self._place(len(buttons))
 
-    def _row_width(self) -> int:
+    def _columns_for(self, width: int) -> int:
+        """As many buttons a row as fit the width, and at least one."""
         spacing = max(self.grid.horizontalSpacing(), 0)
-        return sum(b.sizeHint().width() for b in self.buttons) + spacing * (
-            len(self.buttons) - 1)
+        widths = [b.sizeHint().width() for b in self.buttons]
+        for columns in range(len(widths), 1, -1):  # a grid: each column as its widest
+            needed = sum(max(widths[c::columns]) for c in range(columns))
+            if needed + spacing * (columns - 1) <= width:
+                return columns
+        return 1
 
     def _place(self, columns: int) -> None:
         if columns == self.columns:
@@ -194,7 +199,7 @@ class _Choices(QWidget):
         return QSize(widest, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._place(len(self.buttons) if event.size().width() >= self._row_width() else 1)
+        self._place(self._columns_for(event.size().width()))
         super().resizeEvent(event)
 
 
