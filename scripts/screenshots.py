@@ -66,7 +66,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from datetime import timedelta
 
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtGui import QGuiApplication, QTextCursor
     from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
     from cerecorder import app as composition
@@ -99,7 +99,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.screening_form import ScreeningDialog
     from cerecorder.ui.settings_dialog import SettingsDialog
     from cerecorder.ui.setup import SetupWizard, StartDialog
-    from cerecorder.ui.unlock import UnlockDialog
+    from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog
 
     out.mkdir(parents=True, exist_ok=True)
     qt = QApplication([])
@@ -149,6 +149,11 @@ def shoot(out: Path, work: Path, size: str) -> None:
     unlock.passphrase.setText("wrong guess")
     unlock.try_unlock()
     snap("06-unlock-wrong-passphrase", unlock)
+    recovery = RecoveryDialog(ctx, ctx.demo_vault_dir, "demo", unlock)
+    recovery.key.setText("not a key")
+    recovery.try_recover()  # a two-line message: the rows above keep their height
+    snap("06a-forgotten-passphrase", recovery)
+    recovery.done(0)
     unlock.close()
 
     s = session.unlock(ctx.demo_vault_dir, user_name="demo", passphrase=passphrase,
@@ -195,6 +200,17 @@ def shoot(out: Path, work: Path, size: str) -> None:
     snap("10a-new-concern-checks", checked)
     checked.autosave.stop()
     checked.done(0)
+    writing = ConcernDialog(ctx, s, child_ids=others[:1], parent=window)
+
+    def write_facts() -> None:  # the prompts come into sight as the facts are written
+        writing.facts.setFocus()
+        writing.facts.setPlainText("Seen at the gate at 15:40 with JS. I think he was "
+                                   "scared of the driver.")
+        writing.facts.moveCursor(QTextCursor.MoveOperation.End)
+
+    snap("10b-new-concern-writing", writing, write_facts)
+    writing.autosave.stop()
+    writing.done(0)
 
     queue = dsl_work.triage_queue(s)
     concern_id = queue[0].id if queue else concerns.my_concerns(s)[0].id
@@ -208,7 +224,9 @@ def shoot(out: Path, work: Path, size: str) -> None:
     view.close()
     snap("12-triage", TriageDialog(ctx, s, concern_id, window))
     snap("13-action", ActionDialog(ctx, s, concern_id=concern_id, parent=window))
-    snap("14-event", EventDialog(ctx, s, longest.id, window))
+    event = EventDialog(ctx, s, longest.id, window)
+    event.when.field.edit.setText("31/12/2099 10:00")  # the check under the box
+    snap("14-event", event)
     for w in qt.topLevelWidgets():
         if w is not window:
             w.close()

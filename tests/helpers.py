@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cerecorder import paths
 from cerecorder.crypto.keyslots import KdfParams
@@ -52,6 +53,25 @@ def add_staff(s: session.Session, name: str = "teacher") -> int:
     return users.add_user(
         s, name=name, display_name=name.title(), role=Role.STAFF, passphrase=STAFF_PASS
     ).id
+
+
+def reopen(folder: Path, clock: MockClock, name: str = "dsl", passphrase: str = DSL_PASS,
+           **more: Any) -> session.Session:
+    """Unlock a test vault again (its slots keep the fast KDF they were made with)."""
+    return session.unlock(folder, user_name=name, passphrase=passphrase, clock=clock,
+                          taxonomy=TAXONOMY, **more)
+
+
+def reopen_anchored(folder: Path, clock: MockClock, name: str = "dsl",
+                    passphrase: str = DSL_PASS, **more: Any) -> session.Session:
+    """reopen(), checking the anchors of this machine's state folder as the app does."""
+    return reopen(folder, clock, name, passphrase, anchor_folders=(paths.anchor_dir(),),
+                  **more)
+
+
+def vault_files(folder: Path) -> dict[str, bytes]:
+    """The database and the key file as they are, to show that something left them alone."""
+    return {name: (folder / name).read_bytes() for name in ("vault.db", "keyslots.json")}
 
 
 def switch_to(s: session.Session, name: str, passphrase: str) -> session.Session:

@@ -29,7 +29,7 @@ import pytest
 
 from cerecorder.services import concerns
 
-from helpers import MockClock, add_child, content, new_vault
+from helpers import MockClock, add_child, add_staff, content, new_vault
 
 TOOLS = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "xprop": "x11-utils",
          "import": "imagemagick"}
@@ -126,6 +126,8 @@ class RealApp:
     display: Display
     folder: Path
     process: subprocess.Popen[bytes]
+    #: the vault it opens, to read back (with the app stopped) what was recorded
+    vault: Path
     shots: list[Path] = field(default_factory=list)
 
     def titles(self) -> list[str]:
@@ -186,19 +188,21 @@ class RealApp:
                 self.process.kill()
 
 
-def make_home(home: Path, *, idle_seconds: int = 0) -> Path:
-    """CERECORDER_HOME with a vault (the fast KDF of tests/helpers.py): user dsl, two
-    children and a concern; settings name it and the user, and a short idle lock."""
+def make_home(home: Path, *, idle_seconds: int = 0, last_user: str = "dsl") -> Path:
+    """CERECORDER_HOME with a vault (the fast KDF of tests/helpers.py): users dsl and
+    teacher (tests/helpers.py passphrases), two children and a concern; settings name the
+    vault, the last user ("" for none: the user name is typed) and a short idle lock."""
     vault = home / "data" / "vault"
     s = new_vault(vault, MockClock())
     amy = add_child(s, "Amy", "Khan", year_group="9", reg_group="9K")
     add_child(s, "Ben", "Osei", year_group="10", reg_group="10R")
     concerns.record_concern(s, content((amy,), MockClock()))
+    add_staff(s)
     s.lock()
     config = home / "config"
     config.mkdir(parents=True)
     (config / "settings.json").write_text(json.dumps({
-        "last_vault": str(vault), "last_user": "dsl", "idle_lock_seconds": idle_seconds,
+        "last_vault": str(vault), "last_user": last_user, "idle_lock_seconds": idle_seconds,
     }), encoding="utf-8")
     return vault
 
@@ -212,17 +216,18 @@ def real_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
 
 @pytest.fixture
 def real_app(real_display: Display, tmp_path: Path) -> Iterator[Callable[..., RealApp]]:
-    """Start CE Recorder on the real display: real_app(scale="1.5", idle_seconds=3)."""
+    """Start CE Recorder on the real display: real_app(scale="1.5", idle_seconds=3,
+    last_user="")."""
     started: list[RealApp] = []
 
-    def start(*, scale: str = "1", idle_seconds: int = 0) -> RealApp:
+    def start(*, scale: str = "1", idle_seconds: int = 0, last_user: str = "dsl") -> RealApp:
         home = tmp_path / "home"
-        make_home(home, idle_seconds=idle_seconds)
+        vault = make_home(home, idle_seconds=idle_seconds, last_user=last_user)
         env = {**real_display.env, "QT_QPA_PLATFORM": "xcb", "QT_SCALE_FACTOR": scale,
                "CERECORDER_HOME": str(home), "QT_ACCESSIBILITY": "0"}
         process = subprocess.Popen(
             [sys.executable, "-c", "from cerecorder.app import main; main()"], env=env)
-        app = RealApp(real_display, tmp_path, process)
+        app = RealApp(real_display, tmp_path, process, vault)
         started.append(app)
         return app
 

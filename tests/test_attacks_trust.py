@@ -35,17 +35,9 @@ from helpers import (
     add_staff,
     content,
     new_vault,
+    reopen_anchored,
+    vault_files,
 )
-
-
-def _open(folder: Path, clock: MockClock, name: str = "dsl", passphrase: str = DSL_PASS,
-          **more: Any) -> Session:
-    return session.unlock(folder, user_name=name, passphrase=passphrase, clock=clock,
-                          taxonomy=TAXONOMY, anchor_folders=(paths.anchor_dir(),), **more)
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in ("vault.db", "keyslots.json")}
 
 
 def _slot_key(folder: Path, name: str, passphrase: str) -> bytes:
@@ -118,10 +110,10 @@ def test_a_removed_user_cannot_plant_their_old_key_with_their_old_copy(
     s.lock()
     old_key = _slot_key(vault_dir, "teacher", STAFF_PASS)
     shutil.copyfile(vault_dir / "vault.db", tmp_path / "leaver-copy.db")
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     users.remove_user(s, staff_id)
     s.lock()
-    s = _open(vault_dir, clock)  # the DSL's slot folds in the new key
+    s = reopen_anchored(vault_dir, clock)  # the DSL's slot folds in the new key
     concerns.record_concern(s, content((add_child(s, "Later", "Child"),), clock))
     s.lock()
     new_key = _slot_key(vault_dir, "dsl", DSL_PASS)
@@ -131,10 +123,10 @@ def test_a_removed_user_cannot_plant_their_old_key_with_their_old_copy(
         _swap_signing_key(tmp_path / "leaver-copy.db", old_key)
     shutil.copyfile(tmp_path / "leaver-copy.db", vault_dir / "vault.db")
     _plant(vault_dir, old_key, "dsl")
-    before = _files(vault_dir)
+    before = vault_files(vault_dir)
     with pytest.raises(NotAVault, match="never recorded"):
-        _open(vault_dir, clock)
-    assert _files(vault_dir) == before
+        reopen_anchored(vault_dir, clock)
+    assert vault_files(vault_dir) == before
     assert _slot_key(vault_dir, "dsl", DSL_PASS) == new_key  # not re-wrapped to the leaver's
 
 
@@ -148,7 +140,7 @@ def test_a_slot_that_missed_two_rotations_still_opens(
     users.remove_user(dsl, first)
     users.remove_user(dsl, second)
     dsl.lock()
-    away = _open(vault_dir, clock, "away", STAFF_PASS)
+    away = reopen_anchored(vault_dir, clock, "away", STAFF_PASS)
     away.lock()
     folded = _slot_key(vault_dir, "away", STAFF_PASS)
     assert folded != held
@@ -212,15 +204,15 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     tests = Path(__file__).resolve().parent
     subprocess.run([sys.executable, "-c", _CRASH_IN_ROTATION, str(vault_dir), str(tests),
                     str(leaver), step], check=True, timeout=120)
-    staff = _open(vault_dir, clock, "teacher", STAFF_PASS)  # a slot nobody unlocked since
+    staff = reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS)  # a slot nobody unlocked since
     staff.lock()
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     if "leaver" in {u.name for u in users.list_users(s)}:
         users.remove_user(s, leaver)  # a removal cut short is simply done again
     report = maintenance.verify(s)
     s.lock()
     assert report.ok, report
-    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
+    reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()
     with pytest.raises(NotAVault):
         connect(vault_dir / "vault.db", leaver_key).close()
 
@@ -242,7 +234,7 @@ def _anchored_vault(folder: Path, clock: MockClock) -> None:
 
 
 def _verify(folder: Path, clock: MockClock) -> maintenance.VerifyReport:
-    s = _open(folder, clock, inspect=True)
+    s = reopen_anchored(folder, clock, inspect=True)
     try:
         return maintenance.verify(s)
     finally:
@@ -266,7 +258,7 @@ def test_a_key_holder_who_replaces_the_signing_key_does_not_hide_a_cut_audit(
     _swap_signing_key(vault_dir / "vault.db", key)
     [genuine] = paths.anchor_dir().glob("*.ceanchor")
     evidence = genuine.read_bytes()
-    _open(vault_dir, clock).lock()  # a lock does not write over the anchor it cannot sign
+    reopen_anchored(vault_dir, clock).lock()  # a lock does not write over the anchor it cannot sign
     assert genuine.read_bytes() == evidence
     report = _verify(vault_dir, clock)
     assert report.schema_problems == () and report.audit_first_broken is None
@@ -290,7 +282,7 @@ def test_a_forged_anchor_is_reported_by_verify_but_does_not_lock_staff_out(
     data = json.loads(path.read_text())
     data["row"] += 1000  # "the vault once had 1,000 more events"
     path.write_text(json.dumps(data))
-    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()  # not refused
+    reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()  # not refused
     data["row"] += 1000
     path.write_text(json.dumps(data))  # the teacher's lock wrote a fresh anchor
     report = _verify(vault_dir, clock)
@@ -307,10 +299,10 @@ def _restored_with_the_clock_behind(vault_dir: Path, tmp_path: Path,
     superseded anchor is also kept in laptop B's state folder, where no lock on the DSL's
     laptop writes."""
     _anchored_vault(vault_dir, clock)
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     maintenance.backup(s, tmp_path / "backup")
     s.lock()
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     add_child(s, "After", "Backup")
     clock.current = clock.current.replace(hour=16, minute=2)
     s.lock()
@@ -329,7 +321,7 @@ def test_an_anchor_from_a_clock_ahead_is_settled_by_the_acknowledgement(
     anchor, kept on a laptop whose clock was ahead, stayed unsettled there, so staff on
     that laptop were refused and its DSL asked again, after the restore was acknowledged."""
     laptop_b = _restored_with_the_clock_behind(vault_dir, tmp_path, clock)
-    dsl = _open(vault_dir, clock)
+    dsl = reopen_anchored(vault_dir, clock)
     assert dsl.rollback is not None
     maintenance.acknowledge_restore(dsl)
     dsl.lock()
@@ -348,11 +340,11 @@ def test_only_a_dsl_acknowledges_a_restore_from_the_command_line(
     from cerecorder.domain.model import Role
 
     _anchored_vault(vault_dir, clock)
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     users.add_user(s, name="office", display_name="Office", role=Role.ADMIN,
                    passphrase=STAFF_PASS)
     s.lock()
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     maintenance.backup(s, tmp_path / "backup")
     add_child(s, "After", "Backup")
     s.lock()
@@ -366,7 +358,7 @@ def test_only_a_dsl_acknowledges_a_restore_from_the_command_line(
                                      "seen on 16/11/2026 at 15:02: "), err.getvalue()
     assert err.getvalue().rstrip().endswith("Ask your DSL.")
     with pytest.raises(session.VaultRolledBack):  # nothing was acknowledged
-        _open(vault_dir, clock, "teacher", STAFF_PASS)
+        reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS)
 
 
 @pytest.mark.parametrize("extra", [
@@ -404,7 +396,7 @@ def test_an_anchor_file_replaced_by_a_link_is_not_followed(
     victim.write_text("mine")
     anchor.unlink()
     anchor.symlink_to(victim)
-    _open(vault_dir, clock).lock()
+    reopen_anchored(vault_dir, clock).lock()
     assert victim.read_text() == "mine"
     assert not anchor.is_symlink() and json.loads(anchor.read_text())["row"] > 1
 
@@ -417,7 +409,7 @@ def test_a_full_disk_at_the_anchor_write_still_locks_and_loses_nothing(
     _anchored_vault(vault_dir, clock)
     [anchor] = paths.anchor_dir().glob("*.ceanchor")
     before = anchor.read_bytes()
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     add_child(s, "Kept", "Child")
 
     def full(path: Path, data: bytes, **_: object) -> None:
@@ -438,13 +430,13 @@ def test_killed_between_the_acknowledgement_and_its_anchor(
     """The acknowledgement is committed; the process dies before it writes the anchor.
     The next unlock must not ask again, and staff get in."""
     _anchored_vault(vault_dir, clock)
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     maintenance.backup(s, tmp_path / "backup")
     add_child(s, "After", "Backup")
     s.lock()
     maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
     clock.advance(minutes=5)
-    dsl = _open(vault_dir, clock)
+    dsl = reopen_anchored(vault_dir, clock)
 
     class Killed(BaseException):
         pass
@@ -458,8 +450,8 @@ def test_killed_between_the_acknowledgement_and_its_anchor(
     dsl.vault._conn.close()  # type: ignore[union-attr]  # no lock, no checkpoint: a kill
     dsl.vault._lock.release()
     clock.advance(minutes=5)
-    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
-    again = _open(vault_dir, clock)
+    reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()
+    again = reopen_anchored(vault_dir, clock)
     assert again.rollback is None
     again.lock()
 
@@ -486,21 +478,21 @@ def test_an_old_slot_put_back_does_not_bring_back_an_old_passphrase(
     s.lock()
     old = (vault_dir / "keyslots.json").read_bytes()
     if how == "changed":
-        s = _open(vault_dir, clock)
+        s = reopen_anchored(vault_dir, clock)
         users.change_passphrase(s, NEW_PASS)
     else:
         s = session.unlock_with_recovery_key(
             vault_dir, recovery_key=recovery, user_name="dsl", new_passphrase=NEW_PASS,
             clock=clock, taxonomy=TAXONOMY, kdf=FAST_KDF)
     s.lock()
-    _open(vault_dir, clock, passphrase=NEW_PASS).lock()
+    reopen_anchored(vault_dir, clock, passphrase=NEW_PASS).lock()
     (vault_dir / "keyslots.json").write_bytes(old)
-    before = _files(vault_dir)
+    before = vault_files(vault_dir)
     with pytest.raises(NotAVault, match="not the one the vault last wrote") as refused:
-        _open(vault_dir, clock)
+        reopen_anchored(vault_dir, clock)
     assert str(refused.value).count(". ") == 0  # one sentence
-    assert _files(vault_dir) == before
-    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()  # the other slots still open
+    assert vault_files(vault_dir) == before
+    reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()  # the other slots still open
 
 
 def test_a_new_slot_whose_record_a_crash_lost_still_opens(
@@ -527,10 +519,10 @@ def test_a_new_slot_whose_record_a_crash_lost_still_opens(
     dsl.vault._conn.close()  # type: ignore[union-attr]  # a kill: no checkpoint, no anchor
     dsl.vault._conn = None
     dsl.vault._lock.release()
-    _open(vault_dir, clock, passphrase=NEW_PASS).lock()
+    reopen_anchored(vault_dir, clock, passphrase=NEW_PASS).lock()
     (vault_dir / "keyslots.json").write_bytes(old)
     with pytest.raises(NotAVault, match="not the one the vault last wrote"):
-        _open(vault_dir, clock)
+        reopen_anchored(vault_dir, clock)
 
 
 # -- nothing readable in the new files -------------------------------------------------
@@ -553,7 +545,7 @@ def test_anchors_cards_and_backups_carry_no_record_content(
     maintenance.backup(s, tmp_path / "backup")
     s.lock()
     with pytest.raises(WrongPassphrase):  # a failed unlock is logged outside the vault
-        _open(vault_dir, clock, "teacher", "wrong passphrase entirely")
+        reopen_anchored(vault_dir, clock, "teacher", "wrong passphrase entirely")
     written = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(
         "vault.db")]
     assert any(p.suffix == ".ceanchor" for p in written)

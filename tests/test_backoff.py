@@ -12,12 +12,7 @@ from cerecorder.services import session
 from cerecorder.services.session import MAX_BACKOFF, Session, backoff_remaining
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
 
-from helpers import DSL_PASS, TAXONOMY, MockClock
-
-
-def _unlock(folder: Path, clock: MockClock, passphrase: str) -> Session:
-    return session.unlock(folder, user_name="dsl", passphrase=passphrase, clock=clock,
-                          taxonomy=TAXONOMY)
+from helpers import MockClock, reopen
 
 
 def test_failures_stamped_in_the_future_lock_nobody_out(
@@ -27,9 +22,9 @@ def test_failures_stamped_in_the_future_lock_nobody_out(
     ahead = MockClock(clock.now() + timedelta(days=2))  # the clock was wrong, then put back
     for _ in range(3):
         with pytest.raises(WrongPassphrase):
-            _unlock(vault_dir, ahead, "wrong guess")
+            reopen(vault_dir, ahead, passphrase="wrong guess")
     assert backoff_remaining(vault_dir, "dsl", clock) == timedelta(0)
-    _unlock(vault_dir, clock, DSL_PASS).lock()
+    reopen(vault_dir, clock).lock()
 
 
 def test_no_wait_is_longer_than_the_maximum(vault_dir: Path, clock: MockClock,
@@ -40,9 +35,9 @@ def test_no_wait_is_longer_than_the_maximum(vault_dir: Path, clock: MockClock,
     wait = backoff_remaining(vault_dir, "dsl", clock)
     assert timedelta(0) < wait <= MAX_BACKOFF
     with pytest.raises(session.UnlockBackoff, match="Try again in 300 seconds"):
-        _unlock(vault_dir, clock, DSL_PASS)
+        reopen(vault_dir, clock)
     clock.advance(minutes=5)
-    _unlock(vault_dir, clock, DSL_PASS).lock()
+    reopen(vault_dir, clock).lock()
 
 
 def test_a_damaged_event_file_does_not_stop_an_unlock(vault_dir: Path, clock: MockClock,
@@ -50,4 +45,4 @@ def test_a_damaged_event_file_does_not_stop_an_unlock(vault_dir: Path, clock: Mo
     dsl.lock()
     (vault_dir / "unlock-events.json").write_text(
         '[{"at": "2026-11-16T09:00:00.000000Z", "action": "unlock_failed", "user": 7}]')
-    _unlock(vault_dir, clock, DSL_PASS).lock()
+    reopen(vault_dir, clock).lock()

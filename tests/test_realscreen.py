@@ -1,19 +1,26 @@
 """The windows on a real screen (Xvfb, openbox, real key presses; tests/realscreen.py):
 the lock leaves only the unlock window, from any window (the register and the network
 view too) and by idle timeout; Enter unlocks; the privacy screen hides every window and
-brings back exactly those showing.
+brings back exactly those showing; a member of staff records a concern by keyboard alone,
+and closing the form keeps a draft.
 What is visible is what the X server has mapped."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from cerecorder.domain.model import Concern, ConcernStatus
+from cerecorder.domain.timefmt import DEFAULT_TZ
+from cerecorder.services import concerns, session
+from cerecorder.services.clock import SystemClock
 from realscreen import RealApp, real_app, real_display  # noqa: F401  (fixtures)
 
-from helpers import DSL_PASS
+from helpers import DSL_PASS, STAFF_PASS, TAXONOMY
 
 pytestmark = pytest.mark.realscreen
 SCALES = ["1", "1.5"]
@@ -143,6 +150,7 @@ def test_privacy_and_lock_hide_the_register_and_network_windows(
     unlock(app)  # and none of them comes back
 
 
+@pytest.mark.parametrize("scale", SCALES)
 def test_lock_hides_needs_attention_and_the_flag_window(
         real_app: Callable[..., RealApp], scale: str) -> None:  # noqa: F811
     """A DSL starts on Needs attention: Amy's new concern, then the flag it raised. Enter
@@ -158,3 +166,107 @@ def test_lock_hides_needs_attention_and_the_flag_window(
     lock_leaves_only_unlock(app, FLAGS)
     unlock(app)
     app.wait_for([MAIN])
+
+
+STAFF_MAIN = "CE Recorder: Teacher"
+FORM = "New concern"
+FACTS = "Amy was picked up at the gate by two older men in a grey car at 08:10."
+WORDS = '"They are my cousins."'
+
+
+def read_back(app: RealApp) -> list[Concern]:
+    """With the app stopped (the OS lock gone): the teacher's concerns, read from the vault."""
+    app.stop()
+    s = session.unlock(app.vault, user_name="teacher", passphrase=STAFF_PASS,
+                       clock=SystemClock(), taxonomy=TAXONOMY, read_only=True)
+    try:
+        return concerns.my_concerns(s)
+    finally:
+        s.lock()
+
+
+def staff_unlock_by_typing(app: RealApp) -> None:
+    """No user remembered: type the user name, Tab, the passphrase, Enter."""
+    app.wait_for([UNLOCK])
+    app.activate(UNLOCK)
+    app.type_text("teacher")
+    app.key("Tab")
+    app.type_text(STAFF_PASS)
+    app.key("Return")
+    app.wait_for([STAFF_MAIN])
+
+
+def alt(app: RealApp, letter: str) -> None:
+    """Alt+letter; a button it presses answers about 100 ms later, so wait a little."""
+    app.key(f"alt+{letter}")
+    time.sleep(0.3)
+
+
+def choose_amy(app: RealApp) -> None:
+    app.key("ctrl+n", window=STAFF_MAIN)
+    app.wait_for([STAFF_MAIN, FORM])
+    app.activate(FORM)
+    app.type_text("amy")  # the focus starts in "Find a pupil"
+    app.key("Tab", "space")  # into the list, on the one pupil shown; Space ticks her
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_staff_record_a_concern_by_keyboard_alone(real_app: Callable[..., RealApp],  # noqa: F811
+                                                  scale: str) -> None:
+    """Unlock, Ctrl+N, the pupil, the time, facts, a sign, Submit, Y: keys only. At 100%
+    the time is typed whole; at 150% the day comes from "Yesterday…" and the time is typed.
+    What the vault holds afterwards is what was typed."""
+    app = real_app(scale=scale, last_user="")
+    staff_unlock_by_typing(app)
+    choose_amy(app)
+    london = ZoneInfo(DEFAULT_TZ)
+    yesterday = (datetime.now(london) - timedelta(days=1)).replace(
+        hour=8, minute=15, second=0, microsecond=0)
+    if scale == "1":
+        alt(app, "e")  # to the When box
+        app.type_text(f"{yesterday:%d/%m/%Y %H:%M}")
+    else:
+        alt(app, "y")  # "Yesterday…" fills the day and leaves the cursor for the time
+        app.type_text("08:15")
+    app.key("Tab")  # Tab leaves the time whole
+    alt(app, "s")
+    app.type_text(FACTS)
+    alt(app, "w")
+    app.type_text(WORDS)
+    alt(app, "n")  # the signs, in their filter box
+    app.type_text("multiple phones")
+    app.key("Tab", "Down", "space")  # into the list, the one sign shown, ticked
+    app.screenshot("concern-typed")
+    alt(app, "b")
+    app.wait_for([STAFF_MAIN, FORM, "Submit concern"])
+    app.screenshot("confirm")
+    app.key("y")
+    app.wait_for([STAFF_MAIN])
+    app.screenshot("receipt")
+    app.key("ctrl+l", window=STAFF_MAIN)
+    app.wait_for([UNLOCK])
+    (concern,) = read_back(app)
+    assert concern.status is ConcernStatus.SUBMITTED
+    assert concern.content.child_ids == (1,)
+    assert concern.content.facts == FACTS
+    assert concern.content.child_words == WORDS
+    assert concern.content.indicator_codes == frozenset({"KTS-IDENTITY-02"})
+    assert concern.content.occurred_at == yesterday
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_keep_as_draft_and_escape_close_the_form_keeping_it(
+        real_app: Callable[..., RealApp], scale: str) -> None:  # noqa: F811
+    """Alt+K closes a written form, and so does Escape; both drafts are in the vault."""
+    app = real_app(scale=scale, last_user="")
+    staff_unlock_by_typing(app)
+    for key, facts in (("alt+k", "Kept by Alt+K."), ("Escape", "Kept by Escape.")):
+        choose_amy(app)
+        alt(app, "s")
+        app.type_text(facts)
+        app.key(key)
+        app.wait_for([STAFF_MAIN])
+    drafts = read_back(app)
+    assert sorted(c.content.facts for c in drafts) == ["Kept by Alt+K.", "Kept by Escape."]
+    assert {c.status for c in drafts} == {ConcernStatus.DRAFT}
+    assert {c.content.child_ids for c in drafts} == {(1,)}

@@ -36,17 +36,10 @@ from helpers import (
     add_staff,
     content,
     new_vault,
+    reopen,
+    reopen_anchored,
+    vault_files,
 )
-
-
-def _unlock(folder: Path, clock: MockClock, name: str = "dsl",
-            passphrase: str = DSL_PASS) -> Session:
-    return session.unlock(folder, user_name=name, passphrase=passphrase, clock=clock,
-                          taxonomy=TAXONOMY)
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in ("vault.db", "keyslots.json")}
 
 
 def _plant(folder: Path, key: bytes, *, only: str | None = None) -> None:
@@ -67,15 +60,15 @@ def test_a_planted_pending_key_is_refused_and_changes_nothing(
     dsl.lock()
     attacker_key = ks.new_database_key()
     _plant(vault_dir, attacker_key, only=only)
-    before = _files(vault_dir)
+    before = vault_files(vault_dir)
     with pytest.raises(NotAVault, match="never recorded") as refused:
-        _unlock(vault_dir, clock)
+        reopen(vault_dir, clock)
     assert str(refused.value).count(". ") == 0  # one sentence
-    assert _files(vault_dir) == before
+    assert vault_files(vault_dir) == before
     with pytest.raises(NotAVault):
         connect(vault_dir / "vault.db", attacker_key).close()
     if only is not None:  # the slots nobody touched still open
-        _unlock(vault_dir, clock, "teacher", STAFF_PASS).lock()
+        reopen(vault_dir, clock, "teacher", STAFF_PASS).lock()
 
 
 def test_a_removed_users_old_copy_behind_the_current_key_file_is_refused(
@@ -84,14 +77,14 @@ def test_a_removed_users_old_copy_behind_the_current_key_file_is_refused(
     dsl.lock()
     kept = tmp_path / "teacher-copy.db"
     shutil.copyfile(vault_dir / "vault.db", kept)  # the leaver keeps a copy and its key
-    dsl = _unlock(vault_dir, clock)
+    dsl = reopen(vault_dir, clock)
     users.remove_user(dsl, staff_id)
     dsl.lock()
     shutil.copyfile(kept, vault_dir / "vault.db")
-    before = _files(vault_dir)
+    before = vault_files(vault_dir)
     with pytest.raises(NotAVault, match="never recorded"):
-        _unlock(vault_dir, clock)
-    assert _files(vault_dir) == before
+        reopen(vault_dir, clock)
+    assert vault_files(vault_dir) == before
 
 
 def test_another_vaults_database_behind_this_key_file_is_refused(
@@ -106,10 +99,10 @@ def test_another_vaults_database_behind_this_key_file_is_refused(
     # The attacker's own database, and its key offered as a pending key: it opens.
     _plant(vault_dir, other_key)
     shutil.copyfile(tmp_path / "other" / "vault.db", vault_dir / "vault.db")
-    before = _files(vault_dir)
+    before = vault_files(vault_dir)
     with pytest.raises(NotAVault, match="different vault"):
-        _unlock(vault_dir, clock)
-    assert _files(vault_dir) == before
+        reopen(vault_dir, clock)
+    assert vault_files(vault_dir) == before
 
 
 def test_a_legacy_slot_gets_the_vault_secret_at_its_next_unlock(
@@ -127,7 +120,7 @@ def test_a_legacy_slot_gets_the_vault_secret_at_its_next_unlock(
     write_keyslots(vault_dir, slots.with_slot(legacy))
     dsl.lock()
     assert ks.unwrap(legacy, DSL_PASS, slots.vault_id).vault_secret is None
-    _unlock(vault_dir, clock).lock()  # a slot from before the secret id still opens
+    reopen(vault_dir, clock).lock()  # a slot from before the secret id still opens
     upgraded = read_keyslots(vault_dir).user_slot("dsl")
     assert upgraded is not None
     assert ks.unwrap(upgraded, DSL_PASS, slots.vault_id).vault_secret is not None
@@ -155,17 +148,12 @@ def _anchored(folder: Path, clock: MockClock) -> Session:
     return s
 
 
-def _open(folder: Path, clock: MockClock, name: str = "dsl", passphrase: str = DSL_PASS,
-          **more: object) -> Session:
-    return session.unlock(folder, user_name=name, passphrase=passphrase, clock=clock,
-                          taxonomy=TAXONOMY, anchor_folders=(paths.anchor_dir(),),
-                          **more)  # type: ignore[arg-type]
 
 
 def _more_events(folder: Path, clock: MockClock, count: int = 3) -> None:
     """Later work: a few more concerns, then a lock at 14:02 that writes the anchor."""
     clock.current = clock.current.replace(hour=14, minute=2)
-    s = _open(folder, clock)
+    s = reopen_anchored(folder, clock)
     for n in range(count):
         concerns.record_concern(s, content((add_child(s, f"Later{n}", "Child"),), clock))
     s.lock()
@@ -184,11 +172,11 @@ def _assert_detected(folder: Path, clock: MockClock) -> None:
     """Refused for staff with the sentence; the DSL is told; verify names the date."""
     clock.advance(hours=1)
     with pytest.raises(session.VaultRolledBack) as refused:
-        _open(folder, clock, "teacher", STAFF_PASS)
+        reopen_anchored(folder, clock, "teacher", STAFF_PASS)
     message = str(refused.value)
     assert message.startswith("This vault is older than the copy seen on 16/11/2026 at 14:02: ")
     assert "recorded since are missing. It may have been replaced with an old copy." in message
-    dsl = _open(folder, clock, inspect=True)
+    dsl = reopen_anchored(folder, clock, inspect=True)
     try:
         assert dsl.rollback is not None
         report = maintenance.verify(dsl)
@@ -199,7 +187,7 @@ def _assert_detected(folder: Path, clock: MockClock) -> None:
 
 
 def _backup(folder: Path, dest: Path, clock: MockClock) -> None:
-    s = _open(folder, clock)
+    s = reopen_anchored(folder, clock)
     maintenance.backup(s, dest)
     s.lock()
 
@@ -246,7 +234,7 @@ def test_an_old_copy_from_before_a_key_rotation_is_noticed(
     s.lock()
     shutil.copytree(vault_dir, tmp_path / "copy")
     _more_events(vault_dir, clock)
-    s = _open(vault_dir, clock)
+    s = reopen_anchored(vault_dir, clock)
     leaver = next(u for u in users.list_users(s) if u.name == "leaver")
     users.remove_user(s, leaver.id)
     s.lock()
@@ -262,7 +250,7 @@ def test_the_dsl_acknowledges_a_deliberate_restore_once_and_it_is_audited(
     superseded = (paths.anchor_dir()).glob("*.ceanchor").__next__().read_bytes()
     maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
     clock.advance(hours=1)
-    dsl = _open(vault_dir, clock)
+    dsl = reopen_anchored(vault_dir, clock)
     assert dsl.rollback is not None
     with pytest.raises(PermissionDenied):  # staff cannot; only a DSL's session has it
         staff_view = dataclasses.replace(dsl, user=dataclasses.replace(dsl.user,
@@ -287,7 +275,7 @@ def test_the_dsl_acknowledges_a_deliberate_restore_once_and_it_is_audited(
     report = maintenance.verify(again)
     again.lock()
     assert report.ok, report
-    _open(vault_dir, clock, "teacher", STAFF_PASS).lock()
+    reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()
 
 
 def test_a_dsl_that_declines_leaves_no_anchor_of_the_old_copy(
@@ -296,9 +284,9 @@ def test_a_dsl_that_declines_leaves_no_anchor_of_the_old_copy(
     _backup(vault_dir, tmp_path / "backup", clock)
     _more_events(vault_dir, clock)
     maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
-    _open(vault_dir, clock).lock()  # told, did not acknowledge
+    reopen_anchored(vault_dir, clock).lock()  # told, did not acknowledge
     with pytest.raises(session.VaultRolledBack):
-        _open(vault_dir, clock, "teacher", STAFF_PASS)
+        reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS)
 
 
 # -- a key holder tampering with the database --------------------------------------------
@@ -355,7 +343,7 @@ def anchored(vault_dir: Path, clock: MockClock) -> Path:
 
 
 def _verify(folder: Path, clock: MockClock) -> maintenance.VerifyReport:
-    s = _open(folder, clock, inspect=True)
+    s = reopen_anchored(folder, clock, inspect=True)
     try:
         return maintenance.verify(s)
     finally:
@@ -423,7 +411,7 @@ def test_a_dropped_append_only_trigger_is_reported(anchored: Path, clock: MockCl
 
 def test_a_submitted_concern_changed_behind_a_recreated_trigger_is_reported(
         anchored: Path, clock: MockClock) -> None:
-    s = _open(anchored, clock)
+    s = reopen_anchored(anchored, clock)
     concern_id = concerns.record_concern(s, content((add_child(s),), clock))
     s.lock()
     conn = _raw(anchored)
@@ -504,7 +492,7 @@ def test_a_rotation_cut_off_after_its_rekey_verifies_intact(
     subprocess.run([sys.executable, "-c", _DIE_AFTER_REKEY, str(vault_dir), str(tests),
                     str(staff_id)], check=True, timeout=60)
     assert (vault_dir / "vault.db-wal").stat().st_size > 0
-    s = _unlock(vault_dir, clock)
+    s = reopen(vault_dir, clock)
     report = maintenance.verify(s)
     s.lock()
     assert report.integrity_problems == []
@@ -521,10 +509,10 @@ def test_a_copy_from_before_the_vault_had_a_signing_key_is_noticed(
     _more_events(vault_dir, clock)
     _copy_files(tmp_path / "copy", vault_dir, ("vault.db", "keyslots.json"))
     _assert_detected(vault_dir, clock)
-    dsl = _open(vault_dir, clock)
+    dsl = reopen_anchored(vault_dir, clock)
     maintenance.acknowledge_restore(dsl)  # the copy gets its signing key, and an anchor
     dsl.lock()
-    again = _open(vault_dir, clock)
+    again = reopen_anchored(vault_dir, clock)
     assert again.rollback is None and maintenance.verify(again).ok
     again.lock()
 
@@ -568,10 +556,10 @@ def test_a_staff_recovery_on_an_old_copy_is_refused_before_anything_changes(
     _backup(vault_dir, tmp_path / "backup", clock)
     _more_events(vault_dir, clock)
     maintenance.restore(tmp_path / "backup", vault_dir, force=True, clock=clock)
-    before = _files(vault_dir)
+    before = vault_files(vault_dir)
     with pytest.raises(session.VaultRolledBack, match="older than the copy seen"):
         session.unlock_with_recovery_key(
             vault_dir, recovery_key=recovery, user_name="teacher",
             new_passphrase="a brand new passphrase", clock=clock, taxonomy=TAXONOMY,
             kdf=FAST_KDF, anchor_folders=(paths.anchor_dir(),))
-    assert _files(vault_dir)["keyslots.json"] == before["keyslots.json"]
+    assert vault_files(vault_dir)["keyslots.json"] == before["keyslots.json"]

@@ -28,7 +28,6 @@ from cerecorder.domain.model import (
 from cerecorder.services import children, chronology, concerns, handover, users
 from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
-from cerecorder.ui.common import to_qdatetime
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
@@ -239,8 +238,7 @@ def test_event_dialog_adds_a_missing_episode_to_the_chronology(
     assert window.model.rowCount() == 0
     dialog = window.add_event()
     dialog.kind.setCurrentIndex(dialog.kind.findData(EventKind.MISSING_EPISODE))
-    dialog.when.setDateTime(to_qdatetime(datetime(2026, 11, 14, 22, 0, tzinfo=UTC),
-                                         "Europe/London"))
+    dialog.when.set_moment(datetime(2026, 11, 14, 22, 0, tzinfo=UTC))
     ok(dialog.buttons)
     assert dialog.isVisible()  # a summary is required
     assert dialog.message.text() == "Describe the event."
@@ -262,9 +260,8 @@ def test_event_time_is_london_wall_clock_in_summer(
         qtbot: QtBot, dsl: Session, ctx: AppContext, zoe: int) -> None:
     dialog = EventDialog(ctx, dsl, zoe)
     qtbot.addWidget(dialog)
-    dialog.when.setDateTime(to_qdatetime(datetime(2026, 7, 1, 13, 0, tzinfo=UTC),
-                                         "Europe/London"))
-    assert dialog.when.text() == "01/07/2026 14:00"  # BST
+    dialog.when.set_moment(datetime(2026, 7, 1, 13, 0, tzinfo=UTC))
+    assert dialog.when.field.edit.text() == "01/07/2026 14:00"  # BST
     dialog.summary.setPlainText("Return-home interview")
     dialog.kind.setCurrentIndex(dialog.kind.findData(EventKind.RETURN_HOME_INTERVIEW))
     ok(dialog.buttons)
@@ -283,6 +280,7 @@ def test_action_dialog_records_an_action_and_its_outcome_per_child(
     dialog.kind.setCurrentIndex(dialog.kind.findData(ActionKind.PARENTS_INFORMED))
     qtbot.keyClicks(dialog.detail, "Phoned both families")
     dialog.outcome.setPlainText("Both agreed to a meeting on Friday.")
+    qtbot.keyClicks(dialog.when.field.edit, "16/11/2026 08:45")
     ok(dialog.buttons)
     assert len(dialog.action_ids) == 2
     for child in (zoe, sam):
@@ -291,6 +289,7 @@ def test_action_dialog_records_an_action_and_its_outcome_per_child(
         assert action.event == "Parents or carers informed: Phoned both families"
         assert action.outcome == "Both agreed to a meeting on Friday."
         assert action.concern_id == concern
+        assert action.occurred_at == datetime(2026, 11, 16, 8, 45, tzinfo=UTC)  # GMT
 
 
 def test_action_from_the_child_window(
@@ -302,6 +301,7 @@ def test_action_from_the_child_window(
     ok(dialog.buttons)
     assert dialog.message.text() == "Say what the action was."
     dialog.detail.setPlainText("Safety plan agreed with Zoë")
+    dialog.when.field.just_now()
     ok(dialog.buttons)
     assert entry_types(window) == [EntryType.ACTION]
 
@@ -327,6 +327,56 @@ def test_no_dsl_form_defaults_to_something_that_did_not_happen(
         assert dialog.kind.hasFocus()
     assert [e.entry_type for e in chronology.chronology(dsl, zoe)] == [EntryType.CONCERN,
                                                                        EntryType.TRIAGE]
+
+
+def test_the_dsl_forms_when_box_is_typed_chosen_and_checked_beside_it(
+        qtbot: QtBot, dsl: Session, clock: MockClock, ctx: AppContext, zoe: int) -> None:
+    """As in the concern form: one box Tab leaves (dd/mm/yyyy HH:MM), quick choices, and
+    no time assumed; what is wrong shows under the box before anything is recorded."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    sam = add_child(dsl, "Sam", "Brook", date_of_birth=date(2013, 2, 14))
+    concern = concerns.record_concern(dsl, content((zoe, sam), clock))
+    for dialog in (ActionDialog(ctx, dsl, concern_id=concern), EventDialog(ctx, dsl, sam)):
+        qtbot.addWidget(dialog)
+        with qtbot.waitActive(dialog):
+            dialog.show()
+            dialog.activateWindow()
+        when = dialog.when
+        assert when.field.edit.text() == "" and not when.note.isVisible()
+        dialog.kind.setCurrentIndex(dialog.kind.count() - 1)  # "Other"
+        (dialog.detail if isinstance(dialog, ActionDialog) else dialog.summary
+         ).setPlainText("Met the family")
+        ok(dialog.buttons)
+        assert dialog.isVisible() and when.note.isVisible()  # nothing assumed
+        assert when.note.text().startswith("Say when: write it as dd/mm/yyyy HH:MM")
+        assert QApplication.focusWidget() is when.field.edit
+        qtbot.keyClicks(when.field.edit, "17/11/2026 09:31")  # tomorrow: told at once
+        assert "is in the future" in when.note.text() and when.note.isVisible()
+        ok(dialog.buttons)
+        assert dialog.isVisible()
+        when.field.edit.clear()
+        qtbot.keyClicks(when.field.edit, "16/11/2026 7:05")
+        assert not when.note.isVisible()
+        qtbot.keyClick(when.field.edit, Qt.Key.Key_Tab)  # Tab leaves the whole box
+        assert QApplication.focusWidget() is when.field.now_button
+        when.field.edit.setText("03/05/1989 10:00")
+        assert "before 01/01/1990" in when.problem()
+        when.field.edit.setText("01/09/2012 10:00")  # Sam was born on 14/02/2013
+        assert "before the child's date of birth (14/02/2013)" in when.problem()
+        when.field.edit.setFocus()
+        when.field.edit.setText("31/02/2026 10:00")
+        qtbot.keyClick(when.field.edit, Qt.Key.Key_Tab)  # unreadable: told on leaving
+        assert when.note.text().startswith("There is no such date")
+        qtbot.keyClick(when.field.yesterday_button, Qt.Key.Key_Space)
+        assert when.field.edit.text() == "15/11/2026 10:00"
+        ok(dialog.buttons)
+        assert dialog.result() == dialog.DialogCode.Accepted
+    kinds = [(e.entry_type, e.occurred_at) for e in chronology.chronology(dsl, sam)]
+    assert (EntryType.ACTION, datetime(2026, 11, 15, 10, 0, tzinfo=UTC)) in kinds
+    assert (EntryType.EVENT, datetime(2026, 11, 15, 10, 0, tzinfo=UTC)) in kinds
 
 
 # -- triage ------------------------------------------------------------------------------
@@ -427,6 +477,7 @@ def test_the_dsl_sees_what_came_of_a_concern_beside_it(
     action.kind.setCurrentIndex(action.kind.findData(ActionKind.PARENTS_INFORMED))
     action.detail.setPlainText("Phoned mum")
     action.outcome.setPlainText("Mum will collect her after school")
+    action.when.field.just_now()
     ok(action.buttons)
     text = view.content.toPlainText()
     decision = text.index("Monitor in school: Pastoral lead to check in weekly.")
@@ -483,6 +534,7 @@ def test_triage_and_action_from_the_concern_view(
     (action,) = view.findChildren(ActionDialog)
     action.detail.setPlainText("Weekly check-ins with pastoral lead")
     action.kind.setCurrentIndex(action.kind.findData(ActionKind.MONITORING))
+    action.when.field.just_now()
     ok(action.buttons)
     kinds = [e.entry_type for e in chronology.chronology(dsl, zoe)]
     assert kinds == [EntryType.CONCERN, EntryType.TRIAGE, EntryType.ACTION]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QMenuBar,
     QPushButton,
     QScrollArea,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
+from cerecorder.crypto.packets import SigningKey, StaffCard, StaffCardUser
 from cerecorder.domain.model import EntryKind, EntryType, Mention
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.screening import AnswerGiven
@@ -57,7 +59,8 @@ from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.network_view import NetworkWindow
-from cerecorder.ui.packet_views import InboxDialog
+from cerecorder.ui.packet_views import EnrolDialog, InboxDialog
+from cerecorder.ui.preview import DocumentPreview
 from cerecorder.ui.register_forms import (
     EntryDialog,
     MatchDialog,
@@ -144,7 +147,7 @@ def _mnemonics(window: QWidget) -> list[tuple[str, str]]:
         labelled = isinstance(widget, QLabel) and widget.buddy() is not None
         if isinstance(widget, QAbstractButton) or labelled:
             add(widget.text())
-        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+        elif isinstance(widget, QGroupBox):  # ticks it, or goes to its first control
             add(widget.title())
         elif isinstance(widget, QTabBar):
             for i in range(widget.count()):
@@ -256,7 +259,29 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "intel report": lambda: IntelReportDialog(ctx, dsl, parent=main),
         "screening view": lambda: ScreeningViewDialog(dsl, signed, main),
         "setup": lambda: SetupWizard(ctx),
+        "enrol": lambda: EnrolDialog(dsl, StaffCard(SigningKey.generate().verify_key, (
+            StaffCardUser("teacher", "Terry Teacher"),)), main),
+        "print preview": lambda: _preview(ctx, dsl, child, main),
     }
+
+
+def _preview(ctx: AppContext, dsl: Session, child: int, parent: QWidget) -> QWidget:
+    """The print preview of a chronology, as "Print or save as PDF…" opens it."""
+    export = ExportChronologyDialog(ctx, dsl, child, "Amy Khan", date_from=None,
+                                    date_to=None, entry_types=list(EntryType), parent=parent)
+    export.purpose.setText("Strategy meeting")
+    assert ctx.documents is not None
+    pdf, document_id = export.document(ctx.documents)
+    return DocumentPreview(ctx.documents.pages(pdf), export.file_name(document_id), parent)
+
+
+def _menus(window: QWidget) -> list[QMenu]:
+    """The menus a window offers: its menu bar's, and those of buttons that open one."""
+    found = [action.menu() for bar in window.findChildren(QMenuBar)
+             for action in bar.actions() if isinstance(action.menu(), QMenu)]
+    found += [button.menu() for button in window.findChildren(QPushButton)
+              if button.menu() is not None and button.isVisibleTo(window)]
+    return [m for m in found if isinstance(m, QMenu)]
 
 
 def test_no_two_controls_share_an_alt_letter(
@@ -282,6 +307,34 @@ def test_no_two_controls_share_an_alt_letter(
     assert sorted(set(clashes)) == []
 
 
+def test_no_two_items_of_a_menu_share_an_alt_letter(
+    qtbot: QtBot, windows: dict[str, Callable[[], QWidget]],
+) -> None:
+    """Within an open menu a letter picks one item; every menu bar title has its own."""
+    clashes: list[str] = []
+    menus = 0
+    for name, make in windows.items():
+        window = make()
+        qtbot.addWidget(window)
+        for bar in window.findChildren(QMenuBar):
+            for action in bar.actions():
+                if not QKeySequence.mnemonic(action.text()).toString():
+                    clashes.append(f"{name}: the menu {action.text()!r} has no Alt letter")
+        for menu in _menus(window):
+            menus += 1
+            seen: dict[str, str] = {}
+            for action in menu.actions():
+                key = QKeySequence.mnemonic(action.text()).toString().upper()
+                if not key or not action.isVisible():
+                    continue
+                if key in seen:
+                    clashes.append(f"{name}, menu {menu.title() or 'of a button'!r}: {key} "
+                                   f"is both {seen[key]!r} and {action.text()!r}")
+                seen.setdefault(key, action.text())
+    assert clashes == []
+    assert menus >= 2  # the main window's Vault menu and the chronology's Links
+
+
 # -- focus -------------------------------------------------------------------------------
 
 
@@ -304,6 +357,29 @@ def test_the_main_window_starts_in_the_pupil_search_or_for_a_dsl_needs_attention
         first = window.search_box if window.attention is None else window.attention.table
         assert QApplication.focusWidget() is first
         controller.lock(reopen=False)
+
+
+def test_with_nobody_remembered_the_user_name_is_typed_first(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    """A shared vault, no last user: the box is empty and has the focus, so a teacher
+    never types their passphrase against the first name listed (the DSL's)."""
+    from helpers import add_staff
+
+    add_staff(dsl)
+    folder = dsl.vault.files.folder
+    dsl.lock()
+    dialog = UnlockDialog(ctx, folder)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert dialog.user.currentText() == ""
+    assert QApplication.focusWidget() is dialog.user
+    ctx.settings.last_user = "teacher"
+    again = UnlockDialog(ctx, folder)
+    qtbot.addWidget(again)
+    assert again.user.currentText() == "teacher"
 
 
 def test_no_focus_stop_is_invisible(qtbot: QtBot, ctx: AppContext, dsl: Session) -> None:
@@ -364,8 +440,33 @@ def test_every_label_reads_at_4_5_to_1(
                 ratio = text_contrast(label)
                 if ratio < 4.5:
                     faint.append(f"{name}: {label.text()[:40]!r} at {ratio:.1f}:1")
+        for menu in _menus(window):  # the items as the open menu draws them
+            menu.adjustSize()
+            ratio = text_contrast(menu)
+            if ratio < 4.5:
+                faint.append(f"{name}: the menu {menu.title()!r} at {ratio:.1f}:1")
         window.hide()
     assert faint == []
+
+
+def test_a_long_message_makes_room_instead_of_squeezing_the_rows(
+    qtbot: QtBot, ctx: AppContext, dsl: Session,
+) -> None:
+    """Seen in the real window: a two-line error in "Forgotten passphrase" cut the
+    passphrase advice above it in half. The dialog grows instead."""
+    dialog = RecoveryDialog(ctx, dsl.vault.files.folder, "dsl")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.key.setText("sts")
+    dialog.try_recover()  # too short a passphrase: a message of two lines
+    qtbot.wait(50)
+    assert dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())
+    squeezed = [label.text() for label in dialog.findChildren(QLabel)
+                if label.isVisible() and label.text()
+                and label.height() < (label.heightForWidth(label.width()) if label.wordWrap()
+                                      else label.sizeHint().height())]
+    assert squeezed == []
 
 
 def test_the_demo_unlock_tells_errors_as_errors(
@@ -458,6 +559,41 @@ def test_the_concern_form_keeps_action_informed_and_urgency_in_sight(
     qtbot.wait(10)
     for field in (form.action, form.informed, form.urgency):
         assert _inside(field, form), field.accessibleName()
+
+
+@pytest.mark.parametrize("size", [(1340, 708), (871, 452), (643, 324)],
+                         ids=["100%", "150%", "200%"])
+def test_the_writing_prompts_show_while_the_facts_are_written(
+    qtbot: QtBot, the_look: None, ctx: AppContext, dsl: Session, size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """1366x768 at 100%, 150% and 200% (as fit_to_screen sizes it): the prompt under the facts box
+    comes into sight as it appears, with the line being typed still in sight too."""
+    import cerecorder.ui.concern_form as concern_form
+
+    # the form opens at the size fit_to_screen gives it on that screen
+    monkeypatch.setattr(concern_form, "fit_to_screen", lambda w, *_: w.resize(*size))
+    form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    qtbot.wait(50)  # the layout settles at its size first
+    form.facts.setFocus()
+    qtbot.keyClicks(form.facts, "Seen at the gate at 15:40 with JS. I think he was scared")
+    note = form.notes["facts"]
+    qtbot.wait(100)  # the prompt shown, the layout settled
+    assert "opinion" in note.text()
+    assert _inside(note, form)
+    assert note.visibleRegion().boundingRect().width() >= note.width() - 1  # not cut off
+    assert note.height() >= note.heightForWidth(note.width())  # every line of it
+    for button in (form.when.now_button, form.when.today_button, form.when.yesterday_button):
+        # the quick choices fit the column whole, one under another where they must
+        assert button.width() >= button.sizeHint().width(), button.text()
+        right = button.mapTo(form.middle.viewport(), QPoint(button.width(), 0)).x()
+        assert right <= form.middle.viewport().width(), button.text()
+    caret = form.facts.cursorRect()
+    shown = form.facts.viewport().visibleRegion().boundingRect()
+    assert shown.contains(caret.center()), (caret, shown)
 
 
 def test_settings_buttons_never_lie_on_the_users_table(

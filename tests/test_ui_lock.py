@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -60,17 +61,28 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return told
 
 
+@dataclass
+class Unlocked:
+    """The app just unlocked: its controller and main window, a child with a concern, and
+    every message box that would have been shown (answered No)."""
+
+    controller: AppController
+    window: MainWindow
+    child: int
+    boxes: list[str]
+
+
 @pytest.fixture
-def unlocked(qtbot: QtBot, ctx: AppContext, dsl: Session, clock: MockClock
-             ) -> tuple[AppController, int]:
+def unlocked(qtbot: QtBot, ctx: AppContext, dsl: Session, clock: MockClock, boxes: list[str]
+             ) -> Unlocked:
     child = add_child(dsl, "Amy", "Khan")
     concerns.record_concern(dsl, content((child,), clock))
     controller = AppController(ctx)
     controller.folder = dsl.vault.files.folder
     controller.unlocked(dsl)
-    assert controller.window is not None
+    assert isinstance(controller.window, MainWindow)
     qtbot.waitExposed(controller.window)
-    return controller, child
+    return Unlocked(controller, controller.window, child, boxes)
 
 
 def visible() -> list[QWidget]:
@@ -86,12 +98,9 @@ def only_unlock_shows(controller: AppController, qtbot: QtBot) -> None:
 
 
 def test_lock_hides_every_window_and_asks_nothing(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: tuple[AppController, int],
-    boxes: list[str],
+    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: Unlocked,
 ) -> None:
-    controller, child = unlocked
-    window = controller.window
-    assert isinstance(window, MainWindow)
+    controller, window, child = unlocked.controller, unlocked.window, unlocked.child
     # dialogs opened and closed since unlock: each used to refresh() on the locked session
     for _ in range(2):
         window._view_concern(concerns.my_concerns(dsl)[0].id)
@@ -107,7 +116,7 @@ def test_lock_hides_every_window_and_asks_nothing(
     form.facts.setPlainText("Typed just before the lock.")
     assert len(visible()) == 4  # main window, search, chronology, the form
     controller.lock()
-    assert boxes == []
+    assert unlocked.boxes == []
     only_unlock_shows(controller, qtbot)
     assert window.roster.rowCount() == 0 and chronology.model.rowCount() == 0
     assert search.model.rowCount() == 0
@@ -118,12 +127,9 @@ def test_lock_hides_every_window_and_asks_nothing(
 
 
 def test_after_unlock_only_the_main_window_returns(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: tuple[AppController, int],
-    boxes: list[str],
+    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: Unlocked,
 ) -> None:
-    controller, child = unlocked
-    window = controller.window
-    assert window is not None
+    controller, window, child = unlocked.controller, unlocked.window, unlocked.child
     ChildWindow(ctx, dsl, child, window).show()
     window.open_settings()
     controller.lock()
@@ -133,22 +139,20 @@ def test_after_unlock_only_the_main_window_returns(
     unlock.try_unlock()
     assert controller.window is not None and controller.window is not window
     assert visible() == [controller.window]
-    assert boxes == []
+    assert unlocked.boxes == []
     controller.lock(reopen=False)
 
 
 @pytest.mark.parametrize("where", ["main", "chronology", "form", "search", "view"])
 def test_ctrl_l_locks_from_every_window(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: tuple[AppController, int],
-    boxes: list[str], where: str,
+    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: Unlocked,
+    where: str,
 ) -> None:
-    controller, child = unlocked
-    window = controller.window
-    assert window is not None
+    controller, window, child = unlocked.controller, unlocked.window, unlocked.child
     target = _open(where, window, ctx, dsl, child)
     qtbot.keyClick(target, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert controller.session is None
-    assert boxes == []
+    assert unlocked.boxes == []
     only_unlock_shows(controller, qtbot)
 
 
@@ -173,21 +177,19 @@ def _open(where: str, window: MainWindow, ctx: AppContext, dsl: Session,
 
 @pytest.mark.parametrize("where", ["chronology", "form", "search", "view"])
 def test_the_shortcuts_work_in_every_window(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: tuple[AppController, int],
-    boxes: list[str], where: str,
+    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: Unlocked,
+    where: str,
 ) -> None:
-    controller, child = unlocked
-    window = controller.window
-    assert window is not None
+    controller, window, child = unlocked.controller, unlocked.window, unlocked.child
     target = _open(where, window, ctx, dsl, child)
-    forms = len(window.findChildren(ConcernDialog))
-    qtbot.keyClick(target, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert len(window.findChildren(ConcernDialog)) == forms + 1
-    window.findChildren(ConcernDialog)[-1].done(0)
-    searches = len(window.findChildren(SearchDialog))
-    qtbot.keyClick(target, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert len(window.findChildren(SearchDialog)) == searches + 1
-    window.findChildren(SearchDialog)[-1].done(0)
+    kinds: tuple[tuple[Qt.Key, type[QDialog]], ...] = (
+        (Qt.Key.Key_N, ConcernDialog), (Qt.Key.Key_F, SearchDialog))
+    for key, kind in kinds:
+        before = len(window.findChildren(kind))
+        qtbot.keyClick(target, key, Qt.KeyboardModifier.ControlModifier)
+        opened = window.findChildren(kind)
+        assert len(opened) == before + 1, kind.__name__
+        opened[-1].done(0)
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(target, Qt.Key.Key_H, shift_ctrl)
     assert window.stack.currentWidget() is window.privacy
@@ -196,12 +198,9 @@ def test_the_shortcuts_work_in_every_window(
 
 
 def test_privacy_brings_back_only_the_windows_that_were_showing(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: tuple[AppController, int],
-    boxes: list[str],
+    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: Unlocked,
 ) -> None:
-    controller, child = unlocked
-    window = controller.window
-    assert window is not None
+    controller, window, child = unlocked.controller, unlocked.window, unlocked.child
     closed = ChildWindow(ctx, dsl, child, window)
     closed.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     closed.show()
@@ -222,12 +221,10 @@ def test_privacy_brings_back_only_the_windows_that_were_showing(
 
 
 def test_a_new_idle_lock_time_applies_at_once(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: tuple[AppController, int],
-    boxes: list[str],
+    qtbot: QtBot, ctx: AppContext, dsl: Session, unlocked: Unlocked,
 ) -> None:
-    controller, _ = unlocked
-    window = controller.window
-    assert window is not None and controller.idle.interval() == 5 * 60_000
+    controller, window = unlocked.controller, unlocked.window
+    assert controller.idle.interval() == 5 * 60_000
     window.open_settings()
     settings = window.findChild(SettingsDialog)
     settings.idle.setValue(1)

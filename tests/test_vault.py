@@ -24,12 +24,7 @@ from cerecorder.storage import fileio
 from cerecorder.storage.connection import connect
 from cerecorder.storage.vault import SQLITE_MAGIC, open_vault, read_keyslots, write_keyslots
 
-from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content, new_vault
-
-
-def _unlock(folder: Path, clock: MockClock, passphrase: str = DSL_PASS) -> Session:
-    return session.unlock(folder, user_name="dsl", passphrase=passphrase, clock=clock,
-                          taxonomy=TAXONOMY)
+from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content, new_vault, reopen
 
 
 def test_vault_files_are_encrypted(dsl: Session, vault_dir: Path) -> None:
@@ -56,20 +51,20 @@ def test_wrong_passphrase_unknown_user_and_not_a_vault(dsl: Session, vault_dir: 
                                                        tmp_path: Path, clock: MockClock) -> None:
     dsl.lock()
     with pytest.raises(WrongPassphrase):
-        _unlock(vault_dir, clock, "not the passphrase")
+        reopen(vault_dir, clock, passphrase="not the passphrase")
     with pytest.raises(UnknownUser, match="nobody"):
         session.unlock(vault_dir, user_name="nobody", passphrase=DSL_PASS, clock=clock,
                        taxonomy=TAXONOMY)
     with pytest.raises(NotAVault, match="no CE Recorder vault"):
-        _unlock(tmp_path / "elsewhere", clock)
+        reopen(tmp_path / "elsewhere", clock)
 
 
 def test_a_second_opener_is_refused_while_the_vault_is_open(dsl: Session, vault_dir: Path,
                                                             clock: MockClock) -> None:
     with pytest.raises(VaultInUse):
-        _unlock(vault_dir, clock)
+        reopen(vault_dir, clock)
     dsl.lock()
-    _unlock(vault_dir, clock).lock()
+    reopen(vault_dir, clock).lock()
 
 
 def test_creating_over_an_existing_vault_changes_nothing(dsl: Session, vault_dir: Path,
@@ -137,7 +132,7 @@ def test_flipped_byte_in_the_database_is_a_clear_error(dsl: Session, vault_dir: 
     from cerecorder.services import maintenance
 
     try:
-        s = _unlock(vault_dir, clock)
+        s = reopen(vault_dir, clock)
     except NotAVault as exc:
         assert "damaged" in str(exc)
         return
@@ -163,7 +158,7 @@ def test_removing_a_user_rotates_the_key(dsl: Session, vault_dir: Path, clock: M
     with pytest.raises(UnknownUser):
         session.unlock(vault_dir, user_name="teacher", passphrase=STAFF_PASS, clock=clock,
                        taxonomy=TAXONOMY)
-    s = _unlock(vault_dir, clock)  # the remaining user folds the new key in
+    s = reopen(vault_dir, clock)  # the remaining user folds the new key in
     s.lock()
     slot = read_keyslots(vault_dir).user_slot("dsl")
     assert slot is not None and slot.pending is None
@@ -189,13 +184,13 @@ def test_a_rotation_interrupted_before_the_rekey_is_finished_at_next_unlock(
     monkeypatch.undo()
     dsl.vault.close()
     connect(vault_dir / "vault.db", old_key).close()  # still the old key
-    s = _unlock(vault_dir, clock)
+    s = reopen(vault_dir, clock)
     report = maintenance.verify(s)
     s.lock()
     assert report.ok, report
     with pytest.raises(NotAVault):
         connect(vault_dir / "vault.db", old_key).close()
-    _unlock(vault_dir, clock).lock()
+    reopen(vault_dir, clock).lock()
 
 
 def test_recovery_key_resets_a_forgotten_passphrase(tmp_path: Path, clock: MockClock) -> None:
@@ -217,8 +212,8 @@ def test_recovery_key_resets_a_forgotten_passphrase(tmp_path: Path, clock: MockC
     )
     s.lock()
     with pytest.raises(WrongPassphrase):
-        _unlock(tmp_path / "v", clock)
-    _unlock(tmp_path / "v", clock, "a brand new passphrase").lock()
+        reopen(tmp_path / "v", clock)
+    reopen(tmp_path / "v", clock, passphrase="a brand new passphrase").lock()
 
 
 def _other_key(key: str) -> str:
@@ -234,16 +229,16 @@ def test_failed_unlocks_back_off_and_reach_the_audit(dsl: Session, vault_dir: Pa
     dsl.lock()
     for _ in range(3):
         with pytest.raises(WrongPassphrase):
-            _unlock(vault_dir, clock, "wrong guess")
+            reopen(vault_dir, clock, passphrase="wrong guess")
     with pytest.raises(session.UnlockBackoff, match="Try again in 3 seconds"):
-        _unlock(vault_dir, clock)  # even the right passphrase must wait
+        reopen(vault_dir, clock)  # even the right passphrase must wait
     clock.advance(seconds=2)
     with pytest.raises(WrongPassphrase):
-        _unlock(vault_dir, clock, "wrong guess")
+        reopen(vault_dir, clock, passphrase="wrong guess")
     with pytest.raises(session.UnlockBackoff, match="Try again in 5 seconds"):
-        _unlock(vault_dir, clock)  # the wait doubles
+        reopen(vault_dir, clock)  # the wait doubles
     clock.advance(seconds=4)
-    s = _unlock(vault_dir, clock)
+    s = reopen(vault_dir, clock)
     actions = [row[3] for row in s.vault.uow().audit.rows()]
     assert actions.count("unlock_failed") == 4
     assert actions[-1] == "unlock"
@@ -260,7 +255,7 @@ def test_backup_opens_with_the_same_passphrase(dsl: Session, tmp_path: Path,
     maintenance.backup(dsl, tmp_path / "backup")  # while the vault is open
     dsl.lock()
     assert (tmp_path / "backup" / "vault.db").read_bytes()[:16] != SQLITE_MAGIC
-    restored = _unlock(tmp_path / "backup", clock)
+    restored = reopen(tmp_path / "backup", clock)
     assert concerns.open_concern(restored, concern_id).concern.content.facts
     restored.lock()
 
@@ -270,7 +265,7 @@ def test_key_file_corruption_is_not_a_vault(dsl: Session, vault_dir: Path,
     dsl.lock()
     (vault_dir / "keyslots.json").write_text("{ not json")
     with pytest.raises(NotAVault, match="damaged"):
-        _unlock(vault_dir, clock)
+        reopen(vault_dir, clock)
 
 
 def test_open_vault_read_only_beside_a_running_session(dsl: Session, vault_dir: Path) -> None:

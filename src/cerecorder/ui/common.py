@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date
 from html import escape
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QDate,
-    QDateTime,
-    QLocale,
-    QTime,
-    QTimeZone,
-)
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtCore import QAbstractItemModel, QDate, QLocale
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
-    QPushButton,
     QTableView,
     QWidget,
 )
 
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import Role
-from cerecorder.domain.rules import EARLIEST, FUTURE_ALLOWANCE
-from cerecorder.domain.timefmt import local, zone
 from cerecorder.services import children, users
 from cerecorder.services.session import Session
 from cerecorder.ui.widgets import named
 
 UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
-DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
 DATE_FORMAT = "dd/MM/yyyy"
 
 NOT_RECORDED = "Not recorded"
@@ -90,22 +78,8 @@ def child_names(session: Session, ids: tuple[int, ...]) -> list[str]:
     return [roll[i].display_name if i in roll else f"Child #{i}" for i in ids]
 
 
-# -- dates and times ---------------------------------------------------------------------
-# The edits hold wall-clock time in the record's zone (Europe/London), kept in a UTC
-# QDateTime so the machine's own zone never shifts or skips an hour.
-
-_QT_UTC = QTimeZone.utc()
-
-
-def to_qdatetime(moment: datetime, tz: str) -> QDateTime:
-    wall = local(moment, tz)
-    return QDateTime(QDate(wall.year, wall.month, wall.day),
-                     QTime(wall.hour, wall.minute), _QT_UTC)
-
-
-def from_qdatetime(value: QDateTime, tz: str) -> datetime:
-    d, t = value.date(), value.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=zone(tz))
+# -- dates ---------------------------------------------------------------------------
+# (times are typed into concern_fields.WhenField: one plain box, which Tab leaves)
 
 
 def to_qdate(day: date) -> QDate:
@@ -114,25 +88,6 @@ def to_qdate(day: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def datetime_edit(session: Session, name: str) -> QDateTimeEdit:
-    edit = QDateTimeEdit()
-    edit.setTimeZone(_QT_UTC)
-    edit.setLocale(UK)
-    edit.setDisplayFormat(DATETIME_FORMAT)
-    edit.setCalendarPopup(True)
-    bound_to_records(edit, session.clock.now(), session.tz)
-    edit.setDateTime(to_qdatetime(session.clock.now(), session.tz))
-    edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 64)
-    named(edit, name, "Day, month, year, then the time on the 24-hour clock.")
-    return edit
-
-
-def bound_to_records(edit: QDateTimeEdit, now: datetime, tz: str) -> None:
-    """Only the days a record may have (domain.rules): from EARLIEST to tomorrow."""
-    last = local(now + FUTURE_ALLOWANCE, tz)
-    edit.setDateRange(to_qdate(EARLIEST), QDate(last.year, last.month, last.day))
 
 
 def date_edit(name: str) -> QDateEdit:
@@ -155,25 +110,11 @@ def text_box(name: str, placeholder: str = "", height: int = 0) -> QPlainTextEdi
     return box
 
 
-def room_for_bold(*buttons: QPushButton) -> None:
-    """The style sheet sets the default button (what Enter presses) in bold, and a button
-    becomes the default when it takes the focus, after its width was worked out: give it
-    the width its text needs in bold, or the text is cut."""
-    for button in buttons:
-        font = QFont(button.font())
-        font.setBold(True)
-        text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-        extra = button.iconSize().width() + 8 if not button.icon().isNull() else 0
-        needed = QFontMetrics(font).horizontalAdvance(text) + extra + 2 * 16
-        button.setMinimumWidth(max(button.minimumWidth(), needed))
-
-
 def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)
-    room_for_bold(ok)
     named(ok, ok_text.replace("&", ""))
     named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
     buttons.rejected.connect(dialog.reject)

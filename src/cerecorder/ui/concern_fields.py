@@ -6,7 +6,9 @@ import re
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -156,6 +158,51 @@ class IndicatorChecklist(QWidget):
         self.set_codes(self.codes() | {code})
 
 
+class _Choices(QWidget):
+    """Buttons side by side, or on two rows or one under another where the row does not
+    fit: the concern form's middle column at 150% and 200% scaling is narrower than the
+    three quick choices, which then cut the column's text off at its right edge."""
+
+    def __init__(self, buttons: list[QPushButton]) -> None:
+        super().__init__()
+        self.buttons = buttons
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.columns = 0
+        for button in buttons:
+            button.setAutoDefault(False)
+        self._place(len(buttons))
+
+    def _columns_for(self, width: int) -> int:
+        """As many buttons a row as fit the width, and at least one."""
+        spacing = max(self.grid.horizontalSpacing(), 0)
+        widths = [b.sizeHint().width() for b in self.buttons]
+        for columns in range(len(widths), 1, -1):  # a grid: each column as its widest
+            needed = sum(max(widths[c::columns]) for c in range(columns))
+            if needed + spacing * (columns - 1) <= width:
+                return columns
+        return 1
+
+    def _place(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for i, button in enumerate(self.buttons):
+            self.grid.removeWidget(button)
+            self.grid.addWidget(button, i // columns, i % columns,
+                                Qt.AlignmentFlag.AlignLeft)
+        self.grid.setColumnStretch(len(self.buttons), 1)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        widest = max(b.sizeHint().width() for b in self.buttons)
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place(self._columns_for(event.size().width()))
+        super().resizeEvent(event)
+
+
 class WhenField(QWidget):
     """When it happened: typed as dd/mm/yyyy HH:MM in one plain box (Tab leaves it, as
     from any other box), or begun with a quick choice. It starts empty: most concerns are
@@ -184,16 +231,12 @@ class WhenField(QWidget):
         self.today_button.clicked.connect(lambda: self.on_day(0))
         self.yesterday_button.clicked.connect(lambda: self.on_day(1))
         # the quick choices go under the box, so the field fits a narrow column at 150%
-        quick = QHBoxLayout()
-        for button in (self.now_button, self.today_button, self.yesterday_button):
-            button.setAutoDefault(False)
-            quick.addWidget(button)
-        quick.addStretch(1)
+        quick = _Choices([self.now_button, self.today_button, self.yesterday_button])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.edit)
-        layout.addLayout(quick)
+        layout.addWidget(quick)
         self.setFocusProxy(self.edit)
 
     def _today(self) -> datetime:

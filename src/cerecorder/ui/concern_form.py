@@ -8,7 +8,7 @@ permanent.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -65,6 +65,14 @@ def _note() -> QLabel:
     note.setAccessibleName("Note")
     note.setVisible(False)
     return note
+
+
+def _hold_lines(note: QLabel) -> None:
+    """A note as tall as its wrapped lines at its width: the scrolled column sizes itself
+    by minimum heights, which for wrapped text count too few lines and cut the note."""
+    need = note.heightForWidth(note.width()) if note.text() else 0
+    if note.minimumHeight() != need:
+        note.setMinimumHeight(max(need, 0))
 
 
 class PupilList(QListWidget):
@@ -213,10 +221,11 @@ class ConcernDialog(QDialog):
         who_layout.addWidget(self.upn_box)
         who_layout.addWidget(self.chosen)
         who_layout.addWidget(self.notes["child_ids"])
-        # wide enough for "Year 11, 11W · born 03/04/2010" at 150% on a 1366x768 screen;
-        # a long name or the UPN's digits wrap onto another line, never cut
-        who.setMinimumWidth(self.fontMetrics().horizontalAdvance(
-            "Year 11, 11W · born 00/00/0000") + 70)
+        # wide enough for "Year 11, 11W · born 03/04/2010" at 150% on a 1366x768 screen,
+        # but no more than a third of the form (200%), leaving the middle column room for
+        # its captions; a long name or the UPN's digits wrap onto another line, never cut
+        who.setMinimumWidth(min(self.fontMetrics().horizontalAdvance(
+            "Year 11, 11W · born 00/00/0000") + 70, self.width() // 3))
 
         what = QWidget()
         form = QFormLayout(what)
@@ -253,8 +262,12 @@ class ConcernDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(what)
+        self.middle = scroll
+        scroll.viewport().installEventFilter(self)
+        for note in self.notes.values():
+            note.installEventFilter(self)
 
-        signs = QGroupBox("Signs (tick all that apply)")
+        signs = QGroupBox("Sig&ns (tick all that apply)")  # Alt+N: to its filter box
         signs_layout = QVBoxLayout(signs)
         signs_layout.addWidget(self.signs, stretch=3)
         signs_layout.addWidget(QLabel("Vulnerability factors"))
@@ -366,6 +379,41 @@ class ConcernDialog(QDialog):
                 note.style().polish(note)
             note.setText("\n".join(lines))
             note.setVisible(bool(lines))
+            _hold_lines(note)
+        if self.focusWidget() is self.facts and self.notes["facts"].isVisible():
+            QTimer.singleShot(0, self._show_facts_prompts)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.middle.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_facts()
+        elif isinstance(watched, QLabel) and event.type() == QEvent.Type.Resize:
+            _hold_lines(watched)
+        if watched is self.notes["facts"] and event.type() in (QEvent.Type.Resize,
+                                                               QEvent.Type.Move):
+            self._fit_facts()  # the prompts laid out at their wrapped height: in sight
+            if self.focusWidget() is self.facts:
+                QTimer.singleShot(0, self._show_facts_prompts)
+        return super().eventFilter(watched, event)
+
+    def _fit_facts(self) -> None:
+        """The facts box no taller than the middle column leaves for it, its caption and
+        its prompts (six lines at least), so box and prompts can be in sight together at
+        150% and 200% scaling (1366x768 leaves 910x510 and 683x384 logical pixels)."""
+        note = self.notes["facts"]
+        line = note.fontMetrics().lineSpacing()
+        prompts = note.heightForWidth(note.width()) if note.isVisible() else 0
+        room = self.middle.viewport().height() - max(6 * line, prompts) - line - 24
+        self.facts.setMaximumHeight(max(self.facts.minimumHeight(), room))
+
+    def _show_facts_prompts(self) -> None:
+        """While the facts are written, their prompts scroll into sight as they appear
+        (up and down only: the column never shifts sideways)."""
+        note, bar, content = (self.notes["facts"], self.middle.verticalScrollBar(),
+                              self.middle.widget())
+        if not note.isVisible() or content is None:
+            return
+        bottom = note.mapTo(content, QPoint(0, note.height())).y() + 4
+        bar.setValue(max(bar.value(), bottom - self.middle.viewport().height()))
 
     def _field_widget(self, field: str) -> QWidget:
         return {"child_ids": self.pupil_filter, "occurred_at": self.when.edit,

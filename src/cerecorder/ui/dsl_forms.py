@@ -3,6 +3,9 @@ a significant event for a child's chronology."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -25,18 +28,17 @@ from cerecorder.domain.model import (
     EventKind,
     TriageDecision,
 )
-from cerecorder.domain.rules import clean_text
+from cerecorder.domain.rules import clean_text, time_problem, youngest_birth
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.services import dsl
+from cerecorder.services import children, dsl
 from cerecorder.services.session import Session
 from cerecorder.ui.common import (
     child_names,
-    datetime_edit,
     fit_to_screen,
-    from_qdatetime,
     ok_cancel,
     text_box,
 )
+from cerecorder.ui.concern_fields import FORMAT_HINT, WhenField
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.widgets import add_row, message_label, named, show_problem, telling
 
@@ -66,6 +68,69 @@ def _choice(kinds: type[ActionKind] | type[EventKind]) -> QComboBox:
     for kind in kinds:
         box.addItem(kind.label, kind)
     return box
+
+
+class CheckedWhen(QWidget):
+    """When it happened, as in the concern form (concern_fields.WhenField: typed as
+    dd/mm/yyyy HH:MM in one box that Tab leaves, or begun with Just now, Today…,
+    Yesterday…), empty until chosen, with what is wrong with it just below: a time in the
+    future at once, an unreadable one when the box is left, an empty one on recording."""
+
+    def __init__(self, session: Session, what: str, child_ids: Iterable[int] = ()) -> None:
+        super().__init__()
+        self.session, self.what = session, what
+        wanted = set(child_ids)
+        #: nothing that involved the children can have happened before the youngest's birth
+        self.born = youngest_birth(c.details.date_of_birth for c in children.list_children(
+            session, include_left=True, include_merged=True) if c.id in wanted
+        ) if wanted else None
+        self.field = WhenField(session.clock, session.tz)
+        self.note = message_label()
+        self.note.setAccessibleName(f"{what}: check")
+        self.note.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.field)
+        layout.addWidget(self.note)
+        self.setFocusProxy(self.field)
+        self.field.changed.connect(self._typed)
+        self.field.edit.editingFinished.connect(lambda: self._show(self.problem(), False))
+
+    def problem(self) -> str:
+        """Why the time cannot be recorded ("" if it can), by the rules of any record."""
+        text = self.field.edit.text().strip()
+        if not text:
+            return f"Say when: {FORMAT_HINT[0].lower()}{FORMAT_HINT[1:]}"
+        moment = self.field.moment()
+        if moment is None:
+            return self.field.problem()
+        return time_problem(moment, self.session.clock.now(), self.what, tz=self.session.tz,
+                            born=self.born)
+
+    def moment(self) -> datetime | None:
+        return self.field.moment()
+
+    def set_moment(self, moment: datetime | None) -> None:
+        self.field.set_moment(moment)
+
+    def check(self) -> bool:
+        """On recording: show what is wrong, and put the cursor there; True if nothing."""
+        problem = self.problem()
+        self._show(problem, True)
+        if problem:
+            self.field.edit.setFocus()
+        return not problem
+
+    def _typed(self) -> None:
+        problem = self.problem()
+        if not problem or "future" in problem or self.note.isVisibleTo(self):
+            self._show(problem, False)
+
+    def _show(self, problem: str, asked: bool) -> None:
+        if not asked and not self.field.edit.text().strip():
+            problem = ""  # an empty box is told only once the DSL tries to record
+        self.note.setText(problem)
+        self.note.setVisible(bool(problem))
 
 
 # -- triage -----------------------------------------------------------------------------
@@ -192,7 +257,7 @@ class ActionDialog(QDialog):
             self.child_boxes[cid] = check
 
         self.kind = _choice(ActionKind)
-        self.when = datetime_edit(session, "When")
+        self.when = CheckedWhen(session, "The time the action was taken", ids)
         self.detail = text_box("Detail", "What was done, with whom; reference numbers.", 90)
         self.outcome = text_box("Outcome", "Optional: what came of it, if known already.", 60)
         self.message = message_label()
@@ -229,7 +294,6 @@ class ActionDialog(QDialog):
         kind = ActionKind(self.kind.currentData())  # Qt hands a StrEnum back as str
         detail = self.detail.toPlainText().strip()
         outcome = self.outcome.toPlainText().strip()
-        taken_at = from_qdatetime(self.when.dateTime(), self.session.tz)
         child_ids = self.chosen_children()
         if self.child_boxes and not child_ids:
             self.message.setText("Tick at least one child.")
@@ -237,6 +301,9 @@ class ActionDialog(QDialog):
         if kind is ActionKind.OTHER and not detail:
             self.message.setText("Say what the action was.")
             self.detail.setFocus()
+            return
+        taken_at = self.when.moment()
+        if not self.when.check() or taken_at is None:
             return
         with telling(self, self.message) as attempt:
             clean_text(outcome, "The outcome")  # refuse now, before the action is stored
@@ -270,7 +337,7 @@ class EventDialog(QDialog):
         self.setMinimumWidth(560)
         fit_to_screen(self, 600, 400)
         self.kind = _choice(EventKind)
-        self.when = datetime_edit(session, "When")
+        self.when = CheckedWhen(session, "The time of the event", (child_id,))
         self.summary = text_box("Summary", "What happened, who was involved, any reference.",
                                 100)
         self.outcome = text_box("Outcome", "Optional: what came of it.", 60)
@@ -295,10 +362,13 @@ class EventDialog(QDialog):
             self.message.setText("Choose what kind of event it was.")
             self.kind.setFocus()
             return
+        occurred_at = self.when.moment()
+        if not self.when.check() or occurred_at is None:
+            return
         with telling(self, self.message) as attempt:
             self.event_id = dsl.add_event(
                 self.session, child_id=self.child_id, kind=EventKind(self.kind.currentData()),
-                occurred_at=from_qdatetime(self.when.dateTime(), self.session.tz),
+                occurred_at=occurred_at,
                 summary=self.summary.toPlainText(), outcome=self.outcome.toPlainText())
         if not attempt.ok:
             return

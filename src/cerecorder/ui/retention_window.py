@@ -29,7 +29,7 @@ from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import destruction, retention
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table, room_for_bold
+from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.widgets import add_row, message_label, named, telling
@@ -157,7 +157,6 @@ class RetentionWindow(_Window):
                              (close, "Close")):
             named(button, name)
             button.setAutoDefault(False)
-        room_for_bold(self.hold_button, self.lift_button, self.destroy_button)
         self.hold_button.clicked.connect(self.set_hold)
         self.lift_button.clicked.connect(self.lift_hold)
         self.destroy_button.clicked.connect(self.ask_destruction)
@@ -300,7 +299,6 @@ class DestructionWindow(_Window):
                              (close, "Close")):
             named(button, name)
             button.setAutoDefault(False)
-        room_for_bold(self.carry_button)
         self.carry_button.clicked.connect(self.carry_out)
         close.clicked.connect(self.close)
         self.message = message_label()

@@ -33,7 +33,7 @@ from cerecorder.domain.timefmt import local, parse_uk_date, uk_date
 from cerecorder.services import sar
 from cerecorder.services.chronology import chronology
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table, room_for_bold
+from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.transfers_window import pupil_choice
@@ -207,8 +207,6 @@ class Workbench(QDialog):
                              (self.save_button, "Write the redacted copy and its log")):
             named(button, name)
             button.setAutoDefault(False)
-        room_for_bold(self.selection_button, self.whole_button, self.others_button,
-                      self.save_button)
         self.selection_button.clicked.connect(lambda: self.redact_words(
             self.original.textCursor().selectedText()))
         self.whole_button.clicked.connect(lambda: self.redact_words(""))
@@ -360,7 +358,6 @@ class SarWindow(QDialog):
                              (close, "Close")):
             named(button, name)
             button.setAutoDefault(False)
-        room_for_bold(self.new_button, self.open_button)
         self.new_button.clicked.connect(self.new_case)
         self.open_button.clicked.connect(self.open_selected)
         close.clicked.connect(self.close)

@@ -27,7 +27,7 @@ from cerecorder.domain.term_dates import MAX_FILE_BYTES, read_term_dates
 from cerecorder.domain.timefmt import parse_uk_date, uk_date
 from cerecorder.services import calendar
 from cerecorder.services.session import Session
-from cerecorder.ui.common import ok_cancel, record_table, room_for_bold
+from cerecorder.ui.common import ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import RowsModel
 from cerecorder.ui.widgets import add_row, message_label, named, telling
@@ -131,7 +131,6 @@ class TermDatesSection(QWidget):
         named(self.import_button, "Import term dates from a CSV or iCalendar file")
         named(self.add_button, "Add a term or closure")
         named(self.remove_button, "Remove the selected term or closure")
-        room_for_bold(self.import_button, self.add_button, self.remove_button)
         self.import_button.clicked.connect(self.import_file)
         self.add_button.clicked.connect(self.add_period)
         self.remove_button.clicked.connect(self.remove_selected)

@@ -29,7 +29,7 @@ from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
 from cerecorder.domain.transfers import StepKind, TransferState
 from cerecorder.services import children, transfers
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table, room_for_bold
+from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.widgets import add_row, message_label, named, telling
@@ -259,8 +259,6 @@ class TransfersWindow(QDialog):
         self.seal_button.clicked.connect(self.seal)
         self.import_button.clicked.connect(self.import_received)
         self.receipt_button.clicked.connect(self.file_receipt)
-        room_for_bold(self.open_button, self.step_button, self.seal_button,
-                      self.import_button, self.receipt_button)
         self.open_button.clicked.connect(lambda: self.open_transfer())
         self.step_button.clicked.connect(self.record_step)
         self.message = message_label()

@@ -46,6 +46,10 @@ class UnlockDialog(QDialog):
         self.user.addItems(names)
         if ctx.settings.last_user in names:
             self.user.setCurrentText(ctx.settings.last_user)
+        elif len(names) > 1:
+            # nobody remembered on a shared vault: the person types their own name, never
+            # their passphrase against whichever user happens to be listed first
+            self.user.setCurrentIndex(-1)
         self.passphrase = password_field("Passphrase")
         self.message = message_label()  # what went wrong: always in the error colour
         #: what may help (the demo's passphrase), apart from the errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -44,8 +45,30 @@ def password_field(name: str) -> QLineEdit:
     return field
 
 
+class MessageLabel(QLabel):
+    """A message line that makes room for itself: a dialog does not grow for a label
+    that wraps onto more lines (Qt's minimum size ignores wrapping), so a two-line error
+    squeezed the rows above it (the recovery dialog's passphrase advice, cut in half)."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        QTimer.singleShot(0, self, self._make_room)  # not once the label is gone
+
+    def _make_room(self) -> None:
+        window = self.window()
+        layout = window.layout()
+        if not window.isVisible() or layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.minimumHeightForWidth(window.width())
+        screen = window.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height() - 60)
+        if needed > window.height():
+            window.resize(window.width(), needed)
+
+
 def message_label(object_name: str = "errorMessage") -> QLabel:
-    label = QLabel()
+    label = MessageLabel()
     label.setObjectName(object_name)
     label.setWordWrap(True)
     label.setAccessibleName("Message")
