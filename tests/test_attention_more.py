@@ -34,3 +34,19 @@ def test_overdue_transfers_sars_due_and_screenings_due_need_attention(
     assert sar_line.text == "Request #1 from Ms Pupil: due 05/10/2026"
     without = {line.need for line in attention.needs_attention(dsl)}
     assert Need.TRANSFER not in without and Need.SCREENING in without
+
+
+def test_a_flag_raised_by_a_missing_episode_shows_the_event_as_evidence(
+    dsl: Session, clock: MockClock,
+) -> None:
+    from cerecorder.domain.model import EventKind
+    from cerecorder.services import dsl as dsl_work
+
+    amy = add_child(dsl, "Amy", "Pupil")
+    dsl_work.add_event(dsl, child_id=amy, kind=EventKind.MISSING_EPISODE,
+                       occurred_at=clock.now() - timedelta(hours=5),
+                       summary="Missing overnight")
+    details = attention.flag_details(dsl, amy)
+    assert details, "a first missing episode raises a flag"
+    evidence = [e for d in details for e in d.evidence if e.ref_type == "event"]
+    assert evidence and "Missing overnight" in evidence[0].text

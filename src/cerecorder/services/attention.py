@@ -69,7 +69,7 @@ def _evidence(uow: UnitOfWork, session: Session, flags: list[Flag]) -> dict[int,
         lines["concern", cid] = Evidence("concern", cid, concern.content.occurred_at, text)
     for child_id in {f.child_id for f in flags} if event_ids else set():
         for ident in uow.children.identity_ids(child_id):
-            for event_id, kind, at, _tz, summary, _outcome, _by in \
+            for event_id, kind, at, _tz, summary, _outcome, _by, *_recorded in \
                     uow.dsl.events_for_child(ident):
                 if int(event_id) in event_ids:
                     label = EventKind(str(kind)).label

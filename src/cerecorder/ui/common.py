@@ -6,8 +6,8 @@ from contextlib import suppress
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QLocale
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QAbstractItemModel, QDate, QLocale, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -108,6 +108,18 @@ def text_box(name: str, placeholder: str = "", height: int = 0) -> QPlainTextEdi
         box.setMinimumHeight(height)
     named(box, name)
     return box
+
+
+class ListWindow(QDialog):
+    """A window of lists whose rows open forms. Enter on a row has opened its form
+    already: QDialog would also press the default button of any dialog it holds, the
+    form just opened included, so Enter goes no further here."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:

@@ -8,8 +8,9 @@ another child. The DSL matches each line to a register entry later.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -117,24 +118,37 @@ class MentionsPart(QGroupBox):
 
         # narrow enough for the form's middle column at 150%: the buttons stack beside
         # the list rather than lengthen the row
-        self.line.setMinimumWidth(self.fontMetrics().horizontalAdvance("07700 900123"))
-        entry = QHBoxLayout()
+        self.line.setMinimumWidth(self.fontMetrics().horizontalAdvance("07700 9"))
+        # the kind box as wide as its longest kind would push the column past the screen
+        # at 200%: it shows as much as fits, the open list every kind whole
+        self.kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind.setMinimumContentsLength(8)
+        # where the column is narrow (150% and 200%), the kind goes above the line and the
+        # buttons under the list, so the part never widens the column
+        entry = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         entry.addWidget(self.kind)
         entry.addWidget(self.line, stretch=1)
-        buttons = QVBoxLayout()
+        buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch()
-        listed = QHBoxLayout()
-        listed.addWidget(self.list, stretch=1)
-        listed.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addLayout(entry)
-        layout.addLayout(listed)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        self.entry_row = entry
         self._placeholder()
         self._update_buttons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        narrow = event.size().width() < self.kind.sizeHint().width() * 2 + \
+            self.line.minimumWidth()
+        self.entry_row.setDirection(QBoxLayout.Direction.TopToBottom if narrow
+                                    else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
 
     def mentions(self) -> tuple[Mention, ...]:
         return tuple(Mention(EntryKind(self.list.item(i).data(_KIND_ROLE)),

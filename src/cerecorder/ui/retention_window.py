@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,7 +29,7 @@ from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import destruction, retention
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
+from cerecorder.ui.common import ListWindow, fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.widgets import add_row, message_label, named, telling
@@ -116,17 +116,7 @@ class ReasonDialog(QDialog):
         super().accept()
 
 
-class _Window(QDialog):
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter on a row does nothing more: QDialog would press a button of a dialog
-        this one opened."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class RetentionWindow(_Window):
+class RetentionWindow(ListWindow):
     def __init__(self, ctx: AppContext, session: Session, years: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,7 +268,7 @@ class RequestsModel(RowsModel):
         return None
 
 
-class DestructionWindow(_Window):
+class DestructionWindow(ListWindow):
     """The administrator's part: no record is shown, only the request."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,7 +32,7 @@ from cerecorder.domain.timefmt import local, parse_uk_date, uk_date
 from cerecorder.services import sar
 from cerecorder.services.chronology import chronology
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
+from cerecorder.ui.common import ListWindow, fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.transfers_window import pupil_choice
@@ -170,7 +169,7 @@ class RedactDialog(QDialog):
         super().accept()
 
 
-class Workbench(QDialog):
+class Workbench(ListWindow):
     def __init__(self, ctx: AppContext, session: Session, case: SarCase,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,13 +247,6 @@ class Workbench(QDialog):
             self.list.selectRow(0)
         self.list.setFocus()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter in the list or a text box does nothing more: QDialog would press a
-        button of a dialog this one opened."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def refresh(self) -> None:
         self.redactions = sar.redactions(self.session, self.case.id)
@@ -333,7 +325,7 @@ class Workbench(QDialog):
                                  f"{pdf_password.SEPARATELY}")
 
 
-class SarWindow(QDialog):
+class SarWindow(ListWindow):
     def __init__(self, ctx: AppContext, session: Session, holidays: BankHolidays,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -376,11 +368,6 @@ class SarWindow(QDialog):
         self.refresh()
         self.view.setFocus()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def refresh(self) -> None:
         with telling(self, self.message):

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,7 +29,7 @@ from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
 from cerecorder.domain.transfers import StepKind, TransferState
 from cerecorder.services import children, transfers
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel, record_table
+from cerecorder.ui.common import ListWindow, fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.widgets import add_row, message_label, named, telling
@@ -225,7 +225,7 @@ class StepDialog(QDialog):
             super().accept()
 
 
-class TransfersWindow(QDialog):
+class TransfersWindow(ListWindow):
     def __init__(self, ctx: AppContext, session: Session, holidays: BankHolidays,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,13 +288,6 @@ class TransfersWindow(QDialog):
         self.refresh()
         self.view.setFocus()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter on a row has opened its form already: QDialog would also press the
-        default button of any dialog it holds, the form just opened included."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def refresh(self) -> None:
         with telling(self, self.message):
