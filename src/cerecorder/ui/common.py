@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QMessageBox,
     QPlainTextEdit,
     QTableView,
     QWidget,
@@ -108,6 +109,15 @@ def text_box(name: str, placeholder: str = "", height: int = 0) -> QPlainTextEdi
         box.setMinimumHeight(height)
     named(box, name)
     return box
+
+
+def ask_yes_no(parent: QWidget, question: str) -> bool:
+    """A question whose safe answer, No, is the default."""
+    answer = QMessageBox.question(
+        parent, "CE Recorder", question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class ListWindow(QDialog):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,17 +28,10 @@ from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import destruction, retention
 from cerecorder.services.session import Session
-from cerecorder.ui.common import ListWindow, fit_to_screen, ok_cancel, record_table
+from cerecorder.ui.common import ListWindow, ask_yes_no, fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, RowsModel
 from cerecorder.ui.widgets import add_row, message_label, named, telling
-
-
-def _ask(parent: QWidget, question: str) -> bool:
-    return QMessageBox.question(
-        parent, "CE Recorder", question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
 
 class FilesModel(RowsModel):
@@ -122,7 +114,7 @@ class RetentionWindow(ListWindow):
         super().__init__(parent)
         self.ctx, self.session, self.years = ctx, session, years
         #: asks a yes/no question; tests replace it instead of clicking a message box
-        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
         self.setWindowTitle("Retention and legal holds")
         intro = QLabel(f"A child's file is reviewed at the date of birth plus {years} years. "
                        "A legal hold stops destruction; destroying a file needs a second "
@@ -274,7 +266,7 @@ class DestructionWindow(ListWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
         self.setWindowTitle("Files to destroy")
         intro = QLabel("A DSL asked for these files to be destroyed after their review. "
                        "Carrying one out removes the child's record and file for good; the "

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -33,7 +32,7 @@ from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME
 from cerecorder.services import handover, users
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, ok_cancel
+from cerecorder.ui.common import ask_yes_no, fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
 from cerecorder.ui.packet_views import HandoverSection
@@ -54,13 +53,6 @@ ROLE_LABELS = {
     Role.ADMIN: "Administrator (IT: sees no records)",
 }
 
-
-def _ask(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(
-        parent, "CE Recorder", question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class UsersModel(RowsModel):
@@ -205,7 +197,7 @@ class SettingsDialog(QDialog):
         self.ctx, self.session = ctx, session
         self.manages_users = session.user.role in (Role.DSL, Role.ADMIN)
         #: asks a yes/no question; tests replace it instead of clicking a message box
-        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
 
