@@ -251,7 +251,8 @@ def test_chronology_pdf_cover_and_table(dsl: Session, clock: MockClock, tmp_path
                          "Referral to MASH (KCSIE)", "Filters applied None",
                          "Eastcombe Academy"]:
             assert expected in cover, expected
-        for expected in ["Date and time", "Age", "Source", "Event", "Impact on the child",
+        heads = ["Date and time", "Age"] if landscape else ["Date, time and age"]
+        for expected in [*heads, "Source", "Event", "Impact on the child",
                          "Action", "Outcome", "Recorded by", "Concern #1",
                          "Addendum to concern #1", "Later: the car was seen again.",
                          "Decision: Refer to MASH / children's social care. Reason: Pattern",

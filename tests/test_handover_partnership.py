@@ -164,8 +164,9 @@ def test_the_partnership_columns(dsl: Session, clock: MockClock) -> None:
     for landscape in (True, False):
         texts = pages(RENDERER.chronology(doc, landscape=landscape))
         table = flat(texts[1:])
-        assert ("Date and time Age Source Event Impact on the child Action Outcome "
-                "Recorded by") in table
+        # portrait: the age under the date, so that the text columns read at 8.5 pt
+        when = "Date and time Age" if landscape else "Date, time and age"
+        assert f"{when} Source Event Impact on the child Action Outcome Recorded by" in table
         # the concern: when (and when recorded), age, who from where, the event with the
         # child's words quoted and the signs, the impact, the decision and action folded
         # in, the outcome of the action, the recorder with their role

@@ -56,8 +56,11 @@ from cerecorder.export.layout import (
 #: the columns and their share of the table's width, landscape and portrait
 COLUMNS = ("Date and time", "Age", "Source", "Event", "Impact on the child", "Action",
            "Outcome", "Recorded by")
+#: (portrait: the age goes under the date, in one column, so that the text columns are
+#: wide enough to read at 8.5 pt)
 SHARES = {True: (0.085, 0.05, 0.12, 0.265, 0.12, 0.15, 0.11, 0.10),
-          False: (0.10, 0.055, 0.11, 0.245, 0.12, 0.15, 0.115, 0.105)}
+          False: (0.115, 0.0, 0.12, 0.27, 0.12, 0.15, 0.12, 0.105)}
+MERGED_HEAD = "Date, time and age"
 #: a cell is carried over into another table row after about this many lines (landscape,
 #: portrait): a row that does not fit at the foot of a page leaves a gap of at most a
 #: fifth of the page
@@ -65,6 +68,10 @@ LINES = {True: 8, False: 12}
 PAD = 3  # cell padding, each side
 QUOTE_INDENT = 4  # the child's words, set in from the facts
 SIGNIFICANT = "\u2605 Significant event"
+#: an empty cell of an entry's first row: a column of blank cells down the page reads to
+#: pdftotext (and other text extraction that rebuilds the order from positions) as a gap
+#: between two columns of text, so it would read the cells on either side separately
+NOTHING = "\u2014"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -269,6 +276,24 @@ class Lines(Flowable):  # type: ignore[misc]
         self.canv.drawText(out)
 
 
+class _Nothing(Flowable):  # type: ignore[misc]
+    """An empty cell's dash, centred in the cell: at its left it would read as part of the
+    text beside it."""
+
+    def __init__(self, size: float) -> None:
+        super().__init__()
+        self.size = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.size * 1.3
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setFont(REGULAR, self.size)
+        self.canv.setFillColor(colors.HexColor("#777777"))
+        self.canv.drawCentredString(self.width / 2, self.height - self.size, NOTHING)
+
+
 #: the same short cells (who, the school, a reference) come back on row after row
 _short_lines = functools.lru_cache(maxsize=4096)(_lines)
 
@@ -288,8 +313,8 @@ class _Table:
     """Builds the chronology's rows and styles, a few lines of each cell at a time."""
 
     def __init__(self, doc: ChronologyDocument, s: Styles, widths: Sequence[float],
-                 lines: int) -> None:
-        self.doc, self.s = doc, s
+                 lines: int, landscape: bool) -> None:
+        self.doc, self.s, self.landscape = doc, s, landscape
         self.inner = [w - 2 * PAD for w in widths]  # less the cell padding
         # about how many characters make LINES lines in each column (DejaVu's mean advance
         # is about 0.55 em)
@@ -318,7 +343,7 @@ class _Table:
                 continue
             lines = [(line, ITALIC, QUOTE_INDENT, 0.0) for line in broken]
             if i == 0:
-                lines.insert(0, ("Child's words:", BOLD, QUOTE_INDENT, 2.0))
+                lines.insert(0, ("Child's words:", BOLD, QUOTE_INDENT, 0.0))
             quotes.append(Lines(lines, size, self.s.cell.leading))
         last = pieces[-1]
         if isinstance(last, str) and isinstance(quotes[0], Lines):  # one drawing for both
@@ -340,15 +365,19 @@ class _Table:
             self.cells(entry.decision, 5), self.cells(entry.outcome, 6),
         ]
         when = _when(entry)
-        first = self._bookmarked(entry, when)
         age = age_text(self.doc.child.date_of_birth, day)
+        if not self.landscape and age:  # under the date and time
+            parts = when.split("\n")
+            when = "\n".join([*parts[:2], age, *parts[2:]])
+        first = self._bookmarked(entry, when)
         recorder = _cell(who(entry.recorded_by, entry.recorded_role), self.s, self.inner[7])
         rows: list[list[Any]] = []
         for i in range(max(len(p) for p in split)):
-            rows.append([first if i == 0 else "(continued)", age if i == 0 else "",
-                         *(p[i] if i < len(p) else "" for p in split),
-                         recorder if i == 0 else ""])
-        return rows
+            rows.append(["(continued)", "", *(p[i] if i < len(p) else "" for p in split), ""])
+        rows[0][0], rows[0][1], rows[0][-1] = first, age, recorder
+        # the first row's empty cells hold a dash
+        rows[0] = [cell or _Nothing(self.s.cell.fontSize) for cell in rows[0]]
+        return rows if self.landscape else [[row[0], *row[2:]] for row in rows]
 
     def _bookmarked(self, entry: ChronologyEntry, when: str) -> Any:
         """The date cell; the first entry of a month also holds its bookmark (and the
@@ -370,10 +399,14 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
     # no column narrower than its heading's longest word, nor dates and ages broken
     least = [unbreakable(head.split(), BOLD, size) for head in COLUMNS]
     least[0] = max(least[0], unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size))
-    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size))
+    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size)) if landscape else 0
     widths = column_widths(width, SHARES[landscape], least)
-    builder = _Table(doc, s, widths, LINES[landscape])
-    data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h in COLUMNS]]
+    builder = _Table(doc, s, widths, LINES[landscape], landscape)
+    heads = list(COLUMNS)
+    if not landscape:
+        heads[:2] = [MERGED_HEAD]
+        widths = [widths[0], *widths[2:]]
+    data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h in heads]]
     shade = colors.HexColor("#F3F1EA")  # a significant event's row
     styles: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 1), (-1, -1), REGULAR),
@@ -404,7 +437,7 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                ("BOX", (0, 0), (-1, -1), 0.4, RULE)]
     if not doc.rows:
-        data.append([Paragraph("No entries match.", s.empty), *[""] * (len(COLUMNS) - 1)])
+        data.append([Paragraph("No entries match.", s.empty), *[""] * (len(heads) - 1)])
         styles.append(("SPAN", (0, 1), (-1, 1)))
     table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, hAlign="LEFT")
     table.setStyle(TableStyle(styles))
