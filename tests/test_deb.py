@@ -236,3 +236,30 @@ def test_an_upgrade_leaves_a_running_copy_reading_its_own_archive(tmp_path: Path
     assert sorted(p.name for p in prefix.iterdir()) == ["2.0", "current", "package"]
     assert dpkg(root, "--purge", "cerecorder").returncode == 0
     assert not prefix.exists()
+
+
+def test_two_builds_of_one_bundle_and_commit_are_byte_identical(deb: tuple[Path, Path],
+                                                                tmp_path: Path) -> None:
+    """Every mtime is SOURCE_DATE_EPOCH (the last commit's time), owners root, the files
+    in name order: a copy of the bundle made later, built into another folder, gives the
+    same bytes."""
+    package, bundle = deb
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle, copy / "cerecorder", copy_function=shutil.copy)  # new mtimes
+    again = build_deb(copy / "cerecorder", tmp_path / "out")
+    assert again.read_bytes() == package.read_bytes()
+    epoch = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    members = subprocess.run(["ar", "tv", str(package)], capture_output=True, text=True,
+                             check=True).stdout
+    assert members.count(" 0/0 ") == 3  # debian-binary, control, data: owners root
+    listing = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(package)], check=True,
+                             capture_output=True).stdout
+    times = subprocess.run(["tar", "--list", "--verbose", "--full-time", "--utc"],
+                           input=listing, capture_output=True, check=True).stdout.decode()
+    stamp = subprocess.run(["date", "-u", "-d", f"@{epoch}", "+%Y-%m-%d %H:%M:%S"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert all(f" {stamp} " in line for line in times.splitlines()), times
+    assert all(" root/root " in line for line in times.splitlines())
+    later = build_deb(bundle, tmp_path / "later", SOURCE_DATE_EPOCH=str(int(epoch) + 86400))
+    assert later.read_bytes() != package.read_bytes()  # the epoch is what it is stamped with
