@@ -154,14 +154,14 @@ def bundle(args: list[str]) -> int:
                          cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
     listing = subprocess.run(["dpkg-deb", "--contents", deb], check=True,
                              capture_output=True, text=True).stdout
-    wanted = ["./opt/cerecorder/cerecorder", "./opt/cerecorder/cerecorder-admin",
-              "./usr/bin/cerecorder -> /opt/cerecorder/cerecorder",
-              "./usr/bin/cerecorder-admin -> /opt/cerecorder/cerecorder-admin",
+    app = "./opt/cerecorder/package"  # postinst links it into /opt/cerecorder/VERSION
+    wanted = [f"{app}/cerecorder", f"{app}/cerecorder-admin",
+              "./usr/bin/cerecorder -> /opt/cerecorder/current/cerecorder",
+              "./usr/bin/cerecorder-admin -> /opt/cerecorder/current/cerecorder-admin",
               "./usr/share/applications/cerecorder.desktop",
               "./usr/share/icons/hicolor/256x256/apps/cerecorder.png",
-              "./opt/cerecorder/_internal/resources/taxonomy/",
-              "./opt/cerecorder/_internal/resources/calendar/",
-              "./opt/cerecorder/_internal/ui/style.qss", "./opt/cerecorder/BUILD-INFO"]
+              f"{app}/_internal/resources/taxonomy/", f"{app}/_internal/resources/calendar/",
+              f"{app}/_internal/ui/style.qss", f"{app}/BUILD-INFO"]
     missing = [w for w in wanted if w not in listing]
     if missing:
         say(f"{deb} lacks: {', '.join(missing)}")
@@ -175,7 +175,7 @@ def bundle(args: list[str]) -> int:
         return 1
     say(f"{Path(deb).relative_to(ROOT)}: {Path(deb).stat().st_size / 2**20:.0f} MiB")
     info = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True)
-    say(subprocess.run(["tar", "-xO", "./opt/cerecorder/BUILD-INFO"], input=info.stdout,
+    say(subprocess.run(["tar", "-xO", f"{app}/BUILD-INFO"], input=info.stdout,
                        check=True, capture_output=True).stdout.decode().strip())
     return 0
 

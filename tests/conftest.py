@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cerecorder import paths, winpolicy
+from cerecorder import macpolicy, paths, winpolicy
 from cerecorder.services import handover
 from cerecorder.services.session import Session
 
@@ -33,6 +33,15 @@ def machine_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path
     folders = [tmp_path / "machine" / "first", tmp_path / "machine" / "second"]
     monkeypatch.setattr(paths, "machine_config_dirs", lambda: tuple(folders))
     return folders
+
+
+@pytest.fixture(autouse=True)
+def managed_preferences(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Where every test's macOS managed preferences are (macpolicy.FOLDER): an empty
+    folder of its own. No test reads the real /Library/Managed Preferences."""
+    folder = tmp_path / "Managed Preferences"
+    monkeypatch.setattr(macpolicy, "FOLDER", folder)
+    return folder
 
 
 @pytest.fixture(autouse=True)

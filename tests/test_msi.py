@@ -126,3 +126,44 @@ def test_the_windows_workflow_builds_with_the_same_script() -> None:
     workflow = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
     assert "packaging/windows/build-msi.sh" in workflow
     assert "msiexec.exe -ArgumentList \"/x" in workflow  # and uninstalls what it installed
+
+
+WER = r"SOFTWARE\Microsoft\Windows\Windows Error Reporting"
+
+
+def test_windows_error_reporting_keeps_no_dump_and_sends_no_report(msi: Path) -> None:
+    """Records and keys are in the app's memory: no local dump, no report."""
+    found = {(row["Key"], row["Name"]): row["Value"] for row in table(msi, "Registry")
+             if row["Root"] == HKLM and row["Key"].startswith(WER)}
+    assert found == {
+        (WER + r"\ExcludedApplications", "cerecorder.exe"): "#1",
+        (WER + r"\ExcludedApplications", "cerecorder-admin.exe"): "#1",
+        (WER + r"\LocalDumps\cerecorder.exe", "DumpCount"): "#0",
+        (WER + r"\LocalDumps\cerecorder-admin.exe", "DumpCount"): "#0",
+    }
+    components = {row["Component_"] for row in table(msi, "Registry")
+                  if row["Key"].startswith(WER)}
+    assert components == {"NoCrashDumps"}
+    assert "NoCrashDumps" in {row["Component_"] for row in table(msi, "FeatureComponents")}
+
+
+def test_the_policy_folder_is_writable_by_administrators_only(msi: Path) -> None:
+    folders = {row["Directory"]: row for row in table(msi, "Directory")}
+    assert folders["POLICYFOLDER"]["Directory_Parent"] == "CommonAppDataFolder"
+    assert folders["POLICYFOLDER"]["DefaultDir"] == "CE Recorder"  # C:\ProgramData\CE Recorder
+    assert {"Directory_": "POLICYFOLDER", "Component_": "PolicyFolder"} in table(
+        msi, "CreateFolder")
+    (lock,) = table(msi, "MsiLockPermissionsEx")
+    assert (lock["LockObject"], lock["Table"]) == ("POLICYFOLDER", "CreateFolder")
+    sddl = lock["SDDL"]
+    assert sddl.startswith("D:P")  # protected: nothing inherited from ProgramData
+    entries = set(sddl[sddl.index("("):].strip("()").split(")("))
+    # full access for administrators and SYSTEM only; users read and run (no write bits)
+    assert entries == {"A;OICI;FA;;;BA", "A;OICI;FA;;;SY", "A;OICI;0x1200a9;;;BU"}
+    assert int("0x1200a9", 16) & 0x2 == 0  # FILE_WRITE_DATA / FILE_ADD_FILE not granted
+    actions = {row["Action"] for row in table(msi, "InstallExecuteSequence")}
+    assert "CreateFolders" in actions
+    # MsiLockPermissionsEx needs Windows Installer 5 (the MSI's summary says so)
+    summary = subprocess.run(["msiinfo", "suminfo", str(msi)], capture_output=True, text=True,
+                             check=True).stdout
+    assert "\nVersion: 500 " in summary

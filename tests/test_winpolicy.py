@@ -54,13 +54,13 @@ def test_the_registry_beats_every_policy_file(
     registry["idle_lock_minutes"] = (9, REG_DWORD)
     reading = app.read_policy()
     assert reading.policy == Policy(idle_lock_minutes=9)  # whole: nothing from the file
-    assert reading.ignored == (f"{file} (the registry policy {winpolicy.SOURCE} comes "
+    assert reading.ignored == (f"{file} (the machine policy {winpolicy.SOURCE} comes "
                                "first)",)
     assert app.check_policy() == 0
     out = capsys.readouterr().out
     assert f"Policy: the registry, {winpolicy.SOURCE} (the machine policy" in out
     assert "Lock after: 9 minutes" in out
-    assert f"also found, ignored: {file} (the registry policy" in out
+    assert f"also found, ignored: {file} (the machine policy" in out
 
 
 def test_an_empty_key_leaves_the_file_in_force(

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Wrap the PyInstaller one-folder build (dist/cerecorder) into a Debian package:
-#   /opt/cerecorder/                     the bundle
-#   /usr/bin/cerecorder, cerecorder-admin   symlinks into it
+#   /opt/cerecorder/package/             the bundle as shipped, which nothing runs from
+#   /opt/cerecorder/VERSION/, current    made by postinst: the bundle hard-linked into its
+#                                        version's folder, current -> VERSION (maintainer)
+#   /usr/bin/cerecorder, cerecorder-admin   symlinks through /opt/cerecorder/current
 #   /usr/share/applications/cerecorder.desktop and the icon (hicolor, 256 px and SVG)
 #   /usr/share/doc/cerecorder/           the IT guide and an example policy.toml
-#   /opt/cerecorder/BUILD-INFO           the build host's distribution and glibc, and the
-#                                        oldest glibc the bundle needs
+#   /opt/cerecorder/package/BUILD-INFO   the build host's distribution and glibc, the
+#                                        oldest glibc the bundle needs, SOURCE_DATE_EPOCH
 # Depends: what dpkg-shlibdeps finds the bundle's ELF files need from the system (the
 # libraries the bundle does not carry itself, with their versions), checked against the
 # highest GLIBC_x.y symbol version they require, and what Qt loads at run time.
-# preinst and prerm (running-check) warn when CE Recorder is running.
+# The maintainer scripts (packaging/linux/maintainer) switch versions safely while
+# CE Recorder runs, and say so.
+# Reproducible: every mtime is SOURCE_DATE_EPOCH (default: the last commit's time), owners
+# root, dpkg-deb's xz single-threaded: the same bundle and commit give the same bytes.
 #   packaging/linux/build-deb.sh [BUNDLE [OUTDIR]]   (default dist/cerecorder, dist)
 # Output: OUTDIR/cerecorder_VERSION_ARCH.deb, its path on stdout. Run by `python3 dev.py bundle`.
 set -euo pipefail
+umask 022
+export LC_ALL=C
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/packaging/linux"
 bundle=$(cd "${1:-$root/dist/cerecorder}" && pwd)
@@ -25,18 +32,21 @@ metadata=$(ls "$bundle"/_internal/cerecorder-*.dist-info/METADATA 2>/dev/null | 
 version=$(sed -n 's/^Version: //p' "$metadata")
 arch=$(dpkg --print-architecture)
 deb="$out/cerecorder_${version}_${arch}.deb"
+: "${SOURCE_DATE_EPOCH:=$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}"
+export SOURCE_DATE_EPOCH
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage="$work/stage"
 install -d -m 755 "$stage"  # it becomes / on the target
 
-install -d "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/applications" \
+install -d "$stage/DEBIAN" "$stage/opt/cerecorder" "$stage/usr/bin" "$stage/usr/share/applications" \
     "$stage/usr/share/icons/hicolor/256x256/apps" "$stage/usr/share/icons/hicolor/scalable/apps" \
     "$stage/usr/share/doc/cerecorder"
-cp -a "$bundle" "$stage/opt/cerecorder"
-find "$stage/opt/cerecorder" -type f -name '*.so*' -exec chmod 644 {} +  # libraries: not run
-ln -s /opt/cerecorder/cerecorder "$stage/usr/bin/cerecorder"
-ln -s /opt/cerecorder/cerecorder-admin "$stage/usr/bin/cerecorder-admin"
+app="$stage/opt/cerecorder/package"
+cp -a "$bundle" "$app"
+find "$app" -type f -name '*.so*' -exec chmod 644 {} +  # libraries: not run
+ln -s /opt/cerecorder/current/cerecorder "$stage/usr/bin/cerecorder"
+ln -s /opt/cerecorder/current/cerecorder-admin "$stage/usr/bin/cerecorder-admin"
 install -m 644 "$here/cerecorder.desktop" "$stage/usr/share/applications/"
 install -m 644 "$here/cerecorder.png" "$stage/usr/share/icons/hicolor/256x256/apps/"
 install -m 644 "$here/cerecorder.svg" "$stage/usr/share/icons/hicolor/scalable/apps/"
@@ -50,12 +60,12 @@ Files: *
 License: GPL-3.0-or-later
  On Debian systems the full text is in /usr/share/common-licenses/GPL-3.
 
-Files: opt/cerecorder/_internal/resources/fonts/*
+Files: opt/cerecorder/package/_internal/resources/fonts/*
 Copyright: Bitstream, Inc.; DejaVu fonts team
 License: Bitstream-Vera
- See opt/cerecorder/_internal/resources/fonts/LICENSE-DejaVu.txt.
+ See opt/cerecorder/package/_internal/resources/fonts/LICENSE-DejaVu.txt.
 
-Files: opt/cerecorder/_internal/*
+Files: opt/cerecorder/package/_internal/*
 Comment: Python, Qt (PySide6, LGPL-3.0), SQLCipher, cryptography, ReportLab and the
  other libraries bundled by PyInstaller, each under its own licence.
 COPYRIGHT
@@ -63,9 +73,9 @@ COPYRIGHT
 # What the bundle's programs and libraries need from the system: dpkg-shlibdeps over every
 # ELF file, a library found inside the bundle (-S, -l) counting as the package's own (it
 # has no shlibs file: --ignore-missing-info). It reads debian/control from its folder.
-elves=$(find "$stage/opt/cerecorder" -type f \( -name '*.so*' -o -perm -u+x \) \
+elves=$(find "$app" -type f \( -name '*.so*' -o -perm -u+x \) \
     -exec sh -c 'head -c 4 "$1" | grep -q "ELF" && echo "$1"' _ {} \; | LC_ALL=C sort)
-# library folders as installed (/opt/cerecorder/...): -S finds them in the stage
+# library folders as installed (/opt/cerecorder/package/...): -S finds them in the stage
 libdirs=$(printf '%s\n' "$elves" | grep '\.so' | xargs -r -n 1 dirname | LC_ALL=C sort -u \
     | sed "s|^$stage|-l|")
 install -d "$work/debian"
@@ -94,16 +104,19 @@ for package in $runtime; do
 done
 
 . /etc/os-release
-cat > "$stage/opt/cerecorder/BUILD-INFO" <<INFO
+cat > "$app/BUILD-INFO" <<INFO
 CE Recorder $version, $arch
 Built on: ${PRETTY_NAME:-$ID $VERSION_ID}
 Build host glibc: $(getconf GNU_LIBC_VERSION | sed 's/^glibc //')
 Needs glibc: $glibc or later (the highest GLIBC_ symbol version the bundle requires)
 Depends: $depends
+SOURCE_DATE_EPOCH: $SOURCE_DATE_EPOCH
 INFO
-chmod 644 "$stage/opt/cerecorder/BUILD-INFO"
-install -m 755 "$here/running-check" "$stage/DEBIAN/preinst"
-install -m 755 "$here/running-check" "$stage/DEBIAN/prerm"
+chmod 644 "$app/BUILD-INFO"
+for script in preinst postinst prerm postrm; do
+    sed "s/@VERSION@/$version/g" "$here/maintainer" > "$stage/DEBIAN/$script"
+    chmod 755 "$stage/DEBIAN/$script"
+done
 
 cat > "$stage/DEBIAN/control" <<CONTROL
 Package: cerecorder
@@ -123,5 +136,6 @@ Description: offline, encrypted safeguarding concern recorder for schools
  /usr/share/doc/cerecorder/policy.md). Check an install: cerecorder --self-test
 CONTROL
 
-dpkg-deb --build --root-owner-group -Zxz -z6 "$stage" "$deb" >/dev/null
+find "$stage" -depth -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
+dpkg-deb --build --root-owner-group -Zxz -z6 --threads-max=1 "$stage" "$deb" >/dev/null
 echo "$deb"

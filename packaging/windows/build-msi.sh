@@ -23,6 +23,10 @@ policy_components="VAULT_LOCATION:PolicyVaultLocation IDLE_LOCK_MINUTES:PolicyId
 SCHOOL_NAME:PolicySchoolName PROTECTIVE_MARKING:PolicyMarking
 RECIPIENT_CARD:PolicyRecipientCard OUTBOX_FOLDER:PolicyOutbox"
 
+# D:P protected (no inherited entries); BA administrators and SY SYSTEM full access (FA),
+# BU users read and execute (0x1200a9), each for the folder, its subfolders and files (OICI)
+policy_folder_sddl="D:PAI(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)"
+
 # wixl looks for every File and Icon source relative to the folder it runs in: the
 # bundle's parent, which also holds the work folder (on Windows /tmp may be another drive)
 cd "$(dirname "$bundle")"
@@ -54,6 +58,11 @@ if ! msiinfo tables "$work/cerecorder.msi" | tr -d '\r' | grep -qx Environment; 
     queries+=(-q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)")
 fi
 queries+=(-q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('PathEntry', '=-*PATH', '[~];[INSTALLFOLDER]', 'Programs')")
+# The policy folder: administrators and SYSTEM full control, users read and run, nothing
+# inherited from C:\ProgramData (where users may create files). MsiLockPermissionsEx
+# (Windows Installer 5) takes SDDL, so no account name depends on Windows' language.
+queries+=(-q "CREATE TABLE \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\` CHAR(72) NOT NULL, \`LockObject\` CHAR(72) NOT NULL, \`Table\` CHAR(32) NOT NULL, \`SDDL\` CHAR(0) NOT NULL, \`Condition\` CHAR(255) PRIMARY KEY \`MsiLockPermissionsEx\`)")
+queries+=(-q "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`, \`LockObject\`, \`Table\`, \`SDDL\`) VALUES ('PolicyFolderAdminsOnly', 'POLICYFOLDER', 'CreateFolder', '$policy_folder_sddl')")
 scheduled=$(msiinfo export "$work/cerecorder.msi" InstallExecuteSequence | cut -f 1 | tr -d '\r')
 for pair in RemoveEnvironmentStrings:3300 WriteEnvironmentStrings:5200; do
     printf '%s\n' "$scheduled" | grep -qx "${pair%%:*}" \

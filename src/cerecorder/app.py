@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cerecorder import config, hardening, paths, policy, winpolicy
+from cerecorder import config, hardening, macpolicy, paths, policy, winpolicy
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
@@ -67,10 +67,10 @@ def configure_logging() -> None:
 
 
 def find_policy() -> PolicyReading:
-    """School IT's policy in force: on Windows the registry policy, else the file
-    (docs/policy.md says which wins)."""
+    """School IT's policy in force: on Windows the registry policy, on macOS the
+    configuration profile's, else the file (docs/policy.md says which wins)."""
     return policy.find(paths.machine_policy_files(), paths.own_policy_file(),
-                       winpolicy.machine_reading())
+                       winpolicy.machine_reading() or macpolicy.machine_reading())
 
 
 def read_policy() -> PolicyReading:
@@ -183,12 +183,16 @@ def check_policy(draft: Path | None = None) -> int:
         print(f"Policy file: {draft} (a draft, checked only: not in force)")
     elif reading.source is None:
         looked = [*([winpolicy.SOURCE] if sys.platform == "win32" else []),
+                  *([macpolicy.profile()] if sys.platform == "darwin" else []),
                   *paths.machine_policy_files(), *([own[0]] if own else [])]
         print("Policy file: none (not there: every key uses its default); looked for "
               + ", ".join(str(path) for path in looked))
     elif reading.source == winpolicy.SOURCE:
         print(f"Policy: the registry, {reading.source} (the machine policy, from Group "
               "Policy, Intune or the MSI: it comes before any policy file)")
+    elif reading.source == str(macpolicy.profile()):
+        print(f"Policy: the configuration profile, {reading.source} (the machine policy, "
+              "from MDM: it comes before any policy file)")
     elif own and reading.source == own[0]:
         print(f"Policy file: {reading.source} (named by {own[1]}: no machine policy exists)")
     else:

@@ -272,14 +272,15 @@ def read(path: Path) -> PolicyReading:
 def find(machine: Sequence[Path], own: tuple[Path, str] | None,
          registry: PolicyReading | None = None) -> PolicyReading:
     """The policy in force. On Windows the registry policy (registry: Group Policy, Intune
-    or the MSI's properties wrote it) wins whole when it holds any value. Otherwise the
+    or the MSI's properties wrote it), on macOS the configuration profile's, wins whole
+    when it holds any value. Otherwise the
     first of the machine's files (in their order) that exists wins; a file the session's
     environment names (own: the file and the variable naming it) counts only when none
     exists. Every other policy found is named in `ignored`."""
     found = [path for path in machine if _exists(path)]
     if registry is not None:
         winner = registry
-        ignored = [f"{path} (the registry policy {registry.source} comes first)"
+        ignored = [f"{path} (the machine policy {registry.source} comes first)"
                    for path in found]
     elif not found:
         return read(own[0]) if own else PolicyReading(Policy())
