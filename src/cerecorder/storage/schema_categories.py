@@ -1,0 +1,20 @@
+"""Migration 13's SQL: the categories (kinds of concern) a concern has, one or more.
+
+Like its indicators, a concern's categories change only while it is a draft: once the
+concern is submitted the triggers refuse any insert, update or delete, so they are kept
+as recorded. storage.schema applies it with its locked-with-concern trigger template.
+"""
+
+from __future__ import annotations
+
+
+def categories_sql(locked_with_concern: str) -> str:
+    """The SQL, given schema's locked-with-concern trigger template ({table})."""
+    return """
+CREATE TABLE concern_categories (
+    concern_id INTEGER NOT NULL REFERENCES concerns(id) ON DELETE CASCADE,
+    code TEXT NOT NULL CHECK (code GLOB 'CAT-*'),
+    PRIMARY KEY (concern_id, code)
+) WITHOUT ROWID;
+CREATE INDEX concern_categories_code ON concern_categories(code, concern_id);
+""" + locked_with_concern.format(table="concern_categories")
