@@ -5,7 +5,7 @@ and audits the export).
 Suppression: a count from 1 to 4 is shown as "fewer than 5" (a nought stays 0, since it
 names no one). A breakdown shown beside its total would let one suppressed cell be
 recovered by subtraction, so where exactly one cell of a breakdown is suppressed, the
-next smallest non-zero cell is suppressed too (complementary suppression); the totals
+next smallest cell of 5 or more is shown as "5 or more" (complementary suppression); the totals
 themselves are shown only where they are 5 or more.
 """
 
@@ -22,6 +22,8 @@ from cerecorder.domain.timefmt import parse_uk_date, to_utc_text, uk_date
 
 THRESHOLD = 5
 FEWER = "fewer than 5"
+#: a count suppressed only so that a suppressed neighbour cannot be worked out
+AT_LEAST = "5 or more"
 #: the longest period a report covers: five school years
 MAX_DAYS = 5 * 366
 
@@ -91,7 +93,7 @@ def suppressed(counts: Mapping[str, int]) -> dict[str, str]:
     if len(hidden) == 1:
         others = sorted((v, k) for k, v in counts.items() if v >= THRESHOLD)
         if others:
-            out[others[0][1]] = FEWER if len(others) == 1 else "5 or more"
+            out[others[0][1]] = AT_LEAST
     return out
 
 

@@ -7,16 +7,22 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
 from cerecorder.domain import reports
 from cerecorder.domain.reports import GovernorsReport
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.export.layout import MARGIN, Styles, build, register_fonts
-from cerecorder.export.report_pdf import bar_chart, breakdown_table, column_chart, csv_rows
+from cerecorder.export.report_pdf import (
+    bar_chart,
+    breakdown_table,
+    column_chart,
+    csv_rows,
+    grid,
+)
 
 NOTE = ("Counts from 1 to 4 are shown as \u201cfewer than 5\u201d. Where only one row of a "
-        "table that adds up to its total would be suppressed, the next smallest is shown as "
+        "table that adds up to its total is suppressed, the next smallest is shown as "
         "\u201c5 or more\u201d, so that no suppressed count can be worked out by "
         "subtraction. A concern of several categories counts in each, and a child with "
         "several statuses in each. No child is named.")
@@ -50,11 +56,11 @@ def render(report: GovernorsReport, fonts: Path) -> bytes:
     story.append(bar_chart("Concerns by category, this period", list(this), list(this.values()),
                            width))
     story.append(Spacer(0, 10))
-    story.append(breakdown_table("Category by period", " / ".join(_short(p) for p in
-                                                                 trend.periods[-2:]),
-                                 {k: f"{reports.shown(v[-2])} / {reports.shown(v[-1])}"
-                                  for k, v in trend.by_category.items()}, "", s, width,
-                                 total_row=False))
+    story.append(KeepTogether([
+        Paragraph("Concerns by category, period by period", s.heading),
+        grid(["Category", *[_short(p) for p in trend.periods]],
+             [[k, *[reports.shown(n) for n in v]] for k, v in trend.by_category.items()],
+             s, width)]))
     return build(report.header, story, A4, "Governors' safeguarding report")
 
 

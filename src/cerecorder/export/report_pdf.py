@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from cerecorder.domain.reports import FEWER, THRESHOLD
@@ -34,6 +35,18 @@ def breakdown_table(title: str, unit: str, cells: dict[str, str], total: str, s:
     if total_row:
         rows.append([Paragraph("Total", s.cell_head), Paragraph(escape(total), s.cell_head)])
     table = Table(rows, colWidths=column_widths(width, (0.7, 0.3), (0, 0)), repeatRows=1)
+    table.setStyle(grid_style())
+    return KeepTogether([table, Spacer(0, 8)])
+
+
+def grid(headings: Sequence[str], rows: Sequence[Sequence[str]], s: Styles, width: float
+         ) -> Flowable:
+    """A table of already suppressed counts: a label column, then one per heading."""
+    data = [[Paragraph(escape(h), s.cell_head) for h in headings]]
+    data += [[Paragraph(escape(v), s.cell) for v in row] for row in rows]
+    rest = (1 - 0.4) / max(len(headings) - 1, 1)
+    table = Table(data, colWidths=column_widths(width, (0.4, *[rest] * (len(headings) - 1)),
+                                                (0,) * len(headings)), repeatRows=1)
     table.setStyle(grid_style())
     return KeepTogether([table, Spacer(0, 8)])
 
@@ -79,7 +92,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int], width: f
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, title, fontName=BOLD, fontSize=10, fillColor=INK))
     chart = HorizontalBarChart()
-    left = width * 0.42
+    left = max(stringWidth(label, REGULAR, 7) for label in labels) + 8
     chart.x, chart.y, chart.width, chart.height = left, 8, width - left - 70, row * len(labels)
     chart.data = [_plotted(values)[::-1]]
     chart.bars[0].fillColor = BAR
