@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ import pytest
 from cerecorder import paths
 from cerecorder.domain.categories import categories, counted_categories, opens_checklist
 from cerecorder.domain.errors import InvalidInput, RecordImmutable
-from cerecorder.services import concern_categories, concerns, session
+from cerecorder.domain.reports import Period
+from cerecorder.services import concern_categories, concerns, report_governors, session
 from cerecorder.services.session import Session
 
 from helpers import DSL_PASS, TAXONOMY, MockClock, add_child, content
@@ -85,4 +87,9 @@ def test_a_saved_version_12_vault_keeps_its_labels_and_counts_in_categories(
     assert concern_categories.labels(s, mine.id) == [
         "Child criminal exploitation and county lines (from its indicators)",
         "Child sexual exploitation (from its indicators)"]
+    # and the governors' report counts it there (worked out per version, not per concern)
+    counts = report_governors.build(s, Period(date(2026, 9, 1), date(2026, 12, 20))
+                                    ).breakdown("Concerns by category").counts
+    assert {k for k, v in counts.items() if v} == {
+        "Child criminal exploitation and county lines", "Child sexual exploitation"}
     s.lock()

@@ -52,6 +52,21 @@ def counted_categories(library: TaxonomyLibrary, version: str, chosen: Iterable[
     return frozenset(found) if found else frozenset({str(mapping.get("none", OTHER))})
 
 
+def by_indicator(library: TaxonomyLibrary, version: str
+                 ) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """counted_categories for many concerns of one version without a choice: each
+    indicator code's categories, and those of a concern none of whose codes has any."""
+    mapping = library.current.maps_from.get(version)
+    taxonomy = library.get(version)
+    if not isinstance(mapping, dict) or taxonomy is None:
+        return {}, frozenset({OTHER})
+    by_applicability = mapping.get("by_applicability", {})
+    assert isinstance(by_applicability, dict)
+    codes = {item.code: frozenset(str(by_applicability[a]) for a in item.applies_to
+                                  if a in by_applicability) for item in taxonomy.items}
+    return codes, frozenset({str(mapping.get("none", OTHER))})
+
+
 def opens_checklist(codes: Iterable[str]) -> bool:
     """Whether the exploitation indicator checklist opens by itself for these categories
     (it stays available for any concern)."""

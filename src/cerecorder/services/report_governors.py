@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from cerecorder.domain.categories import categories, counted_categories
+from cerecorder.domain.categories import by_indicator, categories
 from cerecorder.domain.model import ActionKind
 from cerecorder.domain.reports import Breakdown, GovernorsReport, Period, Trend
 from cerecorder.services import reports
@@ -29,13 +29,19 @@ STATUS_LABELS = {"send": "SEND", "looked_after": "Looked after",
 
 def _categories_of(session: Session, repo: ReportRepository, rows: list[ConcernRow],
                    start: str, before: str) -> dict[int, frozenset[str]]:
+    """What each concern counts in (domain.categories.counted_categories), worked out
+    per version once rather than per concern."""
     chosen = repo.codes("concern_categories", start, before)
     old = [r for r in rows if r.concern_id not in chosen]
     indicators = repo.codes("concern_indicators", start, before) if old else {}
-    return {r.concern_id: counted_categories(session.taxonomy, r.taxonomy_version,
-                                             chosen.get(r.concern_id, ()),
-                                             indicators.get(r.concern_id, ()))
-            for r in rows}
+    found = {k: frozenset(v) for k, v in chosen.items()}
+    maps = {v: by_indicator(session.taxonomy, v) for v in {r.taxonomy_version for r in old}}
+    for r in old:
+        codes, none = maps[r.taxonomy_version]
+        kinds: frozenset[str] = frozenset().union(
+            *(codes.get(c, frozenset()) for c in indicators.get(r.concern_id, ())))
+        found[r.concern_id] = kinds or none
+    return found
 
 
 def _in(period: Period, tz: str, rows: list[ConcernRow]) -> list[ConcernRow]:
@@ -72,15 +78,17 @@ def build(session: Session, period: Period, *, marking: str = "", school: str = 
         referrals = repo.referrals(this_start, before)
         roll = repo.children(period.start.isoformat(), period.end.isoformat())
     now = _in(period, session.tz, rows)
-    by_category = Counter(code for r in now for code in kinds[r.concern_id])
     child_ids = sorted({c for r in now for c in r.child_ids})
     kids = [roll[c] for c in child_ids if c in roll]
     trend_rows = [_in(p, session.tz, rows) for p in spans]
+    per_period = [Counter(code for r in t for code in kinds[r.concern_id])
+                  for t in trend_rows]
     trend = Trend(
         periods=tuple(spans), totals=tuple(len(t) for t in trend_rows),
-        by_category={labels[code]: tuple(sum(code in kinds[r.concern_id] for r in t)
-                                         for t in trend_rows) for code in labels},
+        by_category={labels[code]: tuple(c.get(code, 0) for c in per_period)
+                     for code in labels},
     )
+    by_category = per_period[-1]
     referral_kinds = Counter(ActionKind(r.kind).label for r in referrals)
     outcomes = {"Outcome recorded": sum(r.outcome for r in referrals),
                 "Awaiting an outcome": sum(not r.outcome for r in referrals)}

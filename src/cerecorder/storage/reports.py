@@ -15,7 +15,7 @@ class ConcernRow:
     concern_id: int
     occurred_at: str  # UTC storage text
     taxonomy_version: str
-    child_ids: tuple[int, ...]
+    child_ids: tuple[int, ...]  # in no particular order
 
 
 @dataclass(frozen=True)
@@ -39,17 +39,20 @@ class ReferralRow:
 class ReportRepository(_Repository):
     def concerns(self, start: str, before: str) -> list[ConcernRow]:
         """Submitted concerns that happened in [start, before), with their children (a
-        merged record counted as the record kept)."""
-        rows = self.conn.execute(
-            "SELECT c.id, c.occurred_at, c.taxonomy_version, "
-            "group_concat(coalesce(ch.merged_into, ch.id)) FROM concerns c "
-            "LEFT JOIN concern_children cc ON cc.concern_id = c.id "
-            "LEFT JOIN children ch ON ch.id = cc.child_id "
-            "WHERE c.status = 'submitted' AND c.occurred_at >= ? AND c.occurred_at < ? "
-            "GROUP BY c.id ORDER BY c.id", (start, before)).fetchall()
-        return [ConcernRow(int(r[0]), str(r[1]), str(r[2]),
-                           tuple(sorted({int(x) for x in str(r[3]).split(",")})) if r[3]
-                           else ()) for r in rows]
+        merged record counted as the record kept), read from indexes alone."""
+        merged = dict(self.conn.execute(
+            "SELECT id, merged_into FROM children WHERE merged_into IS NOT NULL").fetchall())
+        found: dict[int, tuple[str, str, set[int]]] = {}
+        for concern_id, occurred, version, child in self.conn.execute(
+                "SELECT c.id, c.occurred_at, c.taxonomy_version, cc.child_id "
+                "FROM concerns c INDEXED BY concerns_period "
+                "LEFT JOIN concern_children cc ON cc.concern_id = c.id "
+                "WHERE c.status = 'submitted' AND c.occurred_at >= ? AND c.occurred_at < ?",
+                (start, before)):
+            row = found.setdefault(concern_id, (occurred, version, set()))
+            if child is not None:
+                row[2].add(merged.get(child, child))
+        return [ConcernRow(k, v[0], v[1], tuple(v[2])) for k, v in found.items()]
 
     def codes(self, table: str, start: str, before: str) -> dict[int, list[str]]:
         """The codes in concern_indicators or concern_categories of the concerns that
@@ -58,8 +61,8 @@ class ReportRepository(_Repository):
             raise ValueError(table)
         found: dict[int, list[str]] = {}
         for concern_id, code in self.conn.execute(
-                f"SELECT t.concern_id, t.code FROM {table} t "
-                "JOIN concerns c ON c.id = t.concern_id WHERE c.status = 'submitted' "
+                "SELECT c.id, t.code FROM concerns c INDEXED BY concerns_period "
+                f"CROSS JOIN {table} t ON t.concern_id = c.id WHERE c.status = 'submitted' "
                 "AND c.occurred_at >= ? AND c.occurred_at < ?", (start, before)):
             found.setdefault(int(concern_id), []).append(str(code))
         return found

@@ -3,6 +3,7 @@
 Like its indicators, a concern's categories change only while it is a draft: once the
 concern is submitted the triggers refuse any insert, update or delete, so they are kept
 as recorded. storage.schema applies it with its locked-with-concern trigger template.
+An index of the concerns by when they happened, covering what reports count, comes too.
 """
 
 from __future__ import annotations
@@ -17,4 +18,6 @@ CREATE TABLE concern_categories (
     PRIMARY KEY (concern_id, code)
 ) WITHOUT ROWID;
 CREATE INDEX concern_categories_code ON concern_categories(code, concern_id);
+-- reports read the concerns of a period from this index alone, never the records
+CREATE INDEX concerns_period ON concerns(status, occurred_at, taxonomy_version);
 """ + locked_with_concern.format(table="concern_categories")
