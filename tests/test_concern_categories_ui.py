@@ -11,14 +11,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cerecorder.services import concern_categories
+from cerecorder.services import concern_categories, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.concern_fields import CODE_ROLE
 from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.concern_view import concern_html
 from cerecorder.ui.context import AppContext
 from test_concern_form import ctx, open_form
 
-from helpers import add_child
+from helpers import TAXONOMY, MockClock, add_child, content
 
 __all__ = ["ctx"]  # the fixture, shared with the form's own tests
 
@@ -51,3 +52,12 @@ def test_categories_come_first_and_cce_opens_the_checklist(
     again = ConcernDialog(ctx, dsl, child_ids=[child], draft_id=draft)
     qtbot.addWidget(again)
     assert again.categories.codes() == ["CAT-NEGLECT", "CAT-CCE"]  # the list's order
+
+
+def test_the_concern_view_shows_the_categories(dsl: Session) -> None:
+    clock = MockClock()
+    draft = concerns.save_draft(dsl, content((add_child(dsl),), clock))
+    concern_categories.choose(dsl, draft, ["CAT-PREVENT"])
+    concerns.submit(dsl, draft)
+    html = concern_html(dsl, TAXONOMY, concerns.open_concern(dsl, draft), {})
+    assert "<b>Categories</b></td><td>Radicalisation (Prevent)</td>" in html
