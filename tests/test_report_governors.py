@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from cerecorder import paths
 from cerecorder.cli.main import EXIT_DENIED, run
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import ActionKind, ChildFlag
 from cerecorder.domain.reports import FEWER, Period, suppressed
+from cerecorder.export.pdf import PdfRenderer
 from cerecorder.services import concern_categories, concerns, dsl, report_governors
 from cerecorder.services.session import Session
 
@@ -140,7 +142,8 @@ def test_staff_are_refused_a_report(term: Session) -> None:
 def _cli(clock: MockClock, *argv: object, passphrase: str = DSL_PASS) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=clock,
-               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err)
+               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err,
+               documents=PdfRenderer(paths.resources_dir() / "fonts"))
     return code, out.getvalue(), err.getvalue()
 
 

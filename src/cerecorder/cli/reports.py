@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cerecorder import paths
 from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.reports import Period
 from cerecorder.services import reports
 from cerecorder.services.session import Session
@@ -29,17 +29,17 @@ class BuiltReport:
     summary: str
 
 
-#: (the unlocked vault, the period, the marking, the school's name, the fonts folder)
-ReportBuilder = Callable[[Session, Period, str, str, Path], BuiltReport]
+#: (the unlocked vault, the period, the marking, the school's name, the renderer)
+ReportBuilder = Callable[[Session, Period, str, str, DocumentRenderer], BuiltReport]
 
 
 def _governors(session: Session, period: Period, marking: str, school: str,
-               fonts: Path) -> BuiltReport:
-    from cerecorder.export import report_governors as pdf
+               documents: DocumentRenderer) -> BuiltReport:
     from cerecorder.services import report_governors
 
     made = report_governors.build(session, period, marking=marking, school=school)
-    return BuiltReport(made.header.document_id, pdf.render(made, fonts), pdf.csv_bytes(made),
+    return BuiltReport(made.header.document_id, documents.report("governors", made),
+                       documents.report("governors", made, csv=True),
                        f"governors' report, {period.label}")
 
 
@@ -60,10 +60,11 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
     _check(args.out, ".pdf", args.force)
     if args.csv is not None:
         _check(args.csv, ".csv", args.force)
+    documents = ctx.documents
     with ctx.unlocked(args) as opened:
         reports.require_dsl(opened)
         made = REPORTS[args.kind](opened, period, args.marking or "", args.school or "",
-                                  paths.resources_dir() / "fonts")
+                                  documents)
         reports.save(opened, args.out, made.pdf, made.document_id, force=args.force)
         if args.csv is not None:
             reports.save(opened, args.csv, made.csv, made.document_id, force=args.force)

@@ -67,6 +67,13 @@ def by_indicator(library: TaxonomyLibrary, version: str
     return codes, frozenset({str(mapping.get("none", OTHER))})
 
 
+def category_labels(library: TaxonomyLibrary, version: str, chosen: Iterable[str],
+                    indicators: Iterable[str]) -> list[str]:
+    """The labels of the categories a concern counts in, in the current list's order."""
+    counted = counted_categories(library, version, chosen, indicators)
+    return [c.label for c in categories(library.current) if c.code in counted]
+
+
 def opens_checklist(codes: Iterable[str]) -> bool:
     """Whether the exploitation indicator checklist opens by itself for these categories
     (it stays available for any concern)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cerecorder.domain.categories import categories, check_categories, counted_categories
+from cerecorder.domain.categories import category_labels, check_categories
 from cerecorder.domain.model import Role
 from cerecorder.services.access import require
 from cerecorder.services.concerns import _require_own_draft
@@ -36,7 +36,6 @@ def labels(session: Session, concern_id: int) -> list[str]:
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         picked = uow.categories.of(concern_id)
-    counted = counted_categories(session.taxonomy, concern.taxonomy_version, picked,
-                                 concern.content.indicator_codes)
-    names = [c.label for c in categories(session.taxonomy.current) if c.code in counted]
+    names = category_labels(session.taxonomy, concern.taxonomy_version, picked,
+                            concern.content.indicator_codes)
     return names if picked else [f"{name} (from its indicators)" for name in names]

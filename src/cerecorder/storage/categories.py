@@ -23,10 +23,14 @@ class CategoryRepository(_Repository):
             (concern_id,)).fetchall()
         return [str(r[0]) for r in rows]
 
-    def all_chosen(self) -> dict[int, list[str]]:
-        """Every concern's categories, by concern id (for reports: one query)."""
+    def for_concerns(self, concern_ids: list[int]) -> dict[int, list[str]]:
+        """The categories of these concerns, by concern id (a chronology's concerns)."""
         found: dict[int, list[str]] = {}
-        for concern_id, code in self.conn.execute(
-                "SELECT concern_id, code FROM concern_categories ORDER BY concern_id, code"):
-            found.setdefault(int(concern_id), []).append(str(code))
+        for start in range(0, len(concern_ids), 500):
+            part = concern_ids[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            for concern_id, code in self.conn.execute(
+                    "SELECT concern_id, code FROM concern_categories "
+                    f"WHERE concern_id IN ({marks}) ORDER BY concern_id, code", part):
+                found.setdefault(int(concern_id), []).append(str(code))
         return found
