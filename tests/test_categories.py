@@ -17,6 +17,7 @@ from cerecorder.domain.errors import InvalidInput, RecordImmutable
 from cerecorder.domain.reports import Period
 from cerecorder.services import concern_categories, concerns, report_governors, session
 from cerecorder.services.session import Session
+from test_demo import build, open_demo
 
 from helpers import DSL_PASS, TAXONOMY, MockClock, add_child, content
 
@@ -92,4 +93,13 @@ def test_a_saved_version_12_vault_keeps_its_labels_and_counts_in_categories(
                                     ).breakdown("Concerns by category").counts
     assert {k for k, v in counts.items() if v} == {
         "Child criminal exploitation and county lines", "Child sexual exploitation"}
+    s.lock()
+
+
+def test_demo_concerns_have_categories(tmp_path: Path) -> None:
+    build(tmp_path / "demo")
+    s = open_demo(tmp_path / "demo")
+    with s.uow() as uow:
+        kinds = {r[0] for r in uow.conn.execute("SELECT DISTINCT code FROM concern_categories")}
+    assert kinds == {"CAT-CCE", "CAT-CSE"}
     s.lock()
