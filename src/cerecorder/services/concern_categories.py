@@ -31,11 +31,14 @@ def chosen(session: Session, concern_id: int) -> list[str]:
 
 def labels(session: Session, concern_id: int) -> list[str]:
     """The categories a concern is shown and counted under: those chosen, or for a
-    version 1 concern those its indicators map to, with '(from its indicators)'."""
+    version 1 concern those its indicators map to, with '(from its indicators)'; Other
+    for a later one recorded without any."""
     require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         picked = uow.categories.of(concern_id)
     names = category_labels(session.taxonomy, concern.taxonomy_version, picked,
                             concern.content.indicator_codes)
-    return names if picked else [f"{name} (from its indicators)" for name in names]
+    if picked or concern.taxonomy_version not in session.taxonomy.current.maps_from:
+        return names
+    return [f"{name} (from its indicators)" for name in names]

@@ -34,6 +34,9 @@ class CategoryPart(QObject):
             row.setData(CODE_ROLE, item.code)
             row.setToolTip(item.description)
             self.list.addItem(row)
+        self.list.setWordWrap(True)  # a long category wraps at 150%, never cut off
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lines = self.list.fontMetrics().lineSpacing()
         self.list.setMinimumHeight(lines * 6)
         self.list.setMaximumHeight(lines * 9)
