@@ -15,7 +15,13 @@ from cerecorder import paths
 from cerecorder.domain.categories import categories, counted_categories, opens_checklist
 from cerecorder.domain.errors import InvalidInput, RecordImmutable
 from cerecorder.domain.reports import Period
-from cerecorder.services import concern_categories, concerns, report_governors, session
+from cerecorder.services import (
+    chronology,
+    concern_categories,
+    concerns,
+    report_governors,
+    session,
+)
 from cerecorder.services.session import Session
 from test_demo import build, open_demo
 
@@ -88,6 +94,11 @@ def test_a_saved_version_12_vault_keeps_its_labels_and_counts_in_categories(
     assert concern_categories.labels(s, mine.id) == [
         "Child criminal exploitation and county lines (from its indicators)",
         "Child sexual exploitation (from its indicators)"]
+    # the chronology says so too
+    [child] = mine.content.child_ids
+    [first, *_] = chronology.chronology(s, child)
+    assert ("\nCategories: Child criminal exploitation and county lines; Child sexual "
+            "exploitation\n") in first.event
     # and the governors' report counts it there (worked out per version, not per concern)
     counts = report_governors.build(s, Period(date(2026, 9, 1), date(2026, 12, 20))
                                     ).breakdown("Concerns by category").counts
