@@ -24,7 +24,7 @@ from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import db_errors_explained
 
-from helpers import STAFF_PASS, MockClock, add_child, add_staff, content, switch_to
+from helpers import STAFF_PASS, TAXONOMY, MockClock, add_child, add_staff, content, switch_to
 
 
 def _raw(s: Session, sql: str, *params: object) -> None:
@@ -41,7 +41,7 @@ def test_a_draft_autosaves_then_becomes_permanent(dsl: Session, clock: MockClock
     view = concerns.open_concern(dsl, draft)
     assert view.concern.status is ConcernStatus.SUBMITTED
     assert view.concern.submitted_at == clock.now()
-    assert view.concern.taxonomy_version == "1"
+    assert view.concern.taxonomy_version == TAXONOMY.current.version
     with pytest.raises(RecordImmutable, match="addendum"):
         concerns.save_draft(dsl, content((child,), clock), draft)
 

@@ -48,7 +48,7 @@ def _filed_under_version_99(s: Session, clock: MockClock) -> tuple[int, int]:
 def test_the_label_library_says_which_version_it_lacks() -> None:
     assert TAXONOMY.label("CCE-03", "7") == "CCE-03: label unavailable (taxonomy 7)"
     assert TAXONOMY.label("NOPE-01", "1") == "NOPE-01: label unavailable (taxonomy 1)"
-    assert TAXONOMY.get("7") is None and TAXONOMY.get("1") is TAXONOMY.current
+    assert TAXONOMY.get("7") is None and TAXONOMY.get("2") is TAXONOMY.current
 
 
 def test_chronology_concern_record_and_pdfs_show_the_codes(

@@ -371,6 +371,10 @@ class MarkedDocuments:
         return self.renderer.intel_csv(
             dataclasses.replace(doc, header=self._header(doc.header)))
 
+    def report(self, kind: str, doc: Any, *, csv: bool = False) -> bytes:
+        return self.renderer.report(
+            kind, dataclasses.replace(doc, header=self._header(doc.header)), csv=csv)
+
     def protect(self, data: bytes, password: str) -> bytes:
         return self.renderer.protect(data, password)
 

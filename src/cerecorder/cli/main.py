@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
-from cerecorder.cli import exports, file_life, sar
+from cerecorder.cli import exports, file_life, reports, sar
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -609,6 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     file_life.add_commands(command)
     sar.add_commands(command)
+    reports.add_commands(command)
     p = command("intel-report", exports.intel_report,
                 "An intelligence report for the police or a partnership of the register "
                 "entries and concerns named (DSL only): a disclosure, kept with its purpose.")

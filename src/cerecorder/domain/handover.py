@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cerecorder.domain.model import ActionKind, ChronologyEntry, EntryType, EventKind, Role
 from cerecorder.domain.statuses import Professional, Status
@@ -436,6 +436,10 @@ class DocumentRenderer(Protocol):
     def intel(self, doc: IntelDocument) -> bytes: ...
 
     def intel_csv(self, doc: IntelDocument) -> bytes: ...
+
+    def report(self, kind: str, doc: Any, *, csv: bool = False) -> bytes:
+        """A report (export.reports.RENDERERS names each kind) as a PDF, or its CSV."""
+        ...
 
     def protect(self, data: bytes, password: str) -> bytes: ...
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from cerecorder.domain.patterns import RuleLibrary
     from cerecorder.domain.screening import ScreeningLibrary
 
-KINDS = ("indicator", "vulnerability", "cse_model")
+KINDS = ("indicator", "vulnerability", "cse_model", "category")
 APPLICABILITY = ("CCE", "CSE")
 _FILE = re.compile(r"^taxonomy-(\d+)\.json$")
 
@@ -53,6 +53,8 @@ class Taxonomy:
     version: str
     groups: tuple[TaxonomyGroup, ...]
     items: tuple[TaxonomyItem, ...]
+    #: how concerns of an earlier version are counted in this one's categories, by version
+    maps_from: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def item(self, code: str) -> TaxonomyItem:
         for candidate in self.items:
@@ -189,4 +191,7 @@ def parse_taxonomy(data: dict[str, object]) -> Taxonomy:
             raise ValueError(f"taxonomy {version}: {item.code} names unknown group {item.group}")
         if item.kind not in KINDS or not item.applies_to <= set(APPLICABILITY):
             raise ValueError(f"taxonomy {version}: {item.code} has a bad kind or applicability")
-    return Taxonomy(version=version, groups=groups, items=items)
+    maps_from = data.get("maps_from", {})
+    if not isinstance(maps_from, dict):
+        raise ValueError(f"taxonomy {version}: maps_from must be an object")
+    return Taxonomy(version=version, groups=groups, items=items, maps_from=maps_from)

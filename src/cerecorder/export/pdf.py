@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import secrets
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
@@ -212,6 +213,12 @@ class PdfRenderer:
 
     def intel_csv(self, doc: IntelDocument) -> bytes:
         return csv_bytes(doc)
+
+    def report(self, kind: str, doc: Any, *, csv: bool = False) -> bytes:
+        from cerecorder.export.reports import RENDERERS
+
+        pdf, as_csv = RENDERERS[kind]
+        return as_csv(doc) if csv else pdf(doc, self.fonts)
 
     def protect(self, data: bytes, password: str) -> bytes:
         return protect(data, password)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
+from cerecorder.domain.categories import category_labels
 from cerecorder.domain.handover import ROLE_LABELS
 from cerecorder.domain.model import (
     ActionKind,
@@ -33,6 +34,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
                          for c in uow.concerns.for_child(own)}.values())
         concern_ids = [c.id for c in concerns]
         addenda = uow.concerns.addenda(concern_ids)
+        kinds = uow.categories.for_concerns(concern_ids)
         decisions = uow.dsl.triage_for(concern_ids)
         actions = [a for own in identity for a in uow.dsl.actions_for_child(own)]
         outcomes = [o for own in identity for o in uow.dsl.outcomes_for_child(own)]
@@ -49,6 +51,8 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
         assert c.content.occurred_at is not None  # submitted concerns always have one
         signs = sorted(labels.label(code, c.taxonomy_version) for code in c.content.indicator_codes)
         text = c.content.facts
+        text += "\nCategories: " + "; ".join(category_labels(
+            labels, c.taxonomy_version, kinds.get(c.id, ()), c.content.indicator_codes))
         if signs:
             text += "\nSigns: " + "; ".join(signs)
         entries.append(ChronologyEntry(

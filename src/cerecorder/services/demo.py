@@ -36,7 +36,7 @@ from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision,
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
-from cerecorder.services import audit, demo_story, users
+from cerecorder.services import audit, demo_categories, demo_story, users
 from cerecorder.services.clock import Clock
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session, create
@@ -1547,6 +1547,8 @@ class _Batch:
             _insert(uow.conn, "concern_children", "concern_id, child_id, position",
                     self.children)
             _insert(uow.conn, "concern_indicators", "concern_id, code", self.codes)
+            _insert(uow.conn, "concern_categories", "concern_id, code",
+                    demo_categories.rows(self.codes, session.taxonomy))
             with db_errors_explained():
                 uow.conn.execute(
                     "UPDATE concerns SET status = 'submitted', submitted_at = updated_at "

@@ -54,7 +54,7 @@ from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write
 
 SCHOOL_KEY = "school_name"
-KINDS = ("concern", "chronology")
+KINDS = ("concern", "chronology", "report")
 
 
 def new_document_id() -> str:
@@ -94,6 +94,12 @@ def _header(session: Session, marking: str, school: str, *, subject: str,
         anchor="" if anchor is None else json.dumps(anchor.to_json(), sort_keys=True,
                                                     separators=(",", ":")),
     )
+
+
+def document_header(session: Session, marking: str, school: str, subject: str
+                    ) -> DocumentHeader:
+    """The furniture of a document that is not about one child (a report)."""
+    return _header(session, marking, school, subject=subject)
 
 
 def _summary(child: Child) -> ChildSummary:

@@ -6,6 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_categories import categories_sql
 from cerecorder.storage.schema_file_life import (
     DESTRUCTIONS,
     HOLDS,
@@ -555,4 +556,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "narrow index, actions and outcomes by concern", _V11),
     (12, "the concerns waiting for a decision, kept by triggers, so the triage queue and "
      "Needs attention do not walk every concern", _V12),
+    (13, "categories of concern (KCSIE Part one): one or more a concern, kept as recorded "
+     "once it is submitted", categories_sql(_LOCKED_WITH_CONCERN)),
 )

@@ -17,11 +17,13 @@ from cerecorder.storage.repositories import (
 )
 
 if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
+    from cerecorder.storage.categories import CategoryRepository
     from cerecorder.storage.destruction import DestructionRepository
     from cerecorder.storage.register import (
         FlagRepository,
         RegisterRepository,
     )
+    from cerecorder.storage.reports import ReportRepository
     from cerecorder.storage.sar import SarRepository
     from cerecorder.storage.screening import ScreeningRepository
     from cerecorder.storage.statuses import StatusRepository
@@ -91,6 +93,18 @@ class UnitOfWork:
         from cerecorder.storage.screening import ScreeningRepository
 
         return ScreeningRepository(self.conn)
+
+    @cached_property
+    def categories(self) -> CategoryRepository:
+        from cerecorder.storage.categories import CategoryRepository
+
+        return CategoryRepository(self.conn)
+
+    @cached_property
+    def reports(self) -> ReportRepository:
+        from cerecorder.storage.reports import ReportRepository
+
+        return ReportRepository(self.conn)
 
     @cached_property
     def statuses(self) -> StatusRepository:

@@ -39,6 +39,7 @@ from cerecorder.domain.timefmt import uk_date, zone
 from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen
+from cerecorder.ui.concern_categories import CategoryPart
 from cerecorder.ui.concern_fields import CODE_ROLE, IndicatorChecklist, WhenField
 from cerecorder.ui.concern_mentions import MentionsPart
 from cerecorder.ui.context import AppContext
@@ -227,10 +228,17 @@ class ConcernDialog(QDialog):
         who.setMinimumWidth(min(self.fontMetrics().horizontalAdvance(
             "Year 11, 11W · born 00/00/0000") + 70, self.width() // 3))
 
+        signs = QGroupBox("Sig&ns (tick all that apply)")  # Alt+N: to its filter box
+        signs_layout = QVBoxLayout(signs)
+        signs_layout.addWidget(self.signs, stretch=3)
+        signs_layout.addWidget(QLabel("Vulnerability factors"))
+        signs_layout.addWidget(self.vulnerabilities, stretch=2)
+
         what = QWidget()
         form = QFormLayout(what)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above fields
+        self.categories = CategoryPart(taxonomy, form, signs)  # chosen first
         when_caption = QLabel("Wh&en did it happen:")
         when_caption.setBuddy(self.when.edit)  # Alt+E lands in the box itself
         form.addRow(when_caption, self.when)
@@ -267,11 +275,6 @@ class ConcernDialog(QDialog):
         for note in self.notes.values():
             note.installEventFilter(self)
 
-        signs = QGroupBox("Sig&ns (tick all that apply)")  # Alt+N: to its filter box
-        signs_layout = QVBoxLayout(signs)
-        signs_layout.addWidget(self.signs, stretch=3)
-        signs_layout.addWidget(QLabel("Vulnerability factors"))
-        signs_layout.addWidget(self.vulnerabilities, stretch=2)
 
         split = QSplitter()
         split.addWidget(who)
@@ -322,6 +325,7 @@ class ConcernDialog(QDialog):
         self.pupil_list.itemChanged.connect(self._changed)
         self.signs.tree.itemChanged.connect(self._changed)
         self.vulnerabilities.tree.itemChanged.connect(self._changed)
+        self.categories.changed.connect(self._changed)
 
     def _changed(self, *_: object) -> None:
         self._dirty = True
@@ -463,6 +467,7 @@ class ConcernDialog(QDialog):
         self.informed.setText(c.informed)
         self.mentions.set_mentions(c.mentions)
         self.urgency.setCurrentIndex(list(Urgency).index(c.urgency))
+        self.categories.load(self.session, draft_id, bool(c.indicator_codes))
 
     def save_draft(self) -> bool:
         """Autosave into the vault. A refusal (say a 1 MB paste) leaves the text on screen."""
@@ -471,6 +476,7 @@ class ConcernDialog(QDialog):
             return not self._dirty or self.submitted
         try:
             self.draft_id = concerns.save_draft(self.session, self.content(), self.draft_id)
+            self.categories.save(self.session, self.draft_id)
         except EnvironmentProblem as exc:
             self.message.setText(f"Not saved: {exc}")
             return False
@@ -536,6 +542,7 @@ class ConcernDialog(QDialog):
 
     def tick_sign(self, code: str) -> None:
         """Tick a sign or vulnerability by code (used by tests and keyboard users alike)."""
+        self.categories.checklist.setChecked(True)
         for checklist in (self.signs, self.vulnerabilities):
             if code in {r.data(0, CODE_ROLE) for r in checklist.rows()}:
                 checklist.tick(code)

@@ -29,7 +29,7 @@ from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import Addendum, ChildFlag, Concern, ConcernStatus, Progress, Role
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.services import concerns, dsl
+from cerecorder.services import concern_categories, concerns, dsl
 from cerecorder.services.concerns import ConcernView
 from cerecorder.services.dsl import ChildContext, FollowUp
 from cerecorder.services.session import Session
@@ -120,6 +120,7 @@ def concern_html(
         about = ", ".join(child_names(session, c.child_ids))
     rows: tuple[tuple[str, str], ...] = (
         ("Children", about or NOT_RECORDED),
+        ("Categories", ", ".join(concern_categories.labels(session, concern.id))),
         ("When it happened", when),
         ("Where", c.location.strip() or NOT_RECORDED),
         ("Urgency", c.urgency.label),
