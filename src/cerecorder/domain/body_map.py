@@ -13,6 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from cerecorder.domain.errors import InvalidInput
@@ -142,3 +143,15 @@ def mark_summary(number: int, mark: BodyMark, outlines: Outlines) -> str:
     if mark.child_words:
         text += f". Child said: \u201c{mark.child_words}\u201d"
     return text
+
+
+@dataclass(frozen=True)
+class BodyMap:
+    """A concern's map (addendum_id None) or a correcting map added with an addendum."""
+
+    id: int
+    concern_id: int
+    addendum_id: int | None
+    outlines_version: int
+    created_at: datetime
+    marks: tuple[BodyMark, ...]

@@ -6,6 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_body_map import body_map_sql
 from cerecorder.storage.schema_file_life import (
     DESTRUCTIONS,
     HOLDS,
@@ -555,4 +556,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "narrow index, actions and outcomes by concern", _V11),
     (12, "the concerns waiting for a decision, kept by triggers, so the triage queue and "
      "Needs attention do not walk every concern", _V12),
+    (13, "body maps: marks on a child's outline, locked with their concern; a correction "
+     "is a new map with an addendum", body_map_sql()),
 )
