@@ -3,6 +3,8 @@ removed with Delete while a draft; read-only when shown with a submitted concern
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QWidget
@@ -10,8 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
 from cerecorder.domain.body_map import BodyMark, load_outlines, mark_summary
+from cerecorder.services import body_maps
+from cerecorder.services.session import Session
 from cerecorder.ui.body_map import BodyMapEditor, MarkDialog
+from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.context import AppContext, UiSettings
 from test_ui_keys import _clashes
+
+from helpers import FAST_KDF, TAXONOMY, MockClock, add_child
 
 OUTLINES = load_outlines(paths.bodymap_dir())
 
@@ -86,3 +94,28 @@ def test_every_control_is_named_and_no_mnemonic_clashes(qtbot: QtBot) -> None:
             if (control.focusPolicy() != Qt.FocusPolicy.NoFocus and not inside_a_spin_box
                     and control.isVisibleTo(window)):
                 assert control.accessibleName(), control
+
+
+def test_the_concern_form_keeps_its_body_map_with_the_draft(
+        qtbot: QtBot, tmp_path: Path, dsl: Session, clock: MockClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = AppContext(clock=clock, taxonomy=TAXONOMY, settings=UiSettings(),
+                     save_settings=lambda s: None, default_vault_dir=tmp_path / "v",
+                     demo_vault_dir=tmp_path / "d", ui_dir=paths.ui_dir(), kdf=FAST_KDF,
+                     body_outlines=OUTLINES)
+    mark = BodyMark("head_side", 0.3, 0.4, "bruise", 1.0, "blue", "Near the eye", "")
+
+    def exec_(editor: BodyMapEditor) -> QDialog.DialogCode:
+        editor.add_mark(mark)
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(BodyMapEditor, "exec", exec_)
+    form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
+    qtbot.addWidget(form)
+    assert _clashes(form) == []
+    qtbot.mouseClick(form.body_map.button, Qt.MouseButton.LeftButton)
+    assert form.body_map.button.text() == "Body ma&p (1 mark)…"
+    assert form.save_draft() and form.draft_id is not None
+    assert body_maps.concern_maps(dsl, form.draft_id)[0].marks == (mark,)
+    again = ConcernDialog(ctx, dsl, child_ids=[], draft_id=form.draft_id)
+    qtbot.addWidget(again)
+    assert again.body_map.marks == [mark]

@@ -5,6 +5,8 @@ drawing, where Delete removes it while the concern is a draft."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -36,6 +38,8 @@ from cerecorder.domain.body_map import (
     OutlineView,
     mark_summary,
 )
+from cerecorder.services import body_maps
+from cerecorder.services.session import Session
 from cerecorder.ui.common import ok_cancel, text_box
 from cerecorder.ui.widgets import add_row, named
 
@@ -255,3 +259,46 @@ class BodyMapEditor(QDialog):
         self.listing.addItems([mark_summary(n, m, self.outlines)
                                for n, m in enumerate(self.canvas.marks, start=1)])
         self.canvas.update()
+
+
+class BodyMapPart:
+    """The concern form's body map: a button opening the editor, the draft's marks kept
+    here and saved with the draft. Without outlines (a context built without them) the
+    button stays hidden."""
+
+    def __init__(self, form: QWidget, outlines: Outlines | None, session: Session,
+                 changed: Callable[[], None]) -> None:
+        self.form, self.outlines, self.session, self.changed = form, outlines, session, changed
+        self.marks: list[BodyMark] = []
+        self._saved: list[BodyMark] = []
+        self.button = QPushButton("Body ma&p…")
+        named(self.button, "Body map", "Marks seen on the child, placed on an outline")
+        self.button.clicked.connect(self.open_editor)
+        self.button.setVisible(outlines is not None)
+
+    def open_editor(self) -> None:
+        if self.outlines is None:
+            return
+        editor = BodyMapEditor(self.form, self.outlines, self.marks)
+        if editor.exec() == QDialog.DialogCode.Accepted and editor.marks() != self.marks:
+            self.marks = editor.marks()
+            self._label()
+            self.changed()
+
+    def load(self, concern_id: int) -> None:
+        maps = body_maps.concern_maps(self.session, concern_id)
+        own = [m for m in maps if m.addendum_id is None]
+        self.marks = list(own[0].marks) if own else []
+        self._saved = list(self.marks)
+        self._label()
+
+    def save(self, concern_id: int) -> None:
+        """Stores the marks with the draft when they changed since the last save."""
+        if self.outlines is not None and self.marks != self._saved:
+            body_maps.save_draft_map(self.session, concern_id, self.marks, self.outlines)
+            self._saved = list(self.marks)
+
+    def _label(self) -> None:
+        count = len(self.marks)
+        self.button.setText(f"Body ma&p ({count} mark{'' if count == 1 else 's'})…"
+                            if count else "Body ma&p…")
