@@ -3,19 +3,21 @@ removed with Delete while a draft; read-only when shown with a submitted concern
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
 from cerecorder.domain.body_map import BodyMark, load_outlines, mark_summary
-from cerecorder.services import body_maps
+from cerecorder.services import body_maps, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.body_map import BodyMapEditor, MarkDialog
 from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
 from test_ui_keys import _clashes
 
@@ -112,6 +114,8 @@ def test_the_concern_form_keeps_its_body_map_with_the_draft(
     form = ConcernDialog(ctx, dsl, child_ids=[add_child(dsl)])
     qtbot.addWidget(form)
     assert _clashes(form) == []
+    form.facts.setPlainText("A bruise near her eye, seen in class.")
+    form.when.set_moment(clock.now() - timedelta(hours=1))
     qtbot.mouseClick(form.body_map.button, Qt.MouseButton.LeftButton)
     assert form.body_map.button.text() == "Body ma&p (1 mark)…"
     assert form.save_draft() and form.draft_id is not None
@@ -119,3 +123,14 @@ def test_the_concern_form_keeps_its_body_map_with_the_draft(
     again = ConcernDialog(ctx, dsl, child_ids=[], draft_id=form.draft_id)
     qtbot.addWidget(again)
     assert again.body_map.marks == [mark]
+    concerns.submit(dsl, form.draft_id)
+    shown: list[BodyMapEditor] = []
+    monkeypatch.setattr(BodyMapEditor, "exec", lambda editor: shown.append(editor))
+    view = ConcernViewDialog(ctx, dsl, form.draft_id)
+    qtbot.addWidget(view)
+    assert _clashes(view) == []
+    [button] = [b for b in view.findChildren(QPushButton) if b.text() == "&Body map…"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    [editor] = shown
+    assert editor.read_only and editor.marks() == [mark]
+    assert editor.listing.item(0).text() == mark_summary(1, mark, OUTLINES)
