@@ -41,7 +41,7 @@ from cerecorder.domain.body_map import (
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.services import body_maps
 from cerecorder.services.session import Session
-from cerecorder.ui.common import ok_cancel, text_box
+from cerecorder.ui.common import fit_to_screen, ok_cancel, text_box
 from cerecorder.ui.widgets import add_row, named
 
 STEP = 0.02  # how far an arrow key moves the cursor, in the view's box
@@ -103,12 +103,13 @@ class BodyMapCanvas(QWidget):
         box = self.box()
         painter.setPen(QPen(INK, 1.5))
         painter.drawPath(outline_path(self.view, box))
-        painter.setPen(QPen(MARK_INK, 2))
-        for number, mark in enumerate(self.marks, start=1):
+        for number, mark in enumerate(self.marks, start=1):  # a red ring, its number in ink
             if mark.view == self.view.id:
                 centre = QPointF(box.left() + mark.x * box.width(),
                                  box.top() + mark.y * box.height())
+                painter.setPen(QPen(MARK_INK, 2))
                 painter.drawEllipse(centre, 5, 5)
+                painter.setPen(QPen(INK, 1))
                 painter.drawText(centre + QPointF(7, -5), str(number))
         if not self.read_only and self.hasFocus():
             x = box.left() + self.cursor_at[0] * box.width()
@@ -225,6 +226,7 @@ class BodyMapEditor(QDialog):
         self.views.currentIndexChanged.connect(self._note_sides)
         self._note_sides()
         self._relist()
+        fit_to_screen(self, 780, 580)
 
     def marks(self) -> list[BodyMark]:
         return list(self.canvas.marks)
