@@ -211,6 +211,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     snap("10b-new-concern-writing", writing, write_facts)
     writing.autosave.stop()
     writing.done(0)
+    shoot_body_map(ctx, window, snap)
 
     queue = dsl_work.triage_queue(s)
     concern_id = queue[0].id if queue else concerns.my_concerns(s)[0].id
@@ -386,6 +387,19 @@ def shoot(out: Path, work: Path, size: str) -> None:
     window.close()
     s.lock()
     shut_down(qt)
+
+
+def shoot_body_map(ctx: Any, window: Any, snap: Callable[..., None]) -> None:
+    """The body-map editor with two marks, the keyboard cursor showing on the drawing."""
+    from cerecorder.domain.body_map import BodyMark
+    from cerecorder.ui.body_map import BodyMapEditor
+
+    editor = BodyMapEditor(window, ctx.body_outlines, [
+        BodyMark("front", 0.57, 0.31, "bruise", 2.5, "purple, yellowing at the edge",
+                 "Below the left collarbone, round", "I walked into the door"),
+        BodyMark("front", 0.42, 0.7, "scratch", 4.0, "red", "Right thigh, three lines", "")])
+    snap("10c-body-map", editor, editor.canvas.setFocus)
+    editor.done(0)
 
 
 def shoot_register(ctx: Any, s: Any, window: Any, snap: Callable[..., None]) -> None:

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from cerecorder import config, hardening, macpolicy, paths, policy, winpolicy
+from cerecorder.domain.body_map import load_outlines
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
@@ -161,6 +162,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         offer_demo=rules.demo_offered,
         anchor_folders=anchor_folders(rules),
         bank_holidays=BankHolidays.load(paths.calendar_dir()),
+        body_outlines=load_outlines(paths.bodymap_dir()),
         retention_years=rules.retention_years or DEFAULT_YEARS,
     )
 

@@ -145,6 +145,11 @@ def taxonomy_dir() -> Path:
     return resources_dir() / "taxonomy"
 
 
+def bodymap_dir() -> Path:
+    """The body-map outlines drawn for this project (domain/body_map.py)."""
+    return resources_dir() / "bodymap"
+
+
 def calendar_dir() -> Path:
     """The bank holidays of England and Wales, for deadlines counted in school days."""
     return resources_dir() / "calendar"

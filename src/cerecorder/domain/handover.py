@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cerecorder.domain.body_map import BodyMark
 from cerecorder.domain.model import ActionKind, ChronologyEntry, EntryType, EventKind, Role
 from cerecorder.domain.statuses import Professional, Status
 from cerecorder.domain.timefmt import uk_date, uk_datetime
@@ -211,6 +212,8 @@ class ConcernDocument:
     #: a copy for one child's file: that child's name, else "" for the DSL's full copy
     copy_for: str = ""
     purpose: str = ""  # of disclosure: required for a copy that leaves the school
+    #: the body map's marks: the concern's own, then those of correcting addenda
+    body_marks: tuple[BodyMark, ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from cerecorder.domain import pdf_password
+from cerecorder.domain.body_map import Outlines, load_outlines
 from cerecorder.domain.handover import (
     ChronologyDocument,
     ConcernDocument,
@@ -41,6 +42,7 @@ from cerecorder.domain.handover import (
     who,
 )
 from cerecorder.domain.intel import IntelDocument, csv_bytes
+from cerecorder.export.body_map_pdf import body_map_part
 from cerecorder.export.chronology import render_chronology
 from cerecorder.export.intel import render_intel
 from cerecorder.export.layout import (
@@ -65,7 +67,7 @@ from cerecorder.export.raster import RasterPages
 
 # -- the concern record --------------------------------------------------------------------
 
-def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
+def render_concern(doc: ConcernDocument, fonts: Path, outlines: Outlines) -> bytes:
     require_school(doc.header)
     register_fonts(fonts)
     s = Styles(10)
@@ -130,6 +132,7 @@ def render_concern(doc: ConcernDocument, fonts: Path) -> bytes:
         story.append(Paragraph("No indicators ticked.", s.empty))
     if doc.indicators_other.strip():
         story += section("Other signs", doc.indicators_other, s)
+    story += body_map_part(doc.body_marks, outlines, s, width)
     story += section("Action taken", doc.action_taken, s, empty="No action recorded.")
     story += section("Who was informed", doc.informed, s, empty="No one recorded.")
     heading = Paragraph("Addenda", s.heading)
@@ -199,11 +202,13 @@ class PdfRenderer:
     """The renderer the composition root gives the front ends (domain.handover.
     DocumentRenderer), with the fonts folder bound."""
 
-    def __init__(self, fonts: Path) -> None:
+    def __init__(self, fonts: Path, outlines: Outlines | None = None) -> None:
+        """`outlines`: the body-map outlines, by default those shipped beside the fonts."""
         self.fonts = fonts
+        self.outlines = outlines or load_outlines(fonts.parent / "bodymap")
 
     def concern(self, doc: ConcernDocument) -> bytes:
-        return render_concern(doc, self.fonts)
+        return render_concern(doc, self.fonts, self.outlines)
 
     def chronology(self, doc: ChronologyDocument, *, landscape: bool = True) -> bytes:
         return render_chronology(doc, self.fonts, landscape=landscape)

@@ -176,6 +176,7 @@ def _concern_document(
         names = uow.users.display_names()
         roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
         kids = uow.children.many(concern.content.child_ids)
+        maps = uow.body_maps.maps([concern_id])
     if for_child is not None and for_child not in {k.id for k in kids}:
         raise InvalidInput(f"Child #{for_child} is not one of the children in concern "
                            f"#{concern_id}.")
@@ -229,6 +230,10 @@ def _concern_document(
         dsl_part_included=is_dsl,
         author_role=roles.get(concern.author_id, ""),
         copy_for=copy_for, purpose=purpose,
+        body_marks=tuple(dataclasses.replace(mark, colour=out(mark.colour),
+                                 description=out(mark.description),
+                                 child_words=out(mark.child_words))
+                         for body_map in maps for mark in body_map.marks),
     )
 
 

@@ -6,6 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_body_map import body_map_sql
 from cerecorder.storage.schema_categories import categories_sql
 from cerecorder.storage.schema_file_life import (
     DESTRUCTIONS,
@@ -558,4 +559,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "Needs attention do not walk every concern", _V12),
     (13, "categories of concern (KCSIE Part one): one or more a concern, kept as recorded "
      "once it is submitted", categories_sql(_LOCKED_WITH_CONCERN)),
+    (14, "body maps: marks on a child's outline, locked with their concern; a correction "
+     "is a new map with an addendum", body_map_sql()),
 )

@@ -17,6 +17,7 @@ from cerecorder.storage.repositories import (
 )
 
 if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
+    from cerecorder.storage.body_maps import BodyMapRepository
     from cerecorder.storage.categories import CategoryRepository
     from cerecorder.storage.destruction import DestructionRepository
     from cerecorder.storage.register import (
@@ -111,6 +112,12 @@ class UnitOfWork:
         from cerecorder.storage.statuses import StatusRepository
 
         return StatusRepository(self.conn)
+
+    @cached_property
+    def body_maps(self) -> BodyMapRepository:
+        from cerecorder.storage.body_maps import BodyMapRepository
+
+        return BodyMapRepository(self.conn)
 
     def __enter__(self) -> UnitOfWork:
         with db_errors_explained():

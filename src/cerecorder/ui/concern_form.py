@@ -38,6 +38,7 @@ from cerecorder.domain.rules import fold, submission_problems, time_problem
 from cerecorder.domain.timefmt import uk_date, zone
 from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
+from cerecorder.ui.body_map import BodyMapPart
 from cerecorder.ui.common import fit_to_screen
 from cerecorder.ui.concern_categories import CategoryPart
 from cerecorder.ui.concern_fields import CODE_ROLE, IndicatorChecklist, WhenField
@@ -299,6 +300,8 @@ class ConcernDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
+        self.body_map = BodyMapPart(self, self.ctx.body_outlines, self.session, self._changed)
+        bottom.addWidget(self.body_map.button)
         bottom.addWidget(self.saved_label)
         bottom.addStretch()
         bottom.addWidget(self.buttons)
@@ -468,6 +471,7 @@ class ConcernDialog(QDialog):
         self.mentions.set_mentions(c.mentions)
         self.urgency.setCurrentIndex(list(Urgency).index(c.urgency))
         self.categories.load(self.session, draft_id, bool(c.indicator_codes))
+        self.body_map.load(draft_id)
 
     def save_draft(self) -> bool:
         """Autosave into the vault. A refusal (say a 1 MB paste) leaves the text on screen."""
@@ -477,6 +481,7 @@ class ConcernDialog(QDialog):
         try:
             self.draft_id = concerns.save_draft(self.session, self.content(), self.draft_id)
             self.categories.save(self.session, self.draft_id)
+            self.body_map.save(self.draft_id)
         except EnvironmentProblem as exc:
             self.message.setText(f"Not saved: {exc}")
             return False

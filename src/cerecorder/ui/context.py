@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from cerecorder.domain.body_map import Outlines
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
@@ -75,5 +76,7 @@ class AppContext:
     anchor_folders: tuple[Path, ...] = ()
     #: England and Wales's bank holidays, for deadlines in school days (resources/calendar)
     bank_holidays: BankHolidays | None = None
+    #: the body-map outlines drawn for this project (resources/bodymap)
+    body_outlines: Outlines | None = None
     #: the policy's retention rule: a file is reviewed at date of birth plus this many years
     retention_years: int = DEFAULT_YEARS

@@ -1,0 +1,87 @@
+"""Body maps (issue 16): the marks seen on a child, placed on the outlines drawn for this
+project. A concern's map is part of its draft and is locked with it at submission; a
+correction is an addendum carrying a new map, never an edit. Audited by ids only.
+
+The outlines come from the caller (the composition root loads the shipped file), so a
+mark is checked against the views the screen and the PDF draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cerecorder.domain.body_map import BodyMap, BodyMark, Outlines, check_mark
+from cerecorder.domain.errors import InvalidInput
+from cerecorder.domain.model import ConcernStatus, Role
+from cerecorder.domain.rules import check_clock, clean_text
+from cerecorder.services import audit
+from cerecorder.services.access import require, require_can_read
+from cerecorder.services.session import Session
+
+MAX_MARKS = 100
+
+
+def _clean(marks: Sequence[BodyMark], outlines: Outlines) -> list[BodyMark]:
+    if len(marks) > MAX_MARKS:
+        raise InvalidInput(f"A body map holds at most {MAX_MARKS} marks.")
+    cleaned = []
+    for mark in marks:
+        check_mark(mark, outlines)
+        cleaned.append(BodyMark(
+            mark.view, mark.x, mark.y, mark.kind, mark.size_cm,
+            clean_text(mark.colour.strip(), "The colour"),
+            clean_text(mark.description.strip(), "The description"),
+            clean_text(mark.child_words.strip(), "The child's words")))
+    return cleaned
+
+
+def save_draft_map(session: Session, concern_id: int, marks: Sequence[BodyMark],
+                   outlines: Outlines) -> None:
+    """The author's draft now has these marks (none: no body map)."""
+    require(session.user, Role.STAFF, Role.DSL)
+    cleaned = _clean(marks, outlines)
+    now = session.clock.now()
+    check_clock(now)
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        if concern.author_id != session.user.id or concern.status is not ConcernStatus.DRAFT:
+            raise InvalidInput("Only the author's draft takes a body map; "
+                               "a submitted concern is corrected by an addendum.")
+        uow.body_maps.replace_draft_map(concern_id, cleaned, outlines.version, now,
+                                        session.user.id)
+        audit.record(uow, session.clock, session.user, "body_map_saved", "concern",
+                     concern_id, marks=len(cleaned))
+        uow.commit()
+
+
+def add_correcting_map(session: Session, concern_id: int, body: str,
+                       marks: Sequence[BodyMark], outlines: Outlines) -> int:
+    """An addendum (its text says why) with a new body map; returns the addendum's id."""
+    cleaned = _clean(marks, outlines)
+    if not cleaned:
+        raise InvalidInput("A correcting body map needs at least one mark.")
+    body = clean_text(body, "The addendum")
+    if not body.strip():
+        raise InvalidInput("Say in the addendum why the body map is added.")
+    now = session.clock.now()
+    check_clock(now)
+    with session.uow() as uow:
+        concern = uow.concerns.get(concern_id)
+        require_can_read(session.user, concern)
+        if concern.status is not ConcernStatus.SUBMITTED:
+            raise InvalidInput("Edit the draft's body map; addenda are for submitted concerns.")
+        addendum_id = uow.concerns.add_addendum(concern_id, session.user.id, now,
+                                                session.tz, body)
+        uow.body_maps.add_correcting_map(concern_id, addendum_id, cleaned, outlines.version,
+                                         now, session.user.id)
+        audit.record(uow, session.clock, session.user, "addendum_added", "concern",
+                     concern_id, addendum=addendum_id, body_map_marks=len(cleaned))
+        uow.commit()
+    return addendum_id
+
+
+def concern_maps(session: Session, concern_id: int) -> list[BodyMap]:
+    """The concern's own map (if any) first, then any correcting maps, oldest first."""
+    with session.uow() as uow:
+        require_can_read(session.user, uow.concerns.get(concern_id))
+        return uow.body_maps.maps([concern_id])
