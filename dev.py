@@ -5,7 +5,12 @@
     python3 dev.py test     set up .venv with the test tools, then lint, type-check, test
     python3 dev.py bench    the benchmarks in bench/ (builds a decade-sized demo vault once)
     python3 dev.py bundle   the PyInstaller one-folder build in dist/cerecorder, its
-                            --self-test, and on Debian the .deb (packaging/linux)
+                            --self-test, and on Debian the .deb (packaging/linux), built
+                            twice and compared, then dist/SHA256SUMS (scripts/checksums.py;
+                            signed when CERECORDER_SIGNING_KEY_FILE or _KEY is set)
+    python3 dev.py clean-install   (as root) that .deb installed with apt into a minimal
+                            Debian 12 chroot (debootstrap, cached in build/chroot), its
+                            --self-test there, then removed
 
 On Debian, where `python3 -m venv` needs the python3-venv package, it is installed
 with apt-get when running as root; otherwise the command to run is printed.
@@ -13,10 +18,12 @@ with apt-get when running as root; otherwise the command to run is printed.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -32,8 +39,12 @@ QT_APT_PACKAGES = [
 # What the tests check exported PDFs and sealed packets with, independently of the Python
 # that wrote them; strace fails system calls for the disk-full tests; msitools, with
 # which they build and read the Windows MSI; and dpkg-shlibdeps (dpkg-dev), from which
-# the .deb's Depends come.
-TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "strace", "msitools", "wixl", "dpkg-dev"]
+# the .deb's Depends come; fakeroot, under which a user who is not root runs dpkg --root in
+# the upgrade test.
+TEST_APT_PACKAGES = ["qpdf", "poppler-utils", "age", "strace", "msitools", "wixl", "dpkg-dev",
+                     "fakeroot"]
+# What clean-install makes its minimal Debian 12 with.
+CLEAN_INSTALL_APT_PACKAGES = ["debootstrap", "debian-archive-keyring"]
 # What the real-screen tests (tests/realscreen.py) drive the app with: a virtual X
 # server, a window manager, real key presses, the list of mapped windows, screenshots.
 REAL_SCREEN_TEST_APT_PACKAGES = ["xvfb", "openbox", "xdotool", "x11-utils", "imagemagick"]
@@ -149,9 +160,15 @@ def bundle(args: list[str]) -> int:
         return 1
     if not (sys.platform.startswith("linux") and shutil.which("dpkg-deb")):
         return 0
-    say("dpkg-deb")
-    deb = subprocess.run(["bash", str(ROOT / "packaging" / "linux" / "build-deb.sh")],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    say("dpkg-deb, twice at once from the same bundle and commit (they must be identical)")
+    other = Path(tempfile.mkdtemp())
+    try:
+        deb, again = build_debs([ROOT / "dist", other])
+        if not filecmp.cmp(deb, again, shallow=False):
+            say(f"two builds of {Path(deb).name} differ: see SOURCE_DATE_EPOCH in build-deb.sh")
+            return 1
+    finally:
+        shutil.rmtree(other)
     listing = subprocess.run(["dpkg-deb", "--contents", deb], check=True,
                              capture_output=True, text=True).stdout
     app = "./opt/cerecorder/package"  # postinst links it into /opt/cerecorder/VERSION
@@ -177,13 +194,83 @@ def bundle(args: list[str]) -> int:
     info = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True)
     say(subprocess.run(["tar", "-xO", f"{app}/BUILD-INFO"], input=info.stdout,
                        check=True, capture_output=True).stdout.decode().strip())
+    return sh(PY, ROOT / "scripts" / "checksums.py", "sign", ROOT / "dist", check=False)
+
+
+def build_debs(outs: list[Path]) -> list[str]:
+    """packaging/linux/build-deb.sh over dist/cerecorder into each folder, all at once;
+    the .debs' paths."""
+    builds = [subprocess.Popen(["bash", str(ROOT / "packaging" / "linux" / "build-deb.sh"),
+                                str(ROOT / "dist" / "cerecorder"), str(out)],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True) for out in outs]
+    paths = [build.communicate()[0].strip() for build in builds]
+    if any(build.returncode for build in builds):
+        sys.exit("[dev] build-deb.sh failed")
+    return paths
+
+
+#: The oldest system the .deb is for (docs/building.md): a minimal Debian 12 to install it in.
+BASELINE = "bookworm"
+CHROOT_CACHE = Path(os.environ.get("CERECORDER_CHROOT_CACHE", ROOT / "build" / "chroot"))
+
+
+def in_chroot(root: Path, *cmd: str) -> None:
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8",
+           "DEBIAN_FRONTEND": "noninteractive", "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run(["chroot", str(root), *cmd], check=True, env=env)
+
+
+def clean_install(args: list[str]) -> int:
+    """dist/cerecorder_*.deb installed with apt into a clean, minimal Debian 12 (debootstrap
+    --variant=minbase, as root), then its --self-test there. The debootstrapped system and
+    apt's downloads are kept in build/chroot (CERECORDER_CHROOT_CACHE) for the next run."""
+    debs = sorted((ROOT / "dist").glob("cerecorder_*.deb"), key=lambda p: p.stat().st_mtime)
+    if not debs:
+        sys.exit("[dev] no dist/cerecorder_*.deb: run python3 dev.py bundle first")
+    if not is_root():
+        sys.exit("[dev] clean-install builds a chroot: run it as root "
+                 "(sudo python3 dev.py clean-install)")
+    apt_install(CLEAN_INSTALL_APT_PACKAGES)
+    base = CHROOT_CACHE / f"debian-{BASELINE}-minbase.tar"
+    downloads = CHROOT_CACHE / "apt-archives"
+    (downloads / "partial").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cerecorder-chroot-") as folder:
+        root = Path(folder) / "root"
+        root.mkdir()
+        if base.exists():
+            say(f"a clean Debian 12 from {base}")
+            sh("tar", "-xf", base, "-C", root)
+        else:
+            say("debootstrap --variant=minbase bookworm (once; kept in the cache)")
+            sh("debootstrap", "--variant=minbase",
+               "--keyring=/usr/share/keyrings/debian-archive-keyring.gpg", BASELINE, root,
+               "http://deb.debian.org/debian")
+            sh("tar", "-cf", base, "-C", root, ".")
+        shutil.copy(debs[-1], root / "srv" / debs[-1].name)  # where apt's _apt reads it
+        mounts = [root / "proc", root / "var" / "cache" / "apt" / "archives"]
+        sh("mount", "-t", "proc", "proc", mounts[0])
+        sh("mount", "--bind", downloads, mounts[1])
+        try:
+            say(f"apt-get install ./{debs[-1].name} in the chroot")
+            in_chroot(root, "apt-get", "update", "-q")
+            in_chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends",
+                      f"/srv/{debs[-1].name}")
+            say("cerecorder --self-test in the chroot")
+            in_chroot(root, "cerecorder", "--self-test")
+            in_chroot(root, "cerecorder-admin", "--version")
+            in_chroot(root, "apt-get", "remove", "-y", "-q", "cerecorder")
+            in_chroot(root, "test", "!", "-e", "/opt/cerecorder")
+        finally:
+            for mount in reversed(mounts):
+                subprocess.run(["umount", str(mount)], check=False)
     return 0
 
 
 def main() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036  (this file runs before any install)
         sys.exit("CE Recorder needs Python 3.11 or newer.")
-    commands = {"run": run, "test": test, "bench": bench, "bundle": bundle}
+    commands = {"run": run, "test": test, "bench": bench, "bundle": bundle,
+                "clean-install": clean_install}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))

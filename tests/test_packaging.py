@@ -233,7 +233,8 @@ def test_the_linux_workflow_installs_what_dev_py_would_stop_for() -> None:
     step = workflow.split("sudo apt-get install", 1)[1].split("- name:", 1)[0]
     installed = set(step.replace("\\", " ").split())
     wanted = (set(dev.QT_APT_PACKAGES) | set(dev.TEST_APT_PACKAGES)
-              | set(dev.REAL_SCREEN_TEST_APT_PACKAGES) | set(dev.SCREEN_APT_PACKAGES))
+              | set(dev.REAL_SCREEN_TEST_APT_PACKAGES) | set(dev.SCREEN_APT_PACKAGES)
+              | set(dev.CLEAN_INSTALL_APT_PACKAGES))
     assert wanted - installed == set()
 
 
