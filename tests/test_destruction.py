@@ -207,3 +207,30 @@ def test_every_column_naming_a_child_or_concern_is_a_reference(dsl: Session) -> 
                     and (table, name) != ("destruction_requests", "child_id")):
                 bare.append(f"{table}.{name}")
     assert bare == []
+
+
+def test_a_shared_concern_stays_but_the_destroyed_childs_name_goes(
+    dsl: Session, clock: MockClock,
+) -> None:
+    """The concern also about another child is theirs too: it stays whole for them, only
+    the destroyed child's link to it goes, and her name is nowhere in the vault's pages."""
+    clock.current = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    gone = children.add_child(dsl, ChildDetails("Zelphine", "Quarrowby",
+                                                date_of_birth=date(2000, 1, 5)))
+    stays = children.add_child(dsl, ChildDetails("Ben", "Osei", date_of_birth=date(2012, 3, 1)))
+    shared = concerns.record_concern(dsl, content(
+        (gone, stays), clock, facts="Both seen at the bus station.",
+        occurred_at=clock.now() - timedelta(days=2)))
+    users.add_user(dsl, name="it", display_name="School IT", role=Role.ADMIN,
+                   passphrase=STAFF_PASS)
+    assert b"Quarrowby" in plaintext_pages(dsl)
+    request = destruction.request_destruction(dsl, gone, "Reviewed: no further need")
+    dsl.lock()
+    it = switch_to(dsl, "it", STAFF_PASS)
+    counts = destruction.carry_out(it, request)
+    assert "concerns" not in counts and counts["concern_children"] == 1
+    assert b"Quarrowby" not in plaintext_pages(it) and b"Zelphine" not in plaintext_pages(it)
+    it.lock()
+    s = switch_to(it, "dsl", "correct horse battery staple")
+    kept = concerns.open_concern(s, shared)
+    assert kept.concern.content.child_ids == (stays,)
