@@ -4,6 +4,7 @@ nothing left in the file's pages, a certificate without content, and verify stil
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -230,6 +231,11 @@ def test_a_shared_concern_stays_but_the_destroyed_childs_name_goes(
     counts = destruction.carry_out(it, request)
     assert "concerns" not in counts and counts["concern_children"] == 1
     assert b"Quarrowby" not in plaintext_pages(it) and b"Zelphine" not in plaintext_pages(it)
+    with it.uow() as uow:
+        certificate = json.loads(next(r[6] for r in uow.audit.rows()
+                                      if r[3] == "file_destroyed"))
+    assert certificate["shared_concerns_kept"] == [shared]
+    assert certificate["kept_because"] == "also in other children's files"
     it.lock()
     s = switch_to(it, "dsl", "correct horse battery staple")
     kept = concerns.open_concern(s, shared)
