@@ -4,6 +4,7 @@ nothing left in the file's pages, a certificate without content, and verify stil
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -207,3 +208,35 @@ def test_every_column_naming_a_child_or_concern_is_a_reference(dsl: Session) -> 
                     and (table, name) != ("destruction_requests", "child_id")):
                 bare.append(f"{table}.{name}")
     assert bare == []
+
+
+def test_a_shared_concern_stays_but_the_destroyed_childs_name_goes(
+    dsl: Session, clock: MockClock,
+) -> None:
+    """The concern also about another child is theirs too: it stays whole for them, only
+    the destroyed child's link to it goes, and her name is nowhere in the vault's pages."""
+    clock.current = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    gone = children.add_child(dsl, ChildDetails("Zelphine", "Quarrowby",
+                                                date_of_birth=date(2000, 1, 5)))
+    stays = children.add_child(dsl, ChildDetails("Ben", "Osei", date_of_birth=date(2012, 3, 1)))
+    shared = concerns.record_concern(dsl, content(
+        (gone, stays), clock, facts="Both seen at the bus station.",
+        occurred_at=clock.now() - timedelta(days=2)))
+    users.add_user(dsl, name="it", display_name="School IT", role=Role.ADMIN,
+                   passphrase=STAFF_PASS)
+    assert b"Quarrowby" in plaintext_pages(dsl)
+    request = destruction.request_destruction(dsl, gone, "Reviewed: no further need")
+    dsl.lock()
+    it = switch_to(dsl, "it", STAFF_PASS)
+    counts = destruction.carry_out(it, request)
+    assert "concerns" not in counts and counts["concern_children"] == 1
+    assert b"Quarrowby" not in plaintext_pages(it) and b"Zelphine" not in plaintext_pages(it)
+    with it.uow() as uow:
+        certificate = json.loads(next(r[6] for r in uow.audit.rows()
+                                      if r[3] == "file_destroyed"))
+    assert certificate["shared_concerns_kept"] == [shared]
+    assert certificate["kept_because"] == "also in other children's files"
+    it.lock()
+    s = switch_to(it, "dsl", "correct horse battery staple")
+    kept = concerns.open_concern(s, shared)
+    assert kept.concern.content.child_ids == (stays,)

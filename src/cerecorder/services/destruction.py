@@ -83,10 +83,14 @@ def carry_out(session: Session, request_id: int) -> dict[str, int]:
     _due(session, request.child_id, request.rule_years)
     with session.uow() as uow:
         identity = set(uow.children.identity_ids(request.child_id))
+        kept = sorted(uow.destructions.shared_concerns(identity))
         counts = destroy(uow.conn, identity, uow.destructions.sole_concerns(identity))
         uow.destructions.record(request_id, counts, session.clock.now(), session.user.id)
+        # the certificate says what stayed and why: concerns shared with other children
+        # are theirs too, so only this child's link to them went (ids, never content)
         audit.record(uow, session.clock, session.user, "file_destroyed", "destruction",
-                     request_id, child=request.child_id, rows=sum(counts.values()))
+                     request_id, child=request.child_id, rows=sum(counts.values()),
+                     shared_concerns_kept=kept, kept_because="also in other children's files")
         uow.commit()
     compact(session.vault.conn)
     return counts

@@ -163,3 +163,11 @@ class DestructionRepository(_Repository):
             "EXCEPT SELECT concern_id FROM concern_children "
             f"WHERE child_id NOT IN ({marks})", (*child_ids, *child_ids))
         return {int(r[0]) for r in rows}
+
+    def shared_concerns(self, child_ids: set[int]) -> set[int]:
+        """The concerns about these children and others too: they stay in the others'
+        files, and only these children's links to them go."""
+        marks = _marks(child_ids)
+        rows = self._rows(f"SELECT DISTINCT concern_id FROM concern_children "
+                          f"WHERE child_id IN ({marks})", tuple(child_ids))
+        return {int(r[0]) for r in rows} - self.sole_concerns(child_ids)
