@@ -83,6 +83,9 @@ def test_delete_removes_the_chosen_mark_in_a_draft_only(qtbot: QtBot) -> None:
     qtbot.keyClick(shown.listing, Qt.Key.Key_Delete)
     qtbot.keyClick(shown.canvas, Qt.Key.Key_Return)
     assert shown.marks() == marks and not shown.remove.isVisibleTo(shown)
+    # a read-only map has one way out, Close, not a Cancel beside it
+    buttons = [b.text() for b in shown.findChildren(QPushButton) if b.isVisibleTo(shown)]
+    assert "Close" in buttons and "Cancel" not in buttons
 
 
 def test_every_control_is_named_and_no_mnemonic_clashes(qtbot: QtBot) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -220,8 +221,13 @@ class BodyMapEditor(QDialog):
         row.addLayout(side, 2)
         outer = QVBoxLayout(self)
         outer.addLayout(row)
-        buttons = ok_cancel(self, "&Close" if read_only else "&Keep marks")
-        buttons.accepted.connect(self.accept)
+        if read_only:  # nothing to keep or cancel: one Close
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            named(buttons.button(QDialogButtonBox.StandardButton.Close), "Close")
+            buttons.rejected.connect(self.reject)
+        else:
+            buttons = ok_cancel(self, "&Keep marks")
+            buttons.accepted.connect(self.accept)
         outer.addWidget(buttons)
         self.views.currentIndexChanged.connect(self._note_sides)
         self._note_sides()
