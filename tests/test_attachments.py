@@ -5,12 +5,9 @@ anything is written, and never readable on disk outside the encrypted vault."""
 from __future__ import annotations
 
 import hashlib
-import io
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from cerecorder.domain.attachments import CHUNK_BYTES, AttachmentKind, Limits, sniff_kind
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
@@ -18,27 +15,17 @@ from cerecorder.services import attachments, concerns
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import db_errors_explained
 
-from helpers import STAFF_PASS, MockClock, add_child, add_staff, content, switch_to
-
-CANARY = b"CANARY-7f3a9c-handwritten-note"
-TAKEN = datetime(2026, 11, 15, 16, 42, 10)
-
-
-def photo(*, located: bool = True, fmt: str = "JPEG") -> bytes:
-    """A small photo with EXIF (time taken, and a GPS position if located) and the canary
-    in a comment, as a phone's JPEG might carry a caption."""
-    image = Image.effect_noise((160, 120), 64).convert("RGB")
-    exif = Image.Exif()
-    exif.get_ifd(0x8769)[36867] = TAKEN.strftime("%Y:%m:%d %H:%M:%S")
-    if located:
-        gps = exif.get_ifd(0x8825)
-        gps[1], gps[2], gps[3], gps[4] = "N", (51.0, 30.0, 12.0), "W", (0.0, 7.0, 40.0)
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        image.save(out, "JPEG", exif=exif, comment=CANARY)
-    else:
-        image.save(out, fmt)
-    return out.getvalue()
+from helpers import (
+    PHOTO_CANARY,
+    PHOTO_TAKEN,
+    STAFF_PASS,
+    MockClock,
+    add_child,
+    add_staff,
+    content,
+    photo,
+    switch_to,
+)
 
 
 def _raw(s: Session, sql: str) -> None:
@@ -70,7 +57,7 @@ def test_the_stored_hash_is_the_files_and_the_bytes_read_back_whole(
     assert data == image and found.sha256 == hashlib.sha256(image).hexdigest()
     assert (found.file_name, found.kind, found.size) == ("IMG_0042.jpg", AttachmentKind.JPEG,
                                                          len(image))
-    assert found.photo.taken_at == TAKEN and found.photo.has_location
+    assert found.photo.taken_at == PHOTO_TAKEN and found.photo.has_location
     found, data = attachments.read(dsl, second)
     assert data == letter and found.sha256 == hashlib.sha256(letter).hexdigest()
     assert found.file_name == "letter.txt" and found.kind is AttachmentKind.TEXT
@@ -87,7 +74,7 @@ def test_a_photo_without_exif_has_no_time_or_location(dsl: Session, clock: MockC
     assert found.photo.taken_at is None and not found.photo.has_location
     found, _ = attachments.read(dsl, attachments.add_to_draft(
         dsl, found.concern_id or 0, photo(located=False), "b.jpg"))
-    assert found.photo.taken_at == TAKEN and not found.photo.has_location
+    assert found.photo.taken_at == PHOTO_TAKEN and not found.photo.has_location
 
 
 @pytest.mark.parametrize("sql", [
@@ -222,7 +209,7 @@ def test_the_canary_is_in_no_file_on_disk(dsl: Session, clock: MockClock,
     test's folders (the vault, its WAL, the home and state folders) holds its canary."""
     concern_id = _draft(dsl, clock)
     image = photo()
-    assert CANARY in image
+    assert PHOTO_CANARY in image
     attachment_id = attachments.add_to_draft(dsl, concern_id, image, "screenshot.jpg")
     concerns.submit(dsl, concern_id)
     assert attachments.read(dsl, attachment_id)[1] == image
@@ -230,8 +217,8 @@ def test_the_canary_is_in_no_file_on_disk(dsl: Session, clock: MockClock,
     while_open = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert folder / "vault.db" in while_open
     for path in while_open:
-        assert CANARY not in path.read_bytes(), path
+        assert PHOTO_CANARY not in path.read_bytes(), path
     dsl.lock()
     assert (folder / "vault.db").stat().st_size > len(image)  # it is in there, encrypted
     for path in tmp_path.rglob("*"):
-        assert not path.is_file() or CANARY not in path.read_bytes(), path
+        assert not path.is_file() or PHOTO_CANARY not in path.read_bytes(), path

@@ -164,11 +164,14 @@ def concern_attachments(session: Session, concern_id: int) -> list[Attachment]:
         return uow.attachments.for_concern(concern_id)
 
 
-def all_attachments(session: Session) -> list[Attachment]:
-    """Every attachment, of concerns and of chronologies (DSL)."""
+def listing(session: Session, concern_id: int | None = None) -> list[Attachment]:
+    """Every attachment, of concerns and of chronologies, or one concern's (DSL)."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
-        return uow.attachments.all()
+        if concern_id is None:
+            return uow.attachments.all()
+        uow.concerns.get(concern_id)  # a concern that does not exist is said so
+        return uow.attachments.for_concern(concern_id)
 
 
 def export(session: Session, attachment_id: int, path: Path) -> Attachment:

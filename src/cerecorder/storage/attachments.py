@@ -48,12 +48,6 @@ class AttachmentRepository(_Repository):
             f"SELECT {_COLUMNS} FROM attachments WHERE concern_id = ? ORDER BY id",
             (concern_id,))]
 
-    def for_child(self, child_id: int) -> list[Attachment]:
-        """The attachments of a child's chronology (not those of their concerns)."""
-        return [_attachment(r) for r in self._rows(
-            f"SELECT {_COLUMNS} FROM attachments WHERE child_id = ? ORDER BY id",
-            (child_id,))]
-
     def all(self) -> list[Attachment]:
         return [_attachment(r) for r in self._rows(
             f"SELECT {_COLUMNS} FROM attachments ORDER BY id")]
