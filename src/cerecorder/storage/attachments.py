@@ -34,6 +34,8 @@ class AttachmentRepository(_Repository):
 
     def remove(self, attachment_id: int) -> None:
         """A draft's attachment and its chunks (the triggers refuse any other)."""
+        self._execute("DELETE FROM attachment_chunks WHERE attachment_id = ?",
+                      (attachment_id,))
         self._execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
 
     def get(self, attachment_id: int) -> Attachment:

@@ -2,8 +2,8 @@
 so they share its key, its transactions, its backups and its key rotation.
 
 An attachment belongs to a concern or to a child's chronology. Its row is never changed:
-a draft's attachment may be removed (with its chunks, by cascade), a submitted concern's
-never, and a chronology's never (destruction is the one path through these triggers).
+a draft's attachment may be removed with its chunks, a submitted concern's never, and a
+chronology's never (destruction is the one path through these triggers).
 Chunks are append-only and complete the file exactly: each is the next in sequence and
 as long as the declared size leaves, so once the file is whole nothing more goes in.
 """
@@ -24,7 +24,7 @@ def attachments_sql() -> str:
     return f"""
 CREATE TABLE attachments (
     id INTEGER PRIMARY KEY,
-    concern_id INTEGER REFERENCES concerns(id) ON DELETE CASCADE,
+    concern_id INTEGER REFERENCES concerns(id),
     child_id INTEGER REFERENCES children(id),
     file_name TEXT NOT NULL CHECK (length(file_name) BETWEEN 1 AND 255),
     kind TEXT NOT NULL CHECK (kind IN ({kinds})),
@@ -48,7 +48,7 @@ WHEN OLD.concern_id IS NULL OR {_STATUS.format(row="OLD")} = 'submitted'
 BEGIN SELECT RAISE(ABORT, 'immutable: an attachment cannot be deleted'); END;
 
 CREATE TABLE attachment_chunks (
-    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id),
     seq INTEGER NOT NULL CHECK (seq >= 0),
     data BLOB NOT NULL CHECK (length(data) BETWEEN 1 AND {CHUNK_BYTES}),
     PRIMARY KEY (attachment_id, seq)
@@ -62,8 +62,8 @@ BEGIN SELECT RAISE(ABORT, 'immutable: an attachment''s bytes are written once, i
 END;
 CREATE TRIGGER attachment_chunks_no_update BEFORE UPDATE ON attachment_chunks
 BEGIN SELECT RAISE(ABORT, 'immutable: an attachment cannot be changed'); END;
--- chunks go only with their attachment (a draft's, by cascade)
-CREATE TRIGGER attachment_chunks_no_delete BEFORE DELETE ON attachment_chunks
-WHEN EXISTS (SELECT 1 FROM attachments WHERE id = OLD.attachment_id)
+CREATE TRIGGER attachment_chunks_locked_delete BEFORE DELETE ON attachment_chunks
+WHEN (SELECT c.status FROM attachments a JOIN concerns c ON c.id = a.concern_id
+      WHERE a.id = OLD.attachment_id) IS NOT 'draft'
 BEGIN SELECT RAISE(ABORT, 'immutable: an attachment cannot be deleted'); END;
 """
