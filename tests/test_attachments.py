@@ -11,7 +11,7 @@ import pytest
 
 from cerecorder.domain.attachments import CHUNK_BYTES, AttachmentKind, Limits, sniff_kind
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
-from cerecorder.services import attachments, concerns
+from cerecorder.services import attachments, concerns, maintenance, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import db_errors_explained
 
@@ -24,6 +24,7 @@ from helpers import (
     add_staff,
     content,
     photo,
+    reopen,
     switch_to,
 )
 
@@ -221,3 +222,19 @@ def test_the_canary_is_in_no_file_on_disk(dsl: Session, clock: MockClock,
     assert (folder / "vault.db").stat().st_size > len(image)  # it is in there, encrypted
     for path in tmp_path.rglob("*"):
         assert not path.is_file() or PHOTO_CANARY not in path.read_bytes(), path
+
+
+def test_attachments_come_through_key_rotation_and_backup(dsl: Session, clock: MockClock,
+                                                          tmp_path: Path) -> None:
+    """They live in vault.db, so rotating its key and backing it up carry them whole."""
+    image = photo()
+    attachment_id = attachments.add_to_draft(dsl, _draft(dsl, clock), image, "note.jpg")
+    leaver = add_staff(dsl)
+    users.remove_user(dsl, leaver)  # rotates the database key
+    maintenance.backup(dsl, tmp_path / "backup")
+    folder = dsl.vault.files.folder
+    dsl.lock()
+    for opened in (reopen(folder, clock), reopen(tmp_path / "backup", clock)):
+        assert attachments.read(opened, attachment_id)[1] == image
+        assert maintenance.verify(opened).ok
+        opened.lock()
