@@ -168,6 +168,8 @@ def test_an_oversize_file_is_refused_before_anything_is_written(
         attachments.add_to_draft(dsl, concern_id, b"n" * 600, "two.txt", small)
     with pytest.raises(InvalidInput, match="empty"):
         attachments.add_to_draft(dsl, concern_id, b"", "none.txt")
+    with pytest.raises(InvalidInput, match="Cannot read"):
+        attachments.add_to_draft(dsl, concern_id, tmp_path / "gone.jpg")
     assert _counts(dsl) == after_one and after_one[:2] == (before[0] + 1, before[1] + 1)
 
 

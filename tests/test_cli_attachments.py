@@ -84,6 +84,9 @@ def test_export_attachment_writes_the_file_once_and_audits_it(
     assert err.startswith("cerecorder-admin: ") and "already exists" in err
     assert err.count("\n") == 1
     assert out_file.read_bytes() == b"the DSL's own file"
+    code, _, err = _cli(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
+                        "--out", tmp_path / "no such folder" / "x.jpg")
+    assert code == EXIT_PROBLEM and "does not exist" in err and err.count("\n") == 1
 
     s = reopen(vault_dir, clock)
     exported = s.vault.conn.execute(

@@ -44,10 +44,14 @@ def _file_name(name: str) -> str:
 def _load(source: bytes | Path, file_name: str | None, limits: Limits) -> tuple[bytes, str]:
     """The bytes and the name, refusing a file over the limit before reading all of it."""
     if isinstance(source, Path):
-        with os_errors_explained(source):
-            _check_size(source.stat().st_size, limits)
-            with source.open("rb") as handle:
-                data = handle.read(limits.file_bytes + 1)
+        try:
+            with os_errors_explained(source):
+                _check_size(source.stat().st_size, limits)
+                with source.open("rb") as handle:
+                    data = handle.read(limits.file_bytes + 1)
+        except OSError as exc:  # not there, a folder, unreadable: nothing to attach
+            raise InvalidInput(f"Cannot read {source}: {exc.strerror or exc}. "
+                               "Nothing was attached.") from exc
         name = file_name or source.name
     else:
         data, name = bytes(source), file_name or ""
@@ -178,6 +182,8 @@ def export(session: Session, attachment_id: int, path: Path) -> Attachment:
     """Write one attachment to a file, as it was added (DSL): refused if the file exists,
     written atomically, audited; if the audit cannot be written the file is removed."""
     require(session.user, Role.DSL)
+    if not path.parent.is_dir():
+        raise InvalidInput(f"The folder {path.parent} does not exist. Nothing was written.")
     if path.exists():
         raise InvalidInput(f"{path} already exists; choose another name. Nothing was written.")
     found, data = read(session, attachment_id)
