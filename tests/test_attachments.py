@@ -177,6 +177,7 @@ def test_an_oversize_file_is_refused_before_anything_is_written(
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00",  # a Windows program
     b"PK\x03\x04\x14\x00\x06\x00",  # a zip (or a Word document)
     b"caf\xe9 au lait\n",  # text, but not UTF-8
+    b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",  # a GIF: UTF-8 bytes, but not text
     b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00avifmif1",  # AVIF, not HEIC
 ])
 def test_a_refused_kind_gets_a_clear_message(dsl: Session, clock: MockClock,

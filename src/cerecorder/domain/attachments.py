@@ -8,10 +8,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.parser import BytesHeaderParser
 
 CHUNK_BYTES = 1024 * 1024
 MEGABYTE = 1024 * 1024
@@ -32,7 +31,7 @@ ACCEPTED = ("a photo or image (JPEG, PNG or HEIC), a PDF, a plain text file (UTF
             "e-mail saved as .eml")
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
 _EMAIL_HEADERS = ("date", "subject", "to", "message-id", "received")
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # tab, newlines and form feed allowed
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,9 @@ def _is_email(data: bytes) -> bool:
     head = data[:64 * 1024]
     if b":" not in head.split(b"\n", 1)[0]:
         return False
+    from email import policy  # when a file is attached: not needed to open the vault
+    from email.parser import BytesHeaderParser
+
     message = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
     names = {k.lower() for k in message}
     return "from" in names and any(n in names for n in _EMAIL_HEADERS)
@@ -110,7 +112,7 @@ def _is_text(data: bytes) -> bool:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
-    return not any(ord(c) < 32 and ord(c) not in _TEXT_CONTROLS for c in text)
+    return _CONTROL.search(text) is None
 
 
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
