@@ -385,7 +385,11 @@ class ConcernRepository(_Repository):
         )
 
     def delete_draft(self, concern_id: int) -> None:
-        """The draft and its attachments (the triggers keep a submitted concern's)."""
+        """The draft, its body map and its attachments (the triggers keep a submitted
+        concern's)."""
+        self._execute("DELETE FROM body_marks WHERE map_id IN (SELECT id FROM body_maps "
+                      "WHERE concern_id = ?)", (concern_id,))
+        self._execute("DELETE FROM body_maps WHERE concern_id = ?", (concern_id,))
         self._execute("DELETE FROM attachment_chunks WHERE attachment_id IN (SELECT id FROM "
                       "attachments WHERE concern_id = ?)", (concern_id,))
         self._execute("DELETE FROM attachments WHERE concern_id = ?", (concern_id,))
