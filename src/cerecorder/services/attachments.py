@@ -84,8 +84,8 @@ def add_to_draft(session: Session, concern_id: int, source: bytes | Path,
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         if concern.author_id != session.user.id or concern.status is not ConcernStatus.DRAFT:
-            raise InvalidInput("Files are attached to your own draft; a submitted concern "
-                               "takes them with an addendum.")
+            raise InvalidInput("Files can be attached only to your own draft; a submitted "
+                               "concern stays as it was recorded.")
         held = uow.attachments.concern_bytes(concern_id)
         if held + len(data) > limits.concern_bytes:
             raise InvalidInput(
