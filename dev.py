@@ -129,8 +129,9 @@ def bench(args: list[str]) -> int:
     """Storage and services (run.py, given the arguments), then the UI (ui_bench.py, on the
     school-sized vault; offscreen unless there is a display), Needs attention on the decade
     vault (attention_bench.py), then the handover PDF (pdf_bench.py), the pupil-roll import
-    (roster_bench.py), sealing and importing 1,000 packets (packets_bench.py), and
-    transfers and subject access on the decade vault (file_life_bench.py)."""
+    (roster_bench.py), sealing and importing 1,000 packets (packets_bench.py),
+    transfers and subject access on the decade vault (file_life_bench.py), and a 20 MB
+    photo attached and read back (attachments_bench.py)."""
     apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
     storage = sh(PY, ROOT / "bench" / "run.py", *args, check=False)
@@ -140,7 +141,8 @@ def bench(args: list[str]) -> int:
     roster = sh(PY, ROOT / "bench" / "roster_bench.py", check=False)
     sealed = sh(PY, ROOT / "bench" / "packets_bench.py", check=False)
     file_life = sh(PY, ROOT / "bench" / "file_life_bench.py", check=False)
-    return storage or ui or documents or roster or sealed or file_life
+    attached = sh(PY, ROOT / "bench" / "attachments_bench.py", check=False)
+    return storage or ui or documents or roster or sealed or file_life or attached
 
 
 def bundle(args: list[str]) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from cerecorder import paths
 from cerecorder.crypto.keyslots import KdfParams
@@ -102,3 +105,24 @@ def content(child_ids: tuple[int, ...], clock: MockClock, **more: object) -> Con
     }
     values.update(more)
     return ConcernContent(**values)  # type: ignore[arg-type]
+
+
+PHOTO_CANARY = b"CANARY-7f3a9c-handwritten-note"
+PHOTO_TAKEN = datetime(2026, 11, 15, 16, 42, 10)
+
+
+def photo(*, located: bool = True, fmt: str = "JPEG") -> bytes:
+    """A small photo with EXIF (time taken, and a GPS position if located) and the canary
+    in a comment, as a phone's JPEG might carry a caption."""
+    image = Image.effect_noise((160, 120), 64).convert("RGB")
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = PHOTO_TAKEN.strftime("%Y:%m:%d %H:%M:%S")
+    if located:
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2], gps[3], gps[4] = "N", (51.0, 30.0, 12.0), "W", (0.0, 7.0, 40.0)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.save(out, "JPEG", exif=exif, comment=PHOTO_CANARY)
+    else:
+        image.save(out, fmt)
+    return out.getvalue()

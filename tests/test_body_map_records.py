@@ -87,3 +87,10 @@ def test_a_bad_mark_leaves_the_draft_as_it_was(dsl: Session, clock: MockClock) -
         body_maps.save_draft_map(dsl, concern_id, (BodyMark("front", 1.5, 0, "cut"),),
                                  OUTLINES)
     assert body_maps.concern_maps(dsl, concern_id)[0].marks == MARKS
+
+
+def test_a_draft_with_a_body_map_can_be_discarded(dsl: Session, clock: MockClock) -> None:
+    concern_id = concerns.save_draft(dsl, content((add_child(dsl),), clock))
+    body_maps.save_draft_map(dsl, concern_id, MARKS, OUTLINES)
+    concerns.discard_draft(dsl, concern_id)
+    assert dsl.vault.conn.execute("SELECT count(*) FROM body_marks").fetchone() == (0,)

@@ -15,6 +15,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from cerecorder.domain.errors import InvalidInput, NotFound, PermissionDenied
 from cerecorder.domain.model import ActionKind, ChildDetails, EventKind, Role, TriageDecision
 from cerecorder.services import (
+    attachments,
     children,
     concerns,
     destruction,
@@ -29,7 +30,7 @@ from cerecorder.services.session import Session
 from test_packets import audit_actions
 from test_schooldays import HOLIDAYS
 
-from helpers import STAFF_PASS, MockClock, content, switch_to
+from helpers import PHOTO_CANARY, STAFF_PASS, MockClock, content, photo, switch_to
 
 CANARY = "Quokkafeather"
 PAGE, RESERVE = 4096, 80  # SQLCipher 4: each page ends in its IV (16) and HMAC (64)
@@ -106,6 +107,25 @@ def test_two_people_destroy_a_file_and_nothing_of_it_remains(
     assert {"destruction_requested", "file_destroyed"} <= set(audit_actions(s))
     with s.uow() as uow:
         assert CANARY not in repr(uow.audit.rows())  # the certificate holds no content
+
+
+def test_a_destroyed_files_attachments_go_with_it(
+    dsl: Session, case: dict[str, object], clock: MockClock,
+) -> None:
+    old = int(case["old"])
+    draft = concerns.save_draft(dsl, content((old,), clock))
+    attachments.add_to_draft(dsl, draft, photo(), "note.jpg")
+    concerns.submit(dsl, draft)
+    attachments.add_to_chronology(dsl, old, b"Letter about " + PHOTO_CANARY, "letter.txt")
+    assert PHOTO_CANARY in plaintext_pages(dsl)
+    request = destruction.request_destruction(dsl, old, "Reviewed: no further need")
+    dsl.lock()
+    it = switch_to(dsl, "it", STAFF_PASS)
+    counts = destruction.carry_out(it, request)
+    assert counts["attachments"] == 2 and counts["attachment_chunks"] == 2
+    assert PHOTO_CANARY not in plaintext_pages(it)
+    assert maintenance.verify(it).ok, maintenance.verify(it).schema_problems
+    it.lock()
 
 
 def test_no_destruction_before_the_review_date_or_under_a_hold(

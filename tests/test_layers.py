@@ -17,7 +17,7 @@ ALLOWED = {
     "cli": {"cli", "services", "domain"},
 }
 THIRD_PARTY = {
-    "domain": {"icalendar"},  # reading term dates (domain/term_dates.py), no I/O
+    "domain": {"icalendar", "PIL"},  # term dates (domain/term_dates.py), a photo's EXIF
     "crypto": {"cryptography", "pyrage"},
     "storage": {"sqlcipher3"},
     "services": set(),

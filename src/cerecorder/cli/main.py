@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cerecorder import __version__
-from cerecorder.cli import exports, file_life, reports, sar
+from cerecorder.cli import attachments, exports, file_life, reports, sar
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -608,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
 
     file_life.add_commands(command)
+    attachments.add_commands(command)
     sar.add_commands(command)
     reports.add_commands(command)
     p = command("intel-report", exports.intel_report,

@@ -385,6 +385,14 @@ class ConcernRepository(_Repository):
         )
 
     def delete_draft(self, concern_id: int) -> None:
+        """The draft, its body map and its attachments (the triggers keep a submitted
+        concern's)."""
+        self._execute("DELETE FROM body_marks WHERE map_id IN (SELECT id FROM body_maps "
+                      "WHERE concern_id = ?)", (concern_id,))
+        self._execute("DELETE FROM body_maps WHERE concern_id = ?", (concern_id,))
+        self._execute("DELETE FROM attachment_chunks WHERE attachment_id IN (SELECT id FROM "
+                      "attachments WHERE concern_id = ?)", (concern_id,))
+        self._execute("DELETE FROM attachments WHERE concern_id = ?", (concern_id,))
         self._execute("DELETE FROM concerns WHERE id = ? AND status = 'draft'", (concern_id,))
 
     def _links(self, concern_ids: list[int]) -> tuple[

@@ -6,6 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_attachments import attachments_sql
 from cerecorder.storage.schema_body_map import body_map_sql
 from cerecorder.storage.schema_categories import categories_sql
 from cerecorder.storage.schema_file_life import (
@@ -561,4 +562,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "once it is submitted", categories_sql(_LOCKED_WITH_CONCERN)),
     (14, "body maps: marks on a child's outline, locked with their concern; a correction "
      "is a new map with an addendum", body_map_sql()),
+    (15, "attachments: files in 1 MiB chunks inside the vault with their SHA-256, kept with "
+     "their concern once it is submitted, or in a child's chronology", attachments_sql()),
 )

@@ -17,6 +17,7 @@ from cerecorder.storage.repositories import (
 )
 
 if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
+    from cerecorder.storage.attachments import AttachmentRepository
     from cerecorder.storage.body_maps import BodyMapRepository
     from cerecorder.storage.categories import CategoryRepository
     from cerecorder.storage.destruction import DestructionRepository
@@ -118,6 +119,12 @@ class UnitOfWork:
         from cerecorder.storage.body_maps import BodyMapRepository
 
         return BodyMapRepository(self.conn)
+
+    @cached_property
+    def attachments(self) -> AttachmentRepository:
+        from cerecorder.storage.attachments import AttachmentRepository
+
+        return AttachmentRepository(self.conn)
 
     def __enter__(self) -> UnitOfWork:
         with db_errors_explained():

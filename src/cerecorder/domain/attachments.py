@@ -1,0 +1,145 @@
+"""Attachments (issue 16): what a file is, judged by its bytes and never by its name; the
+limits stated up front; and what a photo says about itself (when it was taken, whether it
+carries a location), read from its EXIF without decoding the picture. No I/O here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+CHUNK_BYTES = 1024 * 1024
+MEGABYTE = 1024 * 1024
+
+
+class AttachmentKind(enum.StrEnum):
+    JPEG = "jpeg"
+    PNG = "png"
+    HEIC = "heic"
+    PDF = "pdf"
+    TEXT = "text"
+    EMAIL = "eml"
+
+
+KINDS = tuple(k.value for k in AttachmentKind)
+IMAGES = frozenset({AttachmentKind.JPEG, AttachmentKind.PNG, AttachmentKind.HEIC})
+ACCEPTED = ("a photo or image (JPEG, PNG or HEIC), a PDF, a plain text file (UTF-8) or an "
+            "e-mail saved as .eml")
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
+_EMAIL_HEADERS = ("date", "subject", "to", "message-id", "received")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # tab, newlines and form feed allowed
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most one file, and all of one concern's files, may hold (policy may change
+    them); a larger file is refused before anything is written."""
+
+    file_bytes: int = 25 * MEGABYTE
+    concern_bytes: int = 100 * MEGABYTE
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    #: as the camera's clock said it (EXIF keeps no time zone), or None
+    taken_at: datetime | None = None
+    has_location: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    concern_id: int | None
+    child_id: int | None
+    file_name: str
+    kind: AttachmentKind
+    size: int
+    sha256: str
+    added_by: int
+    added_at: datetime
+    photo: PhotoFacts
+
+
+def megabytes(size: int) -> str:
+    return f"{size / MEGABYTE:.1f} MB"
+
+
+def sniff_kind(data: bytes) -> AttachmentKind | None:
+    """The kind the bytes are, or None for a kind not accepted."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return AttachmentKind.JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return AttachmentKind.PNG
+    if data[4:8] == b"ftyp" and _is_heic(data):
+        return AttachmentKind.HEIC
+    if b"%PDF-" in data[:1024]:  # readers allow the header anywhere in the first 1 KiB
+        return AttachmentKind.PDF
+    if _is_email(data):
+        return AttachmentKind.EMAIL
+    if _is_text(data):
+        return AttachmentKind.TEXT
+    return None
+
+
+def _is_heic(data: bytes) -> bool:
+    """An ISO box 'ftyp' whose major or compatible brands are HEIF with HEVC pictures."""
+    box = int.from_bytes(data[:4], "big")
+    if not 16 <= box <= min(len(data), 4096):
+        return False
+    brands = [data[8:12]] + [data[i:i + 4] for i in range(16, box, 4)]
+    return any(b in _HEIF_BRANDS for b in brands)
+
+
+def _is_email(data: bytes) -> bool:
+    """An RFC 5322 message: a header block with From and one of the usual others."""
+    head = data[:64 * 1024]
+    if b":" not in head.split(b"\n", 1)[0]:
+        return False
+    from email import policy  # when a file is attached: not needed to open the vault
+    from email.parser import BytesHeaderParser
+
+    message = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+    names = {k.lower() for k in message}
+    return "from" in names and any(n in names for n in _EMAIL_HEADERS)
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return _CONTROL.search(text) is None
+
+
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_DATE_TIME_ORIGINAL, _DATE_TIME = 36867, 306
+_GPS_LATITUDE = 2
+
+
+def photo_facts(data: bytes, kind: AttachmentKind) -> PhotoFacts:
+    """Time taken and location from a JPEG's or PNG's EXIF; nothing for other kinds, or
+    when the EXIF is missing or unreadable (the file is kept as it is either way)."""
+    if kind not in (AttachmentKind.JPEG, AttachmentKind.PNG):
+        return PhotoFacts()
+    from PIL import Image  # only when a photo is added: not needed to start the app
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the headers, not the pixels
+            exif = image.getexif()
+            when = exif.get_ifd(_EXIF_IFD).get(_DATE_TIME_ORIGINAL) or exif.get(_DATE_TIME)
+            gps = exif.get_ifd(_GPS_IFD)
+    except Exception:  # Pillow raises many kinds for damaged files: the photo has no facts
+        return PhotoFacts()
+    return PhotoFacts(_exif_time(when), bool(gps.get(_GPS_LATITUDE)))
+
+
+def _exif_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    with contextlib.suppress(ValueError):
+        return datetime.strptime(value.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    return None

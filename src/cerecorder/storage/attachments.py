@@ -1,0 +1,75 @@
+"""Attachments in SQL (migration 15): a row per file and its bytes in 1 MiB chunks, all
+inside the vault. The triggers keep them as written; no role checks here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from cerecorder.domain.attachments import CHUNK_BYTES, Attachment, AttachmentKind, PhotoFacts
+from cerecorder.domain.errors import NotFound
+from cerecorder.domain.timefmt import from_utc_text, to_utc_text
+from cerecorder.storage.repositories import _Repository
+
+_COLUMNS = ("id, concern_id, child_id, file_name, kind, size, sha256, added_by, added_at, "
+            "photo_taken_at, has_location")
+
+
+class AttachmentRepository(_Repository):
+    def add(self, *, concern_id: int | None, child_id: int | None, file_name: str,
+            kind: AttachmentKind, data: bytes, sha256: str, photo: PhotoFacts,
+            now: datetime, by: int) -> int:
+        taken = None if photo.taken_at is None else photo.taken_at.isoformat()
+        attachment_id = self._insert(
+            f"INSERT INTO attachments({_COLUMNS.removeprefix('id, ')}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (concern_id, child_id, file_name, kind.value, len(data), sha256, by,
+             to_utc_text(now), taken, int(photo.has_location)))
+        view = memoryview(data)
+        self._executemany(
+            "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?, ?, ?)",
+            ((attachment_id, seq, view[start:start + CHUNK_BYTES])
+             for seq, start in enumerate(range(0, len(data), CHUNK_BYTES))))
+        return attachment_id
+
+    def remove(self, attachment_id: int) -> None:
+        """A draft's attachment and its chunks (the triggers refuse any other)."""
+        self._execute("DELETE FROM attachment_chunks WHERE attachment_id = ?",
+                      (attachment_id,))
+        self._execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+
+    def get(self, attachment_id: int) -> Attachment:
+        rows = self._rows(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?",
+                          (attachment_id,))
+        if not rows:
+            raise NotFound(f"attachment {attachment_id}")
+        return _attachment(rows[0])
+
+    def for_concern(self, concern_id: int) -> list[Attachment]:
+        return [_attachment(r) for r in self._rows(
+            f"SELECT {_COLUMNS} FROM attachments WHERE concern_id = ? ORDER BY id",
+            (concern_id,))]
+
+    def all(self) -> list[Attachment]:
+        return [_attachment(r) for r in self._rows(
+            f"SELECT {_COLUMNS} FROM attachments ORDER BY id")]
+
+    def concern_bytes(self, concern_id: int) -> int:
+        rows = self._rows("SELECT coalesce(sum(size), 0) FROM attachments WHERE concern_id = ?",
+                          (concern_id,))
+        return int(rows[0][0])
+
+    def read(self, attachment_id: int) -> bytes:
+        """The file's bytes, joined from its chunks in memory."""
+        return b"".join(bytes(r[0]) for r in self._rows(
+            "SELECT data FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq",
+            (attachment_id,)))
+
+
+def _attachment(row: tuple[Any, ...]) -> Attachment:
+    return Attachment(
+        int(row[0]), None if row[1] is None else int(row[1]),
+        None if row[2] is None else int(row[2]), str(row[3]), AttachmentKind(str(row[4])),
+        int(row[5]), str(row[6]), int(row[7]), from_utc_text(str(row[8])),
+        PhotoFacts(None if row[9] is None else datetime.fromisoformat(str(row[9])),
+                   bool(row[10])))
