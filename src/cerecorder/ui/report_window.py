@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
@@ -64,6 +65,7 @@ def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[st
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             if c:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
@@ -74,14 +76,17 @@ def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[st
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
     table.setAlternatingRowColors(True)
+    table.setWordWrap(False)  # one line a row, so the height below holds (full text: tip)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(headings)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.resizeColumnsToContents()
     table.resizeRowsToContents()
-    table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                         + table.verticalHeader().length() + 2 * table.frameWidth() + 2)
+    table.setFixedHeight(header.sizeHint().height() + table.verticalHeader().length()
+                         + 2 * table.frameWidth() + 2)
     named(table, name, "Arrow keys read the rows; Tab leaves the table")
     return table
 
@@ -217,17 +222,21 @@ class ReportWindow(ListWindow):
         page = QWidget()
         grid = QGridLayout(page)
         self.tables: dict[str, QTableWidget] = {}
+        top = Qt.AlignmentFlag.AlignTop
         for n, b in enumerate(made.breakdowns):
             table = figures_table(b.title, (b.title, b.unit.capitalize()), _cells(b))
             self.tables[b.title] = table
-            grid.addWidget(table, n // 2, n % 2, Qt.AlignmentFlag.AlignTop)
+            if n == 0:  # the categories' long names: the whole width
+                grid.addWidget(table, 0, 0, 1, 2, top)
+            else:
+                grid.addWidget(table, 1 + (n - 1) // 2, (n - 1) % 2, top)
         trend = made.trend
         rows = [["All concerns", *[figures.shown(n) for n in trend.totals]]]
         rows += [[k, *[figures.shown(n) for n in v]] for k, v in trend.by_category.items()]
         table = figures_table("Trend: concerns, this period and the three before",
                               ["Trend", *[_short(p) for p in trend.periods]], rows)
         self.tables["Trend"] = table
-        grid.addWidget(table, (len(made.breakdowns) + 1) // 2, 0, 1, 2)
+        grid.addWidget(table, grid.rowCount(), 0, 1, 2)
         grid.setRowStretch(grid.rowCount(), 1)
         return page
 
