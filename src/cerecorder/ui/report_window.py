@@ -97,8 +97,9 @@ def _cells(b: figures.Breakdown) -> list[list[str]]:
     return rows if b.overlapping else [*rows, ["Total", b.total_shown]]
 
 
-def _short(p: Period) -> str:
-    return f"{uk_date(p.start)}\u2013{uk_date(p.end)}"
+def _heading(p: Period) -> str:
+    """A period on two lines, so four of them leave the categories room (at 150% too)."""
+    return f"{uk_date(p.start)} to\n{uk_date(p.end)}"
 
 
 class ReportWindow(ListWindow):
@@ -234,7 +235,7 @@ class ReportWindow(ListWindow):
         rows = [["All concerns", *[figures.shown(n) for n in trend.totals]]]
         rows += [[k, *[figures.shown(n) for n in v]] for k, v in trend.by_category.items()]
         table = figures_table("Trend: concerns, this period and the three before",
-                              ["Trend", *[_short(p) for p in trend.periods]], rows)
+                              ["Trend", *[_heading(p) for p in trend.periods]], rows)
         self.tables["Trend"] = table
         grid.addWidget(table, grid.rowCount(), 0, 1, 2)
         grid.setRowStretch(grid.rowCount(), 1)
