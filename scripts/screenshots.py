@@ -382,11 +382,24 @@ def shoot(out: Path, work: Path, size: str) -> None:
                 snap("17f-redaction-workbench", bench)
                 bench.close()
             requests.close()
+    shoot_governors(window, snap)
     window.toggle_privacy()
     snap("18-privacy-screen", window)
     window.close()
     s.lock()
     shut_down(qt)
+
+
+def shoot_governors(window: Any, snap: Callable[..., None]) -> None:
+    """Vault -> Report for governors, on its first period (this term, or the school year),
+    then scrolled to the trend."""
+    report = window.open_governors_report()
+    if report is None:
+        return
+    snap("17g-governors-report", report)
+    bar = report.figures_area.verticalScrollBar()
+    snap("17h-governors-report-trend", report, lambda: bar.setValue(bar.maximum()))
+    report.close()
 
 
 def shoot_body_map(ctx: Any, window: Any, snap: Callable[..., None]) -> None:

@@ -69,6 +69,7 @@ from cerecorder.ui.register_forms import (
     SetAsideDialog,
 )
 from cerecorder.ui.register_window import EntryWindow, RegisterWindow
+from cerecorder.ui.report_window import ReportWindow
 from cerecorder.ui.retention_window import DestructionWindow, ReasonDialog, RetentionWindow
 from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.sar_window import OpenCaseDialog, RedactDialog, SarWindow, Workbench
@@ -257,6 +258,7 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "screening": lambda: ScreeningDialog(ctx, dsl, child, "Amy Khan", main),
         "intel report for a child": lambda: IntelReportDialog(ctx, dsl, child, "Amy Khan", main),
         "intel report": lambda: IntelReportDialog(ctx, dsl, parent=main),
+        "governors' report": lambda: ReportWindow(ctx, dsl, main),
         "screening view": lambda: ScreeningViewDialog(dsl, signed, main),
         "setup": lambda: SetupWizard(ctx),
         "enrol": lambda: EnrolDialog(dsl, StaffCard(SigningKey.generate().verify_key, (

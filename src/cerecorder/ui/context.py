@@ -27,8 +27,13 @@ class FileDialogs:
     """Every file and print dialog goes through here."""
 
     def save_path(self, parent: QWidget | None, title: str, suggested: Path,
-                  file_filter: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+                  file_filter: str, *, confirm_overwrite: bool = True) -> Path | None:
+        """confirm_overwrite=False: the caller asks itself (once, and for the name it
+        will really write, its suffix added)."""
+        options = QFileDialog.Option(0) if confirm_overwrite \
+            else QFileDialog.Option.DontConfirmOverwrite
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter,
+                                                options=options)
         return Path(chosen) if chosen else None
 
     def open_path(self, parent: QWidget | None, title: str, start: Path,

@@ -3,6 +3,8 @@ that must always be within reach (new concern, search, lock, privacy screen)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -46,6 +48,9 @@ from cerecorder.ui.settings_model import idle_lock_text
 from cerecorder.ui.transfers_window import TransfersWindow
 from cerecorder.ui.widgets import named, show_problem
 from cerecorder.ui.windows import bring_back, hide_all, shown_windows
+
+if TYPE_CHECKING:
+    from cerecorder.ui.report_window import ReportWindow
 
 
 class MainWindow(QMainWindow):
@@ -162,6 +167,12 @@ class MainWindow(QMainWindow):
         self.intel_action.triggered.connect(self.intel_report)
         self.intel_action.setVisible(self.is_dsl)
         menu.insertAction(self.settings_action, self.intel_action)
+        self.governors_action = QAction("Report for go&vernors…", self)
+        self.governors_action.setStatusTip("Counts by category, year group, sex and status, "
+                                           "referrals and trends, for the governing body")
+        self.governors_action.triggered.connect(self.open_governors_report)
+        self.governors_action.setVisible(self.is_dsl)
+        menu.insertAction(self.settings_action, self.governors_action)
 
     def _build_pages(self) -> None:
         self.tabs = QTabWidget()
@@ -464,6 +475,16 @@ class MainWindow(QMainWindow):
         window = SarWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
         window.open()
         return window
+    def open_governors_report(self) -> ReportWindow | None:
+        """The governors' report (DSL only; the window refuses anyone else too)."""
+        if not self.is_dsl:
+            return None
+        from cerecorder.ui.report_window import ReportWindow  # its tables load when asked
+
+        window = ReportWindow(self.ctx, self.session, self)
+        window.open()
+        return window
+
     def intel_report(self) -> IntelReportDialog:
         dialog = IntelReportDialog(self.ctx, self.session, parent=self)
         dialog.open()
