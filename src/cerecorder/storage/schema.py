@@ -6,6 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_deadlines import deadlines_sql
 from cerecorder.storage.schema_file_life import (
     DESTRUCTIONS,
     HOLDS,
@@ -555,4 +556,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "narrow index, actions and outcomes by concern", _V11),
     (12, "the concerns waiting for a decision, kept by triggers, so the triage queue and "
      "Needs attention do not walk every concern", _V12),
+    (13, "actions' due dates and owners; a child's case closed with a summary, signed off "
+     "and reopened, all append-only", deadlines_sql(_APPEND_ONLY)),
 )

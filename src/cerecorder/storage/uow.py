@@ -17,6 +17,7 @@ from cerecorder.storage.repositories import (
 )
 
 if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
+    from cerecorder.storage.deadlines import DeadlineRepository
     from cerecorder.storage.destruction import DestructionRepository
     from cerecorder.storage.register import (
         FlagRepository,
@@ -97,6 +98,12 @@ class UnitOfWork:
         from cerecorder.storage.statuses import StatusRepository
 
         return StatusRepository(self.conn)
+
+    @cached_property
+    def deadlines(self) -> DeadlineRepository:
+        from cerecorder.storage.deadlines import DeadlineRepository
+
+        return DeadlineRepository(self.conn)
 
     def __enter__(self) -> UnitOfWork:
         with db_errors_explained():
