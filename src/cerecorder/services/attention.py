@@ -116,6 +116,7 @@ def flag_details(session: Session, child_id: int, *, only_open: bool = True
 
 class Need(enum.StrEnum):
     CONCERN = "concern"
+    ACTION = "action"
     FLAG = "flag"
     CHILD = "child"
     MENTION = "mention"
@@ -130,6 +131,7 @@ class Need(enum.StrEnum):
 
 _NEED_LABELS = {
     Need.CONCERN: "New concern",
+    Need.ACTION: "Action due",
     Need.FLAG: "Flag to review",
     Need.SCREENING: "Screening due for review",
     Need.CHILD: "Child awaiting a match",
@@ -230,9 +232,20 @@ def _mentions(session: Session, uow: UnitOfWork, names: _Names) -> list[Attentio
             for p in uow.register.pending_mentions()]
 
 
+def _actions_due(session: Session, holidays: BankHolidays | None) -> list[AttentionLine]:
+    """Actions overdue or due today (services.deadlines), most overdue first; the line
+    opens the child's file."""
+    from cerecorder.services import deadlines
+
+    return [AttentionLine(Need.ACTION, r.action.action_id, r.action.child_id, r.child,
+                          r.action.taken_at, r.describe())
+            for r in deadlines.reminders(session, holidays)]
+
+
 def needs_attention(session: Session, holidays: BankHolidays | None = None
                     ) -> list[AttentionLine]:
-    """The DSL's first screen: new concerns (most urgent first), flags to review,
+    """The DSL's first screen: new concerns (most urgent first), actions overdue or due
+    today, flags to review,
     screenings due, transfers overdue and subject access requests due (where the bank
     holidays are known, for school days), then children and mentions awaiting a match."""
     from cerecorder.services import packets  # a large module, wanted only here
@@ -240,9 +253,10 @@ def needs_attention(session: Session, holidays: BankHolidays | None = None
     require(session.user, Role.DSL)
     with session.uow() as uow:
         names = _Names(uow)
-        lines = [line for source in (_concerns, _flags)
-                 for line in source(session, uow, names)]
+        lines = _concerns(session, uow, names)
+        flagged = _flags(session, uow, names)
         mentions = _mentions(session, uow, names)
+    lines += _actions_due(session, holidays) + flagged
     lines += _screenings_due(session)
     if holidays is not None:
         lines += _file_life(session, holidays)

@@ -22,8 +22,9 @@ from cerecorder.domain.rules import (
     clean_text,
     youngest_birth,
 )
-from cerecorder.domain.timefmt import from_utc_text
-from cerecorder.services import audit, flags
+from cerecorder.domain.schooldays import BankHolidays
+from cerecorder.domain.timefmt import from_utc_text, local_date
+from cerecorder.services import audit, deadlines, flags
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -69,20 +70,32 @@ def _children_of(session: Session, concern_id: int | None, child_ids: list[int]
 def record_action(
     session: Session, *, kind: ActionKind, detail: str, taken_at: datetime,
     concern_id: int | None = None, child_ids: list[int] | None = None,
+    due_on: date | None = None, owner_id: int | None = None,
+    holidays: BankHolidays | None = None,
 ) -> list[int]:
-    """One action row per child, so each chronology stands on its own."""
+    """One action row per child, so each chronology stands on its own. An action may be
+    due by a date and owned by a DSL; a referral is due an answer in working days where
+    the bank holidays are known (services.deadlines)."""
     require(session.user, Role.DSL)
     detail = clean_text(detail, "The action detail")
     children, born = _children_of(session, concern_id, list(child_ids or []))
     now = session.clock.now()
     check_clock(now)
     check_time(taken_at, now, "The time the action was taken", tz=session.tz, born=born)
+    taken_on = local_date(taken_at, session.tz)
+    due_on = deadlines.due_for(kind, taken_on, due_on, holidays)
+    if due_on is not None and due_on < taken_on:
+        raise InvalidInput("An action cannot be due before it was taken.")
     with session.uow() as uow:
+        deadlines.check_owner(uow, owner_id)
         ids = [
             uow.dsl.add_action(child, concern_id, kind, detail, taken_at, session.tz,
                                session.user.id, now)
             for child in children
         ]
+        if due_on is not None or owner_id is not None:
+            for action_id in ids:
+                uow.deadlines.set_due(action_id, due_on, owner_id, now, session.user.id)
         for action_id, child in zip(ids, children, strict=True):
             audit.record(uow, session.clock, session.user, "action_recorded", "action",
                          action_id, child=child, kind=kind.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from cerecorder.storage.schema_attachments import attachments_sql
 from cerecorder.storage.schema_body_map import body_map_sql
 from cerecorder.storage.schema_categories import categories_sql
+from cerecorder.storage.schema_deadlines import deadlines_sql
 from cerecorder.storage.schema_file_life import (
     DESTRUCTIONS,
     HOLDS,
@@ -564,4 +565,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "is a new map with an addendum", body_map_sql()),
     (15, "attachments: files in 1 MiB chunks inside the vault with their SHA-256, kept with "
      "their concern once it is submitted, or in a child's chronology", attachments_sql()),
+    (16, "actions' due dates and owners; a child's case closed with a summary, signed off "
+     "and reopened, all append-only", deadlines_sql(_APPEND_ONLY)),
 )

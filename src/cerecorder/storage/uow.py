@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
     from cerecorder.storage.attachments import AttachmentRepository
     from cerecorder.storage.body_maps import BodyMapRepository
     from cerecorder.storage.categories import CategoryRepository
+    from cerecorder.storage.deadlines import DeadlineRepository
     from cerecorder.storage.destruction import DestructionRepository
     from cerecorder.storage.register import (
         FlagRepository,
@@ -125,6 +126,12 @@ class UnitOfWork:
         from cerecorder.storage.attachments import AttachmentRepository
 
         return AttachmentRepository(self.conn)
+
+    @cached_property
+    def deadlines(self) -> DeadlineRepository:
+        from cerecorder.storage.deadlines import DeadlineRepository
+
+        return DeadlineRepository(self.conn)
 
     def __enter__(self) -> UnitOfWork:
         with db_errors_explained():

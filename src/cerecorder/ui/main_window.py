@@ -66,8 +66,10 @@ class MainWindow(QMainWindow):
         self.is_admin = session.user.role is Role.ADMIN
         self.demo = session.is_demo
         badge = " [DEMO: fictional pupils]" if self.demo else ""
-        self.setWindowTitle(
-            f"CE Recorder: {session.user.display_name} ({session.user.role.value}){badge}")
+        self.base_title = (f"CE Recorder: {session.user.display_name} "
+                           f"({session.user.role.value}){badge}")
+        self.setWindowTitle(self.base_title)
+        self._told_due: int | None = None  # the count the status bar last told
         fit_to_screen(self, 1280, 720)  # at 150% the screen is 910x510 logical pixels
         self.privacy_hidden: list[QWidget] = []  # the windows the privacy screen hid
         self.paused: list[QAction] = []  # and the actions it disabled
@@ -372,12 +374,22 @@ class MainWindow(QMainWindow):
                                      f"&Triage queue ({self.queue_model.rowCount()})")
                 if self.attention is not None:
                     self.attention.refresh()
+                    self._show_actions_due(self.attention.actions_due)
         except CERecorderError as exc:
             show_problem(self, exc)
         if self.sent is not None:
             self.sent.sync()
         self.unfitted = {self.pupil_view, self.my_view, self.queue_view}
         self._fit_columns()
+
+    def _show_actions_due(self, count: int) -> None:
+        """The count of actions overdue or due today in the title bar, and (at unlock and
+        whenever it changes) in the status bar."""
+        told = f"{count} action(s) overdue or due today: see Needs attention" if count else ""
+        self.setWindowTitle(f"{self.base_title} · {told}" if told else self.base_title)
+        if told and count != self._told_due:
+            self.statusBar().showMessage(told)
+        self._told_due = count
 
     def _fit_columns(self) -> None:
         """Size the columns of the list in sight to their contents; a list on another tab

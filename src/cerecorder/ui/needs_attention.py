@@ -27,7 +27,8 @@ from cerecorder.ui.widgets import named, show_problem
 
 _URGENCY = {Urgency.IMMEDIATE: "Immediate", Urgency.HIGH: "High", Urgency.MEDIUM: "Medium",
             Urgency.LOW: "Low"}
-_PLURAL = {Need.CONCERN: "new concerns", Need.FLAG: "flags to review",
+_PLURAL = {Need.CONCERN: "new concerns", Need.ACTION: "actions due or overdue",
+           Need.FLAG: "flags to review",
            Need.SCREENING: "screenings due", Need.CHILD: "children awaiting a match",
            Need.MENTION: "mentions awaiting a match", Need.TRANSFER: "transfers overdue",
            Need.SAR: "subject access requests due"}
@@ -73,6 +74,7 @@ class NeedsAttention(QWidget):
                  ) -> None:
         super().__init__(parent)
         self.ctx, self.session = ctx, session
+        self.actions_due = 0  # overdue or due today, for the main window's title
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         named(self.summary, "What needs attention")
@@ -108,6 +110,7 @@ class NeedsAttention(QWidget):
             return
         self.model.set_rows(lines)
         counts = Counter(line.need for line in lines)
+        self.actions_due = counts[Need.ACTION]
         self.summary.setText("; ".join(f"{counts[need]} {_PLURAL[need]}" for need in Need
                                        if counts[need]) or "Nothing waiting.")
         if lines and not self.table.currentIndex().isValid():
@@ -115,6 +118,7 @@ class NeedsAttention(QWidget):
 
     def clear(self) -> None:
         self.model.clear()
+        self.actions_due = 0
         self.summary.setText("")
 
     def open_line(self, index: QModelIndex) -> QWidget | None:
@@ -145,7 +149,7 @@ class NeedsAttention(QWidget):
             listing.finished.connect(lambda _: self.refresh())
             listing.open()
             return listing
-        if line.need is Need.SCREENING and line.child_id is not None:
+        if line.need in (Need.SCREENING, Need.ACTION) and line.child_id is not None:
             from cerecorder.ui.dsl_views import ChildWindow
 
             child = ChildWindow(self.ctx, self.session, line.child_id, self.window())
