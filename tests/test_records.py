@@ -118,6 +118,28 @@ def test_addenda_belong_to_submitted_concerns(dsl: Session, clock: MockClock) ->
     ]
 
 
+def test_recording_in_one_step_leaves_no_draft_when_submission_fails(
+    dsl: Session, clock: MockClock
+) -> None:
+    """Save and submit are one transaction: a refused concern leaves no draft and no audit
+    row; an accepted one has both audit rows (created, then submitted)."""
+    child = add_child(dsl)
+
+    def audited() -> list[tuple[str, str]]:
+        with dsl.uow() as uow:
+            return [(r[0], r[1]) for r in uow.conn.execute(
+                "SELECT action, object_id FROM audit WHERE object_type = 'concern' ORDER BY id")]
+
+    with pytest.raises(InvalidInput, match="what was seen or heard"):
+        concerns.record_concern(dsl, content((child,), clock, facts="  "))
+    assert concerns.my_concerns(dsl) == []
+    assert audited() == []
+    concern_id = concerns.record_concern(dsl, content((child,), clock))
+    assert [c.id for c in concerns.my_concerns(dsl)] == [concern_id]
+    assert audited() == [("concern_draft_created", str(concern_id)),
+                         ("concern_submitted", str(concern_id))]
+
+
 def test_submission_needs_a_child_facts_and_a_past_time(dsl: Session, clock: MockClock) -> None:
     child = add_child(dsl)
     draft = concerns.save_draft(dsl, content((), clock, facts="  "))

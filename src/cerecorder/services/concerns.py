@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
@@ -54,26 +55,37 @@ def _clean(session: Session, content: ConcernContent) -> ConcernContent:
 
 def save_draft(session: Session, content: ConcernContent, concern_id: int | None = None) -> int:
     """Create or update the author's draft (the autosave path); returns its id."""
+    content, now = _checked_draft(session, content)
+    with session.uow() as uow:
+        concern_id = _write_draft(uow, session, content, concern_id, now)
+        uow.commit()
+    return concern_id
+
+
+def _checked_draft(session: Session, content: ConcernContent) -> tuple[ConcernContent, datetime]:
     require(session.user, Role.STAFF, Role.DSL)
     content = _clean(session, content)
     now = session.clock.now()
     check_clock(now)
     if content.occurred_at is not None:
         check_time(content.occurred_at, now, "The time it happened", tz=session.tz)
-    with session.uow() as uow:
-        uow.children.many(content.child_ids)
-        if concern_id is None:
-            concern_id = uow.concerns.create_draft(
-                str(uuid.uuid4()), session.user.id, now, session.tz,
-                session.taxonomy.current.version, content,
-            )
-            audit.record(uow, session.clock, session.user, "concern_draft_created", "concern",
-                         concern_id)
-        else:
-            existing = uow.concerns.get(concern_id)
-            _require_own_draft(session, existing)
-            uow.concerns.update_draft(concern_id, content, now)
-        uow.commit()
+    return content, now
+
+
+def _write_draft(uow: UnitOfWork, session: Session, content: ConcernContent,
+                 concern_id: int | None, now: datetime) -> int:
+    uow.children.many(content.child_ids)
+    if concern_id is None:
+        concern_id = uow.concerns.create_draft(
+            str(uuid.uuid4()), session.user.id, now, session.tz,
+            session.taxonomy.current.version, content,
+        )
+        audit.record(uow, session.clock, session.user, "concern_draft_created", "concern",
+                     concern_id)
+    else:
+        existing = uow.concerns.get(concern_id)
+        _require_own_draft(session, existing)
+        uow.concerns.update_draft(concern_id, content, now)
     return concern_id
 
 
@@ -88,24 +100,32 @@ def submit(session: Session, concern_id: int) -> None:
     """Make a draft permanent. From here on its content cannot change."""
     require(session.user, Role.STAFF, Role.DSL)
     with session.uow() as uow:
-        concern = uow.concerns.get(concern_id)
-        _require_own_draft(session, concern)
-        now = session.clock.now()
-        check_clock(now)
-        born = youngest_birth(k.details.date_of_birth
-                              for k in uow.children.many(concern.content.child_ids))
-        check_concern_for_submission(concern.content, now, tz=concern.tz, born=born)
-        uow.concerns.submit(concern_id, now)
-        audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
-                     concern_id, children=list(concern.content.child_ids))
-        flags.refresh(uow, session, concern.content.child_ids)
+        _submit(uow, session, concern_id)
         uow.commit()
 
 
+def _submit(uow: UnitOfWork, session: Session, concern_id: int) -> None:
+    concern = uow.concerns.get(concern_id)
+    _require_own_draft(session, concern)
+    now = session.clock.now()
+    check_clock(now)
+    born = youngest_birth(k.details.date_of_birth
+                          for k in uow.children.many(concern.content.child_ids))
+    check_concern_for_submission(concern.content, now, tz=concern.tz, born=born)
+    uow.concerns.submit(concern_id, now)
+    audit.record(uow, session.clock, session.user, "concern_submitted", "concern",
+                 concern_id, children=list(concern.content.child_ids))
+    flags.refresh(uow, session, concern.content.child_ids)
+
+
 def record_concern(session: Session, content: ConcernContent) -> int:
-    """Save and submit in one step (the command line and imports)."""
-    concern_id = save_draft(session, content)
-    submit(session, concern_id)
+    """Save and submit in one step (the command line and imports): one transaction, so a
+    concern that fails the submission checks leaves no draft behind."""
+    content, now = _checked_draft(session, content)
+    with session.uow() as uow:
+        concern_id = _write_draft(uow, session, content, None, now)
+        _submit(uow, session, concern_id)
+        uow.commit()
     return concern_id
 
 

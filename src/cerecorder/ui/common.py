@@ -25,7 +25,9 @@ from cerecorder.services import children, users
 from cerecorder.services.session import Session
 from cerecorder.ui.widgets import named
 
-UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+#: by name, not QLocale.Language/Country: turning those two enums of hundreds of members
+#: into Python enums costs tens of milliseconds at start
+UK = QLocale("en_GB")
 DATE_FORMAT = "dd/MM/yyyy"
 
 NOT_RECORDED = "Not recorded"

@@ -34,23 +34,21 @@ from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
-from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.needs_attention import NeedsAttention
 from cerecorder.ui.packet_views import SentToDsl, import_action
-from cerecorder.ui.register_window import RegisterWindow
 from cerecorder.ui.retention_window import retention_action
-from cerecorder.ui.roster_import import RosterImportWizard
-from cerecorder.ui.sar_window import SarWindow
-from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import idle_lock_text
-from cerecorder.ui.transfers_window import TransfersWindow
 from cerecorder.ui.widgets import named, show_problem
 from cerecorder.ui.windows import bring_back, hide_all, shown_windows
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the windows a menu opens load when first opened, not at sign-in
+    from cerecorder.ui.intel_dialog import IntelReportDialog
+    from cerecorder.ui.register_window import RegisterWindow
     from cerecorder.ui.report_window import ReportWindow
+    from cerecorder.ui.roster_import import RosterImportWizard
+    from cerecorder.ui.sar_window import SarWindow
+    from cerecorder.ui.transfers_window import TransfersWindow
 
 
 class MainWindow(QMainWindow):
@@ -427,6 +425,8 @@ class MainWindow(QMainWindow):
     def _open_pupil(self, index: QModelIndex) -> None:
         child_id = self.roster.row(self.pupils.mapToSource(index)).child.id
         if self.is_dsl:
+            from cerecorder.ui.dsl_views import ChildWindow
+
             window = ChildWindow(self.ctx, self.session, child_id, self)
             window.show()
         else:
@@ -469,6 +469,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def import_roll(self) -> RosterImportWizard:
+        from cerecorder.ui.roster_import import RosterImportWizard
+
         wizard = RosterImportWizard(self.ctx, self.session, self)
         wizard.finished.connect(lambda _: self.refresh())
         wizard.open()
@@ -477,6 +479,8 @@ class MainWindow(QMainWindow):
     def open_transfers(self) -> TransfersWindow | None:
         if not self.is_dsl or self.ctx.bank_holidays is None:
             return None
+        from cerecorder.ui.transfers_window import TransfersWindow
+
         window = TransfersWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
         window.open()
         return window
@@ -484,6 +488,8 @@ class MainWindow(QMainWindow):
     def open_sars(self) -> SarWindow | None:
         if not self.is_dsl or self.ctx.bank_holidays is None:
             return None
+        from cerecorder.ui.sar_window import SarWindow
+
         window = SarWindow(self.ctx, self.session, self.ctx.bank_holidays, self)
         window.open()
         return window
@@ -498,6 +504,8 @@ class MainWindow(QMainWindow):
         return window
 
     def intel_report(self) -> IntelReportDialog:
+        from cerecorder.ui.intel_dialog import IntelReportDialog
+
         dialog = IntelReportDialog(self.ctx, self.session, parent=self)
         dialog.open()
         return dialog
@@ -505,17 +513,23 @@ class MainWindow(QMainWindow):
     def search(self) -> None:
         if not self.is_dsl:
             return
+        from cerecorder.ui.dsl_views import SearchDialog
+
         SearchDialog(self.ctx, self.session, self).open()
 
     def open_register(self) -> RegisterWindow | None:
         """The DSL's register (staff have no such menu entry, and the services refuse)."""
         if not self.is_dsl:
             return None
+        from cerecorder.ui.register_window import RegisterWindow
+
         window = RegisterWindow(self.ctx, self.session, self)
         window.show()
         return window
 
     def open_settings(self) -> None:
+        from cerecorder.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx, self.session, self)
         dialog.finished.connect(
             lambda _: self.statusBar().showMessage(idle_lock_text(self.ctx.settings)))
