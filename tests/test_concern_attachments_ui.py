@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
-from cerecorder.services import attachments
+from cerecorder.services import attachments, concerns
 from cerecorder.services.session import Session
+from cerecorder.ui.attachment_viewer import AttachmentsDialog, ImageViewer
 from cerecorder.ui.concern_form import ConcernDialog
+from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
 from test_ui_keys import _clashes
 
@@ -99,3 +101,48 @@ def test_remove_takes_a_file_off_the_draft(
     form.attachments.list.setCurrentRow(0)
     qtbot.mouseClick(form.attachments.remove_button, Qt.MouseButton.LeftButton)
     assert form.attachments.list.count() == 0 and _stored(dsl, form) == []
+
+
+def test_the_view_lists_opens_an_image_and_saves_an_audited_copy(
+        qtbot: QtBot, tmp_path: Path, dsl: Session, clock: MockClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    form = _form(qtbot, tmp_path, dsl, clock)
+    image = photo()
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    source = tmp_path / "IMG_0042.jpg"
+    source.write_bytes(image)
+    form.attachments.add_paths([source, letter])
+    assert form.draft_id is not None
+    concerns.submit(dsl, form.draft_id)
+    view = ConcernViewDialog(_ctx(tmp_path, clock), dsl, form.draft_id)
+    qtbot.addWidget(view)
+    assert _clashes(view) == []
+    [button] = [b for b in view.findChildren(QPushButton) if b.text() == "Attach&ments (2)…"]
+    assert button.isVisibleTo(view)
+    shown = AttachmentsDialog(view, dsl, form.draft_id)
+    qtbot.addWidget(shown)
+    assert _clashes(shown) == []
+    assert shown.list.item(0).text().endswith(hashlib.sha256(image).hexdigest())
+    viewer = shown.open_current()
+    assert isinstance(viewer, ImageViewer)
+    qtbot.addWidget(viewer)
+    pixmap = viewer.picture.pixmap()
+    assert pixmap.size() == QImage.fromData(image).size()
+    qtbot.keyClick(viewer, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert viewer.picture.pixmap().width() > pixmap.width()
+    qtbot.keyClick(viewer, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert viewer.picture.pixmap().size() == pixmap.size()
+    shown.list.setCurrentRow(1)
+    assert shown.open_current() is None and "Save a copy" in shown.message.text()
+    out = tmp_path / "copy.jpg"
+    shown.list.setCurrentRow(0)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    before = dsl.vault.conn.execute(
+        "SELECT count(*) FROM audit WHERE action = 'exported'").fetchone()[0]
+    qtbot.mouseClick(shown.save_button, Qt.MouseButton.LeftButton)
+    assert out.read_bytes() == image
+    assert dsl.vault.conn.execute(
+        "SELECT count(*) FROM audit WHERE action = 'exported'").fetchone()[0] == before + 1
+    qtbot.mouseClick(shown.save_button, Qt.MouseButton.LeftButton)
+    assert "already exists" in shown.message.text() and out.read_bytes() == image
