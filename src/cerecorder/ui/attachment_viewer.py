@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind, megabytes
+from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.services import attachments
 from cerecorder.services.session import Session
+from cerecorder.ui.concern_attachments import file_size
 from cerecorder.ui.widgets import message_label, named
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -98,7 +99,7 @@ class AttachmentsDialog(QDialog):
         self.list = QListWidget()
         named(self.list, "Attachments", "Name, size and SHA-256 of each file")
         for found in attachments.concern_attachments(session, concern_id):
-            item = QListWidgetItem(f"{found.file_name} — {megabytes(found.size)}\n"
+            item = QListWidgetItem(f"{found.file_name} — {file_size(found.size)}\n"
                                    f"SHA-256 {found.sha256}")
             item.setData(ID_ROLE, found.id)
             self.list.addItem(item)

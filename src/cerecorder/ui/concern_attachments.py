@@ -42,8 +42,13 @@ LIMITS_TEXT = (f"Attach photos, screenshots, PDFs, text or .eml files: up to "
                f"{DEFAULT_LIMITS.concern_bytes // (1024 * 1024)} MB a concern.")
 
 
+def file_size(size: int) -> str:
+    """Megabytes for a photo, kilobytes for a small file (never "0.0 MB")."""
+    return megabytes(size) if size >= 100 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
 def attachment_line(found: Attachment) -> str:
-    return (f"{found.file_name} — {found.kind.value.upper()}, {megabytes(found.size)}, "
+    return (f"{found.file_name} — {found.kind.value.upper()}, {file_size(found.size)}, "
             f"SHA-256 {found.sha256[:12]}…")
 
 

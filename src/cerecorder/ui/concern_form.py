@@ -254,7 +254,7 @@ class ConcernDialog(QDialog):
         add_row(form, "Other si&gns:", self.other_signs)
         self.mentions = MentionsPart()
         form.addRow(self.mentions)
-        self.attachments = AttachmentsPart(self.session, self._draft_now)
+        self.attachments = AttachmentsPart(self.session, self.draft_now)
         form.addRow(self.attachments)
         # what was done, who was told and how urgent: always in sight, below the columns,
         # which at 150% scaling (910x510 logical pixels) would scroll them away
@@ -495,7 +495,7 @@ class ConcernDialog(QDialog):
         self.saved_label.setText(f"Draft saved in the vault at {local:%H:%M}.")
         return True
 
-    def _draft_now(self) -> int | None:
+    def draft_now(self) -> int | None:
         """The draft's id, saving it first so that a file has a concern to belong to."""
         if self.draft_id is None:
             self._dirty = True
