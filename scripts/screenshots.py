@@ -212,6 +212,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     writing.autosave.stop()
     writing.done(0)
     shoot_body_map(ctx, window, snap)
+    shoot_attachments(ctx, s, others[:1], window, snap)
 
     queue = dsl_work.triage_queue(s)
     concern_id = queue[0].id if queue else concerns.my_concerns(s)[0].id
@@ -413,6 +414,49 @@ def shoot_body_map(ctx: Any, window: Any, snap: Callable[..., None]) -> None:
         BodyMark("front", 0.42, 0.7, "scratch", 4.0, "red", "Right thigh, three lines", "")])
     snap("10c-body-map", editor, editor.canvas.setFocus)
     editor.done(0)
+
+
+def shoot_attachments(ctx: Any, s: Any, child_ids: list[int], window: Any,
+                      snap: Callable[..., None]) -> None:
+    """The form with a photographed note and a text file attached, then the list and the
+    image viewer."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
+
+    from cerecorder.services import attachments
+    from cerecorder.ui.attachment_viewer import AttachmentsDialog
+    from cerecorder.ui.concern_form import ConcernDialog
+
+    note = QImage(640, 420, QImage.Format.Format_RGB32)
+    note.fill(QColor("#fdf6d8"))
+    painter = QPainter(note)
+    painter.setPen(QColor("#1a237e"))
+    painter.drawText(note.rect().adjusted(30, 30, -30, -30), Qt.TextFlag.TextWordWrap,
+                     "Miss, he said if I tell anyone he will post the pictures. "
+                     "Please don't tell my mum.")
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    QImageWriter(buffer, QByteArray(b"PNG")).write(note)
+    form = ConcernDialog(ctx, s, child_ids=child_ids, parent=window)
+    form.facts.setPlainText("She gave me this note at the end of the lesson.")
+    form.when.edit.setText("01/12/2026 11:20")
+    draft = form.draft_now()
+    attachments.add_to_draft(s, draft, bytes(buffer.data().data()), "note from Year 9.png")
+    attachments.add_to_draft(s, draft, b"Messages she read out to me:\nyou owe me\n",
+                             "messages.txt")
+    form.attachments.load(draft)
+    bar = form.middle.verticalScrollBar()
+    snap("10d-concern-attachments", form, lambda: bar.setValue(bar.maximum()))
+    form.autosave.stop()
+    form.done(0)
+    listing = AttachmentsDialog(window, s, draft)
+    snap("10e-attachments-list", listing)
+    viewer = listing.open_current()
+    if viewer is not None:
+        snap("10f-attachment-viewer", viewer)
+        viewer.done(0)
+    listing.done(0)
 
 
 def shoot_register(ctx: Any, s: Any, window: Any, snap: Callable[..., None]) -> None:

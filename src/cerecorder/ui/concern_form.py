@@ -40,6 +40,7 @@ from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.body_map import BodyMapPart
 from cerecorder.ui.common import fit_to_screen
+from cerecorder.ui.concern_attachments import AttachmentsPart
 from cerecorder.ui.concern_categories import CategoryPart
 from cerecorder.ui.concern_fields import CODE_ROLE, IndicatorChecklist, WhenField
 from cerecorder.ui.concern_mentions import MentionsPart
@@ -253,6 +254,8 @@ class ConcernDialog(QDialog):
         add_row(form, "Other si&gns:", self.other_signs)
         self.mentions = MentionsPart()
         form.addRow(self.mentions)
+        self.attachments = AttachmentsPart(self.session, self.draft_now)
+        form.addRow(self.attachments)
         # what was done, who was told and how urgent: always in sight, below the columns,
         # which at 150% scaling (910x510 logical pixels) would scroll them away
         self.action.setMaximumHeight(self.action.fontMetrics().lineSpacing() * 3 + 12)
@@ -472,6 +475,7 @@ class ConcernDialog(QDialog):
         self.urgency.setCurrentIndex(list(Urgency).index(c.urgency))
         self.categories.load(self.session, draft_id, bool(c.indicator_codes))
         self.body_map.load(draft_id)
+        self.attachments.load(draft_id)
 
     def save_draft(self) -> bool:
         """Autosave into the vault. A refusal (say a 1 MB paste) leaves the text on screen."""
@@ -490,6 +494,13 @@ class ConcernDialog(QDialog):
         local = self.ctx.clock.now().astimezone(zone(self.session.tz))
         self.saved_label.setText(f"Draft saved in the vault at {local:%H:%M}.")
         return True
+
+    def draft_now(self) -> int | None:
+        """The draft's id, saving it first so that a file has a concern to belong to."""
+        if self.draft_id is None:
+            self._dirty = True
+            self.save_draft()
+        return self.draft_id
 
     def quality_prompts(self) -> list[str]:
         """Gentle prompts, shown again before submission; none of them blocks it."""

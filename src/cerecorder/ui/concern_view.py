@@ -33,6 +33,7 @@ from cerecorder.services import concern_categories, concerns, dsl
 from cerecorder.services.concerns import ConcernView
 from cerecorder.services.dsl import ChildContext, FollowUp
 from cerecorder.services.session import Session
+from cerecorder.ui.attachment_viewer import attachments_button
 from cerecorder.ui.body_map import concern_map_button
 from cerecorder.ui.common import (
     NOT_RECORDED,
@@ -264,6 +265,7 @@ class ConcernViewDialog(QDialog):
         button_row.addWidget(self.chronology_button)
         button_row.addWidget(self.pdf_button)
         button_row.addWidget(concern_map_button(self, ctx.body_outlines, session, concern_id))
+        button_row.addWidget(attachments_button(self, session, concern_id))
         button_row.addWidget(self.message, stretch=1)
         button_row.addWidget(buttons)
 
