@@ -126,3 +126,16 @@ def photo(*, located: bool = True, fmt: str = "JPEG") -> bytes:
     else:
         image.save(out, fmt)
     return out.getvalue()
+
+
+def admin(clock: MockClock, *argv: object, passphrase: str = DSL_PASS,
+          **more: Any) -> tuple[int, str, str]:
+    """cerecorder-admin ARGV with the passphrase typed on standard input: the exit code,
+    what it printed and what it said on standard error. ``more`` goes to ``run`` (for
+    example ``documents=`` for the commands that write PDFs)."""
+    from cerecorder.cli.main import run
+
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=clock,
+               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err, **more)
+    return code, out.getvalue(), err.getvalue()

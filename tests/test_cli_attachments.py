@@ -5,21 +5,19 @@ never over another, and is audited."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 
-from cerecorder.cli.main import EXIT_DENIED, EXIT_PROBLEM, run
+from cerecorder.cli.main import EXIT_DENIED, EXIT_PROBLEM
 from cerecorder.services import attachments, concerns
 from cerecorder.services.session import Session
 
 from helpers import (
-    DSL_PASS,
     STAFF_PASS,
-    TAXONOMY,
     MockClock,
     add_child,
     add_staff,
+    admin,
     content,
     file_mode,
     photo,
@@ -29,11 +27,6 @@ from helpers import (
 LETTER = b"%PDF-1.7\n% minutes of the strategy meeting\n%%EOF\n"
 
 
-def _cli(clock: MockClock, *argv: object, passphrase: str = DSL_PASS) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=clock,
-               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _on_file(dsl: Session, clock: MockClock) -> tuple[int, int, int, int, bytes]:
@@ -51,17 +44,17 @@ def test_attachments_lists_ids_owners_names_sizes_and_hashes(
         dsl: Session, clock: MockClock, vault_dir: Path) -> None:
     child_id, concern_id, on_concern, on_child, image = _on_file(dsl, clock)
     dsl.lock()
-    code, out, err = _cli(clock, "attachments", vault_dir, "--user", "dsl")
+    code, out, err = admin(clock, "attachments", vault_dir, "--user", "dsl")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         f"{on_concern}\tconcern:{concern_id}\tIMG_0042.jpg\t{len(image)}\t"
         + hashlib.sha256(image).hexdigest(),
         f"{on_child}\tchild:{child_id}\tminutes.pdf\t{len(LETTER)}\t"
         + hashlib.sha256(LETTER).hexdigest()]
-    code, out, _ = _cli(clock, "attachments", vault_dir, "--user", "dsl", "--concern",
+    code, out, _ = admin(clock, "attachments", vault_dir, "--user", "dsl", "--concern",
                         concern_id)
     assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == [str(on_concern)]
-    code, out, err = _cli(clock, "attachments", vault_dir, "--user", "dsl", "--concern", 999)
+    code, out, err = admin(clock, "attachments", vault_dir, "--user", "dsl", "--concern", 999)
     assert code == EXIT_PROBLEM and out == "" and err.count("\n") == 1
 
 
@@ -70,7 +63,7 @@ def test_export_attachment_writes_the_file_once_and_audits_it(
     _, _, on_concern, _, image = _on_file(dsl, clock)
     dsl.lock()
     out_file = tmp_path / "exported.jpg"
-    code, out, err = _cli(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
+    code, out, err = admin(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
                           "--out", out_file)
     assert code == 0, err
     assert out_file.read_bytes() == image and file_mode(out_file) == 0o600
@@ -78,13 +71,13 @@ def test_export_attachment_writes_the_file_once_and_audits_it(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
     out_file.write_bytes(b"the DSL's own file")
-    code, out, err = _cli(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
+    code, out, err = admin(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
                           "--out", out_file)
     assert code == EXIT_PROBLEM and out == ""
     assert err.startswith("cerecorder-admin: ") and "already exists" in err
     assert err.count("\n") == 1
     assert out_file.read_bytes() == b"the DSL's own file"
-    code, _, err = _cli(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
+    code, _, err = admin(clock, "export-attachment", vault_dir, on_concern, "--user", "dsl",
                         "--out", tmp_path / "no such folder" / "x.jpg")
     assert code == EXIT_PROBLEM and "does not exist" in err and err.count("\n") == 1
 
@@ -104,6 +97,6 @@ def test_staff_are_refused_both_commands(dsl: Session, clock: MockClock, vault_d
     out_file = tmp_path / "exported.jpg"
     for argv in (("attachments", vault_dir),
                  ("export-attachment", vault_dir, on_concern, "--out", out_file)):
-        code, out, err = _cli(clock, *argv, "--user", "teacher", passphrase=STAFF_PASS)
+        code, out, err = admin(clock, *argv, "--user", "teacher", passphrase=STAFF_PASS)
         assert code == EXIT_DENIED and out == "" and "not allowed" in err
     assert not out_file.exists()

@@ -3,22 +3,14 @@ and normalised keys only; staff are refused."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from cerecorder.cli.main import EXIT_DENIED, run
+from cerecorder.cli.main import EXIT_DENIED
 from cerecorder.domain.model import EntryKind, Mention
 from cerecorder.services import concerns, register
 from cerecorder.services.session import Session
 
-from helpers import DSL_PASS, STAFF_PASS, TAXONOMY, MockClock, add_child, add_staff, content
-
-
-def _cli(clock: MockClock, *argv: object, passphrase: str = DSL_PASS) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=clock,
-               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from helpers import STAFF_PASS, MockClock, add_child, add_staff, admin, content
 
 
 def test_flags_and_register_list_ids_and_keys_only(dsl: Session, clock: MockClock,
@@ -36,24 +28,24 @@ def test_flags_and_register_list_ids_and_keys_only(dsl: Session, clock: MockCloc
     phone = register.create_entry(dsl, EntryKind.PHONE, {"number": "07700 900123"})
     dsl.lock()
 
-    code, out, err = _cli(clock, "register", vault_dir, "--user", "dsl")
+    code, out, err = admin(clock, "register", vault_dir, "--user", "dsl")
     assert (code, err) == (0, "")
     assert out.splitlines() == [f"{car}\tvehicle\tAB51ABC\tchildren={amy},{ben}",
                                 f"{phone}\tphone\t+447700900123\tchildren=-"]
-    code, out, _ = _cli(clock, "register", vault_dir, "--user", "dsl", "--kind", "phone")
+    code, out, _ = admin(clock, "register", vault_dir, "--user", "dsl", "--kind", "phone")
     assert out.splitlines() == [f"{phone}\tphone\t+447700900123\tchildren=-"]
 
-    code, out, _ = _cli(clock, "flags", vault_dir, "--user", "dsl", "--child", ben)
+    code, out, _ = admin(clock, "flags", vault_dir, "--user", "dsl", "--child", ben)
     [line] = out.splitlines()
     fields = line.split("\t")
     assert code == 0
     assert fields[1:4] == [str(ben), "SHARED-ENTRY", "1"]
     assert fields[5:] == [f"entries={car}", f"concerns={first},{second}", "events=-"]
-    code, out, _ = _cli(clock, "flags", vault_dir, "--user", "dsl")
+    code, out, _ = admin(clock, "flags", vault_dir, "--user", "dsl")
     assert sorted(line.split("\t")[1] for line in out.splitlines()) == [str(amy), str(ben)]
     assert "Astra" not in out and "Dee" not in out  # ids and keys, never what staff wrote
 
     for command in ("flags", "register"):
-        code, out, err = _cli(clock, command, vault_dir, "--user", "teacher",
+        code, out, err = admin(clock, command, vault_dir, "--user", "teacher",
                               passphrase=STAFF_PASS)
         assert code == EXIT_DENIED and out == "" and "not allowed" in err

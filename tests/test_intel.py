@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from cerecorder import paths
-from cerecorder.cli.main import EXIT_DENIED, run
+from cerecorder.cli.main import EXIT_DENIED
 from cerecorder.domain.errors import InvalidInput, PermissionDenied, RecordImmutable
 from cerecorder.domain.handover import DEFAULT_MARKING
 from cerecorder.domain.intel import CSV_COLUMNS, csv_bytes
@@ -31,6 +31,7 @@ from helpers import (
     MockClock,
     add_child,
     add_staff,
+    admin,
     content,
     switch_to,
 )
@@ -183,10 +184,7 @@ def test_the_candidates_of_a_child_are_their_concerns_and_linked_entries(
 
 
 def _cli(clock: MockClock, *argv: object, passphrase: str = DSL_PASS) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=clock, documents=RENDERER,
-               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+    return admin(clock, *argv, passphrase=passphrase, documents=RENDERER)
 
 
 def test_the_command_line_writes_the_pdf_or_the_csv(

@@ -4,7 +4,6 @@ and command line); the PDF and CSV written and audited."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from cerecorder import paths
-from cerecorder.cli.main import EXIT_DENIED, run
+from cerecorder.cli.main import EXIT_DENIED
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import ActionKind, ChildFlag
 from cerecorder.domain.reports import FEWER, Period, suppressed
@@ -28,6 +27,7 @@ from helpers import (
     MockClock,
     add_child,
     add_staff,
+    admin,
     content,
     switch_to,
 )
@@ -140,11 +140,8 @@ def test_staff_are_refused_a_report(term: Session) -> None:
 
 
 def _cli(clock: MockClock, *argv: object, passphrase: str = DSL_PASS) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(a) for a in argv], taxonomy=TAXONOMY, clock=clock,
-               stdin=io.StringIO(passphrase + "\n"), stdout=out, stderr=err,
-               documents=PdfRenderer(paths.resources_dir() / "fonts"))
-    return code, out.getvalue(), err.getvalue()
+    return admin(clock, *argv, passphrase=passphrase,
+                 documents=PdfRenderer(paths.resources_dir() / "fonts"))
 
 
 def test_the_command_line_writes_and_audits_the_pdf_and_csv(
