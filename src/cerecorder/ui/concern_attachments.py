@@ -83,7 +83,9 @@ class AttachmentsPart(QWidget):
         self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 6)
         self.add_button = QPushButton("Add fi&le…")
         named(self.add_button, "Add a file to the concern")
-        self.paste_button = QPushButton("Paste sc&reenshot")
+        # no Alt letter: every letter of it is taken in the form (R is the mentions'
+        # Remove); Ctrl+V in the list pastes too
+        self.paste_button = QPushButton("Paste screenshot")
         named(self.paste_button, "Paste a screenshot from the clipboard")
         self.remove_button = QPushButton("Remo&ve")
         named(self.remove_button, "Remove the highlighted attachment from the draft")
