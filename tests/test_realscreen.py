@@ -235,6 +235,7 @@ def test_staff_record_a_concern_by_keyboard_alone(real_app: Callable[..., RealAp
     app.type_text(FACTS)
     alt(app, "w")
     app.type_text(WORDS)
+    alt(app, "x")  # no category ticked: the exploitation signs checklist opened by hand
     alt(app, "n")  # the signs, in their filter box
     app.type_text("multiple phones")
     app.key("Tab", "Down", "space")  # into the list, the one sign shown, ticked
