@@ -9,14 +9,16 @@ mark is checked against the views the screen and the PDF draw.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from cerecorder.domain.body_map import BodyMap, BodyMark, Outlines, check_mark
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ConcernStatus, Role
 from cerecorder.domain.rules import check_clock, clean_text
-from cerecorder.services import audit
+from cerecorder.services import audit, concerns
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
+from cerecorder.storage.uow import UnitOfWork
 
 MAX_MARKS = 100
 
@@ -60,24 +62,16 @@ def add_correcting_map(session: Session, concern_id: int, body: str,
     cleaned = _clean(marks, outlines)
     if not cleaned:
         raise InvalidInput("A correcting body map needs at least one mark.")
-    body = clean_text(body, "The addendum")
-    if not body.strip():
-        raise InvalidInput("Say in the addendum why the body map is added.")
-    now = session.clock.now()
-    check_clock(now)
-    with session.uow() as uow:
-        concern = uow.concerns.get(concern_id)
-        require_can_read(session.user, concern)
-        if concern.status is not ConcernStatus.SUBMITTED:
-            raise InvalidInput("Edit the draft's body map; addenda are for submitted concerns.")
-        addendum_id = uow.concerns.add_addendum(concern_id, session.user.id, now,
-                                                session.tz, body)
+
+    def with_map(uow: UnitOfWork, addendum_id: int, now: datetime) -> dict[str, object]:
         uow.body_maps.add_correcting_map(concern_id, addendum_id, cleaned, outlines.version,
                                          now, session.user.id)
-        audit.record(uow, session.clock, session.user, "addendum_added", "concern",
-                     concern_id, addendum=addendum_id, body_map_marks=len(cleaned))
-        uow.commit()
-    return addendum_id
+        return {"body_map_marks": len(cleaned)}
+
+    return concerns.add_addendum(
+        session, concern_id, body, part=with_map,
+        empty="Say in the addendum why the body map is added.",
+        on_draft="Edit the draft's body map; addenda are for submitted concerns.")
 
 
 def concern_maps(session: Session, concern_id: int) -> list[BodyMap]:

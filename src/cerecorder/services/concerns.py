@@ -4,6 +4,7 @@ later information and corrections are addenda."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -194,21 +195,30 @@ def open_concern(session: Session, concern_id: int) -> ConcernView:
     return ConcernView(concern, addenda)
 
 
-def add_addendum(session: Session, concern_id: int, body: str) -> int:
+#: what comes with an addendum in its transaction (a correcting body map): given the unit of
+#: work, the addendum's id and its time, it writes and returns details for the audit row
+AddendumPart = Callable[[UnitOfWork, int, datetime], Mapping[str, object]]
+
+
+def add_addendum(session: Session, concern_id: int, body: str, *,
+                 empty: str = "An addendum needs some text.",
+                 on_draft: str = "Edit the draft itself; addenda are for submitted concerns.",
+                 part: AddendumPart | None = None) -> int:
     """A correction or later information: the author or the DSL may add one."""
     body = clean_text(body, "The addendum")
     if not body.strip():
-        raise InvalidInput("An addendum needs some text.")
+        raise InvalidInput(empty)
     now = session.clock.now()
     check_clock(now)
     with session.uow() as uow:
         concern = uow.concerns.get(concern_id)
         require_can_read(session.user, concern)
         if concern.status is not ConcernStatus.SUBMITTED:
-            raise InvalidInput("Edit the draft itself; addenda are for submitted concerns.")
+            raise InvalidInput(on_draft)
         addendum_id = uow.concerns.add_addendum(concern_id, session.user.id, now, session.tz,
                                                 body)
+        details = part(uow, addendum_id, now) if part else {}
         audit.record(uow, session.clock, session.user, "addendum_added", "concern", concern_id,
-                     addendum=addendum_id)
+                     addendum=addendum_id, **details)
         uow.commit()
     return addendum_id
