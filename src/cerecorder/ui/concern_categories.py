@@ -1,6 +1,6 @@
-"""The concern form's categories (kinds of concern, KCSIE Part one), chosen first: a list
-of checkboxes at the top of the form. Ticking CCE or CSE opens the exploitation indicator
-checklist; a toggle keeps it available for any other concern."""
+"""The concern form's categories (kinds of concern, KCSIE Part one): a list of checkboxes
+below the account in the form's middle column. Ticking CCE or CSE opens the exploitation
+indicator checklist; a toggle keeps it available for any other concern."""
 
 from __future__ import annotations
 

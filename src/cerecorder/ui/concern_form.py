@@ -240,7 +240,6 @@ class ConcernDialog(QDialog):
         form = QFormLayout(what)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above fields
-        self.categories = CategoryPart(taxonomy, form, signs)  # chosen first
         when_caption = QLabel("Wh&en did it happen:")
         when_caption.setBuddy(self.when.edit)  # Alt+E lands in the box itself
         form.addRow(when_caption, self.when)
@@ -251,6 +250,9 @@ class ConcernDialog(QDialog):
         add_row(form, "The child's o&wn words:", self.words)
         form.addRow(self.notes["child_words"])
         add_row(form, "Your &opinion:", self.opinion)
+        # the account first, then what kind of concern it is: at 150% scaling the column
+        # opens on the fields a teacher writes in, not on a list of nineteen categories
+        self.categories = CategoryPart(taxonomy, form, signs)
         add_row(form, "Other si&gns:", self.other_signs)
         self.mentions = MentionsPart()
         form.addRow(self.mentions)
