@@ -141,8 +141,18 @@ def _mnemonics(window: QWidget) -> list[tuple[str, str]]:
         if key:
             found.append((key.upper(), text))
 
+    turns = ({window.button(which) for which in QWizard.WizardButton
+              if which.value <= QWizard.WizardButton.CustomButton3.value}
+             if isinstance(window, QWizard) else set())
     for widget in window.findChildren(QWidget):
-        if not widget.isVisibleTo(window) or widget.window() is not window:
+        # a button hidden for now counts: it shows when there is something to act on (the
+        # mentions' Remove once a line is added), but not a wizard's own buttons, which
+        # take turns page by page (the pages are walked one by one)
+        hidden_button = (isinstance(widget, QAbstractButton) and widget.isHidden()
+                         and widget not in turns
+                         and (widget.parentWidget() or window).isVisibleTo(window))
+        if widget.window() is not window or not (widget.isVisibleTo(window)
+                                                 or hidden_button):
             continue
         # a disabled button counts too: it may be enabled at any time
         labelled = isinstance(widget, QLabel) and widget.buddy() is not None
