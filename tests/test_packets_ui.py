@@ -19,8 +19,9 @@ from pytestqt.qtbot import QtBot
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import concerns, packets
 from cerecorder.ui.context import AppContext, FileDialogs, UiSettings
+from cerecorder.ui.handover_settings import EnrolDialog
 from cerecorder.ui.main_window import MainWindow
-from cerecorder.ui.packet_views import EnrolDialog, InboxCount, InboxDialog
+from cerecorder.ui.packet_views import InboxCount, InboxDialog
 from cerecorder.ui.settings_dialog import SettingsDialog
 from test_packets import Pair, age_files, make_pair
 

@@ -55,11 +55,12 @@ from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
 from cerecorder.ui.flag_views import FlagsWindow
+from cerecorder.ui.handover_settings import EnrolDialog
 from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.network_view import NetworkWindow
-from cerecorder.ui.packet_views import EnrolDialog, InboxDialog
+from cerecorder.ui.packet_views import InboxDialog
 from cerecorder.ui.preview import DocumentPreview
 from cerecorder.ui.register_forms import (
     EntryDialog,

@@ -34,8 +34,8 @@ from cerecorder.services import handover, users
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ask_yes_no, fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
+from cerecorder.ui.handover_settings import HandoverSection
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
-from cerecorder.ui.packet_views import HandoverSection
 from cerecorder.ui.term_dates import TermDatesSection
 from cerecorder.ui.widgets import (
     POLICY_TEXT,

@@ -75,6 +75,14 @@ def message_label(object_name: str = "errorMessage") -> QLabel:
     return label
 
 
+def hint_label(text: str) -> QLabel:
+    """A wrapped line of advice in the hint colour (4.5:1 like every message)."""
+    label = QLabel(text)
+    label.setObjectName("hintMessage")
+    label.setWordWrap(True)
+    return label
+
+
 class Attempt:
     """Whether the work inside telling() went through."""
 
