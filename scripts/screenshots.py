@@ -215,7 +215,8 @@ def shoot(out: Path, work: Path, size: str) -> None:
     shoot_attachments(ctx, s, others[:1], window, snap)
 
     queue = dsl_work.triage_queue(s)
-    concern_id = queue[0].id if queue else concerns.my_concerns(s)[0].id
+    concern_id = queue[0].id if queue else next(  # a submitted one: drafts open in the form
+        c.id for c in concerns.my_concerns(s) if c.status.value != "draft")
     view = ConcernViewDialog(ctx, s, concern_id, window)
     snap("11-concern-view", view)
     view.close()
