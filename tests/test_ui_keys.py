@@ -625,3 +625,24 @@ def test_settings_buttons_never_lie_on_the_users_table(
         assert not spot.intersects(area), button.text()
     ok = dialog.findChild(QDialogButtonBox).geometry()
     assert dialog.rect().contains(ok)  # OK and Cancel stay within the window
+
+
+@pytest.mark.parametrize("width", [900, 680], ids=["150%", "200%"])
+def test_the_child_window_fits_a_small_screen_with_every_button_in_sight(
+    qtbot: QtBot, ctx: AppContext, dsl: Session, width: int,
+) -> None:
+    """Its rows of buttons and filters wrap: none makes the window wider than the screen
+    (at 150% the last buttons were off its right edge)."""
+    window = ChildWindow(ctx, dsl, add_child(dsl))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(width, 500)
+    qtbot.waitExposed(window)
+    qtbot.wait(10)
+    assert window.width() <= width
+    buttons = [b for b in window.findChildren(QPushButton) if b.isVisibleTo(window)]
+    assert len(buttons) >= 12
+    for button in [*buttons, window.significant_only]:
+        spot = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+        assert window.rect().contains(spot), button.text()
+

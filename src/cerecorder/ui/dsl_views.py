@@ -60,6 +60,7 @@ from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog
 from cerecorder.ui.flag_views import FlagsWindow
+from cerecorder.ui.flow_layout import FlowLayout
 from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.models import (
     ID_ROLE,
@@ -163,7 +164,7 @@ class ChildWindow(QWidget):
 
         # filters
         self.type_boxes: dict[EntryType, QCheckBox] = {}
-        types_row = QHBoxLayout()
+        types_row = FlowLayout()
         shown = QLabel("Show:")
         types_row.addWidget(shown)
         for entry_type in EntryType:
@@ -176,9 +177,7 @@ class ChildWindow(QWidget):
         self.significant_only = QCheckBox("Significant onl&y")
         named(self.significant_only, "Show significant events only")
         self.significant_only.toggled.connect(self._filters_changed)
-        types_row.addSpacing(16)
         types_row.addWidget(self.significant_only)
-        types_row.addStretch()
 
         self.from_on = QCheckBox("&From")
         named(self.from_on, "Only from a date")
@@ -204,17 +203,10 @@ class ChildWindow(QWidget):
         sign_caption.setBuddy(self.indicator)
         self.count = QLabel()
         self.count.setObjectName("hintMessage")
-        dates_row = QHBoxLayout()
-        dates_row.addWidget(QLabel("Dates:"))
-        dates_row.addWidget(self.from_on)
-        dates_row.addWidget(self.date_from)
-        dates_row.addWidget(self.to_on)
-        dates_row.addWidget(self.date_to)
-        dates_row.addSpacing(16)
-        dates_row.addWidget(sign_caption)
-        dates_row.addWidget(self.indicator, stretch=1)
-        dates_row.addSpacing(16)
-        dates_row.addWidget(self.count)
+        dates_row = FlowLayout()
+        for widget in (QLabel("Dates:"), self.from_on, self.date_from, self.to_on,
+                       self.date_to, sign_caption, self.indicator, self.count):
+            dates_row.addWidget(widget)
 
         # table
         self.model = ChronologyModel(self)
@@ -250,7 +242,6 @@ class ChildWindow(QWidget):
         self.reload_button = QPushButton("Re&load")
         self.export_button = QPushButton("P&rint or save as PDF…")
         self.merge_button = QPushButton("&Merge with…")
-        # in the filters' row, where there is room at 150% (the row below is full)
         self.screen_button = QPushButton("Screen or share")
         named(self.screen_button, "Screening and intelligence reports: a new screening, "
               "or a report for the police or a partnership")
@@ -259,7 +250,6 @@ class ChildWindow(QWidget):
         screen_menu.addAction("Intelligence report for the police or a partnership…",
                               self.share_intel)
         self.screen_button.setMenu(screen_menu)
-        types_row.addWidget(self.screen_button)
         self.links_button = QPushButton("Lin&ks")
         self.network_button = QPushButton("Net&work")
         named(self.network_button, "Network: the register entries linked to this child "
@@ -309,17 +299,14 @@ class ChildWindow(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_buttons())
-        buttons = QHBoxLayout()
+        # the entry's actions, then the child's: on as many lines as the width needs
+        buttons = FlowLayout()
         for button in (self.event_button, self.action_button, self.open_button,
-                       self.mark_button, self.impact_button):
+                       self.mark_button, self.impact_button, self.network_button,
+                       self.flags_button, self.screen_button, self.links_button,
+                       self.merge_button,
+                       self.export_button, self.reload_button, close):
             buttons.addWidget(button)
-        buttons.addStretch()
-        for button in (self.network_button, self.flags_button, self.links_button,
-                       self.merge_button):
-            buttons.addWidget(button)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.reload_button)
-        buttons.addWidget(close)
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -331,7 +318,7 @@ class ChildWindow(QWidget):
             badge = QLabel("DEMO")
             badge.setObjectName("demoBadge")
             named(badge, "Demo vault: fictional pupils")
-            head.addWidget(badge)
+            head.addWidget(badge, alignment=Qt.AlignmentFlag.AlignVCenter)
         head.addWidget(self.status_button)  # about the child, beside the profile
         head.addWidget(self.profile_toggle)
         layout.addLayout(head)

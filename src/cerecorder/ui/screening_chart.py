@@ -29,13 +29,18 @@ class ScreeningChart(QWidget):
         self.points: tuple[ChartPoint, ...] = ()
         self.bands: tuple[Band, ...] = ()
         self.top = 1
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # narrower where the window is (200% scaling), never wider than its hint
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its words are in the label beside it
         self.set_points((), ())
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
         return QSize(line * 14, int(line * 3.2))
+
+    def minimumSizeHint(self) -> QSize:
+        line = self.fontMetrics().height()
+        return QSize(line * 8, int(line * 3.2))
 
     def set_points(self, points: Sequence[ChartPoint], bands: Sequence[Band],
                    top: int = 0) -> None:
