@@ -646,3 +646,20 @@ def test_the_child_window_fits_a_small_screen_with_every_button_in_sight(
         spot = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
         assert window.rect().contains(spot), button.text()
 
+
+
+def test_the_statuses_dialog_fits_a_small_screen(qtbot: QtBot, dsl: Session) -> None:
+    dialog = StatusDialog(dsl, add_child(dsl), "Zoë Ólafsdóttir")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(900, 500)
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= 900
+    tabs = dialog.findChild(QTabWidget)
+    for page in range(tabs.count()):
+        tabs.setCurrentIndex(page)
+        qtbot.wait(10)
+        for button in dialog.findChildren(QPushButton):
+            if button.isVisibleTo(dialog):
+                spot = QRect(button.mapTo(dialog, QPoint(0, 0)), button.size())
+                assert dialog.rect().contains(spot), button.text()

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +36,7 @@ from cerecorder.ui.common import (
     text_box,
     to_qdate,
 )
-from cerecorder.ui.widgets import add_row, message_label, named, telling
+from cerecorder.ui.widgets import add_row, hint_label, message_label, named, telling
 
 
 def _table(name: str, heads: Sequence[str]) -> tuple[QTableView, QStandardItemModel]:
@@ -93,9 +93,10 @@ class StatusDialog(QDialog):
         for widget in (ended_caption, self.ended, self.end_status_button):
             end_row.addWidget(widget)
         end_row.addStretch()
-        status_box = QGroupBox("Statuses (child protection plan, child in need, looked "
-                               "after, EHCP, SEND, early help)")
+        status_box = QWidget()
         column = QVBoxLayout(status_box)
+        column.addWidget(hint_label("Child protection plan, child in need, looked after, "
+                                    "EHCP, SEND, early help: each with its dates."))
         column.addWidget(self.status_table)
         column.addLayout(end_row)
         column.addLayout(status_form)
@@ -129,7 +130,7 @@ class StatusDialog(QDialog):
         for widget in (until_caption, self.until, self.end_person_button):
             until_row.addWidget(widget)
         until_row.addStretch()
-        people_box = QGroupBox("Professionals involved")
+        people_box = QWidget()
         column = QVBoxLayout(people_box)
         column.addWidget(self.people_table)
         column.addLayout(until_row)
@@ -163,10 +164,13 @@ class StatusDialog(QDialog):
         self.save_contact_button.clicked.connect(self.save_contact)
 
         layout = QVBoxLayout(self)
-        sides = QHBoxLayout()
-        sides.addWidget(status_box)
-        sides.addWidget(people_box)
-        layout.addLayout(sides, stretch=1)
+        # one above the other in tabs: side by side they made the dialog wider than a
+        # 1366x768 screen at 150% scaling, the professionals' buttons off its edge
+        sides = QTabWidget()
+        sides.addTab(status_box, "Stat&uses")
+        sides.addTab(people_box, "Professiona&ls involved")
+        named(sides, "Statuses and professionals involved")
+        layout.addWidget(sides, stretch=1)
         layout.addLayout(contact_row)
         layout.addWidget(self.message)
         layout.addWidget(close)
