@@ -97,7 +97,7 @@ def pupil_choice(session: Session) -> QComboBox:
 
 
 class LeaversModel(RowsModel):
-    HEADERS = ("Left with a file, and no transfer opened", "Left on")
+    HEADERS = ("Pupil", "Left on")
 
     def child(self, index: int) -> Child:
         return self._rows[index]  # type: ignore[no-any-return]
@@ -246,6 +246,9 @@ class TransfersWindow(ListWindow):
         self.leavers_view.activated.connect(lambda index: self.open_transfer(
             self.leavers.child(index.row())))
         self.leavers_view.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.leavers_caption = QLabel("Left with a safeguarding file and no transfer "
+                                      "opened (Enter opens one):")
+        self.leavers_caption.setWordWrap(True)
         self.open_button = QPushButton("&Open a transfer…")
         self.step_button = QPushButton("Record a &step…")
         named(self.open_button, "Open a file transfer")
@@ -280,6 +283,7 @@ class TransfersWindow(ListWindow):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.view, stretch=1)
+        layout.addWidget(self.leavers_caption)
         layout.addWidget(self.leavers_view)
         layout.addWidget(self.message)
         layout.addLayout(between)
@@ -294,7 +298,9 @@ class TransfersWindow(ListWindow):
             self.model.set_rows(transfers.transfers(self.session, self.holidays))
             self.leavers.set_rows(transfers.leavers_without_transfer(self.session))
         self.view.resizeColumnsToContents()
-        self.leavers_view.setVisible(self.leavers.rowCount() > 0)
+        self.leavers_view.resizeColumnsToContents()
+        for part in (self.leavers_view, self.leavers_caption):
+            part.setVisible(self.leavers.rowCount() > 0)
         self.step_button.setEnabled(self.model.rowCount() > 0)
         if self.model.rowCount():
             self.view.selectRow(0)
