@@ -63,9 +63,11 @@ class ProtectedExportDialog(QDialog):
         self.printing = printing
         self._made: tuple[tuple[object, ...], bytes, str] | None = None
         self.name_warning: QLabel | None = None
-        self.roles_only = QCheckBox("&Name staff by their role only (for sharing outside "
-                                    "the school)")
-        named(self.roles_only, "Name staff by role only")
+        self.roles_only = QCheckBox("&Name staff by role only")
+        named(self.roles_only, "Name staff by role only",
+              "For a copy shared outside the school: each member of staff appears as their "
+              "role, without a name")
+        self.roles_only.setToolTip("For a copy shared outside the school")
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.form = QFormLayout()
@@ -96,9 +98,15 @@ class ProtectedExportDialog(QDialog):
 
     def finish_layout(self) -> None:
         self.form.addRow("", self.roles_only)
-        add_row(self.form, "Pass&word for the file (recommended):", self.password)
+        # the suggestion beside the field it fills: one row fewer, so the dialog keeps
+        # every row at its height at 150% scaling
+        password_row = QHBoxLayout()
+        password_row.addWidget(self.password, stretch=1)
+        password_row.addWidget(self.suggest)
+        caption = QLabel("Pass&word (recommended):")
+        caption.setBuddy(self.password)
+        self.form.addRow(caption, password_row)
         add_row(self.form, "A&gain:", self.again)
-        self.form.addRow("", self.suggest)
         buttons = ok_cancel(self, "&Save PDF…")
         save = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -300,8 +308,11 @@ class ExportChronologyDialog(ProtectedExportDialog):
               "their concerns")
         add_row(self.form, "&Purpose of disclosure:", self.purpose)
         self.form.addRow("", self.significant)
-        self.form.addRow("Page:", self.landscape)
-        self.form.addRow("", self.portrait)
+        pages = QHBoxLayout()
+        pages.addWidget(self.landscape)
+        pages.addWidget(self.portrait)
+        pages.addStretch()
+        self.form.addRow("Page:", pages)
         self.finish_layout()
         self.purpose.setFocus()
 
