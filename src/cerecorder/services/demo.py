@@ -32,12 +32,51 @@ from pathlib import Path
 from types import MappingProxyType
 
 from cerecorder.crypto.keyslots import KdfParams
-from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision, Urgency
+from cerecorder.domain.model import EventKind, Role, TriageDecision
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
 from cerecorder.services import audit, demo_categories, demo_story, users
 from cerecorder.services.clock import Clock
+from cerecorder.services.demo_people import (
+    BACKGROUND_WEIGHTS,
+    BACKGROUNDS,
+    FORM_LETTERS,
+    HOME_LA,
+    OTHER_LAS,
+    PREFERRED,
+    STAFF_SURNAMES,
+    STAFF_TITLES,
+)
+from cerecorder.services.demo_wording import (
+    ACTIONS_TAKEN,
+    ADDENDA,
+    ADULTS,
+    CARERS,
+    DECISION_WEIGHTS,
+    DECISIONS,
+    EVENTS,
+    EXTRA_FACTS,
+    FOLLOW_UP,
+    GENERAL_LOCATIONS,
+    GENERIC_OPINIONS,
+    GENERIC_WORDS,
+    HANDLES,
+    INFORMED,
+    ITEMS,
+    LOOKED_AFTER_CARERS,
+    NICKNAMES,
+    PLACES,
+    RATIONALES,
+    STANDALONE_OUTCOMES,
+    SUBJECTS,
+    THEMES,
+    TOWNS,
+    URGENCIES,
+    VEHICLES,
+    WEEKDAYS,
+    Scenario,
+)
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session, create
 from cerecorder.storage.connection import Connection, db_errors_explained
@@ -98,752 +137,6 @@ class DemoSummary:
     actions: int
     outcomes: int
     events: int
-
-
-# -- names ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Background:
-    weight: float
-    girls: tuple[str, ...]
-    boys: tuple[str, ...]
-    #: "male|female" where a surname changes with gender (Ivanov|Ivanova)
-    surnames: tuple[str, ...]
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(text.split(", "))
-
-
-_BACKGROUNDS = (
-    _Background(
-        40,
-        _split("Olivia, Amelia, Isla, Ava, Mia, Ivy, Lily, Freya, Florence, Poppy, Grace, "
-               "Evie, Sophie, Ellie, Zoë, Jessica, Holly, Megan, Elizabeth, Chloë, Abigail"),
-        _split("Oliver, George, Harry, Jack, Noah, Charlie, Jacob, Alfie, Thomas, Oscar, "
-               "William, James, Joshua, Leo, Archie, Ethan, Callum, Kieran, Alexander, "
-               "Christopher"),
-        _split("Smith, Jones, Taylor, Brown, Williams, Wilson, Johnson, Davies, Robinson, "
-               "Wright, Thompson, Evans, Walker, White, Roberts, Green, Hall, Wood, Jackson, "
-               "Clarke, Hughes, Turner, Hill, Moore, Cooper, Ward, Bennett, Harrison, Marsh"),
-    ),
-    _Background(
-        4,
-        _split("Aoife, Siobhán, Niamh, Saoirse, Róisín, Caoimhe, Orla"),
-        _split("Seán, Ciarán, Oisín, Cian, Pádraig, Darragh, Eoin"),
-        _split("Ó Súilleabháin|Ní Shúilleabháin, Murphy, Kelly, O'Connor, Byrne, Doyle, "
-               "Gallagher, Ó Briain|Ní Bhriain"),
-    ),
-    _Background(
-        3,
-        _split("Cerys, Seren, Carys, Ffion, Gwenllian, Mali"),
-        _split("Rhys, Dafydd, Llŷr, Osian, Gethin, Iwan"),
-        _split("Llywelyn, Rees, Prosser, Price, Bowen, Pritchard"),
-    ),
-    _Background(
-        5,
-        _split("Zofia, Małgorzata, Agnieszka, Katarzyna, Zuzanna, Aleksandra, Wiktoria"),
-        _split("Łukasz, Paweł, Wojciech, Jakub, Mikołaj, Szymon, Bartłomiej"),
-        _split("Kowalski|Kowalska, Nowak, Wiśniewski|Wiśniewska, Wójcik, "
-               "Kamiński|Kamińska, Lewandowski|Lewandowska, Zieliński|Zielińska, "
-               "Dąbrowski|Dąbrowska"),
-    ),
-    _Background(
-        3,
-        _split("Ioana, Andreea, Bianca, Ștefania, Alexandra"),
-        _split("Ștefan, Mihai, Andrei, Ionuț, Răzvan"),
-        _split("Popescu, Ionescu, Constantinescu, Dumitrescu, Stănescu, Munteanu"),
-    ),
-    _Background(
-        1.5,
-        _split("Austėja, Gabija, Emilija"),
-        _split("Lukas, Matas, Jonas"),
-        _split("Kazlauskas|Kazlauskaitė, Jankauskas|Jankauskaitė, Petrauskas|Petrauskaitė"),
-    ),
-    _Background(
-        2,
-        _split("Anastasia, Daria, Sofiya, Polina"),
-        _split("Dmitri, Artem, Maksym, Mikhail"),
-        _split("Ivanov|Ivanova, Petrenko, Shevchenko, Kuznetsov|Kuznetsova, Bondarenko"),
-    ),
-    _Background(
-        3,
-        _split("Elif, Zeynep, Ayşe, Çağla, Şeyma, Rojin, Shilan"),
-        _split("Emre, Yusuf, Gökhan, Mehmet, Barış, Rebin, Serhat"),
-        _split("Şahin, Yılmaz, Öztürk, Çelik, Demir, Aydın, Koç"),
-    ),
-    _Background(
-        2,
-        _split("Linh, Thảo, Ngọc, Huyền, My"),
-        _split("Minh, Quân, Đức, Huy, Khoa"),
-        _split("Nguyễn, Trần, Lê, Phạm, Hoàng, Võ, Đặng"),
-    ),
-    _Background(
-        1,
-        _split("Guðrún, Sóley, Ingrid, Åsa, Freyja"),
-        _split("Björn, Søren, Magnús, Ólafur, Jørgen"),
-        _split("Ólafsson|Ólafsdóttir, Guðmundsson|Guðmundsdóttir, Jørgensen, Lindqvist, "
-               "Bjørnstad"),
-    ),
-    _Background(
-        3,
-        _split("María, Lucía, Inês, Sofía, Valentina, Beatriz"),
-        _split("José, Mateo, João, Gonçalo, Santiago, Iñaki"),
-        _split("García, Muñoz, Ibáñez, Peña, Gonçalves, Conceição, Fernández, Álvarez"),
-    ),
-    _Background(
-        1.5,
-        _split("Élodie, Amélie, Chloé, Léa, Anaïs, Maëlle"),
-        _split("Loïc, Noël, Théo, Mathéo, Rémi, Jérôme"),
-        _split("Lefèvre, Dubois, Moreau, Lemaître, Girard, Benoît"),
-    ),
-    _Background(
-        1.5,
-        _split("Lena, Jana, Zsófia, Kateřina, Anežka, Emőke"),
-        _split("Jonas, Tomáš, Bálint, Lukáš, Matyáš, Levente"),
-        _split("Müller, Schäfer, Dvořák, Horváth, Novotný|Novotná, Nagy, Kovács"),
-    ),
-    _Background(
-        1.5,
-        _split("Eleni, Dimitra, Elira, Ardita"),
-        _split("Dimitris, Giorgos, Ardit, Erion"),
-        _split("Papadopoulos|Papadopoulou, Georgiou, Hoxha, Berisha, Krasniqi"),
-    ),
-    _Background(
-        9,
-        _split("Aisha, Zainab, Maryam, Fatima, Priya, Ananya, Harpreet, Simran, Nusrat, "
-               "Tahmina, Anjali"),
-        _split("Muhammad, Ayaan, Ibrahim, Arjun, Rohan, Harjit, Gurpreet, Rayhan, Imran, "
-               "Zayn, Vikram"),
-        _split("Khan, Patel, Hussain, Singh|Kaur, Sharma, Chowdhury, Rahman, Iqbal, Ahmed, "
-               "Mahmood, Mistry, Gill, Sandhu, Akhtar"),
-    ),
-    _Background(
-        4,
-        _split("Adaeze, Chiamaka, Oluwaseun, Folasade, Akosua, Abena, Ifeoluwa"),
-        _split("Chidi, Chukwuemeka, Oluwaseun, Adebayo, Kwame, Kofi, Tunde"),
-        _split("Okonkwo, Ogunleye, Adeyemi, Chukwu, Mensah, Asante, Boateng, Okafor, Eze"),
-    ),
-    _Background(
-        2,
-        _split("Hodan, Fadumo, Senait, Hiwet, Nasra, Ayaan"),
-        _split("Abdirahman, Mohamed, Yonas, Abdullahi, Tesfay, Hamza"),
-        _split("Farah, Warsame, Abdi, Mohamed, Tesfaye, Haile, Gebremedhin, Osman"),
-    ),
-    _Background(
-        3,
-        _split("Shanice, Aaliyah, Kezia, Jada, Tiana"),
-        _split("Marcus, Jaden, Tyrese, Dwayne, Kai"),
-        _split("Campbell, Brown, Clarke, Francis, Thompson, Grant, Reid, Bailey"),
-    ),
-    _Background(
-        2,
-        _split("Xinyi, Yuxuan, Mei, Jiayi, Wing"),
-        _split("Zhiwei, Jiahao, Hao, Junjie, Ka-ho"),
-        _split("Zhang, Wang, Li, Chen, Liu, Wong, Chan, Lam"),
-    ),
-    _Background(
-        3,
-        _split("Layla, Noor, Yasmin, Mariam, Hiba, Zahra"),
-        _split("Omar, Ali, Karim, Hassan, Yousef, Ahmad"),
-        _split("Al-Sayed, Haddad, Nasser, Rahimi, Ahmadi, Karimi, Hamdan, Saleh"),
-    ),
-    _Background(
-        1,
-        _split("Angelica, Jasmine, Bea"),
-        _split("Jericho, Miguel, Paolo"),
-        _split("Santos, Reyes, dela Cruz, Bautista"),
-    ),
-)
-_BACKGROUND_WEIGHTS = tuple(b.weight for b in _BACKGROUNDS)
-
-#: Names a pupil may go by; the MIS keeps the legal name as well.
-_PREFERRED = MappingProxyType({
-    "Aleksandra": "Ola", "Małgorzata": "Gosia", "Katarzyna": "Kasia", "Wojciech": "Wojtek",
-    "Bartłomiej": "Bartek", "Anastasia": "Nastya", "Dmitri": "Dima", "Mikhail": "Misha",
-    "Chukwuemeka": "Emeka", "Oluwaseun": "Seun", "Ifeoluwa": "Ife", "Folasade": "Sade",
-    "Chiamaka": "Amaka", "Abdirahman": "Abdi", "Abdullahi": "Abdi", "Muhammad": "Mo",
-    "Mohamed": "Mo", "Zsófia": "Zsófi", "Gwenllian": "Gwen", "Xinyi": "Cindy",
-    "Zhiwei": "William", "Jiahao": "Jack", "Yuxuan": "Grace", "Jiayi": "Joy",
-    "Santiago": "Santi", "Alexandra": "Alex", "Alexander": "Alex", "William": "Will",
-    "Thomas": "Tom", "James": "Jamie", "Jessica": "Jess", "Florence": "Flo",
-    "Joshua": "Josh", "Elizabeth": "Libby", "Christopher": "Chris", "Abigail": "Abi",
-})
-
-_STAFF_SURNAMES = _split(
-    "Okafor, Novak, Hughes, Brennan, Fontaine, Chowdhury, McAllister, Sandhu, Kowalczyk, "
-    "Ogunbiyi, Papadakis, Lindqvist, Mensah, Harrington, Iqbal, Duarte, Fitzgerald, "
-    "Nakamura, Osei, Pemberton, Rahman, Sorensen, Tran, Underwood, Varga, Walsh, Yildiz, "
-    "Zielinski, Abbott, Baptiste, Castillo, Dunmore, Ellison, Farrow"
-)
-_STAFF_TITLES = ("Mr", "Ms", "Mrs", "Miss", "Dr")
-
-#: Local authority numbers as used in UPNs; most pupils come from the home authority.
-_HOME_LA = "886"
-_OTHER_LAS = ("202", "204", "208", "210", "330", "336", "352", "373", "383", "856", "926")
-_FORM_LETTERS = "EHKLNRSW"
-
-
-# -- concern wording ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Scenario:
-    """One kind of concern: templates for each field, filled per concern."""
-
-    theme: str  # "general", "cce" or "cse"
-    codes: tuple[str, ...]
-    facts: tuple[str, ...]
-    words: tuple[str, ...]
-    opinions: tuple[str, ...]
-    urgency: tuple[int, int, int, int]  # weights for low, medium, high, immediate
-    other: str = ""
-    locations: tuple[str, ...] = ()
-    #: it happened out of school the evening before and was reported next morning
-    evening: bool = False
-
-
-_SCENARIOS = (
-    _Scenario(
-        "general", ("VULN-14", "VULN-10"),
-        ("{name} asked the canteen staff for extra toast at break and said {he} had not "
-         "eaten since school lunch yesterday. {His} uniform has looked unwashed most of this "
-         "week.",
-         "{name} was found taking leftover food from the canteen trays after lunch. When I "
-         "asked if {he} was hungry {he} nodded and looked embarrassed.",
-         "{name} has come to breakfast club without a coat three days running in the cold; "
-         "{he} said {his} coat is at {his} dad's and {he} has not been there for a while."),
-        ("There wasn't anything in.", "Mum's on nights so I just sort myself out.",
-         "I'm not hungry, I'm fine."),
-        ("I think {name} may not be getting enough to eat at home.",
-         "This could be a one-off, but it fits with what {his} tutor has noticed about "
-         "{his} hygiene."),
-        (4, 5, 1, 0), other="Possible neglect: hunger and hygiene",
-        locations=("Canteen", "Breakfast club", "Form room {reg}"),
-    ),
-    _Scenario(
-        "general", ("SHARED-03", "KTS-EMO-01"),
-        ("{name} was tearful in {subject} and left the lesson without asking. I found {him} "
-         "sitting on the floor of the {toilets} and {he} would not come out for ten minutes.",
-         "{name} has been very quiet this week, sitting alone at break and not eating lunch. "
-         "Today {he} kept {his} head on the desk for most of {subject}.",
-         "{name} snapped at {friend} over nothing in {subject} and then burst into tears. "
-         "{He} said {he} has not been sleeping."),
-        ("Everything's just rubbish at the moment.", "I don't want to talk about it.",
-         "I'm just tired, I don't sleep."),
-        ("This is not like {name}; {he} is usually chatty and settled.",
-         "I think something is worrying {him} at home or online."),
-        (3, 6, 2, 0), locations=("{Subject} lesson", "{Toilets}", "Form room {reg}"),
-    ),
-    _Scenario(
-        "general", ("KTS-HEALTH-03", "SHARED-03"),
-        ("When {name} pushed up {his} sleeves in {subject} I saw several fresh cuts on {his} "
-         "left forearm. {He} pulled the sleeves down quickly when {he} saw me looking.",
-         "{friend} came to me at lunch, worried that {name} has been hurting {him}self and "
-         "has talked about not wanting to be here any more."),
-        ("It was the cat.", "Please don't ring my mum.", "It helps, that's all."),
-        ("I am worried about {his} safety tonight and wanted the DSL to know straight away.",
-         "I don't think {he} is safe to go home without someone knowing about this."),
-        (0, 3, 6, 2), locations=("{Subject} lesson", "Playground", "Pastoral office"),
-    ),
-    _Scenario(
-        "general", ("SHARED-06", "KTS-EMO-06", "VULN-08"),
-        ("{name} has missed {sessions} sessions in the last two weeks. Calls home have gone "
-         "unanswered and {he} came back today with no note and no explanation.",
-         "{name} registered this morning but was not in period 2 or 3. {He} was seen leaving "
-         "through the back gate at about {time}."),
-        ("I just didn't feel like coming.", "I was looking after my little brother.",
-         "Nobody cares if I'm here anyway."),
-        ("The pattern of absence is getting worse and nobody at home seems to know where "
-         "{he} goes.",),
-        (4, 5, 1, 0), locations=("Attendance office", "Form room {reg}", "Back gate"),
-    ),
-    _Scenario(
-        "general", ("KTS-HEALTH-02",),
-        ("{name} has a bruise about the size of a fist on {his} upper arm, seen when "
-         "changing for PE. {He} said {he} fell off {his} bike.",
-         "{name} came in with a swollen lip and a scratch under {his} eye. {He} gave two "
-         "different accounts of how it happened."),
-        ("I fell off my bike.", "It was just messing about with my cousin.",
-         "I don't remember."),
-        ("The explanation does not fit the injury, in my view.",
-         "Probably an accident, but {he} was evasive."),
-        (1, 5, 3, 1), locations=("PE changing rooms", "Form room {reg}", "{Subject} lesson"),
-    ),
-    _Scenario(
-        "general", ("VULN-10",),
-        ("Operation Encompass notification from police: a domestic incident at {name}'s "
-         "home address last night; {name} was in the house at the time.",
-         "{name} told me the police came to the house at the weekend because {his} mum's "
-         "partner was 'kicking off' again and {he} hid upstairs with {his} sister."),
-        ("It happens all the time, it's fine.", "I don't want to go home tonight."),
-        ("{name} looked exhausted and was very quiet all morning.",),
-        (1, 5, 4, 0), other="Domestic abuse at home", evening=True,
-        locations=("School office (phone call)", "Form room {reg}"),
-    ),
-    _Scenario(
-        "general", ("SHARED-04", "KTS-HEALTH-01"),
-        ("Strong smell of cannabis on {name} after lunch; {his} eyes were red and {he} was "
-         "giggling and unable to focus in {subject}.",
-         "{name} arrived late smelling of alcohol and was unsteady on the stairs. {He} said "
-         "{he} had 'one drink' at a friend's house before school."),
-        ("It's only weed, everyone does it.", "I had one drink, that's all."),
-        ("I am concerned about where {he} is getting it from.",),
-        (2, 6, 2, 0), locations=("{Subject} lesson", "Main entrance", "Year {year} corridor"),
-    ),
-    _Scenario(
-        "general", (),
-        ("{name} told me that a group of older pupils have been taking {his} lunch money on "
-         "the way to school and pushed {him} into a hedge on {weekday}.",
-         "{name} said other pupils have been posting unkind comments about {him} in a group "
-         "chat and {he} no longer wants to come to school."),
-        ("Please don't say it was me who told you.", "They'll only make it worse."),
-        ("This is bullying and needs following up by the Head of Year.",),
-        (4, 5, 1, 0), other="Bullying by other pupils",
-        locations=("Playground", "Form room {reg}", "Online (reported by a pupil)"),
-    ),
-    _Scenario(
-        "general", ("KTS-EMO-07", "SHARED-03"),
-        ("{name}'s work in {subject} has dropped sharply this half-term: homework not "
-         "handed in and {he} fell asleep twice in lessons. This is very unlike {him}.",),
-        ("I've got stuff going on.", "I'm just tired."),
-        ("Something has changed for {name} recently.",),
-        (6, 4, 0, 0), locations=("{Subject} lesson",),
-    ),
-    _Scenario(
-        "general", ("KTS-FAMILY-02", "KTS-FAMILY-01", "KTS-FAMILY-03"),
-        ("{Carer} phoned: {name} has become hostile and aggressive at home, is staying out "
-         "late and has stopped speaking to the family. {Carer} is worried about who {he} is "
-         "spending time with.",),
-        (),
-        ("The change at home matches what staff have seen in school.",),
-        (2, 6, 2, 0), locations=("School office (phone call)",),
-    ),
-    _Scenario(
-        "cce", ("SHARED-01", "KTS-IDENTITY-01", "KTS-IDENTITY-04"),
-        ("{name} came in wearing new designer trainers and carrying {item}. When asked where "
-         "they came from, {he} said {his} cousin bought them.",
-         "{name} was showing other pupils {item} at break and saying {he} 'earns more than "
-         "the teachers'.",
-         "{name} has had an expensive haircut and is wearing new designer clothes every "
-         "day; {carer} told the office the family cannot afford them."),
-        ("My cousin got them for me.", "I've got a job, innit.", "It's none of your business."),
-        ("I am worried these are gifts from someone who expects something back.",
-         "Possible sign of criminal exploitation given other recent concerns."),
-        (2, 6, 2, 0), locations=("Playground", "Form room {reg}", "Canteen"),
-    ),
-    _Scenario(
-        "cce", ("KTS-IDENTITY-02", "KTS-FAMILY-12", "KTS-EMO-02"),
-        ("{name}'s phone kept vibrating through {subject}. When I asked {him} to hand it in "
-         "{he} produced a second, older phone from {his} blazer and became very anxious about "
-         "it being taken.",
-         "{friend} told me {name} has 'two phones, one for work'. I saw {him} texting on a "
-         "cheap handset at the bus stop at {time}."),
-        ("That one's not mine, I'm holding it for someone.", "I need it, I'll get in trouble.",
-         "Just give it back, please."),
-        ("The second phone and the anxiety about it worry me.",),
-        (1, 5, 3, 1), locations=("{Subject} lesson", "Bus stop outside school"),
-    ),
-    _Scenario(
-        "cce", ("KTS-FAMILY-09", "KTS-FAMILY-05", "SHARED-02"),
-        ("At {time} I saw {name} get into {vehicle} at the end of the school drive. The "
-         "driver was {adult}; {name} did not seem to know them well.",
-         "{name} was picked up from the bus stop outside school by {vehicle} again today. "
-         "This is the third time I have seen it this week."),
-        ("He's just a mate who gives me lifts.", "It's my cousin's friend."),
-        ("I do not think this is a family member.",),
-        (1, 5, 3, 1), locations=("End of the school drive", "Bus stop outside school",
-                                 "Main gate"),
-    ),
-    _Scenario(
-        "cce", ("SHARED-05", "KTS-FAMILY-04"),
-        ("{Carer} rang the office at 08:40: {name} did not come home last night and came "
-         "back at about 6am. {He} refused to say where {he} had been.",
-         "{name} told {his} form tutor {he} had been 'out till 3' and was exhausted. {Carer} "
-         "says {he} has been coming home late most nights."),
-        ("I was at a mate's.", "I can look after myself."),
-        ("{name} was grey and exhausted in lessons.",),
-        (1, 5, 3, 1), evening=True, locations=("School office (phone call)", "Form room {reg}"),
-    ),
-    _Scenario(
-        "cce", ("CCE-02", "KTS-FAMILY-07", "SHARED-05"),
-        ("{friend} told me {name} spent the weekend in {town}, where {he} has no family or "
-         "friends, 'doing a job for someone'. {name} was absent on Monday.",
-         "{name} was brought back to school by police after being found at the railway "
-         "station in {town}, more than 60 miles away, during the school day."),
-        ("I was just visiting someone.", "I can't say, they'll know it was me.",
-         "I don't even know where I was."),
-        ("This looks like county lines activity to me.",
-         "I believe {name} is being used to move drugs or money."),
-        (0, 2, 6, 2), evening=True, locations=("Off site: {town}", "School office (phone call)"),
-    ),
-    _Scenario(
-        "cce", ("SHARED-01", "CCE-02"),
-        ("While looking for a missing calculator, {name}'s bag was searched with {his} "
-         "agreement and a roll of cash (about £{amount}) was found in the inside pocket.",),
-        ("It's my birthday money.", "I'm looking after it for someone."),
-        ("Far more cash than a child of {his} age would normally carry.",),
-        (0, 5, 4, 1), locations=("{Subject} lesson", "Pastoral office"),
-    ),
-    _Scenario(
-        "cce", ("KTS-IDENTITY-03",),
-        ("{name} dropped a set of keys on a fob from a budget hotel in {town}. {He} snatched "
-         "them back and said they were 'nothing'.",),
-        ("They're nothing, they're my mate's.",),
-        ("Unexplained keys to premises away from home.",),
-        (1, 5, 3, 1), locations=("Year {year} corridor", "Canteen"),
-    ),
-    _Scenario(
-        "cce", ("CCE-04", "KTS-FAMILY-03"),
-        ("Two Year {younger} pupils reported that {name} threatened them near the {place}, "
-         "saying 'people will come for you' if they spoke to staff.",),
-        ("I never said that.", "They're lying."),
-        ("{name} may be being used to frighten younger pupils.",),
-        (1, 5, 3, 1), locations=("Off site: the {place}", "Playground"),
-    ),
-    _Scenario(
-        "cce", ("CCE-03", "KTS-EMO-05", "SHARED-02"),
-        ("The local PCSO called in: {name} was stopped at the {place} on {weekday} evening "
-         "with two older youths after a shoplifting report. No arrest was made.",),
-        (),
-        ("The older youths are known to police, according to the PCSO.",),
-        (1, 5, 3, 0), evening=True, locations=("Off site: the {place}",),
-    ),
-    _Scenario(
-        "cce", ("KTS-FAMILY-13", "CCE-02"),
-        ("Two Year {younger} pupils said {name} offered them £50 each to 'drop off a parcel' "
-         "after school and told them to keep it quiet.",),
-        ("It was a joke.", "I didn't offer anyone anything."),
-        ("{name} may now be recruiting others.",),
-        (0, 3, 6, 1), locations=("Playground", "Bus stop outside school"),
-    ),
-    _Scenario(
-        "cce", ("KTS-HEALTH-02", "SHARED-03"),
-        ("{name} came in with a bandaged hand and a cut above {his} eye. {He} would not say "
-         "how it happened and kept checking {his} phone.",),
-        ("I fell over.", "Leave it, it's sorted."),
-        ("I think {name} is frightened of someone.",),
-        (1, 5, 3, 1), locations=("Form room {reg}", "Reception"),
-    ),
-    _Scenario(
-        "cce", ("CCE-02", "SHARED-03", "KTS-FAMILY-05"),
-        ("{name} told me {he} 'owes' someone £{amount} because a package {he} was carrying "
-         "was taken from {him}, and that {he} cannot go home because 'they know where I "
-         "live'.",),
-        ("They know where I live.", "If I don't pay it back they'll hurt my mum."),
-        ("This sounds like debt bondage; I believe {name} is at risk of harm now.",),
-        (0, 0, 4, 6), locations=("Pastoral office", "{Subject} lesson"),
-    ),
-    _Scenario(
-        "cce", ("SHARED-02", "KTS-FAMILY-05"),
-        ("A folding knife was found in {name}'s coat pocket during a search at the start of "
-         "the day. {He} said {he} needs it 'for protection' on the way home.",),
-        ("I need it, people are after me.", "Everyone carries one."),
-        ("{name} feels unsafe on the way home.",),
-        (0, 1, 5, 4), other="Weapon carrying",
-        locations=("Main entrance", "Pastoral office"),
-    ),
-    _Scenario(
-        "cce", ("CCE-01", "SHARED-05"),
-        ("{friend} said {name} has been 'working at a house' where there are plants under "
-         "lights, and that {he} sleeps there some nights.",),
-        ("It's just a cleaning job.",),
-        ("This may be a cannabis grow house.",),
-        (0, 2, 6, 2), locations=("Off site (reported by a pupil)",),
-    ),
-    _Scenario(
-        "cse", ("CSE-01", "KTS-FAMILY-06", "KTS-FAMILY-05"),
-        ("{name} told {his} friends {he} is seeing someone aged {older} who drives {vehicle} "
-         "and collects {him} from the bus stop.",
-         "I overheard {name} on the phone arranging to be picked up by '{nickname}', who "
-         "{he} later said is 'about {older}'."),
-        ("They're my boyfriend, they treat me properly.", "Age is just a number.",
-         "You don't know them."),
-        ("A relationship with an adult of that age is a serious concern.",),
-        (0, 3, 6, 1), locations=("Bus stop outside school", "Form room {reg}"),
-    ),
-    _Scenario(
-        "cse", ("CSE-06", "SHARED-01", "KTS-IDENTITY-01"),
-        ("{name} has new nails, a new phone and expensive perfume. {He} said a 'friend' in "
-         "their twenties pays for things and {he} does not have to pay anything back 'yet'.",),
-        ("They just like treating me.", "I don't have to pay them back."),
-        ("This looks like grooming through gifts.",),
-        (1, 5, 3, 1), locations=("Form room {reg}", "Canteen"),
-    ),
-    _Scenario(
-        "cse", ("CSE-05", "SHARED-04", "KTS-FAMILY-05"),
-        ("{friend} told me {name} has been going to parties at a flat above a shop on the "
-         "high street, where there are adults, alcohol and 'free stuff'.",),
-        ("It's just a party, everyone goes.",),
-        ("Adults supplying alcohol to children at a private flat.",),
-        (0, 3, 6, 1), evening=True, locations=("Off site (reported by a pupil)",),
-    ),
-    _Scenario(
-        "cse", ("CSE-08", "KTS-EMO-02", "CSE-05"),
-        ("{name} showed me messages from an account called '{handle}' asking for photos of "
-         "{him} and saying they would share the last one if {he} did not send more.",
-         "{friend} told me that someone {name} met online is pressuring {him} to send "
-         "pictures and to meet up in {town}."),
-        ("I didn't know what to do.", "Please don't tell my dad."),
-        ("This is sextortion or online grooming and needs acting on today.",),
-        (0, 1, 5, 4), locations=("Online (reported by the pupil)",
-                                 "Online (reported by a pupil)"),
-    ),
-    _Scenario(
-        "cse", ("CSE-07",),
-        ("A Year {year} pupil reported that an indecent image said to be of {name} is being "
-         "shared on a group chat. I did not view or copy it.",),
-        (),
-        ("{name} will be very distressed if {he} finds out.",),
-        (0, 2, 6, 2), locations=("Online (reported by a pupil)",),
-    ),
-    _Scenario(
-        "cse", ("CSE-01", "KTS-FAMILY-11"),
-        ("The school nurse passed on that {name} asked for sexual health advice and "
-         "mentioned a partner aged {older}.",),
-        (),
-        ("The partner's age is the concern here.",),
-        (0, 3, 6, 1), locations=("School nurse's room",),
-    ),
-    _Scenario(
-        "cse", ("KTS-EMO-02", "CSE-05", "KTS-FAMILY-10"),
-        ("{name} is constantly on {his} phone and hides the screen when staff come near. "
-         "{He} told {friend} {he} has an online partner {he} has never met.",),
-        ("They get me, unlike anyone here.", "It's private."),
-        ("Possible online grooming.",),
-        (1, 5, 3, 1), locations=("Library", "{Subject} lesson"),
-    ),
-    _Scenario(
-        "cse", ("SHARED-05", "KTS-FAMILY-07", "CSE-05"),
-        ("{name} told {friend} {he} stayed overnight in a hotel in {town} with 'some older "
-         "friends' and did not tell {carer}.",),
-        ("We were just chilling.",),
-        ("An overnight stay with unknown adults away from home.",),
-        (0, 2, 6, 2), evening=True, locations=("Off site: {town}", "Form room {reg}"),
-    ),
-)
-_THEMES = {
-    theme: tuple(s for s in _SCENARIOS if s.theme == theme) for theme in ("general", "cce", "cse")
-}
-
-_EXTRA_FACTS = (
-    "{He} seemed keen to get away and kept looking at the door.",
-    "Other pupils nearby were laughing about it.",
-    "{He} was calm and polite throughout.",
-    "This happened in front of several other pupils.",
-    "I have noticed similar things over the last few weeks but have not recorded them before.",
-    "{He} asked whether I would have to tell anyone.",
-    "{friend} was with {him} at the time.",
-)
-_GENERIC_WORDS = ("I'm fine, honestly.", "Please don't tell anyone.", "It's not a big deal.")
-_GENERIC_OPINIONS = (
-    "I am worried this links with what has been reported before.",
-    "My feeling is that {he} is frightened of someone.",
-    "This may be nothing, but I wanted it on record.",
-)
-_ACTIONS_TAKEN = (
-    "Listened, did not promise to keep it secret, and told {name} I would pass it to the DSL.",
-    "Reassured {name} and walked {him} to the pastoral office.",
-    "Recorded straight away and spoke to the DSL in person.",
-    "Recorded and emailed the DSL to read this record.",
-    "Phoned home; no answer, so left a message asking {carer} to call back.",
-    "Kept {name} with me until the DSL arrived.",
-    "Took the phone under the behaviour policy and handed it to the DSL unopened.",
-    "Nothing further at the time; recording for the DSL.",
-)
-_INFORMED = (
-    "DSL (in person)", "DSL by email", "Deputy DSL", "Head of Year {year}",
-    "Form tutor ({reg})", "Pastoral lead", "SENCo", "Attendance officer", "School nurse",
-)
-_GENERAL_LOCATIONS = (
-    "Form room {reg}", "{Subject} lesson", "Canteen", "Library", "Playground",
-    "Year {year} corridor", "Main gate", "Reception",
-)
-#: not strftime("%A"), which follows the locale (Qt sets it from the desktop)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_SUBJECTS = (
-    "maths", "English", "science", "geography", "history", "PE", "art", "French", "RE",
-    "computing", "drama", "music", "design and technology", "Spanish",
-)
-_VEHICLES = (
-    "a silver hatchback", "a black Audi with tinted windows", "a white van",
-    "a grey Mercedes", "a red Ford Fiesta", "a dark blue BMW",
-)
-_ADULTS = (
-    "a man in his twenties", "one of two older males", "a woman in her thirties",
-    "an older teenager not from this school", "a man with a shaved head in a grey tracksuit",
-)
-_PLACES = (
-    "retail park", "bus station", "chicken shop on the high street", "canal towpath",
-    "skate park", "Northgate shopping centre",
-)
-#: fictional places, so no real town is tied to exploitation
-_TOWNS = (
-    "Eastcombe", "Port Ashby", "Marston Vale", "Haverleigh", "Stonebridge", "Kelsey Bay",
-    "Wexley", "Brinsford",
-)
-_ITEMS = (
-    "a new phone", "an expensive-looking jacket", "designer headphones", "a gold chain",
-    "a designer bag", "a new games console",
-)
-_NICKNAMES = ("Jay", "K", "Tee", "Dre", "Bex", "Rocco", "Dee")
-_HANDLES = ("mk_vibes22", "realboss_07", "lux.babe", "just_me_4u", "trapstar_99")
-_CARERS = ("Mum", "Dad", "Gran", "Dad's partner", "{his} aunt", "Mum")
-_LOOKED_AFTER_CARERS = ("{his} foster carer", "staff at {his} children's home")
-
-_ADDENDA = (
-    "Further information from {name}'s form tutor: {he} has seemed withdrawn all week.",
-    "{Carer} rang back: not aware of this and will talk to {name} tonight.",
-    "Spoke to {name} again today; {he} gave the same account as before.",
-    "Correction: this happened at lunchtime, not at break as recorded.",
-    "Correction: the location should read {place}, not the place given above.",
-    "Attendance update: {name} was absent again the following morning.",
-    "{name} came to see me and said things are better at home now.",
-    "Police have viewed CCTV from the {place}; no further detail shared with school.",
-    "{friend}, who was there, gave a similar account to the Head of Year.",
-)
-_RATIONALES: Mapping[TriageDecision, tuple[str, ...]] = MappingProxyType({
-    TriageDecision.MONITOR: (
-        "A single low-level concern with nothing similar recently on the chronology. Form "
-        "tutor asked to keep an eye on {name} and record any change.",
-        "Consistent with earlier concerns but no new risk identified. Added to the weekly "
-        "pastoral review; Head of Year to check in with {name}.",
-        "The explanation is plausible, but the pattern is noted ({signs}). Monitor for "
-        "further signs of exploitation and review in two weeks.",
-    ),
-    TriageDecision.NO_FURTHER_ACTION: (
-        "Explanation confirmed by {carer} on the phone; no safeguarding concern. Recorded "
-        "only.",
-        "Dealt with under the behaviour policy; no safeguarding element identified.",
-        "Information only: the agencies involved are already aware and have the details.",
-    ),
-    TriageDecision.EARLY_HELP: (
-        "Several low-level concerns this term (attendance, mood, hunger) together meet the "
-        "threshold for Early Help. {Carer} agreed to an Early Help assessment.",
-        "Family would benefit from support; Early Help assessment offered and accepted.",
-    ),
-    TriageDecision.REFER_MASH: (
-        "Several indicators of possible exploitation ({signs}). Threshold for a MASH "
-        "referral met; referral made the same day and {carer} informed, as this does not "
-        "increase the risk.",
-        "Escalating pattern over recent weeks; risk of significant harm. Referred to MASH "
-        "and the exploitation team.",
-        "Disclosure of harm. Referral to MASH made straight away; not discussed with the "
-        "family before social care advised.",
-    ),
-    TriageDecision.REFER_POLICE: (
-        "Immediate risk of harm: police called on 999 and MASH informed. {name} kept safe "
-        "in school until police arrived.",
-        "Crime reported to police on 101; MASH informed. Safety plan for the journey home "
-        "agreed with {carer}.",
-    ),
-})
-#: decision weights by urgency: refer MASH, refer police, Early Help, monitor, NFA
-_DECISION_WEIGHTS: Mapping[Urgency, tuple[int, int, int, int, int]] = MappingProxyType({
-    Urgency.LOW: (2, 0, 8, 55, 35),
-    Urgency.MEDIUM: (10, 1, 14, 55, 20),
-    Urgency.HIGH: (32, 6, 14, 43, 5),
-    Urgency.IMMEDIATE: (55, 30, 3, 12, 0),
-})
-_DECISIONS = (
-    TriageDecision.REFER_MASH, TriageDecision.REFER_POLICE, TriageDecision.EARLY_HELP,
-    TriageDecision.MONITOR, TriageDecision.NO_FURTHER_ACTION,
-)
-_URGENCIES = (Urgency.LOW, Urgency.MEDIUM, Urgency.HIGH, Urgency.IMMEDIATE)
-
-#: (kind, detail, possible outcomes) of the actions a decision leads to
-_FOLLOW_UP: Mapping[TriageDecision, tuple[tuple[ActionKind, str, tuple[str, ...]], ...]] = (
-    MappingProxyType({
-        TriageDecision.REFER_MASH: (
-            (ActionKind.REFERRAL_MASH, "Referral submitted through the MASH portal.", (
-                "MASH: referral accepted; allocated to a social worker for assessment.",
-                "MASH: strategy discussion held; section 47 enquiry to follow.",
-                "MASH: no further action by children's social care; advice given to school "
-                "and Early Help offered.",
-                "Passed to the exploitation team for a risk assessment.",
-            )),
-            (ActionKind.PARENTS_INFORMED, "{Carer} told about the referral by phone.", ()),
-        ),
-        TriageDecision.REFER_POLICE: (
-            (ActionKind.POLICE, "Reported to police; incident number kept on the paper file.", (
-                "Police attended school and spoke with {name} with {carer} present.",
-                "Police intelligence report submitted; no further action by police.",
-            )),
-            (ActionKind.REFERRAL_CSC, "Children's social care informed the same day.", (
-                "Social worker visited the home within 24 hours.",
-            )),
-        ),
-        TriageDecision.EARLY_HELP: (
-            (ActionKind.EARLY_HELP, "Early Help assessment opened; Head of Year is lead "
-             "professional.", (
-                "Early Help plan agreed at a team-around-the-family meeting.",
-                "Family withdrew consent; Early Help closed and concerns to be monitored.",
-            )),
-        ),
-        TriageDecision.MONITOR: (
-            (ActionKind.MONITORING, "Added to the weekly pastoral review for six weeks.", (
-                "Review after six weeks: no further concerns; monitoring ended.",
-                "Review after six weeks: concerns continue; monitoring extended.",
-            )),
-            (ActionKind.PARENTS_INFORMED, "Spoke to {carer} by phone.", ()),
-        ),
-        TriageDecision.NO_FURTHER_ACTION: (
-            (ActionKind.PARENTS_INFORMED, "{Carer} made aware.", ()),
-        ),
-    })
-)
-_STANDALONE_OUTCOMES = (
-    "Concerns reviewed at half-term: the situation has settled for now.",
-    "{name} is engaging well with the school mentor.",
-    "Managed move discussed with {carer}; {name} stays at this school for now.",
-)
-
-#: (kind, summaries, outcomes) of significant events the DSL adds to a chronology
-_EVENTS: Mapping[EventKind, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType({
-    EventKind.MISSING_EPISODE: (
-        ("Reported missing by {carer} at {time}; last seen near the {place}.",
-         "Did not return home after school; reported missing to police by {carer}."),
-        ("Found by police in {town} the next afternoon.",
-         "Came home alone at about 3am.", "Found at a friend's address the next morning."),
-    ),
-    EventKind.RETURN_HOME_INTERVIEW: (
-        ("Return-home interview by the independent return-home worker.",),
-        ("{name} would not say where {he} had been.",
-         "Said {he} stayed with 'friends' in {town}; information shared with the "
-         "exploitation team.",
-         "Disclosed being given money to carry a bag; passed to police."),
-    ),
-    EventKind.STRATEGY_MEETING: (
-        ("Strategy meeting (police, children's social care, school, health) about the risk "
-         "of exploitation.",),
-        ("Section 47 enquiry agreed; safety plan includes escorted transport to school.",
-         "Agreed to work under a child in need plan; review in six weeks.",
-         "Disruption plan agreed by police for the {place}."),
-    ),
-    EventKind.POLICE_CONTACT: (
-        ("Stopped by police at the {place} with older youths and searched.",
-         "Arrested in {town} in possession of cash and two phones."),
-        ("Released; police intelligence report submitted.",
-         "Released under investigation; National Referral Mechanism referral discussed."),
-    ),
-    EventKind.HEALTH_CONTACT: (
-        ("Attended A&E with a cut to the hand; {carer} informed school.",),
-        ("Treated and discharged; the hospital made a safeguarding referral.",),
-    ),
-    EventKind.EXCLUSION: (
-        ("Suspended for three days after an assault on another pupil.",),
-        ("Reintegration meeting held with {carer}; risk of exploitation during the "
-         "suspension noted.",),
-    ),
-    EventKind.CP_CONFERENCE: (
-        ("Initial child protection conference.", "Review child protection conference."),
-        ("Child protection plan under the category of neglect.",
-         "Plan continues; next review in six months."),
-    ),
-    EventKind.REFERRAL: (
-        ("Referral to the National Referral Mechanism (NRM) made by children's social care.",),
-        ("Positive reasonable-grounds decision received.",),
-    ),
-})
 
 
 # -- the school calendar --------------------------------------------------------------
@@ -976,7 +269,7 @@ class _Builder:
         self.staff += [_Staff(t, Role.STAFF, recent, ANCHOR, 1.5) for t in teachers]
         rows = []
         next_id = self._next_id("users")
-        surnames = rng.sample(_STAFF_SURNAMES, self.size.former_staff)
+        surnames = rng.sample(STAFF_SURNAMES, self.size.former_staff)
         if dsl_from > self.start:
             rows.append((next_id, "h.whitcombe", "Mrs H. Whitcombe", Role.DSL, self.start,
                          dsl_from))
@@ -985,7 +278,7 @@ class _Builder:
             first_year = rng.randrange(self.start.year - 3, ANCHOR.year)
             last_year = max(first_year + rng.randint(1, 6), self.start.year + 1)
             begin, end = date(first_year, 9, 1), date(min(last_year, ANCHOR.year), 7, 21)
-            title = rng.choice(_STAFF_TITLES)
+            title = rng.choice(STAFF_TITLES)
             initial = rng.choice("ABCDEFGHJKLMNPRSTW")
             rows.append((next_id + n, f"{initial.lower()}.{surname.lower()}",
                          f"{title} {initial}. {surname}", Role.STAFF, begin, end))
@@ -1061,13 +354,13 @@ class _Builder:
         if sibling is not None:
             background, family = sibling.background, sibling.family
         else:
-            background = rng.choices(range(len(_BACKGROUNDS)), _BACKGROUND_WEIGHTS)[0]
-            family = rng.choice(_BACKGROUNDS[background].surnames)
+            background = rng.choices(range(len(BACKGROUNDS)), BACKGROUND_WEIGHTS)[0]
+            family = rng.choice(BACKGROUNDS[background].surnames)
             if rng.random() < 0.03:
-                second = rng.choice(_BACKGROUNDS[0].surnames)
+                second = rng.choice(BACKGROUNDS[0].surnames)
                 family = "|".join(f"{form}-{second}" for form in family.split("|"))
-        names = _BACKGROUNDS[background if rng.random() < 0.88 else rng.randrange(
-            len(_BACKGROUNDS))]
+        names = BACKGROUNDS[background if rng.random() < 0.88 else rng.randrange(
+            len(BACKGROUNDS))]
         pool = names.girls if gender == "F" else names.boys
         forenames = rng.choice(pool)
         if rng.random() < 0.3:
@@ -1076,13 +369,13 @@ class _Builder:
                 forenames += " " + middle
         surname = self._surname(family, gender)
         pupil = _Pupil(forenames, surname, gender, born, year, rng.choice(
-            _FORM_LETTERS[: 8 if year <= 11 else 4]), joined, left, background, family)
+            FORM_LETTERS[: 8 if year <= 11 else 4]), joined, left, background, family)
         first = forenames.split(" ")[0]
-        if first in _PREFERRED and rng.random() < 0.4:
-            pupil.preferred_forenames = _PREFERRED[first]
+        if first in PREFERRED and rng.random() < 0.4:
+            pupil.preferred_forenames = PREFERRED[first]
         if rng.random() < 0.01:
             pupil.preferred_surname = self._surname(
-                rng.choice(_BACKGROUNDS[background].surnames), gender)
+                rng.choice(BACKGROUNDS[background].surnames), gender)
         pupil.upn = self._upn(born)
         intake = joined.year if joined.month >= 9 else joined.year - 1
         self.admissions[intake] = self.admissions.get(intake, 0) + 1
@@ -1108,7 +401,7 @@ class _Builder:
     def _upn(self, born: date) -> str:
         rng = self.rng
         while True:
-            la = _HOME_LA if rng.random() < 0.8 else rng.choice(_OTHER_LAS)
+            la = HOME_LA if rng.random() < 0.8 else rng.choice(OTHER_LAS)
             allocated = (_school_year(born) + 5) % 100  # the reception year
             body = f"{la}{rng.randint(2000, 2999)}{allocated:02d}{rng.randrange(1000):03d}"
             upn = upn_check_letter(body) + body
@@ -1268,10 +561,10 @@ class _Builder:
         if p.associates and rng.random() < 0.5:
             friend = rng.choice(p.associates).name
         else:
-            background = rng.choices(_BACKGROUNDS, _BACKGROUND_WEIGHTS)[0]
+            background = rng.choices(BACKGROUNDS, BACKGROUND_WEIGHTS)[0]
             friend = rng.choice(background.girls + background.boys)
-        carers = _LOOKED_AFTER_CARERS if p.flags["looked_after"] else _CARERS
-        subject = rng.choice(_SUBJECTS)
+        carers = LOOKED_AFTER_CARERS if p.flags["looked_after"] else CARERS
+        subject = rng.choice(SUBJECTS)
         toilets = rng.choice((f"Year {year} toilets", "science block toilets",
                               "toilets by the library"))
         local = occurred.astimezone(zone(TZ))
@@ -1281,26 +574,26 @@ class _Builder:
             "younger": str(max(7, year - 2)), "subject": subject,
             "Subject": subject[0].upper() + subject[1:], "toilets": toilets,
             "Toilets": toilets[0].upper() + toilets[1:], "friend": friend,
-            "vehicle": rng.choice(_VEHICLES), "adult": rng.choice(_ADULTS),
-            "place": rng.choice(_PLACES), "town": rng.choice(_TOWNS),
-            "item": rng.choice(_ITEMS), "amount": str(rng.choice((120, 200, 300, 450, 800))),
-            "older": str(rng.randint(18, 25)), "nickname": rng.choice(_NICKNAMES),
-            "handle": rng.choice(_HANDLES), "sessions": str(rng.randint(4, 12)),
-            "time": f"{local:%H:%M}", "weekday": _WEEKDAYS[local.weekday()],
+            "vehicle": rng.choice(VEHICLES), "adult": rng.choice(ADULTS),
+            "place": rng.choice(PLACES), "town": rng.choice(TOWNS),
+            "item": rng.choice(ITEMS), "amount": str(rng.choice((120, 200, 300, 450, 800))),
+            "older": str(rng.randint(18, 25)), "nickname": rng.choice(NICKNAMES),
+            "handle": rng.choice(HANDLES), "sessions": str(rng.randint(4, 12)),
+            "time": f"{local:%H:%M}", "weekday": WEEKDAYS[local.weekday()],
         }
         carer = rng.choice(carers).format_map(fills)
         fills["carer"], fills["Carer"] = carer, carer[0].upper() + carer[1:]
         return fills
 
-    def _scenario(self, p: _Pupil, progress: float) -> _Scenario:
+    def _scenario(self, p: _Pupil, progress: float) -> Scenario:
         rng = self.rng
         chance = 0.06 if p.theme == "general" else 0.1 + 0.45 * progress
         if rng.random() >= chance:
-            return rng.choice(_THEMES["general"])
+            return rng.choice(THEMES["general"])
         theme = rng.choice(("cce", "cse")) if p.theme in ("both", "general") else p.theme
-        return rng.choice(_THEMES[theme])
+        return rng.choice(THEMES[theme])
 
-    def _codes(self, scenario: _Scenario, p: _Pupil) -> list[str]:
+    def _codes(self, scenario: Scenario, p: _Pupil) -> list[str]:
         rng = self.rng
         known = [c for c in scenario.codes if c in self.codes]
         picked = rng.sample(known, rng.randint(1, len(known))) if known else []
@@ -1340,17 +633,17 @@ class _Builder:
             facts += " " + " and ".join(c.name for c in children[1:]) + (
                 " was" if len(children) == 2 else " were") + " there too."
         if rng.random() < 0.35:
-            facts += " " + rng.choice(_EXTRA_FACTS)
+            facts += " " + rng.choice(EXTRA_FACTS)
         words = ""
         if rng.random() < 0.8:
-            pool = scenario.words if scenario.words and rng.random() < 0.85 else _GENERIC_WORDS
+            pool = scenario.words if scenario.words and rng.random() < 0.85 else GENERIC_WORDS
             words = f'"{rng.choice(pool)}"'
         opinion = ""
         if rng.random() < 0.8:
-            opinion = rng.choice(scenario.opinions if rng.random() < 0.75 else _GENERIC_OPINIONS)
-        location = rng.choice(scenario.locations or _GENERAL_LOCATIONS)
-        informed = ", ".join(rng.sample(_INFORMED, rng.randint(1, 2)))
-        urgency = rng.choices(_URGENCIES, scenario.urgency)[0]
+            opinion = rng.choice(scenario.opinions if rng.random() < 0.75 else GENERIC_OPINIONS)
+        location = rng.choice(scenario.locations or GENERAL_LOCATIONS)
+        informed = ", ".join(rng.sample(INFORMED, rng.randint(1, 2)))
+        urgency = rng.choices(URGENCIES, scenario.urgency)[0]
         author = self._author(day)
         codes = self._codes(scenario, p)
         batch.concerns.append((
@@ -1358,7 +651,7 @@ class _Builder:
             to_utc_text(created), TZ, to_utc_text(submitted), to_utc_text(occurred),
             location.format_map(fills), facts.format_map(fills), words.format_map(fills),
             opinion.format_map(fills), scenario.other,
-            rng.choice(_ACTIONS_TAKEN).format_map(fills), informed.format_map(fills),
+            rng.choice(ACTIONS_TAKEN).format_map(fills), informed.format_map(fills),
             urgency.value, self.taxonomy.version,
         ))
         batch.children += [(concern_id, c.id, n) for n, c in enumerate(children)]
@@ -1372,7 +665,7 @@ class _Builder:
                 writer = author.id if author.end > at.date() and rng.random() < 0.6 else (
                     self._dsl(at.date()))
                 batch.addenda.append((concern_id, writer, to_utc_text(at), TZ,
-                                      rng.choice(_ADDENDA).format_map(fills)))
+                                      rng.choice(ADDENDA).format_map(fills)))
                 for c in children:
                     c.entries += 1
 
@@ -1380,13 +673,13 @@ class _Builder:
         recent = day_index >= len(self.days) - 8
         if decided >= self.end or (recent and rng.random() < 0.5):
             return action_id  # still in the DSL's queue
-        weights = list(_DECISION_WEIGHTS[urgency])
+        weights = list(DECISION_WEIGHTS[urgency])
         if scenario.theme != "general":
             weights[0] += 8
-        decision = rng.choices(_DECISIONS, weights)[0]
+        decision = rng.choices(DECISIONS, weights)[0]
         labels = [self.taxonomy.item(c).label.lower() for c in codes[:2]]
         fills["signs"] = "; ".join(labels) or "signs noted in this concern"
-        rationale = rng.choice(_RATIONALES[decision]).format_map(fills)
+        rationale = rng.choice(RATIONALES[decision]).format_map(fills)
         dsl = self._dsl(decided.date())
         batch.triage.append((concern_id, decision.value, rationale, dsl,
                              to_utc_text(decided), TZ))
@@ -1394,7 +687,7 @@ class _Builder:
             c.entries += 1
         if decision is TriageDecision.REFER_MASH and rng.random() < 0.15:
             self.strategy_meetings.append((p, decided + timedelta(days=rng.randint(2, 10))))
-        for kind, detail, outcomes in _FOLLOW_UP[decision]:
+        for kind, detail, outcomes in FOLLOW_UP[decision]:
             if rng.random() > (0.9 if decision.is_referral else 0.3):
                 continue
             taken = decided + timedelta(minutes=rng.randint(10, 180))
@@ -1419,7 +712,7 @@ class _Builder:
             happened = decided + timedelta(days=rng.uniform(20, 60))
             if happened < self.end:
                 batch.outcomes.append((
-                    p.id, None, concern_id, rng.choice(_STANDALONE_OUTCOMES).format_map(fills),
+                    p.id, None, concern_id, rng.choice(STANDALONE_OUTCOMES).format_map(fills),
                     to_utc_text(happened), TZ, dsl, to_utc_text(happened),
                 ))
                 p.entries += 1
@@ -1461,7 +754,7 @@ class _Builder:
         for start in range(0, len(events), BATCH):
             rows = []
             for p, kind, at in events[start : start + BATCH]:
-                summaries, outcomes = _EVENTS[kind]
+                summaries, outcomes = EVENTS[kind]
                 fills = self._fills(p, at.date(), at)
                 rows.append((
                     p.id, kind.value, to_utc_text(at), TZ,
