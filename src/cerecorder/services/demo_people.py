@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-# -- names ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Background:

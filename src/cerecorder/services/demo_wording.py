@@ -10,7 +10,6 @@ from types import MappingProxyType
 
 from cerecorder.domain.model import ActionKind, EventKind, TriageDecision, Urgency
 
-# -- concern wording ------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Scenario:
