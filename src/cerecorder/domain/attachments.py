@@ -62,6 +62,8 @@ class Attachment:
     added_by: int
     added_at: datetime
     photo: PhotoFacts
+    #: a file brought with an addendum to a submitted concern (concern_id is set too)
+    addendum_id: int | None = None
 
 
 def megabytes(size: int) -> str:
