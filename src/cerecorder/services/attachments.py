@@ -207,11 +207,13 @@ def concern_attachments(session: Session, concern_id: int) -> list[Attachment]:
 
 
 def child_attachments(session: Session, child_id: int) -> list[Attachment]:
-    """The letters, minutes and reports in the child's chronology (DSL)."""
+    """The letters, minutes and reports in the child's chronology, merged records' too
+    (DSL)."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
         uow.children.get(child_id)
-        return uow.attachments.for_child(child_id)
+        return sorted((a for own in uow.children.identity_ids(child_id)
+                       for a in uow.attachments.for_child(own)), key=lambda a: a.id)
 
 
 def listing(session: Session, concern_id: int | None = None) -> list[Attachment]:
