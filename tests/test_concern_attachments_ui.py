@@ -120,7 +120,7 @@ def test_the_view_lists_opens_an_image_and_saves_an_audited_copy(
     assert _clashes(view) == []
     [button] = [b for b in view.findChildren(QPushButton) if b.text() == "Attach&ments (2)…"]
     assert button.isVisibleTo(view)
-    shown = AttachmentsDialog(view, dsl, form.draft_id)
+    shown = AttachmentsDialog(view, dsl, form.draft_id, None)
     qtbot.addWidget(shown)
     assert _clashes(shown) == []
     assert shown.pane.list.item(0).text().endswith(hashlib.sha256(image).hexdigest())

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import pypdfium2
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
@@ -30,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind, email_text
 from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Addendum
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.export.raster import RasterPages
 from cerecorder.services import attachments
 from cerecorder.services.session import Session
 from cerecorder.ui.common import name_of, user_names
@@ -140,13 +139,16 @@ def save_copy(parent: QWidget, session: Session, attachment_id: int) -> str:
     return f"A copy was saved as {name}."
 
 
-def pdf_viewer(parent: QWidget, session: Session, found: Attachment,
-               data: bytes) -> DocumentPreview | None:
-    """The PDF's pages drawn by PDFium from the bytes in memory, as the preview draws
-    ours; "Save a copy…" is the audited export. None when PDFium cannot read it."""
+def pdf_viewer(parent: QWidget, session: Session, found: Attachment, data: bytes,
+               documents: DocumentRenderer | None) -> DocumentPreview | None:
+    """The PDF's pages drawn by PDFium from the bytes in memory (the renderer's pages,
+    as the preview draws ours); "Save a copy…" is the audited export. None when there is
+    no renderer or PDFium cannot read the file."""
+    if documents is None:
+        return None
     try:
-        pages = RasterPages(data)
-    except pypdfium2.PdfiumError:
+        pages = documents.pages(data)
+    except Exception:  # PDFium's own error for a damaged file; this layer cannot name it
         return None
     viewer = DocumentPreview(pages, found.file_name, parent, printable=False,
                              save_text="&Save a copy…", window_title=found.file_name)
@@ -160,8 +162,8 @@ def pdf_viewer(parent: QWidget, session: Session, found: Attachment,
     return viewer
 
 
-def viewer_for(parent: QWidget, session: Session, found: Attachment,
-               data: bytes) -> QDialog | None:
+def viewer_for(parent: QWidget, session: Session, found: Attachment, data: bytes,
+               documents: DocumentRenderer | None = None) -> QDialog | None:
     """The window showing the file from memory, or None when it cannot be shown."""
     if found.kind in IMAGES:
         image = QImage.fromData(data)
@@ -169,7 +171,7 @@ def viewer_for(parent: QWidget, session: Session, found: Attachment,
             return ImageViewer(parent, found.file_name, image, photo_lines(found))
         return None
     if found.kind is AttachmentKind.PDF:
-        return pdf_viewer(parent, session, found, data)
+        return pdf_viewer(parent, session, found, data, documents)
     if found.kind is AttachmentKind.EMAIL:
         return text_viewer(parent, found.file_name, email_text(data))
     return text_viewer(parent, found.file_name, data.decode("utf-8", "replace"))
@@ -180,10 +182,10 @@ class AttachmentsPane(QWidget):
     exports it. `more` buttons (the child window's Add file…) go in the same row."""
 
     def __init__(self, session: Session, found: list[Attachment],
-                 notes: dict[int, str] | None = None,
+                 documents: DocumentRenderer | None, notes: dict[int, str] | None = None,
                  more: tuple[QPushButton, ...] = ()) -> None:
         super().__init__()
-        self.session, self.notes = session, notes or {}
+        self.session, self.notes, self.documents = session, notes or {}, documents
         self.list = QListWidget()
         named(self.list, "Attachments", "Name, size, who added it and SHA-256 of each file; "
               "Enter opens the highlighted one")
@@ -237,7 +239,7 @@ class AttachmentsPane(QWidget):
         except CERecorderError as exc:
             self.message.setText(str(exc))
             return None
-        shown = viewer_for(self, self.session, found, data)
+        shown = viewer_for(self, self.session, found, data, self.documents)
         if shown is None:
             self.message.setText(f"{found.file_name} cannot be shown here: it could not be "
                                  "read as its kind. Save a copy to look at it.")
@@ -256,11 +258,11 @@ class AttachmentsDialog(QDialog):
     """A concern's files, its own and those its addenda brought, with a Close."""
 
     def __init__(self, parent: QWidget | None, session: Session, concern_id: int,
-                 addenda: Sequence[Addendum] = ()) -> None:
+                 documents: DocumentRenderer | None, addenda: Sequence[Addendum] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Attachments of concern #{concern_id}")
         self.pane = AttachmentsPane(
-            session, attachments.concern_attachments(session, concern_id),
+            session, attachments.concern_attachments(session, concern_id), documents,
             addendum_notes(session, addenda, user_names(session)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from cerecorder.domain.body_map import Outlines
 from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.services import attachments
 from cerecorder.services.session import Session
 from cerecorder.ui.attachment_viewer import AttachmentsPane
@@ -32,14 +33,14 @@ class ChildFilesDialog(QDialog):
     stored as it is added; a refusal is said and nothing of that file is kept)."""
 
     def __init__(self, parent: QWidget | None, session: Session, child_id: int,
-                 child_name: str) -> None:
+                 child_name: str, documents: DocumentRenderer | None) -> None:
         super().__init__(parent)
         self.session, self.child_id = session, child_id
         self.setWindowTitle(f"Files in the chronology of {child_name}")
         self.add_button = QPushButton("Add fi&le…")
         named(self.add_button, "Add a letter, minutes or a report to the chronology")
         self.add_button.clicked.connect(self.choose_files)
-        self.pane = AttachmentsPane(session, [], more=(self.add_button,))
+        self.pane = AttachmentsPane(session, [], documents, more=(self.add_button,))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.pane.row.addWidget(buttons)
@@ -74,14 +75,15 @@ class ChildFilesDialog(QDialog):
 
 
 def evidence_button(parent: QWidget, session: Session, outlines: Outlines | None,
-                    child_id: int, name: Callable[[], str]) -> QPushButton:
+                    documents: DocumentRenderer | None, child_id: int,
+                    name: Callable[[], str]) -> QPushButton:
     """"Files and body maps": a menu of the two; `name` gives the name the window shows
     now."""
     button = QPushButton("Files and &body maps")
     named(button, "Files in the chronology and the child's body maps over time")
 
     def files() -> ChildFilesDialog:
-        dialog = ChildFilesDialog(parent, session, child_id, name())
+        dialog = ChildFilesDialog(parent, session, child_id, name(), documents)
         dialog.open()
         return dialog
 

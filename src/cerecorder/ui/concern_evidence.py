@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from cerecorder.domain.attachments import Attachment
 from cerecorder.domain.body_map import BodyMap, Outlines
 from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Addendum
 from cerecorder.services import attachments, body_maps, concerns
 from cerecorder.services.session import Session
@@ -36,8 +37,10 @@ class ConcernEvidence:
     concern is read again (an addendum may have brought files or a map)."""
 
     def __init__(self, parent: QWidget, session: Session, outlines: Outlines | None,
-                 concern_id: int, corrected: Callable[[], None]) -> None:
+                 documents: DocumentRenderer | None, concern_id: int,
+                 corrected: Callable[[], None]) -> None:
         self.parent, self.session, self.outlines = parent, session, outlines
+        self.documents = documents
         self.corrected = corrected
         self.concern_id = concern_id
         self.addenda: Sequence[Addendum] = ()
@@ -118,7 +121,8 @@ class ConcernEvidence:
         self.set_pending([])
 
     def open_files(self) -> AttachmentsDialog:
-        dialog = AttachmentsDialog(self.parent, self.session, self.concern_id, self.addenda)
+        dialog = AttachmentsDialog(self.parent, self.session, self.concern_id,
+                                   self.documents, self.addenda)
         dialog.open()
         return dialog
 

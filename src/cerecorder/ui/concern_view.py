@@ -204,8 +204,8 @@ class ConcernViewDialog(QDialog):
         named(self.add_button, "Add addendum")
         self.add_button.clicked.connect(self.add_addendum)
         self.message = message_label()
-        self.evidence = ConcernEvidence(self, session, ctx.body_outlines, concern_id,
-                                        self._corrected)
+        self.evidence = ConcernEvidence(self, session, ctx.body_outlines, ctx.documents,
+                                        concern_id, self._corrected)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

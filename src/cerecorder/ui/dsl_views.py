@@ -251,7 +251,8 @@ class ChildWindow(QWidget):
         screen_menu.addAction("Intelligence report for the police or a partnership…",
                               self.share_intel)
         self.screen_button.setMenu(screen_menu)
-        self.evidence_button = evidence_button(self, session, ctx.body_outlines, child_id,
+        self.evidence_button = evidence_button(self, session, ctx.body_outlines,
+                                               ctx.documents, child_id,
                                                lambda: self.display_name)
         self.links_button = QPushButton("Lin&ks")
         self.network_button = QPushButton("Net&work")
