@@ -59,14 +59,14 @@ def test_a_demo_vault_holds_attachments_and_body_maps(tmp_path: Path,
                                 (AttachmentKind.PNG, False, True),
                                 (AttachmentKind.PDF, True, False)])
         note = next(a for a in found if a.kind is AttachmentKind.JPEG)
-        assert note.photo.taken_at is not None and not note.photo.has_location
+        assert note.photo.taken_at is not None and note.photo.has_location
         assert attachments.read(s, note.id)[1] == files.note_jpeg
         assert note.sha256 == hashlib.sha256(files.note_jpeg).hexdigest()
         letter = next(a for a in found if a.kind is AttachmentKind.PDF)
         assert letter.child_id is not None
         maps = body_maps.child_maps(s, letter.child_id)
-        assert [m.addendum_id is None for m, _ in maps] == [True, False]  # and corrected
-        assert len(maps[-1][0].marks) == 3
+        assert [m.addendum_id is None for m, _ in maps] == [True, False, True]
+        assert [len(m.marks) for m, _ in maps] == [2, 3, 2]  # corrected, then a later map
         assert maintenance.verify(s).ok
     finally:
         s.lock()

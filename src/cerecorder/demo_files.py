@@ -1,7 +1,7 @@
 """The demo's evidence files (issue 16), made at the composition root, where Pillow and
 ReportLab may both be used: a photographed handwritten note (a JPEG with the camera's
-time, no location), a screenshot of messages on a phone (PNG) and a letter from
-children's social care (a one-page PDF). All fictional."""
+time and a location, as a phone's photo has), a screenshot of messages on a phone (PNG)
+and a letter from children's social care (a one-page PDF). All fictional."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from cerecorder.domain.body_map import Outlines
 from cerecorder.services.demo_evidence import DemoFiles
 
-_EXIF_IFD, _DATE_TIME_ORIGINAL = 0x8769, 36867
+_EXIF_IFD, _DATE_TIME_ORIGINAL, _GPS_IFD = 0x8769, 36867, 0x8825
 
 
 def _font(fonts: Path, size: int, name: str = "DejaVuSans.ttf") -> ImageFont.FreeTypeFont:
@@ -42,6 +42,8 @@ def note_jpeg(fonts: Path, taken: str = "2026:11:30 15:42:10") -> bytes:
                          fillcolor="#6d5a45").filter(ImageFilter.GaussianBlur(0.6))
     exif = Image.Exif()
     exif.get_ifd(_EXIF_IFD)[_DATE_TIME_ORIGINAL] = taken
+    gps = exif.get_ifd(_GPS_IFD)  # a phone's photo says where it was taken (fictional)
+    gps[1], gps[2], gps[3], gps[4] = "N", (53.0, 48.0, 1.0), "W", (1.0, 33.0, 2.0)
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=85, exif=exif)
     return out.getvalue()

@@ -20,7 +20,7 @@ from cerecorder.services.session import Session
 
 @dataclass(frozen=True)
 class DemoFiles:
-    note_jpeg: bytes  # a photographed handwritten note, with the camera's time
+    note_jpeg: bytes  # a photographed handwritten note, with the camera's time and place
     messages_png: bytes  # a screenshot of messages on a phone
     letter_pdf: bytes  # a letter from children's social care
     outlines: Outlines
@@ -47,8 +47,8 @@ LATER_MARKS = (
 
 
 def add_evidence(session: Session, files: DemoFiles, pupils: list[int]) -> int:
-    """Concerns with files and body maps for the first two pupils given; returns how many
-    concerns were written."""
+    """Concerns with files and body maps for the first two pupils given (a girl with two
+    maps over time, one corrected, and a boy); returns how many concerns were written."""
     if len(pupils) < 2:
         return 0
     first, second = pupils[:2]
@@ -63,8 +63,8 @@ def add_evidence(session: Session, files: DemoFiles, pupils: list[int]) -> int:
             indicator_codes=frozenset({"SHARED-01"}), urgency=urgency,
             informed="DSL in person"))
 
-    noted = concern(first, 30, "At the end of the lesson she handed me a folded note and "
-                    "asked me not to read it until she had gone. The note is attached.",
+    noted = concern(second, 30, "At the end of the lesson he handed me a folded note and "
+                    "asked me not to read it until he had gone. The note is attached.",
                     "Please don't tell my mum.")
     attachments.add_to_draft(session, noted, files.note_jpeg, "note from the lesson.jpg")
     attachments.add_to_draft(session, noted, files.messages_png,
@@ -80,14 +80,14 @@ def add_evidence(session: Session, files: DemoFiles, pupils: list[int]) -> int:
         session, bruised, "The mark on her back is longer than I first wrote, and the "
         "school nurse saw a scratch behind her left ear.", CORRECTED, outlines)
 
-    later = concern(second, 8, "He had a bandage on his right hand and a bruise on his "
+    later = concern(first, 8, "She had a bandage on her right hand and a bruise on her "
                     "upper left arm. Marked on the body map.", "I touched the iron.",
                     Urgency.MEDIUM)
     body_maps.save_draft_map(session, later, LATER_MARKS, outlines)
     concerns.submit(session, later)
     attachments.add_with_addendum(
-        session, later, "His mum sent this screenshot of the messages he had been sent.",
-        [(files.messages_png, "Messages sent by his mum.png")])
+        session, later, "Her mum sent this screenshot of the messages she had been sent.",
+        [(files.messages_png, "Messages sent by her mum.png")])
     attachments.add_to_chronology(session, first, files.letter_pdf,
                                   "Letter from children's social care.pdf")
     return 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from textwrap import shorten
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
@@ -38,6 +39,7 @@ from cerecorder.ui.widgets import add_row, message_label, named
 #: each layer's ink, all at least 4.5:1 on white, and a shape, so colour is never alone
 LAYER_INKS = ("#b00020", "#0b57d0", "#1b5e20", "#6a1b9a", "#8a4b00", "#37474f")
 SHAPES = ("ring", "square", "triangle", "diamond")
+LABEL_OFFSETS = ((8.0, -6.0), (8.0, 16.0), (-30.0, -6.0), (-30.0, 16.0))
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def map_titles(session: Session, maps: Sequence[BodyMap], addenda: Sequence[Adde
             continue
         corrections += 1
         addendum = by_id.get(body_map.addendum_id)
-        why = f": \u201c{addendum.body.strip()[:80]}\u201d" if addendum else ""
+        why = (f": \u201c{shorten(addendum.body, 80, placeholder='…')}\u201d"
+               if addendum else "")
         titles.append(f"Correction {corrections}: by {who}, {when}, with an addendum"
                       f"{why} ({count})")
     return titles
@@ -89,7 +92,10 @@ class LayeredCanvas(BodyMapCanvas):
                                  box.top() + mark.y * box.height())
                 painter.setPen(QPen(ink, 2))
                 _shape(painter, SHAPES[index % len(SHAPES)], centre)
-                painter.drawText(centre + QPointF(8, -6), f"{index + 1}.{number}")
+                # each layer's numbers on its own side, so a mark kept in a correction
+                # at the same place stays readable beside the original's
+                dx, dy = LABEL_OFFSETS[index % len(LABEL_OFFSETS)]
+                painter.drawText(centre + QPointF(dx, dy), f"{index + 1}.{number}")
         painter.end()
 
 
