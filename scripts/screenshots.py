@@ -522,6 +522,15 @@ def shoot_evidence(ctx: Any, s: Any, window: Any, snap: Callable[..., None]) -> 
         snap("11d-correct-body-map", correcting)
         correcting.done(0)
     view.close()
+    brought = next(a.concern_id for a in found if a.addendum_id is not None)
+    view = ConcernViewDialog(ctx, s, brought, window)
+    snap("11e-concern-view-addendum-files", view)
+    view.close()
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    chronology = ChildWindow(ctx, s, child, window)
+    snap("14w-child-window-evidence", chronology, chronology.evidence_button.setFocus)
+    chronology.close()
     over_time = child_maps_dialog(window, s, ctx.body_outlines, child, "the pupil")
     snap("14x-child-body-maps", over_time)
     over_time.done(0)

@@ -252,6 +252,7 @@ class ConcernViewDialog(QDialog):
         add_side.addStretch()
         add_side.addWidget(self.evidence.attach_button)
         add_side.addWidget(self.evidence.clear_button)
+        add_side.addWidget(self.evidence.correct_button)  # an addendum with a new map
         add_side.addWidget(self.add_button)
         add_row.addLayout(add_side)
         bottom_layout.addLayout(add_row)
@@ -275,8 +276,7 @@ class ConcernViewDialog(QDialog):
         button_row.addWidget(self.action_button)
         button_row.addWidget(self.chronology_button)
         button_row.addWidget(self.pdf_button)
-        for button in (self.evidence.map_button, self.evidence.correct_button,
-                       self.evidence.files_button):
+        for button in (self.evidence.map_button, self.evidence.files_button):
             button_row.addWidget(button)
         button_row.addWidget(self.message, stretch=1)
         button_row.addWidget(buttons)
