@@ -19,7 +19,7 @@ from cerecorder.domain.body_map import load_outlines
 from cerecorder.services import attachments, body_maps, demo, maintenance, session
 from cerecorder.services.demo_evidence import DemoFiles
 
-from helpers import FAST_KDF, TAXONOMY, MockClock
+from helpers import FAST_KDF, TAXONOMY, MockClock, admin
 
 PASSPHRASE = "demo passphrase for tests"
 
@@ -70,3 +70,14 @@ def test_a_demo_vault_holds_attachments_and_body_maps(tmp_path: Path,
         assert maintenance.verify(s).ok
     finally:
         s.lock()
+
+
+def test_the_admin_demo_command_adds_the_evidence(tmp_path: Path, files: DemoFiles) -> None:
+    folder = tmp_path / "vault"
+    code, _, err = admin(MockClock(), "demo", folder, "--size", "tiny", "--quiet",
+                         passphrase=f"{PASSPHRASE}\n{PASSPHRASE}", demo_files=lambda: files)
+    assert code == 0, err
+    code, out, err = admin(MockClock(), "attachments", folder, "--user", "demo",
+                           passphrase=PASSPHRASE)
+    assert code == 0, err
+    assert len(out.strip().splitlines()) == 4 and "letter from children" in out.lower()

@@ -112,7 +112,8 @@ def admin_main() -> None:
                      documents=documents(reading.policy),
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      retention_years=reading.policy.retention_years or DEFAULT_YEARS,
-                     anchor_folders=anchor_folders(reading.policy)))
+                     anchor_folders=anchor_folders(reading.policy),
+                     demo_files=lambda: _demo_files(load_outlines(paths.bodymap_dir()))))
 
 
 def load_taxonomy(rules: Policy) -> TaxonomyLibrary:
