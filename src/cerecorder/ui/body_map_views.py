@@ -237,6 +237,7 @@ class CorrectMapDialog(BodyMapEditor):
             if keep is not None:
                 keep.setText("Add &correction")
                 named(keep, "Add the corrected map with the addendum")
+        self.canvas.setFocus()  # arrow keys move the cursor, Enter places a mark
 
     def accept(self) -> None:
         try:
