@@ -453,7 +453,7 @@ def shoot_attachments(ctx: Any, s: Any, child_ids: list[int], window: Any,
     snap("10d-concern-attachments", form, lambda: bar.setValue(bar.maximum()))
     form.autosave.stop()
     form.done(0)
-    listing = AttachmentsDialog(window, s, draft)
+    listing = AttachmentsDialog(window, s, draft, ctx.documents)
     snap("10e-attachments-list", listing)
     viewer = listing.open_current()
     if viewer is not None:
