@@ -111,7 +111,8 @@ def shoot(out: Path, work: Path, size: str) -> None:
     passphrase = DEMO_PASSPHRASE
     print(f"building a {size} demo vault…", flush=True)
     demo.create_demo_vault(ctx.demo_vault_dir, passphrase=passphrase, seed=1, size=size,
-                           clock=ctx.clock, taxonomy=ctx.taxonomy, kdf=ctx.kdf)
+                           clock=ctx.clock, taxonomy=ctx.taxonomy, kdf=ctx.kdf,
+                           evidence=ctx.demo_files() if ctx.demo_files else None)
 
     def snap(name: str, widget: QWidget, prepare: Callable[[], object] | None = None) -> None:
         widget.show()
@@ -213,6 +214,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     writing.done(0)
     shoot_body_map(ctx, window, snap)
     shoot_attachments(ctx, s, others[:1], window, snap)
+    shoot_evidence(ctx, s, window, snap)
 
     queue = dsl_work.triage_queue(s)
     concern_id = queue[0].id if queue else next(  # a submitted one: drafts open in the form
@@ -451,13 +453,87 @@ def shoot_attachments(ctx: Any, s: Any, child_ids: list[int], window: Any,
     snap("10d-concern-attachments", form, lambda: bar.setValue(bar.maximum()))
     form.autosave.stop()
     form.done(0)
-    listing = AttachmentsDialog(window, s, draft)
+    listing = AttachmentsDialog(window, s, draft, ctx.documents)
     snap("10e-attachments-list", listing)
     viewer = listing.open_current()
     if viewer is not None:
         snap("10f-attachment-viewer", viewer)
         viewer.done(0)
     listing.done(0)
+
+
+def shoot_evidence(ctx: Any, s: Any, window: Any, snap: Callable[..., None]) -> None:
+    """The demo's evidence: the form with files and a body map, the viewer (a photo with
+    its facts, a letter as PDF), the concern view with a corrected map, the maps labelled
+    original and correction, Correct body map…, and a child's maps over time."""
+    from PySide6.QtCore import Qt
+
+    from cerecorder.domain.attachments import AttachmentKind
+    from cerecorder.services import attachments, body_maps
+    from cerecorder.ui.attachment_viewer import AttachmentsDialog
+    from cerecorder.ui.body_map_views import child_maps_dialog
+    from cerecorder.ui.child_evidence import ChildFilesDialog
+    from cerecorder.ui.concern_form import ConcernDialog
+    from cerecorder.ui.concern_view import ConcernViewDialog
+    from cerecorder.ui.preview import DocumentPreview
+
+    found = attachments.listing(s)
+    note = next(a for a in found if a.kind is AttachmentKind.JPEG)
+    letter = next(a for a in found if a.child_id is not None)
+    child = letter.child_id
+    corrected = next(m.concern_id for m, _ in body_maps.child_maps(s, child)
+                     if m.addendum_id is not None)
+    form = ConcernDialog(ctx, s, child_ids=[child], parent=window)
+    form.facts.setPlainText("She showed me the note again and a bruise on her arm.")
+    form.when.edit.setText("02/12/2026 09:10")
+    draft = form.draft_now()
+    for each in (note, next(a for a in found if a.kind is AttachmentKind.PNG)):
+        attachments.add_to_draft(s, draft, attachments.read(s, each.id)[1], each.file_name)
+    form.attachments.load(draft)
+    form.body_map.marks = list(body_maps.child_maps(s, child)[-1][0].marks)
+    form.body_map._label()
+    bar = form.middle.verticalScrollBar()
+    snap("10g-form-files-and-body-map", form, lambda: bar.setValue(bar.maximum()))
+    form.autosave.stop()
+    form.done(0)
+    listing = AttachmentsDialog(window, s, note.concern_id, ctx.documents)
+    snap("10h-attachments-of-a-concern", listing)
+    photo = listing.open_current()
+    if photo is not None:
+        snap("10i-viewer-photo", photo)
+        photo.done(0)
+    listing.done(0)
+    files = ChildFilesDialog(window, s, child, "the pupil", ctx.documents)
+    snap("10j-child-files", files)
+    files.pane.open_current()
+    for pdf in files.pane.findChildren(DocumentPreview):
+        snap("10k-viewer-pdf", pdf)
+        pdf.done(0)
+    files.done(0)
+    view = ConcernViewDialog(ctx, s, corrected, window)
+    snap("11b-concern-view-evidence", view)
+    maps = view.evidence.open_maps()
+    if maps is not None:
+        maps.maps.item(0).setCheckState(Qt.CheckState.Checked)
+        snap("11c-concern-body-maps", maps)
+        maps.done(0)
+    correcting = view.evidence.correct_map()
+    if correcting is not None:
+        snap("11d-correct-body-map", correcting)
+        correcting.done(0)
+    view.close()
+    brought = next(a.concern_id for a in found if a.addendum_id is not None)
+    view = ConcernViewDialog(ctx, s, brought, window)
+    snap("11e-concern-view-addendum-files", view)
+    view.close()
+    from cerecorder.ui.dsl_views import ChildWindow
+
+    chronology = ChildWindow(ctx, s, child, window)
+    snap("14w-child-window-evidence", chronology, chronology.evidence_button.setFocus)
+    chronology.close()
+    over_time = child_maps_dialog(window, s, ctx.body_outlines, child, "the pupil")
+    snap("14x-child-body-maps", over_time)
+    over_time.done(0)
 
 
 def shoot_register(ctx: Any, s: Any, window: Any, snap: Callable[..., None]) -> None:

@@ -16,6 +16,7 @@ from cerecorder.domain.body_map import BodyMark, load_outlines, mark_summary
 from cerecorder.services import body_maps, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.body_map import BodyMapEditor, MarkDialog
+from cerecorder.ui.body_map_views import MapsOverTime
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
@@ -127,13 +128,11 @@ def test_the_concern_form_keeps_its_body_map_with_the_draft(
     qtbot.addWidget(again)
     assert again.body_map.marks == [mark]
     concerns.submit(dsl, form.draft_id)
-    shown: list[BodyMapEditor] = []
-    monkeypatch.setattr(BodyMapEditor, "exec", lambda editor: shown.append(editor))
     view = ConcernViewDialog(ctx, dsl, form.draft_id)
     qtbot.addWidget(view)
     assert _clashes(view) == []
     [button] = [b for b in view.findChildren(QPushButton) if b.text() == "&Body map…"]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    [editor] = shown
-    assert editor.read_only and editor.marks() == [mark]
-    assert editor.listing.item(0).text() == mark_summary(1, mark, OUTLINES)
+    [shown] = view.findChildren(MapsOverTime)
+    assert shown.maps.item(0).text().startswith("1. Original map: recorded by Dana Lead")
+    assert shown.marks.item(0).text() == "Map 1, " + mark_summary(1, mark, OUTLINES)

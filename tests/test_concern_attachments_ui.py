@@ -120,10 +120,10 @@ def test_the_view_lists_opens_an_image_and_saves_an_audited_copy(
     assert _clashes(view) == []
     [button] = [b for b in view.findChildren(QPushButton) if b.text() == "Attach&ments (2)…"]
     assert button.isVisibleTo(view)
-    shown = AttachmentsDialog(view, dsl, form.draft_id)
+    shown = AttachmentsDialog(view, dsl, form.draft_id, None)
     qtbot.addWidget(shown)
     assert _clashes(shown) == []
-    assert shown.list.item(0).text().endswith(hashlib.sha256(image).hexdigest())
+    assert shown.pane.list.item(0).text().endswith(hashlib.sha256(image).hexdigest())
     viewer = shown.open_current()
     assert isinstance(viewer, ImageViewer)
     qtbot.addWidget(viewer)
@@ -133,16 +133,16 @@ def test_the_view_lists_opens_an_image_and_saves_an_audited_copy(
     assert viewer.picture.pixmap().width() > pixmap.width()
     qtbot.keyClick(viewer, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert viewer.picture.pixmap().size() == pixmap.size()
-    shown.list.setCurrentRow(1)
-    assert shown.open_current() is None and "Save a copy" in shown.message.text()
+    shown.pane.list.setCurrentRow(1)
+    assert shown.open_current() is None and "Save a copy" in shown.pane.message.text()
     out = tmp_path / "copy.jpg"
-    shown.list.setCurrentRow(0)
+    shown.pane.list.setCurrentRow(0)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     before = dsl.vault.conn.execute(
         "SELECT count(*) FROM audit WHERE action = 'exported'").fetchone()[0]
-    qtbot.mouseClick(shown.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(shown.pane.save_button, Qt.MouseButton.LeftButton)
     assert out.read_bytes() == image
     assert dsl.vault.conn.execute(
         "SELECT count(*) FROM audit WHERE action = 'exported'").fetchone()[0] == before + 1
-    qtbot.mouseClick(shown.save_button, Qt.MouseButton.LeftButton)
-    assert "already exists" in shown.message.text() and out.read_bytes() == image
+    qtbot.mouseClick(shown.pane.save_button, Qt.MouseButton.LeftButton)
+    assert "already exists" in shown.pane.message.text() and out.read_bytes() == image

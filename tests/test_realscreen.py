@@ -16,7 +16,7 @@ import pytest
 
 from cerecorder.domain.model import Concern, ConcernStatus
 from cerecorder.domain.timefmt import DEFAULT_TZ
-from cerecorder.services import concerns, session
+from cerecorder.services import body_maps, concerns, session
 from cerecorder.services.clock import SystemClock
 from realscreen import RealApp, real_app, real_display  # noqa: F401  (fixtures)
 
@@ -273,3 +273,43 @@ def test_keep_as_draft_and_escape_close_the_form_keeping_it(
     assert sorted(c.content.facts for c in drafts) == ["Kept by Alt+K.", "Kept by Escape."]
     assert {c.status for c in drafts} == {ConcernStatus.DRAFT}
     assert {c.content.child_ids for c in drafts} == {(1,)}
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_correct_a_body_map_by_keyboard_alone(real_app: Callable[..., RealApp],  # noqa: F811
+                                              scale: str) -> None:
+    """From the chronology, Enter opens the concern; Alt+C opens Correct body map…; a mark
+    placed from the keyboard (Enter on the drawing, Enter to add it), the reason typed,
+    Alt+C adds the correction: the vault holds a new map with the addendum."""
+    app = real_app(scale=scale)
+    unlock(app)
+    open_chronology(app)
+    app.key("Return", window=CHRONOLOGY)  # the first row: Amy's concern
+    view = "Concern #1"
+    app.wait_for([MAIN, CHRONOLOGY, view])
+    app.activate(view)
+    alt(app, "c")
+    correcting = "Correct the body map of concern #1"
+    app.wait_for([MAIN, CHRONOLOGY, view, correcting])
+    app.key("Return")  # the drawing has the focus: Enter places a mark at the cursor
+    app.wait_for([MAIN, CHRONOLOGY, view, correcting, "A mark on the body map"])
+    app.key("Return")  # Add mark
+    app.wait_for([MAIN, CHRONOLOGY, view, correcting])
+    alt(app, "w")
+    app.type_text("A bruise seen later by the school nurse.")
+    app.screenshot("correct-body-map")
+    alt(app, "c")  # Add correction
+    app.wait_for([MAIN, CHRONOLOGY, view])
+    app.screenshot("corrected")
+    app.stop()
+    s = session.unlock(app.vault, user_name="dsl", passphrase=DSL_PASS, clock=SystemClock(),
+                       taxonomy=TAXONOMY, read_only=True)
+    try:
+        [correction] = body_maps.concern_maps(s, 1)
+        with s.uow() as uow:  # the addendum as stored (opening the concern is audited)
+            [addendum] = uow.concerns.addenda([1])
+    finally:
+        s.lock()
+    assert correction.addendum_id == addendum.id
+    assert addendum.body == "A bruise seen later by the school nurse."
+    assert [(m.view, m.x, m.y) for m in correction.marks] == [("front", 0.5, 0.5)]

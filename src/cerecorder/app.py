@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from cerecorder import config, hardening, macpolicy, paths, policy, winpolicy
-from cerecorder.domain.body_map import load_outlines
+from cerecorder.domain.body_map import Outlines, load_outlines
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
@@ -22,6 +22,7 @@ from cerecorder.domain.screening import read_instrument
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
 from cerecorder.services.clock import SystemClock
+from cerecorder.services.demo_evidence import DemoFiles
 from cerecorder.ui.settings_model import UiSettings
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def admin_main() -> None:
                      documents=documents(reading.policy),
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      retention_years=reading.policy.retention_years or DEFAULT_YEARS,
-                     anchor_folders=anchor_folders(reading.policy)))
+                     anchor_folders=anchor_folders(reading.policy),
+                     demo_files=lambda: _demo_files(load_outlines(paths.bodymap_dir()))))
 
 
 def load_taxonomy(rules: Policy) -> TaxonomyLibrary:
@@ -138,6 +140,14 @@ def anchor_folders(rules: Policy) -> tuple[Path, ...]:
     return (paths.anchor_dir(), *((rules.anchor_folder,) if rules.anchor_folder else ()))
 
 
+def _demo_files(outlines: Outlines) -> DemoFiles:
+    """The demo's evidence files, made only when a demo vault is built (Pillow and
+    ReportLab are not loaded to start the app)."""
+    from cerecorder.demo_files import demo_files
+
+    return demo_files(paths.resources_dir() / "fonts", outlines)
+
+
 def build_context(rules: Policy | None = None) -> AppContext:
     """What the windows are given, with school IT's policy laid over the user's settings."""
     from cerecorder.ui.context import AppContext  # the admin command line never loads Qt
@@ -162,7 +172,8 @@ def build_context(rules: Policy | None = None) -> AppContext:
         offer_demo=rules.demo_offered,
         anchor_folders=anchor_folders(rules),
         bank_holidays=BankHolidays.load(paths.calendar_dir()),
-        body_outlines=load_outlines(paths.bodymap_dir()),
+        body_outlines=(outlines := load_outlines(paths.bodymap_dir())),
+        demo_files=lambda: _demo_files(outlines),
         retention_years=rules.retention_years or DEFAULT_YEARS,
     )
 

@@ -48,6 +48,7 @@ from cerecorder.services import (
     users,
 )
 from cerecorder.services.clock import Clock
+from cerecorder.services.demo_evidence import DemoFiles
 
 log = logging.getLogger("cerecorder.cli")
 
@@ -80,8 +81,11 @@ class Context:
                  documents: DocumentRenderer | None = None,
                  anchor_folders: Sequence[Path] = (),
                  bank_holidays: BankHolidays | None = None,
-                 retention_years: int = DEFAULT_YEARS) -> None:
+                 retention_years: int = DEFAULT_YEARS,
+                 demo_files: Callable[[], DemoFiles] | None = None) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
+        #: the demo's evidence files, made by the composition root (Pillow, ReportLab)
+        self.demo_files = demo_files
         #: the policy's retention rule (date of birth plus so many years)
         self.retention_years = retention_years
         self._documents = documents
@@ -186,6 +190,7 @@ def _demo(ctx: Context, args: argparse.Namespace) -> int:
         args.vault, passphrase=passphrase, seed=args.seed, size=args.size, clock=ctx.clock,
         taxonomy=ctx.taxonomy,
         progress=(lambda done, total: None) if args.quiet else _progress(ctx.console),
+        evidence=ctx.demo_files() if ctx.demo_files else None,
     )
     ctx.console.say(
         f"Demo vault in {args.vault}: {summary.children:,} pupils, {summary.concerns:,} concerns, "
@@ -669,7 +674,7 @@ def run(
     argv: Sequence[str], *, taxonomy: TaxonomyLibrary, clock: Clock,
     documents: DocumentRenderer | None = None, anchor_folders: Sequence[Path] = (),
     bank_holidays: BankHolidays | None = None, retention_years: int = DEFAULT_YEARS,
-    stdin: TextIO | None = None,
+    demo_files: Callable[[], DemoFiles] | None = None, stdin: TextIO | None = None,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
@@ -679,7 +684,7 @@ def run(
     except SystemExit as exc:
         return int(exc.code or 0)
     ctx = Context(taxonomy, clock, console, documents, anchor_folders, bank_holidays,
-                  retention_years)
+                  retention_years, demo_files)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:

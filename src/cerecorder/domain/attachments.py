@@ -62,6 +62,8 @@ class Attachment:
     added_by: int
     added_at: datetime
     photo: PhotoFacts
+    #: a file brought with an addendum to a submitted concern (concern_id is set too)
+    addendum_id: int | None = None
 
 
 def megabytes(size: int) -> str:
@@ -143,3 +145,41 @@ def _exif_time(value: object) -> datetime | None:
     with contextlib.suppress(ValueError):
         return datetime.strptime(value.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     return None
+
+
+_SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
+
+
+def email_text(data: bytes) -> str:
+    """An e-mail as text to read: its main headers and its plain-text body. HTML is never
+    rendered (nothing remote is fetched): a message with only an HTML body says so, and
+    the files it carries are named, not opened."""
+    from email import policy  # when an e-mail is opened: not needed to start the app
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    lines = []
+    for name in _SHOWN_HEADERS:
+        with contextlib.suppress(Exception):  # a malformed header is shown as missing
+            value = message.get(name)
+            if value:
+                lines.append(f"{name}: {value}")
+    body = message.get_body(preferencelist=("plain",)) if isinstance(
+        message, EmailMessage) else None
+    lines.append("")
+    if body is not None:
+        try:
+            lines.append(str(body.get_content()).strip())
+        except (LookupError, UnicodeError):  # an unknown charset: the raw text, mended
+            raw = body.get_payload(decode=True)
+            lines.append(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else "")
+    elif message.get_body(preferencelist=("html",)) is not None:
+        lines.append("[This e-mail has only a formatted (HTML) body, which is not shown "
+                     "here so that nothing in it is fetched. Save a copy to read it.]")
+    else:
+        lines.append("[This e-mail has no text body.]")
+    names = [part.get_filename() or "unnamed file" for part in message.iter_attachments()]
+    if names:
+        lines += ["", "Files carried by the e-mail (not opened here): " + ", ".join(names)]
+    return _CONTROL.sub("", "\n".join(lines))

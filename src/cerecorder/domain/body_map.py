@@ -155,3 +155,4 @@ class BodyMap:
     outlines_version: int
     created_at: datetime
     marks: tuple[BodyMark, ...]
+    created_by: int | None = None

@@ -1,5 +1,6 @@
-"""Attachments (issue 16): files added to a draft concern (its author, staff or DSL) or to
-a child's chronology (DSL), kept inside the vault with the SHA-256 of their bytes, read
+"""Attachments (issue 16): files added to a draft concern (its author, staff or DSL), with
+an addendum to a submitted concern (whoever may add the addendum) or to a child's
+chronology (DSL), kept inside the vault with the SHA-256 of their bytes, read
 back into memory only, and leaving it only by an explicit, audited export.
 
 Every check (kind, size, the concern's total, who may add) is made before anything is
@@ -9,6 +10,8 @@ written. Audit events carry ids and sizes, never file names or content.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path, PurePath
 
 from cerecorder.domain.attachments import (
@@ -23,7 +26,7 @@ from cerecorder.domain.attachments import (
 from cerecorder.domain.errors import EnvironmentProblem, InvalidInput
 from cerecorder.domain.model import ConcernStatus, Role
 from cerecorder.domain.rules import check_clock, clean_text
-from cerecorder.services import audit
+from cerecorder.services import audit, concerns
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
@@ -86,15 +89,45 @@ def add_to_draft(session: Session, concern_id: int, source: bytes | Path,
         if concern.author_id != session.user.id or concern.status is not ConcernStatus.DRAFT:
             raise InvalidInput("Files can be attached only to your own draft; a submitted "
                                "concern stays as it was recorded.")
-        held = uow.attachments.concern_bytes(concern_id)
-        if held + len(data) > limits.concern_bytes:
-            raise InvalidInput(
-                f"This concern's attachments would come to {megabytes(held + len(data))}; "
-                f"a concern can hold at most {megabytes(limits.concern_bytes)}. "
-                "Nothing was attached.")
+        _check_total(uow, concern_id, len(data), limits)
         attachment_id = _store(session, uow, data, name, kind, concern_id=concern_id)
         uow.commit()
     return attachment_id
+
+
+def _check_total(uow: UnitOfWork, concern_id: int, adding: int, limits: Limits) -> None:
+    held = uow.attachments.concern_bytes(concern_id)
+    if held + adding > limits.concern_bytes:
+        raise InvalidInput(
+            f"This concern's attachments would come to {megabytes(held + adding)}; "
+            f"a concern can hold at most {megabytes(limits.concern_bytes)}. "
+            "Nothing was attached.")
+
+
+def add_with_addendum(session: Session, concern_id: int, body: str,
+                      sources: Sequence[tuple[bytes | Path, str | None]],
+                      limits: Limits = DEFAULT_LIMITS) -> int:
+    """An addendum (its text says what the files are) with files attached to it, all in
+    one step: every file is checked first, and none is kept if one is refused. Returns
+    the addendum's id."""
+    files = []
+    for source, name in sources:
+        data, cleaned = _load(source, name, limits)
+        files.append((data, cleaned, _kind(data)))
+    if not files:
+        raise InvalidInput("Choose the files to attach to the addendum.")
+
+    def with_files(uow: UnitOfWork, addendum_id: int, now: datetime) -> dict[str, object]:
+        _check_total(uow, concern_id, sum(len(f[0]) for f in files), limits)
+        for data, name, kind in files:
+            _store(session, uow, data, name, kind, concern_id=concern_id,
+                   addendum_id=addendum_id, now=now)
+        return {"attachments": len(files)}
+
+    return concerns.add_addendum(
+        session, concern_id, body, part=with_files,
+        empty="Say in the addendum what the attached files are.",
+        on_draft="Attach files to the draft itself; addenda are for submitted concerns.")
 
 
 def add_to_chronology(session: Session, child_id: int, source: bytes | Path,
@@ -112,15 +145,19 @@ def add_to_chronology(session: Session, child_id: int, source: bytes | Path,
 
 def _store(session: Session, uow: UnitOfWork, data: bytes, name: str,
            kind: AttachmentKind, *, concern_id: int | None = None,
-           child_id: int | None = None) -> int:
-    now = session.clock.now()
-    check_clock(now)
+           child_id: int | None = None, addendum_id: int | None = None,
+           now: datetime | None = None) -> int:
+    """One file; `now` is the addendum's moment for a file brought with an addendum."""
+    if now is None:
+        now = session.clock.now()
+        check_clock(now)
     attachment_id = uow.attachments.add(
         concern_id=concern_id, child_id=child_id, file_name=name, kind=kind, data=data,
         sha256=hashlib.sha256(data).hexdigest(), photo=photo_facts(data, kind), now=now,
-        by=session.user.id)
+        by=session.user.id, addendum_id=addendum_id)
     audit.record(uow, session.clock, session.user, "attachment_added", "attachment",
-                 attachment_id, concern=concern_id, child=child_id, size=len(data))
+                 attachment_id, concern=concern_id, child=child_id, addendum=addendum_id,
+                 size=len(data))
     return attachment_id
 
 
@@ -163,9 +200,20 @@ def read(session: Session, attachment_id: int) -> tuple[Attachment, bytes]:
 
 
 def concern_attachments(session: Session, concern_id: int) -> list[Attachment]:
+    """The concern's files, its own and those brought with its addenda, in order added."""
     with session.uow() as uow:
         require_can_read(session.user, uow.concerns.get(concern_id))
         return uow.attachments.for_concern(concern_id)
+
+
+def child_attachments(session: Session, child_id: int) -> list[Attachment]:
+    """The letters, minutes and reports in the child's chronology, merged records' too
+    (DSL)."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        uow.children.get(child_id)
+        return sorted((a for own in uow.children.identity_ids(child_id)
+                       for a in uow.attachments.for_child(own)), key=lambda a: a.id)
 
 
 def listing(session: Session, concern_id: int | None = None) -> list[Attachment]:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from cerecorder.domain.body_map import BodyMap, BodyMark, Outlines, check_mark
 from cerecorder.domain.errors import InvalidInput
-from cerecorder.domain.model import ConcernStatus, Role
+from cerecorder.domain.model import Concern, ConcernStatus, Role
 from cerecorder.domain.rules import check_clock, clean_text
 from cerecorder.services import audit, concerns
 from cerecorder.services.access import require, require_can_read
@@ -79,3 +79,25 @@ def concern_maps(session: Session, concern_id: int) -> list[BodyMap]:
     with session.uow() as uow:
         require_can_read(session.user, uow.concerns.get(concern_id))
         return uow.body_maps.maps([concern_id])
+
+
+def child_maps(session: Session, child_id: int) -> list[tuple[BodyMap, Concern]]:
+    """Every map of the child's submitted concerns (merged records too), each with its
+    concern, oldest concern first and each concern's own map before its corrections
+    (DSL; audited as a read of the child's file)."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        uow.children.get(child_id)
+        found = {c.id: c for own in uow.children.identity_ids(child_id)
+                 for c in uow.concerns.for_child(own)}
+        maps = uow.body_maps.maps(found)
+        audit.record(uow, session.clock, session.user, "body_maps_viewed", "child", child_id,
+                     maps=len(maps))
+        uow.commit()
+
+    def when(item: tuple[BodyMap, Concern]) -> tuple[object, ...]:
+        body_map, concern = item
+        return (concern.content.occurred_at or body_map.created_at, concern.id,
+                body_map.addendum_id is not None, body_map.id)
+
+    return sorted(((m, found[m.concern_id]) for m in maps), key=when)

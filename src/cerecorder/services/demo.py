@@ -36,7 +36,7 @@ from cerecorder.domain.model import EventKind, Role, TriageDecision
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
-from cerecorder.services import audit, demo_categories, demo_story, users
+from cerecorder.services import audit, demo_categories, demo_evidence, demo_story, users
 from cerecorder.services.clock import Clock
 from cerecorder.services.demo_people import (
     BACKGROUND_WEIGHTS,
@@ -790,6 +790,15 @@ class _Builder:
         for name, n in added.items():
             self.counts[name] += n
 
+    def write_evidence(self, files: demo_evidence.DemoFiles) -> None:
+        """Attachments and body maps (services/demo_evidence.py) for a girl and a boy on
+        roll who already have concerns."""
+        on_roll = [p for p in self.pupils if p.left_on is None and p.concerns]
+        picked = [next(p for p in on_roll if p.gender == g) for g in ("F", "M")
+                  if any(p.gender == g for p in on_roll)]
+        self.counts["concerns"] += demo_evidence.add_evidence(
+            self.s, files, [p.id for p in picked])
+
     def _event_time(self, p: _Pupil) -> datetime:
         day = self.days[self._day_in(p)]
         return min(_utc(day, self.rng.randint(9 * 60, 22 * 60)), self.end - timedelta(days=3))
@@ -866,11 +875,13 @@ class _Batch:
 def create_demo_vault(
     folder: Path, *, passphrase: str, seed: int, size: str, clock: Clock,
     taxonomy: TaxonomyLibrary, progress: Progress | None = None, kdf: KdfParams | None = None,
+    evidence: demo_evidence.DemoFiles | None = None,
 ) -> DemoSummary:
     """Create a new vault at ``folder`` full of fictional records and lock it.
 
     The user ``demo`` (DSL) and the staff ``teacher1`` and ``teacher2`` all open it with
     ``passphrase``; the recovery key is not kept. A build that fails removes the folder.
+    ``evidence`` (made by the composition root) adds attachments and body maps.
     """
     spec = SIZES[size]
     report = progress or (lambda done, total: None)
@@ -899,6 +910,8 @@ def create_demo_vault(
         builder.write_concerns()
         builder.write_events()
         builder.write_story()
+        if evidence is not None:
+            builder.write_evidence(evidence)
     except BaseException:
         session.lock()
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Attachments in SQL (migration 15): a row per file and its bytes in 1 MiB chunks, all
+"""Attachments in SQL (migrations 15 and 17): a row per file and its bytes in 1 MiB chunks, all
 inside the vault. The triggers keep them as written; no role checks here."""
 
 from __future__ import annotations
@@ -12,19 +12,19 @@ from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.storage.repositories import _Repository
 
 _COLUMNS = ("id, concern_id, child_id, file_name, kind, size, sha256, added_by, added_at, "
-            "photo_taken_at, has_location")
+            "photo_taken_at, has_location, addendum_id")
 
 
 class AttachmentRepository(_Repository):
     def add(self, *, concern_id: int | None, child_id: int | None, file_name: str,
             kind: AttachmentKind, data: bytes, sha256: str, photo: PhotoFacts,
-            now: datetime, by: int) -> int:
+            now: datetime, by: int, addendum_id: int | None = None) -> int:
         taken = None if photo.taken_at is None else photo.taken_at.isoformat()
         attachment_id = self._insert(
             f"INSERT INTO attachments({_COLUMNS.removeprefix('id, ')}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (concern_id, child_id, file_name, kind.value, len(data), sha256, by,
-             to_utc_text(now), taken, int(photo.has_location)))
+             to_utc_text(now), taken, int(photo.has_location), addendum_id))
         view = memoryview(data)
         self._executemany(
             "INSERT INTO attachment_chunks(attachment_id, seq, data) VALUES (?, ?, ?)",
@@ -50,6 +50,12 @@ class AttachmentRepository(_Repository):
             f"SELECT {_COLUMNS} FROM attachments WHERE concern_id = ? ORDER BY id",
             (concern_id,))]
 
+    def for_child(self, child_id: int) -> list[Attachment]:
+        """The files in the child's chronology (not those of the child's concerns)."""
+        return [_attachment(r) for r in self._rows(
+            f"SELECT {_COLUMNS} FROM attachments WHERE child_id = ? ORDER BY id",
+            (child_id,))]
+
     def all(self) -> list[Attachment]:
         return [_attachment(r) for r in self._rows(
             f"SELECT {_COLUMNS} FROM attachments ORDER BY id")]
@@ -72,4 +78,4 @@ def _attachment(row: tuple[Any, ...]) -> Attachment:
         None if row[2] is None else int(row[2]), str(row[3]), AttachmentKind(str(row[4])),
         int(row[5]), str(row[6]), int(row[7]), from_utc_text(str(row[8])),
         PhotoFacts(None if row[9] is None else datetime.fromisoformat(str(row[9])),
-                   bool(row[10])))
+                   bool(row[10])), None if row[11] is None else int(row[11]))

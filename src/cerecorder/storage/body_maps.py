@@ -54,7 +54,8 @@ class BodyMapRepository(_Repository):
             return []
         holes = ", ".join("?" * len(ids))
         heads = self._rows(
-            "SELECT id, concern_id, addendum_id, outlines_version, created_at FROM body_maps "
+            "SELECT id, concern_id, addendum_id, outlines_version, created_at, created_by "
+            "FROM body_maps "
             f"WHERE concern_id IN ({holes}) ORDER BY concern_id, addendum_id IS NOT NULL, id",
             ids)
         marks: dict[int, list[BodyMark]] = {}
@@ -63,7 +64,7 @@ class BodyMapRepository(_Repository):
                 f"FROM body_maps WHERE concern_id IN ({holes})) ORDER BY map_id, number", ids):
             marks.setdefault(int(row[0]), []).append(_mark(row[1:]))
         return [BodyMap(int(h[0]), int(h[1]), None if h[2] is None else int(h[2]), int(h[3]),
-                        from_utc_text(str(h[4])), tuple(marks.get(int(h[0]), ())))
+                        from_utc_text(str(h[4])), tuple(marks.get(int(h[0]), ())), int(h[5]))
                 for h in heads]
 
 

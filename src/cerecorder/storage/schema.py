@@ -6,6 +6,7 @@ version under tests/data that the migration tests open and upgrade.
 
 from __future__ import annotations
 
+from cerecorder.storage.schema_addendum_files import addendum_files_sql
 from cerecorder.storage.schema_attachments import attachments_sql
 from cerecorder.storage.schema_body_map import body_map_sql
 from cerecorder.storage.schema_categories import categories_sql
@@ -567,4 +568,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "their concern once it is submitted, or in a child's chronology", attachments_sql()),
     (16, "actions' due dates and owners; a child's case closed with a summary, signed off "
      "and reopened, all append-only", deadlines_sql(_APPEND_ONLY)),
+    (17, "files attached with an addendum to a submitted concern, going in with it and "
+     "kept as they were", addendum_files_sql()),
 )

@@ -1,9 +1,13 @@
-"""The concern view's attachments (issue 16): listed with name, size and full SHA-256;
-opened from memory only (an image zoomable, text read-only); other kinds are saved as a
-copy through the audited export, which never overwrites a file."""
+"""Attachments shown (issue 16): listed with name, size, who added them, the addendum that
+brought them and the full SHA-256; opened from memory only. An image is zoomable, with
+what the photo says of itself (when it was taken, that it carries a location); a PDF goes
+through the same PDFium pages as the preview; an e-mail shows its headers and its text
+(HTML is never rendered); text is read-only. Saving a copy is the audited export, which
+never overwrites a file."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,33 +27,65 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind
+from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind, email_text
 from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.model import Addendum
+from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import attachments
 from cerecorder.services.session import Session
+from cerecorder.ui.common import name_of, user_names
 from cerecorder.ui.concern_attachments import file_size
+from cerecorder.ui.preview import DocumentPreview
 from cerecorder.ui.widgets import message_label, named
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ZOOM_STEP = 1.25
+LOCATED = "This photo carries a location (where it was taken) in its data."
+
+
+def photo_lines(found: Attachment) -> list[str]:
+    """What a photo says of itself, in words (nothing for other files)."""
+    lines = []
+    if found.photo.taken_at is not None:
+        lines.append(f"Taken {found.photo.taken_at:%d/%m/%Y %H:%M} (by the camera's clock)")
+    if found.photo.has_location:
+        lines.append(LOCATED)
+    return lines
+
+
+def addendum_notes(session: Session, addenda: Sequence[Addendum],
+                   names: dict[int, str]) -> dict[int, str]:
+    """Each addendum's id and how a file it brought is labelled."""
+    return {a.id: f"with the addendum by {name_of(names, session, a.author_id)}, "
+                  f"{uk_datetime(a.created_at, a.tz)}" for a in addenda}
 
 
 class ImageViewer(QDialog):
-    """An image from memory in a scroll area; Ctrl++ / Ctrl+- / Ctrl+0 and the wheel zoom."""
+    """An image from memory in a scroll area; Ctrl++ / Ctrl+- / Ctrl+0 and the wheel zoom.
+    The photo's facts, when it has any, are said above it."""
 
-    def __init__(self, parent: QWidget | None, title: str, image: QImage) -> None:
+    def __init__(self, parent: QWidget | None, title: str, image: QImage,
+                 facts: list[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.image, self.zoom = image, 1.0
+        self.facts = QLabel("\n".join(facts or []))
+        self.facts.setWordWrap(True)
+        self.facts.setVisible(bool(facts))
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
+        named(self.facts, "About this photo")
         self.picture = QLabel()
         named(self.picture, title, "Ctrl+plus and Ctrl+minus zoom, Ctrl+0 is actual size")
         self.area = QScrollArea()
         self.area.setWidget(self.picture)
         self.area.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.area)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.area, 1)
         self.set_zoom(1.0)
-        self.resize(min(image.width() + 40, 900), min(image.height() + 40, 650))
+        self.resize(min(image.width() + 40, 900), min(image.height() + 80, 650))
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(max(zoom, 0.05), 20.0)
@@ -89,55 +125,110 @@ def text_viewer(parent: QWidget | None, title: str, text: str) -> QDialog:
     return dialog
 
 
-class AttachmentsDialog(QDialog):
-    """The concern's attachments: Open (images and text) and Save a copy…"""
+def save_copy(parent: QWidget, session: Session, attachment_id: int) -> str:
+    """Asks where, writes the one file (audited); what happened, in words ("" if the
+    user chose no file)."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Save a copy", "", options=QFileDialog.Option.DontConfirmOverwrite)
+    if not name:
+        return ""
+    try:
+        attachments.export(session, attachment_id, Path(name))
+    except CERecorderError as exc:
+        return str(exc)
+    return f"A copy was saved as {name}."
 
-    def __init__(self, parent: QWidget | None, session: Session, concern_id: int) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setWindowTitle(f"Attachments of concern #{concern_id}")
+
+def pdf_viewer(parent: QWidget, session: Session, found: Attachment, data: bytes,
+               documents: DocumentRenderer | None) -> DocumentPreview | None:
+    """The PDF's pages drawn by PDFium from the bytes in memory (the renderer's pages,
+    as the preview draws ours); "Save a copy…" is the audited export. None when there is
+    no renderer or PDFium cannot read the file."""
+    if documents is None:
+        return None
+    try:
+        pages = documents.pages(data)
+    except Exception:  # PDFium's own error for a damaged file; this layer cannot name it
+        return None
+    viewer = DocumentPreview(pages, found.file_name, parent, printable=False,
+                             save_text="&Save a copy…", window_title=found.file_name)
+
+    def finished(result: int) -> None:
+        pages.close()
+        if result == DocumentPreview.SAVE and isinstance(parent, AttachmentsPane):
+            parent.message.setText(save_copy(parent, session, found.id))
+
+    viewer.finished.connect(finished)
+    return viewer
+
+
+def viewer_for(parent: QWidget, session: Session, found: Attachment, data: bytes,
+               documents: DocumentRenderer | None = None) -> QDialog | None:
+    """The window showing the file from memory, or None when it cannot be shown."""
+    if found.kind in IMAGES:
+        image = QImage.fromData(data)
+        if not image.isNull():
+            return ImageViewer(parent, found.file_name, image, photo_lines(found))
+        return None
+    if found.kind is AttachmentKind.PDF:
+        return pdf_viewer(parent, session, found, data, documents)
+    if found.kind is AttachmentKind.EMAIL:
+        return text_viewer(parent, found.file_name, email_text(data))
+    return text_viewer(parent, found.file_name, data.decode("utf-8", "replace"))
+
+
+class AttachmentsPane(QWidget):
+    """Files listed one an item: Open (or Enter) shows the highlighted one, Save a copy…
+    exports it. `more` buttons (the child window's Add file…) go in the same row."""
+
+    def __init__(self, session: Session, found: list[Attachment],
+                 documents: DocumentRenderer | None, notes: dict[int, str] | None = None,
+                 more: tuple[QPushButton, ...] = ()) -> None:
+        super().__init__()
+        self.session, self.notes, self.documents = session, notes or {}, documents
         self.list = QListWidget()
-        named(self.list, "Attachments", "Name, size and SHA-256 of each file")
-        for found in attachments.concern_attachments(session, concern_id):
-            item = QListWidgetItem(f"{found.file_name} — {file_size(found.size)}\n"
-                                   f"SHA-256 {found.sha256}")
-            item.setData(ID_ROLE, found.id)
-            self.list.addItem(item)
-        self.list.setCurrentRow(0)
+        named(self.list, "Attachments", "Name, size, who added it and SHA-256 of each file; "
+              "Enter opens the highlighted one")
+        self.list.itemActivated.connect(lambda _: self.open_current())
         self.open_button = QPushButton("&Open")
         named(self.open_button, "Open the highlighted attachment")
         self.save_button = QPushButton("&Save a copy…")
         named(self.save_button, "Save a copy of the highlighted attachment (audited)")
         self.message = message_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.open_button)
-        row.addWidget(self.save_button)
-        row.addStretch()
-        row.addWidget(buttons)
+        self.row = QHBoxLayout()
+        for button in (self.open_button, self.save_button, *more):
+            button.setAutoDefault(False)
+            self.row.addWidget(button)
+        self.row.addStretch()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
         layout.addWidget(self.message)
-        layout.addLayout(row)
+        layout.addLayout(self.row)
         self.open_button.clicked.connect(self.open_current)
         self.save_button.clicked.connect(self.save_current)
-        self.resize(720, 360)
+        self.set_files(found)
+
+    def set_files(self, found: list[Attachment]) -> None:
+        names = user_names(self.session)
+        self.list.clear()
+        for each in found:
+            brought = self.notes.get(each.addendum_id or 0, "")
+            lines = [f"{each.file_name} — {each.kind.value.upper()}, {file_size(each.size)}",
+                     f"Added by {name_of(names, self.session, each.added_by)}, "
+                     f"{uk_datetime(each.added_at, self.session.tz)}"
+                     + (f" ({brought})" if brought else ""),
+                     *photo_lines(each), f"SHA-256 {each.sha256}"]
+            item = QListWidgetItem("\n".join(lines))
+            item.setData(ID_ROLE, each.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        for button in (self.open_button, self.save_button):
+            button.setEnabled(bool(found))
 
     def _current(self) -> int | None:
         item = self.list.currentItem()
         return None if item is None else int(item.data(ID_ROLE))
-
-    def viewer(self, found: Attachment, data: bytes) -> QDialog | None:
-        """The window showing the file from memory, or None for a kind shown only by a
-        copy (PDF, e-mail)."""
-        if found.kind in IMAGES:
-            image = QImage.fromData(data)
-            if not image.isNull():
-                return ImageViewer(self, found.file_name, image)
-        if found.kind is AttachmentKind.TEXT:
-            return text_viewer(self, found.file_name, data.decode("utf-8", "replace"))
-        return None
 
     def open_current(self) -> QDialog | None:
         attachment_id = self._current()
@@ -148,10 +239,10 @@ class AttachmentsDialog(QDialog):
         except CERecorderError as exc:
             self.message.setText(str(exc))
             return None
-        shown = self.viewer(found, data)
+        shown = viewer_for(self, self.session, found, data, self.documents)
         if shown is None:
-            self.message.setText(f"{found.file_name} cannot be shown here. "
-                                 "Save a copy to open it.")
+            self.message.setText(f"{found.file_name} cannot be shown here: it could not be "
+                                 "read as its kind. Save a copy to look at it.")
             return None
         self.message.setText("")
         shown.show()
@@ -159,29 +250,26 @@ class AttachmentsDialog(QDialog):
 
     def save_current(self) -> None:
         attachment_id = self._current()
-        if attachment_id is None:
-            return
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save a copy", "", options=QFileDialog.Option.DontConfirmOverwrite)
-        if not name:
-            return
-        try:
-            attachments.export(self.session, attachment_id, Path(name))
-        except CERecorderError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(f"A copy was saved as {name}.")
+        if attachment_id is not None:
+            self.message.setText(save_copy(self, self.session, attachment_id))
 
 
-def attachments_button(parent: QWidget, session: Session, concern_id: int) -> QPushButton:
-    """The concern view's button opening its attachments; hidden when there are none."""
-    try:
-        count = len(attachments.concern_attachments(session, concern_id))
-    except CERecorderError:  # the view itself says why the concern cannot be read
-        count = 0
-    button = QPushButton(f"Attach&ments ({count})…")
-    named(button, "Attachments", f"{count} files attached")
-    button.setAutoDefault(False)
-    button.setVisible(bool(count))
-    button.clicked.connect(lambda: AttachmentsDialog(parent, session, concern_id).exec())
-    return button
+class AttachmentsDialog(QDialog):
+    """A concern's files, its own and those its addenda brought, with a Close."""
+
+    def __init__(self, parent: QWidget | None, session: Session, concern_id: int,
+                 documents: DocumentRenderer | None, addenda: Sequence[Addendum] = ()) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Attachments of concern #{concern_id}")
+        self.pane = AttachmentsPane(
+            session, attachments.concern_attachments(session, concern_id), documents,
+            addendum_notes(session, addenda, user_names(session)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.pane.row.addWidget(buttons)
+        QVBoxLayout(self).addWidget(self.pane)
+        self.resize(760, 400)
+        self.pane.list.setFocus()
+
+    def open_current(self) -> QDialog | None:
+        return self.pane.open_current()

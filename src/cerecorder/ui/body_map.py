@@ -39,7 +39,6 @@ from cerecorder.domain.body_map import (
     OutlineView,
     mark_summary,
 )
-from cerecorder.domain.errors import CERecorderError
 from cerecorder.services import body_maps
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, ok_cancel, text_box
@@ -311,22 +310,3 @@ class BodyMapPart:
         count = len(self.marks)
         self.button.setText(f"Body ma&p ({count} mark{'' if count == 1 else 's'})…"
                             if count else "Body ma&p…")
-
-
-def concern_map_button(parent: QWidget, outlines: Outlines | None, session: Session,
-                       concern_id: int) -> QPushButton:
-    """The concern view's button showing its map(s) read-only: the concern's own marks,
-    then those of each correcting addendum's map; hidden when there is no map."""
-    try:
-        maps = body_maps.concern_maps(session, concern_id) if outlines is not None else []
-    except CERecorderError:  # the view itself says why the concern cannot be read
-        maps = []
-    marks = [mark for body_map in maps for mark in body_map.marks]
-    button = QPushButton("&Body map…")
-    named(button, "Body map", f"{len(marks)} marks on {len(maps)} body maps")
-    button.setAutoDefault(False)
-    button.setVisible(bool(maps))
-    if outlines is not None:
-        button.clicked.connect(
-            lambda: BodyMapEditor(parent, outlines, marks, read_only=True).exec())
-    return button

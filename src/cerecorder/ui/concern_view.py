@@ -33,8 +33,6 @@ from cerecorder.services import concern_categories, concerns, dsl
 from cerecorder.services.concerns import ConcernView
 from cerecorder.services.dsl import ChildContext, FollowUp
 from cerecorder.services.session import Session
-from cerecorder.ui.attachment_viewer import attachments_button
-from cerecorder.ui.body_map import concern_map_button
 from cerecorder.ui.common import (
     NOT_RECORDED,
     child_names,
@@ -43,6 +41,7 @@ from cerecorder.ui.common import (
     text_html,
     user_names,
 )
+from cerecorder.ui.concern_evidence import ConcernEvidence
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog, TriageDialog
 from cerecorder.ui.export_dialog import ExportConcernDialog
@@ -158,13 +157,17 @@ def concern_html(
     )
 
 
-def addenda_html(session: Session, addenda: list[Addendum], names: dict[int, str]) -> str:
+def addenda_html(session: Session, addenda: list[Addendum], names: dict[int, str],
+                 brought: dict[int, list[str]] | None = None) -> str:
+    """The thread, each addendum with what it brought (files, a corrected body map)."""
     if not addenda:
         return "<p><i>No addenda yet.</i></p>"
     return "".join(
         f"<p style='margin-bottom: 0'><b>{escape(name_of(names, session, a.author_id))}</b>"
         f" &middot; {uk_datetime(a.created_at, a.tz)}</p>"
         f"<p style='margin-top: 2px'>{text_html(a.body)}</p>"
+        + "".join(f"<p style='margin-top: 0'><i>{escape(line)}</i></p>"
+                  for line in (brought or {}).get(a.id, []))
         for a in addenda
     )
 
@@ -201,6 +204,8 @@ class ConcernViewDialog(QDialog):
         named(self.add_button, "Add addendum")
         self.add_button.clicked.connect(self.add_addendum)
         self.message = message_label()
+        self.evidence = ConcernEvidence(self, session, ctx.body_outlines, ctx.documents,
+                                        concern_id, self._corrected)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -243,8 +248,15 @@ class ConcernViewDialog(QDialog):
         bottom_layout.addWidget(add_caption)
         add_row = QHBoxLayout()
         add_row.addWidget(self.addendum, stretch=1)
-        add_row.addWidget(self.add_button, alignment=Qt.AlignmentFlag.AlignBottom)
+        add_side = QVBoxLayout()
+        add_side.addStretch()
+        add_side.addWidget(self.evidence.attach_button)
+        add_side.addWidget(self.evidence.clear_button)
+        add_side.addWidget(self.evidence.correct_button)  # an addendum with a new map
+        add_side.addWidget(self.add_button)
+        add_row.addLayout(add_side)
         bottom_layout.addLayout(add_row)
+        bottom_layout.addWidget(self.evidence.pending_label)
         line = self.fontMetrics().lineSpacing()
         self.addenda_view.setMinimumHeight(line * 3)
         self.addendum.setMinimumHeight(line * 2 + 12)
@@ -264,8 +276,8 @@ class ConcernViewDialog(QDialog):
         button_row.addWidget(self.action_button)
         button_row.addWidget(self.chronology_button)
         button_row.addWidget(self.pdf_button)
-        button_row.addWidget(concern_map_button(self, ctx.body_outlines, session, concern_id))
-        button_row.addWidget(attachments_button(self, session, concern_id))
+        for button in (self.evidence.map_button, self.evidence.files_button):
+            button_row.addWidget(button)
         button_row.addWidget(self.message, stretch=1)
         button_row.addWidget(buttons)
 
@@ -287,13 +299,16 @@ class ConcernViewDialog(QDialog):
             self.view = None
             self.content.setPlainText(str(exc))
             self.addenda_view.clear()
+            self.evidence.refresh((), submitted=False)
             for widget in (self.addendum, self.add_button, self.triage_button,
                            self.action_button, self.pdf_button, self.chronology_button):
                 widget.setEnabled(False)
             return
         self.show_record()
-        self.addenda_view.setHtml(addenda_html(self.session, self.view.addenda, self.names))
         submitted = self.view.concern.status is ConcernStatus.SUBMITTED
+        self.evidence.refresh(self.view.addenda, submitted)
+        self.addenda_view.setHtml(addenda_html(self.session, self.view.addenda, self.names,
+                                               self.evidence.brought()))
         for widget in (self.addendum, self.add_button, self.triage_button, self.action_button):
             widget.setEnabled(submitted)
 
@@ -347,7 +362,7 @@ class ConcernViewDialog(QDialog):
             self.addendum.setFocus()
             return
         try:
-            concerns.add_addendum(self.session, self.concern_id, text)
+            self.evidence.add_addendum(text)
         except EnvironmentProblem as exc:
             self.message.setObjectName("errorMessage")
             self._restyle()
@@ -363,6 +378,10 @@ class ConcernViewDialog(QDialog):
         self.load()
         bar = self.addenda_view.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    def _corrected(self) -> None:
+        self._note("The corrected body map was added with an addendum.")
+        self.load()
 
     def _restyle(self) -> None:
         self.message.style().unpolish(self.message)

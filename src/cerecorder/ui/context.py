@@ -19,6 +19,7 @@ from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services.clock import Clock
+from cerecorder.services.demo_evidence import DemoFiles
 from cerecorder.services.session import KdfParams
 from cerecorder.ui.settings_model import UiSettings as UiSettings
 
@@ -83,5 +84,7 @@ class AppContext:
     bank_holidays: BankHolidays | None = None
     #: the body-map outlines drawn for this project (resources/bodymap)
     body_outlines: Outlines | None = None
+    #: the demo's evidence files (made by app.py with Pillow and ReportLab), or None
+    demo_files: Callable[[], DemoFiles] | None = None
     #: the policy's retention rule: a file is reviewed at date of birth plus this many years
     retention_years: int = DEFAULT_YEARS

@@ -133,6 +133,7 @@ class AppController(QObject):
                 folder, passphrase=DEMO_PASSPHRASE, seed=1, size="school",
                 clock=self.ctx.clock, taxonomy=self.ctx.taxonomy,
                 progress=progress, kdf=self.ctx.kdf,  # type: ignore[arg-type]
+                evidence=self.ctx.demo_files() if self.ctx.demo_files else None,
             )
 
         def failed(exc: Exception) -> None:

@@ -46,6 +46,7 @@ from cerecorder.domain.screening import chart_points, chart_text
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
 from cerecorder.services import children, chronology, screening, search, statuses
 from cerecorder.services.session import Session
+from cerecorder.ui.child_evidence import evidence_button
 from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
 from cerecorder.ui.child_status import ImpactDialog, StatusDialog
 from cerecorder.ui.common import (
@@ -250,6 +251,9 @@ class ChildWindow(QWidget):
         screen_menu.addAction("Intelligence report for the police or a partnership…",
                               self.share_intel)
         self.screen_button.setMenu(screen_menu)
+        self.evidence_button = evidence_button(self, session, ctx.body_outlines,
+                                               ctx.documents, child_id,
+                                               lambda: self.display_name)
         self.links_button = QPushButton("Lin&ks")
         self.network_button = QPushButton("Net&work")
         named(self.network_button, "Network: the register entries linked to this child "
@@ -303,7 +307,8 @@ class ChildWindow(QWidget):
         buttons = FlowLayout()
         for button in (self.event_button, self.action_button, self.open_button,
                        self.mark_button, self.impact_button, self.network_button,
-                       self.flags_button, self.screen_button, self.links_button,
+                       self.flags_button, self.screen_button, self.evidence_button,
+                       self.links_button,
                        self.merge_button,
                        self.export_button, self.reload_button, close):
             buttons.addWidget(button)

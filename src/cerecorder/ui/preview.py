@@ -99,16 +99,19 @@ def print_pages(pages: PageSource, printer: QPrinter, parent: QWidget | None = N
 
 class DocumentPreview(QDialog):
     """Page through the document as it will be printed or saved. Closes with PRINT or
-    SAVE when the user chooses one; the caller does the work."""
+    SAVE when the user chooses one; the caller does the work. An attached PDF is shown
+    the same way (`printable` False: it is not printed, only saved as an audited copy)."""
 
     PRINT, SAVE = 10, 11
 
-    def __init__(self, pages: PageSource, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, pages: PageSource, title: str, parent: QWidget | None = None, *,
+                 printable: bool = True, save_text: str = "&Save PDF…",
+                 window_title: str | None = None) -> None:
         super().__init__(parent)
         self.pages = pages
         self.index = 0
         self.zoom = 1.0
-        self.setWindowTitle(f"Preview: {title}")
+        self.setWindowTitle(window_title or f"Preview: {title}")
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setObjectName("previewPage")
@@ -125,14 +128,15 @@ class DocumentPreview(QDialog):
         self.zoom_in = QPushButton("Zoom &in")
         self.zoom_out = QPushButton("Zoom &out")
         self.print_button = QPushButton("P&rint…")
-        self.save_button = QPushButton("&Save PDF…")
+        self.save_button = QPushButton(save_text)
         close = QPushButton("&Close")
         for button, name in ((self.previous, "Previous page (Page Up)"),
                              (self.next, "Next page (Page Down)"),
                              (self.zoom_in, "Zoom in (Ctrl++)"),
                              (self.zoom_out, "Zoom out (Ctrl+-)"),
                              (self.print_button, "Print (Ctrl+P)"),
-                             (self.save_button, "Save as PDF (Ctrl+S)"),
+                             (self.save_button, save_text.replace("&", "").rstrip("…")
+                              + " (Ctrl+S)"),
                              (close, "Close the preview")):
             named(button, name.split(" (")[0])
             button.setToolTip(name)
@@ -151,12 +155,15 @@ class DocumentPreview(QDialog):
             Qt.Key.Key_End: lambda: self.show_page(len(self.pages) - 1),
         }
         self.pane.installEventFilter(self)
-        for keys, slot in (("Ctrl++", lambda: self.set_zoom(self.zoom * 1.25)),
-                           ("Ctrl+=", lambda: self.set_zoom(self.zoom * 1.25)),
-                           ("Ctrl+-", lambda: self.set_zoom(self.zoom / 1.25)),
-                           ("Ctrl+P", lambda: self.done(self.PRINT)),
-                           ("Ctrl+S", lambda: self.done(self.SAVE))):
-            QShortcut(QKeySequence(keys), self, slot)
+        keys = [("Ctrl++", lambda: self.set_zoom(self.zoom * 1.25)),
+                ("Ctrl+=", lambda: self.set_zoom(self.zoom * 1.25)),
+                ("Ctrl+-", lambda: self.set_zoom(self.zoom / 1.25)),
+                ("Ctrl+S", lambda: self.done(self.SAVE))]
+        if printable:
+            keys.append(("Ctrl+P", lambda: self.done(self.PRINT)))
+        for sequence, slot in keys:
+            QShortcut(QKeySequence(sequence), self, slot)
+        self.print_button.setVisible(printable)
         bar = QHBoxLayout()
         for widget in (self.previous, self.where, self.next):
             bar.addWidget(widget)
