@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from cerecorder.domain.body_map import Outlines
+from cerecorder.services.demo import DEMO_SCHOOL
 from cerecorder.services.demo_evidence import DemoFiles
 
 _EXIF_IFD, _DATE_TIME_ORIGINAL, _GPS_IFD = 0x8769, 36867, 0x8825
@@ -87,7 +88,7 @@ def letter_pdf(fonts: Path) -> bytes:
     page.setFont("DejaVuSans", 11)
     for n, line in enumerate((
             "1 December 2026", "", "To the Designated Safeguarding Lead,",
-            "Riverside Academy (demo school)", "",
+            DEMO_SCHOOL, "",
             "Thank you for your referral of 27 November. A strategy discussion was held",
             "today and a section 47 enquiry has begun. The allocated social worker is",
             "Sam Price (fictional). Please share any further concerns with her directly",
