@@ -32,7 +32,6 @@ from cerecorder.services.roster_import import IMPORTERS
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.concern_form import ConcernDialog
-from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.needs_attention import NeedsAttention
@@ -464,6 +463,8 @@ class MainWindow(QMainWindow):
         self._view_concern(self.queue_model.concern(index).id)
 
     def _view_concern(self, concern_id: int) -> None:
+        from cerecorder.ui.concern_view import ConcernViewDialog  # loaded when first opened
+
         dialog = ConcernViewDialog(self.ctx, self.session, concern_id, self)
         dialog.finished.connect(lambda _: self.refresh())
         dialog.open()
