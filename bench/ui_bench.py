@@ -16,7 +16,8 @@
    Opening the main window until the pupil table has painted: the target is on the
    median. Refreshing it is shown too, without a target.
 4. Opening the concern form for a pupil from the main window until the form has painted.
-   The target is on the p95.
+   The target is on the p95. The same again with the app's idle watcher on, as while a
+   vault is unlocked, is shown beside it.
 5. Locking (as Ctrl+L does, from the main window) until the unlock window has painted;
    each run unlocks again first, untimed. The target is on the p95.
 6. Opening the network view of the child with the most register links (the demo's
@@ -24,8 +25,11 @@
 
 The demo vault comes from bench/run.py's cache (bench/.cache/, built on first use) and
 each run works on a copy. Qt uses the offscreen platform unless there is a display
-(DISPLAY, WAYLAND_DISPLAY or --display). Figures are milliseconds; the script reports
-PASS or MISS and always exits 0.
+(DISPLAY, WAYLAND_DISPLAY or --display). The app's source is byte-compiled first, as an
+installed app is. Figures are milliseconds, each measured twice: on the wall clock and
+as the CPU time the process used (time.process_time, every thread; for the cold start,
+the child's). On a machine busy with other work the wall figure includes waiting for a
+core and the CPU one does not. The script reports PASS or MISS on each and always exits 0.
 """
 
 from __future__ import annotations
@@ -79,17 +83,19 @@ NAMES_TO_TYPE = 6
 
 #: Runs cerecorder.app.main() unchanged. It wraps AppController.start to note the time
 #: and to watch the dialog start() shows; after that dialog's first paint event, a zero
-#: timer fires once the paint pass is done: it prints the times since CE_BENCH_T0 as JSON
-#: and quits the app, which main() then shuts down as it always does.
+#: timer fires once the paint pass is done: it prints the times since CE_BENCH_T0 as JSON,
+#: with the CPU time the process had used by then ("cpu ..."), and quits the app, which
+#: main() then shuts down as it always does.
 LAUNCHER = r"""
 import json, os, time
 t0 = float(os.environ["CE_BENCH_T0"])
-marks = {"interpreter": time.time() - t0}
+marks = {"interpreter": time.time() - t0, "cpu interpreter": time.process_time()}
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from cerecorder import app
 from cerecorder.ui import controller
 marks["imports"] = time.time() - t0
+marks["cpu imports"] = time.process_time()
 original_start = controller.AppController.start
 
 class PaintWatch(QObject):
@@ -103,14 +109,17 @@ class PaintWatch(QObject):
 
 def done():
     marks["painted"] = time.time() - t0
+    marks["cpu painted"] = time.process_time()
     marks["dialog"] = type(watch.dialog).__name__
     print(json.dumps(marks), flush=True)
     QApplication.quit()
 
 def start(self):
     marks["app and context"] = time.time() - t0
+    marks["cpu app and context"] = time.process_time()
     original_start(self)
     marks["dialog built and shown"] = time.time() - t0
+    marks["cpu dialog built and shown"] = time.process_time()
     watch.dialog = self.dialog
     self.dialog.installEventFilter(watch)
 
@@ -134,7 +143,8 @@ class Painted(QObject):
         return False
 
 def done():
-    print((time.time() - float(os.environ["CE_BENCH_T0"])) * 1000, flush=True)
+    print((time.time() - float(os.environ["CE_BENCH_T0"])) * 1000, time.process_time() * 1000,
+          flush=True)
     QApplication.quit()
 
 app = QApplication([])
@@ -149,18 +159,50 @@ app.exec()
 @dataclass
 class Measure:
     name: str
-    times: list[float]
+    times: list[float]  # wall clock, ms
+    cpu: list[float]  # the CPU time the (child) process used meanwhile, ms
     target: float | None = None
     judged_on: str = "p95"  # p50, p95 or max
 
-    def stat(self, which: str) -> float:
+    def stat(self, which: str, cpu: bool = False) -> float:
+        values = self.cpu if cpu else self.times
         if which == "max":
-            return max(self.times)
-        return pct(self.times, 0.5 if which == "p50" else 0.95)
+            return max(values)
+        return pct(values, 0.5 if which == "p50" else 0.95)
+
+    def verdict(self, cpu: bool = False) -> str:
+        if self.target is None:
+            return ""
+        return "PASS" if self.stat(self.judged_on, cpu) <= self.target else "MISS"
 
 
 def ms_since(start: float) -> float:
     return (time.perf_counter() - start) * 1000
+
+
+class Stopwatch:
+    """Wall time and this process's CPU time (every thread's), in ms since it started. On
+    a machine busy with other work the wall figure waits for a core; the CPU one does not."""
+
+    def __init__(self) -> None:
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+
+    def wall(self) -> float:
+        return (time.perf_counter() - self.wall0) * 1000
+
+    def cpu(self) -> float:
+        return (time.process_time() - self.cpu0) * 1000
+
+
+def compile_app() -> None:
+    """Byte-compile the app's source, as an installed app is (pip, the .deb and the
+    bundle compile it): with PYTHONDONTWRITEBYTECODE set, or a read-only tree, every cold
+    start would otherwise compile each module again."""
+    import compileall
+
+    import cerecorder
+
+    compileall.compile_dir(Path(cerecorder.__file__).parent, quiet=1)
 
 
 # -- 1. cold start -----------------------------------------------------------------------
@@ -186,24 +228,28 @@ def cold_start(work: Path, vault: Path, runs: int) -> tuple[Measure, list[str]]:
         found = json.loads(line)
         if found.pop("dialog") != "UnlockDialog":
             raise RuntimeError(f"the app did not offer to unlock {vault}: {line}")
-        marks = {k: v * 1000 for k, v in found.items()}
+        marks = {k: v * 1000 for k, v in found.items()}  # seconds to ms
         marks["parent saw the line"] = seen
         return marks
 
+    compile_app()
     once()  # the first run pays for cold disk caches; not counted
     results = [once() for _ in range(runs)]
     median = {k: statistics.median(r[k] for r in results) for k in results[0]}
     steps = ("interpreter", "imports", "app and context", "dialog built and shown",
              "painted")
     interp, imports, context, shown, painted = (median[k] for k in steps)
-    baseline, bare = [], []
+    cpu = {k: median[f"cpu {k}"] for k in steps}
+    baseline, bare, bare_cpu = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         baseline.append(ms_since(start))
         env["CE_BENCH_T0"] = repr(time.time())
-        bare.append(float(subprocess.run([sys.executable, "-c", BARE_WINDOW], env=env,
-                                         check=True, capture_output=True, text=True).stdout))
+        wall, used = subprocess.run([sys.executable, "-c", BARE_WINDOW], env=env, check=True,
+                                    capture_output=True, text=True).stdout.split()
+        bare.append(float(wall))
+        bare_cpu.append(float(used))
     notes = [
         f"cold start, median ms from spawn: interpreter up {interp:.0f}, imports "
         f"+{imports - interp:.0f}, QApplication/context/controller +{context - imports:.0f}, "
@@ -211,9 +257,15 @@ def cold_start(work: Path, vault: Path, runs: int) -> tuple[Measure, list[str]]:
         f" = {painted:.0f} (the parent read the line at {median['parent saw the line']:.0f}"
         f"; a bare `python -c pass` takes {statistics.median(baseline):.0f}, a bare PySide6 "
         f"window painted {statistics.median(bare):.0f}: the floor)",
+        f"cold start, median CPU ms of the child: interpreter {cpu['interpreter']:.0f}, "
+        f"imports +{cpu['imports'] - cpu['interpreter']:.0f}, QApplication/context/"
+        f"controller +{cpu['app and context'] - cpu['imports']:.0f}, unlock dialog built "
+        f"and shown +{cpu['dialog built and shown'] - cpu['app and context']:.0f}, painted "
+        f"+{cpu['painted'] - cpu['dialog built and shown']:.0f} = {cpu['painted']:.0f} (the "
+        f"bare PySide6 window {statistics.median(bare_cpu):.0f})",
     ]
     return Measure("start to painted unlock window", [r["painted"] for r in results],
-                   COLD_START_TARGET, "p50"), notes
+                   [r["cpu painted"] for r in results], COLD_START_TARGET, "p50"), notes
 
 
 # -- in process: the Qt side ---------------------------------------------------------------
@@ -253,17 +305,19 @@ def chronology_opens(app: QApplication, ctx: AppContext, s: Session,
     child_id = longest.child.id
     build: list[float] = []
     to_paint: list[float] = []
+    to_paint_cpu: list[float] = []
     settled: list[float] = []
     refit: list[float] = []
     first, rows, unpainted = 0.0, 0, 0
     for n in range(runs + 1):
         start = time.perf_counter()
+        watch = Stopwatch()
         window = ChildWindow(ctx, s, child_id)
         built = ms_since(start)
         window.show()
         if not wait_for_paint(app, window.table.viewport()):
             unpainted += 1
-        painted = ms_since(start)
+        painted, painted_cpu = ms_since(start), watch.cpu()
         while window.fit_timer.isActive():  # a column resize after the paint re-fits rows
             app.processEvents()
         app.processEvents()
@@ -276,6 +330,7 @@ def chronology_opens(app: QApplication, ctx: AppContext, s: Session,
         else:
             build.append(built)
             to_paint.append(painted)
+            to_paint_cpu.append(painted_cpu)
             settled.append(ms_since(start))
         close_window(app, window)
     notes = [
@@ -287,7 +342,8 @@ def chronology_opens(app: QApplication, ctx: AppContext, s: Session,
     ]
     if unpainted:
         notes.append(f"chronology: {unpainted} opens never painted the table (5 s limit)")
-    return Measure("open ~500-entry chronology, painted", to_paint, CHRONOLOGY_TARGET), notes
+    return Measure("open ~500-entry chronology, painted", to_paint, to_paint_cpu,
+                   CHRONOLOGY_TARGET), notes
 
 
 def network_opens(app: QApplication, ctx: AppContext, s: Session,
@@ -298,31 +354,35 @@ def network_opens(app: QApplication, ctx: AppContext, s: Session,
             "ORDER BY count(*) DESC, child_id LIMIT 1").fetchone()[0])
     reads: list[float] = []
     to_paint: list[float] = []
+    to_paint_cpu: list[float] = []
     first, nodes = 0.0, 0
     for n in range(runs + 1):
         start = time.perf_counter()
         network.child_network(s, child_id)
         reads.append(ms_since(start))
-        start = time.perf_counter()
+        watch = Stopwatch()
         window = NetworkWindow.for_child(ctx, s, child_id)
         window.show()
         wait_for_paint(app, window.graph.viewport())
         if n == 0:  # fonts and styles load once per process: not counted
-            first, nodes = ms_since(start), len(window.nodes)
+            first, nodes = watch.wall(), len(window.nodes)
             reads.pop()
         else:
-            to_paint.append(ms_since(start))
+            to_paint.append(watch.wall())
+            to_paint_cpu.append(watch.cpu())
         close_window(app, window)
     notes = [f"network of child {child_id} ({nodes} nodes), median ms: the read model "
              f"alone {statistics.median(reads):.1f}, the window painted "
              f"{statistics.median(to_paint):.0f}; the first open {first:.0f} (not counted)"]
-    return Measure("open a child's network view, painted", to_paint, NETWORK_TARGET), notes
+    return Measure("open a child's network view, painted", to_paint, to_paint_cpu,
+                   NETWORK_TARGET), notes
 
 
 @dataclass
 class Key:
     text: str  # the box's text after the key
     ms: float
+    cpu: float
 
 
 def type_names(app: QApplication, window: MainWindow, names: list[str]) -> list[Key]:
@@ -332,10 +392,10 @@ def type_names(app: QApplication, window: MainWindow, names: list[str]) -> list[
 
     def timed(press: Callable[[], None]) -> None:
         app.processEvents()  # a typist's gap: nothing is pending before the key
-        start = time.perf_counter()
+        watch = Stopwatch()
         press()  # the re-filter runs in the key's textChanged handler
         app.processEvents()  # the view's update and paint
-        keys.append(Key(box.text(), ms_since(start)))
+        keys.append(Key(box.text(), watch.wall(), watch.cpu()))
 
     for name in names:
         for char in name:
@@ -355,14 +415,16 @@ def spread(names: list[str], k: int) -> list[str]:
 def main_window(app: QApplication, ctx: AppContext,
                 s: Session) -> tuple[list[Measure], list[str]]:
     opened: list[float] = []
+    opened_cpu: list[float] = []
     for _ in range(5):
-        start = time.perf_counter()
+        watch = Stopwatch()
         window = MainWindow(ctx, s)
-        built = ms_since(start)
+        built = watch.wall()
         window.tabs.setCurrentWidget(window.pupil_view.parentWidget())  # a DSL starts on
         window.show()                                                # Needs attention
         wait_for_paint(app, window.pupil_view.viewport())
-        opened.append(ms_since(start))
+        opened.append(watch.wall())
+        opened_cpu.append(watch.cpu())
         close_window(app, window)
     window = MainWindow(ctx, s)
     window.tabs.setCurrentWidget(window.pupil_view.parentWidget())
@@ -371,11 +433,13 @@ def main_window(app: QApplication, ctx: AppContext,
     window.search_box.setFocus()
     wait_for_paint(app, window.pupil_view.viewport())
     refreshed: list[float] = []
+    refreshed_cpu: list[float] = []
     for _ in range(3):
-        start = time.perf_counter()
+        watch = Stopwatch()
         window.refresh()
         app.processEvents()
-        refreshed.append(ms_since(start))
+        refreshed.append(watch.wall())
+        refreshed_cpu.append(watch.cpu())
 
     rows = [window.roster.row(window.roster.index(r, 0))
             for r in range(window.roster.rowCount())]
@@ -403,40 +467,59 @@ def main_window(app: QApplication, ctx: AppContext,
                      f"{worst.text!r}); clearing the box max {max(clears):.0f} ms")
     notes.append(f"ticking \"Include leavers\": {toggled:.0f} ms")
     return [
-        Measure("main window open, pupils painted", opened, MAIN_WINDOW_TARGET, "p50"),
-        Measure("main window refresh (F5, after dialogs)", refreshed),
+        Measure("main window open, pupils painted", opened, opened_cpu, MAIN_WINDOW_TARGET,
+                "p50"),
+        Measure("main window refresh (F5, after dialogs)", refreshed, refreshed_cpu),
         Measure("pupil search, per key (on roll)", [k.ms for k in keys_roll],
-                KEYSTROKE_TARGET),
+                [k.cpu for k in keys_roll], KEYSTROKE_TARGET),
         Measure("pupil search, per key (+ leavers)", [k.ms for k in keys_left],
-                KEYSTROKE_TARGET),
+                [k.cpu for k in keys_left], KEYSTROKE_TARGET),
     ], notes
 
 
 def concern_form_opens(app: QApplication, ctx: AppContext, s: Session,
                        runs: int) -> tuple[Measure, list[str]]:
     """New concern about the first pupil listed, as the button does, until the form has
-    painted; each form is closed again (Keep as draft: nothing was typed, nothing saved)."""
+    painted; each form is closed again (Keep as draft: nothing was typed, nothing saved).
+    Then again with the idle watcher on, as the app has it while a vault is unlocked (a
+    filter in Python that sees every event in the app): shown, not judged."""
     window = MainWindow(ctx, s)
     window.show()
     wait_for_paint(app, window.pupil_view.viewport())
     child_id = window.roster.row(window.roster.index(0, 0)).child.id
-    times: list[float] = []
-    first = 0.0
-    for n in range(runs + 1):
-        before = set(window.findChildren(ConcernDialog))
-        start = time.perf_counter()
-        window.new_concern(child_ids=[child_id])
-        form = next(f for f in window.findChildren(ConcernDialog) if f not in before)
-        wait_for_paint(app, form)
-        if n == 0:  # the first in a process pays for the taxonomy's widgets: not counted
-            first = ms_since(start)
-        else:
-            times.append(ms_since(start))
-        form.reject()
-        close_window(app, form)
+
+    def opens() -> tuple[list[float], list[float], float]:
+        times: list[float] = []
+        cpu: list[float] = []
+        first = 0.0
+        for n in range(runs + 1):
+            before = set(window.findChildren(ConcernDialog))
+            watch = Stopwatch()
+            window.new_concern(child_ids=[child_id])
+            form = next(f for f in window.findChildren(ConcernDialog) if f not in before)
+            wait_for_paint(app, form)
+            if n == 0:  # the first in a process pays for the taxonomy's widgets: not counted
+                first = watch.wall()
+            else:
+                times.append(watch.wall())
+                cpu.append(watch.cpu())
+            form.reject()
+            close_window(app, form)
+        return times, cpu, first
+
+    times, cpu, first = opens()
+    controller = AppController(ctx)
+    app.installEventFilter(controller.watcher)
+    try:
+        watched, watched_cpu, _ = opens()
+    finally:
+        app.removeEventFilter(controller.watcher)
     close_window(app, window)
-    return (Measure("concern form open, painted", times, FORM_TARGET),
-            [f"concern form: the first open in the process {first:.0f} ms (not counted)"])
+    return (Measure("concern form open, painted", times, cpu, FORM_TARGET),
+            [f"concern form: the first open in the process {first:.0f} ms (not counted); "
+             f"with the idle watcher on (as while unlocked) p50 {pct(watched, 0.5):.0f}, "
+             f"p95 {pct(watched, 0.95):.0f} ms, CPU p50 {pct(watched_cpu, 0.5):.0f}, p95 "
+             f"{pct(watched_cpu, 0.95):.0f} ms"])
 
 
 def lock_to_unlock(app: QApplication, ctx: AppContext, vault: Path,
@@ -446,6 +529,7 @@ def lock_to_unlock(app: QApplication, ctx: AppContext, vault: Path,
     controller = AppController(ctx)
     hidden: list[float] = []
     times: list[float] = []
+    cpu: list[float] = []
     for n in range(runs + 1):
         opened = session.unlock(vault, user_name=demo.DEMO_USER, passphrase=PASSPHRASE,
                                 clock=ctx.clock, taxonomy=taxonomy)
@@ -453,19 +537,20 @@ def lock_to_unlock(app: QApplication, ctx: AppContext, vault: Path,
         assert controller.window is not None
         wait_for_paint(app, controller.window.pupil_view.viewport())
         app.processEvents()
-        start = time.perf_counter()
+        watch = Stopwatch()
         controller.lock()
-        returned = ms_since(start)
+        returned = watch.wall()
         dialog = controller.dialog
         assert dialog is not None
         wait_for_paint(app, dialog)
         if n:  # the first lock in a process is not counted
-            times.append(ms_since(start))
+            times.append(watch.wall())
+            cpu.append(watch.cpu())
             hidden.append(returned)
         close_window(app, dialog)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     controller.idle.stop()
-    return (Measure("lock to unlock window painted", times, LOCK_TARGET),
+    return (Measure("lock to unlock window painted", times, cpu, LOCK_TARGET),
             [f"lock: median {statistics.median(hidden):.0f} ms until lock() returned "
              "(windows hidden, drafts saved, session closed, unlock window shown)"])
 
@@ -546,14 +631,16 @@ def main(argv: list[str]) -> int:
     for note in notes + more:
         print(f"  {note}")
     print()
-    print(f"{'measure':<42}{'runs':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
-          f"{'target':>14}  result")
+    print("wall: the clock on the wall; cpu: the CPU time the process used meanwhile (on a "
+          "busy machine the\nwall figure includes waiting for a core). Each is judged on the "
+          "target's statistic.")
+    print(f"{'measure':<40}{'runs':>5}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}"
+          f"{'cpu p50':>8}{'cpu p95':>8}{'target':>13}  wall  cpu")
     for m in (started, *measures):
         target = "" if m.target is None else f"{m.judged_on} <= {m.target:g}"
-        verdict = "" if m.target is None else (
-            "PASS" if m.stat(m.judged_on) <= m.target else "MISS")
-        print(f"{m.name:<42}{len(m.times):>6}{m.stat('p50'):>9.1f}{m.stat('p95'):>9.1f}"
-              f"{m.stat('max'):>9.1f}{target:>14}  {verdict}")
+        print(f"{m.name:<40}{len(m.times):>5}{m.stat('p50'):>8.1f}{m.stat('p95'):>8.1f}"
+              f"{m.stat('max'):>8.1f}{m.stat('p50', True):>8.1f}{m.stat('p95', True):>8.1f}"
+              f"{target:>13}  {m.verdict():<4}  {m.verdict(True)}")
     return 0
 
 

@@ -14,20 +14,20 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from cerecorder import config, hardening, macpolicy, paths, policy, winpolicy
-from cerecorder.domain.body_map import Outlines, load_outlines
-from cerecorder.domain.handover import DocumentRenderer
+from cerecorder.domain.body_map import load_outlines
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
-from cerecorder.domain.screening import read_instrument
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.policy import Policy, PolicyReading
 from cerecorder.services.clock import SystemClock
-from cerecorder.services.demo_evidence import DemoFiles
 from cerecorder.ui.settings_model import UiSettings
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from cerecorder.domain.body_map import Outlines
+    from cerecorder.domain.handover import DocumentRenderer
+    from cerecorder.services.demo_evidence import DemoFiles
     from cerecorder.ui.context import AppContext
 
 log = logging.getLogger("cerecorder")
@@ -123,6 +123,8 @@ def load_taxonomy(rules: Policy) -> TaxonomyLibrary:
     library = TaxonomyLibrary.load(paths.taxonomy_dir())
     chosen = rules.screening_instrument
     if chosen is not None:
+        from cerecorder.domain.screening import read_instrument
+
         try:
             library.screening = library.screening.with_default(
                 read_instrument(chosen.read_text(encoding="utf-8")))

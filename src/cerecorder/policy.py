@@ -17,19 +17,20 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cerecorder.domain.handover import (
-    DEFAULT_MARKING,
-    ChronologyDocument,
-    ConcernDocument,
-    DocumentHeader,
-    DocumentRenderer,
-    PageSource,
-)
-from cerecorder.domain.intel import IntelDocument
 from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
 from cerecorder.domain.rules import MAX_NAME
+
+if TYPE_CHECKING:  # the documents' model loads with the first document, not at start
+    from cerecorder.domain.handover import (
+        ChronologyDocument,
+        ConcernDocument,
+        DocumentHeader,
+        DocumentRenderer,
+        PageSource,
+    )
+    from cerecorder.domain.intel import IntelDocument
 
 #: A marking is printed centred at the top and bottom of every page: keep it short.
 MAX_MARKING = 60
@@ -79,6 +80,8 @@ class Policy:
 
     @property
     def marking(self) -> str:
+        from cerecorder.domain.handover import DEFAULT_MARKING
+
         return self.protective_marking or DEFAULT_MARKING
 
     @property

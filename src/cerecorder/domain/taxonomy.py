@@ -86,7 +86,9 @@ class Taxonomy:
 
 class TaxonomyLibrary:
     """Every taxonomy version found in a folder; the highest is current. The pattern-flag
-    rules (flag-rules-N.json) live beside it: they are read against its codes."""
+    rules (flag-rules-N.json) live beside it: they are read against its codes. Loaded
+    from a folder, the rules and the screening instruments are read when first asked for:
+    the app starts without their modules, which only an unlocked vault needs."""
 
     def __init__(self, versions: Iterable[Taxonomy], rules: RuleLibrary | None = None) -> None:
         self._versions = {t.version: t for t in versions}
@@ -95,20 +97,17 @@ class TaxonomyLibrary:
         self._rules = rules
         self._index = {(t.version, i.code): i for t in self._versions.values() for i in t.items}
         self._screening: ScreeningLibrary | None = None
+        #: where load() found the taxonomy: the rules and instruments are read from there
+        self._folder: Path | None = None
 
     @classmethod
     def load(cls, folder: Path) -> TaxonomyLibrary:
-        # patterns reads taxonomy items, so it comes in here rather than at the top
-        from cerecorder.domain.patterns import RuleLibrary
-        from cerecorder.domain.screening import ScreeningLibrary
-
         found = sorted(
             (int(m.group(1)), p) for p in folder.iterdir() if (m := _FILE.match(p.name))
         )
         library = cls(parse_taxonomy(json.loads(p.read_text(encoding="utf-8")))
                       for _, p in found)
-        library._rules = RuleLibrary.load(folder, library.current)
-        library._screening = ScreeningLibrary.load(folder.parent / "screening")
+        library._folder = folder
         return library
 
     @property
@@ -116,6 +115,8 @@ class TaxonomyLibrary:
         """The screening instruments shipped beside the taxonomy (resources/screening)."""
         from cerecorder.domain.screening import ScreeningLibrary
 
+        if self._screening is None and self._folder is not None:
+            self._screening = ScreeningLibrary.load(self._folder.parent / "screening")
         return self._screening if self._screening is not None else ScreeningLibrary([])
 
     @screening.setter
@@ -124,8 +125,11 @@ class TaxonomyLibrary:
 
     @property
     def rules(self) -> RuleLibrary:
+        # patterns reads taxonomy items, so it comes in here rather than at the top
         from cerecorder.domain.patterns import RuleLibrary
 
+        if self._rules is None and self._folder is not None:
+            self._rules = RuleLibrary.load(self._folder, self.current)
         return self._rules if self._rules is not None else RuleLibrary([])
 
     def lookup(self, code: str, version: str) -> TaxonomyItem | None:

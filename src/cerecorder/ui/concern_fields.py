@@ -59,10 +59,14 @@ class WrappedSignDelegate(QStyledItemDelegate):
 
 
 class IndicatorChecklist(QWidget):
-    """The signs, grouped as in the guidance, each showing whether it is a CCE or CSE sign."""
+    """The signs, grouped as in the guidance, each showing whether it is a CCE or CSE sign.
+    Made empty and filled (fill()) once in its window: rows as tall as their wrapped
+    labels are measured again, all of them, each time the tree or a box around it
+    changes parent."""
 
     def __init__(self, taxonomy: Taxonomy, kinds: tuple[str, ...], name: str) -> None:
         super().__init__()
+        self.taxonomy, self.kinds = taxonomy, kinds
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter signs…")
         self.filter.setClearButtonEnabled(True)
@@ -75,23 +79,8 @@ class IndicatorChecklist(QWidget):
         self.tree.setUniformRowHeights(False)
         self.tree.setIndentation(14)
         named(self.tree, name, "Space ticks the highlighted sign")
-        for group in taxonomy.groups:
-            if group.kind not in kinds:
-                continue
-            parent = QTreeWidgetItem(self.tree, [group.label, ""])
-            parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for item in taxonomy.items_in(group.code):
-                short = "CCE, CSE" if len(item.applies_to) == 2 else item.applicability
-                row = QTreeWidgetItem(parent, [item.label, short])
-                row.setToolTip(1, f"A sign of {item.applicability}")
-                row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                             | Qt.ItemFlag.ItemIsSelectable)
-                row.setCheckState(0, Qt.CheckState.Unchecked)
-                row.setData(0, CODE_ROLE, item.code)
-                row.setToolTip(0, item.description or item.label)
         self.tree.setItemDelegateForColumn(0, WrappedSignDelegate(self.tree))
         self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
-        self.tree.expandAll()
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, self.tree.header().ResizeMode.ResizeToContents)
@@ -108,6 +97,28 @@ class IndicatorChecklist(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.tree)
+        self._count()
+
+    def fill(self) -> None:
+        blocked = self.tree.blockSignals(True)  # one count at the end, not one a row
+        for group in self.taxonomy.groups:
+            if group.kind not in self.kinds:
+                continue
+            parent = QTreeWidgetItem(self.tree, [group.label, ""])
+            parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for item in self.taxonomy.items_in(group.code):
+                short = "CCE, CSE" if len(item.applies_to) == 2 else item.applicability
+                row = QTreeWidgetItem(parent, [item.label, short])
+                row.setToolTip(1, f"A sign of {item.applicability}")
+                row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                             | Qt.ItemFlag.ItemIsSelectable)
+                row.setCheckState(0, Qt.CheckState.Unchecked)
+                row.setData(0, CODE_ROLE, item.code)
+                row.setToolTip(0, item.description or item.label)
+            # not expandAll(), which measures every row there and then: expanded one by
+            # one, the rows are measured once, when the tree is first shown
+            parent.setExpanded(True)
+        self.tree.blockSignals(blocked)
         self._count()
 
     def rows(self) -> list[QTreeWidgetItem]:

@@ -80,27 +80,62 @@ def _hold_lines(note: QLabel) -> None:
 
 class PupilList(QListWidget):
     """Pupils to tick, two lines each: the name, then year and form, date of birth and,
-    on demand, the UPN's last digits, so two pupils of one name in one form differ."""
+    on demand, the UPN's last digits, so two pupils of one name in one form differ.
 
-    def __init__(self, pupils: list[Child], chosen: list[int]) -> None:
+    Made empty and filled once in its window: with word wrap each item has its own
+    height, which Qt works out again for all of them whenever the list (or a box around
+    it) changes parent, tens of milliseconds a time for a school's roll."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.pupils = {c.id: c for c in pupils}
+        self.pupils: dict[int, Child] = {}
+        #: in list order; kept up to date as items are ticked, so that reading what is
+        #: ticked (at every key typed in the form) does not visit every item
+        self.order: list[int] = []
+        self.ticked: set[int] = set()
         self.show_upn = False
+        self._search: list[str] = []
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setUniformItemSizes(False)
+        self.setLayoutMode(QListWidget.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.itemChanged.connect(self._note_tick)  # first: before the form's handlers
+
+    def fill(self, pupils: list[Child], chosen: list[int]) -> None:
+        self.pupils = {c.id: c for c in pupils}
+        self.order = [c.id for c in pupils]
+        self.ticked = {c.id for c in pupils if c.id in chosen}
+        flags = QListWidgetItem().flags() | Qt.ItemFlag.ItemIsUserCheckable
+        checked, unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
         for child in pupils:  # labelled as relabel() does, without a second pass
             item = QListWidgetItem(f"{child.display_name}\n{self.details(child)}")
             item.setData(CODE_ROLE, child.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if child.id in chosen
-                               else Qt.CheckState.Unchecked)
+            item.setFlags(flags)
+            item.setCheckState(checked if child.id in self.ticked else unchecked)
             self.addItem(item)
-        self._search = [fold(" ".join((c.display_name, c.legal_name, c.details.year_group,
-                                       c.details.reg_group, c.details.upn,
-                                       uk_date(c.details.date_of_birth)
-                                       if c.details.date_of_birth else "")))
-                        for c in pupils]
+        self._search = []  # made at the first search
+
+    def _searched(self) -> list[str]:
+        """What a search looks in, a pupil a row, accents and case aside."""
+        if not self._search:
+            self._search = [fold(" ".join((c.display_name, c.legal_name, c.details.year_group,
+                                           c.details.reg_group, c.details.upn,
+                                           uk_date(c.details.date_of_birth)
+                                           if c.details.date_of_birth else "")))
+                            for c in map(self.pupils.__getitem__, self.order)]
+        return self._search
+
+    def _note_tick(self, item: QListWidgetItem) -> None:
+        child_id = int(item.data(CODE_ROLE))
+        if item.checkState() == Qt.CheckState.Checked:
+            self.ticked.add(child_id)
+        else:
+            self.ticked.discard(child_id)
+
+    def ticked_ids(self) -> tuple[int, ...]:
+        """The ticked pupils' ids, in list order."""
+        return tuple(i for i in self.order if i in self.ticked)
 
     def child(self, row: int) -> Child:
         return self.pupils[int(self.item(row).data(CODE_ROLE))]
@@ -125,9 +160,10 @@ class PupilList(QListWidget):
         """Show the pupils whose name, year, form, UPN or date of birth hold every word,
         accents and case aside; returns how many show."""
         words = fold(text).split()
+        searched = self._searched()
         shown = 0
         for row in range(self.count()):
-            hide = not all(w in self._search[row] for w in words)
+            hide = not all(w in searched[row] for w in words)
             self.item(row).setHidden(hide)
             shown += not hide
         return shown
@@ -179,7 +215,7 @@ class ConcernDialog(QDialog):
         self.pupil_filter.setPlaceholderText("Name, form or date of birth…")
         self.pupil_filter.setClearButtonEnabled(True)
         named(self.pupil_filter, "Find a pupil to add")
-        self.pupil_list = PupilList(children.list_children(self.session), child_ids)
+        self.pupil_list = PupilList()  # filled below, once in the dialog
         named(self.pupil_list, "Children this concern is about",
               "Tick every child involved; Space ticks the highlighted pupil")
         self.no_match = QLabel("No pupil matches.")
@@ -283,6 +319,10 @@ class ConcernDialog(QDialog):
 
 
         split = QSplitter()
+        # in the dialog before its columns: a box joining a window is styled again, all
+        # of it, each time it changes parent, so the big boxes join only once
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, stretch=1)
         split.addWidget(who)
         split.addWidget(scroll)
         split.addWidget(signs)
@@ -310,11 +350,12 @@ class ConcernDialog(QDialog):
         bottom.addWidget(self.saved_label)
         bottom.addStretch()
         bottom.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, stretch=1)
         layout.addLayout(strip)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
+        self.pupil_list.fill(children.list_children(self.session), child_ids)
+        self.signs.fill()
+        self.vulnerabilities.fill()
         # Enter in a one-line box must never submit: no button is the default
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
@@ -349,15 +390,8 @@ class ConcernDialog(QDialog):
         self.pupil_list.show_upn = on
         self.pupil_list.relabel()
 
-    def _chosen_ids(self) -> tuple[int, ...]:
-        return tuple(
-            int(self.pupil_list.item(i).data(CODE_ROLE)) for i in range(self.pupil_list.count())
-            if self.pupil_list.item(i).checkState() == Qt.CheckState.Checked
-        )
-
     def _show_chosen(self) -> None:
-        names = [self.pupil_list.child(i).display_name for i in range(self.pupil_list.count())
-                 if self.pupil_list.item(i).checkState() == Qt.CheckState.Checked]
+        names = [self.pupil_list.pupils[i].display_name for i in self.pupil_list.ticked_ids()]
         self.chosen.setText("About: " + "; ".join(names) if names else "No pupil chosen yet.")
 
     # -- notes beside the fields -------------------------------------------------------
@@ -435,7 +469,7 @@ class ConcernDialog(QDialog):
 
     def content(self) -> ConcernContent:
         return ConcernContent(
-            child_ids=self._chosen_ids(),
+            child_ids=self.pupil_list.ticked_ids(),
             occurred_at=self.when.moment(),
             location=self.where.text(),
             facts=self.facts.toPlainText(),

@@ -7,21 +7,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from cerecorder.domain.body_map import Outlines
-from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
-from cerecorder.domain.schooldays import BankHolidays
-from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services.clock import Clock
-from cerecorder.services.demo_evidence import DemoFiles
-from cerecorder.services.session import KdfParams
 from cerecorder.ui.settings_model import UiSettings as UiSettings
+
+if TYPE_CHECKING:  # only named here: the unlock window paints sooner without them
+    from PySide6.QtPrintSupport import QPrinter
+
+    from cerecorder.domain.body_map import Outlines
+    from cerecorder.domain.handover import DocumentRenderer
+    from cerecorder.domain.schooldays import BankHolidays
+    from cerecorder.domain.taxonomy import TaxonomyLibrary
+    from cerecorder.services.clock import Clock
+    from cerecorder.services.demo_evidence import DemoFiles
+    from cerecorder.services.session import KdfParams
 
 
 class FileDialogs:
@@ -52,6 +56,8 @@ class FileDialogs:
 
     def choose_printer(self, parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
         """The system print dialog for a document of `pages` pages; False if cancelled."""
+        from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
         dialog = QPrintDialog(printer, parent)
         dialog.setMinMax(1, max(pages, 1))
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)

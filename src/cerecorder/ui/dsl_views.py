@@ -483,7 +483,9 @@ class ChildWindow(QWidget):
         """Word-wrapped rows, each as tall as its longest cell, up to MAX_ROW_LINES lines.
 
         Measured with font metrics on the entries themselves: resizeRowsToContents asks the
-        model for every role of every cell and takes ten times as long on 500 rows.
+        model for every role of every cell and takes ten times as long on 500 rows. Each
+        text is measured once a fit (the same names and decisions recur down a column),
+        and a short plain one that fits its column, however wide its letters, not at all.
         """
         self.fit_timer.stop()
         if not self.isVisible():
@@ -498,6 +500,19 @@ class ChildWindow(QWidget):
         # a little more off for fractional glyph widths, so a row is never a line short
         widths = [max(self.table.columnWidth(c) - 2 * margin - 4, 20) for c in range(6)]
         flags = int(Qt.TextFlag.TextWordWrap)
+        one_line = metrics.boundingRect(QRect(0, 0, 10_000, limit), flags, "Xg").height()
+        widest = metrics.maxWidth()
+        measured: dict[tuple[int, str], int] = {}
+
+        def height(column: int, text: str) -> int:
+            if text.isascii() and "\n" not in text and len(text) * widest <= widths[column]:
+                return one_line
+            found = measured.get((column, text))
+            if found is None:
+                box = QRect(0, 0, widths[column], limit)
+                found = measured[column, text] = metrics.boundingRect(box, flags, text).height()
+            return found
+
         header = self.table.verticalHeader()
         for row in range(self.proxy.rowCount()):
             e = self.model.entry(self.proxy.mapToSource(self.proxy.index(row, 0)))
@@ -505,8 +520,7 @@ class ChildWindow(QWidget):
             for column, text in ((1, e.source), (2, event_text(e)), (3, e.decision),
                                  (4, e.outcome), (5, e.recorded_by)):
                 if text:
-                    box = QRect(0, 0, widths[column], limit)
-                    tallest = max(tallest, metrics.boundingRect(box, flags, text).height())
+                    tallest = max(tallest, height(column, text))
             header.resizeSection(row, min(tallest, limit) + 2 * margin + 2)
 
     def size_columns(self) -> None:

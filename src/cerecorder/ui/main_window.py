@@ -32,7 +32,6 @@ from cerecorder.services.roster_import import IMPORTERS
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.concern_form import ConcernDialog
-from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
 from cerecorder.ui.needs_attention import NeedsAttention
@@ -175,7 +174,13 @@ class MainWindow(QMainWindow):
         menu.insertAction(self.settings_action, self.governors_action)
 
     def _build_pages(self) -> None:
+        # the window's parts first, then each page in them: a part joining the window is
+        # styled again, all of it, so the pages join it once each, not at the end in one
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
         self.tabs = QTabWidget()
+        if not self.is_admin:
+            self.stack.addWidget(self.tabs)
         named(self.tabs, "Sections")
         self.tabs.addTab(self._pupil_page(), "&Pupils")
         self.unfitted: set[QTableView] = set()  # lists whose columns await a fit
@@ -222,11 +227,10 @@ class MainWindow(QMainWindow):
         hidden.addStretch()
         hidden.addWidget(back, alignment=Qt.AlignmentFlag.AlignCenter)
         hidden.addStretch()
-        self.stack = QStackedWidget()
         self.home = self._admin_page() if self.is_admin else self.tabs
-        self.stack.addWidget(self.home)
+        if self.is_admin:
+            self.stack.addWidget(self.home)
         self.stack.addWidget(self.privacy)
-        self.setCentralWidget(self.stack)
         self.statusBar().showMessage(idle_lock_text(self.ctx.settings))
 
     def _admin_page(self) -> QWidget:
@@ -464,6 +468,8 @@ class MainWindow(QMainWindow):
         self._view_concern(self.queue_model.concern(index).id)
 
     def _view_concern(self, concern_id: int) -> None:
+        from cerecorder.ui.concern_view import ConcernViewDialog  # loaded when first opened
+
         dialog = ConcernViewDialog(self.ctx, self.session, concern_id, self)
         dialog.finished.connect(lambda _: self.refresh())
         dialog.open()

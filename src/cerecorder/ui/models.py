@@ -322,6 +322,8 @@ class ChronologyFilter(QSortFilterProxyModel):
             return False
         if self.indicator and self.indicator not in e.indicator_codes:
             return False
+        if self.date_from is None and self.date_to is None:
+            return True  # no day to work out: the filter runs twice on every open
         day = local_date(e.occurred_at, e.tz)
         if self.date_from is not None and day < self.date_from:
             return False

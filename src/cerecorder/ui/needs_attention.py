@@ -19,9 +19,7 @@ from cerecorder.services import attention
 from cerecorder.services.attention import AttentionLine, Need
 from cerecorder.services.session import Session
 from cerecorder.ui.common import record_table
-from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.flag_views import FlagsWindow
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
 from cerecorder.ui.widgets import named, show_problem
 
@@ -128,11 +126,15 @@ class NeedsAttention(QWidget):
             return None
         line = self.model.line(index)
         if line.need in (Need.CONCERN, Need.MENTION):
+            from cerecorder.ui.concern_view import ConcernViewDialog  # loaded when opened
+
             dialog = ConcernViewDialog(self.ctx, self.session, line.record_id, self)
             dialog.finished.connect(lambda _: self.refresh())
             dialog.open()
             return dialog
         if line.need is Need.FLAG and line.child_id is not None:
+            from cerecorder.ui.flag_views import FlagsWindow
+
             window = FlagsWindow(self.ctx, self.session, line.child_id, self,
                                  flag_id=line.record_id)
             window.reviewed.connect(self.refresh)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import EnvironmentProblem, WrongPassphrase
 from cerecorder.services import session
 from cerecorder.services.session import Session
-from cerecorder.ui.common import ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.widgets import StrengthMeter, add_row, message_label, password_field
 
@@ -173,6 +172,10 @@ class RecoveryDialog(QDialog):
         add_row(form, "&New passphrase:", self.new1)
         form.addRow("", self.meter)
         add_row(form, "&Again:", self.new2)
+        # ui.common (and the Qt namespace's hundreds of enums it loads) is not needed to
+        # paint the unlock window at start: it comes in with this dialog or the main window
+        from cerecorder.ui.common import ok_cancel
+
         buttons = ok_cancel(self, "&Set passphrase")
         buttons.accepted.connect(self.try_recover)
         layout = QVBoxLayout(self)
