@@ -61,6 +61,29 @@ def test_self_test_carries_the_policy_marking(qapp: object) -> None:
     assert selftest.run(rules, lambda: app.documents(rules), out, err) == 0, err.getvalue()
 
 
+def test_a_packaged_self_test_names_its_build_host_and_baseline(
+        monkeypatch: pytest.MonkeyPatch, qapp: object, tmp_path: Path) -> None:
+    program = tmp_path / "cerecorder"  # a frozen copy, as packaged: BUILD-INFO beside it
+    program.touch()
+    (tmp_path / "BUILD-INFO").write_text(
+        "CE Recorder 1.2.0, amd64\nBuilt on: Debian GNU/Linux 12 (bookworm)\n"
+        "Baseline: Debian GNU/Linux 12 (bookworm) or later (libc6 (>= 2.36))\n",
+        encoding="utf-8")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(program))
+    out, err = io.StringIO(), io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, err) == 0, err.getvalue()
+    assert out.getvalue().rstrip().endswith(
+        "; built on Debian GNU/Linux 12 (bookworm), for Debian GNU/Linux 12 (bookworm) or "
+        "later (libc6 (>= 2.36))")
+
+
+def test_an_unpackaged_self_test_names_no_build_host(qapp: object) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, err) == 0, err.getvalue()
+    assert "built on" not in out.getvalue()
+
+
 def test_self_test_names_a_missing_qt_plugin(monkeypatch: pytest.MonkeyPatch,
                                             qapp: object) -> None:
     monkeypatch.setitem(selftest.NATIVE_PLATFORM, sys.platform, "qnowhere")
