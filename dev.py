@@ -230,6 +230,9 @@ CHROOT_CACHE = Path(os.environ.get("CERECORDER_CHROOT_CACHE", ROOT / "build" / "
 #: (packaging/cerecorder.spec): checked loaded from the system's folders in the chroot.
 SYSTEM_COPIES = ("libX11.so.6", "libxcb.so.1", "libfontconfig.so.1", "libfreetype.so.6",
                  "libglib-2.0.so.0", "libdbus-1.so.3", "libstdc++.so.6", "libxkbcommon.so.0")
+#: What printing through Qt loads (its CUPS plugin), and Python's ssl and hashlib: the
+#: self-test prints, so it must load these from Debian's folders too.
+PRINTING_COPIES = ("libcups.so.2", "libgnutls.so.30", "libkrb5.so.3", "libssl.so.3")
 CHROOT_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8",
               "DEBIAN_FRONTEND": "noninteractive", "QT_QPA_PLATFORM": "offscreen"}
 
@@ -297,8 +300,16 @@ def clean_install(args: list[str]) -> int:
         say(f"apt-get install ./{deb.name} in Debian {BASELINE}")
         in_chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends",
                   f"/srv/{deb.name}", stdout=subprocess.DEVNULL)
-        say("cerecorder --self-test in the chroot")
-        in_chroot(root, "cerecorder", "--self-test")
+        say("cerecorder --self-test in the chroot (LD_DEBUG=libs: what it loads, from where)")
+        in_chroot(root, "env", "LD_DEBUG=libs", "LD_DEBUG_OUTPUT=/tmp/loaded", "cerecorder",
+                  "--self-test")
+        initialised = [line.split("calling init: ", 1)[1].strip()
+                       for record in (root / "tmp").glob("loaded.*")
+                       for line in record.read_text(encoding="utf-8").splitlines()
+                       if "calling init: " in line]
+        if not from_debian(root, "the self-test", initialised,
+                           (*SYSTEM_COPIES[2:-1], *PRINTING_COPIES)):
+            return 1
         in_chroot(root, "cerecorder-admin", "--version")
         say("every library of the installed bundle finds what it links (ldd)")
         unresolved = in_chroot(root, "sh", "-c", LDD_ALL, capture_output=True).stdout
@@ -354,19 +365,26 @@ def loads_the_systems_libraries(root: Path) -> bool:
         server.terminate()
         server.wait(timeout=30)
     prefix = str(root)
-    mapped = {line.split(maxsplit=5)[-1].removeprefix(prefix) for line in maps.splitlines()
-              if ".so" in line.rsplit("/", 1)[-1] and line.count(" ") >= 5}
-    own = sorted(p for p in mapped if p.startswith("/opt/cerecorder/"))
-    system = sorted(p for p in mapped if not p.startswith("/opt/cerecorder/"))
+    mapped = [line.split(maxsplit=5)[-1].removeprefix(prefix) for line in maps.splitlines()
+              if ".so" in line.rsplit("/", 1)[-1] and line.count(" ") >= 5]
+    return from_debian(root, "on Xvfb the installed app", mapped, SYSTEM_COPIES)
+
+
+def from_debian(root: Path, who: str, loaded: list[str], expected: tuple[str, ...]) -> bool:
+    """Whether the libraries loaded (paths inside the chroot) are Debian's wherever Debian
+    has them: none from the bundle that Debian also has, and each expected soname from
+    Debian's folders. Says what was found; the list goes to CHROOT_CACHE."""
+    own = sorted({p for p in loaded if p.startswith("/opt/cerecorder/")})
+    system = sorted({p for p in loaded if not p.startswith("/opt/cerecorder/")})
     lib = root / "usr" / "lib" / f"{os.uname().machine}-linux-gnu"
     clashes = [p for p in own if (lib / Path(p).name).exists()]
     names = {Path(p).name for p in system}
-    absent = [name for name in SYSTEM_COPIES  # by soname: libX11.so.6 is libX11.so.6.4.0
+    absent = [name for name in expected  # by soname: libX11.so.6 is libX11.so.6.4.0
               if not any(n == name or n.startswith(f"{name}.") for n in names)]
-    record = CHROOT_CACHE / "mapped-on-xvfb.txt"
+    record = CHROOT_CACHE / f"loaded-by-{who.split()[-1]}.txt"
     record.write_text("".join(f"{p}\n" for p in [*own, *system]), encoding="utf-8")
-    say(f"on Xvfb the installed app mapped {len(own)} libraries from its bundle and "
-        f"{len(system)} from Debian (the list: {record})")
+    say(f"{who} loaded {len(own)} libraries from its bundle and {len(system)} from Debian, "
+        f"among them {', '.join(expected)} (the list: {record})")
     if clashes:
         say(f"bundled copies of the system's libraries were loaded: {', '.join(clashes)}")
     if absent:
