@@ -222,8 +222,9 @@ def build_debs(outs: list[Path]) -> list[str]:
 
 
 #: The oldest system the .deb is for (docs/install-linux.md): a minimal Debian 12 to install
-#: it in, and the release before it (glibc 2.31), where apt must refuse it.
-BASELINE, OLDER = "bookworm", "bullseye"
+#: it in; the release after it, where it must install and pass its self-test too; and the
+#: release before it (glibc 2.31), where apt must refuse it.
+BASELINE, NEWER, OLDER = "bookworm", "trixie", "bullseye"
 MIRROR = os.environ.get("CERECORDER_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 CHROOT_CACHE = Path(os.environ.get("CERECORDER_CHROOT_CACHE", ROOT / "build" / "chroot"))
 #: What Qt on xcb must take from Debian once the bundle leaves the system's libraries out
@@ -285,7 +286,8 @@ def clean_install(args: list[str]) -> int:
     """dist/cerecorder_*.deb installed with apt into a clean, minimal Debian 12 (debootstrap
     --variant=minbase, as root), its --self-test there, the app started on a virtual screen
     (Xvfb) with a check that it loads the system's libraries, not copies of its own; then
-    apt must refuse the .deb in a minimal Debian 11, whose glibc is too old. The
+    installed and self-tested in a minimal Debian 13; then apt must refuse the .deb in a
+    minimal Debian 11, whose glibc is too old. The
     debootstrapped systems and apt's downloads are kept in build/chroot
     (CERECORDER_CHROOT_CACHE) for the next run; CERECORDER_DEBIAN_MIRROR names the mirror."""
     debs = sorted((ROOT / "dist").glob("cerecorder_*.deb"), key=lambda p: p.stat().st_mtime)
@@ -320,6 +322,12 @@ def clean_install(args: list[str]) -> int:
             return 1
         in_chroot(root, "apt-get", "remove", "-y", "-q", "cerecorder", stdout=subprocess.DEVNULL)
         in_chroot(root, "test", "!", "-e", "/opt/cerecorder")
+    with clean_debian(NEWER, deb) as root:
+        say(f"apt-get install ./{deb.name} in Debian {NEWER} (its libraries renamed for "
+            "64-bit time_t, as in Ubuntu 24.04: libcups2t64, libssl3t64, ...)")
+        in_chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends",
+                  f"/srv/{deb.name}", stdout=subprocess.DEVNULL)
+        in_chroot(root, "cerecorder", "--self-test")
     return refused_where_too_old(deb)
 
 
