@@ -18,13 +18,16 @@ with apt-get when running as root; otherwise the command to run is printed.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -53,6 +56,13 @@ SCREEN_APT_PACKAGES = [
     "libxcb-image0", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
     "libxcb-xfixes0", "libxcb-xkb1", "libx11-xcb1", "libxcb-shm0", "libxcb-sync1",
 ]
+
+
+#: Some of the libraries Debian provides that PyInstaller used to copy into the bundle from
+#: the build machine (packaging/cerecorder.spec leaves every one out; bundle checks these).
+SYSTEM_NAMES = ("libX11.so", "libxcb.so", "libfontconfig.so", "libfreetype.so",
+                "libglib-2.0.so", "libdbus-1.so", "libssl.so", "libcrypto.so", "libgnutls.so",
+                "libkrb5.so", "libcups.so", "libstdc++.so", "libgtk-3.so", "libpango-1.0.so")
 
 
 def say(text: str) -> None:
@@ -185,12 +195,12 @@ def bundle(args: list[str]) -> int:
     if missing:
         say(f"{deb} lacks: {', '.join(missing)}")
         return 1
-    # packaging/cerecorder.spec leaves out Qt's GTK 3 theme and the libraries only it uses
-    unwanted = [w for w in ("libqgtk3.so", "libgtk-3.so", "libgdk_pixbuf-2.0.so",
-                            "libpango-1.0.so")
-                if w in listing]
+    # packaging/cerecorder.spec leaves out Qt's GTK 3 theme and the system's own libraries,
+    # which the laptop's Debian provides (Depends) and apt keeps patched
+    unwanted = [w for w in listing.split() if "/libqgtk3.so" in w
+                or any(w.startswith(f"{app}/_internal/{name}.") for name in SYSTEM_NAMES)]
     if unwanted:
-        say(f"{deb} holds what would clash with the laptop's GTK: {', '.join(unwanted)}")
+        say(f"{deb} holds copies of the system's libraries: {', '.join(unwanted)}")
         return 1
     say(f"{Path(deb).relative_to(ROOT)}: {Path(deb).stat().st_size / 2**20:.0f} MiB")
     info = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True)
@@ -211,21 +221,75 @@ def build_debs(outs: list[Path]) -> list[str]:
     return paths
 
 
-#: The oldest system the .deb is for (docs/building.md): a minimal Debian 12 to install it in.
-BASELINE = "bookworm"
+#: The oldest system the .deb is for (docs/install-linux.md): a minimal Debian 12 to install
+#: it in; the release after it, where it must install and pass its self-test too; and the
+#: release before it (glibc 2.31), where apt must refuse it.
+BASELINE, NEWER, OLDER = "bookworm", "trixie", "bullseye"
+MIRROR = os.environ.get("CERECORDER_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 CHROOT_CACHE = Path(os.environ.get("CERECORDER_CHROOT_CACHE", ROOT / "build" / "chroot"))
+#: What Qt on xcb must take from Debian once the bundle leaves the system's libraries out
+#: (packaging/cerecorder.spec): checked loaded from the system's folders in the chroot.
+SYSTEM_COPIES = ("libX11.so.6", "libxcb.so.1", "libfontconfig.so.1", "libfreetype.so.6",
+                 "libglib-2.0.so.0", "libdbus-1.so.3", "libstdc++.so.6", "libxkbcommon.so.0")
+#: What printing through Qt loads (its CUPS plugin), and Python's ssl and hashlib: the
+#: self-test prints, so it must load these from Debian's folders too.
+PRINTING_COPIES = ("libcups.so.2", "libgnutls.so.30", "libkrb5.so.3", "libssl.so.3")
+CHROOT_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8",
+              "DEBIAN_FRONTEND": "noninteractive", "QT_QPA_PLATFORM": "offscreen"}
 
 
-def in_chroot(root: Path, *cmd: str) -> None:
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8",
-           "DEBIAN_FRONTEND": "noninteractive", "QT_QPA_PLATFORM": "offscreen"}
-    subprocess.run(["chroot", str(root), *cmd], check=True, env=env)
+def in_chroot(root: Path, *cmd: str, check: bool = True, capture_output: bool = False,
+              stdout: int | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["chroot", str(root), *cmd], env=CHROOT_ENV, text=True, check=check,
+                          capture_output=capture_output, stdout=stdout)
+
+
+@contextlib.contextmanager
+def clean_debian(suite: str, deb: Path) -> Iterator[Path]:
+    """A fresh minimal Debian suite in a temporary folder, deb in its /srv, with /proc and
+    apt's downloads and lists (kept in the cache) mounted (an X server's socket is reached
+    through Linux's abstract namespace, which a chroot shares). The
+    debootstrapped system is made once (debootstrap --variant=minbase) and kept as a
+    tarball in CHROOT_CACHE."""
+    base = CHROOT_CACHE / f"debian-{suite}-minbase.tar"
+    cached = [CHROOT_CACHE / "apt-archives" / suite, CHROOT_CACHE / "apt-lists" / suite]
+    for folder in cached:
+        (folder / "partial").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cerecorder-chroot-") as work:
+        root = Path(work) / "root"
+        root.mkdir()
+        if base.exists():
+            say(f"a clean Debian {suite} from {base}")
+            sh("tar", "-xf", base, "-C", root)
+        else:
+            say(f"debootstrap --variant=minbase {suite} {MIRROR} (once; kept in the cache)")
+            sh("debootstrap", "--variant=minbase",
+               "--keyring=/usr/share/keyrings/debian-archive-keyring.gpg", suite, root, MIRROR)
+            sh("tar", "-cf", base, "-C", root, ".")
+        shutil.copy(deb, root / "srv" / deb.name)  # where apt's _apt user can read it
+        mounts = [(root / "proc", ["-t", "proc", "proc"]),
+                  (root / "var" / "cache" / "apt" / "archives", ["--bind", str(cached[0])]),
+                  (root / "var" / "lib" / "apt" / "lists", ["--bind", str(cached[1])])]
+        done = []
+        try:
+            for point, how in mounts:
+                sh("mount", *how, point)
+                done.append(point)
+            in_chroot(root, "apt-get", "update", "-q", stdout=subprocess.DEVNULL)
+            yield root
+        finally:
+            for point in reversed(done):
+                subprocess.run(["umount", str(point)], check=False)
 
 
 def clean_install(args: list[str]) -> int:
     """dist/cerecorder_*.deb installed with apt into a clean, minimal Debian 12 (debootstrap
-    --variant=minbase, as root), then its --self-test there. The debootstrapped system and
-    apt's downloads are kept in build/chroot (CERECORDER_CHROOT_CACHE) for the next run."""
+    --variant=minbase, as root), its --self-test there, the app started on a virtual screen
+    (Xvfb) with a check that it loads the system's libraries, not copies of its own; then
+    installed and self-tested in a minimal Debian 13; then apt must refuse the .deb in a
+    minimal Debian 11, whose glibc is too old. The
+    debootstrapped systems and apt's downloads are kept in build/chroot
+    (CERECORDER_CHROOT_CACHE) for the next run; CERECORDER_DEBIAN_MIRROR names the mirror."""
     debs = sorted((ROOT / "dist").glob("cerecorder_*.deb"), key=lambda p: p.stat().st_mtime)
     if not debs:
         sys.exit("[dev] no dist/cerecorder_*.deb: run python3 dev.py bundle first")
@@ -233,38 +297,129 @@ def clean_install(args: list[str]) -> int:
         sys.exit("[dev] clean-install builds a chroot: run it as root "
                  "(sudo python3 dev.py clean-install)")
     apt_install(CLEAN_INSTALL_APT_PACKAGES)
-    base = CHROOT_CACHE / f"debian-{BASELINE}-minbase.tar"
-    downloads = CHROOT_CACHE / "apt-archives"
-    (downloads / "partial").mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cerecorder-chroot-") as folder:
-        root = Path(folder) / "root"
-        root.mkdir()
-        if base.exists():
-            say(f"a clean Debian 12 from {base}")
-            sh("tar", "-xf", base, "-C", root)
-        else:
-            say("debootstrap --variant=minbase bookworm (once; kept in the cache)")
-            sh("debootstrap", "--variant=minbase",
-               "--keyring=/usr/share/keyrings/debian-archive-keyring.gpg", BASELINE, root,
-               "http://deb.debian.org/debian")
-            sh("tar", "-cf", base, "-C", root, ".")
-        shutil.copy(debs[-1], root / "srv" / debs[-1].name)  # where apt's _apt reads it
-        mounts = [root / "proc", root / "var" / "cache" / "apt" / "archives"]
-        sh("mount", "-t", "proc", "proc", mounts[0])
-        sh("mount", "--bind", downloads, mounts[1])
-        try:
-            say(f"apt-get install ./{debs[-1].name} in the chroot")
-            in_chroot(root, "apt-get", "update", "-q")
-            in_chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends",
-                      f"/srv/{debs[-1].name}")
-            say("cerecorder --self-test in the chroot")
-            in_chroot(root, "cerecorder", "--self-test")
-            in_chroot(root, "cerecorder-admin", "--version")
-            in_chroot(root, "apt-get", "remove", "-y", "-q", "cerecorder")
-            in_chroot(root, "test", "!", "-e", "/opt/cerecorder")
-        finally:
-            for mount in reversed(mounts):
-                subprocess.run(["umount", str(mount)], check=False)
+    deb = debs[-1]
+    with clean_debian(BASELINE, deb) as root:
+        say(f"apt-get install ./{deb.name} in Debian {BASELINE}")
+        in_chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends",
+                  f"/srv/{deb.name}", stdout=subprocess.DEVNULL)
+        say("cerecorder --self-test in the chroot (LD_DEBUG=libs: what it loads, from where)")
+        in_chroot(root, "env", "LD_DEBUG=libs", "LD_DEBUG_OUTPUT=/tmp/loaded", "cerecorder",
+                  "--self-test")
+        initialised = [line.split("calling init: ", 1)[1].strip()
+                       for record in (root / "tmp").glob("loaded.*")
+                       for line in record.read_text(encoding="utf-8").splitlines()
+                       if "calling init: " in line]
+        if not from_debian(root, "the self-test", initialised,
+                           (*SYSTEM_COPIES[2:-1], *PRINTING_COPIES)):
+            return 1
+        in_chroot(root, "cerecorder-admin", "--version")
+        say("every library of the installed bundle finds what it links (ldd)")
+        unresolved = in_chroot(root, "sh", "-c", LDD_ALL, capture_output=True).stdout
+        if unresolved.strip():
+            say(f"libraries the .deb's Depends do not bring:\n{unresolved}")
+            return 1
+        if not loads_the_systems_libraries(root):
+            return 1
+        in_chroot(root, "apt-get", "remove", "-y", "-q", "cerecorder", stdout=subprocess.DEVNULL)
+        in_chroot(root, "test", "!", "-e", "/opt/cerecorder")
+    with clean_debian(NEWER, deb) as root:
+        say(f"apt-get install ./{deb.name} in Debian {NEWER} (its libraries renamed for "
+            "64-bit time_t, as in Ubuntu 24.04: libcups2t64, libssl3t64, ...)")
+        in_chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends",
+                  f"/srv/{deb.name}", stdout=subprocess.DEVNULL)
+        in_chroot(root, "cerecorder", "--self-test")
+    return refused_where_too_old(deb)
+
+
+#: ldd over every ELF file of the installed bundle, with the library path the bootloader
+#: sets: the lines of what is not found.
+LDD_ALL = ("cd /opt/cerecorder/current && find . -name '*.so*' -type f | sort | while read -r f;"
+           " do LD_LIBRARY_PATH=$PWD/_internal ldd \"$f\" 2>&1 | grep 'not found'"
+           " | sed \"s|^|$f: |\"; done; true")
+
+
+def loads_the_systems_libraries(root: Path) -> bool:
+    """The installed app started on Xvfb, inside the chroot: its window shown, which
+    libraries it has mapped (/proc/PID/maps) from the bundle and from Debian. False (and
+    why) when a bundled library is one Debian also has, or SYSTEM_COPIES are not Debian's."""
+    apt_install(["xvfb", "xdotool"])
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
+                               "1366x768x24", "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as chosen:
+        display = f":{chosen.readline().strip()}"
+    env = {**CHROOT_ENV, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    app = subprocess.Popen(["chroot", str(root), "cerecorder"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        shown = False
+        while not shown and app.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+            shown = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid",
+                                    str(app.pid)], env={**os.environ, "DISPLAY": display},
+                                   capture_output=True).returncode == 0
+        if not shown:
+            app.kill()
+            say(f"the installed app showed no window on Xvfb in the chroot: {app.communicate()[1]}")
+            return False
+        maps = Path(f"/proc/{app.pid}/maps").read_text(encoding="utf-8")
+    finally:
+        if app.poll() is None:
+            app.terminate()
+            app.wait(timeout=30)
+        server.terminate()
+        server.wait(timeout=30)
+    prefix = str(root)
+    mapped = [line.split(maxsplit=5)[-1].removeprefix(prefix) for line in maps.splitlines()
+              if ".so" in line.rsplit("/", 1)[-1] and line.count(" ") >= 5]
+    return from_debian(root, "on Xvfb the installed app", mapped, SYSTEM_COPIES)
+
+
+def from_debian(root: Path, who: str, loaded: list[str], expected: tuple[str, ...]) -> bool:
+    """Whether the libraries loaded (paths inside the chroot) are Debian's wherever Debian
+    has them: none from the bundle that Debian also has, and each expected soname from
+    Debian's folders. Says what was found; the list goes to CHROOT_CACHE."""
+    own = sorted({p for p in loaded if p.startswith("/opt/cerecorder/")})
+    system = sorted({p for p in loaded if not p.startswith("/opt/cerecorder/")})
+    lib = root / "usr" / "lib" / f"{os.uname().machine}-linux-gnu"
+    clashes = [p for p in own if (lib / Path(p).name).exists()]
+    names = {Path(p).name for p in system}
+    absent = [name for name in expected  # by soname: libX11.so.6 is libX11.so.6.4.0
+              if not any(n == name or n.startswith(f"{name}.") for n in names)]
+    record = CHROOT_CACHE / f"loaded-by-{who.split()[-1]}.txt"
+    record.write_text("".join(f"{p}\n" for p in [*own, *system]), encoding="utf-8")
+    say(f"{who} loaded {len(own)} libraries from its bundle and {len(system)} from Debian, "
+        f"among them {', '.join(expected)} (the list: {record})")
+    if clashes:
+        say(f"bundled copies of the system's libraries were loaded: {', '.join(clashes)}")
+    if absent:
+        say(f"not loaded from Debian's folders: {', '.join(absent)}")
+    return not clashes and not absent
+
+
+def refused_where_too_old(deb: Path) -> int:
+    """apt must refuse the .deb in a minimal Debian 11 (glibc 2.31), naming libc6: 0 when
+    it does."""
+    depends = subprocess.run(["dpkg-deb", "--field", str(deb), "Depends"], check=True,
+                             capture_output=True, text=True).stdout
+    libc = next((part.strip() for part in depends.split(",")
+                 if part.strip().startswith("libc6 (>=")), None)
+    if libc is None:
+        say(f"{deb.name} has no versioned libc6 in Depends: {depends.strip()}")
+        return 1
+    with clean_debian(OLDER, deb) as root:
+        say(f"apt-get install ./{deb.name} in Debian {OLDER}: apt must refuse it ({libc})")
+        tried = in_chroot(root, "apt-get", "install", "-s", "-q", "--no-install-recommends",
+                          f"/srv/{deb.name}", check=False, capture_output=True)
+    refusal = [line.strip() for line in tried.stdout.splitlines() if "Depends: libc6" in line]
+    if tried.returncode == 0 or not refusal:
+        say(f"apt would install {deb.name} on Debian {OLDER}, where it cannot start:\n"
+            f"{tried.stdout}{tried.stderr}")
+        return 1
+    say(f"refused on Debian {OLDER}, as it should be: {refusal[0]}")
     return 0
 
 

@@ -111,6 +111,14 @@ def test_the_build_host_and_the_glibc_needed_are_recorded(deb: tuple[Path, Path]
     needs = ".".join(map(str, glibc_needed(elves)))
     assert f"Needs glibc: {needs} or later" in info
     assert f"Depends: {field(package, 'Depends')}\n" in info
+    # the baseline: the build host's system, libc6 at least its glibc (tested there only)
+    built_on = f"{release['PRETTY_NAME'].strip(chr(34))}, glibc {platform.libc_ver()[1]}"
+    assert field(package, "X-Built-On") == built_on
+    host = tuple(int(n) for n in platform.libc_ver()[1].split("."))
+    assert tuple(int(n) for n in re.findall(r"\d+", depends(package)["libc6"])[:2]) >= host
+    baseline = field(package, "X-Baseline")
+    assert baseline.startswith(f"{release['PRETTY_NAME'].strip(chr(34))} or later (libc6 (>= ")
+    assert f"Baseline: {baseline}\n" in info
 
 
 def test_the_maintainer_scripts_are_one_file_for_this_version(deb: tuple[Path, Path],

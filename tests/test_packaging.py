@@ -61,6 +61,29 @@ def test_self_test_carries_the_policy_marking(qapp: object) -> None:
     assert selftest.run(rules, lambda: app.documents(rules), out, err) == 0, err.getvalue()
 
 
+def test_a_packaged_self_test_names_its_build_host_and_baseline(
+        monkeypatch: pytest.MonkeyPatch, qapp: object, tmp_path: Path) -> None:
+    program = tmp_path / "cerecorder"  # a frozen copy, as packaged: BUILD-INFO beside it
+    program.touch()
+    (tmp_path / "BUILD-INFO").write_text(
+        "CE Recorder 1.2.0, amd64\nBuilt on: Debian GNU/Linux 12 (bookworm)\n"
+        "Baseline: Debian GNU/Linux 12 (bookworm) or later (libc6 (>= 2.36))\n",
+        encoding="utf-8")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(program))
+    out, err = io.StringIO(), io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, err) == 0, err.getvalue()
+    assert out.getvalue().rstrip().endswith(
+        "; built on Debian GNU/Linux 12 (bookworm), for Debian GNU/Linux 12 (bookworm) or "
+        "later (libc6 (>= 2.36))")
+
+
+def test_an_unpackaged_self_test_names_no_build_host(qapp: object) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert selftest.run(Policy(), lambda: app.documents(Policy()), out, err) == 0, err.getvalue()
+    assert "built on" not in out.getvalue()
+
+
 def test_self_test_names_a_missing_qt_plugin(monkeypatch: pytest.MonkeyPatch,
                                             qapp: object) -> None:
     monkeypatch.setitem(selftest.NATIVE_PLATFORM, sys.platform, "qnowhere")
@@ -290,3 +313,27 @@ def test_the_main_window_loads_its_menu_windows_only_when_opened() -> None:
                           env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_clean_install_tells_a_bundled_copy_from_debians(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """dev.py clean-install's judge of what an installed copy loaded: a library from the
+    bundle that Debian also has fails it, and so does an expected one not from Debian."""
+    dev = load_dev()
+    monkeypatch.setattr(dev, "CHROOT_CACHE", tmp_path)
+    root = tmp_path / "root"
+    lib = root / "usr" / "lib" / f"{os.uname().machine}-linux-gnu"
+    lib.mkdir(parents=True)
+    (lib / "libX11.so.6").touch()  # the chroot's Debian has libX11
+    debians = [f"/usr/lib/{lib.name}/libX11.so.6.4.0",
+               "/opt/cerecorder/1.0/_internal/libQt6Gui.so.6"]
+    assert dev.from_debian(root, "the self-test", debians, ("libX11.so.6",))
+    assert "1 libraries from its bundle and 1 from Debian" in capsys.readouterr().out
+    assert (tmp_path / "loaded-by-self-test.txt").read_text(encoding="utf-8").splitlines() == [
+        debians[1], debians[0]]
+    bundled = ["/opt/cerecorder/1.0/_internal/libX11.so.6"]
+    assert not dev.from_debian(root, "the self-test", bundled, ("libX11.so.6",))
+    told = capsys.readouterr().out
+    assert "bundled copies of the system's libraries were loaded: " in told
+    assert "not loaded from Debian's folders: libX11.so.6" in told

@@ -7,10 +7,13 @@
 #   /usr/share/applications/cerecorder.desktop and the icon (hicolor, 256 px and SVG)
 #   /usr/share/doc/cerecorder/           the IT guide and an example policy.toml
 #   /opt/cerecorder/package/BUILD-INFO   the build host's distribution and glibc, the
-#                                        oldest glibc the bundle needs, SOURCE_DATE_EPOCH
+#                                        oldest glibc the bundle needs, the baseline (also
+#                                        the control fields X-Built-On, X-Baseline), Depends
+#                                        and SOURCE_DATE_EPOCH
 # Depends: what dpkg-shlibdeps finds the bundle's ELF files need from the system (the
 # libraries the bundle does not carry itself, with their versions), checked against the
-# highest GLIBC_x.y symbol version they require, and what Qt loads at run time.
+# highest GLIBC_x.y symbol version they require and raised to the build host's glibc (the
+# baseline), and what Qt loads at run time.
 # The maintainer scripts (packaging/linux/maintainer) switch versions safely while
 # CE Recorder runs, and say so.
 # Reproducible: every mtime is SOURCE_DATE_EPOCH (default: the last commit's time), owners
@@ -94,6 +97,18 @@ if [ -z "$libc" ] || ! dpkg --compare-versions "$libc" ge "$glibc"; then
     echo "Depends from dpkg-shlibdeps ($shlibs) asks for libc6 ${libc:-unversioned}, but the bundle needs glibc $glibc" >&2
     exit 1
 fi
+# The baseline is the build host's distribution, the system the release is built and tested
+# on (dev.py clean-install): libc6 is at least its glibc, even where the bundle's files
+# would need less (without the system's libraries the bundle needs only Python's
+# GLIBC_2.35), so apt refuses the package on an older system nobody has tried it on
+# (Debian 11, Ubuntu 22.04) instead of installing it there.
+host_glibc=$(getconf GNU_LIBC_VERSION | sed 's/^glibc //')
+floor=$libc
+if dpkg --compare-versions "$host_glibc" gt "$libc"; then floor=$host_glibc; fi
+shlibs=$(printf '%s\n' "$shlibs" | sed "s/libc6 (>= [^)]*)/libc6 (>= $floor)/")
+. /etc/os-release
+built_on="${PRETTY_NAME:-$ID $VERSION_ID}"
+baseline="$built_on or later (libc6 (>= $floor))"
 # And what Qt loads at run time without linking it (the same lists as dev.py): drawing,
 # fonts, and the xcb libraries for a real window, when dpkg-shlibdeps has not named them.
 runtime="libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 libxkbcommon0
@@ -106,12 +121,12 @@ for package in $runtime; do
         || depends="$depends, $package"
 done
 
-. /etc/os-release
 cat > "$app/BUILD-INFO" <<INFO
 CE Recorder $version, $arch
-Built on: ${PRETTY_NAME:-$ID $VERSION_ID}
-Build host glibc: $(getconf GNU_LIBC_VERSION | sed 's/^glibc //')
+Built on: $built_on
+Build host glibc: $host_glibc
 Needs glibc: $glibc or later (the highest GLIBC_ symbol version the bundle requires)
+Baseline: $baseline
 Depends: $depends
 SOURCE_DATE_EPOCH: $SOURCE_DATE_EPOCH
 INFO
@@ -130,6 +145,8 @@ Architecture: $arch
 Maintainer: CE Recorder <cerecorder@example.invalid>
 Installed-Size: $(du -sk "$stage" | cut -f1)
 Depends: $depends
+X-Built-On: $built_on, glibc $host_glibc
+X-Baseline: $baseline
 Description: offline, encrypted safeguarding concern recorder for schools
  Staff record safeguarding concerns about children, above all signs of child
  criminal and sexual exploitation, in an encrypted SQLCipher vault; the DSL

@@ -128,6 +128,15 @@ def _shipped(folder: str) -> Path:
     return package.parent.parent / folder
 
 
+def build_info() -> Path | None:
+    """BUILD-INFO beside the programs of a frozen bundle as packaged (build-deb.sh writes
+    it: the system it was built on, the oldest it is for); None elsewhere."""
+    if not getattr(sys, "frozen", False):
+        return None
+    found = Path(sys.executable).resolve().parent / "BUILD-INFO"
+    return found if found.is_file() else None
+
+
 def resources_dir() -> Path:
     return _shipped("resources")
 

@@ -151,6 +151,18 @@ def _print(folder: Path, documents: DocumentRenderer) -> int:
     return printed
 
 
+def _built() -> str:
+    """Where the package was built and the oldest system it is for (BUILD-INFO), as the
+    end of the line the self-test prints; '' outside a package."""
+    info = paths.build_info()
+    if info is None:
+        return ""
+    lines = info.read_text(encoding="utf-8", errors="replace").splitlines()
+    fields = dict(line.split(": ", 1) for line in lines if ": " in line)
+    return (f"; built on {fields.get('Built on', 'an unknown system')}, for "
+            f"{fields.get('Baseline', 'an unknown baseline')}")
+
+
 def run(policy: Policy, documents: Callable[[], DocumentRenderer],
         out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The self-test; 0 when every step passed. documents makes the PDF renderer (its
@@ -194,6 +206,6 @@ def run(policy: Policy, documents: Callable[[], DocumentRenderer],
           f"Qt platforms {results['finding the Qt plugins']}, "
           f"vault created and unlocked, concern recorded, chronology PDF of "
           f"{results['recording into a new vault and saving a PDF']} page(s) checked, its "
-          "first page printed to a file, temporary files removed", file=out)
+          f"first page printed to a file, temporary files removed{_built()}", file=out)
     return 0
 
