@@ -65,12 +65,17 @@ MERGED_HEAD = "Date, time and age"
 #: portrait): a row that does not fit at the foot of a page leaves a gap of at most a
 #: fifth of the page
 LINES = {True: 8, False: 12}
-PAD = 3  # cell padding, each side
+#: cell padding, left and right. Between one cell's text and the next's there is more
+#: than the font size: poppler (pdftotext) joins text less than a font size apart into one
+#: block, and reads two cells' lines as one.
+PAD, PAD_RIGHT = 3.0, 5.6
 QUOTE_INDENT = 4  # the child's words, set in from the facts
 SIGNIFICANT = "\u2605 Significant event"
-#: an empty cell of an entry's first row: a column of blank cells down the page reads to
-#: pdftotext (and other text extraction that rebuilds the order from positions) as a gap
-#: between two columns of text, so it would read the cells on either side separately
+#: an empty cell of an entry's first row. pdftotext (and other extraction that rebuilds the
+#: order from positions) reads the table row by row only where it finds a table: text
+#: blocks in a grid, each aligned with those beside and below it. A missing cell breaks the
+#: grid and its neighbours are read after the whole table; so each holds a dash, at the
+#: left like the text of the cells around it.
 NOTHING = "\u2014"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -277,8 +282,7 @@ class Lines(Flowable):  # type: ignore[misc]
 
 
 class _Nothing(Flowable):  # type: ignore[misc]
-    """An empty cell's dash, centred in the cell: at its left it would read as part of the
-    text beside it."""
+    """An empty cell's dash, in grey, at the cell's left as text is."""
 
     def __init__(self, size: float) -> None:
         super().__init__()
@@ -291,7 +295,7 @@ class _Nothing(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         self.canv.setFont(REGULAR, self.size)
         self.canv.setFillColor(colors.HexColor("#777777"))
-        self.canv.drawCentredString(self.width / 2, self.height - self.size, NOTHING)
+        self.canv.drawString(0, self.height - self.size, NOTHING)
 
 
 #: the same short cells (who, the school, a reference) come back on row after row
@@ -315,7 +319,7 @@ class _Table:
     def __init__(self, doc: ChronologyDocument, s: Styles, widths: Sequence[float],
                  lines: int, landscape: bool) -> None:
         self.doc, self.s, self.landscape = doc, s, landscape
-        self.inner = [w - 2 * PAD for w in widths]  # less the cell padding
+        self.inner = [w - PAD - PAD_RIGHT for w in widths]  # less the cell padding
         # about how many characters make LINES lines in each column (DejaVu's mean advance
         # is about 0.55 em)
         self.limits = [max(80, int(w / (s.cell.fontSize * 0.55)) * lines) for w in self.inner]
@@ -397,9 +401,12 @@ class _Table:
 def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) -> Flowable:
     size = s.cell.fontSize
     # no column narrower than its heading's longest word, nor dates and ages broken
-    least = [unbreakable(head.split(), BOLD, size) for head in COLUMNS]
-    least[0] = max(least[0], unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size))
-    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size)) if landscape else 0
+    padding = PAD + PAD_RIGHT + 1
+    least = [unbreakable(head.split(), BOLD, size, padding) for head in COLUMNS]
+    least[0] = max(least[0], unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size,
+                                         padding))
+    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size, padding)) \
+        if landscape else 0
     widths = column_widths(width, SHARES[landscape], least)
     builder = _Table(doc, s, widths, LINES[landscape], landscape)
     heads = list(COLUMNS)
@@ -417,7 +424,7 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_RIGHT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
     ]
     # lines are drawn in the order given: the rule inside a long entry is covered by its
