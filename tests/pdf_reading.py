@@ -50,15 +50,16 @@ def marked(n: int) -> ChronologyDocument:
         )
         for i in range(n)
     )
+    child = ChildSummary("Zoë Ólafsdóttir", "Zoë Ólafsdóttir", date(2008, 3, 4),
+                         "A123456789012")
     header = DocumentHeader(school="Eastcombe Academy", marking="OFFICIAL-SENSITIVE",
+                            subject=child.identity,
                             document_id="CER-READING00", generated_by="Dana Lead",
                             generated_role="DSL",
                             generated_at=datetime(2026, 11, 16, 9, 30, tzinfo=UTC),
                             generated_tz="Europe/London", demo=False)
     return ChronologyDocument(
-        header=header, child_id=1,
-        child=ChildSummary("Zoë Ólafsdóttir", "Zoë Ólafsdóttir", date(2008, 3, 4),
-                           "A123456789012"),
+        header=header, child_id=1, child=child,
         purpose="Transfer to a new school", period_from=rows[0].occurred_at.date(),
         period_to=rows[-1].occurred_at.date(), date_from=None, date_to=None,
         entry_types=None, rows=rows)
