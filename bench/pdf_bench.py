@@ -111,6 +111,14 @@ def _timed(make: Callable[[], bytes], runs: int) -> tuple[float, float, bytes]:
     return statistics.median(wall), statistics.median(cpu), out
 
 
+def _verdict(wall: float, cpu: float, target: float) -> str:
+    """PASS or MISS on wall time; on a loaded machine, where the wall time misses, what
+    the CPU time (about the wall time on a quiet machine) says as well."""
+    if wall <= target:
+        return "PASS"
+    return f"MISS on wall time, {'PASS' if cpu <= target else 'MISS'} on CPU time"
+
+
 def _max_rss_mb() -> float:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
@@ -145,7 +153,7 @@ def main() -> int:
 
     print(f"PDF: {ENTRIES:,}-entry chronology with its front sheet, landscape, "
           f"{len(data) / 1024:,.0f} KiB, {data.count(PAGE_MARK)} pages")
-    verdict = "PASS" if wall <= TARGET_SECONDS else "MISS"
+    verdict = _verdict(wall, cpu, TARGET_SECONDS)
     print(f"  render         median {wall:.2f} s wall, {cpu:.2f} s CPU of {RUNS} "
           f"(target <= {TARGET_SECONDS} s)  {verdict}")
     demo = dataclasses.replace(doc, header=dataclasses.replace(doc.header, demo=True))
@@ -155,7 +163,7 @@ def main() -> int:
                                             landscape=landscape), 3)
         print(f"  {label:<14} median {v_wall:.2f} s wall, {v_cpu:.2f} s CPU of 3, "
               f"{out.count(PAGE_MARK)} pages")
-    verdict = "PASS" if protect_wall <= TARGET_PROTECT else "MISS"
+    verdict = _verdict(protect_wall, protect_cpu, TARGET_PROTECT)
     print(f"  protect        median {protect_wall:.2f} s wall, {protect_cpu:.2f} s CPU of 3 "
           f"(AES-256, pypdf; target <= {TARGET_PROTECT} s)  {verdict}")
     for label, dpi in (("preview page", 110), ("print page", 300)):
