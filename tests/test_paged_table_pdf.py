@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus.tables import CellStyle
 
 from cerecorder import paths
 from cerecorder.export.layout import REGULAR, register_fonts
@@ -24,8 +25,10 @@ def _table(rows: int, height: float = 20.0) -> PagedTable:
     body: list[list[Any]] = [[f"r{i}a", Dash("\u2014") if i % 2 else f"r{i}b"]
                              for i in range(rows)]
     group = [("BACKGROUND", (0, 0), (-1, 3), FILL), ("LINEBELOW", (0, 0), (-1, 2), 1, FILL)]
-    return PagedTable(["A", "B"], body, [height] * rows, 15.0, [100.0, 100.0],
-                      [("FONTNAME", (0, 0), (-1, -1), REGULAR)], [(2, 5, group)],
+    cell = CellStyle("test")
+    cell.fontname, cell.valign = REGULAR, "TOP"
+    return PagedTable(["A", "B"], body, [height] * rows, 15.0, [100.0, 100.0], cell,
+                      [("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey)], [(2, 5, group)],
                       [("BOX", (0, 0), (-1, -1), 0.4, colors.black)])
 
 

@@ -7,7 +7,11 @@ recorded, where different) · Age · Source (who, their role, their service) · 
 the child's words set apart and quoted, the signs) · Impact on the child · Action · Outcome
 · Recorded by. A long entry is carried over several table rows of a few lines each, so a
 page never ends on a large gap; the rule between entries is drawn, not the one inside an
-entry. Bookmarks lead to each year and month of the chronology.
+entry. Bookmarks lead to each year and month of the chronology. The cells' lines are
+broken here, so the table is laid out a page at a time from known row heights
+(export.paged_table); each cell's text starts at its left and top, with more than the
+font size between one cell's text and the next, so that text extraction that rebuilds the
+order from positions (pdftotext) finds the grid and reads it row by row.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from cerecorder.domain.handover import ChronologyDocument, who
 from cerecorder.domain.model import ChronologyEntry, EntryType
@@ -416,18 +421,15 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
                     size, leading) for h, w in zip(heads, inner, strict=True)]
     shade = colors.HexColor("#F3F1EA")  # a significant event's row
     top, bottom = 2, 3
-    styles: list[Command] = [
-        ("FONTNAME", (0, 1), (-1, -1), REGULAR),
-        ("FONTSIZE", (0, 1), (-1, -1), size),
-        ("LEADING", (0, 1), (-1, -1), s.cell.leading),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-        ("TOPPADDING", (0, 0), (-1, -1), top),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_RIGHT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-    ]
+    # every cell set alike: one cell style shared by all, not style commands applied to
+    # each cell of each page
+    cell = CellStyle("chronology")
+    cell.fontname, cell.fontsize, cell.leading = REGULAR, size, leading
+    cell.topPadding, cell.bottomPadding, cell.leftPadding, cell.rightPadding = \
+        top, bottom, PAD, PAD_RIGHT
+    cell.valign = "TOP"
+    styles: list[Command] = [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                             ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE)]
     closing: list[Command] = [("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE),
                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                               ("BOX", (0, 0), (-1, -1), 0.4, RULE)]
@@ -435,7 +437,11 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
         table = Table([header, [Paragraph("No entries match.", s.empty),
                                 *[""] * (len(heads) - 1)]],
                       colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(TableStyle([*styles, ("SPAN", (0, 1), (-1, 1)), *closing]))
+        table.setStyle(TableStyle([
+            *styles, ("SPAN", (0, 1), (-1, 1)), *closing, ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_RIGHT)]))
         return table
 
     def height(row: Sequence[Any]) -> float:
@@ -460,4 +466,4 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
         if own:
             spans.append((first, first + n - 1, own))
     return PagedTable(header, rows, [height(row) for row in rows], height(header), widths,
-                      styles, spans, closing)
+                      cell, styles, spans, closing)

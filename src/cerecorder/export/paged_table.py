@@ -19,6 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 #: commands (with their cell ranges in table rows) applied to every page's table; rows
 #: counted from the header row, which each page repeats
@@ -161,18 +162,21 @@ class PageTable(Table):  # type: ignore[misc]
 class PagedTable(Flowable):  # type: ignore[misc]
     """A header row and body rows with their heights, laid out a page at a time.
 
-    `commands` apply to every page's table (a range in rows is taken as written, with -1
-    for the last row); `spans` are (first row, last row, commands) for groups of body rows
-    (an entry), their rows counted within the group: a group that runs over a page break
-    gets its commands on both pages, cut to the rows there, as ReportLab's split does.
+    Every cell has the one style `cell` (font, padding, alignment: no style commands for
+    them, which ReportLab would apply cell by cell on every page). `commands` (backgrounds
+    and rules) apply to every page's table, a range in rows taken as written, with -1 for
+    the last row; `spans` are (first row, last row, commands) for groups of body rows (an
+    entry), their rows counted within the group: a group that runs over a page break gets
+    its commands on both pages, cut to the rows there, as ReportLab's split does.
     Lines are drawn in the order of their commands: `commands`, the groups', then `last`."""
 
     def __init__(self, header: list[Any], rows: list[list[Any]], heights: list[float],
-                 header_height: float, widths: Sequence[float], commands: list[Command],
-                 spans: list[tuple[int, int, list[Command]]], last: list[Command]) -> None:
+                 header_height: float, widths: Sequence[float], cell: CellStyle,
+                 commands: list[Command], spans: list[tuple[int, int, list[Command]]],
+                 last: list[Command]) -> None:
         super().__init__()
         self.header, self.rows, self.heights = header, rows, heights
-        self.header_height, self.widths = header_height, list(widths)
+        self.header_height, self.widths, self.cell = header_height, list(widths), cell
         self.commands, self.spans, self.last = commands, spans, last
         self.hAlign = "LEFT"
         self._whole: PageTable | None = None
@@ -195,8 +199,8 @@ class PagedTable(Flowable):  # type: ignore[misc]
         rest_spans = [(first - count, last - count, cmds) for first, last, cmds in self.spans
                       if last >= count]
         rest = PagedTable(self.header, self.rows[count:], self.heights[count:],
-                          self.header_height, self.widths, self.commands, rest_spans,
-                          self.last)
+                          self.header_height, self.widths, self.cell, self.commands,
+                          rest_spans, self.last)
         return [self._page(count), rest]
 
     def draw(self) -> None:
@@ -219,8 +223,9 @@ class PagedTable(Flowable):  # type: ignore[misc]
                 if r0 <= r1:
                     styles.append((name, (c0, r0 + 1), (c1, r1 + 1), *args))
         styles += self.last
+        row = [self.cell] * len(self.widths)
         table = PageTable([self.header, *self.rows[:count]], colWidths=self.widths,
                           rowHeights=[self.header_height, *self.heights[:count]],
-                          hAlign="LEFT")
+                          hAlign="LEFT", cellStyles=[row] * (count + 1))
         table.setStyle(TableStyle(styles))
         return table
