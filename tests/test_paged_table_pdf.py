@@ -69,3 +69,14 @@ def test_cells_read_in_order_across_pages() -> None:
     cells = [w for w in words if w.startswith("r")]
     assert cells == [f"r{i}{c}" for i in range(120) for c in ("ab" if i % 2 == 0 else "a")]
     assert words.count("\u2014") == 60 and words.count("A") == len(reader.pages)
+
+
+def test_a_built_in_font_is_drawn_too() -> None:
+    cell = CellStyle("helvetica")
+    cell.fontname, cell.valign = "Helvetica", "TOP"
+    table = PagedTable(["A"], [["plain text"], [Dash("\u2014")]], [20.0, 20.0], 15.0,
+                       [100.0], cell, [], [], [])
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build([table])
+    text = PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text()
+    assert "plain text" in text and "A" in text

@@ -69,11 +69,14 @@ def write_line(out: Any, text: str) -> None:
     the encoding of a line done once per document: names, the school, the dashes and the
     recorders come back on row after row. (ReportLab 5's text object, its _code, _curSubset
     and the font's subsets are used as textOut uses them.)"""
+    font = getFont(out._fontname)
+    if not font._dynamicFont:  # a built-in font: ReportLab's own way
+        out.textOut(text)
+        return
     canv = out._canvas
     cache = canv.__dict__.setdefault("_cer_encoded", {})
     key = (out._fontname, text)
     pieces = cache.get(key)
-    font = getFont(out._fontname)
     if pieces is None:
         pieces = cache[key] = [(subset, canv._escape(chunk)) for subset, chunk
                                in font.splitString(text, canv._doc)]
