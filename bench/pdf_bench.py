@@ -68,16 +68,17 @@ def document(n: int = ENTRIES) -> ChronologyDocument:
         )
         for i in range(n)
     )
+    child = ChildSummary("Zoë Ólafsdóttir", "Zoë Ólafsdóttir", date(2008, 3, 4),
+                         "A123456789012")
     header = DocumentHeader(
         school="Eastcombe Academy", marking="OFFICIAL-SENSITIVE", document_id="CER-BENCH00000",
+        subject=child.identity,
         generated_by="Dana Lead", generated_role="DSL",
         generated_at=datetime(2026, 11, 16, 9, 30, tzinfo=UTC), generated_tz="Europe/London",
         demo=False,
     )
     return ChronologyDocument(
-        header=header, child_id=1,
-        child=ChildSummary("Zoë Ólafsdóttir", "Zoë Ólafsdóttir", date(2008, 3, 4),
-                           "A123456789012"),
+        header=header, child_id=1, child=child,
         purpose="Transfer to a new school", period_from=rows[0].occurred_at.date(),
         period_to=rows[-1].occurred_at.date(), date_from=None, date_to=None, entry_types=None,
         rows=rows, counts=period_counts(rows), dsl_contact="01632 960999",
@@ -108,6 +109,14 @@ def _timed(make: Callable[[], bytes], runs: int) -> tuple[float, float, bytes]:
         wall.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
     return statistics.median(wall), statistics.median(cpu), out
+
+
+def _verdict(wall: float, cpu: float, target: float) -> str:
+    """PASS or MISS on wall time; on a loaded machine, where the wall time misses, what
+    the CPU time (about the wall time on a quiet machine) says as well."""
+    if wall <= target:
+        return "PASS"
+    return f"MISS on wall time, {'PASS' if cpu <= target else 'MISS'} on CPU time"
 
 
 def _max_rss_mb() -> float:
@@ -144,7 +153,7 @@ def main() -> int:
 
     print(f"PDF: {ENTRIES:,}-entry chronology with its front sheet, landscape, "
           f"{len(data) / 1024:,.0f} KiB, {data.count(PAGE_MARK)} pages")
-    verdict = "PASS" if wall <= TARGET_SECONDS else "MISS"
+    verdict = _verdict(wall, cpu, TARGET_SECONDS)
     print(f"  render         median {wall:.2f} s wall, {cpu:.2f} s CPU of {RUNS} "
           f"(target <= {TARGET_SECONDS} s)  {verdict}")
     demo = dataclasses.replace(doc, header=dataclasses.replace(doc.header, demo=True))
@@ -154,7 +163,7 @@ def main() -> int:
                                             landscape=landscape), 3)
         print(f"  {label:<14} median {v_wall:.2f} s wall, {v_cpu:.2f} s CPU of 3, "
               f"{out.count(PAGE_MARK)} pages")
-    verdict = "PASS" if protect_wall <= TARGET_PROTECT else "MISS"
+    verdict = _verdict(protect_wall, protect_cpu, TARGET_PROTECT)
     print(f"  protect        median {protect_wall:.2f} s wall, {protect_cpu:.2f} s CPU of 3 "
           f"(AES-256, pypdf; target <= {TARGET_PROTECT} s)  {verdict}")
     for label, dpi in (("preview page", 110), ("print page", 300)):

@@ -56,6 +56,28 @@ def test_every_page_names_the_child(dsl: Session, clock: MockClock) -> None:
             page.split()), number
 
 
+def test_a_cli_export_names_the_child_at_the_top_of_every_page(
+        dsl: Session, clock: MockClock, vault_dir: Path, tmp_path: Path) -> None:
+    """A real export (cerecorder-admin export-chronology), read back by pdftotext page by
+    page: the child's name, date of birth and UPN in each page's header."""
+    kid, _cid = busy_child(dsl, clock)
+    for n in range(30):
+        concerns.record_concern(dsl, content((kid,), clock, facts=f"Concern {n}. " * 40))
+    handover.set_school_name(dsl, "Eastcombe Academy")
+    dsl.lock()
+    for orientation in ((), ("--portrait",)):
+        out = tmp_path / f"chronology{len(orientation)}.pdf"
+        code, _, err = cli("export-chronology", vault_dir, "--child", kid, "--out", out,
+                           "--purpose", "MASH", *orientation)
+        assert code == 0, err
+        found = pdf_pages(out.read_bytes())
+        assert len(found) > 3
+        for number, page in enumerate(found, start=1):
+            head = page.lines()[:3]  # the marking, then who it is about
+            assert any("Zoë Ólafsdóttir · DOB 04/03/2011 · UPN A123456789012" in line
+                       for line in head), (orientation, number, head)
+
+
 def test_a_filtered_extract_says_so_on_every_page(dsl: Session, clock: MockClock) -> None:
     kid, _cid = busy_child(dsl, clock)
     for n in range(40):

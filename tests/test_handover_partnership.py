@@ -22,6 +22,8 @@ from cerecorder.domain.statuses import StatusKind, age_text
 from cerecorder.services import handover, session, statuses
 from cerecorder.services.session import Session
 from cerecorder.storage.migrations import latest_version, schema_version
+from pdf_reading import default_text, marked, misplaced, pieces_read
+from pdf_reading import expected as expected_pieces
 from pdf_words import pdf_pages
 from test_handover import RENDERER, audit_actions, busy_child, cli, flat, pages, synthetic
 
@@ -270,8 +272,8 @@ def test_the_reading_order_follows_the_rows(dsl: Session, clock: MockClock,
                                            tmp_path: Path) -> None:
     """Text comes out in reading order, entries in time and each entry's cells in column
     order, as pypdf and pdftotext -raw (content order, as screen readers take it) read it.
-    (pdftotext's default mode rebuilds its own order from positions: it reads a table's
-    columns down the page, which no drawing order changes.)"""
+    (pdftotext's default mode, which rebuilds the order from positions, is the next
+    test's.)"""
     kid, _cid = handed_over(dsl, clock)
     data = RENDERER.chronology(handover.chronology_document(dsl, kid, purpose="x"))
     (tmp_path / "c.pdf").write_bytes(data)
@@ -284,6 +286,31 @@ def test_the_reading_order_follows_the_rows(dsl: Session, clock: MockClock,
              "End of chronology"]
     for text in (flat(pages(data)[1:]), " ".join(raw.split())):
         assert [text.index(x) for x in order] == sorted(text.index(x) for x in order)
+
+
+@pytest.mark.parametrize("landscape", [True, False])
+def test_pdftotext_reads_the_table_row_by_row(landscape: bool) -> None:
+    """pdftotext's default mode (poppler finds the table from its cells' alignment and
+    reads it row by row) gives each entry's date, source, event, action, outcome and
+    recorder in that order, and each entry before the next: over 60 entries of varied
+    length, some carried over several rows and pages (tests/pdf_reading.py)."""
+    doc = marked(60)
+    data = RENDERER.chronology(doc, landscape=landscape)
+    found = pieces_read(doc, default_text(data))
+    assert set(expected_pieces(doc)) <= set(found)
+    assert [found[i] for i in misplaced(found)] == []
+    assert len(pdf_pages(data)) > 10  # pages break inside the table and inside entries
+
+
+def test_the_reading_order_measure_sees_misplaced_pieces() -> None:
+    """The measure itself: pieces swapped, an event's end in the next entry, a recorder
+    read before the date are counted; the right order is not."""
+    right = [(0, "date"), (0, "src"), (0, "ev"), (0, "rec"), (0, "evend"),
+             (1, "date"), (1, "src"), (1, "ev"), (1, "act"), (1, "rec"), (1, "evend")]
+    assert misplaced(right) == []
+    assert misplaced([right[1], right[0], *right[2:]]) == [0]
+    assert misplaced([*right[:4], right[5], right[4], *right[6:]]) == [5]
+    assert len(misplaced([right[9], *right[:9], right[10]])) == 1
 
 
 # -- no gaps at page ends ---------------------------------------------------------------------

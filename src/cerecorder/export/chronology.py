@@ -7,7 +7,11 @@ recorded, where different) · Age · Source (who, their role, their service) · 
 the child's words set apart and quoted, the signs) · Impact on the child · Action · Outcome
 · Recorded by. A long entry is carried over several table rows of a few lines each, so a
 page never ends on a large gap; the rule between entries is drawn, not the one inside an
-entry. Bookmarks lead to each year and month of the chronology.
+entry. Bookmarks lead to each year and month of the chronology. The cells' lines are
+broken here, so the table is laid out a page at a time from known row heights
+(export.paged_table); each cell's text starts at its left and top, with more than the
+font size between one cell's text and the next, so that text extraction that rebuilds the
+order from positions (pdftotext) finds the grid and reads it row by row.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from cerecorder.domain.handover import ChronologyDocument, who
 from cerecorder.domain.model import ChronologyEntry, EntryType
@@ -52,6 +56,7 @@ from cerecorder.export.layout import (
     text,
     unbreakable,
 )
+from cerecorder.export.paged_table import Command, Dash, Lines, PagedTable, cell_height
 
 #: the columns and their share of the table's width, landscape and portrait
 COLUMNS = ("Date and time", "Age", "Source", "Event", "Impact on the child", "Action",
@@ -65,12 +70,17 @@ MERGED_HEAD = "Date, time and age"
 #: portrait): a row that does not fit at the foot of a page leaves a gap of at most a
 #: fifth of the page
 LINES = {True: 8, False: 12}
-PAD = 3  # cell padding, each side
+#: cell padding, left and right. Between one cell's text and the next's there is more
+#: than the font size: poppler (pdftotext) joins text less than a font size apart into one
+#: block, and reads two cells' lines as one.
+PAD, PAD_RIGHT = 3.0, 5.6
 QUOTE_INDENT = 4  # the child's words, set in from the facts
 SIGNIFICANT = "\u2605 Significant event"
-#: an empty cell of an entry's first row: a column of blank cells down the page reads to
-#: pdftotext (and other text extraction that rebuilds the order from positions) as a gap
-#: between two columns of text, so it would read the cells on either side separately
+#: an empty cell of an entry's first row. pdftotext (and other extraction that rebuilds the
+#: order from positions) reads the table row by row only where it finds a table: text
+#: blocks in a grid, each aligned with those beside and below it. A missing cell breaks the
+#: grid and its neighbours are read after the whole table; so each holds a dash, at the
+#: left like the text of the cells around it.
 NOTHING = "\u2014"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -236,11 +246,49 @@ def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
     return Paragraph(text(value), s.cell) if lines is None else lines
 
 
+_WORDS_KEPT = 20_000
+
+
+@functools.lru_cache(maxsize=16)
+def _word_widths(font: str, size: float) -> dict[str, float]:
+    """Widths of the words met so far in a font and size: the same words come back in
+    cell after cell, and measuring them is most of breaking the lines. (Emptied when it
+    holds more than _WORDS_KEPT words.)"""
+    return {}
+
+
+def _split(value: str, font: str, size: float, width: float) -> list[str]:
+    """ReportLab's simpleSplit (greedy, at white space, a paragraph per line of value),
+    each word measured once."""
+    widths = _word_widths(font, size)
+    if len(widths) > _WORDS_KEPT:
+        widths.clear()
+    space = stringWidth(" ", font, size)
+    out: list[str] = []
+    for paragraph in value.split("\n"):
+        line: list[str] = []
+        used = -space
+        for word in paragraph.split():
+            w = widths.get(word)
+            if w is None:
+                w = widths[word] = stringWidth(word, font, size)
+            if used + space + w <= width or not line:
+                line.append(word)
+                used += space + w
+            else:
+                out.append(" ".join(line))
+                line, used = [word], w
+        if line:
+            out.append(" ".join(line))
+    return out
+
+
 def _broken(value: str, font: str, size: float, width: float) -> list[str] | None:
     """The text as lines that fit width, or None when a word alone is too wide."""
-    lines: list[str] = simpleSplit(value, font, size, width)
-    # only a line of one word can be too wide: simpleSplit puts such a word on its own
-    if any(" " not in line and stringWidth(line, font, size) > width for line in lines):
+    lines = _split(value, font, size, width)
+    # only a line of one word can be too wide: _split puts such a word on its own
+    widths = _word_widths(font, size)
+    if any(" " not in line and widths.get(line, 0.0) > width for line in lines):
         return None
     return lines
 
@@ -248,50 +296,6 @@ def _broken(value: str, font: str, size: float, width: float) -> list[str] | Non
 def _lines(value: str, size: float, width: float) -> str | None:
     lines = _broken(value, REGULAR, size, width)
     return None if lines is None else "\n".join(lines)
-
-
-class Lines(Flowable):  # type: ignore[misc]
-    """Lines already broken, each with its font, indent and space before: drawn as one
-    text object, at a fraction of a Paragraph's cost (the child's words in a cell)."""
-
-    def __init__(self, lines: Sequence[tuple[str, str, float, float]], size: float,
-                 leading: float) -> None:
-        super().__init__()
-        self.lines, self.size, self.leading = tuple(lines), size, leading
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        self.height = sum(self.leading + gap for _, _, _, gap in self.lines)
-        return self.width, self.height
-
-    def draw(self) -> None:
-        y = self.height
-        out = self.canv.beginText()
-        for line, font, indent, gap in self.lines:
-            y -= gap
-            out.setTextOrigin(indent, y - self.size)
-            out.setFont(font, self.size)
-            out.textOut(line)
-            y -= self.leading
-        self.canv.drawText(out)
-
-
-class _Nothing(Flowable):  # type: ignore[misc]
-    """An empty cell's dash, centred in the cell: at its left it would read as part of the
-    text beside it."""
-
-    def __init__(self, size: float) -> None:
-        super().__init__()
-        self.size = size
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width, self.height = available_width, self.size * 1.3
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.canv.setFont(REGULAR, self.size)
-        self.canv.setFillColor(colors.HexColor("#777777"))
-        self.canv.drawCentredString(self.width / 2, self.height - self.size, NOTHING)
 
 
 #: the same short cells (who, the school, a reference) come back on row after row
@@ -315,7 +319,7 @@ class _Table:
     def __init__(self, doc: ChronologyDocument, s: Styles, widths: Sequence[float],
                  lines: int, landscape: bool) -> None:
         self.doc, self.s, self.landscape = doc, s, landscape
-        self.inner = [w - 2 * PAD for w in widths]  # less the cell padding
+        self.inner = [w - PAD - PAD_RIGHT for w in widths]  # less the cell padding
         # about how many characters make LINES lines in each column (DejaVu's mean advance
         # is about 0.55 em)
         self.limits = [max(80, int(w / (s.cell.fontSize * 0.55)) * lines) for w in self.inner]
@@ -376,7 +380,7 @@ class _Table:
             rows.append(["(continued)", "", *(p[i] if i < len(p) else "" for p in split), ""])
         rows[0][0], rows[0][1], rows[0][-1] = first, age, recorder
         # the first row's empty cells hold a dash
-        rows[0] = [cell or _Nothing(self.s.cell.fontSize) for cell in rows[0]]
+        rows[0] = [cell or Dash(NOTHING) for cell in rows[0]]
         return rows if self.landscape else [[row[0], *row[2:]] for row in rows]
 
     def _bookmarked(self, entry: ChronologyEntry, when: str) -> Any:
@@ -397,48 +401,69 @@ class _Table:
 def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) -> Flowable:
     size = s.cell.fontSize
     # no column narrower than its heading's longest word, nor dates and ages broken
-    least = [unbreakable(head.split(), BOLD, size) for head in COLUMNS]
-    least[0] = max(least[0], unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size))
-    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size)) if landscape else 0
+    padding = PAD + PAD_RIGHT + 1
+    least = [unbreakable(head.split(), BOLD, size, padding) for head in COLUMNS]
+    least[0] = max(least[0], unbreakable([DATE_SAMPLE, "(continued)"], REGULAR, size,
+                                         padding))
+    least[1] = max(least[1], unbreakable(["17y 11m"], REGULAR, size, padding)) \
+        if landscape else 0
     widths = column_widths(width, SHARES[landscape], least)
     builder = _Table(doc, s, widths, LINES[landscape], landscape)
     heads = list(COLUMNS)
     if not landscape:
         heads[:2] = [MERGED_HEAD]
         widths = [widths[0], *widths[2:]]
-    data: list[list[Any]] = [[Paragraph(escape(h), s.cell_head) for h in heads]]
+    inner = [w - PAD - PAD_RIGHT for w in widths]
+    leading = s.cell.leading
+    # the headings drawn as lines broken here, as the cells are: they come on every page
+    # (no column is narrower than its heading's longest word)
+    header = [Lines([(line, BOLD, 0.0, 0.0) for line in _split(h, BOLD, size, w)],
+                    size, leading) for h, w in zip(heads, inner, strict=True)]
     shade = colors.HexColor("#F3F1EA")  # a significant event's row
-    styles: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 1), (-1, -1), REGULAR),
-        ("FONTSIZE", (0, 1), (-1, -1), size),
-        ("LEADING", (0, 1), (-1, -1), s.cell.leading),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-    ]
-    # lines are drawn in the order given: the rule inside a long entry is covered by its
-    # background before the column rules and the box are drawn. Few commands per table:
-    # ReportLab copies every one of them at each page break.
-    inside: list[tuple[Any, ...]] = []
-    for entry in doc.rows:
-        first = len(data)
-        data += builder.rows(entry)
-        last = len(data) - 1
-        fill = shade if entry.significant else colors.white
-        if entry.significant:
-            styles.append(("BACKGROUND", (0, first), (-1, last), fill))
-        if last > first:
-            inside.append(("LINEBELOW", (0, first), (-1, last - 1), 0.8, fill))
-    styles += [*inside, ("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE),
-               ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-               ("BOX", (0, 0), (-1, -1), 0.4, RULE)]
+    top, bottom = 2, 3
+    # every cell set alike: one cell style shared by all, not style commands applied to
+    # each cell of each page
+    cell = CellStyle("chronology")
+    cell.fontname, cell.fontsize, cell.leading = REGULAR, size, leading
+    cell.topPadding, cell.bottomPadding, cell.leftPadding, cell.rightPadding = \
+        top, bottom, PAD, PAD_RIGHT
+    cell.valign = "TOP"
+    styles: list[Command] = [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                             ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE)]
+    closing: list[Command] = [("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE),
+                              ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                              ("BOX", (0, 0), (-1, -1), 0.4, RULE)]
     if not doc.rows:
-        data.append([Paragraph("No entries match.", s.empty), *[""] * (len(heads) - 1)])
-        styles.append(("SPAN", (0, 1), (-1, 1)))
-    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, hAlign="LEFT")
-    table.setStyle(TableStyle(styles))
-    return table
+        table = Table([header, [Paragraph("No entries match.", s.empty),
+                                *[""] * (len(heads) - 1)]],
+                      colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(TableStyle([
+            *styles, ("SPAN", (0, 1), (-1, 1)), *closing, ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_RIGHT)]))
+        return table
+
+    def height(row: Sequence[Any]) -> float:
+        return max(cell_height(v, w, leading) for v, w in zip(row, inner, strict=True)) \
+            + top + bottom
+
+    # lines are drawn in the order given: the rule inside a long entry is covered by its
+    # background (in the entry's own commands) before the column rules and the box are
+    # drawn
+    rows: list[list[Any]] = []
+    spans: list[tuple[int, int, list[Command]]] = []
+    for entry in doc.rows:
+        first = len(rows)
+        rows += builder.rows(entry)
+        n = len(rows) - first
+        fill = shade if entry.significant else colors.white
+        own: list[Command] = []
+        if entry.significant:
+            own.append(("BACKGROUND", (0, 0), (-1, n - 1), fill))
+        if n > 1:
+            own.append(("LINEBELOW", (0, 0), (-1, n - 2), 0.8, fill))
+        if own:
+            spans.append((first, first + n - 1, own))
+    return PagedTable(header, rows, [height(row) for row in rows], height(header), widths,
+                      cell, styles, spans, closing)
