@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import EntryType, EventKind
 from cerecorder.domain.statuses import StatusKind, age_text
+from cerecorder.export.layout import quoted, unquoted
 from cerecorder.services import handover, session, statuses
 from cerecorder.services.session import Session
 from cerecorder.storage.migrations import latest_version, schema_version
@@ -185,6 +186,17 @@ def test_the_partnership_columns(dsl: Session, clock: MockClock) -> None:
             assert expected in row, (landscape, expected)
         assert "Triage decision" not in table and "DSL triage of concern" not in table
         assert "End of chronology: 4 entries" in table
+
+
+def test_words_typed_in_quotation_marks_are_quoted_once() -> None:
+    """The recorder's own quotation marks give way to the document's, never doubled; marks
+    inside the words, or on one side only, stay as typed."""
+    assert quoted('"They look after us."') == "\u201cThey look after us.\u201d"
+    assert quoted(" \u201cMy cousins.\u201d ") == "\u201cMy cousins.\u201d"
+    assert unquoted("\u2018Leave it\u2019") == "Leave it"
+    assert unquoted('He said "run" to me') == 'He said "run" to me'
+    assert unquoted('"Only the start') == '"Only the start'
+    assert unquoted('"') == '"'
 
 
 def test_body_text_is_at_least_8_5_points(dsl: Session, clock: MockClock) -> None:

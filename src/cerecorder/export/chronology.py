@@ -55,6 +55,7 @@ from cerecorder.export.layout import (
     return_to,
     text,
     unbreakable,
+    unquoted,
 )
 from cerecorder.export.paged_table import Command, Dash, Lines, PagedTable, cell_height
 
@@ -335,7 +336,7 @@ class _Table:
         pieces: list[Any] = self.cells(facts, 3)
         if not entry.child_words.strip():
             return pieces
-        words = chunks(entry.child_words.strip(), self.limits[3])
+        words = chunks(unquoted(entry.child_words), self.limits[3])
         size, width = self.s.cell.fontSize, self.inner[3]
         quotes: list[Any] = []
         for i, piece in enumerate(words):

@@ -271,9 +271,21 @@ def section(heading: str, value: str, s: Styles, *, empty: str = "Nothing record
             para(value, style or s.body, empty=empty, empty_style=s.empty)]
 
 
+_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019"}
+
+
+def unquoted(value: str) -> str:
+    """The child's words without the quotation marks the recorder typed round them (the
+    document adds its own: never doubled)."""
+    words = value.strip()
+    if len(words) >= 2 and _QUOTE_PAIRS.get(words[0]) == words[-1]:
+        return words[1:-1].strip()
+    return words
+
+
 def quoted(value: str) -> str:
     """The child's words in quotation marks, as paragraph markup."""
-    return f"\u201c{text(value.strip())}\u201d"
+    return f"\u201c{text(unquoted(value))}\u201d"
 
 
 def chunks(value: str, size: int = CHUNK) -> list[str]:
