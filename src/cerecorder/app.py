@@ -111,6 +111,7 @@ def admin_main() -> None:
                      documents=documents(reading.policy),
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      retention_years=reading.policy.retention_years or DEFAULT_YEARS,
+                     after_transfer=reading.policy.after_transfer,
                      anchor_folders=anchor_folders(reading.policy)))
 
 
@@ -164,6 +165,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         bank_holidays=BankHolidays.load(paths.calendar_dir()),
         body_outlines=load_outlines(paths.bodymap_dir()),
         retention_years=rules.retention_years or DEFAULT_YEARS,
+        after_transfer=rules.after_transfer,
     )
 
 

@@ -201,7 +201,7 @@ def transfer_step(ctx: Context, args: argparse.Namespace) -> int:
     happened_on = uk_date_arg(args.happened_on)
     with ctx.unlocked(args) as opened:
         transfer_work.record_step(opened, args.transfer, StepKind(args.step), args.detail,
-                                  args.note, happened_on)
+                                  args.note, happened_on, ctx.after_transfer)
     ctx.console.say(f"Recorded: transfer #{args.transfer} {args.step}.")
     return 0
 
@@ -342,7 +342,7 @@ def import_transfer(ctx: Context, args: argparse.Namespace) -> int:
 def transfer_receipt(ctx: Context, args: argparse.Namespace) -> int:
     data = packets.read_file(args.file)
     with ctx.unlocked(args) as opened:
-        transfer_id = transfer_packets.file_receipt(opened, data)
+        transfer_id = transfer_packets.file_receipt(opened, data, ctx.after_transfer)
     ctx.console.say("Receipt filed" + (f": transfer #{transfer_id} acknowledged."
                                        if transfer_id else "."))
     return 0

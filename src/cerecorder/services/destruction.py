@@ -15,19 +15,30 @@ from cerecorder.domain.retention import (
 )
 from cerecorder.domain.rules import clean_text
 from cerecorder.domain.timefmt import uk_date
-from cerecorder.services import audit, retention
+from cerecorder.domain.transfers import AfterTransfer
+from cerecorder.services import audit, retention, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
+from cerecorder.services.transfer_records import TRANSFERRED_RULE
 from cerecorder.storage.destruction import compact, destroy
 
 
 def _due(session: Session, child_id: int, years: int) -> RetentionRow:
-    row = retention.file_review(session, child_id, years)
+    row = retention.file_review(session, child_id,
+                                DEFAULT_YEARS if years == TRANSFERRED_RULE else years)
     if row is None:
         raise InvalidInput(f"There is no file for child {child_id}.")
     if row.state is ReviewState.HELD:
         raise InvalidInput("The file is under a legal hold ("
                            + "; ".join(h.name for h in row.holds) + "): it cannot be destroyed.")
+    if years == TRANSFERRED_RULE:
+        # the file left by transfer, and the school keeps a record of what was sent: the
+        # receiving school keeps the file now (IRMS), so no review date holds it back
+        kept = transfer_records.records(session, child_id)
+        if not kept or kept[-1].kept is not AfterTransfer.RECORD:
+            raise InvalidInput("The file was not handed on under a policy keeping only a "
+                               "record of what was sent: it is reviewed by date of birth.")
+        return row
     if row.state is ReviewState.NO_DATE:
         raise InvalidInput("The child has no date of birth, so the file's review date is not "
                            "known: it cannot be destroyed.")

@@ -20,6 +20,7 @@ from cerecorder.storage.schema_file_life import (
 from cerecorder.storage.schema_screening import V8 as _V9
 from cerecorder.storage.schema_search import V8 as _V11
 from cerecorder.storage.schema_statuses import statuses_sql
+from cerecorder.storage.schema_transfer_records import transfer_records_sql
 from cerecorder.storage.schema_v8 import V8 as _V12
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
@@ -567,4 +568,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "their concern once it is submitted, or in a child's chronology", attachments_sql()),
     (16, "actions' due dates and owners; a child's case closed with a summary, signed off "
      "and reopened, all append-only", deadlines_sql(_APPEND_ONLY)),
+    (17, "what the sending school keeps of an acknowledged transfer: a record of what was "
+     "sent, and whether the whole file stays (read-only) or the record alone",
+     transfer_records_sql(_APPEND_ONLY)),
 )

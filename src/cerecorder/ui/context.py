@@ -18,6 +18,7 @@ from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
+from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.services.clock import Clock
 from cerecorder.services.session import KdfParams
 from cerecorder.ui.settings_model import UiSettings as UiSettings
@@ -85,3 +86,6 @@ class AppContext:
     body_outlines: Outlines | None = None
     #: the policy's retention rule: a file is reviewed at date of birth plus this many years
     retention_years: int = DEFAULT_YEARS
+    #: what the policy keeps of a file once its transfer is acknowledged (None: the vault's
+    #: setting, services/transfer_records.py)
+    after_transfer: AfterTransfer | None = None

@@ -170,7 +170,7 @@ class StepDialog(QDialog):
     def __init__(self, ctx: AppContext, session: Session, row: transfers.TransferRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session, self.transfer = session, row.status.transfer
+        self.ctx, self.session, self.transfer = ctx, session, row.status.transfer
         self.setWindowTitle(f"Transfer of {row.child_name}'s file")
         self.kind = QComboBox()
         self.kind.addItem("Choose…", None)
@@ -217,7 +217,7 @@ class StepDialog(QDialog):
             try:
                 transfers.record_step(self.session, self.transfer.id, StepKind(kind),
                                       self.detail.text(), self.note.text(),
-                                      _day(self.on.text(), "On"))
+                                      _day(self.on.text(), "On"), self.ctx.after_transfer)
             except InvalidInput as exc:
                 self.message.setText(str(exc))
                 attempt.ok = False
