@@ -299,9 +299,7 @@ def destruction_cmd(ctx: Context, args: argparse.Namespace) -> int:
                             "waits for an administrator (a second person).")
             return 0
         if args.carry_out is not None:
-            counts = destruction.carry_out(opened, args.carry_out)
-            ctx.console.say(f"Destroyed: request #{args.carry_out}, {sum(counts.values())} "
-                            "rows; the certificate is in the audit.")
+            ctx.console.say(destruction.carry_out(opened, args.carry_out).describe())
             return 0
         found = destruction.requests(opened)
     for request in found:

@@ -97,3 +97,24 @@ class DestructionRequest:
     @property
     def done(self) -> bool:
         return self.destroyed_at is not None
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    """What a destruction did: rows deleted per table, and the concerns that stayed because
+    they are in other children's files too (the certificate's shared_concerns_kept)."""
+
+    request_id: int
+    counts: Mapping[str, int]
+    shared_concerns_kept: tuple[int, ...]
+
+    def describe(self) -> str:
+        text = (f"Destroyed: request #{self.request_id}, {sum(self.counts.values())} rows; "
+                "the certificate is in the audit.")
+        kept = self.shared_concerns_kept
+        if kept:
+            ids = ", ".join(f"#{i}" for i in kept)
+            text += (f" Kept: {len(kept)} concern{'' if len(kept) == 1 else 's'} ({ids}) "
+                     f"also about other children, which stay{'s' if len(kept) == 1 else ''} "
+                     "in their files; only this child's link went.")
+        return text

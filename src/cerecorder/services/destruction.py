@@ -9,6 +9,7 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
 from cerecorder.domain.retention import (
     DEFAULT_YEARS,
+    Destroyed,
     DestructionRequest,
     RetentionRow,
     ReviewState,
@@ -76,7 +77,7 @@ def requests(session: Session) -> list[DestructionRequest]:
         return uow.destructions.all()
 
 
-def carry_out(session: Session, request_id: int) -> dict[str, int]:
+def carry_out(session: Session, request_id: int) -> Destroyed:
     """The administrator, who is not the DSL who asked: the file goes, in one transaction,
     then the vault file is compacted. The review is checked again first: a hold set since
     the request stops it."""
@@ -104,4 +105,4 @@ def carry_out(session: Session, request_id: int) -> dict[str, int]:
                      shared_concerns_kept=kept, kept_because="also in other children's files")
         uow.commit()
     compact(session.vault.conn)
-    return counts
+    return Destroyed(request_id, counts, tuple(kept))

@@ -274,7 +274,7 @@ class ChildWindow(QWidget):
                               "remove")):
             named(button, name)
         self.merge_button.clicked.connect(self.merge_with)
-        self.left_button = QPushButton("Mark as lef&t…")
+        self.left_button = QPushButton("Mark as left…")  # every Alt letter is taken: by Tab
         named(self.left_button, "Mark the child as left, and open the transfer of their file")
         self.left_button.clicked.connect(self.mark_left)
         self.file_life = FileLifeNotice(session, child_id)

@@ -318,9 +318,8 @@ class DestructionWindow(ListWindow):
             return
         with telling(self, self.message):
             try:
-                counts = destruction.carry_out(self.session, request.id)
-                self.message.setText(f"Destroyed: {sum(counts.values())} rows. The "
-                                     "certificate is in the audit.")
+                self.message.setText(destruction.carry_out(self.session, request.id)
+                                     .describe())
             except InvalidInput as exc:
                 self.message.setText(str(exc))
         self.refresh()
