@@ -36,7 +36,7 @@ from cerecorder.domain.model import ActionKind, EventKind, Role, TriageDecision,
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
-from cerecorder.services import audit, demo_categories, demo_story, users
+from cerecorder.services import audit, demo_categories, demo_file_life, demo_story, users
 from cerecorder.services.clock import Clock
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session, create
@@ -1606,6 +1606,10 @@ def create_demo_vault(
         builder.write_concerns()
         builder.write_events()
         builder.write_story()
+        # the file's life (services/demo_file_life.py): pupils on roll with concerns
+        with_files = [p.id for p in builder.pupils if p.concerns and p.left_on is None]
+        demo_file_life.write_file_life(session, with_files[:4], with_files[4:7],
+                                       with_files[7:10])
     except BaseException:
         session.lock()
         shutil.rmtree(folder, ignore_errors=True)
