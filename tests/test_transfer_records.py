@@ -82,6 +82,7 @@ def test_by_default_the_whole_file_stays_read_only(dsl: Session, sent: tuple[int
     assert record.describe().startswith("File transferred to Hillside High on 16/11/2026 "
                                         "(Recorded post); acknowledged 16/11/2026 by Jo "
                                         "Bloggs, DSL.")
+    assert record.describe().endswith("Sent: 1 concern, 1 event.")
     with pytest.raises(InvalidInput, match=r"transferred to Hillside High .* read-only"):
         dsl_work.add_event(dsl, child_id=child, kind=EventKind.MISSING_EPISODE,
                            occurred_at=dsl.clock.now(), summary="After the move")

@@ -125,6 +125,10 @@ def status(transfer: Transfer, calendar: SchoolCalendar, today: date) -> Transfe
                           TransferState.SENT, chase_on)
 
 
+_ONE = {"concerns": "concern", "addenda": "addendum", "decisions": "decision",
+        "actions": "action", "outcomes": "outcome", "events": "event"}
+
+
 @dataclass(frozen=True)
 class TransferRecord:
     """What the sending vault keeps of an acknowledged transfer, whatever happens to the
@@ -147,7 +151,8 @@ class TransferRecord:
     made_at: datetime
 
     def describe(self) -> str:
-        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.entries.items()) if n)
+        counts = ", ".join(f"{n} {kind if n != 1 else _ONE.get(kind, kind)}"
+                           for kind, n in sorted(self.entries.items()) if n)
         sent = f" on {uk_date(self.sent_on)}" if self.sent_on else ""
         return (f"File transferred to {self.destination}{sent} ({self.sent_how}); "
                 f"acknowledged {uk_date(self.acknowledged_on)} by {self.acknowledged_by}. "

@@ -61,6 +61,7 @@ class MarkLeftDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.session, self.child_id = ctx, session, child_id
         self.setWindowTitle(f"Mark {name} as left")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 40)
         self.left_on = QLineEdit(uk_date(local_date(session.clock.now(), session.tz)))
         self.left_on.setPlaceholderText("dd/mm/yyyy")
         self.left_on.setMaxLength(10)
