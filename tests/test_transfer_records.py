@@ -11,6 +11,7 @@ import pytest
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import ChildDetails, EntryType, EventKind, Role
+from cerecorder.domain.retention import TRANSFERRED_RULE
 from cerecorder.domain.transfers import AfterTransfer, StepKind, TransferState
 from cerecorder.policy import parse
 from cerecorder.services import (
@@ -97,8 +98,9 @@ def test_the_record_alone_the_file_then_goes_by_two_people(dsl: Session,
     transfers.record_step(dsl, transfer, StepKind.ACKNOWLEDGED, "Jo Bloggs, DSL")
     (request,) = destruction.requests(dsl)
     assert (request.child_id, request.rule_years, request.done) == (
-        child, transfer_records.TRANSFERRED_RULE, False)
+        child, TRANSFERRED_RULE, False)
     assert "the receiving school keeps the file" in request.reason
+    assert request.review_text == "transferred 16/11/2026"
     with pytest.raises(PermissionDenied):  # the DSL asked; an administrator carries out
         destruction.carry_out(dsl, request.id)
     it = switch_to(dsl, "it", STAFF_PASS)
@@ -126,7 +128,7 @@ def test_a_transferred_rule_is_refused_for_a_file_kept_whole(dsl: Session,
     child, transfer = sent
     transfers.record_step(dsl, transfer, StepKind.ACKNOWLEDGED, "Jo Bloggs, DSL")
     with dsl.uow() as uow:  # a request naming the transferred rule, made by hand
-        request = uow.destructions.add_request(child, transfer_records.TRANSFERRED_RULE,
+        request = uow.destructions.add_request(child, TRANSFERRED_RULE,
                                                dsl.clock.now().date(), "By hand",
                                                dsl.clock.now(), dsl.user.id)
         uow.commit()

@@ -305,8 +305,9 @@ def destruction_cmd(ctx: Context, args: argparse.Namespace) -> int:
     for request in found:
         state = (f"destroyed {uk_date(request.destroyed_at.date())}" if request.destroyed_at
                  else "waiting for an administrator")
-        ctx.console.say(f"{request.id}\t{request.child_id}\t{state}\treview "
-                        f"{uk_date(request.review_on)}")
+        review = request.review_text
+        ctx.console.say(f"{request.id}\t{request.child_id}\t{state}\t"
+                        + (review if review.startswith("transferred") else f"review {review}"))
     return 0
 
 

@@ -12,6 +12,9 @@ from datetime import date, datetime
 from cerecorder.domain.timefmt import uk_date
 
 DEFAULT_YEARS = 25
+#: the rule a destruction request names when the file left by transfer and the school's
+#: policy keeps only a record of what was sent (services/transfer_records.py): no age
+TRANSFERRED_RULE = 0
 MIN_YEARS, MAX_YEARS = 6, 100
 
 
@@ -97,6 +100,13 @@ class DestructionRequest:
     @property
     def done(self) -> bool:
         return self.destroyed_at is not None
+
+    @property
+    def review_text(self) -> str:
+        """The review date, or for a file handed on, when its transfer was acknowledged."""
+        if self.rule_years == TRANSFERRED_RULE:
+            return f"transferred {uk_date(self.review_on)}"
+        return uk_date(self.review_on)
 
 
 @dataclass(frozen=True)

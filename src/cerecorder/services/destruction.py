@@ -9,6 +9,7 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
 from cerecorder.domain.retention import (
     DEFAULT_YEARS,
+    TRANSFERRED_RULE,
     Destroyed,
     DestructionRequest,
     RetentionRow,
@@ -20,7 +21,6 @@ from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.services import audit, retention, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
-from cerecorder.services.transfer_records import TRANSFERRED_RULE
 from cerecorder.storage.destruction import compact, destroy
 
 

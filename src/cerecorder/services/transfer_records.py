@@ -16,6 +16,7 @@ from datetime import date
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
+from cerecorder.domain.retention import TRANSFERRED_RULE
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.domain.transfers import (
     DEFAULT_AFTER_TRANSFER,
@@ -30,8 +31,6 @@ from cerecorder.services.session import Session
 from cerecorder.storage.uow import UnitOfWork
 
 AFTER_TRANSFER_KEY = "after_transfer"
-#: the rule a destruction request names when the file left by transfer (not an age)
-TRANSFERRED_RULE = 0
 
 
 def after_transfer(session: Session, fixed: AfterTransfer | None = None) -> AfterTransfer:
