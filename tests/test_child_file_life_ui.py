@@ -121,3 +121,25 @@ def test_a_received_file_reads_from_its_school_verified(
     window.table.setCurrentIndex(window.proxy.mapFromSource(
         window.model.index(rows[f"Concern #{own}"], 0)))
     assert window.mark_button.isEnabled() and window.open_button.isEnabled()
+
+
+def test_a_long_name_that_left_still_fits_a_small_screen(
+        qtbot: QtBot, dsl: Session, clock: MockClock, tmp_path: Path) -> None:
+    """At 150% on 1366x768 (about 900 logical pixels): the title with "(left ...)" wraps,
+    and the transferred notice with it, instead of widening the window past the screen."""
+    clock.current = datetime(2026, 10, 22, 10, 0, tzinfo=UTC)
+    child = add_child(dsl, "Jonas Lukas Aleksander", "Jankauskas-Montgomery")
+    concerns.record_concern(dsl, content((child,), clock))
+    transfer = transfers.mark_left(dsl, HOLIDAYS, child, date(2026, 10, 22),
+                                   "St Anne's Church of England Voluntary Aided School")
+    transfers.record_step(dsl, transfer, StepKind.SENT, "Sealed packet, fingerprint checked")
+    transfers.record_step(dsl, transfer, StepKind.ACKNOWLEDGED, "Ruth Patel, DSL")
+    window = ChildWindow(_ctx(tmp_path, clock), dsl, child)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(900, 500)
+    qtbot.waitExposed(window)
+    qtbot.wait(10)
+    assert window.width() <= 900
+    notice = window.file_life
+    assert window.rect().contains(notice.geometry()), notice.geometry()

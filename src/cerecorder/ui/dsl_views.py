@@ -121,6 +121,9 @@ class ChildWindow(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         _selectable(self.title)
+        # a long name with "(left dd/mm/yyyy)" wraps, rather than widening the window past
+        # a 1366-pixel screen at 150%
+        self.title.setWordWrap(True)
         # flags sit beside the name, so they show even with the profile folded away
         self.flags = _selectable(QLabel())
         bold = self.flags.font()
