@@ -23,6 +23,7 @@ from cerecorder.services.session import Session
 from cerecorder.ui.child_file_life import MarkLeftDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_views import ChildWindow
+from test_packets import audit_actions
 from test_schooldays import YEAR
 from test_transfer_packets import schools  # noqa: F401  (a fixture)
 from test_transfers_ui import HOLIDAYS, _ctx, _keys
@@ -143,3 +144,33 @@ def test_a_long_name_that_left_still_fits_a_small_screen(
     assert window.width() <= 900
     notice = window.file_life
     assert window.rect().contains(notice.geometry()), notice.geometry()
+
+
+def test_the_dsl_chooses_what_is_kept_unless_the_policy_fixes_it(
+        qtbot: QtBot, dsl: Session, clock: MockClock, tmp_path: Path) -> None:
+    import dataclasses
+
+    from cerecorder.domain.transfers import AfterTransfer
+    from cerecorder.services import transfer_records
+    from cerecorder.ui.settings_dialog import SettingsDialog
+
+    ctx = _ctx(tmp_path, clock)
+    dialog = SettingsDialog(ctx, dsl)
+    qtbot.addWidget(dialog)
+    box = dialog.after_transfer
+    assert box.isEnabled() and box.currentData() == AfterTransfer.WHOLE_FILE.value
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # the record alone
+    dialog.save()  # OK
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert transfer_records.after_transfer(dsl) is AfterTransfer.RECORD
+    assert audit_actions(dsl)[-1] == "after_transfer_set"
+
+    fixed = dataclasses.replace(ctx, policy_fixed=frozenset({"after_transfer"}),
+                                after_transfer=AfterTransfer.WHOLE_FILE)
+    shown = SettingsDialog(fixed, dsl)
+    qtbot.addWidget(shown)
+    assert not shown.after_transfer.isEnabled()  # the policy wins, and says so
+    assert shown.after_transfer.currentData() == AfterTransfer.WHOLE_FILE.value
+    assert transfer_records.after_transfer(dsl, fixed.after_transfer) is \
+        AfterTransfer.WHOLE_FILE
