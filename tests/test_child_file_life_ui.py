@@ -174,3 +174,34 @@ def test_the_dsl_chooses_what_is_kept_unless_the_policy_fixes_it(
     assert shown.after_transfer.currentData() == AfterTransfer.WHOLE_FILE.value
     assert transfer_records.after_transfer(dsl, fixed.after_transfer) is \
         AfterTransfer.WHOLE_FILE
+
+
+def test_a_file_handed_on_leaves_its_record_in_the_transfers_window(
+        qtbot: QtBot, dsl: Session, clock: MockClock, tmp_path: Path) -> None:
+    from cerecorder.domain.model import Role
+    from cerecorder.domain.transfers import AfterTransfer
+    from cerecorder.services import destruction, transfer_records, users
+    from cerecorder.ui.transfers_window import TransfersWindow
+
+    from helpers import DSL_PASS, STAFF_PASS, switch_to
+
+    clock.current = datetime(2026, 10, 22, 10, 0, tzinfo=UTC)
+    amy = add_child(dsl, "Amy", "Khan")
+    concerns.record_concern(dsl, content((amy,), clock))
+    users.add_user(dsl, name="it", display_name="School IT", role=Role.ADMIN,
+                   passphrase=STAFF_PASS)
+    transfer = transfers.mark_left(dsl, HOLIDAYS, amy, date(2026, 10, 22), "Hillside High")
+    transfers.record_step(dsl, transfer, StepKind.SENT, "Recorded post")
+    transfers.record_step(dsl, transfer, StepKind.ACKNOWLEDGED, "Jo Bloggs, DSL",
+                          after=AfterTransfer.RECORD)
+    (request,) = destruction.requests(dsl)
+    it = switch_to(dsl, "it", STAFF_PASS)
+    destruction.carry_out(it, request.id)
+    s = switch_to(it, "dsl", DSL_PASS)
+    window = TransfersWindow(_ctx(tmp_path, clock), s, HOLIDAYS)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 0  # the transfer went with the file
+    (record,) = transfer_records.handed_on(s)
+    assert window.handed_on.isVisible()
+    assert window.handed_on.text().endswith(f"Amy Khan: {record.describe()}")

@@ -6,6 +6,7 @@ hand or by the roll import."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +31,7 @@ from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from test_destruction import plaintext_pages
 from test_packets import audit_actions
-from test_schooldays import HOLIDAYS, YEAR
+from test_schooldays import HOLIDAYS, YEAR, _cli
 from test_transfer_packets import schools  # noqa: F401  (a fixture)
 
 from helpers import STAFF_PASS, MockClock, content, switch_to
@@ -91,8 +92,8 @@ def test_by_default_the_whole_file_stays_read_only(dsl: Session, sent: tuple[int
     assert "transfer_record_kept" in audit_actions(dsl)
 
 
-def test_the_record_alone_the_file_then_goes_by_two_people(dsl: Session,
-                                                           sent: tuple[int, int]) -> None:
+def test_the_record_alone_the_file_then_goes_by_two_people(
+        dsl: Session, sent: tuple[int, int], vault_dir: Path) -> None:
     child, transfer = sent
     transfer_records.set_after_transfer(dsl, AfterTransfer.RECORD)
     transfers.record_step(dsl, transfer, StepKind.ACKNOWLEDGED, "Jo Bloggs, DSL")
@@ -109,6 +110,12 @@ def test_the_record_alone_the_file_then_goes_by_two_people(dsl: Session,
     (record,) = transfer_records.records(it)  # the record outlives the file
     assert (record.child_id, record.child_name, record.kept) == (child, "Amy Khan",
                                                                  AfterTransfer.RECORD)
+    assert transfer_records.handed_on(it) == [record]  # what shows it now
+    it.lock()
+    code, out, err = _cli("transfers", vault_dir, "--user", "dsl")
+    assert code == 0, err
+    assert out.strip() == (f"{transfer}\t{child}\tfile handed on, record kept\t-\t-\t"
+                           f"Hillside High\t{record.describe()}")
 
 
 def test_a_legal_hold_still_keeps_a_transferred_file(dsl: Session, sent: tuple[int, int]

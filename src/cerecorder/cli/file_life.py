@@ -24,6 +24,7 @@ from cerecorder.services import (
     handover,
     packets,
     transfer_packets,
+    transfer_records,
 )
 from cerecorder.services import retention as keeping
 from cerecorder.services import transfers as transfer_work
@@ -173,6 +174,7 @@ def list_transfers(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         rows = transfer_work.transfers(opened, ctx.bank_holidays, child_id=args.child)
         leavers = transfer_work.leavers_without_transfer(opened)
+        gone = [] if args.child is not None else transfer_records.handed_on(opened)
     for row in rows:
         t, chase = row.status.transfer, row.status.chase_on
         ctx.console.say("\t".join((
@@ -182,6 +184,9 @@ def list_transfers(ctx: Context, args: argparse.Namespace) -> int:
     for child in leavers if args.child is None else [c for c in leavers if c.id == args.child]:
         left = uk_date(child.left_on) if child.left_on else "-"
         ctx.console.say(f"-\t{child.id}\tno transfer opened\tleft {left}\t-\t-")
+    for record in gone:  # the file went; the record of what was sent stays
+        ctx.console.say(f"{record.transfer_id}\t{record.child_id}\tfile handed on, record "
+                        f"kept\t-\t-\t{record.destination}\t{record.describe()}")
     return 0
 
 

@@ -98,6 +98,16 @@ def records(session: Session, child_id: int | None = None) -> list[TransferRecor
         return uow.transfer_records.all(child_id)
 
 
+def handed_on(session: Session) -> list[TransferRecord]:
+    """The records kept of files that left the vault after their transfer (the school's
+    policy kept the record alone and the file was destroyed): all that shows them now."""
+    require(session.user, Role.DSL, Role.ADMIN)
+    with session.uow() as uow:
+        kept = uow.transfer_records.all()
+        here = {t.id for t in uow.transfers.all()}
+    return [r for r in kept if r.transfer_id not in here]
+
+
 def transferred(session: Session, child_id: int) -> TransferRecord | None:
     """The latest acknowledged transfer of the child's file, if it left: read-only then."""
     found = records(session, child_id)

@@ -27,7 +27,7 @@ from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
 from cerecorder.domain.transfers import StepKind, TransferState
-from cerecorder.services import children, transfers
+from cerecorder.services import children, transfer_records, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ListWindow, fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
@@ -261,6 +261,10 @@ class TransfersWindow(ListWindow):
         self.receipt_button.clicked.connect(self.file_receipt)
         self.open_button.clicked.connect(lambda: self.open_transfer())
         self.step_button.clicked.connect(self.record_step)
+        self.handed_on = QLabel()
+        self.handed_on.setWordWrap(True)
+        self.handed_on.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        named(self.handed_on, "Files handed on: the records of what was sent")
         self.message = message_label()
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
@@ -281,6 +285,7 @@ class TransfersWindow(ListWindow):
         layout.addWidget(intro)
         layout.addWidget(self.view, stretch=1)
         layout.addWidget(self.leavers_view)
+        layout.addWidget(self.handed_on)
         layout.addWidget(self.message)
         layout.addLayout(between)
         layout.addLayout(buttons)
@@ -293,6 +298,11 @@ class TransfersWindow(ListWindow):
         with telling(self, self.message):
             self.model.set_rows(transfers.transfers(self.session, self.holidays))
             self.leavers.set_rows(transfers.leavers_without_transfer(self.session))
+            gone = transfer_records.handed_on(self.session)
+            self.handed_on.setText("Files handed on, only the record of what was sent kept:\n"
+                                   + "\n".join(f"{r.child_name}: {r.describe()}" for r in gone)
+                                   if gone else "")
+            self.handed_on.setVisible(bool(gone))
         self.view.resizeColumnsToContents()
         self.leavers_view.setVisible(self.leavers.rowCount() > 0)
         self.step_button.setEnabled(self.model.rowCount() > 0)
