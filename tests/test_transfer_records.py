@@ -13,6 +13,7 @@ import pytest
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import ChildDetails, EntryType, EventKind, Role
 from cerecorder.domain.retention import TRANSFERRED_RULE
+from cerecorder.domain.statuses import StatusKind
 from cerecorder.domain.transfers import AfterTransfer, StepKind, TransferState
 from cerecorder.policy import parse
 from cerecorder.services import (
@@ -22,6 +23,7 @@ from cerecorder.services import (
     destruction,
     packets,
     retention,
+    statuses,
     transfer_packets,
     transfer_records,
     transfers,
@@ -88,6 +90,8 @@ def test_by_default_the_whole_file_stays_read_only(dsl: Session, sent: tuple[int
     with pytest.raises(InvalidInput, match=r"transferred to Hillside High .* read-only"):
         dsl_work.add_event(dsl, child_id=child, kind=EventKind.MISSING_EPISODE,
                            occurred_at=dsl.clock.now(), summary="After the move")
+    with pytest.raises(InvalidInput, match="read-only"):
+        statuses.add_status(dsl, child, StatusKind.CHILD_IN_NEED, date(2026, 11, 16))
     assert destruction.requests(dsl) == []
     assert "transfer_record_kept" in audit_actions(dsl)
 
