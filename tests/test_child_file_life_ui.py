@@ -27,6 +27,7 @@ from test_packets import audit_actions
 from test_schooldays import YEAR
 from test_transfer_packets import schools  # noqa: F401  (a fixture)
 from test_transfers_ui import HOLIDAYS, _ctx, _keys
+from test_ui_keys import _clashes
 
 from helpers import MockClock, add_child, content
 
@@ -59,6 +60,7 @@ def test_the_dsl_marks_a_child_as_left_by_keyboard(
     dialog = shown[0]
     assert isinstance(dialog, MarkLeftDialog)
     assert dialog.left_on.text() == "22/10/2026"  # today, to change if need be
+    assert _clashes(dialog) == [] and _clashes(window) == []
     dialog.left_on.clear()
     _keys(qtbot, dialog.left_on, "32/10/2026")
     qtbot.keyClick(dialog.left_on, Qt.Key.Key_Return)
