@@ -251,6 +251,17 @@ def shoot(out: Path, work: Path, size: str) -> None:
     statuses_dialog = child_window.edit_statuses()
     snap("15f-statuses", statuses_dialog)
     statuses_dialog.close()
+    marking = child_window.mark_left()
+    marking.destination.setText("Hillside High School")
+    snap("15j-mark-as-left", marking)
+    marking.close()
+    from cerecorder.services import transfer_records
+
+    handed_on = transfer_records.records(s)  # the demo's acknowledged transfer
+    if handed_on:
+        transferred = ChildWindow(ctx, s, handed_on[0].child_id, window)
+        snap("15k-transferred-file", transferred)
+        transferred.close()
     export = child_window.export_pdf(printing=True)
     export.purpose.setText("Strategy meeting with MASH")
     snap("15a-print-or-save", export)

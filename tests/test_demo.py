@@ -278,3 +278,27 @@ def test_the_storyline_front_sheets_have_statuses_and_professionals(
     assert [p.role for p in doc.professionals] == ["Police contact", "Allocated social worker"]
     [missing] = doc.rows  # the missing episode, marked significant, with its impact
     assert missing.significant and missing.impact.startswith("Missed the next two days")
+
+
+def test_the_file_life_lists_are_filled(tiny: tuple[Path, demo.DemoSummary]) -> None:
+    """A newcomer finds screenings, transfers in each state and subject access requests."""
+    from cerecorder.domain.schooldays import NO_BANK_HOLIDAYS
+    from cerecorder.domain.transfers import TransferState
+    from cerecorder.services import sar, screening, transfer_records, transfers
+
+    folder, _ = tiny
+    s = open_demo(folder)
+    try:
+        states = [r.status.state for r in transfers.transfers(s, NO_BANK_HOLIDAYS)]
+        assert states == [TransferState.OVERDUE, TransferState.SENT,
+                          TransferState.ACKNOWLEDGED]
+        kept = transfer_records.records(s)
+        assert [r.destination for r in kept] == ["St Anne's CE School"]
+        assert [len(c.steps) for c in sar.cases(s)] == [0, 1, 1]
+        with s.uow() as uow:
+            screened = {r[0] for r in uow.conn.execute("SELECT child_id FROM screenings")}
+        assert len(screened) == 4 and all(screening.screenings(s, c) for c in screened)
+        assert maintenance.verify(s).ok
+    finally:
+        s.lock()
+

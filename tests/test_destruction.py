@@ -87,7 +87,7 @@ def test_two_people_destroy_a_file_and_nothing_of_it_remains(
     request = destruction.request_destruction(dsl, old, "Reviewed: no further need")
     dsl.lock()
     it = switch_to(dsl, "it", STAFF_PASS)
-    counts = destruction.carry_out(it, request)
+    counts = destruction.carry_out(it, request).counts
     wal = it.vault.files.db.with_name(it.vault.files.db.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0  # no old page images left in it
     assert counts["concerns"] == 1 and counts["children"] == 1
@@ -121,7 +121,7 @@ def test_a_destroyed_files_attachments_go_with_it(
     request = destruction.request_destruction(dsl, old, "Reviewed: no further need")
     dsl.lock()
     it = switch_to(dsl, "it", STAFF_PASS)
-    counts = destruction.carry_out(it, request)
+    counts = destruction.carry_out(it, request).counts
     assert counts["attachments"] == 2 and counts["attachment_chunks"] == 2
     assert PHOTO_CANARY not in plaintext_pages(it)
     assert maintenance.verify(it).ok, maintenance.verify(it).schema_problems
@@ -207,6 +207,7 @@ def test_the_command_line_asks_then_carries_out(dsl: Session, case: dict[str, ob
                           lines=(STAFF_PASS,))
     assert code == 0, err
     assert out.startswith("Destroyed: request #1, ")
+    assert f"Kept: 1 concern (#{case['shared']}) also about other children" in out
     code, out, _ = _cli("destruction", vault_dir, "--user", "dsl")
     assert out.strip() == f"1\t{old}\tdestroyed 16/11/2026\treview 05/01/2025"
 
@@ -225,7 +226,10 @@ def test_every_column_naming_a_child_or_concern_is_a_reference(dsl: Session) -> 
         for column in conn.execute(f"PRAGMA table_info('{table}')"):
             name = str(column[1])
             if (name.endswith(("child_id", "concern_id")) and name not in references
-                    and (table, name) != ("destruction_requests", "child_id")):
+                    # a bare number on purpose: the certificate and the record of a
+                    # transfer are what stays when the file goes
+                    and (table, name) not in (("destruction_requests", "child_id"),
+                                              ("transfer_records", "child_id"))):
                 bare.append(f"{table}.{name}")
     assert bare == []
 
@@ -248,8 +252,14 @@ def test_a_shared_concern_stays_but_the_destroyed_childs_name_goes(
     request = destruction.request_destruction(dsl, gone, "Reviewed: no further need")
     dsl.lock()
     it = switch_to(dsl, "it", STAFF_PASS)
-    counts = destruction.carry_out(it, request)
+    done = destruction.carry_out(it, request)
+    counts = done.counts
     assert "concerns" not in counts and counts["concern_children"] == 1
+    # the administrator is told what stayed, as the certificate says
+    assert done.shared_concerns_kept == (shared,)
+    assert done.describe().endswith(
+        f"Kept: 1 concern (#{shared}) also about other children, which stays in their "
+        "files; only this child's link went.")
     assert b"Quarrowby" not in plaintext_pages(it) and b"Zelphine" not in plaintext_pages(it)
     with it.uow() as uow:
         certificate = json.loads(next(r[6] for r in uow.audit.rows()

@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from cerecorder import app, config, paths, policy
 from cerecorder.domain.handover import DEFAULT_MARKING
 from cerecorder.domain.model import EntryType
+from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.paths import machine_config_dirs as REAL_MACHINE_CONFIG_DIRS
 from cerecorder.policy import Policy
 from cerecorder.services import concerns, handover
@@ -46,6 +47,7 @@ offer_demo = false
 anchor_folder = "/mnt/it-anchors"
 retention_years = 30
 screening_instrument = "/srv/ce/screening.json"
+after_transfer = "record"
 """
 
 
@@ -72,7 +74,8 @@ def test_every_key_is_read() -> None:
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
         anchor_folder=Path("/mnt/it-anchors"), retention_years=30,
-        screening_instrument=Path("/srv/ce/screening.json"))
+        screening_instrument=Path("/srv/ce/screening.json"),
+        after_transfer=AfterTransfer.RECORD)
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

@@ -18,12 +18,12 @@ from pytestqt.qtbot import QtBot
 from cerecorder.domain.errors import NotFound
 from cerecorder.domain.model import ChildDetails, Role
 from cerecorder.domain.retention import ReviewState
-from cerecorder.services import children, users
+from cerecorder.services import children, concerns, users
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.retention_window import DestructionWindow, ReasonDialog, RetentionWindow
 
-from helpers import FAST_KDF, STAFF_PASS, TAXONOMY, MockClock, switch_to
+from helpers import FAST_KDF, STAFF_PASS, TAXONOMY, MockClock, content, switch_to
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 
@@ -37,6 +37,8 @@ def test_a_hold_then_a_destruction_by_two_people(qtbot: QtBot, dsl: Session,
                                                   clock: MockClock, tmp_path: Path) -> None:
     clock.current = datetime(2031, 6, 1, 9, 0, tzinfo=UTC)
     old = children.add_child(dsl, ChildDetails("Amy", "Khan", date_of_birth=date(2005, 5, 1)))
+    ben = children.add_child(dsl, ChildDetails("Ben", "Osei", date_of_birth=date(2016, 5, 1)))
+    shared = concerns.record_concern(dsl, content((old, ben), clock))
     users.add_user(dsl, name="it", display_name="School IT", role=Role.ADMIN,
                    passphrase=STAFF_PASS)
     ctx = AppContext(clock=clock, taxonomy=TAXONOMY, settings=UiSettings(),
@@ -83,6 +85,7 @@ def test_a_hold_then_a_destruction_by_two_people(qtbot: QtBot, dsl: Session,
     admin.confirm = lambda question: True
     qtbot.keyClick(admin.carry_button, Qt.Key.Key_Space)
     assert "Destroyed:" in admin.message.text()
+    assert f"Kept: 1 concern (#{shared}) also about other children" in admin.message.text()
     assert admin.model.index(0, 5).data().startswith("destroyed ")
     assert "Amy" not in " ".join(str(admin.model.index(0, c).data()) for c in range(6))
     with pytest.raises(NotFound), it.uow() as uow:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cerecorder import app, policy, winpolicy
+from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.policy import Policy
 from cerecorder.winpolicy import REG_DWORD, REG_EXPAND_SZ, REG_SZ
 
@@ -112,6 +113,21 @@ def test_a_key_that_cannot_be_read_is_a_problem(monkeypatch: pytest.MonkeyPatch,
                                 "key uses its default",)
 
 
+#: text keys with a fixed set of values: a drop-down list in Group Policy, REG_SZ written
+CHOICES = frozenset({"after_transfer"})
+
+
+def test_a_choice_offers_exactly_the_values_the_policy_reads() -> None:
+    definitions, _ = admx()
+    values = {item.get("valueName"): {v.text for v in item.iter(f"{ADMX}string")}
+              for item in definitions.iter(f"{ADMX}enum")}
+    assert values == {"after_transfer": {c.value for c in AfterTransfer}}
+    for value in values["after_transfer"]:
+        read = winpolicy.reading({"after_transfer": (value, REG_SZ)})
+        assert read is not None and read.problems == ()
+        assert read.policy.after_transfer is AfterTransfer(value)
+
+
 def admx() -> tuple[ET.Element, ET.Element]:
     return (ET.parse(WINDOWS / "policy" / "cerecorder.admx").getroot(),
             ET.parse(WINDOWS / "policy" / "en-US" / "cerecorder.adml").getroot())
@@ -136,7 +152,8 @@ def test_the_group_policy_template_covers_every_key() -> None:
     assert set(written) == set(policy.KEYS)
     for key, kind in written.items():
         expected = ("decimal" if key in winpolicy.NUMBERS
-                    else "flag" if key in winpolicy.FLAGS else "text")
+                    else "flag" if key in winpolicy.FLAGS
+                    else "enum" if key in CHOICES else "text")
         assert kind == expected, key
 
 

@@ -112,6 +112,7 @@ def admin_main() -> None:
                      documents=documents(reading.policy),
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      retention_years=reading.policy.retention_years or DEFAULT_YEARS,
+                     after_transfer=reading.policy.after_transfer,
                      anchor_folders=anchor_folders(reading.policy),
                      demo_files=lambda: _demo_files(load_outlines(paths.bodymap_dir()))))
 
@@ -177,6 +178,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         body_outlines=(outlines := load_outlines(paths.bodymap_dir())),
         demo_files=lambda: _demo_files(outlines),
         retention_years=rules.retention_years or DEFAULT_YEARS,
+        after_transfer=rules.after_transfer,
     )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
 from cerecorder.domain.rules import MAX_NAME
+from cerecorder.domain.transfers import AfterTransfer
 
 if TYPE_CHECKING:  # the documents' model loads with the first document, not at start
     from cerecorder.domain.handover import (
@@ -47,6 +48,7 @@ LABELS = {
     "anchor_folder": "Anchor folder",
     "retention_years": "Files reviewed at date of birth plus",
     "screening_instrument": "Screening instrument",
+    "after_transfer": "After a transfer is acknowledged, keep",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -71,6 +73,7 @@ class Policy:
     anchor_folder: Path | None = None
     retention_years: int | None = None
     screening_instrument: Path | None = None
+    after_transfer: AfterTransfer | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -101,6 +104,8 @@ class Policy:
                 text = f"{value} minutes"
             elif key == "retention_years":
                 text = f"{value} years"
+            elif key == "after_transfer":
+                text = value.label
             else:
                 text = str(value)
             lines.append((LABELS[key], text))
@@ -184,6 +189,16 @@ def _years(value: Any) -> int:
     return value
 
 
+def _after_transfer(value: Any) -> AfterTransfer:
+    choices = " or ".join(f'"{c.value}"' for c in AfterTransfer)
+    if not isinstance(value, str):
+        raise _Bad(f"must be {choices}, not {_toml_type(value)}")
+    try:
+        return AfterTransfer(value.strip().lower())
+    except ValueError:
+        raise _Bad(f"must be {choices}, not {value!r}") from None
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Bad(f"must be true or false (no quotes), not {_toml_type(value)}")
@@ -218,6 +233,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "anchor_folder": _path,
     "retention_years": _years,
     "screening_instrument": _path,
+    "after_transfer": _after_transfer,
 }
 
 

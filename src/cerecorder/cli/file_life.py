@@ -24,6 +24,7 @@ from cerecorder.services import (
     handover,
     packets,
     transfer_packets,
+    transfer_records,
 )
 from cerecorder.services import retention as keeping
 from cerecorder.services import transfers as transfer_work
@@ -173,6 +174,7 @@ def list_transfers(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         rows = transfer_work.transfers(opened, ctx.bank_holidays, child_id=args.child)
         leavers = transfer_work.leavers_without_transfer(opened)
+        gone = [] if args.child is not None else transfer_records.handed_on(opened)
     for row in rows:
         t, chase = row.status.transfer, row.status.chase_on
         ctx.console.say("\t".join((
@@ -182,6 +184,9 @@ def list_transfers(ctx: Context, args: argparse.Namespace) -> int:
     for child in leavers if args.child is None else [c for c in leavers if c.id == args.child]:
         left = uk_date(child.left_on) if child.left_on else "-"
         ctx.console.say(f"-\t{child.id}\tno transfer opened\tleft {left}\t-\t-")
+    for record in gone:  # the file went; the record of what was sent stays
+        ctx.console.say(f"{record.transfer_id}\t{record.child_id}\tfile handed on, record "
+                        f"kept\t-\t-\t{record.destination}\t{record.describe()}")
     return 0
 
 
@@ -201,7 +206,7 @@ def transfer_step(ctx: Context, args: argparse.Namespace) -> int:
     happened_on = uk_date_arg(args.happened_on)
     with ctx.unlocked(args) as opened:
         transfer_work.record_step(opened, args.transfer, StepKind(args.step), args.detail,
-                                  args.note, happened_on)
+                                  args.note, happened_on, ctx.after_transfer)
     ctx.console.say(f"Recorded: transfer #{args.transfer} {args.step}.")
     return 0
 
@@ -299,16 +304,15 @@ def destruction_cmd(ctx: Context, args: argparse.Namespace) -> int:
                             "waits for an administrator (a second person).")
             return 0
         if args.carry_out is not None:
-            counts = destruction.carry_out(opened, args.carry_out)
-            ctx.console.say(f"Destroyed: request #{args.carry_out}, {sum(counts.values())} "
-                            "rows; the certificate is in the audit.")
+            ctx.console.say(destruction.carry_out(opened, args.carry_out).describe())
             return 0
         found = destruction.requests(opened)
     for request in found:
         state = (f"destroyed {uk_date(request.destroyed_at.date())}" if request.destroyed_at
                  else "waiting for an administrator")
-        ctx.console.say(f"{request.id}\t{request.child_id}\t{state}\treview "
-                        f"{uk_date(request.review_on)}")
+        review = request.review_text
+        ctx.console.say(f"{request.id}\t{request.child_id}\t{state}\t"
+                        + (review if review.startswith("transferred") else f"review {review}"))
     return 0
 
 
@@ -342,7 +346,7 @@ def import_transfer(ctx: Context, args: argparse.Namespace) -> int:
 def transfer_receipt(ctx: Context, args: argparse.Namespace) -> int:
     data = packets.read_file(args.file)
     with ctx.unlocked(args) as opened:
-        transfer_id = transfer_packets.file_receipt(opened, data)
+        transfer_id = transfer_packets.file_receipt(opened, data, ctx.after_transfer)
     ctx.console.say("Receipt filed" + (f": transfer #{transfer_id} acknowledged."
                                        if transfer_id else "."))
     return 0

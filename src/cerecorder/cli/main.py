@@ -35,6 +35,7 @@ from cerecorder.domain.roster import RosterField, counted
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
+from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.services import (
     cards,
     demo,
@@ -82,15 +83,25 @@ class Context:
                  anchor_folders: Sequence[Path] = (),
                  bank_holidays: BankHolidays | None = None,
                  retention_years: int = DEFAULT_YEARS,
-                 demo_files: Callable[[], DemoFiles] | None = None) -> None:
+                 demo_files: Callable[[], DemoFiles] | None = None,
+                 after_transfer: AfterTransfer | None = None) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
         #: the demo's evidence files, made by the composition root (Pillow, ReportLab)
         self.demo_files = demo_files
         #: the policy's retention rule (date of birth plus so many years)
         self.retention_years = retention_years
+        #: what the policy keeps of a file once its transfer is acknowledged (None: the
+        #: vault's setting)
+        self.after_transfer = after_transfer
         self._documents = documents
         self.anchor_folders = tuple(anchor_folders)
         self._bank_holidays = bank_holidays
+
+    @property
+    def known_bank_holidays(self) -> BankHolidays | None:
+        """The bank holidays if this installation has them (a deadline is estimated
+        without them)."""
+        return self._bank_holidays
 
     @property
     def bank_holidays(self) -> BankHolidays:
@@ -412,10 +423,13 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
                 ctx.console.say(f"To import, fix the {counted(preview.plan.skipped)} above or "
                                 "add --import-rest to leave them out.")
             return 0
-        result = roster_import.commit_import(opened, preview, import_rest=args.import_rest)
+        result = roster_import.commit_import(opened, preview, import_rest=args.import_rest,
+                                             holidays=ctx.known_bank_holidays)
     ctx.console.say("")
     ctx.console.say(f"Imported: {result.added} added, {result.updated} updated, "
                     f"{result.left} marked as left, {counted(result.skipped)} left out.")
+    if result.transfers_opened:
+        ctx.console.say(roster_import.transfers_text(result).strip())
     return 0
 
 
@@ -674,7 +688,8 @@ def run(
     argv: Sequence[str], *, taxonomy: TaxonomyLibrary, clock: Clock,
     documents: DocumentRenderer | None = None, anchor_folders: Sequence[Path] = (),
     bank_holidays: BankHolidays | None = None, retention_years: int = DEFAULT_YEARS,
-    demo_files: Callable[[], DemoFiles] | None = None, stdin: TextIO | None = None,
+    demo_files: Callable[[], DemoFiles] | None = None,
+    after_transfer: AfterTransfer | None = None, stdin: TextIO | None = None,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
@@ -684,7 +699,7 @@ def run(
     except SystemExit as exc:
         return int(exc.code or 0)
     ctx = Context(taxonomy, clock, console, documents, anchor_folders, bank_holidays,
-                  retention_years, demo_files)
+                  retention_years, demo_files, after_transfer)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:

@@ -331,6 +331,8 @@ class ChronologyEntry:
     recorded_at: datetime | None = None  # when it was written down, if not when it happened
     significant: bool = False  # marked by the DSL as a significant event
     impact: str = ""  # the DSL's note of the impact on the child
+    #: the school it came from, for an entry of a file received by transfer (read-only)
+    received_from: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ from datetime import date, datetime
 from cerecorder.domain.timefmt import uk_date
 
 DEFAULT_YEARS = 25
+#: the rule a destruction request names when the file left by transfer and the school's
+#: policy keeps only a record of what was sent (services/transfer_records.py): no age
+TRANSFERRED_RULE = 0
 MIN_YEARS, MAX_YEARS = 6, 100
 
 
@@ -97,3 +100,31 @@ class DestructionRequest:
     @property
     def done(self) -> bool:
         return self.destroyed_at is not None
+
+    @property
+    def review_text(self) -> str:
+        """The review date, or for a file handed on, when its transfer was acknowledged."""
+        if self.rule_years == TRANSFERRED_RULE:
+            return f"transferred {uk_date(self.review_on)}"
+        return uk_date(self.review_on)
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    """What a destruction did: rows deleted per table, and the concerns that stayed because
+    they are in other children's files too (the certificate's shared_concerns_kept)."""
+
+    request_id: int
+    counts: Mapping[str, int]
+    shared_concerns_kept: tuple[int, ...]
+
+    def describe(self) -> str:
+        text = (f"Destroyed: request #{self.request_id}, {sum(self.counts.values())} rows; "
+                "the certificate is in the audit.")
+        kept = self.shared_concerns_kept
+        if kept:
+            ids = ", ".join(f"#{i}" for i in kept)
+            text += (f" Kept: {len(kept)} concern{'' if len(kept) == 1 else 's'} ({ids}) "
+                     f"also about other children, which stay{'s' if len(kept) == 1 else ''} "
+                     "in their files; only this child's link went.")
+        return text

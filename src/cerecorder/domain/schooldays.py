@@ -78,6 +78,10 @@ class BankHolidays:
         return self.first_year <= day.year <= self.last_year
 
 
+#: where the shipped bank holidays are not to hand: every deadline is then estimated
+NO_BANK_HOLIDAYS = BankHolidays(frozenset(), 0, -1, "none")
+
+
 @dataclass(frozen=True)
 class Deadline:
     due: date

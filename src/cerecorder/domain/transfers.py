@@ -23,6 +23,25 @@ class StepKind(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class AfterTransfer(enum.StrEnum):
+    """What the sending school keeps once the receiving school acknowledged the file (the
+    school's choice, policy key after_transfer): the whole file, read-only and marked as
+    transferred; or only a read-only record of what was sent, the rest of the file then
+    leaving the vault by the two-person destruction (IRMS: the last school keeps the file)."""
+
+    WHOLE_FILE = "whole_file"
+    RECORD = "record"
+
+    @property
+    def label(self) -> str:
+        return ("the whole file, read-only, marked as transferred"
+                if self is AfterTransfer.WHOLE_FILE else
+                "a record of what was sent; the file is then destroyed (two people)")
+
+
+DEFAULT_AFTER_TRANSFER = AfterTransfer.WHOLE_FILE
+
+
 class TransferState(enum.StrEnum):
     TO_SEND = "to send"
     SENT = "sent"
@@ -104,3 +123,37 @@ def status(transfer: Transfer, calendar: SchoolCalendar, today: date) -> Transfe
     chase_on = calendar.school_days_after(since, CHASE_AFTER_SCHOOL_DAYS).due
     return TransferStatus(transfer, TransferState.OVERDUE if today >= chase_on else
                           TransferState.SENT, chase_on)
+
+
+_ONE = {"concerns": "concern", "addenda": "addendum", "decisions": "decision",
+        "actions": "action", "outcomes": "outcome", "events": "event"}
+
+
+@dataclass(frozen=True)
+class TransferRecord:
+    """What the sending vault keeps of an acknowledged transfer, whatever happens to the
+    file: who the child was, where the file went, how and when, who acknowledged it, and
+    how many entries of each kind were sent (never what they said)."""
+
+    transfer_id: int
+    child_id: int
+    child_name: str
+    date_of_birth: date | None
+    upn: str
+    destination: str
+    sent_on: date | None
+    sent_how: str
+    acknowledged_on: date
+    acknowledged_by: str
+    packet_id: str
+    entries: dict[str, int]
+    kept: AfterTransfer
+    made_at: datetime
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{n} {kind if n != 1 else _ONE.get(kind, kind)}"
+                           for kind, n in sorted(self.entries.items()) if n)
+        sent = f" on {uk_date(self.sent_on)}" if self.sent_on else ""
+        return (f"File transferred to {self.destination}{sent} ({self.sent_how}); "
+                f"acknowledged {uk_date(self.acknowledged_on)} by {self.acknowledged_by}. "
+                f"Sent: {counts or 'no entries'}.")

@@ -19,6 +19,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.timefmt import from_utc_text
 from cerecorder.services import audit, screening
 from cerecorder.services.access import require
+from cerecorder.services.received_chronology import received_entries
 from cerecorder.services.session import Session
 
 
@@ -42,6 +43,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
         screenings = screening.screenings_in(session, uow, child_id)
         marked = uow.statuses.significant(identity)
         impacts = uow.statuses.impacts(identity)
+        received = received_entries(uow, list(identity), session.tz)
         audit.record(uow, session.clock, session.user, "chronology_viewed", "child", child_id)
         uow.commit()
 
@@ -114,7 +116,7 @@ def chronology(session: Session, child_id: int) -> list[ChronologyEntry]:
             recorded_by=names.get(s.signed_by, "?"), recorded_role=roles.get(s.signed_by, ""),
             ref_id=s.id, kind=s.band,
         ))
-    entries = [_annotated(e, marked, impacts) for e in entries]
+    entries = [_annotated(e, marked, impacts) for e in entries] + received
     order = list(EntryType)
     entries.sort(key=lambda e: (e.occurred_at, order.index(e.entry_type), e.ref_id))
     return entries

@@ -36,7 +36,14 @@ from cerecorder.domain.model import EventKind, Role, TriageDecision
 from cerecorder.domain.roster import upn_check_letter
 from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
-from cerecorder.services import audit, demo_categories, demo_evidence, demo_story, users
+from cerecorder.services import (
+    audit,
+    demo_categories,
+    demo_evidence,
+    demo_file_life,
+    demo_story,
+    users,
+)
 from cerecorder.services.clock import Clock
 from cerecorder.services.demo_people import (
     BACKGROUND_WEIGHTS,
@@ -912,6 +919,10 @@ def create_demo_vault(
         builder.write_story()
         if evidence is not None:
             builder.write_evidence(evidence)
+        # the file's life (services/demo_file_life.py): pupils on roll with concerns
+        with_files = [p.id for p in builder.pupils if p.concerns and p.left_on is None]
+        demo_file_life.write_file_life(session, with_files[:4], with_files[4:7],
+                                       with_files[7:10])
     except BaseException:
         session.lock()
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,25 +9,37 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
 from cerecorder.domain.retention import (
     DEFAULT_YEARS,
+    TRANSFERRED_RULE,
+    Destroyed,
     DestructionRequest,
     RetentionRow,
     ReviewState,
 )
 from cerecorder.domain.rules import clean_text
 from cerecorder.domain.timefmt import uk_date
-from cerecorder.services import audit, retention
+from cerecorder.domain.transfers import AfterTransfer
+from cerecorder.services import audit, retention, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 from cerecorder.storage.destruction import compact, destroy
 
 
 def _due(session: Session, child_id: int, years: int) -> RetentionRow:
-    row = retention.file_review(session, child_id, years)
+    row = retention.file_review(session, child_id,
+                                DEFAULT_YEARS if years == TRANSFERRED_RULE else years)
     if row is None:
         raise InvalidInput(f"There is no file for child {child_id}.")
     if row.state is ReviewState.HELD:
         raise InvalidInput("The file is under a legal hold ("
                            + "; ".join(h.name for h in row.holds) + "): it cannot be destroyed.")
+    if years == TRANSFERRED_RULE:
+        # the file left by transfer, and the school keeps a record of what was sent: the
+        # receiving school keeps the file now (IRMS), so no review date holds it back
+        kept = transfer_records.records(session, child_id)
+        if not kept or kept[-1].kept is not AfterTransfer.RECORD:
+            raise InvalidInput("The file was not handed on under a policy keeping only a "
+                               "record of what was sent: it is reviewed by date of birth.")
+        return row
     if row.state is ReviewState.NO_DATE:
         raise InvalidInput("The child has no date of birth, so the file's review date is not "
                            "known: it cannot be destroyed.")
@@ -65,7 +77,7 @@ def requests(session: Session) -> list[DestructionRequest]:
         return uow.destructions.all()
 
 
-def carry_out(session: Session, request_id: int) -> dict[str, int]:
+def carry_out(session: Session, request_id: int) -> Destroyed:
     """The administrator, who is not the DSL who asked: the file goes, in one transaction,
     then the vault file is compacted. The review is checked again first: a hold set since
     the request stops it."""
@@ -93,4 +105,4 @@ def carry_out(session: Session, request_id: int) -> dict[str, int]:
                      shared_concerns_kept=kept, kept_because="also in other children's files")
         uow.commit()
     compact(session.vault.conn)
-    return counts
+    return Destroyed(request_id, counts, tuple(kept))

@@ -24,7 +24,7 @@ from cerecorder.domain.rules import (
 )
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.timefmt import from_utc_text, local_date
-from cerecorder.services import audit, deadlines, flags
+from cerecorder.services import audit, deadlines, flags, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 
@@ -87,6 +87,7 @@ def record_action(
     if due_on is not None and due_on < taken_on:
         raise InvalidInput("An action cannot be due before it was taken.")
     with session.uow() as uow:
+        transfer_records.check_not_transferred(uow, children)
         deadlines.check_owner(uow, owner_id)
         ids = [
             uow.dsl.add_action(child, concern_id, kind, detail, taken_at, session.tz,
@@ -114,6 +115,7 @@ def record_outcome(
     now = session.clock.now()
     check_clock(now)
     with session.uow() as uow:
+        transfer_records.check_not_transferred(uow, [child_id])
         born = uow.children.get(child_id).details.date_of_birth
         check_time(occurred_at, now, "The time of the outcome", tz=session.tz, born=born)
         if action_id is not None and uow.dsl.action_child(action_id) != child_id:
@@ -141,6 +143,7 @@ def add_event(
     now = session.clock.now()
     check_clock(now)
     with session.uow() as uow:
+        transfer_records.check_not_transferred(uow, [child_id])
         born = uow.children.get(child_id).details.date_of_birth
         check_time(occurred_at, now, "The time of the event", tz=session.tz, born=born)
         event_id = uow.dsl.add_event(child_id, kind, occurred_at, session.tz, summary, outcome,

@@ -33,8 +33,9 @@ from cerecorder.domain.roster import (
     read_roster,
 )
 from cerecorder.domain.rules import check_date
+from cerecorder.domain.schooldays import NO_BANK_HOLIDAYS, BankHolidays
 from cerecorder.domain.timefmt import local_date, uk_date
-from cerecorder.services import audit
+from cerecorder.services import audit, calendar, transfers
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 from cerecorder.storage.uow import UnitOfWork
@@ -69,6 +70,8 @@ class ImportResult:
     updated: int
     left: int
     skipped: int
+    #: leavers with a safeguarding file, each given a transfer to send
+    transfers_opened: int = 0
 
 
 def today(session: Session) -> date:
@@ -128,11 +131,16 @@ def preview_import(
 
 
 def commit_import(session: Session, preview: RosterPreview, *,
-                  import_rest: bool = False) -> ImportResult:
+                  import_rest: bool = False, holidays: BankHolidays | None = None
+                  ) -> ImportResult:
     """Write the previewed import in one transaction: every change or none. Refused if
-    the roll changed since the preview, or if rows would be left out without consent."""
+    the roll changed since the preview, or if rows would be left out without consent.
+    A leaver whose file holds records gets a transfer to send (KCSIE), its deadline in
+    school days (holidays: the bank holidays; without them the deadline is estimated)."""
     require(session.user, *IMPORTERS)
     plan = preview.plan
+    deadline = None if plan.left_on is None else calendar.transfer_deadline(
+        session, holidays or NO_BANK_HOLIDAYS, plan.left_on)
     if plan.skipped and not import_rest:
         raise InvalidInput(
             f"{counted(plan.skipped)} with problems or conflicts. Fix the file and import it "
@@ -166,13 +174,27 @@ def commit_import(session: Session, preview: RosterPreview, *,
             uow.children.set_left(child.id, current.left_on)
             audit.record(uow, session.clock, user, "child_left", "child", child.id,
                          source="roster_import")
+        transfers_opened = [] if deadline is None or current.left_on is None else \
+            transfers.open_for_leavers(uow, session, [c.id for c in current.leavers],
+                                       current.left_on, deadline)
         uow.meta.set(_MAPPING_KEY + preview.source.header_key, json.dumps(
             {str(i): f.value for i, f in sorted(preview.mapping.items())}))
         audit.record(uow, session.clock, user, "roster_imported", "roster",
                      preview.source.header_key, encoding=preview.source.file.encoding,
                      full_roll=preview.full_roll, **current.counts)
         uow.commit()
-    return ImportResult(added, updated, len(current.leavers), current.skipped)
+    return ImportResult(added, updated, len(current.leavers), current.skipped,
+                        len(transfers_opened))
+
+
+def transfers_text(result: ImportResult) -> str:
+    """What the import opened for the DSL ('' when nothing), ending in a space."""
+    n = result.transfers_opened
+    if not n:
+        return ""
+    opened = "a transfer" if n == 1 else "transfers"
+    return (f"{counted(n, 'leaver')} with a safeguarding file: {opened} to send opened, "
+            "the receiving school to be named by the DSL (Transfers). ")
 
 
 # -- the preview as text (the command line prints it; the wizard shows the same lines) ----

@@ -16,7 +16,7 @@ from cerecorder.domain.model import EntryType, Role
 from cerecorder.domain.rules import MAX_NAME, check_clock, check_date, clean_text
 from cerecorder.domain.statuses import Professional, Status, StatusKind
 from cerecorder.domain.timefmt import local_date
-from cerecorder.services import audit
+from cerecorder.services import audit, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
 from cerecorder.storage.statuses import EntryRef
@@ -50,6 +50,7 @@ def add_status(session: Session, child_id: int, kind: StatusKind, started_on: da
     check_date(started_on, _today(session), "The start date")
     with session.uow() as uow:
         uow.children.get(child_id)
+        transfer_records.check_not_transferred(uow, [child_id])
         status_id = uow.statuses.add_status(child_id, kind, started_on, note,
                                             session.clock.now(), session.user.id)
         audit.record(uow, session.clock, session.user, "status_added", "child", child_id,
@@ -86,6 +87,7 @@ def add_professional(session: Session, child_id: int, *, role: str, name: str,
     check_date(from_on, _today(session), "The date involved from")
     with session.uow() as uow:
         uow.children.get(child_id)
+        transfer_records.check_not_transferred(uow, [child_id])
         professional_id = uow.statuses.add_professional(
             child_id, role, name, agency, contact, from_on, session.clock.now(),
             session.user.id)
@@ -125,6 +127,7 @@ def mark_significant(session: Session, child_id: int, entry_type: EntryType, ref
     ref = _ref(entry_type, ref_id)
     with session.uow() as uow:
         uow.children.get(child_id)
+        transfer_records.check_not_transferred(uow, [child_id])
         uow.statuses.mark(child_id, ref, significant, session.clock.now(), session.user.id)
         audit.record(uow, session.clock, session.user,
                      "entry_marked_significant" if significant else "entry_unmarked_significant",
@@ -147,6 +150,7 @@ def write_impact(session: Session, child_id: int, entry_type: EntryType, ref_id:
     body = clean_text(body.strip(), "The impact on the child")
     with session.uow() as uow:
         uow.children.get(child_id)
+        transfer_records.check_not_transferred(uow, [child_id])
         uow.statuses.add_impact(child_id, ref, body, session.clock.now(), session.tz,
                                 session.user.id)
         audit.record(uow, session.clock, session.user, "impact_written", "child", child_id,

@@ -19,8 +19,8 @@ from cerecorder.crypto.packets import PacketRefused, RecipientCard
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ChildDetails, Role
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.domain.transfers import StepKind
-from cerecorder.services import audit, file_export
+from cerecorder.domain.transfers import AfterTransfer, StepKind
+from cerecorder.services import audit, file_export, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.handover import school_name
 from cerecorder.services.packets import _identities, _signing_key
@@ -181,10 +181,13 @@ def _receipt(key: crypto.SigningKey, packet_id: str, content: str, session: Sess
         "received_by": f"{session.user.display_name}, DSL", "signer": key.verify_key}, key)
 
 
-def file_receipt(session: Session, data: bytes) -> int | None:
+def file_receipt(session: Session, data: bytes, after: AfterTransfer | None = None
+                 ) -> int | None:
     """The sending side: a receipt signed by the key of the card the packet was sealed
-    for acknowledges its transfer. Returns the transfer id, if one was open."""
+    for acknowledges its transfer. Returns the transfer id, if one was open. `after`: what
+    the policy keeps then (None: the vault's setting; services/transfer_records.py)."""
     require(session.user, Role.DSL)
+    kept = transfer_records.after_transfer(session, after)
     document = crypto.open_envelope(data, "receipt")
     if document.get("kind") != RECEIPT_KIND:
         raise PacketRefused("malformed", "The file is not a transfer receipt.")
@@ -203,9 +206,12 @@ def file_receipt(session: Session, data: bytes) -> int | None:
         uow.transfer_packets.mark_receipt(str(sealed[0]), at, by)
         transfer_id = None if sealed[1] is None else int(sealed[1])
         if transfer_id is not None and not uow.transfers.get(transfer_id).closed:
-            uow.transfers.add_step(transfer_id, StepKind.ACKNOWLEDGED, at.date(),
-                                   f"Signed receipt: {by} ({sealed[4]})", "",
+            detail = f"Signed receipt: {by} ({sealed[4]})"
+            uow.transfers.add_step(transfer_id, StepKind.ACKNOWLEDGED, at.date(), detail, "",
                                    session.clock.now(), session.user.id)
+            transfer_records.keep_after_acknowledgement(
+                uow, session, uow.transfers.get(transfer_id), at.date(), detail, kept,
+                str(sealed[0]))
         audit.record(uow, session.clock, session.user, "transfer_receipt_filed", "child",
                      int(sealed[2]), packet=str(sealed[0]))
         uow.commit()

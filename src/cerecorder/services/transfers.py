@@ -4,18 +4,26 @@ written)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, Role
 from cerecorder.domain.rules import MAX_NAME, check_date, clean_text
-from cerecorder.domain.schooldays import BankHolidays
+from cerecorder.domain.schooldays import BankHolidays, Deadline
 from cerecorder.domain.timefmt import local_date, uk_date
-from cerecorder.domain.transfers import StepKind, TransferState, TransferStatus, status
-from cerecorder.services import audit, calendar, children
+from cerecorder.domain.transfers import (
+    AfterTransfer,
+    StepKind,
+    TransferState,
+    TransferStatus,
+    status,
+)
+from cerecorder.services import audit, calendar, children, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
+from cerecorder.storage.uow import UnitOfWork
 
 #: how far ahead a move may be planned
 PLANNED_AHEAD = timedelta(days=366)
@@ -64,9 +72,64 @@ def open_transfer(session: Session, holidays: BankHolidays, child_id: int, moved
     return transfer_id
 
 
-def record_step(session: Session, transfer_id: int, kind: StepKind, detail: str,
-                note: str = "", happened_on: date | None = None) -> None:
+def mark_left(session: Session, holidays: BankHolidays, child_id: int, left_on: date,
+              destination: str = "", destination_dsl: str = "") -> int:
+    """The DSL marks a child as left by hand (the roll import does it for a whole roll):
+    the child leaves the roll on that day and a transfer opens, to the school named if it
+    is known, in the same transaction. Returns the transfer's id."""
     require(session.user, Role.DSL)
+    today = _today(session)
+    check_date(left_on, today + PLANNED_AHEAD, "The leaving date")
+    destination = clean_text(destination.strip(), "The receiving school", MAX_NAME)
+    destination_dsl = clean_text(destination_dsl.strip(), "The receiving DSL", MAX_NAME)
+    deadline = calendar.transfer_deadline(session, holidays, left_on)
+    with session.uow() as uow:
+        child = uow.children.get(child_id)
+        if child.left_on is not None:
+            raise InvalidInput(f"{child.display_name} was marked as left on "
+                               f"{uk_date(child.left_on)} already: open a transfer from "
+                               "the transfers list.")
+        if any(not t.closed for t in uow.transfers.for_child(child_id)):
+            raise InvalidInput(f"{child.display_name} already has a transfer open.")
+        uow.children.set_left(child_id, left_on)
+        audit.record(uow, session.clock, session.user, "child_left", "child", child_id,
+                     source="by_hand")
+        transfer_id = uow.transfers.add(child_id, destination, destination_dsl, left_on,
+                                        deadline.due, deadline.estimated, session.clock.now(),
+                                        session.user.id)
+        audit.record(uow, session.clock, session.user, "transfer_opened", "transfer",
+                     transfer_id, child=child_id, source="marked_left")
+        uow.commit()
+    return transfer_id
+
+
+def open_for_leavers(uow: UnitOfWork, session: Session, child_ids: Iterable[int],
+                     left_on: date, deadline: Deadline) -> list[int]:
+    """Inside a roll import's transaction: a transfer 'to send', destination not yet known
+    (for the DSL to complete), for each leaver whose file holds any record and has no
+    transfer open. Returns the transfers' ids."""
+    opened = []
+    for child_id in child_ids:
+        if not any(transfer_records.entry_counts(uow, child_id).values()):
+            continue
+        if any(not t.closed for t in uow.transfers.for_child(child_id)):
+            continue
+        transfer_id = uow.transfers.add(child_id, "", "", left_on, deadline.due,
+                                        deadline.estimated, session.clock.now(),
+                                        session.user.id)
+        audit.record(uow, session.clock, session.user, "transfer_opened", "transfer",
+                     transfer_id, child=child_id, source="roster_import")
+        opened.append(transfer_id)
+    return opened
+
+
+def record_step(session: Session, transfer_id: int, kind: StepKind, detail: str,
+                note: str = "", happened_on: date | None = None,
+                after: AfterTransfer | None = None) -> None:
+    """`after`: what the policy keeps once the file is acknowledged (None: the vault's
+    setting; services/transfer_records.py)."""
+    require(session.user, Role.DSL)
+    kept = transfer_records.after_transfer(session, after)
     today = _today(session)
     happened_on = happened_on or today
     check_date(happened_on, today, "The day it happened")
@@ -88,6 +151,9 @@ def record_step(session: Session, transfer_id: int, kind: StepKind, detail: str,
                                session.clock.now(), session.user.id)
         audit.record(uow, session.clock, session.user, "transfer_step", "transfer",
                      transfer_id, step=kind.value)
+        if kind is StepKind.ACKNOWLEDGED:
+            transfer_records.keep_after_acknowledgement(uow, session, transfer, happened_on,
+                                                        detail, kept)
         uow.commit()
 
 

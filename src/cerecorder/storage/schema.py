@@ -21,6 +21,7 @@ from cerecorder.storage.schema_file_life import (
 from cerecorder.storage.schema_screening import V8 as _V9
 from cerecorder.storage.schema_search import V8 as _V11
 from cerecorder.storage.schema_statuses import statuses_sql
+from cerecorder.storage.schema_transfer_records import transfer_records_sql
 from cerecorder.storage.schema_v8 import V8 as _V12
 
 # Triggers keep what DESIGN.md calls immutable immutable, whichever code touches the file.
@@ -570,4 +571,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
      "and reopened, all append-only", deadlines_sql(_APPEND_ONLY)),
     (17, "files attached with an addendum to a submitted concern, going in with it and "
      "kept as they were", addendum_files_sql()),
+    (18, "what the sending school keeps of an acknowledged transfer: a record of what was "
+     "sent, and whether the whole file stays (read-only) or the record alone",
+     transfer_records_sql(_APPEND_ONLY)),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
@@ -9,7 +10,13 @@ from typing import Any
 from cerecorder.domain.errors import NotFound
 from cerecorder.domain.retention import LegalHold
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.domain.transfers import StepKind, Transfer, TransferStep
+from cerecorder.domain.transfers import (
+    AfterTransfer,
+    StepKind,
+    Transfer,
+    TransferRecord,
+    TransferStep,
+)
 from cerecorder.storage.repositories import _Repository
 
 _COLUMNS = ("id, child_id, destination, destination_dsl, moved_on, due_on, due_estimated, "
@@ -125,3 +132,34 @@ class TransferPacketRepository(_Repository):
         return self._rows("SELECT id, packet_id, child_id, from_school, signer, document_id, "
                           f"received_at, envelope FROM received_files {where} ORDER BY id",
                           params)
+
+
+class TransferRecordRepository(_Repository):
+    _COLUMNS = ("transfer_id, child_id, child_name, date_of_birth, upn, destination, "
+                "sent_on, sent_how, acknowledged_on, acknowledged_by, packet_id, entries, "
+                "kept, made_at")
+
+    def add(self, record: TransferRecord, by: int) -> None:
+        r = record
+        self._execute(
+            f"INSERT INTO transfer_records({self._COLUMNS}, made_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r.transfer_id, r.child_id, r.child_name,
+             r.date_of_birth.isoformat() if r.date_of_birth else None, r.upn, r.destination,
+             r.sent_on.isoformat() if r.sent_on else None, r.sent_how,
+             r.acknowledged_on.isoformat(), r.acknowledged_by, r.packet_id,
+             json.dumps(r.entries, sort_keys=True), r.kept.value, to_utc_text(r.made_at), by))
+
+    def all(self, child_id: int | None = None) -> list[TransferRecord]:
+        where, params = ("WHERE child_id = ?", (child_id,)) if child_id is not None else ("", ())
+        return [TransferRecord(
+            int(r[0]), int(r[1]), str(r[2]), _day(r[3]), str(r[4]), str(r[5]), _day(r[6]),
+            str(r[7]), date.fromisoformat(str(r[8])), str(r[9]), str(r[10]),
+            {str(k): int(v) for k, v in json.loads(str(r[11])).items()},
+            AfterTransfer(str(r[12])), from_utc_text(str(r[13])))
+            for r in self._rows(f"SELECT {self._COLUMNS} FROM transfer_records {where} "
+                                "ORDER BY transfer_id", params)]
+
+
+def _day(value: object) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # loaded on first use: not needed to paint the unlock window
     from cerecorder.storage.transfers import (
         HoldRepository,
         TransferPacketRepository,
+        TransferRecordRepository,
         TransferRepository,
     )
 
@@ -78,6 +79,12 @@ class UnitOfWork:
         from cerecorder.storage.transfers import TransferPacketRepository
 
         return TransferPacketRepository(self.conn)
+
+    @cached_property
+    def transfer_records(self) -> TransferRecordRepository:
+        from cerecorder.storage.transfers import TransferRecordRepository
+
+        return TransferRecordRepository(self.conn)
 
     @cached_property
     def destructions(self) -> DestructionRepository:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from cerecorder.domain.retention import DEFAULT_YEARS
+from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.ui.settings_model import UiSettings as UiSettings
 
 if TYPE_CHECKING:  # only named here: the unlock window paints sooner without them
@@ -94,3 +95,6 @@ class AppContext:
     demo_files: Callable[[], DemoFiles] | None = None
     #: the policy's retention rule: a file is reviewed at date of birth plus this many years
     retention_years: int = DEFAULT_YEARS
+    #: what the policy keeps of a file once its transfer is acknowledged (None: the vault's
+    #: setting, services/transfer_records.py)
+    after_transfer: AfterTransfer | None = None

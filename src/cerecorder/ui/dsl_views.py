@@ -47,6 +47,7 @@ from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
 from cerecorder.services import children, chronology, screening, search, statuses
 from cerecorder.services.session import Session
 from cerecorder.ui.child_evidence import evidence_button
+from cerecorder.ui.child_file_life import FileLifeNotice, MarkLeftDialog
 from cerecorder.ui.child_links import LinkDialog, MergeDialog, UnlinkDialog, describe
 from cerecorder.ui.child_status import ImpactDialog, StatusDialog
 from cerecorder.ui.common import (
@@ -121,6 +122,9 @@ class ChildWindow(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         _selectable(self.title)
+        # a long name with "(left dd/mm/yyyy)" wraps, rather than widening the window past
+        # a 1366-pixel screen at 150%
+        self.title.setWordWrap(True)
         # flags sit beside the name, so they show even with the profile folded away
         self.flags = _selectable(QLabel())
         bold = self.flags.font()
@@ -277,6 +281,10 @@ class ChildWindow(QWidget):
                               "remove")):
             named(button, name)
         self.merge_button.clicked.connect(self.merge_with)
+        self.left_button = QPushButton("Mark as left…")  # every Alt letter is taken: by Tab
+        named(self.left_button, "Mark the child as left, and open the transfer of their file")
+        self.left_button.clicked.connect(self.mark_left)
+        self.file_life = FileLifeNotice(session, child_id)
         self.flags_button = QPushButton("Pattern fla&gs…")
         named(self.flags_button, "Open pattern flags, their evidence and review")
         self.flags_button.clicked.connect(self.open_flags)
@@ -308,8 +316,7 @@ class ChildWindow(QWidget):
         for button in (self.event_button, self.action_button, self.open_button,
                        self.mark_button, self.impact_button, self.network_button,
                        self.flags_button, self.screen_button, self.evidence_button,
-                       self.links_button,
-                       self.merge_button,
+                       self.links_button, self.merge_button, self.left_button,
                        self.export_button, self.reload_button, close):
             buttons.addWidget(button)
 
@@ -330,6 +337,7 @@ class ChildWindow(QWidget):
         layout.addWidget(self.profile)
         layout.addLayout(types_row)
         layout.addLayout(dates_row)
+        layout.addWidget(self.file_life)
         layout.addWidget(self.table, stretch=1)
         layout.addLayout(buttons)
         self.reload()
@@ -358,6 +366,10 @@ class ChildWindow(QWidget):
             self._update_buttons()
             return
         self._show_profile(profile)
+        self.file_life.refresh()
+        self.left_button.setEnabled(profile.child.left_on is None)
+        for button in (self.event_button, self.action_button, self.status_button):
+            button.setEnabled(not self.file_life.read_only)
         self._show_screenings()
         self.model.set_rows(rows)
         self._fill_indicators(rows)  # applies the filters and sizes the rows
@@ -547,7 +559,9 @@ class ChildWindow(QWidget):
         entry = self.current_entry()
         self.open_button.setEnabled(entry is not None and entry.concern_id is not None)
         for button in (self.mark_button, self.impact_button):
-            button.setEnabled(entry is not None)
+            # a received entry is the sending school's, and a transferred file read-only
+            button.setEnabled(entry is not None and not entry.received_from
+                              and not self.file_life.read_only)
         self.mark_button.setText("Unmark significant" if entry is not None
                                  and entry.significant else "Mark significant")
 
@@ -645,6 +659,12 @@ class ChildWindow(QWidget):
                                          self.parentWidget())
         window.show()
         return window
+
+    def mark_left(self) -> MarkLeftDialog:
+        dialog = MarkLeftDialog(self.ctx, self.session, self.child_id, self.display_name, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
 
     def open_flags(self) -> FlagsWindow:
         window = FlagsWindow(self.ctx, self.session, self.child_id, self)

@@ -255,7 +255,7 @@ class RequestsModel(RowsModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             state = (f"destroyed {uk_date(item.destroyed_at.date())}" if item.destroyed_at
                      else "waiting")
-            return (f"#{item.id}", f"#{item.child_id}", uk_date(item.review_on),
+            return (f"#{item.id}", f"#{item.child_id}", item.review_text,
                     uk_date(item.requested_at.date()), item.reason, state)[column]
         return None
 
@@ -318,9 +318,8 @@ class DestructionWindow(ListWindow):
             return
         with telling(self, self.message):
             try:
-                counts = destruction.carry_out(self.session, request.id)
-                self.message.setText(f"Destroyed: {sum(counts.values())} rows. The "
-                                     "certificate is in the audit.")
+                self.message.setText(destruction.carry_out(self.session, request.id)
+                                     .describe())
             except InvalidInput as exc:
                 self.message.setText(str(exc))
         self.refresh()

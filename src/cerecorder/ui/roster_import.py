@@ -337,7 +337,8 @@ class PreviewPage(QWizardPage):
         assert preview is not None
         try:
             self.owner.outcome = roster_import.commit_import(
-                self.owner.session, preview, import_rest=self.import_rest.isChecked())
+                self.owner.session, preview, import_rest=self.import_rest.isChecked(),
+                holidays=self.owner.ctx.bank_holidays)
         except EnvironmentProblem as exc:
             self.message.setText(str(exc) + " Nothing was imported.")
             return False
@@ -365,7 +366,8 @@ class DonePage(QWizardPage):
         self.text.setText(
             f"{counted(r.added, 'pupil')} added, {r.updated} updated, {r.left} marked as left"
             + (f"; {counted(r.skipped)} left out" if r.skipped else "") + ". "
-            "The import is recorded in the audit trail.")
+            + roster_import.transfers_text(r)
+            + "The import is recorded in the audit trail.")
 
 
 class RosterImportWizard(QWizard):

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME
-from cerecorder.services import handover, users
+from cerecorder.domain.transfers import AfterTransfer
+from cerecorder.services import handover, transfer_records, users
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ask_yes_no, fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
@@ -336,6 +337,17 @@ class SettingsDialog(QDialog):
         hint.setObjectName("hintMessage")
         hint.setWordWrap(True)
         form.addRow(hint)
+        self.after_transfer = QComboBox()
+        for choice in AfterTransfer:
+            self.after_transfer.addItem(choice.label.capitalize(), choice.value)
+        kept = transfer_records.after_transfer(self.session, self.ctx.after_transfer)
+        self.after_transfer.setCurrentIndex(self.after_transfer.findData(kept.value))
+        add_row(form, "After a tran&sfer, keep:", self.after_transfer,
+                "What this school keeps of a child's file once the receiving school "
+                "acknowledged it")
+        if "after_transfer" in self.ctx.policy_fixed:
+            self.after_transfer.setEnabled(False)
+            self.after_transfer.setToolTip(POLICY_TEXT)
         return box
 
     def _policy_box(self, summary: tuple[tuple[str, str], ...]) -> QGroupBox:
@@ -399,6 +411,13 @@ class SettingsDialog(QDialog):
         return dialog
 
     def save(self) -> None:
+        if self.school is not None and self.after_transfer.isEnabled():
+            chosen = AfterTransfer(self.after_transfer.currentData())
+            if chosen is not transfer_records.after_transfer(self.session):
+                with telling(self, self.message) as attempt:
+                    transfer_records.set_after_transfer(self.session, chosen)
+                if not attempt.ok:
+                    return
         if (self.school is not None and not self.school.isReadOnly()
                 and self.school.text().strip() != handover.school_name(self.session)):
             with telling(self, self.message) as attempt:

@@ -136,7 +136,8 @@ def file_receipt(ctx: AppContext, session: Session, parent: QWidget) -> str:
     if path is None:
         return ""
     try:
-        transfer_id = transfer_packets.file_receipt(session, packets.read_file(path))
+        transfer_id = transfer_packets.file_receipt(session, packets.read_file(path),
+                                                   ctx.after_transfer)
     except (InvalidInput, EnvironmentProblem) as exc:
         return str(exc)
     return "Receipt filed" + (f": transfer #{transfer_id} acknowledged." if transfer_id

@@ -27,7 +27,7 @@ from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
 from cerecorder.domain.transfers import StepKind, TransferState
-from cerecorder.services import children, transfers
+from cerecorder.services import children, transfer_records, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ListWindow, fit_to_screen, ok_cancel, record_table
 from cerecorder.ui.context import AppContext
@@ -170,7 +170,7 @@ class StepDialog(QDialog):
     def __init__(self, ctx: AppContext, session: Session, row: transfers.TransferRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session, self.transfer = session, row.status.transfer
+        self.ctx, self.session, self.transfer = ctx, session, row.status.transfer
         self.setWindowTitle(f"Transfer of {row.child_name}'s file")
         self.kind = QComboBox()
         self.kind.addItem("Choose…", None)
@@ -217,7 +217,7 @@ class StepDialog(QDialog):
             try:
                 transfers.record_step(self.session, self.transfer.id, StepKind(kind),
                                       self.detail.text(), self.note.text(),
-                                      _day(self.on.text(), "On"))
+                                      _day(self.on.text(), "On"), self.ctx.after_transfer)
             except InvalidInput as exc:
                 self.message.setText(str(exc))
                 attempt.ok = False
@@ -264,6 +264,10 @@ class TransfersWindow(ListWindow):
         self.receipt_button.clicked.connect(self.file_receipt)
         self.open_button.clicked.connect(lambda: self.open_transfer())
         self.step_button.clicked.connect(self.record_step)
+        self.handed_on = QLabel()
+        self.handed_on.setWordWrap(True)
+        self.handed_on.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        named(self.handed_on, "Files handed on: the records of what was sent")
         self.message = message_label()
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
@@ -285,6 +289,7 @@ class TransfersWindow(ListWindow):
         layout.addWidget(self.view, stretch=1)
         layout.addWidget(self.leavers_caption)
         layout.addWidget(self.leavers_view)
+        layout.addWidget(self.handed_on)
         layout.addWidget(self.message)
         layout.addLayout(between)
         layout.addLayout(buttons)
@@ -297,6 +302,11 @@ class TransfersWindow(ListWindow):
         with telling(self, self.message):
             self.model.set_rows(transfers.transfers(self.session, self.holidays))
             self.leavers.set_rows(transfers.leavers_without_transfer(self.session))
+            gone = transfer_records.handed_on(self.session)
+            self.handed_on.setText("Files handed on, only the record of what was sent kept:\n"
+                                   + "\n".join(f"{r.child_name}: {r.describe()}" for r in gone)
+                                   if gone else "")
+            self.handed_on.setVisible(bool(gone))
         self.view.resizeColumnsToContents()
         self.leavers_view.resizeColumnsToContents()
         for part in (self.leavers_view, self.leavers_caption):
