@@ -46,6 +46,7 @@ LABELS = {
     "anchor_folder": "Anchor folder",
     "retention_years": "Files reviewed at date of birth plus",
     "screening_instrument": "Screening instrument",
+    "case_sign_off": "Closing a case needs a second DSL",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -70,6 +71,7 @@ class Policy:
     anchor_folder: Path | None = None
     retention_years: int | None = None
     screening_instrument: Path | None = None
+    case_sign_off: bool | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -215,6 +217,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "anchor_folder": _path,
     "retention_years": _years,
     "screening_instrument": _path,
+    "case_sign_off": _flag,
 }
 
 
