@@ -46,6 +46,7 @@ offer_demo = false
 anchor_folder = "/mnt/it-anchors"
 retention_years = 30
 screening_instrument = "/srv/ce/screening.json"
+case_sign_off = true
 """
 
 
@@ -72,7 +73,7 @@ def test_every_key_is_read() -> None:
         recipient_card=Path("/srv/ce/dsl-card.json"), outbox_folder=Path("/srv/ce/outbox"),
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
         anchor_folder=Path("/mnt/it-anchors"), retention_years=30,
-        screening_instrument=Path("/srv/ce/screening.json"))
+        screening_instrument=Path("/srv/ce/screening.json"), case_sign_off=True)
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

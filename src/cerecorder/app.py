@@ -164,6 +164,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         bank_holidays=BankHolidays.load(paths.calendar_dir()),
         body_outlines=load_outlines(paths.bodymap_dir()),
         retention_years=rules.retention_years or DEFAULT_YEARS,
+        case_sign_off=bool(rules.case_sign_off),
     )
 
 

@@ -85,3 +85,5 @@ class AppContext:
     body_outlines: Outlines | None = None
     #: the policy's retention rule: a file is reviewed at date of birth plus this many years
     retention_years: int = DEFAULT_YEARS
+    #: the policy's case_sign_off: a closed case awaits a second DSL's sign-off
+    case_sign_off: bool = False
