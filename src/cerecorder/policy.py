@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     DEFAULT_MARKING,
     ChronologyDocument,
@@ -141,6 +142,17 @@ def _text(value: Any, limit: int) -> str:
 
 def _marking(value: Any) -> str:
     return _text(value, MAX_MARKING)
+
+
+def check_marking(value: str, what: str = "--marking") -> str:
+    """A marking typed outside the policy file (the admin command line's --marking), by
+    the policy's own rule: one line, not empty, at most MAX_MARKING characters."""
+    if not value.strip():
+        raise InvalidInput(f"{what} is empty; leave it out to print the usual marking.")
+    try:
+        return _marking(value)
+    except _Bad as exc:
+        raise InvalidInput(f"{what} {exc}.") from None
 
 
 def _school(value: Any) -> str:

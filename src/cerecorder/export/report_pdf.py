@@ -112,9 +112,14 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int], width: f
     return drawing
 
 
+def _safe(value: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @ first) starts with '."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def csv_rows(rows: Sequence[Sequence[str]]) -> bytes:
-    """CSV for spreadsheets (UTF-8 with a byte-order mark, CRLF)."""
+    """CSV for spreadsheets (UTF-8 with a byte-order mark, CRLF); no cell is a formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([_safe(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

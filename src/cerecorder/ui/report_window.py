@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -57,9 +58,11 @@ def this_term(session: Session, today: date) -> Period | None:
     return Period(term.first_day, term.last_day)
 
 
-def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[str]]
-                  ) -> QTableWidget:
-    """A read-only table as tall as its rows (the window scrolls, not the table)."""
+def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[str]],
+                  *, stretch: int = 0, numbers: bool = True) -> QTableWidget:
+    """A read-only table as tall as its rows (the window scrolls, not the table): the
+    stretch column takes the width left, the others fit their contents; numbers are
+    aligned right in every column but the first."""
     table = QTableWidget(len(rows), len(headings))
     table.setHorizontalHeaderLabels(list(headings))
     for r, row in enumerate(rows):
@@ -67,7 +70,7 @@ def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[st
             item = QTableWidgetItem(text)
             item.setToolTip(text)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if c:
+            if c and numbers:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
@@ -79,9 +82,9 @@ def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[st
     table.setWordWrap(False)  # one line a row, so the height below holds (full text: tip)
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for column in range(1, len(headings)):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    for column in range(len(headings)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.resizeRowsToContents()
@@ -103,7 +106,13 @@ def _heading(p: Period) -> str:
 
 
 class ReportWindow(ListWindow):
-    """Enter presses nothing here (ListWindow): saving is a button, never a surprise."""
+    """Enter presses nothing here (ListWindow): saving is a button, never a surprise. The
+    governors' report; another report (ui/ofsted_window.py) says what differs below."""
+
+    KIND = "governors"  # in export/reports.py RENDERERS and cli/reports.py REPORTS
+    TITLE = "Report for governors"
+    NOTE = NOTE
+    SAVED = "Counts only, no names; still marked and confidential to the governing body."
 
     def __init__(self, ctx: AppContext, session: Session, parent: QWidget | None = None
                  ) -> None:
@@ -112,9 +121,9 @@ class ReportWindow(ListWindow):
         self.ctx, self.session = ctx, session
         #: asks a yes/no question; tests replace it instead of clicking a message box
         self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
-        self.report: GovernorsReport | None = None
+        self.report: Any = None
         self.saved: Path | None = None
-        self.setWindowTitle("Report for governors")
+        self.setWindowTitle(self.TITLE)
         fit_to_screen(self, 900, 720)
         today = local_date(session.clock.now(), session.tz)
         self.term = this_term(session, today)
@@ -144,7 +153,7 @@ class ReportWindow(ListWindow):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         named(self.summary, "Summary")
-        note = QLabel(NOTE)
+        note = QLabel(self.NOTE)
         note.setWordWrap(True)
         note.setObjectName("hintMessage")
         self.figures_area = QScrollArea()
@@ -206,7 +215,7 @@ class ReportWindow(ListWindow):
         self.message.setText("")
         self.report = None
         with telling(self, self.message) as attempt:
-            made = report_governors.build(self.session, self.period())
+            made = self.build(self.period())
         for button in (self.pdf_button, self.csv_button):
             button.setEnabled(attempt.ok)
         if not attempt.ok:
@@ -214,10 +223,15 @@ class ReportWindow(ListWindow):
             self.figures_area.setWidget(QWidget())
             return
         self.report = made
-        self.summary.setText(f"{made.period.label}: concerns recorded "
-                             f"{figures.shown(made.concerns)}, children concerned "
-                             f"{figures.shown(made.children)}.")
+        self.summary.setText(self.describe(made))
         self.figures_area.setWidget(self._tables(made))
+
+    def build(self, period: Period) -> Any:
+        return report_governors.build(self.session, period)
+
+    def describe(self, made: GovernorsReport) -> str:
+        return (f"{made.period.label}: concerns recorded {figures.shown(made.concerns)}, "
+                f"children concerned {figures.shown(made.children)}.")
 
     def _tables(self, made: GovernorsReport) -> QWidget:
         page = QWidget()
@@ -251,7 +265,7 @@ class ReportWindow(ListWindow):
         kind = suffix.upper()
         path = self.ctx.file_dialogs.save_path(
             self, f"Save the report as a {kind}",
-            Path.home() / f"governors-report-{made.period.start}-{made.period.end}.{suffix}",
+            Path.home() / f"{self.KIND}-report-{made.period.start}-{made.period.end}.{suffix}",
             f"{kind} (*.{suffix})", confirm_overwrite=False)
         if path is None:
             return
@@ -260,7 +274,7 @@ class ReportWindow(ListWindow):
         if path.exists() and not self.confirm(f"{path} already exists. Replace it?"):
             return
         with telling(self, self.message) as attempt:
-            data = documents.report("governors", made, csv=suffix == "csv")
+            data = documents.report(self.KIND, made, csv=suffix == "csv")
             reports.save(self.session, path, data, made.header.document_id, force=True)
         if attempt.ok:
             self.saved = path
@@ -268,5 +282,4 @@ class ReportWindow(ListWindow):
             self.message.style().unpolish(self.message)
             self.message.style().polish(self.message)
             self.message.setText(f"Saved to {path} (document {made.header.document_id}). "
-                                 "Counts only, no names; still marked and confidential to "
-                                 "the governing body.")
+                                 + self.SAVED)

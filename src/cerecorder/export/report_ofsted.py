@@ -1,0 +1,107 @@
+"""The Ofsted inspection pack as a PDF (A4 landscape: a summary, then one table per list)
+and as a CSV of the same rows, each row carrying the marking and the document id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+
+from cerecorder.domain.reports import OfstedPack
+from cerecorder.export.layout import (
+    DATE_SAMPLE,
+    MARGIN,
+    REGULAR,
+    Styles,
+    build,
+    column_widths,
+    grid_style,
+    register_fonts,
+    unbreakable,
+)
+from cerecorder.export.report_pdf import csv_rows
+
+NOTE = ("This pack names children: it is for the inspection team and the school's "
+        "safeguarding leads only. Referrals to the DSL are the concerns staff recorded in "
+        "the period; the local authority's are referrals to MASH or children's social care "
+        "recorded as actions; plans come from each child's dated statuses.")
+NONE = "None in the period."
+YES_NO = {True: "Yes", False: "No"}
+
+
+def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float],
+           nowrap: Sequence[int], s: Styles, width: float) -> Flowable:
+    data = [[Paragraph(escape(h), s.cell_head) for h in headings]]
+    data += [[Paragraph(escape(v), s.cell) for v in row] for row in rows]
+    least = [unbreakable([DATE_SAMPLE + " 00:00"], REGULAR, s.cell.fontSize)
+             if i in nowrap else 0.0 for i in range(len(headings))]
+    table = Table(data, colWidths=column_widths(width, shares, least), repeatRows=1)
+    table.setStyle(grid_style())
+    return table
+
+
+def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowable]:
+    head = Paragraph(escape(f"{title} ({count})"), s.heading)
+    return [head, table if count else Paragraph(NONE, s.empty), Spacer(0, 8)]
+
+
+def render(pack: OfstedPack, fonts: Path) -> bytes:
+    register_fonts(fonts)
+    s = Styles(9)
+    size = landscape(A4)
+    width = size[0] - 2 * MARGIN
+    la = len(pack.local_authority)
+    story: list[Flowable] = [
+        Paragraph(escape(pack.header.subject), s.title),
+        Paragraph(escape(f"{pack.header.school} · {pack.period.label}"
+                         if pack.header.school else pack.period.label), s.subtitle),
+        Paragraph(escape(
+            f"Referrals to the DSL: {len(pack.referrals)}. Referred to the local authority: "
+            f"{la}. Children with a plan: {len({p.child for p in pack.plans})}. Children "
+            f"missing education: {len(pack.missing_education)}."), s.body),
+        Paragraph(escape(NOTE), s.note), Spacer(0, 4),
+    ]
+    story += _section("Referrals to the DSL", len(pack.referrals), _table(
+        ["Concern", "When", "Child", "Categories", "DSL's decision", "To the LA", "Outcome"],
+        [[f"#{r.concern_id}", r.occurred, r.children, r.categories, r.decision,
+          YES_NO[r.to_local_authority], r.outcome] for r in pack.referrals],
+        (0.06, 0.11, 0.14, 0.19, 0.14, 0.06, 0.30), (1,), s, width), s)
+    story += _section("Referred to the local authority", la, _table(
+        ["When", "Child", "Referral", "Detail", "Outcome", "Concern"],
+        [[r.taken, r.child, r.kind, r.detail, r.outcome,
+          "" if r.concern_id is None else f"#{r.concern_id}"] for r in pack.local_authority],
+        (0.11, 0.14, 0.16, 0.25, 0.28, 0.06), (0,), s, width), s)
+    story += _section("Children with a plan", len(pack.plans), _table(
+        ["Child", "Year", "Plan", "From", "To"],
+        [[p.child, p.year_group, p.plan, p.started, p.ended] for p in pack.plans],
+        (0.3, 0.12, 0.28, 0.15, 0.15), (), s, width), s)
+    story += _section("Children missing education", len(pack.missing_education), _table(
+        ["Child", "Year", "Concerns in the period", "Latest"],
+        [[m.child, m.year_group, str(m.concerns), m.latest] for m in pack.missing_education],
+        (0.35, 0.15, 0.25, 0.25), (), s, width), s)
+    return build(pack.header, story, size, "Ofsted inspection pack")
+
+
+def csv_bytes(pack: OfstedPack) -> bytes:
+    """One row per line of each list: list, then the list's own columns."""
+    head = [pack.header.marking, pack.header.document_id, pack.period.label]
+    rows: list[list[str]] = [["marking", "document", "period", "list", "concern", "when",
+                              "child", "year", "what", "decision or plan", "to the LA",
+                              "outcome or end"]]
+    for r in pack.referrals:
+        rows.append([*head, "Referrals to the DSL", str(r.concern_id), r.occurred, r.children,
+                     "", r.categories, r.decision, YES_NO[r.to_local_authority], r.outcome])
+    for a in pack.local_authority:
+        rows.append([*head, "Referred to the local authority",
+                     "" if a.concern_id is None else str(a.concern_id), a.taken, a.child, "",
+                     f"{a.kind}: {a.detail}" if a.detail else a.kind, "", "Yes", a.outcome])
+    for p in pack.plans:
+        rows.append([*head, "Children with a plan", "", p.started, p.child, p.year_group,
+                     "", p.plan, "", p.ended])
+    for m in pack.missing_education:
+        rows.append([*head, "Children missing education", "", m.latest, m.child,
+                     m.year_group, f"{m.concerns} concern(s)", "", "", ""])
+    return csv_rows(rows)
