@@ -200,3 +200,17 @@ class OfstedPack:
     local_authority: tuple[LaReferral, ...]
     plans: tuple[PlanLine, ...]
     missing_education: tuple[MissingLine, ...]
+
+    @property
+    def summary(self) -> str:
+        """How many of each list, in a line (the window's and the PDF's summary)."""
+        def many(count: int, one: str, more: str) -> str:
+            return f"{count} {one if count == 1 else more}"
+
+        return ", ".join((
+            many(len(self.referrals), "referral to the DSL", "referrals to the DSL"),
+            f"{len(self.local_authority)} referred to the local authority",
+            many(len({p.child for p in self.plans}), "child with a plan",
+                 "children with a plan"),
+            many(len(self.missing_education), "child missing education",
+                 "children missing education")))

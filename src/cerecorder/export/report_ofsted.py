@@ -58,10 +58,7 @@ def render(pack: OfstedPack, fonts: Path) -> bytes:
         Paragraph(escape(pack.header.subject), s.title),
         Paragraph(escape(f"{pack.header.school} · {pack.period.label}"
                          if pack.header.school else pack.period.label), s.subtitle),
-        Paragraph(escape(
-            f"Referrals to the DSL: {len(pack.referrals)}. Referred to the local authority: "
-            f"{la}. Children with a plan: {len({p.child for p in pack.plans})}. Children "
-            f"missing education: {len(pack.missing_education)}."), s.body),
+        Paragraph(escape(pack.summary.capitalize() + "."), s.body),
         Paragraph(escape(NOTE), s.note), Spacer(0, 4),
     ]
     story += _section("Referrals to the DSL", len(pack.referrals), _table(

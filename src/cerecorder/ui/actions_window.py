@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -134,6 +135,7 @@ class ActionsWindow(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.table, stretch=1)
         layout.addLayout(buttons)
+        self._size_columns()
         self.refresh()
         self.table.setFocus()
 
@@ -149,14 +151,19 @@ class ActionsWindow(QDialog):
         self.summary.setText(f"{still} open: {counts[DueState.OVERDUE]} overdue, "
                              f"{counts[DueState.DUE_TODAY]} due today. "
                              f"{counts[DueState.CLOSED]} closed by an outcome.")
-        header = self.table.horizontalHeader()
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(("00/00/0000", "Closed by outcome",
-                                         "Abcdefghij Klmnopqrst")):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
-        header.resizeSection(3, metrics.horizontalAdvance("x" * 38))
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
+
+    def _size_columns(self) -> None:
+        """Widths from the font, not the rows; the action's text takes what is left."""
+        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
+        for column, sample in enumerate(("00/00/0000", "Closed by outcome",
+                                         "Abcdefghij Klmnopqrst", "", "Abcdefghij Klmno",
+                                         "00/00/0000 00:00", "#000000")):
+            if sample:
+                header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
     def _line(self, index: QModelIndex) -> ActionLine | None:
         if not index.isValid():

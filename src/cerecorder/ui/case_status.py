@@ -108,9 +108,13 @@ class CaseStatusDialog(QDialog):
             lines.append(f"Reopened: {status.reopened_by}.")
         else:
             lines.append("The case has not been closed.")
-        self.detail.setText("\n".join(lines))
         state = status.state
         mine = closure is not None and closure.closed_by == self.session.user.id
+        if state is CaseState.AWAITING_SIGN_OFF:
+            lines.append("Awaiting another DSL or deputy's sign-off: the DSL who closed a "
+                         "case does not sign it off." if mine else
+                         "You may sign the closure off as the second DSL.")
+        self.detail.setText("\n".join(lines))
         for widget in (self.summary_caption, self.summary, self.close_case):
             widget.setVisible(state is CaseState.OPEN)
         for widget in (self.reason_caption, self.reason, self.reopen):

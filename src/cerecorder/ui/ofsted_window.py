@@ -28,10 +28,7 @@ class OfstedWindow(ReportWindow):
         return report_ofsted.build(self.session, period)
 
     def describe(self, made: OfstedPack) -> str:  # type: ignore[override]
-        return (f"{made.period.label}: {len(made.referrals)} referrals to the DSL, "
-                f"{len(made.local_authority)} referred to the local authority, "
-                f"{len({p.child for p in made.plans})} children with a plan, "
-                f"{len(made.missing_education)} children missing education.")
+        return f"{made.period.label}: {made.summary}."
 
     def _tables(self, made: OfstedPack) -> QWidget:  # type: ignore[override]
         page = QWidget()
