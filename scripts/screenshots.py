@@ -412,9 +412,17 @@ def shoot_desk(ctx: Any, s: Any, window: Any, child_id: int, snap: Callable[...,
 
     form = ConcernDialog(ctx, s, child_ids=[child_id], parent=window)
     form.categories.set_codes(["CAT-NEGLECT", "CAT-ONLINE", "CAT-CCE"])
-    snap("10g-concern-categories", form, lambda: (
-        form.categories.list.setFocus(),
-        form.findChildren(QScrollArea)[0].ensureWidgetVisible(form.categories.list)))
+    middle = form.categories.list.parentWidget()
+    while middle is not None and not isinstance(middle, QScrollArea):
+        middle = middle.parentWidget()
+
+    def show_categories() -> None:
+        form.categories.list.setFocus()
+        if middle is not None:
+            middle.ensureWidgetVisible(form.categories.list, 0, 50)
+            middle.horizontalScrollBar().setValue(0)  # the captions' start in sight
+
+    snap("10g-concern-categories", form, show_categories)
     form.autosave.stop()
     form.done(0)
 
@@ -463,7 +471,11 @@ def shoot_desk(ctx: Any, s: Any, window: Any, child_id: int, snap: Callable[...,
 
     pack = window.open_ofsted_pack()
     if pack is not None:
-        pack.year_choice.setChecked(True)
+        from PySide6.QtCore import QDate
+
+        pack.dates_choice.setChecked(True)  # the demo's concerns: the school year before
+        pack.date_from.setDate(QDate(today.year - 1, 9, 1))
+        pack.date_from.editingFinished.emit()
         snap("17j-ofsted-pack", pack)
         pack.close()
 

@@ -8,11 +8,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from cerecorder.domain.reports import OfstedPack
 from cerecorder.export.layout import (
-    DATE_SAMPLE,
+    BOLD,
     MARGIN,
     REGULAR,
     Styles,
@@ -36,16 +37,24 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Seque
            nowrap: Sequence[int], s: Styles, width: float) -> Flowable:
     data = [[Paragraph(escape(h), s.cell_head) for h in headings]]
     data += [[Paragraph(escape(v), s.cell) for v in row] for row in rows]
-    least = [unbreakable([DATE_SAMPLE + " 00:00"], REGULAR, s.cell.fontSize)
-             if i in nowrap else 0.0 for i in range(len(headings))]
+    # the nowrap columns (ids, times) never break: as wide as their widest line
+    least = [max(unbreakable([headings[i]], BOLD, s.cell.fontSize),
+                 unbreakable([row[i] for row in rows], REGULAR,
+                             s.cell.fontSize)) if i in nowrap else 0.0
+             for i in range(len(headings))]
     table = Table(data, colWidths=column_widths(width, shares, least), repeatRows=1)
     table.setStyle(grid_style())
     return table
 
 
 def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowable]:
-    head = Paragraph(escape(f"{title} ({count})"), s.heading)
-    return [head, table if count else Paragraph(NONE, s.empty), Spacer(0, 8)]
+    # not kept with the table that follows: a list of pages would be pushed whole onto the
+    # next page, leaving the first one blank
+    head = Paragraph(escape(f"{title} ({count})"),
+                     ParagraphStyle("list_heading", parent=s.heading, keepWithNext=0))
+    if not count:
+        return [KeepTogether([head, Paragraph(NONE, s.empty)]), Spacer(0, 8)]
+    return [head, table, Spacer(0, 8)]
 
 
 def render(pack: OfstedPack, fonts: Path) -> bytes:
@@ -58,19 +67,19 @@ def render(pack: OfstedPack, fonts: Path) -> bytes:
         Paragraph(escape(pack.header.subject), s.title),
         Paragraph(escape(f"{pack.header.school} · {pack.period.label}"
                          if pack.header.school else pack.period.label), s.subtitle),
-        Paragraph(escape(pack.summary.capitalize() + "."), s.body),
+        Paragraph(escape(pack.summary[:1].upper() + pack.summary[1:] + "."), s.body),
         Paragraph(escape(NOTE), s.note), Spacer(0, 4),
     ]
     story += _section("Referrals to the DSL", len(pack.referrals), _table(
         ["Concern", "When", "Child", "Categories", "DSL's decision", "To the LA", "Outcome"],
         [[f"#{r.concern_id}", r.occurred, r.children, r.categories, r.decision,
           YES_NO[r.to_local_authority], r.outcome] for r in pack.referrals],
-        (0.06, 0.11, 0.14, 0.19, 0.14, 0.06, 0.30), (1,), s, width), s)
+        (0.06, 0.11, 0.14, 0.19, 0.14, 0.06, 0.30), (0, 1), s, width), s)
     story += _section("Referred to the local authority", la, _table(
         ["When", "Child", "Referral", "Detail", "Outcome", "Concern"],
         [[r.taken, r.child, r.kind, r.detail, r.outcome,
           "" if r.concern_id is None else f"#{r.concern_id}"] for r in pack.local_authority],
-        (0.11, 0.14, 0.16, 0.25, 0.28, 0.06), (0,), s, width), s)
+        (0.11, 0.14, 0.16, 0.25, 0.28, 0.06), (0, 5), s, width), s)
     story += _section("Children with a plan", len(pack.plans), _table(
         ["Child", "Year", "Plan", "From", "To"],
         [[p.child, p.year_group, p.plan, p.started, p.ended] for p in pack.plans],

@@ -107,6 +107,9 @@ class ActionsWindow(QDialog):
         self.closed = QCheckBox("Show actions &closed by an outcome")
         named(self.closed, "Show actions closed by an outcome")
         self.closed.toggled.connect(self.proxy.set_show_closed)
+        self.closed.toggled.connect(lambda _: self._fit_rows())
+        self.table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda *_: self._fit_rows())
         self.open_button = QPushButton("&Open concern")
         named(self.open_button, "Open the concern of the highlighted action (the child's "
               "chronology for an action without one)")
@@ -151,17 +154,24 @@ class ActionsWindow(QDialog):
         self.summary.setText(f"{still} open: {counts[DueState.OVERDUE]} overdue, "
                              f"{counts[DueState.DUE_TODAY]} due today. "
                              f"{counts[DueState.CLOSED]} closed by an outcome.")
+        self._fit_rows()
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
+
+    def _fit_rows(self) -> None:
+        """A long name or action wraps onto the lines it needs (heights go by position,
+        so again after a sort or a filter); a long list keeps the default height."""
+        if self.proxy.rowCount() <= 500:
+            self.table.resizeRowsToContents()
 
     def _size_columns(self) -> None:
         """Widths from the font, not the rows; the action's text takes what is left."""
         header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
         for column, sample in enumerate(("00/00/0000", "Closed by outcome",
-                                         "Abcdefghij Klmnopqrst", "", "Abcdefghij Klmno",
-                                         "00/00/0000 00:00", "#000000")):
+                                         "Abcdefghij Klmnop", "", "Abcdefghij Kl",
+                                         "00/00/0000 00:00", "#00000")):
             if sample:
-                header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+                header.resizeSection(column, metrics.horizontalAdvance(sample) + 20)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
