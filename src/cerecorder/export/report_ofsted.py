@@ -9,7 +9,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.lib.utils import simpleSplit
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from cerecorder.domain.reports import OfstedPack
 from cerecorder.export.layout import (
@@ -31,19 +32,35 @@ NOTE = ("This pack names children: it is for the inspection team and the school'
         "recorded as actions; plans come from each child's dated statuses.")
 NONE = "None in the period."
 YES_NO = {True: "Yes", False: "No"}
+PADDING = 6.5  # grid_style's left and right padding, and a little to spare
+
+
+def _lines(value: str, font: str, size: float, width: float) -> str:
+    """A cell's text broken into lines that fit (a plain string cell draws far faster
+    than a Paragraph: a year's pack runs to thousands of rows)."""
+    return "\n".join(line for part in value.splitlines() or [""]
+                     for line in simpleSplit(part, font, size, width) or [""])
 
 
 def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float],
            nowrap: Sequence[int], s: Styles, width: float) -> Flowable:
-    data = [[Paragraph(escape(h), s.cell_head) for h in headings]]
-    data += [[Paragraph(escape(v), s.cell) for v in row] for row in rows]
+    size = s.cell.fontSize
     # the nowrap columns (ids, times) never break: as wide as their widest line
-    least = [max(unbreakable([headings[i]], BOLD, s.cell.fontSize),
-                 unbreakable([row[i] for row in rows], REGULAR,
-                             s.cell.fontSize)) if i in nowrap else 0.0
-             for i in range(len(headings))]
-    table = Table(data, colWidths=column_widths(width, shares, least), repeatRows=1)
+    least = [max(unbreakable([headings[i]], BOLD, size),
+                 unbreakable([row[i] for row in rows], REGULAR, size)) if i in nowrap
+             else 0.0 for i in range(len(headings))]
+    widths = column_widths(width, shares, least)
+    room = [w - PADDING for w in widths]
+    data = [[_lines(h, BOLD, size, w) for h, w in zip(headings, room, strict=True)]]
+    data += [[_lines(v, REGULAR, size, w) for v, w in zip(row, room, strict=True)]
+             for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(grid_style())
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), REGULAR, size, s.cell.leading),
+        ("FONT", (0, 0), (-1, 0), BOLD, size, s.cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), s.cell.textColor),
+    ]))
     return table
 
 
