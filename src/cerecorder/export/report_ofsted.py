@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from cerecorder.domain.reports import OfstedPack
 from cerecorder.export.layout import (
@@ -24,7 +24,7 @@ from cerecorder.export.layout import (
     register_fonts,
     unbreakable,
 )
-from cerecorder.export.report_pdf import csv_rows
+from cerecorder.export.report_pdf import PagedRows, csv_rows
 
 NOTE = ("This pack names children: it is for the inspection team and the school's "
         "safeguarding leads only. Referrals to the DSL are the concerns staff recorded in "
@@ -33,6 +33,7 @@ NOTE = ("This pack names children: it is for the inspection team and the school'
 NONE = "None in the period."
 YES_NO = {True: "Yes", False: "No"}
 PADDING = 6.5  # grid_style's left and right padding, and a little to spare
+CELL_PADDING = 2.5 + 3  # grid_style's top and bottom padding
 
 
 def _lines(value: str, font: str, size: float, width: float) -> str:
@@ -54,14 +55,13 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Seque
     data = [[_lines(h, BOLD, size, w) for h, w in zip(headings, room, strict=True)]]
     data += [[_lines(v, REGULAR, size, w) for v, w in zip(row, room, strict=True)]
              for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(grid_style())
-    table.setStyle(TableStyle([
+    style = TableStyle([
+        *grid_style().getCommands(),
         ("FONT", (0, 0), (-1, -1), REGULAR, size, s.cell.leading),
         ("FONT", (0, 0), (-1, 0), BOLD, size, s.cell.leading),
         ("TEXTCOLOR", (0, 0), (-1, -1), s.cell.textColor),
-    ]))
-    return table
+    ])
+    return PagedRows(data, widths, style, s.cell.leading, CELL_PADDING)
 
 
 def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowable]:

@@ -58,11 +58,9 @@ def this_term(session: Session, today: date) -> Period | None:
     return Period(term.first_day, term.last_day)
 
 
-def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[str]],
-                  *, stretch: int = 0, numbers: bool = True) -> QTableWidget:
-    """A read-only table as tall as its rows (the window scrolls, not the table): the
-    stretch column takes the width left, the others fit their contents; numbers are
-    aligned right in every column but the first."""
+def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[str]]
+                  ) -> QTableWidget:
+    """A read-only table as tall as its rows (the window scrolls, not the table)."""
     table = QTableWidget(len(rows), len(headings))
     table.setHorizontalHeaderLabels(list(headings))
     for r, row in enumerate(rows):
@@ -70,7 +68,7 @@ def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[st
             item = QTableWidgetItem(text)
             item.setToolTip(text)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if c and numbers:
+            if c:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
@@ -82,9 +80,9 @@ def figures_table(name: str, headings: Sequence[str], rows: Sequence[Sequence[st
     table.setWordWrap(False)  # one line a row, so the height below holds (full text: tip)
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
-    for column in range(len(headings)):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(headings)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.resizeRowsToContents()
