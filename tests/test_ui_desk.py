@@ -144,6 +144,9 @@ def test_the_actions_list_shows_states_sorts_and_opens_the_concern(
     assert isinstance(opened, ConcernViewDialog)
     assert window.model.line(window.proxy.mapToSource(window.table.currentIndex())
                              ).action.action_id == ids["overdue"]
+    window.table.setFocus()  # Enter opens the line's concern once, and nothing more
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert len(window.findChildren(ConcernViewDialog)) == 2
     window.table.selectRow(2)  # due today, no concern: the child's chronology
     assert isinstance(window.open_line(window.table.currentIndex()), ChildWindow)
 
@@ -193,12 +196,13 @@ def test_case_status_closes_is_signed_off_by_a_second_dsl_and_reopens(
     assert window.case_button.text() == "Case: open…"
     dialog = window.open_case()
     assert isinstance(dialog, CaseStatusDialog)
-    assert dialog.state.text() == "Open" and dialog.close_case.isVisibleTo(dialog)
+    assert dialog.state.text() == "Case: Open" and dialog.close_case.isVisibleTo(dialog)
+    assert not dialog.close_case.autoDefault()  # Enter closes the window, not the case
     assert not dialog.reopen.isVisibleTo(dialog)
     clock.advance(hours=1)
     dialog.summary.setPlainText("Early help plan ended; attendance back to 97%.")
     dialog.do_close()
-    assert dialog.state.text() == "Closed, awaiting a second DSL's sign-off"
+    assert dialog.state.text() == "Case: Closed, awaiting a second DSL's sign-off"
     assert "Closing summary: Early help plan ended" in dialog.detail.text()
     assert dialog.sign.isVisibleTo(dialog) and not dialog.sign.isEnabled()  # not the closer
     dialog.accept()
@@ -211,12 +215,12 @@ def test_case_status_closes_is_signed_off_by_a_second_dsl_and_reopens(
     assert second.sign.isEnabled()
     clock.advance(hours=1)
     second.do_sign_off()
-    assert second.state.text() == "Closed" and "Signed off" in second.detail.text()
+    assert second.state.text() == "Case: Closed" and "Signed off" in second.detail.text()
     assert not second.sign.isVisibleTo(second) and second.reopen.isVisibleTo(second)
 
     clock.advance(days=2)  # a new concern reopens the case by itself
     concerns.record_concern(deputy, content((child,), clock))
     second.refresh()
-    assert second.state.text() == "Open"
+    assert second.state.text() == "Case: Open"
     assert second.detail.text() == "Reopened: a new concern."
     assert deadlines.status(deputy, child, sign_off=True).state is CaseState.OPEN

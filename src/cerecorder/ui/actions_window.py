@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,7 +25,7 @@ from cerecorder.domain.timefmt import uk_date, uk_datetime
 from cerecorder.services import deadlines
 from cerecorder.services.deadlines import ActionLine
 from cerecorder.services.session import Session
-from cerecorder.ui.common import fit_to_screen, record_table
+from cerecorder.ui.common import ListWindow, fit_to_screen, record_table
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.models import ModelIndex, RowsModel
 from cerecorder.ui.widgets import named, show_problem
@@ -87,7 +86,9 @@ class ActionsFilter(QSortFilterProxyModel):
         return self.show_closed or line.state is not DueState.CLOSED
 
 
-class ActionsWindow(QDialog):
+class ActionsWindow(ListWindow):
+    """Enter on a line opens its concern, and nothing else (ListWindow)."""
+
     def __init__(self, ctx: AppContext, session: Session, parent: QWidget | None = None
                  ) -> None:
         super().__init__(parent)
@@ -120,6 +121,8 @@ class ActionsWindow(QDialog):
         close = QPushButton("Close")
         named(close, "Close this window")
         close.clicked.connect(self.accept)
+        for button in (self.open_button, self.chronology_button, close):
+            button.setAutoDefault(False)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         hint = QLabel("Press Enter on a line, or double-click it, to open its concern. "
                       "An outcome recorded against an action closes it.")

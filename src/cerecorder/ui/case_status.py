@@ -62,6 +62,7 @@ class CaseStatusDialog(QDialog):
                               (self.sign, "Sign off the closure as the second DSL"),
                               (self.reopen, "Reopen the case with the reason above")):
             named(button, label)
+            button.setAutoDefault(False)  # Enter never closes or reopens a case
         self.close_case.clicked.connect(self.do_close)
         self.sign.clicked.connect(self.do_sign_off)
         self.reopen.clicked.connect(self.do_reopen)
@@ -69,6 +70,7 @@ class CaseStatusDialog(QDialog):
         done = QPushButton("Close")
         named(done, "Close this window")
         done.clicked.connect(self.accept)
+        done.setDefault(True)
         row = QHBoxLayout()
         for button in (self.close_case, self.sign, self.reopen):
             row.addWidget(button)
@@ -94,7 +96,7 @@ class CaseStatusDialog(QDialog):
         except CERecorderError as exc:
             show_problem(self, exc)
             return
-        self.state.setText(status.state.label)
+        self.state.setText(f"Case: {status.state.label}")
         lines = []
         closure = status.closure
         if closure is not None:
