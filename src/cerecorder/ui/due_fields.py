@@ -1,6 +1,7 @@
-"""An action's due date (typed as dd/mm/yyyy, or chosen on a calendar) and its owner (a
-DSL or deputy). Both start empty: no form defaults to something that did not happen, and
-an action nobody gave a date or an owner has neither."""
+"""Date fields: a date typed as dd/mm/yyyy (the screening form's too), and an action's due
+date (typed, or chosen on a calendar) and its owner (a DSL or deputy). Both start empty:
+no form defaults to something that did not happen, and an action nobody gave a date or an
+owner has neither."""
 
 from __future__ import annotations
 
@@ -12,14 +13,35 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from cerecorder.domain.timefmt import parse_uk_date, uk_date
 from cerecorder.ui.common import ok_cancel
-from cerecorder.ui.screening_form import DateField
 from cerecorder.ui.widgets import named
+
+
+class DateField(QLineEdit):
+    """A date typed as dd/mm/yyyy. Unlike QDateEdit, Tab leaves it at once."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setMaxLength(10)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 16)
+        named(self, name, "A date as dd/mm/yyyy")
+
+    def day(self) -> date | None:
+        try:
+            return parse_uk_date(self.text().strip())
+        except ValueError:
+            return None
+
+    def set_day(self, day: date) -> None:
+        self.setText(uk_date(day))
 
 
 class CalendarDialog(QDialog):
