@@ -397,12 +397,100 @@ def shoot(out: Path, work: Path, size: str) -> None:
                 snap("17f-redaction-workbench", bench)
                 bench.close()
             requests.close()
+    shoot_desk(ctx, s, window, longest.id, snap)
     shoot_governors(window, snap)
     window.toggle_privacy()
     snap("18-privacy-screen", window)
     window.close()
     s.lock()
     shut_down(qt)
+
+
+def shoot_desk(ctx: Any, s: Any, window: Any, child_id: int, snap: Callable[..., None]
+               ) -> None:
+    """The DSL's desk (issue 17): the categories in the concern form, an action with a due
+    date and an owner, the actions list, a child's case status, the Ofsted pack."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QScrollArea
+
+    from cerecorder.domain.model import ActionKind
+    from cerecorder.domain.timefmt import local_date, uk_date
+    from cerecorder.services import children, chronology
+    from cerecorder.services import dsl as dsl_work
+    from cerecorder.ui.actions_window import ActionsWindow
+    from cerecorder.ui.case_status import CaseStatusDialog
+    from cerecorder.ui.concern_form import ConcernDialog
+    from cerecorder.ui.dsl_forms import ActionDialog
+
+    form = ConcernDialog(ctx, s, child_ids=[child_id], parent=window)
+    form.categories.set_codes(["CAT-NEGLECT", "CAT-ONLINE", "CAT-CCE"])
+    middle = form.categories.list.parentWidget()
+    while middle is not None and not isinstance(middle, QScrollArea):
+        middle = middle.parentWidget()
+
+    def show_categories() -> None:
+        form.categories.list.setFocus()
+        if middle is not None:
+            middle.ensureWidgetVisible(form.categories.list, 0, 50)
+            middle.horizontalScrollBar().setValue(0)  # the captions' start in sight
+
+    snap("10g-concern-categories", form, show_categories)
+    form.autosave.stop()
+    form.done(0)
+
+    now = ctx.clock.now()
+    today = local_date(now, s.tz)
+    concern_ids = [e.concern_id for e in chronology.chronology(s, child_id)
+                   if e.concern_id is not None]
+    for days_ago, due_in, kind, detail in (
+            (6, -3, ActionKind.REFERRAL_MASH, "Referral to the front door, ref 4471"),
+            (2, 0, ActionKind.PARENTS_INFORMED, "Call mum back about the meeting"),
+            (1, 5, ActionKind.EARLY_HELP, "Early help assessment with the family"),
+            (3, None, ActionKind.MONITORING, "Weekly check-in with the mentor"),
+            (9, -8, ActionKind.REFERRAL_CSC, "Referral, ref 4410")):
+        made = dsl_work.record_action(
+            s, kind=kind, detail=detail, taken_at=now - timedelta(days=days_ago),
+            concern_id=concern_ids[-1] if concern_ids else None,
+            child_ids=[child_id],
+            due_on=None if due_in is None else today + timedelta(days=due_in),
+            owner_id=s.user.id, holidays=ctx.bank_holidays)
+    dsl_work.record_outcome(s, text="Strategy discussion held; section 47 not needed.",
+                            occurred_at=now - timedelta(days=8), child_id=child_id,
+                            action_id=made[0])
+    action = ActionDialog(ctx, s, child_id=child_id, parent=window)
+    action.kind.setCurrentIndex(action.kind.findData(ActionKind.REFERRAL_CSC))
+    action.when.field.just_now()
+    action.detail.setPlainText("Phoned the front door; social worker to call back.")
+    action.due.edit.setText(uk_date(today + timedelta(days=1)))
+    action.owner.setCurrentIndex(1)
+    snap("13a-action-due-date", action)
+    action.done(0)
+    window.refresh()
+    actions = ActionsWindow(ctx, s, window)
+    actions.closed.setChecked(True)
+    snap("17i-actions-list", actions)
+    actions.close()
+
+    ctx.case_sign_off = True  # as a school whose policy asks for a second DSL
+    name = children.child_profile(s, child_id).child.display_name
+    case = CaseStatusDialog(ctx, s, child_id, name, window)
+    case.summary.setPlainText("Early help plan ended well; attendance back to 97%, no "
+                              "missing episodes since March. Family know how to ask again.")
+    snap("15i-case-status-open", case)
+    case.do_close()
+    snap("15j-case-status-awaiting-sign-off", case)
+    case.close()
+
+    pack = window.open_ofsted_pack()
+    if pack is not None:
+        from PySide6.QtCore import QDate
+
+        pack.dates_choice.setChecked(True)  # the demo's concerns: the school year before
+        pack.date_from.setDate(QDate(today.year - 1, 9, 1))
+        pack.date_from.editingFinished.emit()
+        snap("17j-ofsted-pack", pack)
+        pack.close()
 
 
 def shoot_governors(window: Any, snap: Callable[..., None]) -> None:

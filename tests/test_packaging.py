@@ -297,7 +297,8 @@ def test_the_app_starts_without_loading_the_pdf_libraries(tmp_path: Path) -> Non
 
 
 MENU_WINDOWS = ("dsl_views", "intel_dialog", "register_window", "roster_import", "sar_window",
-                "settings_dialog", "transfers_window", "network_view", "term_dates")
+                "settings_dialog", "transfers_window", "network_view", "term_dates",
+                "ofsted_window", "actions_window", "case_status")
 
 
 def test_the_main_window_loads_its_menu_windows_only_when_opened() -> None:

@@ -48,6 +48,7 @@ anchor_folder = "/mnt/it-anchors"
 retention_years = 30
 screening_instrument = "/srv/ce/screening.json"
 after_transfer = "record"
+case_sign_off = true
 """
 
 
@@ -75,7 +76,7 @@ def test_every_key_is_read() -> None:
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
         anchor_folder=Path("/mnt/it-anchors"), retention_years=30,
         screening_instrument=Path("/srv/ce/screening.json"),
-        after_transfer=AfterTransfer.RECORD)
+        after_transfer=AfterTransfer.RECORD, case_sign_off=True)
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

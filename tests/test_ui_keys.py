@@ -45,6 +45,8 @@ from cerecorder.domain.screening import AnswerGiven
 from cerecorder.export.pdf import PdfRenderer
 from cerecorder.services import concerns, register, sar, screening, session, transfers
 from cerecorder.services.session import Session
+from cerecorder.ui.actions_window import ActionsWindow
+from cerecorder.ui.case_status import CaseStatusDialog
 from cerecorder.ui.child_links import LinkDialog, MergeDialog
 from cerecorder.ui.child_status import ImpactDialog, StatusDialog
 from cerecorder.ui.concern_form import ConcernDialog
@@ -60,6 +62,7 @@ from cerecorder.ui.intel_dialog import IntelReportDialog
 from cerecorder.ui.look import apply_look, contrast
 from cerecorder.ui.main_window import MainWindow
 from cerecorder.ui.network_view import NetworkWindow
+from cerecorder.ui.ofsted_window import OfstedWindow
 from cerecorder.ui.packet_views import InboxDialog
 from cerecorder.ui.preview import DocumentPreview
 from cerecorder.ui.register_forms import (
@@ -270,6 +273,9 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "intel report for a child": lambda: IntelReportDialog(ctx, dsl, child, "Amy Khan", main),
         "intel report": lambda: IntelReportDialog(ctx, dsl, parent=main),
         "governors' report": lambda: ReportWindow(ctx, dsl, main),
+        "Ofsted pack": lambda: OfstedWindow(ctx, dsl, main),
+        "actions list": lambda: ActionsWindow(ctx, dsl, main),
+        "case status": lambda: CaseStatusDialog(ctx, dsl, child, "Amy Khan", main),
         "screening view": lambda: ScreeningViewDialog(dsl, signed, main),
         "setup": lambda: SetupWizard(ctx),
         "enrol": lambda: EnrolDialog(dsl, StaffCard(SigningKey.generate().verify_key, (

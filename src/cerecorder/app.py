@@ -179,6 +179,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         demo_files=lambda: _demo_files(outlines),
         retention_years=rules.retention_years or DEFAULT_YEARS,
         after_transfer=rules.after_transfer,
+        case_sign_off=bool(rules.case_sign_off),
     )
 
 

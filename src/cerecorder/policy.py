@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
 from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.transfers import AfterTransfer
@@ -49,6 +50,7 @@ LABELS = {
     "retention_years": "Files reviewed at date of birth plus",
     "screening_instrument": "Screening instrument",
     "after_transfer": "After a transfer is acknowledged, keep",
+    "case_sign_off": "Closing a case needs a second DSL",
 }
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
@@ -74,6 +76,7 @@ class Policy:
     retention_years: int | None = None
     screening_instrument: Path | None = None
     after_transfer: AfterTransfer | None = None
+    case_sign_off: bool | None = None
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -147,6 +150,17 @@ def _text(value: Any, limit: int) -> str:
 
 def _marking(value: Any) -> str:
     return _text(value, MAX_MARKING)
+
+
+def check_marking(value: str, what: str = "--marking") -> str:
+    """A marking typed outside the policy file (the admin command line's --marking), by
+    the policy's own rule: one line, not empty, at most MAX_MARKING characters."""
+    if not value.strip():
+        raise InvalidInput(f"{what} is empty; leave it out to print the usual marking.")
+    try:
+        return _marking(value)
+    except _Bad as exc:
+        raise InvalidInput(f"{what} {exc}.") from None
 
 
 def _school(value: Any) -> str:
@@ -234,6 +248,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "retention_years": _years,
     "screening_instrument": _path,
     "after_transfer": _after_transfer,
+    "case_sign_off": _flag,
 }
 
 

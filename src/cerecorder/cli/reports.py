@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.reports import Period
+from cerecorder.policy import check_marking
 from cerecorder.services import reports
 from cerecorder.services.session import Session
 
@@ -27,6 +28,9 @@ class BuiltReport:
     pdf: bytes
     csv: bytes
     summary: str
+    #: what stderr says about the files written
+    warning: str = ("holds counts only, no names; it is still marked and confidential to "
+                    "the governing body.")
 
 
 #: (the unlocked vault, the period, the marking, the school's name, the renderer)
@@ -43,7 +47,20 @@ def _governors(session: Session, period: Period, marking: str, school: str,
                        f"governors' report, {period.label}")
 
 
-REPORTS: dict[str, ReportBuilder] = {"governors": _governors}
+def _ofsted(session: Session, period: Period, marking: str, school: str,
+            documents: DocumentRenderer) -> BuiltReport:
+    from cerecorder.services import report_ofsted
+
+    made = report_ofsted.build(session, period, marking=marking, school=school)
+    return BuiltReport(made.header.document_id, documents.report("ofsted", made),
+                       documents.report("ofsted", made, csv=True),
+                       f"Ofsted inspection pack, {period.label}: {len(made.referrals)} "
+                       f"referrals to the DSL, {len(made.local_authority)} to the local "
+                       "authority", warning="names children: keep it to the inspection "
+                       "team and the safeguarding leads, and delete it after the inspection.")
+
+
+REPORTS: dict[str, ReportBuilder] = {"governors": _governors, "ofsted": _ofsted}
 
 
 def _check(path: Path, suffix: str, force: bool) -> None:
@@ -57,6 +74,8 @@ def _check(path: Path, suffix: str, force: bool) -> None:
 
 def report(ctx: Context, args: argparse.Namespace) -> int:
     period = Period.parse(args.date_from, args.date_to)  # refused before any passphrase
+    if args.marking is not None:
+        args.marking = check_marking(args.marking)
     _check(args.out, ".pdf", args.force)
     if args.csv is not None:
         _check(args.csv, ".csv", args.force)
@@ -70,15 +89,17 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
             reports.save(opened, args.csv, made.csv, made.document_id, force=args.force)
     ctx.console.say(f"Wrote {args.out}" + (f" and {args.csv}" if args.csv else "")
                     + f" (document {made.document_id}: {made.summary}).")
-    print(f"cerecorder-admin: warning: {args.out} holds counts only, no names; it is still "
-          "marked and confidential to the governing body.", file=ctx.console.stderr)
+    print(f"cerecorder-admin: warning: {args.out} {made.warning}", file=ctx.console.stderr)
     return 0
 
 
 def add_commands(command: AddCommand) -> None:
     p = command("report", report, "A report for a period (DSL only): governors (counts by "
                 "category, year group, sex and status, referrals, trends; no names, counts "
-                "under 5 suppressed), as a PDF and optionally a CSV.")
+                "under 5 suppressed) or ofsted (the inspection pack: referrals to the DSL "
+                "with outcomes, those to the local authority, children with a plan, "
+                "children missing education; names children), as a PDF and optionally a "
+                "CSV.")
     p.add_argument("kind", choices=sorted(REPORTS), metavar="KIND",
                    help="which report: " + ", ".join(sorted(REPORTS)))
     p.add_argument("--from", dest="date_from", required=True, metavar="dd/mm/yyyy")

@@ -139,3 +139,78 @@ class GovernorsReport:
 
     def breakdown(self, title: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.title == title)
+
+
+# -- the Ofsted inspection pack ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DslReferral:
+    """A concern staff referred to the DSL in the period, and what came of it."""
+
+    concern_id: int
+    occurred: str  # dd/mm/yyyy HH:MM, the school's time
+    children: str  # names, comma-separated
+    categories: str  # labels, separated by "; " (a label may hold a comma)
+    decision: str  # the DSL's latest triage decision, or that it awaits triage
+    to_local_authority: bool
+    outcome: str  # the latest outcome recorded, with its date, or that none is yet
+
+
+@dataclass(frozen=True)
+class LaReferral:
+    """A referral to MASH or children's social care made in the period."""
+
+    action_id: int
+    concern_id: int | None
+    taken: str
+    child: str
+    kind: str
+    detail: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """A child with a plan (child protection, child in need, early help) during the
+    period, from the child's dated statuses."""
+
+    child: str
+    year_group: str
+    plan: str
+    started: str
+    ended: str  # dd/mm/yyyy, or "ongoing"
+
+
+@dataclass(frozen=True)
+class MissingLine:
+    """A child with a concern of the category children missing education in the period."""
+
+    child: str
+    year_group: str
+    concerns: int
+    latest: str  # the latest such concern's date
+
+
+@dataclass(frozen=True)
+class OfstedPack:
+    header: DocumentHeader
+    period: Period
+    referrals: tuple[DslReferral, ...]
+    local_authority: tuple[LaReferral, ...]
+    plans: tuple[PlanLine, ...]
+    missing_education: tuple[MissingLine, ...]
+
+    @property
+    def summary(self) -> str:
+        """How many of each list, in a line (the window's and the PDF's summary)."""
+        def many(count: int, one: str, more: str) -> str:
+            return f"{count} {one if count == 1 else more}"
+
+        return ", ".join((
+            many(len(self.referrals), "referral to the DSL", "referrals to the DSL"),
+            f"{len(self.local_authority)} referred to the local authority",
+            many(len({p.child for p in self.plans}), "child with a plan",
+                 "children with a plan"),
+            many(len(self.missing_education), "child missing education",
+                 "children missing education")))

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cerecorder.export import report_governors
+from cerecorder.export import report_governors, report_ofsted
 
 #: kind -> (document, fonts folder -> PDF bytes; document -> CSV bytes)
 RENDERERS: dict[str, tuple[Callable[[Any, Path], bytes], Callable[[Any], bytes]]] = {
     "governors": (report_governors.render, report_governors.csv_bytes),
+    "ofsted": (report_ofsted.render, report_ofsted.csv_bytes),
 }

@@ -98,6 +98,40 @@ def reminders(session: Session, holidays: BankHolidays | None) -> list[Reminder]
                      a.late_by(today, holidays)) for a in due]
 
 
+@dataclass(frozen=True)
+class ActionLine:
+    """One line of the DSL's actions list: the action, its state today, whose it is."""
+
+    action: ActionDue
+    state: DueState
+    child: str
+    owner: str
+
+
+def action_list(session: Session) -> list[ActionLine]:
+    """Every action given a due date or an owner, open and closed, soonest due first."""
+    require(session.user, Role.DSL)
+    today = local_date(session.clock.now(), session.tz)
+    with session.uow() as uow:
+        found = uow.deadlines.with_deadlines()
+        merged = uow.children.merged_map()
+        ids = {merged.get(a.child_id, a.child_id) for a in found}
+        names = {c.id: c.display_name for c in uow.children.many(ids)} if ids else {}
+        users = uow.users.display_names() if found else {}
+    return [ActionLine(a, a.state(today),
+                       names.get(merged.get(a.child_id, a.child_id), f"#{a.child_id}"),
+                       users.get(a.owner_id, "") if a.owner_id is not None else "")
+            for a in found]
+
+
+def owners(session: Session) -> list[tuple[int, str]]:
+    """Who may own an action: the DSL and deputies (active users of the DSL role)."""
+    require(session.user, Role.DSL)
+    with session.uow() as uow:
+        found = [(u.id, u.display_name) for u in uow.users.active() if u.role is Role.DSL]
+    return sorted(found, key=lambda pair: pair[1].casefold())
+
+
 def reminder_count(session: Session) -> int:
     """How many open actions are overdue or due today (the window title's count)."""
     require(session.user, Role.DSL)

@@ -27,7 +27,7 @@ STATUS_LABELS = {"send": "SEND", "looked_after": "Looked after",
                  "cp_plan": "Child protection plan", "child_in_need": "Child in need"}
 
 
-def _categories_of(session: Session, repo: ReportRepository, rows: list[ConcernRow],
+def categories_of(session: Session, repo: ReportRepository, rows: list[ConcernRow],
                    start: str, before: str) -> dict[int, frozenset[str]]:
     """What each concern counts in (domain.categories.counted_categories), worked out
     per version once rather than per concern."""
@@ -73,7 +73,7 @@ def build(session: Session, period: Period, *, marking: str = "", school: str = 
     with session.vault.uow() as uow:
         repo = uow.reports
         rows = repo.concerns(start, before)
-        kinds = _categories_of(session, repo, rows, start, before)
+        kinds = categories_of(session, repo, rows, start, before)
         this_start, _ = period.bounds_utc(session.tz)
         referrals = repo.referrals(this_start, before)
         roll = repo.children(period.start.isoformat(), period.end.isoformat())

@@ -60,6 +60,17 @@ class DeadlineRepository(_Repository):
             "(SELECT 1 FROM outcomes o WHERE o.action_id = a.id) ORDER BY d.due_on, a.id")
         return [_row(r) for r in rows]
 
+    def with_deadlines(self) -> list[ActionDue]:
+        """Every action given a due date or an owner, open or closed, soonest due first
+        (the DSL's actions list). Walks the due-date rows, never every action."""
+        rows = self._rows(
+            "SELECT a.id, a.child_id, a.concern_id, a.kind, a.detail, a.taken_at, d.due_on, "
+            "d.owner_id, (SELECT min(o.occurred_at) FROM outcomes o WHERE o.action_id = a.id) "
+            f"FROM ({_LATEST}) d JOIN actions a ON a.id = d.action_id "
+            "WHERE d.due_on IS NOT NULL OR d.owner_id IS NOT NULL "
+            "ORDER BY d.due_on IS NULL, d.due_on, a.id")
+        return [_row(r) for r in rows]
+
     def for_children(self, child_ids: Iterable[int]) -> list[ActionDue]:
         ids = list(child_ids)
         if not ids:

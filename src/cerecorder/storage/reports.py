@@ -36,6 +36,25 @@ class ReferralRow:
     outcome: bool
 
 
+@dataclass(frozen=True)
+class LaReferralRow:
+    action_id: int
+    child_id: int
+    concern_id: int | None
+    kind: str
+    taken_at: str  # UTC storage text
+    detail: str
+    outcome: str | None  # the first outcome's text, None while awaited
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    child_id: int
+    kind: str  # cp_plan, child_in_need or early_help
+    started_on: str  # yyyy-mm-dd
+    ended_on: str | None
+
+
 class ReportRepository(_Repository):
     def concerns(self, start: str, before: str) -> list[ConcernRow]:
         """Submitted concerns that happened in [start, before), with their children (a
@@ -96,3 +115,62 @@ class ReportRepository(_Repository):
             f"WHERE a.kind IN ({marks}) AND a.taken_at >= ? AND a.taken_at < ? ORDER BY a.id",
             (*REFERRALS, start, before)).fetchall()
         return [ReferralRow(int(r[0]), str(r[1]), str(r[2]), bool(r[3])) for r in rows]
+
+    # -- the Ofsted inspection pack ------------------------------------------------------
+
+    def decisions(self, start: str, before: str) -> dict[int, str]:
+        """The latest triage decision of each concern that happened in [start, before)."""
+        found: dict[int, str] = {}
+        for concern_id, decision in self.conn.execute(
+                "SELECT c.id, t.decision FROM concerns c INDEXED BY concerns_period "
+                "CROSS JOIN triage t ON t.concern_id = c.id WHERE c.status = 'submitted' "
+                "AND c.occurred_at >= ? AND c.occurred_at < ? ORDER BY t.decided_at, t.id",
+                (start, before)):
+            found[int(concern_id)] = str(decision)  # the later overwrites the earlier
+        return found
+
+    def concern_outcomes(self, start: str, before: str) -> dict[int, tuple[str, str]]:
+        """The latest outcome (UTC time, text) recorded against each concern that
+        happened in [start, before), directly or through one of its actions. Each table
+        is read once (outcomes and actions have no index by concern)."""
+        period = ("SELECT id FROM concerns INDEXED BY concerns_period WHERE status = "
+                  "'submitted' AND occurred_at >= ? AND occurred_at < ?")
+        found: dict[int, tuple[str, str]] = {}
+        for concern_id, occurred, text in self.conn.execute(
+                f"SELECT o.concern_id, o.occurred_at, o.text FROM outcomes o "
+                f"WHERE o.concern_id IN ({period}) UNION ALL "
+                f"SELECT a.concern_id, o.occurred_at, o.text FROM outcomes o "
+                f"JOIN actions a ON a.id = o.action_id WHERE o.concern_id IS NULL "
+                f"AND a.concern_id IN ({period}) ORDER BY 2",
+                (start, before, start, before)):
+            found[int(concern_id)] = (str(occurred), str(text))  # the latest wins
+        return found
+
+    def la_referrals(self, start: str, before: str) -> list[LaReferralRow]:
+        """Referrals to MASH or children's social care taken in [start, before), with the
+        first outcome recorded against each."""
+        taken = ("SELECT id FROM actions WHERE kind IN ('referral_mash', 'referral_csc') "
+                 "AND taken_at >= ? AND taken_at < ?")
+        first: dict[int, str] = {}
+        for action_id, text in self.conn.execute(
+                f"SELECT action_id, text FROM outcomes WHERE action_id IN ({taken}) "
+                "ORDER BY occurred_at DESC, id DESC", (start, before)):
+            first[int(action_id)] = str(text)  # the earliest wins
+        rows = self.conn.execute(
+            "SELECT id, child_id, concern_id, kind, taken_at, detail FROM actions "
+            f"WHERE id IN ({taken}) ORDER BY taken_at, id", (start, before)).fetchall()
+        return [LaReferralRow(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]),
+                              str(r[3]), str(r[4]), str(r[5]), first.get(int(r[0])))
+                for r in rows]
+
+    def plans(self, start_day: str, end_day: str) -> list[PlanRow]:
+        """Dated statuses of a plan (CP, CIN, early help) running at any time in the
+        period (days as yyyy-mm-dd, both included)."""
+        rows = self.conn.execute(
+            "SELECT s.child_id, s.kind, s.started_on, e.ended_on FROM child_statuses s "
+            "LEFT JOIN child_status_ends e ON e.status_id = s.id "
+            "WHERE s.kind IN ('cp_plan', 'child_in_need', 'early_help') "
+            "AND s.started_on <= ? AND (e.ended_on IS NULL OR e.ended_on >= ?) "
+            "ORDER BY s.started_on, s.id", (end_day, start_day)).fetchall()
+        return [PlanRow(int(r[0]), str(r[1]), str(r[2]), None if r[3] is None else str(r[3]))
+                for r in rows]

@@ -98,3 +98,5 @@ class AppContext:
     #: what the policy keeps of a file once its transfer is acknowledged (None: the vault's
     #: setting, services/transfer_records.py)
     after_transfer: AfterTransfer | None = None
+    #: the policy's case_sign_off: a closed case awaits a second DSL's sign-off
+    case_sign_off: bool = False

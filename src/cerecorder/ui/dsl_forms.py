@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cerecorder.domain.deadlines import RESPONSE_DAYS
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import (
     ActionKind,
@@ -29,8 +30,8 @@ from cerecorder.domain.model import (
     TriageDecision,
 )
 from cerecorder.domain.rules import clean_text, time_problem, youngest_birth
-from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.services import children, dsl
+from cerecorder.domain.timefmt import local_date, uk_datetime
+from cerecorder.services import children, deadlines, dsl
 from cerecorder.services.session import Session
 from cerecorder.ui.common import (
     child_names,
@@ -40,6 +41,7 @@ from cerecorder.ui.common import (
 )
 from cerecorder.ui.concern_fields import FORMAT_HINT, WhenField
 from cerecorder.ui.context import AppContext
+from cerecorder.ui.due_fields import DueField, owner_box
 from cerecorder.ui.widgets import add_row, message_label, named, show_problem, telling
 
 
@@ -234,7 +236,7 @@ class ActionDialog(QDialog):
         self.setWindowTitle("Record an action" + (f" on concern #{concern_id}"
                                                   if concern_id is not None else ""))
         self.setMinimumWidth(560)
-        fit_to_screen(self, 600, 440)
+        fit_to_screen(self, 600, 520)
 
         if concern is None and concern_id is not None and child_id is None:
             try:
@@ -260,6 +262,13 @@ class ActionDialog(QDialog):
         self.when = CheckedWhen(session, "The time the action was taken", ids)
         self.detail = text_box("Detail", "What was done, with whom; reference numbers.", 90)
         self.outcome = text_box("Outcome", "Optional: what came of it, if known already.", 60)
+        self.due = DueField(local_date(session.clock.now(), session.tz))
+        self.due_hint = QLabel()
+        self.due_hint.setObjectName("hintMessage")
+        self.due_hint.setWordWrap(True)
+        self.owner = owner_box(deadlines.owners(session))
+        self.kind.currentIndexChanged.connect(lambda _: self._hint_due())
+        self._hint_due()
         self.message = message_label()
 
         form = QFormLayout()
@@ -273,6 +282,9 @@ class ActionDialog(QDialog):
         add_row(form, "&When:", self.when)
         add_row(form, "&Detail:", self.detail)
         add_row(form, "&Outcome:", self.outcome, "Optional")
+        add_row(form, "D&ue by:", self.due, "Optional")
+        form.addRow("", self.due_hint)
+        add_row(form, "Ow&ner:", self.owner, "Optional")
         self.buttons = ok_cancel(self, "&Record action")
         self.buttons.accepted.connect(self.record)
 
@@ -282,6 +294,15 @@ class ActionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+
+    def _hint_due(self) -> None:
+        kind = self.kind.currentData()
+        days = RESPONSE_DAYS.get(ActionKind(kind)) if kind is not None else None
+        self.due_hint.setText(
+            f"Left empty, an answer is due {days} working day{'s' * (days > 1)} after "
+            "the referral was made (Working Together 2023); an outcome closes the action."
+            if days else
+            "Left empty, the action has no due date; an outcome closes the action.")
 
     def chosen_children(self) -> list[int]:
         return [cid for cid, check in self.child_boxes.items() if check.isChecked()]
@@ -305,11 +326,17 @@ class ActionDialog(QDialog):
         taken_at = self.when.moment()
         if not self.when.check() or taken_at is None:
             return
+        if self.due.problem():
+            self.message.setText(self.due.problem())
+            self.due.setFocus()
+            return
         with telling(self, self.message) as attempt:
             clean_text(outcome, "The outcome")  # refuse now, before the action is stored
             self.action_ids = dsl.record_action(
                 self.session, kind=kind, detail=detail, taken_at=taken_at,
-                concern_id=self.concern_id, child_ids=child_ids or None)
+                concern_id=self.concern_id, child_ids=child_ids or None,
+                due_on=self.due.day(), owner_id=self.owner.currentData(),
+                holidays=self.ctx.bank_holidays)
         if not attempt.ok:
             return
         if outcome:

@@ -44,7 +44,7 @@ from cerecorder.domain.model import (
 )
 from cerecorder.domain.screening import chart_points, chart_text
 from cerecorder.domain.timefmt import uk_date, uk_datetime, zone
-from cerecorder.services import children, chronology, screening, search, statuses
+from cerecorder.services import children, chronology, deadlines, screening, search, statuses
 from cerecorder.services.session import Session
 from cerecorder.ui.child_evidence import evidence_button
 from cerecorder.ui.child_file_life import FileLifeNotice, MarkLeftDialog
@@ -273,6 +273,10 @@ class ChildWindow(QWidget):
                 (self.impact_button, "Write the impact of the selected entry on the child")):
             named(button, name)
         self.status_button.clicked.connect(self.edit_statuses)
+        self.case_button = QPushButton("Case…")
+        named(self.case_button, "The case: open or closed, the closing summary, sign-off "
+              "and reopening")
+        self.case_button.clicked.connect(lambda: self.open_case())
         self.mark_button.clicked.connect(self.toggle_significant)
         self.impact_button.clicked.connect(self.write_impact)
         self.links_button.setMenu(QMenu(self.links_button))
@@ -331,6 +335,7 @@ class ChildWindow(QWidget):
             badge.setObjectName("demoBadge")
             named(badge, "Demo vault: fictional pupils")
             head.addWidget(badge, alignment=Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(self.case_button)
         head.addWidget(self.status_button)  # about the child, beside the profile
         head.addWidget(self.profile_toggle)
         layout.addLayout(head)
@@ -370,6 +375,7 @@ class ChildWindow(QWidget):
         self.left_button.setEnabled(profile.child.left_on is None)
         for button in (self.event_button, self.action_button, self.status_button):
             button.setEnabled(not self.file_life.read_only)
+        self._show_case()
         self._show_screenings()
         self.model.set_rows(rows)
         self._fill_indicators(rows)  # applies the filters and sizes the rows
@@ -585,6 +591,26 @@ class ChildWindow(QWidget):
             return None
         dialog = ConcernViewDialog(self.ctx, self.session, entry.concern_id, self)
         dialog.finished.connect(lambda _: self.reload())
+        dialog.open()
+        return dialog
+
+    def _show_case(self) -> None:
+        from cerecorder.ui.case_status import status_text
+
+        try:
+            found = deadlines.status(self.session, self.child_id,
+                                     sign_off=self.ctx.case_sign_off)
+        except CERecorderError:
+            self.case_button.setText("Case…")
+            return
+        self.case_button.setText(status_text(found) + "…")
+
+    def open_case(self) -> QDialog:
+        from cerecorder.ui.case_status import CaseStatusDialog
+
+        dialog = CaseStatusDialog(self.ctx, self.session, self.child_id, self.display_name,
+                                  self)
+        dialog.finished.connect(lambda _: self._show_case())
         dialog.open()
         return dialog
 

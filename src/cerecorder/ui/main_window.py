@@ -43,6 +43,7 @@ from cerecorder.ui.windows import bring_back, hide_all, shown_windows
 
 if TYPE_CHECKING:  # the windows a menu opens load when first opened, not at sign-in
     from cerecorder.ui.intel_dialog import IntelReportDialog
+    from cerecorder.ui.ofsted_window import OfstedWindow
     from cerecorder.ui.register_window import RegisterWindow
     from cerecorder.ui.report_window import ReportWindow
     from cerecorder.ui.roster_import import RosterImportWizard
@@ -172,6 +173,13 @@ class MainWindow(QMainWindow):
         self.governors_action.triggered.connect(self.open_governors_report)
         self.governors_action.setVisible(self.is_dsl)
         menu.insertAction(self.settings_action, self.governors_action)
+        self.ofsted_action = QAction("Ofsted inspection pac&k…", self)
+        self.ofsted_action.setStatusTip("Referrals to the DSL and to the local authority with "
+                                        "outcomes, children with a plan, children missing "
+                                        "education, for an inspection")
+        self.ofsted_action.triggered.connect(self.open_ofsted_pack)
+        self.ofsted_action.setVisible(self.is_dsl)
+        menu.insertAction(self.settings_action, self.ofsted_action)
 
     def _build_pages(self) -> None:
         # the window's parts first, then each page in them: a part joining the window is
@@ -506,6 +514,16 @@ class MainWindow(QMainWindow):
         from cerecorder.ui.report_window import ReportWindow  # its tables load when asked
 
         window = ReportWindow(self.ctx, self.session, self)
+        window.open()
+        return window
+
+    def open_ofsted_pack(self) -> OfstedWindow | None:
+        """The Ofsted inspection pack (DSL only; the window refuses anyone else too)."""
+        if not self.is_dsl:
+            return None
+        from cerecorder.ui.ofsted_window import OfstedWindow
+
+        window = OfstedWindow(self.ctx, self.session, self)
         window.open()
         return window
 

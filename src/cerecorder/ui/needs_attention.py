@@ -91,8 +91,13 @@ class NeedsAttention(QWidget):
         self.open_button = QPushButton("Open the line's recor&d")
         named(self.open_button, "Open the record of the highlighted line")
         self.open_button.clicked.connect(lambda: self.open_line(self.table.currentIndex()))
+        self.actions_button = QPushButton("Actions and du&e dates…")
+        named(self.actions_button, "Every action with a due date or an owner: open, due "
+              "today, overdue, closed")
+        self.actions_button.clicked.connect(lambda: self.open_actions())
         top = QHBoxLayout()
         top.addWidget(self.summary, stretch=1)
+        top.addWidget(self.actions_button)
         top.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -118,6 +123,14 @@ class NeedsAttention(QWidget):
         self.model.clear()
         self.actions_due = 0
         self.summary.setText("")
+
+    def open_actions(self) -> QDialog:
+        from cerecorder.ui.actions_window import ActionsWindow
+
+        window = ActionsWindow(self.ctx, self.session, self)
+        window.finished.connect(lambda _: self.refresh())
+        window.open()
+        return window
 
     def open_line(self, index: QModelIndex) -> QWidget | None:
         """The line's record: the concern (also for a mention typed in it), the child's

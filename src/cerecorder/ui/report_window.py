@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -103,7 +104,13 @@ def _heading(p: Period) -> str:
 
 
 class ReportWindow(ListWindow):
-    """Enter presses nothing here (ListWindow): saving is a button, never a surprise."""
+    """Enter presses nothing here (ListWindow): saving is a button, never a surprise. The
+    governors' report; another report (ui/ofsted_window.py) says what differs below."""
+
+    KIND = "governors"  # in export/reports.py RENDERERS and cli/reports.py REPORTS
+    TITLE = "Report for governors"
+    NOTE = NOTE
+    SAVED = "Counts only, no names; still marked and confidential to the governing body."
 
     def __init__(self, ctx: AppContext, session: Session, parent: QWidget | None = None
                  ) -> None:
@@ -112,9 +119,9 @@ class ReportWindow(ListWindow):
         self.ctx, self.session = ctx, session
         #: asks a yes/no question; tests replace it instead of clicking a message box
         self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
-        self.report: GovernorsReport | None = None
+        self.report: Any = None
         self.saved: Path | None = None
-        self.setWindowTitle("Report for governors")
+        self.setWindowTitle(self.TITLE)
         fit_to_screen(self, 900, 720)
         today = local_date(session.clock.now(), session.tz)
         self.term = this_term(session, today)
@@ -144,7 +151,7 @@ class ReportWindow(ListWindow):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         named(self.summary, "Summary")
-        note = QLabel(NOTE)
+        note = QLabel(self.NOTE)
         note.setWordWrap(True)
         note.setObjectName("hintMessage")
         self.figures_area = QScrollArea()
@@ -206,7 +213,7 @@ class ReportWindow(ListWindow):
         self.message.setText("")
         self.report = None
         with telling(self, self.message) as attempt:
-            made = report_governors.build(self.session, self.period())
+            made = self.build(self.period())
         for button in (self.pdf_button, self.csv_button):
             button.setEnabled(attempt.ok)
         if not attempt.ok:
@@ -214,10 +221,15 @@ class ReportWindow(ListWindow):
             self.figures_area.setWidget(QWidget())
             return
         self.report = made
-        self.summary.setText(f"{made.period.label}: concerns recorded "
-                             f"{figures.shown(made.concerns)}, children concerned "
-                             f"{figures.shown(made.children)}.")
+        self.summary.setText(self.describe(made))
         self.figures_area.setWidget(self._tables(made))
+
+    def build(self, period: Period) -> Any:
+        return report_governors.build(self.session, period)
+
+    def describe(self, made: GovernorsReport) -> str:
+        return (f"{made.period.label}: concerns recorded {figures.shown(made.concerns)}, "
+                f"children concerned {figures.shown(made.children)}.")
 
     def _tables(self, made: GovernorsReport) -> QWidget:
         page = QWidget()
@@ -251,7 +263,7 @@ class ReportWindow(ListWindow):
         kind = suffix.upper()
         path = self.ctx.file_dialogs.save_path(
             self, f"Save the report as a {kind}",
-            Path.home() / f"governors-report-{made.period.start}-{made.period.end}.{suffix}",
+            Path.home() / f"{self.KIND}-report-{made.period.start}-{made.period.end}.{suffix}",
             f"{kind} (*.{suffix})", confirm_overwrite=False)
         if path is None:
             return
@@ -260,7 +272,7 @@ class ReportWindow(ListWindow):
         if path.exists() and not self.confirm(f"{path} already exists. Replace it?"):
             return
         with telling(self, self.message) as attempt:
-            data = documents.report("governors", made, csv=suffix == "csv")
+            data = documents.report(self.KIND, made, csv=suffix == "csv")
             reports.save(self.session, path, data, made.header.document_id, force=True)
         if attempt.ok:
             self.saved = path
@@ -268,5 +280,4 @@ class ReportWindow(ListWindow):
             self.message.style().unpolish(self.message)
             self.message.style().polish(self.message)
             self.message.setText(f"Saved to {path} (document {made.header.document_id}). "
-                                 "Counts only, no names; still marked and confidential to "
-                                 "the governing body.")
+                                 + self.SAVED)

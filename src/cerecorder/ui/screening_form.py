@@ -5,8 +5,6 @@ the answers change; the dates; and Sign, after which the screening cannot change
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,7 +14,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QScrollArea,
@@ -32,32 +29,13 @@ from cerecorder.domain.screening import (
     default_review,
     score,
 )
-from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
+from cerecorder.domain.timefmt import local_date
 from cerecorder.services import screening
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen
 from cerecorder.ui.context import AppContext
+from cerecorder.ui.due_fields import DateField
 from cerecorder.ui.widgets import message_label, named, show_problem, telling
-
-
-class DateField(QLineEdit):
-    """A date typed as dd/mm/yyyy. Unlike QDateEdit, Tab leaves it at once."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setPlaceholderText("dd/mm/yyyy")
-        self.setMaxLength(10)
-        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 16)
-        named(self, name, "A date as dd/mm/yyyy")
-
-    def day(self) -> date | None:
-        try:
-            return parse_uk_date(self.text().strip())
-        except ValueError:
-            return None
-
-    def set_day(self, day: date) -> None:
-        self.setText(uk_date(day))
 
 
 class QuestionRow:
