@@ -144,7 +144,7 @@ def test_needs_attention_lists_what_waits_and_each_line_opens_its_record(
         "First missing episode", "Found far from home"]
     mentioned = [r[3].split(" (")[0] for r in rows if r[0] == "Mention awaiting a match"]
     assert mentioned == ["Vehicle: silver Astra AB51 ABC"]
-    assert "2 new concerns; 2 flags to review; 1 mentions awaiting a match" in \
+    assert "2 new concerns; 2 flags to review; 1 mention awaiting a match" in \
         page.summary.text()
     assert decided not in [page.model.line(page.model.index(r, 0)).record_id
                            for r in range(page.model.rowCount()) if needs[r].startswith("New")]

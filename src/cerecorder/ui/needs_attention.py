@@ -25,11 +25,15 @@ from cerecorder.ui.widgets import named, show_problem
 
 _URGENCY = {Urgency.IMMEDIATE: "Immediate", Urgency.HIGH: "High", Urgency.MEDIUM: "Medium",
             Urgency.LOW: "Low"}
-_PLURAL = {Need.CONCERN: "new concerns", Need.ACTION: "actions due or overdue",
-           Need.FLAG: "flags to review",
-           Need.SCREENING: "screenings due", Need.CHILD: "children awaiting a match",
-           Need.MENTION: "mentions awaiting a match", Need.TRANSFER: "transfers overdue",
-           Need.SAR: "subject access requests due"}
+#: (one, several) of each kind, for the summary line: "1 transfer overdue; 3 new concerns"
+_COUNTED = {Need.CONCERN: ("new concern", "new concerns"),
+            Need.ACTION: ("action due or overdue", "actions due or overdue"),
+            Need.FLAG: ("flag to review", "flags to review"),
+            Need.SCREENING: ("screening due", "screenings due"),
+            Need.CHILD: ("child awaiting a match", "children awaiting a match"),
+            Need.MENTION: ("mention awaiting a match", "mentions awaiting a match"),
+            Need.TRANSFER: ("transfer overdue", "transfers overdue"),
+            Need.SAR: ("subject access request due", "subject access requests due")}
 
 
 class AttentionModel(RowsModel):
@@ -114,8 +118,8 @@ class NeedsAttention(QWidget):
         self.model.set_rows(lines)
         counts = Counter(line.need for line in lines)
         self.actions_due = counts[Need.ACTION]
-        self.summary.setText("; ".join(f"{counts[need]} {_PLURAL[need]}" for need in Need
-                                       if counts[need]) or "Nothing waiting.")
+        self.summary.setText("; ".join(f"{counts[need]} {_COUNTED[need][counts[need] != 1]}"
+                                       for need in Need if counts[need]) or "Nothing waiting.")
         if lines and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
