@@ -19,11 +19,13 @@ from cerecorder.services import (
     chronology,
     concern_categories,
     concerns,
+    handover,
     report_governors,
     session,
 )
 from cerecorder.services.session import Session
 from test_demo import build, open_demo
+from test_handover import RENDERER, flat, pages
 
 from helpers import DSL_PASS, TAXONOMY, MockClock, add_child, content
 
@@ -75,6 +77,10 @@ def test_a_concern_has_one_or_more_categories_kept_once_submitted(
     assert concern_categories.chosen(dsl, draft) == ["CAT-DOMESTIC", "CAT-ONLINE"]
     assert concern_categories.labels(dsl, draft) == [
         "Domestic abuse, including Operation Encompass notifications", "Online safety"]
+    # the concern record names them in its record table
+    record = flat(pages(RENDERER.concern(handover.concern_document(dsl, draft))))
+    assert ("Categories Domestic abuse, including Operation Encompass notifications; Online "
+            "safety") in record
     with pytest.raises(RecordImmutable):
         concern_categories.choose(dsl, draft, ["CAT-NEGLECT"])
     with dsl.uow() as uow, pytest.raises(Exception, match="immutable"):

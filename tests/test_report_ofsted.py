@@ -23,10 +23,10 @@ from cerecorder.cli.main import EXIT_DENIED
 from cerecorder.domain.errors import PermissionDenied
 from cerecorder.domain.model import ActionKind, TriageDecision
 from cerecorder.domain.reports import Period
+from cerecorder.domain.rules import MAX_MARKING
 from cerecorder.domain.statuses import StatusKind
 from cerecorder.export import report_ofsted as ofsted_pdf
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.policy import MAX_MARKING
 from cerecorder.services import concern_categories, concerns, dsl, report_ofsted, statuses
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext, UiSettings

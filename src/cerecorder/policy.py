@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
-from cerecorder.domain.rules import MAX_NAME
+from cerecorder.domain.rules import MAX_MARKING, MAX_NAME
 from cerecorder.domain.transfers import AfterTransfer
 
 if TYPE_CHECKING:  # the documents' model loads with the first document, not at start
@@ -35,7 +34,6 @@ if TYPE_CHECKING:  # the documents' model loads with the first document, not at 
     from cerecorder.domain.intel import IntelDocument
 
 #: A marking is printed centred at the top and bottom of every page: keep it short.
-MAX_MARKING = 60
 #: How the settings window names each key it shows as fixed.
 LABELS = {
     "vault_location": "Vault folder",
@@ -150,17 +148,6 @@ def _text(value: Any, limit: int) -> str:
 
 def _marking(value: Any) -> str:
     return _text(value, MAX_MARKING)
-
-
-def check_marking(value: str, what: str = "--marking") -> str:
-    """A marking typed outside the policy file (the admin command line's --marking), by
-    the policy's own rule: one line, not empty, at most MAX_MARKING characters."""
-    if not value.strip():
-        raise InvalidInput(f"{what} is empty; leave it out to print the usual marking.")
-    try:
-        return _marking(value)
-    except _Bad as exc:
-        raise InvalidInput(f"{what} {exc}.") from None
 
 
 def _school(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.reports import Period
-from cerecorder.policy import check_marking
+from cerecorder.domain.rules import check_marking
 from cerecorder.services import reports
 from cerecorder.services.session import Session
 

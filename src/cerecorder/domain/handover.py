@@ -204,6 +204,8 @@ class ConcernDocument:
     informed: str
     urgency: str  # the label
     taxonomy_version: str
+    #: the kinds of concern (KCSIE Part one) it is counted under, as labels
+    categories: tuple[str, ...] = ()
     addenda: tuple[AddendumLine, ...] = ()
     #: what the DSL did, in time order
     dsl_part: tuple[DslLine, ...] = ()

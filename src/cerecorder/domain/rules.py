@@ -14,6 +14,22 @@ from cerecorder.domain.timefmt import DEFAULT_TZ, local_date, uk_date, uk_dateti
 #: almost always a mistake; it is refused with a message and the user's text stays put.
 MAX_TEXT = 100_000
 MAX_NAME = 200
+#: The longest protective marking a document's header and footer are laid out for.
+MAX_MARKING = 60
+
+
+def check_marking(value: str, what: str = "--marking") -> str:
+    """A marking typed outside the policy file (the admin command line's --marking), by
+    the policy file's rule: one line, not empty, at most MAX_MARKING characters."""
+    text = value.strip()
+    if not text:
+        raise InvalidInput(f"{what} is empty; leave it out to print the usual marking.")
+    if any(ch in text for ch in "\r\n\x00"):
+        raise InvalidInput(f"{what} must be a single line.")
+    if len(text) > MAX_MARKING:
+        raise InvalidInput(f"{what} is {len(text)} characters long; the limit is "
+                           f"{MAX_MARKING}.")
+    return text
 #: Clocks on school laptops drift; a concern a few minutes "in the future" is not an error.
 CLOCK_SKEW = timedelta(minutes=10)
 

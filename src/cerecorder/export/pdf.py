@@ -108,6 +108,7 @@ def render_concern(doc: ConcernDocument, fonts: Path, outlines: Outlines) -> byt
         ("Submitted on", doc.when(doc.submitted_at)),
         ("When it happened", doc.when(doc.occurred_at)),
         ("Where it happened", doc.location),
+        ("Categories", "; ".join(doc.categories)),
         ("Urgency", doc.urgency),
         *([("Purpose of disclosure", doc.purpose)] if doc.purpose else []),
     ], s, width)]

@@ -45,7 +45,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import unavailable
 from cerecorder.domain.timefmt import from_utc_text, local_date
-from cerecorder.services import audit, statuses
+from cerecorder.services import audit, concern_categories, statuses
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
 from cerecorder.services.chronology import chronology
@@ -221,6 +221,7 @@ def _concern_document(
         indicators=tuple(indicators), indicators_other=out(c.indicators_other),
         action_taken=out(c.action_taken), informed=out(c.informed),
         urgency=c.urgency.label, taxonomy_version=concern.taxonomy_version,
+        categories=tuple(concern_categories.labels(session, concern.id)),
         addenda=tuple(
             AddendumLine(names.get(a.author_id, "?"), a.created_at, a.tz, out(a.body),
                          roles.get(a.author_id, ""))
