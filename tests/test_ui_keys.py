@@ -635,7 +635,7 @@ def test_settings_buttons_never_lie_on_the_users_table(
 
 @pytest.mark.parametrize("width", [900, 680], ids=["150%", "200%"])
 def test_the_child_window_fits_a_small_screen_with_every_button_in_sight(
-    qtbot: QtBot, ctx: AppContext, dsl: Session, width: int,
+    qtbot: QtBot, the_look: None, ctx: AppContext, dsl: Session, width: int,
 ) -> None:
     """Its rows of buttons and filters wrap: none makes the window wider than the screen
     (at 150% the last buttons were off its right edge)."""

@@ -315,12 +315,15 @@ class ChildWindow(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_buttons())
-        # the entry's actions, then the child's: on as many lines as the width needs
+        # the entry's actions, then the child's (the case and statuses too: beside the
+        # name they made the window wider than the screen at 200%), on as many lines as
+        # the width needs
         buttons = FlowLayout()
         for button in (self.event_button, self.action_button, self.open_button,
                        self.mark_button, self.impact_button, self.network_button,
                        self.flags_button, self.screen_button, self.evidence_button,
-                       self.links_button, self.merge_button, self.left_button,
+                       self.case_button, self.status_button, self.links_button,
+                       self.merge_button, self.left_button,
                        self.export_button, self.reload_button, close):
             buttons.addWidget(button)
 
@@ -335,8 +338,6 @@ class ChildWindow(QWidget):
             badge.setObjectName("demoBadge")
             named(badge, "Demo vault: fictional pupils")
             head.addWidget(badge, alignment=Qt.AlignmentFlag.AlignVCenter)
-        head.addWidget(self.case_button)
-        head.addWidget(self.status_button)  # about the child, beside the profile
         head.addWidget(self.profile_toggle)
         layout.addLayout(head)
         layout.addWidget(self.profile)
