@@ -251,6 +251,12 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
         say("Anchors: none seen yet")
     for note in (*report.anchor_unsigned, *report.anchor_notes):
         say(f"  {note}")
+    if report.attachment_mismatches:
+        say(f"Attachments: {len(report.attachment_mismatches)} of "
+            f"{report.attachments_checked:,} DO NOT MATCH their recorded SHA-256: "
+            + ", ".join(f"#{i}" for i in report.attachment_mismatches))
+    else:
+        say(f"Attachments: ok ({report.attachments_checked:,} re-hashed)")
     return 0 if report.ok else EXIT_DAMAGED
 
 
@@ -550,8 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=list(demo.SIZES), default="school")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    command("verify", _verify, "Check SQLCipher integrity, the schema, the audit chain and "
-            "the anchors seen outside the vault.")
+    command("verify", _verify, "Check SQLCipher integrity, the schema, the audit chain, "
+            "the anchors seen outside the vault and every attachment's SHA-256.")
     command("acknowledge-restore", _acknowledge_restore,
             "DSL: accept that the vault was restored from an older copy on purpose (audited).")
     p = command("backup", _backup, "Write a consistent, still-encrypted copy to DEST.")
