@@ -36,7 +36,7 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
-from cerecorder.domain.attachments import AttachmentKind, photo_facts, sniff_kind
+from cerecorder.domain.attachments import AttachmentKind, Limits, photo_facts, sniff_kind
 from cerecorder.domain.errors import (
     EnvironmentProblem,
     InvalidInput,
@@ -56,7 +56,6 @@ from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clea
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.services import anchors, audit, cards, flags
 from cerecorder.services.access import require
-from cerecorder.services.attachments import DEFAULT_LIMITS
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.inbox_folder import (
     kept_name,
@@ -329,7 +328,7 @@ class _IncomingFile:
     data: bytes
 
 
-def _parse_files(raw: object) -> tuple[_IncomingFile, ...]:
+def _parse_files(raw: object, limits: Limits) -> tuple[_IncomingFile, ...]:
     """The files a concern brings, each checked against its kind, its hash and the
     limits before anything is written."""
     if not isinstance(raw, list):
@@ -349,8 +348,7 @@ def _parse_files(raw: object) -> tuple[_IncomingFile, ...]:
         if kind is None or kind.value != item.get("kind"):
             raise _malformed("an attachment is not the kind it says")
         total += len(data)
-        if not 0 < len(data) <= DEFAULT_LIMITS.file_bytes \
-                or total > DEFAULT_LIMITS.concern_bytes:
+        if not 0 < len(data) <= limits.file_bytes or total > limits.concern_bytes:
             raise _malformed("its attachments are larger than a concern may hold")
         files.append(_IncomingFile(_text(item, "file_name", MAX_NAME), kind, sha256,
                                    _moment(item, "added_at"), data))
@@ -706,7 +704,7 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
         tz=_text(raw, "tz", MAX_NAME), taxonomy_version=_text(raw, "taxonomy_version",
                                                                MAX_NAME),
         children=tuple(_parse_child(k) for k in children),
-        files=_parse_files(raw.get("attachments", [])),
+        files=_parse_files(raw.get("attachments", []), session.attachment_limits),
     )
 
 
