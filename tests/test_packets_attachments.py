@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from cerecorder.crypto import packets as crypto
+from cerecorder.domain.attachments import MEGABYTE, Limits
 from cerecorder.services import attachments, concerns, packets
 from test_packets import CANARY, Pair, age_files, records_digest
 
-from helpers import content, photo
+from helpers import DSL_PASS, admin, content, photo, reopen
 
 LETTER = ("Minutes of the meeting. " * 60_000).encode()  # over a MiB: two chunks
 
@@ -74,3 +75,17 @@ def test_a_signed_file_whose_hash_is_wrong_is_refused_whole(
     monkeypatch.setattr(packets, "_files_document", wrong_hash)
     _send_with_files(pair)  # signed by the laptop as it is: only the hash is wrong
     _refused_and_unchanged(pair, "malformed")
+
+
+def test_the_dsls_own_limits_refuse_a_packet_whose_files_exceed_them(pair: Pair) -> None:
+    _send_with_files(pair)  # the minutes are over 1 MB
+    age_files(*pair.packet_files())
+    digest = records_digest(pair.dsl)
+    folder = pair.dsl.vault.files.folder
+    pair.dsl.lock()
+    code, out, err = admin(pair.dsl_clock, "inbox", folder, pair.share, "--user", "dsl",
+                           passphrase=DSL_PASS, attachment_limits=Limits(MEGABYTE, MEGABYTE))
+    assert code == 1, out + err
+    assert "larger than a concern may hold" in out + err
+    pair.dsl = reopen(folder, pair.dsl_clock)
+    assert records_digest(pair.dsl) == digest

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from cerecorder import __version__
 from cerecorder.cli import attachments, exports, file_life, reports, sar
+from cerecorder.domain.attachments import Limits
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -84,8 +85,11 @@ class Context:
                  bank_holidays: BankHolidays | None = None,
                  retention_years: int = DEFAULT_YEARS,
                  demo_files: Callable[[], DemoFiles] | None = None,
-                 after_transfer: AfterTransfer | None = None) -> None:
+                 after_transfer: AfterTransfer | None = None,
+                 attachment_limits: Limits | None = None) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
+        #: the policy's attachment limits, for the commands that take files in (packets)
+        self.attachment_limits = attachment_limits or Limits()
         #: the demo's evidence files, made by the composition root (Pillow, ReportLab)
         self.demo_files = demo_files
         #: the policy's retention rule (date of birth plus so many years)
@@ -135,6 +139,7 @@ class Context:
             args.vault, user_name=name, passphrase=self.console.secret(f"Passphrase for {name}"),
             clock=self.clock, taxonomy=self.taxonomy, anchor_folders=self.anchor_folders,
         )
+        opened.attachment_limits = self.attachment_limits
         _refuse_rolled_back(opened, args, rolled_back_ok)
         return opened
 
@@ -700,6 +705,7 @@ def run(
     demo_files: Callable[[], DemoFiles] | None = None,
     after_transfer: AfterTransfer | None = None, stdin: TextIO | None = None,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
+    attachment_limits: Limits | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
     parser = build_parser()
@@ -708,7 +714,7 @@ def run(
     except SystemExit as exc:
         return int(exc.code or 0)
     ctx = Context(taxonomy, clock, console, documents, anchor_folders, bank_holidays,
-                  retention_years, demo_files, after_transfer)
+                  retention_years, demo_files, after_transfer, attachment_limits)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:
