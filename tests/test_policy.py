@@ -49,6 +49,8 @@ retention_years = 30
 screening_instrument = "/srv/ce/screening.json"
 after_transfer = "record"
 case_sign_off = true
+attachment_file_mb = 20
+attachment_concern_mb = 80
 """
 
 
@@ -76,7 +78,8 @@ def test_every_key_is_read() -> None:
         inbox_folder=Path("/srv/ce/inbox"), offer_demo=False,
         anchor_folder=Path("/mnt/it-anchors"), retention_years=30,
         screening_instrument=Path("/srv/ce/screening.json"),
-        after_transfer=AfterTransfer.RECORD, case_sign_off=True)
+        after_transfer=AfterTransfer.RECORD, case_sign_off=True, attachment_file_mb=20,
+        attachment_concern_mb=80)
     assert rules.fixed == set(policy.KEYS)
     assert rules.marking == "OFFICIAL-SENSITIVE PERSONAL"
     assert not rules.demo_offered

@@ -113,6 +113,7 @@ def admin_main() -> None:
                      bank_holidays=BankHolidays.load(paths.calendar_dir()),
                      retention_years=reading.policy.retention_years or DEFAULT_YEARS,
                      after_transfer=reading.policy.after_transfer,
+                     attachment_limits=reading.policy.attachment_limits,
                      anchor_folders=anchor_folders(reading.policy),
                      demo_files=lambda: _demo_files(load_outlines(paths.bodymap_dir()))))
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cerecorder.domain.attachments import MEGABYTE, Limits
 from cerecorder.domain.retention import MAX_YEARS, MIN_YEARS
 from cerecorder.domain.rules import MAX_MARKING, MAX_NAME
 from cerecorder.domain.transfers import AfterTransfer
@@ -49,7 +50,12 @@ LABELS = {
     "screening_instrument": "Screening instrument",
     "after_transfer": "After a transfer is acknowledged, keep",
     "case_sign_off": "Closing a case needs a second DSL",
+    "attachment_file_mb": "Largest attachment",
+    "attachment_concern_mb": "Most attachments a concern holds",
 }
+#: the most attachment_file_mb or attachment_concern_mb may be: a concern's files travel
+#: whole in one packet (160 MiB, base64 inside: 4/3 the size)
+MAX_ATTACHMENT_MB = 112
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")
 
@@ -75,6 +81,18 @@ class Policy:
     screening_instrument: Path | None = None
     after_transfer: AfterTransfer | None = None
     case_sign_off: bool | None = None
+    attachment_file_mb: int | None = None
+    attachment_concern_mb: int | None = None
+
+    @property
+    def attachment_limits(self) -> Limits:
+        """The attachment limits, each the policy's or the default (25 MB, 100 MB)."""
+        default = Limits()
+        return Limits(
+            file_bytes=(self.attachment_file_mb * MEGABYTE if self.attachment_file_mb
+                        else default.file_bytes),
+            concern_bytes=(self.attachment_concern_mb * MEGABYTE
+                           if self.attachment_concern_mb else default.concern_bytes))
 
     @property
     def fixed(self) -> frozenset[str]:
@@ -105,6 +123,8 @@ class Policy:
                 text = f"{value} minutes"
             elif key == "retention_years":
                 text = f"{value} years"
+            elif key.startswith("attachment_"):
+                text = f"{value} MB"
             elif key == "after_transfer":
                 text = value.label
             else:
@@ -190,6 +210,17 @@ def _years(value: Any) -> int:
     return value
 
 
+def _megabytes(value: Any) -> int:
+    """A size in MB (MiB) from 1 to MAX_ATTACHMENT_MB: packets carry a concern's files
+    whole, up to crypto.packets.MAX_PACKET_BYTES, so no concern may hold more."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(f"must be a whole number of MB from 1 to {MAX_ATTACHMENT_MB}, not "
+                   f"{_toml_type(value)}")
+    if not 1 <= value <= MAX_ATTACHMENT_MB:
+        raise _Bad(f"must be from 1 to {MAX_ATTACHMENT_MB} MB, not {value}")
+    return value
+
+
 def _after_transfer(value: Any) -> AfterTransfer:
     choices = " or ".join(f'"{c.value}"' for c in AfterTransfer)
     if not isinstance(value, str):
@@ -236,6 +267,8 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "screening_instrument": _path,
     "after_transfer": _after_transfer,
     "case_sign_off": _flag,
+    "attachment_file_mb": _megabytes,
+    "attachment_concern_mb": _megabytes,
 }
 
 

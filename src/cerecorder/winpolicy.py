@@ -22,7 +22,8 @@ SOURCE = "HKLM\\" + KEY
 REG_SZ, REG_EXPAND_SZ, REG_DWORD = 1, 2, 4
 #: Keys held as numbers (REG_DWORD; the MSI writes REG_SZ digits) and as yes/no (DWORD 1/0);
 #: every other key is text (REG_SZ or REG_EXPAND_SZ).
-NUMBERS = frozenset({"idle_lock_minutes", "retention_years"})
+NUMBERS = frozenset({"idle_lock_minutes", "retention_years", "attachment_file_mb",
+                     "attachment_concern_mb"})
 FLAGS = frozenset({"offer_demo", "case_sign_off"})
 
 #: name -> (data, type) of every value under the key; None when there is no such key.

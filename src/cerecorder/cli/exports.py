@@ -109,7 +109,8 @@ def export_concern(ctx: Context, args: argparse.Namespace) -> int:
         password = pdf_password_for(ctx, args)
         doc = handover.concern_document(opened, args.concern, for_child=args.for_child,
                                         purpose=args.purpose or "", school=args.school or "",
-                                        staff_names=not args.roles_only)
+                                        staff_names=not args.roles_only,
+                                        append_files=args.append_attachments)
         data = documents.concern(doc)
         _save(ctx, opened, args, data, "concern", args.concern, doc.header.document_id,
               password, doc.warnings)

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from cerecorder import __version__
 from cerecorder.cli import attachments, exports, file_life, reports, sar
+from cerecorder.domain.attachments import Limits
 from cerecorder.domain.errors import (
     CERecorderError,
     EnvironmentProblem,
@@ -84,8 +85,11 @@ class Context:
                  bank_holidays: BankHolidays | None = None,
                  retention_years: int = DEFAULT_YEARS,
                  demo_files: Callable[[], DemoFiles] | None = None,
-                 after_transfer: AfterTransfer | None = None) -> None:
+                 after_transfer: AfterTransfer | None = None,
+                 attachment_limits: Limits | None = None) -> None:
         self.taxonomy, self.clock, self.console = taxonomy, clock, console
+        #: the policy's attachment limits, for the commands that take files in (packets)
+        self.attachment_limits = attachment_limits or Limits()
         #: the demo's evidence files, made by the composition root (Pillow, ReportLab)
         self.demo_files = demo_files
         #: the policy's retention rule (date of birth plus so many years)
@@ -135,6 +139,7 @@ class Context:
             args.vault, user_name=name, passphrase=self.console.secret(f"Passphrase for {name}"),
             clock=self.clock, taxonomy=self.taxonomy, anchor_folders=self.anchor_folders,
         )
+        opened.attachment_limits = self.attachment_limits
         _refuse_rolled_back(opened, args, rolled_back_ok)
         return opened
 
@@ -251,6 +256,12 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
         say("Anchors: none seen yet")
     for note in (*report.anchor_unsigned, *report.anchor_notes):
         say(f"  {note}")
+    if report.attachment_mismatches:
+        say(f"Attachments: {len(report.attachment_mismatches)} of "
+            f"{report.attachments_checked:,} DO NOT MATCH their recorded SHA-256: "
+            + ", ".join(f"#{i}" for i in report.attachment_mismatches))
+    else:
+        say(f"Attachments: ok ({report.attachments_checked:,} re-hashed)")
     return 0 if report.ok else EXIT_DAMAGED
 
 
@@ -550,8 +561,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=list(demo.SIZES), default="school")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    command("verify", _verify, "Check SQLCipher integrity, the schema, the audit chain and "
-            "the anchors seen outside the vault.")
+    command("verify", _verify, "Check SQLCipher integrity, the schema, the audit chain, "
+            "the anchors seen outside the vault and every attachment's SHA-256.")
     command("acknowledge-restore", _acknowledge_restore,
             "DSL: accept that the vault was restored from an older copy on purpose (audited).")
     p = command("backup", _backup, "Write a consistent, still-encrypted copy to DEST.")
@@ -625,6 +636,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a copy for this child's file: other pupils are not named (needs "
                    "--purpose); without it, the DSL's full copy for the school's file")
     p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
+    p.add_argument("--append-attachments", action="store_true",
+                   help="append the concern's images and PDF pages to the record (DSL); "
+                   "the record lists every attachment with its SHA-256 either way")
 
     file_life.add_commands(command)
     attachments.add_commands(command)
@@ -691,6 +705,7 @@ def run(
     demo_files: Callable[[], DemoFiles] | None = None,
     after_transfer: AfterTransfer | None = None, stdin: TextIO | None = None,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
+    attachment_limits: Limits | None = None,
 ) -> int:
     console = Console(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
     parser = build_parser()
@@ -699,7 +714,7 @@ def run(
     except SystemExit as exc:
         return int(exc.code or 0)
     ctx = Context(taxonomy, clock, console, documents, anchor_folders, bank_holidays,
-                  retention_years, demo_files, after_transfer)
+                  retention_years, demo_files, after_transfer, attachment_limits)
     try:
         code = int(args.handler(ctx, args))
     except PermissionDenied as exc:

@@ -38,7 +38,9 @@ CARD_VERSION = 2
 STAFF_CARD_FORMAT = "cerecorder-staff-card"
 #: Seven text fields of at most 100,000 characters each, in UTF-8 and JSON: well under
 #: this. Checked against the file size before anything is read or decrypted.
-MAX_PACKET_BYTES = 8 * 1024 * 1024
+#: a concern's text and its attachments (100 MiB by default, as base64: 4/3 of that) with
+#: room to spare; checked before anything is decrypted
+MAX_PACKET_BYTES = 160 * 1024 * 1024
 MAX_CARD_BYTES = 64 * 1024
 
 

@@ -27,6 +27,8 @@ class AttachmentKind(enum.StrEnum):
 
 KINDS = tuple(k.value for k in AttachmentKind)
 IMAGES = frozenset({AttachmentKind.JPEG, AttachmentKind.PNG, AttachmentKind.HEIC})
+#: what a concern record can append: images ReportLab can draw, and PDF pages
+APPENDABLE = frozenset({AttachmentKind.JPEG, AttachmentKind.PNG, AttachmentKind.PDF})
 ACCEPTED = ("a photo or image (JPEG, PNG or HEIC), a PDF, a plain text file (UTF-8) or an "
             "e-mail saved as .eml")
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})

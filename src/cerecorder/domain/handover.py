@@ -139,6 +139,28 @@ class AddendumLine:
 
 
 @dataclass(frozen=True)
+class AttachmentLine:
+    """One of the concern's files as the record lists it: enough to check the evidence
+    later (the full SHA-256), never its content."""
+
+    attachment_id: int
+    file_name: str
+    kind: str  # the AttachmentKind's value
+    size: int
+    sha256: str
+    added_by: str
+    role: str
+    added_at: datetime
+    tz: str
+    taken_at: datetime | None = None  # a photo's time taken, by the camera's clock
+    has_location: bool = False
+
+    @property
+    def when(self) -> str:
+        return uk_datetime(self.added_at, self.tz)
+
+
+@dataclass(frozen=True)
 class DslLine:
     """One thing the DSL did about a concern: a triage decision and its reason, an action
     (to whom and when), or an outcome."""
@@ -216,6 +238,10 @@ class ConcernDocument:
     purpose: str = ""  # of disclosure: required for a copy that leaves the school
     #: the body map's marks: the concern's own, then those of correcting addenda
     body_marks: tuple[BodyMark, ...] = ()
+    #: the concern's files, its own then those brought with addenda, in order added
+    attachments: tuple[AttachmentLine, ...] = ()
+    #: the images and PDFs the DSL chose to append, by attachment id, with their bytes
+    appended: tuple[tuple[int, str, bytes], ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -267,6 +293,8 @@ class ChronologyDocument:
     statuses: tuple[Status, ...] = ()
     professionals: tuple[Professional, ...] = ()
     dsl_contact: str = ""  # how the DSL who made the document is reached
+    #: how many files each concern in the rows holds, by concern id (none: left out)
+    attachment_counts: tuple[tuple[int, int], ...] = ()
 
     @property
     def period_text(self) -> str:

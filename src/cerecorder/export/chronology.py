@@ -325,6 +325,7 @@ class _Table:
         # is about 0.55 em)
         self.limits = [max(80, int(w / (s.cell.fontSize * 0.55)) * lines) for w in self.inner]
         self.month = ""
+        self.files = dict(doc.attachment_counts)
 
     def cells(self, value: str, column: int) -> list[Paragraph | str]:
         return [_cell(piece, self.s, self.inner[column])
@@ -333,6 +334,10 @@ class _Table:
     def event(self, entry: ChronologyEntry) -> list[Any]:
         """Facts (and signs), then the child's own words, set apart and quoted."""
         facts = f"{SIGNIFICANT}\n{entry.event}" if entry.significant else entry.event
+        files = self.files.get(entry.concern_id or 0, 0) \
+            if entry.entry_type is EntryType.CONCERN else 0
+        if files:
+            facts += f"\n[{files} attachment{'s' if files != 1 else ''}]"
         pieces: list[Any] = self.cells(facts, 3)
         if not entry.child_words.strip():
             return pieces

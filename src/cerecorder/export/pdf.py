@@ -42,6 +42,7 @@ from cerecorder.domain.handover import (
     who,
 )
 from cerecorder.domain.intel import IntelDocument, csv_bytes
+from cerecorder.export.attachments_pdf import attachments_part, image_pages, with_pdf_pages
 from cerecorder.export.body_map_pdf import body_map_part
 from cerecorder.export.chronology import render_chronology
 from cerecorder.export.intel import render_intel
@@ -134,6 +135,7 @@ def render_concern(doc: ConcernDocument, fonts: Path, outlines: Outlines) -> byt
     if doc.indicators_other.strip():
         story += section("Other signs", doc.indicators_other, s)
     story += body_map_part(doc.body_marks, outlines, s, width)
+    story += attachments_part(doc, s, width)
     story += section("Action taken", doc.action_taken, s, empty="No action recorded.")
     story += section("Who was informed", doc.informed, s, empty="No one recorded.")
     heading = Paragraph("Addenda", s.heading)
@@ -159,7 +161,9 @@ def render_concern(doc: ConcernDocument, fonts: Path, outlines: Outlines) -> byt
                         end_line=f"End of concern record #{doc.concern_id}",
                         what=f"the record of concern #{doc.concern_id}",
                         return_to=return_to(doc.header))
-    return build(doc.header, story, pagesize, "Safeguarding concern record")
+    story += image_pages(doc, s, width, pagesize[1] - 2 * MARGIN - 80)
+    return with_pdf_pages(build(doc.header, story, pagesize, "Safeguarding concern record"),
+                          doc)
 
 
 def _dsl_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:

@@ -79,9 +79,10 @@ def _kind(data: bytes) -> AttachmentKind:
 
 
 def add_to_draft(session: Session, concern_id: int, source: bytes | Path,
-                 file_name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> int:
+                 file_name: str | None = None, limits: Limits | None = None) -> int:
     """Attach a file to the author's own draft; returns the attachment's id."""
     require(session.user, Role.STAFF, Role.DSL)
+    limits = limits or session.attachment_limits
     data, name = _load(source, file_name, limits)
     kind = _kind(data)
     with session.uow() as uow:
@@ -106,10 +107,11 @@ def _check_total(uow: UnitOfWork, concern_id: int, adding: int, limits: Limits) 
 
 def add_with_addendum(session: Session, concern_id: int, body: str,
                       sources: Sequence[tuple[bytes | Path, str | None]],
-                      limits: Limits = DEFAULT_LIMITS) -> int:
+                      limits: Limits | None = None) -> int:
     """An addendum (its text says what the files are) with files attached to it, all in
     one step: every file is checked first, and none is kept if one is refused. Returns
     the addendum's id."""
+    limits = limits or session.attachment_limits
     files = []
     for source, name in sources:
         data, cleaned = _load(source, name, limits)
@@ -131,9 +133,10 @@ def add_with_addendum(session: Session, concern_id: int, body: str,
 
 
 def add_to_chronology(session: Session, child_id: int, source: bytes | Path,
-                      file_name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> int:
+                      file_name: str | None = None, limits: Limits | None = None) -> int:
     """Attach a letter, minutes or a report to a child's chronology (DSL)."""
     require(session.user, Role.DSL)
+    limits = limits or session.attachment_limits
     data, name = _load(source, file_name, limits)
     kind = _kind(data)
     with session.uow() as uow:

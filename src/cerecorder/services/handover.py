@@ -17,12 +17,15 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from cerecorder.domain.attachments import APPENDABLE
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     DEFAULT_MARKING,
     ROLE_LABELS,
     AddendumLine,
+    AttachmentLine,
     ChildSummary,
     ChronologyDocument,
     ConcernDocument,
@@ -45,7 +48,7 @@ from cerecorder.domain.model import (
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import unavailable
 from cerecorder.domain.timefmt import from_utc_text, local_date
-from cerecorder.services import audit, concern_categories, statuses
+from cerecorder.services import attachments, audit, concern_categories, statuses
 from cerecorder.services.access import require, require_can_read
 from cerecorder.services.children import RosterRow, roster
 from cerecorder.services.chronology import chronology
@@ -147,19 +150,42 @@ def _roles_only(header: DocumentHeader) -> DocumentHeader:
 def concern_document(
     session: Session, concern_id: int, *, for_child: int | None = None, purpose: str = "",
     marking: str = DEFAULT_MARKING, school: str = "", staff_names: bool = True,
+    append_files: bool = False,
 ) -> ConcernDocument:
     """A concern record: the DSL's full copy for the school's file (for_child None), or a
     copy for one child's file, which names no other pupil and needs a purpose of
     disclosure (it is made to leave the school). Without staff_names, whoever recorded
-    or did anything is shown by role alone (a copy for external sharing)."""
+    or did anything is shown by role alone (a copy for external sharing). The record
+    lists the concern's files with their hashes; with append_files (DSL) its images and
+    PDFs are appended, each checked against its hash first."""
+    if append_files:
+        require(session.user, Role.DSL)
     doc = _concern_document(session, concern_id, for_child=for_child, purpose=purpose,
                             marking=marking, school=school)
+    doc = dataclasses.replace(doc, **_files(session, concern_id, append_files))
     if staff_names:
         return doc
     return dataclasses.replace(
         doc, header=_roles_only(doc.header), author="",
         addenda=tuple(dataclasses.replace(a, author="") for a in doc.addenda),
-        dsl_part=tuple(dataclasses.replace(line, by="") for line in doc.dsl_part))
+        dsl_part=tuple(dataclasses.replace(line, by="") for line in doc.dsl_part),
+        attachments=tuple(dataclasses.replace(a, added_by="") for a in doc.attachments))
+
+
+def _files(session: Session, concern_id: int, append: bool) -> dict[str, Any]:
+    """The record's list of the concern's files and, when asked, the bytes to append."""
+    with session.uow() as uow:
+        names = uow.users.display_names()
+        roles = {i: ROLE_LABELS[r] for i, r in uow.users.roles().items()}
+        tz = uow.concerns.get(concern_id).tz
+    found = attachments.concern_attachments(session, concern_id)
+    lines = tuple(AttachmentLine(
+        a.id, a.file_name, a.kind.value, a.size, a.sha256, names.get(a.added_by, "?"),
+        roles.get(a.added_by, ""), a.added_at, tz, a.photo.taken_at, a.photo.has_location)
+        for a in found)
+    appended = tuple((a.id, a.kind.value, attachments.read(session, a.id)[1])
+                     for a in found if append and a.kind in APPENDABLE)
+    return {"attachments": lines, "appended": appended}
 
 
 def _concern_document(
@@ -363,7 +389,18 @@ def chronology_document(
         professionals=tuple(p for p in statuses.professionals(session, child_id)
                             if p.overlaps(date_from, date_to)),
         dsl_contact=statuses.dsl_contact(session),
+        attachment_counts=_attachment_counts(session, rows),
     )
+
+
+def _attachment_counts(session: Session,
+                       rows: Iterable[ChronologyEntry]) -> tuple[tuple[int, int], ...]:
+    """How many files each concern in the rows holds, for the chronology to say so."""
+    ids = sorted({r.concern_id for r in rows
+                  if r.entry_type is EntryType.CONCERN and r.concern_id is not None})
+    with session.uow() as uow:
+        counts = ((i, len(uow.attachments.for_concern(i))) for i in ids)
+        return tuple((i, n) for i, n in counts if n)
 
 
 def record_export(

@@ -38,6 +38,10 @@ class VerifyReport:
     anchor_notes: tuple[str, ...] = ()
     #: anchors the vault's signing key did not sign (forged, or the key replaced)
     anchor_unsigned: tuple[str, ...] = ()
+    #: how many attachments were re-hashed, and the ids of those whose bytes no longer
+    #: match the SHA-256 recorded when they were added
+    attachments_checked: int = 0
+    attachment_mismatches: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -49,6 +53,7 @@ class VerifyReport:
             and self.audit_first_broken is None
             and self.anchor_finding is None
             and not self.anchor_unsigned
+            and not self.attachment_mismatches
         )
 
 
@@ -92,6 +97,15 @@ def verify(session: Session) -> VerifyReport:
         unsigned = tuple(anchors.unsigned_sentence(item) for item in check.unsigned)
     except EnvironmentProblem as exc:
         notes = (f"the anchors could not be checked: {exc}",)
+    checked, mismatches = 0, []
+    try:
+        with UnitOfWork(conn, read_only=True) as uow:
+            for attachment_id, recorded, now in uow.attachments.rehash():
+                checked += 1
+                if recorded != now:
+                    mismatches.append(attachment_id)
+    except (NotAVault, DatabaseError) as exc:
+        problems.append(f"the attachments could not be read: {exc}")
     return VerifyReport(
         integrity_problems=problems,
         schema_version=version,
@@ -104,6 +118,8 @@ def verify(session: Session) -> VerifyReport:
         anchors_held=held,
         anchor_notes=notes,
         anchor_unsigned=unsigned,
+        attachments_checked=checked,
+        attachment_mismatches=tuple(mismatches),
     )
 
 

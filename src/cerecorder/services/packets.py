@@ -16,6 +16,8 @@ arrives twice is one concern.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -34,6 +36,7 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
+from cerecorder.domain.attachments import AttachmentKind, Limits, photo_facts, sniff_kind
 from cerecorder.domain.errors import (
     EnvironmentProblem,
     InvalidInput,
@@ -303,8 +306,53 @@ def _document(session: Session, uow: UnitOfWork, concern_id: int, card: Recipien
             # what staff named, one line each; the DSL matches them to the register
             **({"mentions": [{"kind": m.kind.value, "text": m.text} for m in c.mentions]}
                if c.mentions else {}),
+            # the files go inside the signed document: they arrive whole, with it, or not
+            **({"attachments": files} if (files := _files_document(uow, concern_id)) else {}),
         },
     }
+
+
+def _files_document(uow: UnitOfWork, concern_id: int) -> list[dict[str, Any]]:
+    return [{"file_name": a.file_name, "kind": a.kind.value, "sha256": a.sha256,
+             "added_at": to_utc_text(a.added_at),
+             "data": base64.b64encode(uow.attachments.read(a.id)).decode("ascii")}
+            for a in uow.attachments.for_concern(concern_id)]
+
+
+@dataclass(frozen=True)
+class _IncomingFile:
+    file_name: str
+    kind: AttachmentKind
+    sha256: str
+    added_at: datetime
+    data: bytes
+
+
+def _parse_files(raw: object, limits: Limits) -> tuple[_IncomingFile, ...]:
+    """The files a concern brings, each checked against its kind, its hash and the
+    limits before anything is written."""
+    if not isinstance(raw, list):
+        raise _malformed("its attachments are not a list")
+    files, total = [], 0
+    for item in raw:
+        if not isinstance(item, dict):
+            raise _malformed("an attachment is not an object")
+        try:
+            data = base64.b64decode(str(item.get("data", "")), validate=True)
+        except ValueError as exc:
+            raise _malformed("an attachment's bytes are not base64") from exc
+        sha256 = str(item.get("sha256", ""))
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise _malformed("an attachment's bytes do not match its SHA-256")
+        kind = sniff_kind(data)
+        if kind is None or kind.value != item.get("kind"):
+            raise _malformed("an attachment is not the kind it says")
+        total += len(data)
+        if not 0 < len(data) <= limits.file_bytes or total > limits.concern_bytes:
+            raise _malformed("its attachments are larger than a concern may hold")
+        files.append(_IncomingFile(_text(item, "file_name", MAX_NAME), kind, sha256,
+                                   _moment(item, "added_at"), data))
+    return tuple(files)
 
 
 @dataclass(frozen=True)
@@ -508,6 +556,7 @@ class _Verified:
     tz: str
     taxonomy_version: str
     children: tuple[dict[str, Any], ...]
+    files: tuple[_IncomingFile, ...] = ()
 
 
 def _malformed(what: str) -> PacketRefused:
@@ -655,6 +704,7 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
         tz=_text(raw, "tz", MAX_NAME), taxonomy_version=_text(raw, "taxonomy_version",
                                                                MAX_NAME),
         children=tuple(_parse_child(k) for k in children),
+        files=_parse_files(raw.get("attachments", []), session.attachment_limits),
     )
 
 
@@ -723,6 +773,11 @@ def _file_concern(session: Session, uow: UnitOfWork, v: _Verified,
     concern_id = uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
                                            v.taxonomy_version,
                                            replace(v.content, child_ids=tuple(child_ids)))
+    for f in v.files:  # while it is a draft, as the triggers allow; in the same transaction
+        uow.attachments.add(concern_id=concern_id, child_id=None, file_name=f.file_name,
+                            kind=f.kind, data=f.data, sha256=f.sha256,
+                            photo=photo_facts(f.data, f.kind), now=f.added_at,
+                            by=v.author_id)
     uow.concerns.submit(concern_id, v.submitted_at)
     flags.refresh(uow, session, child_ids)  # an imported concern is evidence like any other
     return concern_id

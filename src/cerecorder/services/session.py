@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 # Re-exported: front ends pass key-derivation costs through without importing crypto.
 from cerecorder.crypto.keyslots import KdfParams as KdfParams
 from cerecorder.crypto.keyslots import normalise_user_name
+from cerecorder.domain.attachments import Limits
 from cerecorder.domain.errors import EnvironmentProblem, UnknownUser, WrongPassphrase
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
@@ -75,6 +76,9 @@ class Session:
     rollback: anchors.Finding | None = None
     #: anchor files seen that this vault did not sign: a lock does not write over them
     unsigned_anchors: tuple[Path, ...] = ()
+    #: the most a file, and a concern's files, may hold (policy attachment_file_mb and
+    #: attachment_concern_mb; the composition root sets them after unlocking)
+    attachment_limits: Limits = field(default_factory=Limits)
 
     def uow(self) -> UnitOfWork:
         return self.vault.uow()

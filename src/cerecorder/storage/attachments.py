@@ -3,12 +3,15 @@ inside the vault. The triggers keep them as written; no role checks here."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from cerecorder.domain.attachments import CHUNK_BYTES, Attachment, AttachmentKind, PhotoFacts
 from cerecorder.domain.errors import NotFound
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
+from cerecorder.storage.connection import db_errors_explained
 from cerecorder.storage.repositories import _Repository
 
 _COLUMNS = ("id, concern_id, child_id, file_name, kind, size, sha256, added_by, added_at, "
@@ -64,6 +67,22 @@ class AttachmentRepository(_Repository):
         rows = self._rows("SELECT coalesce(sum(size), 0) FROM attachments WHERE concern_id = ?",
                           (concern_id,))
         return int(rows[0][0])
+
+    def rehash(self) -> Iterator[tuple[int, str, str]]:
+        """Every attachment's id, the SHA-256 recorded at import and that of its bytes now,
+        read a chunk at a time (a 2 GB vault's files are never all in memory)."""
+        stored = {int(r[0]): str(r[1]) for r in self._rows(
+            "SELECT id, sha256 FROM attachments ORDER BY id")}
+        digests = {i: hashlib.sha256() for i in stored}
+        with db_errors_explained():
+            for attachment_id, data in self.conn.execute(
+                    "SELECT attachment_id, data FROM attachment_chunks "
+                    "ORDER BY attachment_id, seq"):
+                found = digests.get(int(attachment_id))
+                if found is not None:
+                    found.update(data)
+        for attachment_id, sha256 in stored.items():
+            yield attachment_id, sha256, digests[attachment_id].hexdigest()
 
     def read(self, attachment_id: int) -> bytes:
         """The file's bytes, joined from its chunks in memory."""
