@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from cerecorder import app, config, paths, policy
+from cerecorder.domain.attachments import MEGABYTE, Limits
 from cerecorder.domain.handover import DEFAULT_MARKING
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.transfers import AfterTransfer
@@ -26,7 +27,9 @@ from cerecorder.paths import machine_config_dirs as REAL_MACHINE_CONFIG_DIRS
 from cerecorder.policy import Policy
 from cerecorder.services import concerns, handover
 from cerecorder.services.session import Session
+from cerecorder.ui.concern_attachments import limits_text
 from cerecorder.ui.context import FileDialogs
+from cerecorder.ui.controller import AppController
 from cerecorder.ui.export_dialog import ExportChronologyDialog
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import UiSettings
@@ -595,3 +598,17 @@ def test_the_admin_command_line_warns_and_marks_its_pdfs_too(
     text = pdf_text(out.read_bytes())
     assert text.count("OFFICIAL-SENSITIVE PERSONAL") >= 2
     assert "Riverside Academy" in text
+
+
+def test_the_app_gives_each_session_the_policys_attachment_limits(
+        qtbot: QtBot, dsl: Session) -> None:
+    """The policy's limits reach the session the windows use, and the form says them."""
+    ctx = app.build_context(Policy(attachment_file_mb=5, attachment_concern_mb=20))
+    assert ctx.attachment_limits == Limits(5 * MEGABYTE, 20 * MEGABYTE)
+    controller = AppController(ctx)
+    controller.unlocked(dsl)
+    try:
+        assert dsl.attachment_limits == Limits(5 * MEGABYTE, 20 * MEGABYTE)
+        assert "up to 5 MB a file, 20 MB a concern" in limits_text(dsl.attachment_limits)
+    finally:
+        controller.lock(reopen=False)

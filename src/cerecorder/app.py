@@ -181,6 +181,7 @@ def build_context(rules: Policy | None = None) -> AppContext:
         retention_years=rules.retention_years or DEFAULT_YEARS,
         after_transfer=rules.after_transfer,
         case_sign_off=bool(rules.case_sign_off),
+        attachment_limits=rules.attachment_limits,
     )
 
 

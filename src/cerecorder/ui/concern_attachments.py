@@ -28,18 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.attachments import Attachment, megabytes
+from cerecorder.domain.attachments import Attachment, Limits, megabytes
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.timefmt import zone
 from cerecorder.services import attachments
-from cerecorder.services.attachments import DEFAULT_LIMITS
 from cerecorder.services.session import Session
 from cerecorder.ui.widgets import message_label, named
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-LIMITS_TEXT = (f"Attach photos, screenshots, PDFs, text or .eml files: up to "
-               f"{DEFAULT_LIMITS.file_bytes // (1024 * 1024)} MB a file, "
-               f"{DEFAULT_LIMITS.concern_bytes // (1024 * 1024)} MB a concern.")
+def limits_text(limits: Limits) -> str:
+    """What may be attached, by the limits in force (the policy's, else the defaults)."""
+    return (f"Attach photos, screenshots, PDFs, text or .eml files: up to "
+            f"{limits.file_bytes // (1024 * 1024)} MB a file, "
+            f"{limits.concern_bytes // (1024 * 1024)} MB a concern.")
 
 
 def file_size(size: int) -> str:
@@ -74,7 +75,7 @@ class AttachmentsPart(QWidget):
         self.setAcceptDrops(True)
         title = QLabel("Attachments (optional; drop files here)")
         title.setWordWrap(True)
-        limits = QLabel(LIMITS_TEXT)
+        limits = QLabel(limits_text(session.attachment_limits))
         limits.setWordWrap(True)
         limits.setObjectName("hintMessage")
         self.list = QListWidget()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from cerecorder.domain.attachments import Limits
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.ui.settings_model import UiSettings as UiSettings
@@ -100,3 +101,5 @@ class AppContext:
     after_transfer: AfterTransfer | None = None
     #: the policy's case_sign_off: a closed case awaits a second DSL's sign-off
     case_sign_off: bool = False
+    #: the policy's attachment limits (else the defaults), given to each session opened
+    attachment_limits: Limits = field(default_factory=Limits)

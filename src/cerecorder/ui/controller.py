@@ -164,6 +164,7 @@ class AppController(QObject):
             opened.lock()  # writes no anchor: the next unlock asks again
             self.show_unlock(opened.vault.files.folder)
             return
+        opened.attachment_limits = self.ctx.attachment_limits  # the policy's
         self.session = opened
         self.folder = opened.vault.files.folder
         self.ctx.settings.last_vault = str(self.folder)
