@@ -241,3 +241,11 @@ def test_attachments_come_through_key_rotation_and_backup(dsl: Session, clock: M
         assert attachments.read(opened, attachment_id)[1] == image
         assert maintenance.verify(opened).ok
         opened.lock()
+
+
+def test_a_small_file_is_told_in_kilobytes_never_as_0_0_mb() -> None:
+    from cerecorder.domain.attachments import file_size
+
+    assert file_size(10_920) == "10 KB"
+    assert file_size(42) == "1 KB"
+    assert file_size(20 * 1024 * 1024) == "20.0 MB"

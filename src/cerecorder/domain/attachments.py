@@ -72,6 +72,11 @@ def megabytes(size: int) -> str:
     return f"{size / MEGABYTE:.1f} MB"
 
 
+def file_size(size: int) -> str:
+    """Megabytes for a photo, kilobytes for a small file (never "0.0 MB")."""
+    return megabytes(size) if size >= 100 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
 def sniff_kind(data: bytes) -> AttachmentKind | None:
     """The kind the bytes are, or None for a kind not accepted."""
     if data.startswith(b"\xff\xd8\xff"):

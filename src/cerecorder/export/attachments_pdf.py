@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Table
 
-from cerecorder.domain.attachments import megabytes
+from cerecorder.domain.attachments import file_size
 from cerecorder.domain.handover import AttachmentLine, ConcernDocument, who
 from cerecorder.export.layout import Styles, grid_style, para
 
@@ -44,7 +44,7 @@ def attachments_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flow
             a.file_name, _photo(a),
             "Appended to this record" if a.attachment_id in appended else "") if x)
         rows.append([para(str(a.attachment_id), s.cell), para(about, s.cell),
-                     para(f"{KIND_LABELS.get(a.kind, a.kind)}\n{megabytes(a.size)} "
+                     para(f"{KIND_LABELS.get(a.kind, a.kind)}\n{file_size(a.size)} "
                           f"({a.size:,} bytes)", s.cell),
                      para(f"{who(a.added_by, a.role)}\n{a.when}", s.cell)])
         # the hash on a row of its own, the table's width, so that it is never broken

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind, email_text
+from cerecorder.domain.attachments import IMAGES, Attachment, AttachmentKind, email_text, file_size
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import Addendum
@@ -35,7 +35,6 @@ from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.services import attachments
 from cerecorder.services.session import Session
 from cerecorder.ui.common import name_of, user_names
-from cerecorder.ui.concern_attachments import file_size
 from cerecorder.ui.preview import DocumentPreview
 from cerecorder.ui.widgets import message_label, named
 

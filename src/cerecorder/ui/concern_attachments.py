@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cerecorder.domain.attachments import Attachment, Limits, megabytes
+from cerecorder.domain.attachments import Attachment, Limits, file_size
 from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.timefmt import zone
 from cerecorder.services import attachments
@@ -41,11 +41,6 @@ def limits_text(limits: Limits) -> str:
     return (f"Attach photos, screenshots, PDFs, text or .eml files: up to "
             f"{limits.file_bytes // (1024 * 1024)} MB a file, "
             f"{limits.concern_bytes // (1024 * 1024)} MB a concern.")
-
-
-def file_size(size: int) -> str:
-    """Megabytes for a photo, kilobytes for a small file (never "0.0 MB")."""
-    return megabytes(size) if size >= 100 * 1024 else f"{max(size // 1024, 1)} KB"
 
 
 def attachment_line(found: Attachment) -> str:
