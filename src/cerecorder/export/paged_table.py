@@ -196,7 +196,7 @@ class PageTable(Table):  # type: ignore[misc]
             y -= cellstyle.leading
 
     def _colour(self, colour: Any) -> None:
-        if colour != self._text_colour:
+        if colour is not self._text_colour and colour != self._text_colour:
             self._text.setFillColor(colour)
             self._text_colour = colour
 

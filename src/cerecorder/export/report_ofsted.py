@@ -59,8 +59,18 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Seque
     # the headings, in bold, as lines of their own (every other cell is in the one style)
     header = [Lines([(line, BOLD, 0.0, 0.0) for line in _lines(h, BOLD, size, w)], size,
                     leading) for h, w in zip(headings, room, strict=True)]
-    body = [["\n".join(_lines(v, REGULAR, size, w)) for v, w in zip(row, room, strict=True)]
-            for row in rows]
+    # a column's values come back row after row (names, categories, decisions, outcomes):
+    # each broken once
+    broken: list[dict[str, str]] = [{} for _ in headings]
+
+    def lines(value: str, column: int) -> str:
+        memo = broken[column]
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = "\n".join(_lines(value, REGULAR, size, room[column]))
+        return found
+
+    body = [[lines(v, i) for i, v in enumerate(row)] for row in rows]
     cell = CellStyle("ofsted")
     cell.fontname, cell.fontsize, cell.leading, cell.color = \
         REGULAR, size, leading, s.cell.textColor
