@@ -473,7 +473,7 @@ def shoot_desk(ctx: Any, s: Any, window: Any, child_id: int, snap: Callable[...,
     actions.table.selectRow(2)  # an open one
     due = actions.change_due()
     if due is not None:
-        snap("17j-action-due-change", due)
+        snap("17i2-action-due-change", due)
         due.done(0)
     actions.close()
 
