@@ -470,6 +470,11 @@ def shoot_desk(ctx: Any, s: Any, window: Any, child_id: int, snap: Callable[...,
     actions = ActionsWindow(ctx, s, window)
     actions.closed.setChecked(True)
     snap("17i-actions-list", actions)
+    actions.table.selectRow(2)  # an open one
+    due = actions.change_due()
+    if due is not None:
+        snap("17i2-action-due-change", due)
+        due.done(0)
     actions.close()
 
     ctx.case_sign_off = True  # as a school whose policy asks for a second DSL

@@ -27,9 +27,10 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.dsl_forms import ActionDialog
 from cerecorder.ui.dsl_views import ChildWindow
+from cerecorder.ui.due_dialog import DueDialog
 from cerecorder.ui.main_window import MainWindow
 from test_schooldays import HOLIDAYS
-from test_ui_dsl import ctx, ok  # noqa: F401  (the fixture)
+from test_ui_dsl import audit_actions, ctx, ok  # noqa: F401  (the fixture)
 
 from helpers import STAFF_PASS, MockClock, add_child, add_staff, content, switch_to
 
@@ -149,6 +150,40 @@ def test_the_actions_list_shows_states_sorts_and_opens_the_concern(
     assert len(window.findChildren(ConcernViewDialog)) == 2
     window.table.selectRow(2)  # due today, no concern: the child's chronology
     assert isinstance(window.open_line(window.table.currentIndex()), ChildWindow)
+
+
+def test_the_actions_list_changes_an_open_actions_due_date_and_owner(
+        qtbot: QtBot, dsl: Session, clock: MockClock, desk: AppContext) -> None:
+    ids = _actions(dsl, clock)
+    deputy = _deputy(dsl)
+    window = ActionsWindow(desk, dsl)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.table.selectRow(2)  # due 30/11/2026, the lead's
+    # Alt+U from the list opens the dialog, on the action's date and owner
+    qtbot.keyClick(window.table, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(window.findChildren(DueDialog)), timeout=2000)
+    (dialog,) = window.findChildren(DueDialog)
+    assert dialog.due.edit.text() == "30/11/2026" and dialog.owner.currentData() == dsl.user.id
+    assert dialog.focusWidget() is dialog.due.edit  # the date takes the keys first
+    dialog.due.edit.clear()
+    qtbot.keyClicks(dialog.due.edit, "31/11/2026")
+    ok(dialog.buttons)
+    assert dialog.message.text() == ("The due date '31/11/2026' is not a date: type it as "
+                                     "dd/mm/yyyy.")
+    assert audit_actions(dsl).count("action_due_set") == 0  # nothing stored
+    dialog.due.edit.setText("04/12/2026")
+    dialog.owner.setCurrentIndex(dialog.owner.findData(deputy))
+    ok(dialog.buttons)
+    assert not dialog.isVisible()
+    (later,) = [line.action for line in deadlines.action_list(dsl)
+                if line.action.action_id == ids["later"]]
+    assert later.due_on == date(2026, 12, 4) and later.owner_id == deputy
+    assert audit_actions(dsl).count("action_due_set") == 1
+    assert _column(window, 0) == ["13/11/2026", "16/11/2026", "04/12/2026"]  # refreshed
+    assert _column(window, 4)[2] == "Dev Deputy"
 
 
 def test_the_actions_list_opens_from_needs_attention(

@@ -39,11 +39,20 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder import paths
 from cerecorder.crypto.packets import SigningKey, StaffCard, StaffCardUser
-from cerecorder.domain.model import EntryKind, EntryType, Mention
+from cerecorder.domain.model import ActionKind, EntryKind, EntryType, Mention
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.screening import AnswerGiven
 from cerecorder.export.pdf import PdfRenderer
-from cerecorder.services import concerns, register, sar, screening, session, transfers
+from cerecorder.services import (
+    concerns,
+    deadlines,
+    register,
+    sar,
+    screening,
+    session,
+    transfers,
+)
+from cerecorder.services import dsl as dsl_work
 from cerecorder.services.session import Session
 from cerecorder.ui.actions_window import ActionsWindow
 from cerecorder.ui.case_status import CaseStatusDialog
@@ -55,6 +64,7 @@ from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.controller import AppController
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
 from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.due_dialog import DueDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
 from cerecorder.ui.flag_views import FlagsWindow
 from cerecorder.ui.handover_settings import EnrolDialog
@@ -212,6 +222,10 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
     assert profile is not None
     transfers.open_transfer(dsl, HOLIDAYS, other, clock.now().date(), "Hillside High")
     transfer_row = transfers.transfers(dsl, HOLIDAYS)[0]
+    dsl_work.record_action(dsl, kind=ActionKind.PARENTS_INFORMED, detail="Mum rang back",
+                           taken_at=clock.now(), concern_id=concern, child_ids=[child],
+                           due_on=clock.now().date() + timedelta(days=7), owner_id=dsl.user.id)
+    [action_line] = deadlines.action_list(dsl)
     sar.open_case(dsl, HOLIDAYS, child, "Ms Khan", "mother", clock.now().date())
     made = screening.instrument(dsl)
     signed = screening.sign(dsl, child, made, [AnswerGiven(q.code, "no")
@@ -275,6 +289,7 @@ def windows(ctx: AppContext, dsl: Session, clock: MockClock, tmp_path: Path
         "governors' report": lambda: ReportWindow(ctx, dsl, main),
         "Ofsted pack": lambda: OfstedWindow(ctx, dsl, main),
         "actions list": lambda: ActionsWindow(ctx, dsl, main),
+        "due date or owner": lambda: DueDialog(dsl, action_line, main),
         "case status": lambda: CaseStatusDialog(ctx, dsl, child, "Amy Khan", main),
         "screening view": lambda: ScreeningViewDialog(dsl, signed, main),
         "setup": lambda: SetupWizard(ctx),

@@ -25,7 +25,6 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
@@ -57,7 +56,15 @@ from cerecorder.export.layout import (
     unbreakable,
     unquoted,
 )
-from cerecorder.export.paged_table import Command, Dash, Lines, PagedTable, cell_height
+from cerecorder.export.paged_table import (
+    Command,
+    Dash,
+    Lines,
+    PagedTable,
+    cell_height,
+    split_lines,
+    word_widths,
+)
 
 #: the columns and their share of the table's width, landscape and portrait
 COLUMNS = ("Date and time", "Age", "Source", "Event", "Impact on the child", "Action",
@@ -247,48 +254,11 @@ def _cell(value: str, s: Styles, width: float) -> Paragraph | str:
     return Paragraph(text(value), s.cell) if lines is None else lines
 
 
-_WORDS_KEPT = 20_000
-
-
-@functools.lru_cache(maxsize=16)
-def _word_widths(font: str, size: float) -> dict[str, float]:
-    """Widths of the words met so far in a font and size: the same words come back in
-    cell after cell, and measuring them is most of breaking the lines. (Emptied when it
-    holds more than _WORDS_KEPT words.)"""
-    return {}
-
-
-def _split(value: str, font: str, size: float, width: float) -> list[str]:
-    """ReportLab's simpleSplit (greedy, at white space, a paragraph per line of value),
-    each word measured once."""
-    widths = _word_widths(font, size)
-    if len(widths) > _WORDS_KEPT:
-        widths.clear()
-    space = stringWidth(" ", font, size)
-    out: list[str] = []
-    for paragraph in value.split("\n"):
-        line: list[str] = []
-        used = -space
-        for word in paragraph.split():
-            w = widths.get(word)
-            if w is None:
-                w = widths[word] = stringWidth(word, font, size)
-            if used + space + w <= width or not line:
-                line.append(word)
-                used += space + w
-            else:
-                out.append(" ".join(line))
-                line, used = [word], w
-        if line:
-            out.append(" ".join(line))
-    return out
-
-
 def _broken(value: str, font: str, size: float, width: float) -> list[str] | None:
     """The text as lines that fit width, or None when a word alone is too wide."""
-    lines = _split(value, font, size, width)
-    # only a line of one word can be too wide: _split puts such a word on its own
-    widths = _word_widths(font, size)
+    lines = split_lines(value, font, size, width)
+    # only a line of one word can be too wide: split_lines puts such a word on its own
+    widths = word_widths(font, size)
     if any(" " not in line and widths.get(line, 0.0) > width for line in lines):
         return None
     return lines
@@ -423,7 +393,7 @@ def _table(doc: ChronologyDocument, s: Styles, width: float, landscape: bool) ->
     leading = s.cell.leading
     # the headings drawn as lines broken here, as the cells are: they come on every page
     # (no column is narrower than its heading's longest word)
-    header = [Lines([(line, BOLD, 0.0, 0.0) for line in _split(h, BOLD, size, w)],
+    header = [Lines([(line, BOLD, 0.0, 0.0) for line in split_lines(h, BOLD, size, w)],
                     size, leading) for h, w in zip(heads, inner, strict=True)]
     shade = colors.HexColor("#F3F1EA")  # a significant event's row
     top, bottom = 2, 3

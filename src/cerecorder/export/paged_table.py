@@ -1,23 +1,25 @@
 """A long table laid out page by page here rather than by ReportLab's Table.split, and
 drawn with one text object for its plain cells.
 
-The chronology breaks its cells into lines itself, so each row's height is known before
-layout: a page's rows are counted off a list of heights, and each page gets a Table of its
-own rows with their heights given (ReportLab measures nothing again) and only the style
-commands that touch them (ReportLab's own split measures the rest of the table again at
-every page break, and copies every style command into both halves). Rows of plain text,
-dashes and pre-broken lines are drawn into one text object per run of such cells, in the
-order of the cells, instead of one text object per line."""
+The chronology and the Ofsted pack break their cells into lines themselves (split_lines,
+each word measured once), so each row's height is known before layout: a page's rows are
+counted off a list of heights, and each page gets a Table of its own rows with their
+heights given (ReportLab measures nothing again) and only the style commands that touch
+them (ReportLab's own split measures the rest of the table again at every page break, and
+copies every style command into both halves). Rows of plain text, dashes and pre-broken
+lines are drawn into one text object per run of such cells, in the order of the cells,
+instead of one text object per line."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
@@ -86,6 +88,43 @@ def write_line(out: Any, text: str) -> None:
                              f"{fp_str(out._fontsize)} Tf {fp_str(out._leading)} TL")
             out._curSubset = subset
         out._code.append(f"({escaped}) Tj")
+
+
+_WORDS_KEPT = 20_000
+
+
+@functools.lru_cache(maxsize=16)
+def word_widths(font: str, size: float) -> dict[str, float]:
+    """Widths of the words met so far in a font and size: the same words come back in
+    cell after cell, and measuring them is most of breaking the lines. (Emptied when it
+    holds more than _WORDS_KEPT words.)"""
+    return {}
+
+
+def split_lines(value: str, font: str, size: float, width: float) -> list[str]:
+    """ReportLab's simpleSplit (greedy, at white space, a paragraph per line of value,
+    none for an empty one), each word measured once."""
+    widths = word_widths(font, size)
+    if len(widths) > _WORDS_KEPT:
+        widths.clear()
+    space = stringWidth(" ", font, size)
+    out: list[str] = []
+    for paragraph in value.split("\n"):
+        line: list[str] = []
+        used = -space
+        for word in paragraph.split():
+            w = widths.get(word)
+            if w is None:
+                w = widths[word] = stringWidth(word, font, size)
+            if used + space + w <= width or not line:
+                line.append(word)
+                used = used + space + w  # summed in simpleSplit's order
+            else:
+                out.append(" ".join(line))
+                line, used = [word], w
+        if line:
+            out.append(" ".join(line))
+    return out
 
 
 def cell_height(value: Any, width: float, leading: float) -> float:
@@ -157,7 +196,7 @@ class PageTable(Table):  # type: ignore[misc]
             y -= cellstyle.leading
 
     def _colour(self, colour: Any) -> None:
-        if colour != self._text_colour:
+        if colour is not self._text_colour and colour != self._text_colour:
             self._text.setFillColor(colour)
             self._text_colour = colour
 
@@ -176,12 +215,12 @@ class PagedTable(Flowable):  # type: ignore[misc]
     def __init__(self, header: list[Any], rows: list[list[Any]], heights: list[float],
                  header_height: float, widths: Sequence[float], cell: CellStyle,
                  commands: list[Command], spans: list[tuple[int, int, list[Command]]],
-                 last: list[Command]) -> None:
+                 last: list[Command], h_align: str = "LEFT") -> None:
         super().__init__()
         self.header, self.rows, self.heights = header, rows, heights
         self.header_height, self.widths, self.cell = header_height, list(widths), cell
         self.commands, self.spans, self.last = commands, spans, last
-        self.hAlign = "LEFT"
+        self.hAlign = h_align  # ReportLab's name
         self._whole: PageTable | None = None
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -203,7 +242,7 @@ class PagedTable(Flowable):  # type: ignore[misc]
                       if last >= count]
         rest = PagedTable(self.header, self.rows[count:], self.heights[count:],
                           self.header_height, self.widths, self.cell, self.commands,
-                          rest_spans, self.last)
+                          rest_spans, self.last, self.hAlign)
         return [self._page(count), rest]
 
     def draw(self) -> None:
@@ -229,6 +268,6 @@ class PagedTable(Flowable):  # type: ignore[misc]
         row = [self.cell] * len(self.widths)
         table = PageTable([self.header, *self.rows[:count]], colWidths=self.widths,
                           rowHeights=[self.header_height, *self.heights[:count]],
-                          hAlign="LEFT", cellStyles=[row] * (count + 1))
+                          hAlign=self.hAlign, cellStyles=[row] * (count + 1))
         table.setStyle(TableStyle(styles))
         return table

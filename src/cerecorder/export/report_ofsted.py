@@ -9,22 +9,24 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus.tables import CellStyle
 
 from cerecorder.domain.reports import OfstedPack
 from cerecorder.export.layout import (
     BOLD,
+    HEAD_FILL,
     MARGIN,
     REGULAR,
+    RULE,
     Styles,
     build,
     column_widths,
-    grid_style,
     register_fonts,
     unbreakable,
 )
-from cerecorder.export.report_pdf import PagedRows, csv_rows
+from cerecorder.export.paged_table import Command, Lines, PagedTable, split_lines
+from cerecorder.export.report_pdf import csv_rows
 
 NOTE = ("This pack names children: it is for the inspection team and the school's "
         "safeguarding leads only. Referrals to the DSL are the concerns staff recorded in "
@@ -32,36 +34,58 @@ NOTE = ("This pack names children: it is for the inspection team and the school'
         "recorded as actions; plans come from each child's dated statuses.")
 NONE = "None in the period."
 YES_NO = {True: "Yes", False: "No"}
-PADDING = 6.5  # grid_style's left and right padding, and a little to spare
-CELL_PADDING = 2.5 + 3  # grid_style's top and bottom padding
+#: grid_style's cell padding: top, bottom, left and right
+TOP, BOTTOM, SIDE = 2.5, 3.0, 3.0
+ROOM = 2 * SIDE + 0.5  # the padding, and a little to spare
 
 
-def _lines(value: str, font: str, size: float, width: float) -> str:
-    """A cell's text broken into lines that fit (a plain string cell draws far faster
-    than a Paragraph: a year's pack runs to thousands of rows)."""
-    return "\n".join(line for part in value.splitlines() or [""]
-                     for line in simpleSplit(part, font, size, width) or [""])
+def _lines(value: str, font: str, size: float, width: float) -> list[str]:
+    """A cell's text broken into lines that fit, an empty line kept as one: the table is
+    laid out from the lines' count and drawn as plain text (a year's pack runs to tens of
+    thousands of rows, too many for a Paragraph each)."""
+    return [line for part in value.splitlines() or [""]
+            for line in split_lines(part, font, size, width) or [""]]
 
 
 def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float],
            nowrap: Sequence[int], s: Styles, width: float) -> Flowable:
-    size = s.cell.fontSize
+    size, leading = s.cell.fontSize, s.cell.leading
     # the nowrap columns (ids, times) never break: as wide as their widest line
     least = [max(unbreakable([headings[i]], BOLD, size),
                  unbreakable([row[i] for row in rows], REGULAR, size)) if i in nowrap
              else 0.0 for i in range(len(headings))]
     widths = column_widths(width, shares, least)
-    room = [w - PADDING for w in widths]
-    data = [[_lines(h, BOLD, size, w) for h, w in zip(headings, room, strict=True)]]
-    data += [[_lines(v, REGULAR, size, w) for v, w in zip(row, room, strict=True)]
-             for row in rows]
-    style = TableStyle([
-        *grid_style().getCommands(),
-        ("FONT", (0, 0), (-1, -1), REGULAR, size, s.cell.leading),
-        ("FONT", (0, 0), (-1, 0), BOLD, size, s.cell.leading),
-        ("TEXTCOLOR", (0, 0), (-1, -1), s.cell.textColor),
-    ])
-    return PagedRows(data, widths, style, s.cell.leading, CELL_PADDING)
+    room = [w - ROOM for w in widths]
+    # the headings, in bold, as lines of their own (every other cell is in the one style)
+    header = [Lines([(line, BOLD, 0.0, 0.0) for line in _lines(h, BOLD, size, w)], size,
+                    leading) for h, w in zip(headings, room, strict=True)]
+    # a column's values come back row after row (names, categories, decisions, outcomes):
+    # each broken once
+    broken: list[dict[str, str]] = [{} for _ in headings]
+
+    def lines(value: str, column: int) -> str:
+        memo = broken[column]
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = "\n".join(_lines(value, REGULAR, size, room[column]))
+        return found
+
+    body = [[lines(v, i) for i, v in enumerate(row)] for row in rows]
+    cell = CellStyle("ofsted")
+    cell.fontname, cell.fontsize, cell.leading, cell.color = \
+        REGULAR, size, leading, s.cell.textColor
+    cell.topPadding, cell.bottomPadding, cell.leftPadding, cell.rightPadding = \
+        TOP, BOTTOM, SIDE, SIDE
+    cell.valign = "TOP"
+    grid: list[Command] = [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                           ("GRID", (0, 0), (-1, -1), 0.4, RULE)]
+    return PagedTable(header, body,
+                      [leading * (max(v.count("\n") for v in row) + 1) + TOP + BOTTOM
+                       for row in body],
+                      max(h.height for h in header) + TOP + BOTTOM, widths, cell, grid, [], [],
+                      # (centred: as wide as the page within its margins, wider than the
+                      # frame, whose padding it overhangs equally on both sides)
+                      "CENTER")
 
 
 def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowable]:

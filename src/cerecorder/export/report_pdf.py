@@ -17,7 +17,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from cerecorder.domain.reports import FEWER, THRESHOLD
 from cerecorder.export.layout import BOLD, REGULAR, Styles, column_widths, grid_style
@@ -123,53 +123,3 @@ def csv_rows(rows: Sequence[Sequence[str]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([_safe(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-class PagedRows(Flowable):  # type: ignore[misc]
-    """A long list as one table a page: ReportLab splits a Table by building the rest of
-    it again, page after page, which costs the square of the rows; here each split takes
-    the rows that fit (heights known beforehand: the cells are strings of known lines) and
-    leaves the rest as another PagedRows. Every page's table repeats the heading row."""
-
-    def __init__(self, data: list[list[str]], widths: Sequence[float], style: TableStyle,
-                 leading: float, padding: float, start: int = 1) -> None:
-        super().__init__()
-        self.data, self.widths, self.style = data, list(widths), style
-        self.start = start  # the first row not yet drawn (row 0 is the heading)
-        self.heights = [leading * max(v.count("\n") + 1 for v in row) + padding
-                        for row in data] if start == 1 else []
-        self._whole: Table | None = None
-
-    def _rest(self, start: int) -> PagedRows:
-        rest = PagedRows(self.data, self.widths, self.style, 0, 0, start)
-        rest.heights = self.heights
-        return rest
-
-    def _table(self, end: int) -> Table:
-        table = Table([self.data[0], *self.data[self.start:end]], colWidths=self.widths,
-                      repeatRows=1)
-        table.setStyle(self.style)
-        return table
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        height = self.heights[0] + sum(self.heights[self.start:])
-        if height <= available_height:
-            self._whole = self._table(len(self.data))
-            return self._whole.wrap(available_width, available_height)  # type: ignore[no-any-return]
-        return sum(self.widths), height
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        used, end = self.heights[0], self.start
-        while end < len(self.data) and used + self.heights[end] <= available_height:
-            used += self.heights[end]
-            end += 1
-        if end == self.start:
-            return []  # not even one row: to the next page
-        parts: list[Flowable] = [self._table(end)]
-        if end < len(self.data):
-            parts.append(self._rest(end))
-        return parts
-
-    def draw(self) -> None:
-        assert self._whole is not None
-        self._whole.drawOn(self.canv, 0, 0)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain.deadlines import DueState
-from cerecorder.domain.errors import CERecorderError
+from cerecorder.domain.errors import CERecorderError, InvalidInput
 from cerecorder.domain.timefmt import uk_date, uk_datetime
 from cerecorder.services import deadlines
 from cerecorder.services.deadlines import ActionLine
@@ -118,10 +119,13 @@ class ActionsWindow(ListWindow):
         self.chronology_button = QPushButton("C&hronology")
         named(self.chronology_button, "Open the chronology of the highlighted action's child")
         self.chronology_button.clicked.connect(lambda: self.open_child())
+        self.due_button = QPushButton("Change d&ue date or owner…")
+        named(self.due_button, "Change the highlighted open action's due date or owner")
+        self.due_button.clicked.connect(lambda: self.change_due())
         close = QPushButton("Close")
         named(close, "Close this window")
         close.clicked.connect(self.accept)
-        for button in (self.open_button, self.chronology_button, close):
+        for button in (self.open_button, self.chronology_button, self.due_button, close):
             button.setAutoDefault(False)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         hint = QLabel("Press Enter on a line, or double-click it, to open its concern. "
@@ -134,6 +138,7 @@ class ActionsWindow(ListWindow):
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.chronology_button)
+        buttons.addWidget(self.due_button)
         buttons.addStretch()
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -193,6 +198,22 @@ class ActionsWindow(ListWindow):
 
         dialog = ConcernViewDialog(self.ctx, self.session, line.action.concern_id, self)
         dialog.finished.connect(lambda _: self.refresh())
+        dialog.open()
+        return dialog
+
+    def change_due(self) -> QDialog | None:
+        """The highlighted action's due date and owner, while it is open."""
+        line = self._line(self.table.currentIndex())
+        if line is None:
+            return None
+        if line.state is DueState.CLOSED:
+            show_problem(self, InvalidInput(
+                "That action is closed: an outcome has been recorded."))
+            return None
+        from cerecorder.ui.due_dialog import DueDialog
+
+        dialog = DueDialog(self.session, line, self)
+        dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
 
