@@ -124,7 +124,7 @@ def test_the_command_line_runs_a_request_end_to_end(dsl: Session, clock: MockClo
                           "--relationship", "mother", "--received", "16/11/2026")
     assert (code, out.strip()) == (0, "Subject access request #1: due 16/12/2026."), err
     code, out, _ = _cli("sar-redact", vault_dir, "--case", 1, "--other-children")
-    assert code == 0 and "redaction(s) of other children's names" in out
+    assert code == 0 and "of other children's names" in out
     code, out, err = _cli("sar-redact", vault_dir, "--case", 1, "--record",
                           f"concern:{concern}", "--field", "event", "--text", "Dariusz",
                           "--kind", "family", "--reason", "Third party: family member")

@@ -210,11 +210,11 @@ def test_the_title_bar_counts_actions_overdue_or_due_today(
     main = MainWindow(desk, dsl)
     qtbot.addWidget(main)
     main.refresh()
-    assert main.windowTitle() == (f"{main.base_title} · 2 action(s) overdue or due today: "
+    assert main.windowTitle() == (f"{main.base_title} · 2 actions overdue or due today: "
                                   "see Needs attention")
     _close(dsl, clock, ids["overdue"])
     main.refresh()
-    assert main.windowTitle().endswith("· 1 action(s) overdue or due today: see Needs "
+    assert main.windowTitle().endswith("· 1 action overdue or due today: see Needs "
                                        "attention")
     _close(dsl, clock, ids["today"])
     main.refresh()

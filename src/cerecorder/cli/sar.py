@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from cerecorder.cli.exports import pdf_password_for, uk_date_arg
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.pdf_password import SEPARATELY
+from cerecorder.domain.roster import counted
 from cerecorder.domain.sar import RedactionKind, SarStep
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import sar as sar_work
@@ -111,7 +112,7 @@ def add_redaction(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.unlocked(args) as opened:
         if args.other_children:
             made = sar_work.suggest_other_children(opened, args.case)
-            ctx.console.say(f"{made} redaction(s) of other children's names.")
+            ctx.console.say(f"{counted(made, 'redaction')} of other children's names.")
             return 0
         if not (args.record and args.field and args.kind and args.reason):
             raise InvalidInput("Name --record, --field, --kind and --reason (or use "
@@ -131,7 +132,7 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
         password = pdf_password_for(ctx, args)
         pdf, log, count = sar_work.save_response(opened, documents, args.case, out, password,
                                                  staff_names=args.staff_names)
-    ctx.console.say(f"Wrote {pdf.name} and {log.name} to {out} ({count} redaction(s)).")
+    ctx.console.say(f"Wrote {pdf.name} and {log.name} to {out} ({counted(count, 'redaction')}).")
     if args.generate_password:
         ctx.console.say(f"PDF password: {password}")
     if password:

@@ -395,7 +395,8 @@ class MainWindow(QMainWindow):
     def _show_actions_due(self, count: int) -> None:
         """The count of actions overdue or due today in the title bar, and (at unlock and
         whenever it changes) in the status bar."""
-        told = f"{count} action(s) overdue or due today: see Needs attention" if count else ""
+        told = (f"{count} {'action' if count == 1 else 'actions'} overdue or due today: "
+                "see Needs attention") if count else ""
         self.setWindowTitle(f"{self.base_title} · {told}" if told else self.base_title)
         if told and count != self._told_due:
             self.statusBar().showMessage(told)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from cerecorder.domain import pdf_password
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ChronologyEntry
+from cerecorder.domain.roster import counted
 from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.sar import RedactionKind, SarCase, redact
 from cerecorder.domain.schooldays import BankHolidays
@@ -304,7 +305,7 @@ class Workbench(ListWindow):
     def redact_others(self) -> None:
         with telling(self, self.message):
             made = sar.suggest_other_children(self.session, self.case.id)
-            self.message.setText(f"{made} redaction(s) of other children's names.")
+            self.message.setText(f"{counted(made, 'redaction')} of other children's names.")
         self.refresh()
 
     def write_response(self) -> None:
@@ -320,8 +321,8 @@ class Workbench(ListWindow):
         with telling(self, self.message):
             pdf, log, count = sar.save_response(self.session, documents, self.case.id,
                                                 folder, password)
-            self.message.setText(f"Saved {pdf.name} and {log.name} in {folder} ({count} "
-                                 f"redaction(s)). PDF password: {password}. "
+            self.message.setText(f"Saved {pdf.name} and {log.name} in {folder} "
+                                 f"({counted(count, 'redaction')}). PDF password: {password}. "
                                  f"{pdf_password.SEPARATELY}")
 
 
