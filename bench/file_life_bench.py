@@ -29,7 +29,7 @@ from cerecorder import paths  # noqa: E402
 from cerecorder.domain.model import Role  # noqa: E402
 from cerecorder.domain.schooldays import BankHolidays  # noqa: E402
 from cerecorder.domain.taxonomy import TaxonomyLibrary  # noqa: E402
-from cerecorder.services import demo, packets, sar, session, transfer_packets  # noqa: E402
+from cerecorder.services import demo, packet_cards, sar, session, transfer_packets  # noqa: E402
 from cerecorder.services.clock import SystemClock  # noqa: E402
 from cerecorder.services.session import KdfParams  # noqa: E402
 
@@ -66,7 +66,7 @@ def main() -> int:
                 Path(work) / f"receiver-{n}", user_name="dsl", display_name="Receiving DSL",
                 role=Role.DSL, passphrase=PASSPHRASE, clock=clock, taxonomy=taxonomy,
                 kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
-            card = packets.recipient_card(receiver)
+            card = packet_cards.recipient_card(receiver)
             start = time.perf_counter()
             _packet, sealed = transfer_packets.seal_transfer(s, child_id, card,
                                                              card.signer_fingerprint, "Bench")

@@ -25,7 +25,7 @@ from cerecorder import paths
 from cerecorder.crypto.keyslots import KdfParams
 from cerecorder.domain.model import ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services import cards, children, concerns, packets, session, users
+from cerecorder.services import cards, children, concerns, packet_cards, packets, session, users
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 #: key derivation is not what is measured here
@@ -83,10 +83,10 @@ def main() -> int:
         setup.lock()
         staff = session.unlock(root / "staff", user_name="teacher", passphrase=PASSPHRASE,
                                clock=clock, taxonomy=taxonomy)
-        card = packets.recipient_card(dsl)
+        card = packet_cards.recipient_card(dsl)
         cards.pin_card(staff, card, card.signer_fingerprint)  # as checked with the DSL
-        enrolment = packets.staff_card(staff)
-        packets.enrol(dsl, enrolment, enrolment.fingerprint)
+        enrolment = packet_cards.staff_card(staff)
+        packet_cards.enrol(dsl, enrolment, enrolment.fingerprint)
 
         print(f"Packets: {count:,} concerns, {PUPILS} pupils on roll, "
               f"{len(card.recipients)} DSL recipients")

@@ -21,7 +21,7 @@ from cerecorder.cli.main import run as cli_run
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.packets import SigningKey
 from cerecorder.domain.errors import NotAVault, WrongPassphrase
-from cerecorder.services import concerns, maintenance, session, users
+from cerecorder.services import concerns, maintenance, packet_cards, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import connect
 from cerecorder.storage.vault import read_keyslots
@@ -533,7 +533,6 @@ def test_anchors_cards_and_backups_carry_no_record_content(
     """A canary in a child's name and a concern's facts is in no file outside the
     encrypted database: anchors (state folder, backup), the recipient card, keyslots.json
     and the unlock-events file, in UTF-8 or UTF-16."""
-    from cerecorder.services import packets
 
     canary = "CANARY9q2Zoë"
     s = new_vault(vault_dir, clock)
@@ -541,7 +540,7 @@ def test_anchors_cards_and_backups_carry_no_record_content(
     add_staff(s)
     child = add_child(s, canary, f"Surname{canary}")
     concerns.record_concern(s, content((child,), clock, facts=f"Facts {canary}"))
-    (tmp_path / "card.cecard").write_bytes(packets.recipient_card(s).to_bytes())
+    (tmp_path / "card.cecard").write_bytes(packet_cards.recipient_card(s).to_bytes())
     maintenance.backup(s, tmp_path / "backup")
     s.lock()
     with pytest.raises(WrongPassphrase):  # a failed unlock is logged outside the vault

@@ -13,7 +13,7 @@ import pytest
 from cerecorder.crypto import packets as crypto
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
-from cerecorder.services import cards, packets, users
+from cerecorder.services import cards, packet_cards, packets, users
 from cerecorder.storage.repositories import PacketRepository
 from test_packets import (
     Pair,
@@ -79,7 +79,7 @@ def test_a_packet_sealed_for_one_recipient_more_than_its_card_is_filed_with_a_wa
 def test_a_card_with_a_deputy_is_compared_with_its_own_count(pair: Pair) -> None:
     users.add_user(pair.dsl, name="deputy", display_name="Dee Puty", role=Role.DSL,
                    passphrase=DSL_PASS)
-    card = packets.recipient_card(pair.dsl)
+    card = packet_cards.recipient_card(pair.dsl)
     pair.record()
     packets.send_waiting(pair.staff, card, pair.share)
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
@@ -176,7 +176,7 @@ def test_a_card_from_another_vault_seals_nothing_until_its_fingerprint_is_confir
         pair: Pair, tmp_path: Path) -> None:
     """Someone swaps the card file for one of their own vault's, properly signed."""
     other = new_vault(tmp_path / "other-vault", pair.dsl_clock)
-    theirs = packets.recipient_card(other)
+    theirs = packet_cards.recipient_card(other)
     other.lock()
     pair.record()
     report = packets.send_waiting(pair.staff, theirs, pair.share)
@@ -201,7 +201,7 @@ def test_a_new_card_signed_by_the_pinned_key_is_used_and_an_older_one_is_not(
     users.add_user(pair.dsl, name="deputy", display_name="Dee Puty", role=Role.DSL,
                    passphrase=DSL_PASS)
     pair.dsl_clock.advance(days=1)
-    newer = packets.recipient_card(pair.dsl)
+    newer = packet_cards.recipient_card(pair.dsl)
     pair.record()
     assert packets.send_waiting(pair.staff, newer, pair.share) == packets.SendReport(1, 0)
     assert "recipient_card_updated" in audit_actions(pair.staff)

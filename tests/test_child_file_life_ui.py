@@ -18,7 +18,13 @@ from pytestqt.qtbot import QtBot
 
 from cerecorder.domain.model import EntryType
 from cerecorder.domain.transfers import StepKind, TransferState
-from cerecorder.services import calendar, concerns, packets, transfer_packets, transfers
+from cerecorder.services import (
+    calendar,
+    concerns,
+    packet_cards,
+    transfer_packets,
+    transfers,
+)
 from cerecorder.services.session import Session
 from cerecorder.ui.child_file_life import MarkLeftDialog
 from cerecorder.ui.context import AppContext
@@ -105,7 +111,7 @@ def test_a_received_file_reads_from_its_school_verified(
         qtbot: QtBot, schools: tuple[Session, Session, int],  # noqa: F811
         clock: MockClock, tmp_path: Path) -> None:
     sender, receiver, amy = schools
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     _, sealed = transfer_packets.seal_transfer(sender, amy, card, card.signer_fingerprint,
                                                "Transfer")
     got = transfer_packets.import_transfer(receiver, sealed)

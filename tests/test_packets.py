@@ -33,6 +33,7 @@ from cerecorder.services import (
     children,
     concerns,
     flags,
+    packet_cards,
     packets,
     register,
     session,
@@ -104,12 +105,12 @@ def make_pair(tmp_path: Path, *, enrol: bool = True, pin: bool = True,
     staff, child_id = staff_laptop(tmp_path / "staff-vault", staff_clock,
                                    **(child or {"upn": UPN, "date_of_birth": DOB}))
     if enrol:
-        card = packets.staff_card(staff)
-        assert packets.enrol(dsl, card, card.fingerprint.lower().replace("-", " ")) == [
+        card = packet_cards.staff_card(staff)
+        assert packet_cards.enrol(dsl, card, card.fingerprint.lower().replace("-", " ")) == [
             "teacher"]
     share = tmp_path / "share"
     share.mkdir()
-    card = packets.recipient_card(dsl)
+    card = packet_cards.recipient_card(dsl)
     if pin:  # the fingerprint checked with the DSL
         assert cards.pin_card(staff, card, card.signer_fingerprint)
     return Pair(dsl, staff, card, share, dsl_clock, staff_clock, child_id)
@@ -335,8 +336,8 @@ def test_a_concern_held_before_its_laptop_was_revoked_can_still_be_filed(
     p.send()
     [held] = packets.import_inbox(p.dsl, p.share).outcomes
     assert held.status == "held"
-    [enrolment] = packets.enrolments(p.dsl)
-    packets.revoke(p.dsl, enrolment.verify_key)
+    [enrolment] = packet_cards.enrolments(p.dsl)
+    packet_cards.revoke(p.dsl, enrolment.verify_key)
     [item] = packets.review_list(p.dsl)
     concern_id = packets.resolve_review(p.dsl, item.review_id, None)
     assert concern_id is not None and p.dsl_concerns() == [concern_id]
@@ -648,7 +649,7 @@ def test_a_packet_from_a_laptop_that_was_never_enrolled_is_refused(tmp_path: Pat
     age_files(*p.packet_files())
     [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
     assert outcome.reason == "unknown_signer"
-    assert packets.my_fingerprint(p.staff) in outcome.message  # to compare at enrolment
+    assert packet_cards.my_fingerprint(p.staff) in outcome.message  # to compare at enrolment
     p.dsl.lock()
     p.staff.lock()
 
@@ -776,7 +777,7 @@ def test_a_card_of_another_version_is_refused(pair: Pair, version: object) -> No
 def test_the_card_seals_for_every_dsl_and_deputy(pair: Pair) -> None:
     users.add_user(pair.dsl, name="deputy", display_name="Dee Puty", role=Role.DSL,
                    passphrase=DSL_PASS)
-    card = packets.recipient_card(pair.dsl)
+    card = packet_cards.recipient_card(pair.dsl)
     assert [r.name for r in card.recipients] == ["Dana Lead", "Dee Puty"]
     assert card.fingerprint != pair.card.fingerprint
     assert card.verify_key == pair.card.verify_key
@@ -788,11 +789,11 @@ def test_a_fingerprint_typed_with_digits_for_letters_still_matches() -> None:
 
 
 def test_enrolment_needs_the_fingerprint_read_aloud(pair: Pair) -> None:
-    card = packets.staff_card(pair.staff)
+    card = packet_cards.staff_card(pair.staff)
     with pytest.raises(InvalidInput, match="does not match"):
-        packets.enrol(pair.dsl, card, "AAAA-BBBB-CCCC-DDDD")
-    assert packets.enrol(pair.dsl, card, card.fingerprint) == []  # already enrolled
-    [enrolment] = packets.enrolments(pair.dsl)
+        packet_cards.enrol(pair.dsl, card, "AAAA-BBBB-CCCC-DDDD")
+    assert packet_cards.enrol(pair.dsl, card, card.fingerprint) == []  # already enrolled
+    [enrolment] = packet_cards.enrolments(pair.dsl)
     assert (enrolment.user_name, enrolment.fingerprint) == ("teacher", card.fingerprint)
 
 
@@ -800,7 +801,7 @@ def test_roles(pair: Pair) -> None:
     with pytest.raises(PermissionDenied):
         packets.import_inbox(pair.staff, pair.share)
     with pytest.raises(PermissionDenied):
-        packets.recipient_card(pair.staff)
+        packet_cards.recipient_card(pair.staff)
     with pytest.raises(PermissionDenied):
         packets.send_waiting(pair.dsl, pair.card, pair.share)
 
@@ -816,7 +817,7 @@ def test_a_packet_opens_with_the_age_command_line_tool(pair: Pair, tmp_path: Pat
     pair.send()
     [packet] = pair.packet_files()
     identity = tmp_path / "dsl-identity.txt"
-    identity.write_text(packets.packet_identity(pair.dsl) + "\n")
+    identity.write_text(packet_cards.packet_identity(pair.dsl) + "\n")
     done = subprocess.run([age, "--decrypt", "-i", str(identity), str(packet)],
                           capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -832,8 +833,8 @@ def test_a_late_enrolment_then_a_retry_files_the_packet(tmp_path: Path) -> None:
     p.send()
     age_files(*p.packet_files())
     [refused] = packets.import_inbox(p.dsl, p.share).outcomes
-    card = packets.staff_card(p.staff)
-    packets.enrol(p.dsl, card, card.fingerprint)
+    card = packet_cards.staff_card(p.staff)
+    packet_cards.enrol(p.dsl, card, card.fingerprint)
     quarantined = p.share / "quarantine" / refused.file_name
     quarantined.rename(p.share / refused.file_name)
     [outcome] = packets.import_inbox(p.dsl, p.share).outcomes
@@ -929,8 +930,8 @@ def test_what_another_account_reads_is_readable_and_the_identity_is_not(
         age_files(p.share / "junk.cepacket")
         packets.import_inbox(p.dsl, p.share)
         card_file, enrol_file = tmp_path / "school.cecard", tmp_path / "teacher.ceenrol"
-        packets.write_file(card_file, packets.recipient_card(p.dsl).to_bytes())
-        packets.write_file(enrol_file, packets.staff_card(p.staff).to_bytes())
+        packets.write_file(card_file, packet_cards.recipient_card(p.dsl).to_bytes())
+        packets.write_file(enrol_file, packet_cards.staff_card(p.staff).to_bytes())
         dsl_dir = p.dsl.vault.files.folder
         p.dsl.lock()
         p.staff.lock()
@@ -991,9 +992,9 @@ def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
     p.record()
     p.send()
     packets.import_inbox(p.dsl, p.share)
-    [enrolment] = packets.enrolments(p.dsl)
-    packets.revoke(p.dsl, enrolment.verify_key)  # the laptop was stolen
-    assert packets.enrolments(p.dsl) == []
+    [enrolment] = packet_cards.enrolments(p.dsl)
+    packet_cards.revoke(p.dsl, enrolment.verify_key)  # the laptop was stolen
+    assert packet_cards.enrolments(p.dsl) == []
     assert "staff_enrolment_revoked" in audit_actions(p.dsl)
     p.record(facts="Sent from the stolen laptop.")
     p.send()
@@ -1002,14 +1003,14 @@ def test_a_revoked_laptop_is_refused_and_its_staff_can_enrol_a_new_one(
     assert outcome.reason == "unknown_signer"
     assert len(p.dsl_concerns()) == 1  # what it sent before stays filed
 
-    stolen = packets.staff_card(p.staff)  # the thief, or a muddle, offers it again
+    stolen = packet_cards.staff_card(p.staff)  # the thief, or a muddle, offers it again
     with pytest.raises(InvalidInput, match="was revoked"):
-        packets.enrol(p.dsl, stolen, stolen.fingerprint)
-    assert packets.enrolments(p.dsl) == []
+        packet_cards.enrol(p.dsl, stolen, stolen.fingerprint)
+    assert packet_cards.enrolments(p.dsl) == []
 
     new_laptop, _ = staff_laptop(tmp_path / "new-laptop", p.staff_clock)
-    card = packets.staff_card(new_laptop)
-    assert packets.enrol(p.dsl, card, card.fingerprint) == ["teacher"]
+    card = packet_cards.staff_card(new_laptop)
+    assert packet_cards.enrol(p.dsl, card, card.fingerprint) == ["teacher"]
     new_laptop.lock()
     p.dsl.lock()
     p.staff.lock()

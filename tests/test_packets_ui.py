@@ -17,7 +17,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from cerecorder.domain.timefmt import uk_datetime
-from cerecorder.services import concerns, packets
+from cerecorder.services import concerns, packet_cards, packets
 from cerecorder.ui.context import AppContext, FileDialogs, UiSettings
 from cerecorder.ui.handover_settings import EnrolDialog
 from cerecorder.ui.main_window import MainWindow
@@ -96,7 +96,7 @@ def test_staff_set_the_card_and_outbox_and_save_their_enrolment_file(
     answer(ctx, pair.share)
     assert section.outbox_row is not None
     section.outbox_row.browse.click()
-    fingerprint = packets.my_fingerprint(pair.staff)
+    fingerprint = packet_cards.my_fingerprint(pair.staff)
     assert fingerprint in section.fingerprint.text()
     shot(dialog, "packets-settings-staff.png")
 
@@ -144,7 +144,7 @@ def test_the_dsl_exports_the_card_and_enrols_a_laptop_by_its_fingerprint(
     assert card.signer_fingerprint in section.card_info.text()
 
     enrol_file = tmp_path / "teacher.ceenrol"
-    staff_card = packets.staff_card(p.staff)
+    staff_card = packet_cards.staff_card(p.staff)
     enrol_file.write_bytes(staff_card.to_bytes())
     answer(ctx, enrol_file)
     enrol = section.enrol()
@@ -168,7 +168,7 @@ def test_the_dsl_exports_the_card_and_enrols_a_laptop_by_its_fingerprint(
     dialog.confirm = lambda question: True  # type: ignore[method-assign]
     section.revoke_button.click()
     assert section.enrolments.rowCount() == 0
-    assert packets.enrolments(p.dsl) == []
+    assert packet_cards.enrolments(p.dsl) == []
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     [saved] = ctx.saved  # type: ignore[attr-defined]
     assert saved.inbox_folder == str(p.share)

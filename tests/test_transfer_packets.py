@@ -17,7 +17,14 @@ from cerecorder.crypto.packets import PacketRefused, sign_document
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import Child, ChildDetails
 from cerecorder.domain.transfers import TransferState
-from cerecorder.services import children, concerns, handover, packets, transfer_packets, transfers
+from cerecorder.services import (
+    children,
+    concerns,
+    handover,
+    packet_cards,
+    transfer_packets,
+    transfers,
+)
 from cerecorder.services.session import Session
 from test_schooldays import HOLIDAYS
 
@@ -51,7 +58,7 @@ def test_a_file_goes_across_and_its_receipt_comes_back(
     sender, receiver, amy = schools
     transfer_id = transfers.open_transfer(sender, HOLIDAYS, amy, clock.now().date(),
                                           "Hillside High")
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     with pytest.raises(InvalidInput, match="does not match"):
         transfer_packets.seal_transfer(sender, amy, card, "AAAA-BBBB-CCCC-DDDD", "Transfer")
     packet_id, sealed = transfer_packets.seal_transfer(sender, amy, card,
@@ -82,13 +89,13 @@ def receiver_child(receiver: Session) -> Child:
 def test_the_age_tool_opens_a_transfer_packet(schools: tuple[Session, Session, int],
                                               tmp_path: Path) -> None:
     sender, receiver, amy = schools
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     _packet_id, sealed = transfer_packets.seal_transfer(sender, amy, card,
                                                         card.signer_fingerprint, "Transfer")
     packet = tmp_path / "amy.cetransfer"
     packet.write_bytes(sealed)
     identity = tmp_path / "identity.txt"
-    identity.write_text(packets.packet_identity(receiver) + "\n", encoding="ascii")
+    identity.write_text(packet_cards.packet_identity(receiver) + "\n", encoding="ascii")
     age = shutil.which("age")
     assert age is not None, "CI installs age (dev.py TEST_APT_PACKAGES)"
     opened = subprocess.run([age, "-d", "-i", str(identity), str(packet)], check=True,
@@ -103,10 +110,10 @@ def test_bad_packets_are_refused_and_change_nothing(
 ) -> None:
     sender, receiver, amy = schools
     other = _school(tmp_path / "other", clock, "Northgate")
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     _id, sealed = transfer_packets.seal_transfer(sender, amy, card, card.signer_fingerprint,
                                                  "Transfer")
-    elsewhere_card = packets.recipient_card(other)
+    elsewhere_card = packet_cards.recipient_card(other)
     _id2, for_other = transfer_packets.seal_transfer(sender, amy, elsewhere_card,
                                                      elsewhere_card.signer_fingerprint, "T")
     tampered = bytearray(sealed)
@@ -129,7 +136,7 @@ def test_bad_packets_are_refused_and_change_nothing(
     assert refused.value.reason == "bad_signature"
     receipt = json.loads(genuine)["document"]
     with other.uow() as uow:
-        other_key = packets._signing_key(uow, other)
+        other_key = packet_cards.signing_key(uow, other)
         uow.commit()
     receipt["signer"] = other_key.verify_key  # signed by a school it was not sealed for
     with pytest.raises(PacketRefused, match="not signed by the school"):
@@ -138,7 +145,7 @@ def test_bad_packets_are_refused_and_change_nothing(
 
 def test_staff_cannot_seal_or_import(schools: tuple[Session, Session, int]) -> None:
     sender, receiver, amy = schools
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     add_staff(sender)
     teacher = switch_to(sender, "teacher", STAFF_PASS)
     with pytest.raises(PermissionDenied):
@@ -152,7 +159,7 @@ def test_the_command_line_carries_a_file_across(schools: tuple[Session, Session,
     from test_schooldays import _cli
 
     sender, receiver, amy = schools
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     card_file = tmp_path / "hillside.cecard"
     card_file.write_bytes(card.to_bytes())
     sender_dir, receiver_dir = sender.vault.files.folder, receiver.vault.files.folder

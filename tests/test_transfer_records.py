@@ -21,7 +21,7 @@ from cerecorder.services import (
     chronology,
     concerns,
     destruction,
-    packets,
+    packet_cards,
     retention,
     statuses,
     transfer_packets,
@@ -171,7 +171,7 @@ def test_a_received_file_is_in_the_chronology_from_its_school_verified(
     sender, receiver, amy = schools
     transfer = transfers.open_transfer(sender, HOLIDAYS, amy, clock.now().date(),
                                        "Hillside High")
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     _, sealed = transfer_packets.seal_transfer(sender, amy, card, card.signer_fingerprint,
                                                "Transfer")
     got = transfer_packets.import_transfer(receiver, sealed)

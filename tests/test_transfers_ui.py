@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from cerecorder import paths
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.transfers import TransferState
-from cerecorder.services import calendar, concerns, transfers
+from cerecorder.services import calendar, concerns, packet_cards, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.controller import AppController
@@ -170,7 +170,7 @@ def test_a_leaver_without_a_transfer_opens_one_from_the_list(
 def test_a_file_sealed_in_one_window_is_imported_in_another(
     qtbot: QtBot, dsl: Session, clock: MockClock, tmp_path: Path,
 ) -> None:
-    from cerecorder.services import handover, packets
+    from cerecorder.services import handover
     from cerecorder.ui.context import FileDialogs
     from cerecorder.ui.transfer_packets_ui import ReceivedDialog, SealDialog
 
@@ -180,7 +180,7 @@ def test_a_file_sealed_in_one_window_is_imported_in_another(
     with receiver.uow() as uow:
         uow.meta.set(handover.SCHOOL_KEY, "Hillside High")
         uow.commit()
-    card = packets.recipient_card(receiver)
+    card = packet_cards.recipient_card(receiver)
     card_file = tmp_path / "hillside.cecard"
     card_file.write_bytes(card.to_bytes())
     amy = add_child(dsl, "Amy", "Khan")

@@ -43,6 +43,7 @@ from cerecorder.services import (
     flags,
     handover,
     maintenance,
+    packet_cards,
     packets,
     register,
     roster_import,
@@ -455,7 +456,7 @@ def _write_new(path: Path, force: bool) -> None:
 def _card(ctx: Context, args: argparse.Namespace) -> int:
     _write_new(args.out, args.force)
     with ctx.unlocked(args) as opened:
-        card = packets.recipient_card(opened)
+        card = packet_cards.recipient_card(opened)
         packets.write_file(args.out, card.to_bytes(), force=args.force)
     ctx.console.say(f"Wrote the recipient card {args.out}: packets will be sealed for "
                     + ", ".join(r.name for r in card.recipients) + ".")
@@ -481,7 +482,7 @@ def _pin_card(ctx: Context, args: argparse.Namespace) -> int:
 def _staff_card(ctx: Context, args: argparse.Namespace) -> int:
     _write_new(args.out, args.force)
     with ctx.unlocked(args) as opened:
-        card = packets.staff_card(opened)
+        card = packet_cards.staff_card(opened)
         packets.write_file(args.out, card.to_bytes(), force=args.force)
     ctx.console.say(f"Wrote the enrolment file {args.out} for "
                     + ", ".join(u.name for u in card.users) + ".")
@@ -496,7 +497,7 @@ def _enrol(ctx: Context, args: argparse.Namespace) -> int:
         raise InvalidInput("Compare it with the fingerprint the staff laptop shows, then run "
                            "again with --fingerprint CODE (as read out to you).")
     with ctx.unlocked(args) as opened:
-        names = packets.enrol(opened, card, args.fingerprint)
+        names = packet_cards.enrol(opened, card, args.fingerprint)
     ctx.console.say(("Enrolled " + ", ".join(names) + ".") if names
                     else "Already enrolled; nothing changed.")
     return 0
@@ -521,7 +522,7 @@ def _inbox(ctx: Context, args: argparse.Namespace) -> int:
 def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
     _write_new(args.out, args.force)
     with ctx.unlocked(args) as opened:
-        identity = packets.packet_identity(opened)
+        identity = packet_cards.packet_identity(opened)
         packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force,
                            secret=True)
     ctx.console.say(f"Wrote your packet identity to {args.out}.")

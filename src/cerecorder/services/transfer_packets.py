@@ -23,7 +23,7 @@ from cerecorder.domain.transfers import AfterTransfer, StepKind
 from cerecorder.services import audit, file_export, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.handover import school_name
-from cerecorder.services.packets import _identities, _signing_key
+from cerecorder.services.packet_cards import age_identities, signing_key
 from cerecorder.services.session import Session
 from cerecorder.storage.uow import UnitOfWork
 
@@ -64,7 +64,7 @@ def seal_transfer(session: Session, child_id: int, card: RecipientCard, fingerpr
     packet_id = str(uuid.uuid4())
     from_school = school_name(session)
     with session.uow() as uow:
-        key = _signing_key(uow, session)
+        key = signing_key(uow, session)
         if card.verify_key == key.verify_key:
             raise InvalidInput("This is this school's own card: ask the receiving school's "
                                "DSL for theirs.")
@@ -136,8 +136,8 @@ def _birth(value: object) -> date | None:
 def import_transfer(session: Session, sealed: bytes) -> Received:
     require(session.user, Role.DSL)
     with session.uow() as uow:
-        identities = [i for _, i, _ in _identities(uow, session)]
-        key = _signing_key(uow, session)
+        identities = [i for _, i, _ in age_identities(uow, session)]
+        key = signing_key(uow, session)
         uow.commit()  # identities made on first use are kept, whatever the packet
     plaintext = crypto.unseal(sealed, identities)
     document = crypto.open_envelope(plaintext, "transfer packet")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.domain.model import Role
 from cerecorder.domain.timefmt import DEFAULT_TZ, uk_date, zone
-from cerecorder.services import cards, packets
+from cerecorder.services import cards, packet_cards, packets
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ok_cancel, record_table
 from cerecorder.ui.context import AppContext
@@ -90,10 +90,10 @@ def _start(row: _PathRow) -> Path:
 class EnrolmentsModel(RowsModel):
     HEADERS = ("User name", "Full name", "Laptop fingerprint", "Enrolled")
 
-    def enrolment(self, row: int) -> packets.Enrolment:
+    def enrolment(self, row: int) -> packet_cards.Enrolment:
         return self._rows[row]  # type: ignore[no-any-return]
 
-    def cell(self, item: packets.Enrolment, column: int, role: int) -> Any:
+    def cell(self, item: packet_cards.Enrolment, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (item.user_name, item.display_name, item.fingerprint,
                     uk_date(item.enrolled_at.astimezone(zone(DEFAULT_TZ)).date()))[column]
@@ -179,7 +179,7 @@ class HandoverSection(QWidget):
                             "they know the file is yours."))
         layout.addWidget(enrolment)
         with telling(self, self.message):
-            self.fingerprint.setText(f"Fingerprint: {packets.my_fingerprint(self.session)}")
+            self.fingerprint.setText(f"Fingerprint: {packet_cards.my_fingerprint(self.session)}")
         self.show_card()
 
     def show_card(self) -> packets.RecipientCard | None:
@@ -232,7 +232,7 @@ class HandoverSection(QWidget):
         if path is None:
             return
         with telling(self, self.message) as attempt:
-            card = packets.staff_card(self.session)
+            card = packet_cards.staff_card(self.session)
             packets.write_file(path, card.to_bytes(), force=True)  # the dialog asked
         if attempt.ok:
             self.message.setText(f"Saved {path.name}. Read the fingerprint "
@@ -256,7 +256,7 @@ class HandoverSection(QWidget):
         self.card_info = hint_label("")
         with telling(self, self.message):
             self.card_info.setText("Staff confirm the card with this vault's fingerprint: "
-                                   f"{packets.my_fingerprint(self.session)}")
+                                   f"{packet_cards.my_fingerprint(self.session)}")
         row = QHBoxLayout()
         row.addWidget(self.export_card)
         row.addWidget(self.card_info, stretch=1)
@@ -289,7 +289,7 @@ class HandoverSection(QWidget):
 
     def refresh(self) -> None:
         with telling(self, self.message):
-            self.enrolments.set_rows(packets.enrolments(self.session))
+            self.enrolments.set_rows(packet_cards.enrolments(self.session))
             waiting = len(packets.review_list(self.session))
             self.review_button.setText(f"Children awaiting a &match ({waiting})…")
         self.enrolments_view.resizeColumnsToContents()
@@ -306,7 +306,7 @@ class HandoverSection(QWidget):
                 "what it sent before stays filed. Enrol their new laptop when they have one."):
             return
         with telling(self, self.message) as attempt:
-            packets.revoke(self.session, chosen.verify_key)
+            packet_cards.revoke(self.session, chosen.verify_key)
         if attempt.ok:
             self.message.setText(f"Revoked {chosen.fingerprint}.")
             self.refresh()
@@ -317,7 +317,7 @@ class HandoverSection(QWidget):
         if path is None:
             return
         with telling(self, self.message) as attempt:
-            card = packets.recipient_card(self.session)
+            card = packet_cards.recipient_card(self.session)
             packets.write_file(path, card.to_bytes(), force=True)  # the dialog asked
         if attempt.ok:
             self.card_info.setText(f"Saved {path.name}. Read this fingerprint to each member "
@@ -380,7 +380,7 @@ class EnrolDialog(QDialog):
 
     def enrol(self) -> None:
         with telling(self, self.message) as attempt:
-            packets.enrol(self.session, self.card, self.code.text())
+            packet_cards.enrol(self.session, self.card, self.code.text())
         if attempt.ok:
             self.accept()
 
