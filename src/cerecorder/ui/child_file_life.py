@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from cerecorder.domain.errors import CERecorderError, InvalidInput
-from cerecorder.domain.rules import MAX_NAME
 from cerecorder.domain.schooldays import NO_BANK_HOLIDAYS
 from cerecorder.domain.timefmt import local_date, parse_uk_date, uk_date
 from cerecorder.domain.transfers import AfterTransfer, TransferRecord
@@ -17,7 +16,8 @@ from cerecorder.services import transfer_records, transfers
 from cerecorder.services.session import Session
 from cerecorder.ui.common import ok_cancel
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.widgets import add_row, message_label, named, telling
+from cerecorder.ui.transfers_window import MoveFields
+from cerecorder.ui.widgets import message_label, named, telling
 
 
 def transferred_text(record: TransferRecord) -> str:
@@ -62,18 +62,11 @@ class MarkLeftDialog(QDialog):
         self.ctx, self.session, self.child_id = ctx, session, child_id
         self.setWindowTitle(f"Mark {name} as left")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 40)
-        self.left_on = QLineEdit(uk_date(local_date(session.clock.now(), session.tz)))
-        self.left_on.setPlaceholderText("dd/mm/yyyy")
-        self.left_on.setMaxLength(10)
-        self.destination = QLineEdit()
-        self.destination.setMaxLength(MAX_NAME)
-        self.destination.setPlaceholderText("if known: the receiving school")
-        self.destination_dsl = QLineEdit()
-        self.destination_dsl.setMaxLength(MAX_NAME)
         form = QFormLayout()
-        add_row(form, "&Leaving date:", self.left_on, "The day the child leaves, dd/mm/yyyy")
-        add_row(form, "&Receiving school:", self.destination)
-        add_row(form, "Their &DSL:", self.destination_dsl, "The receiving school's DSL")
+        move = MoveFields(form, "&Leaving date:",
+                          uk_date(local_date(session.clock.now(), session.tz)))
+        self.left_on, self.destination = move.day, move.destination
+        self.destination_dsl = move.destination_dsl
         hint = QLabel("The child leaves the roll on that day, and the transfer of their "
                       "file opens: KCSIE asks for it within 5 school days.")
         hint.setObjectName("hintMessage")

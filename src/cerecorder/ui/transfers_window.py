@@ -110,6 +110,24 @@ class LeaversModel(RowsModel):
         return None
 
 
+class MoveFields:
+    """The day a child leaves (typed dd/mm/yyyy), the receiving school and its DSL, as
+    three rows of a form: one look wherever a move is recorded."""
+
+    def __init__(self, form: QFormLayout, day_label: str, day: str = "") -> None:
+        self.day = QLineEdit(day)
+        self.day.setPlaceholderText("dd/mm/yyyy")
+        self.day.setMaxLength(10)
+        self.destination = QLineEdit()
+        self.destination.setMaxLength(MAX_NAME)
+        self.destination.setPlaceholderText("if known: the receiving school")
+        self.destination_dsl = QLineEdit()
+        self.destination_dsl.setMaxLength(MAX_NAME)
+        add_row(form, day_label, self.day, "The day the child leaves, dd/mm/yyyy")
+        add_row(form, "&Receiving school:", self.destination)
+        add_row(form, "Their &DSL:", self.destination_dsl, "The receiving school's DSL")
+
+
 class OpenTransferDialog(QDialog):
     def __init__(self, session: Session, holidays: BankHolidays,
                  parent: QWidget | None = None, leaver: Child | None = None) -> None:
@@ -117,19 +135,11 @@ class OpenTransferDialog(QDialog):
         self.session, self.holidays = session, holidays
         self.setWindowTitle("Open a file transfer")
         self.child = pupil_choice(session)
-        self.moved_on = QLineEdit()
-        self.moved_on.setPlaceholderText("dd/mm/yyyy")
-        self.moved_on.setMaxLength(10)
-        self.destination = QLineEdit()
-        self.destination.setMaxLength(MAX_NAME)
-        self.destination.setPlaceholderText("if known: the receiving school")
-        self.destination_dsl = QLineEdit()
-        self.destination_dsl.setMaxLength(MAX_NAME)
         form = QFormLayout()
         add_row(form, "&Pupil:", self.child)
-        add_row(form, "&Moves on:", self.moved_on, "The day the child leaves, dd/mm/yyyy")
-        add_row(form, "&Receiving school:", self.destination)
-        add_row(form, "Their &DSL:", self.destination_dsl)
+        move = MoveFields(form, "&Moves on:")
+        self.moved_on, self.destination = move.day, move.destination
+        self.destination_dsl = move.destination_dsl
         if leaver is not None:  # from the leavers' list: who and when are known
             self.child.setCurrentIndex(max(0, self.child.findData(leaver.id)))
             if leaver.left_on is not None:
