@@ -67,6 +67,13 @@ class Display:
         try:
             if not number:
                 raise AssertionError("Xvfb did not start")
+            # once seen, openbox failed now and then to open a display Xvfb had just named:
+            # it starts only when the server still runs and its socket is there
+            socket = Path("/tmp/.X11-unix") / f"X{number}"
+            until(lambda: self.server.poll() is not None or socket.exists(),
+                  f"Xvfb listening on {socket}", 30)
+            if self.server.poll() is not None:
+                raise AssertionError(f"Xvfb stopped (exit code {self.server.returncode})")
             self.wm = subprocess.Popen(
                 ["openbox", "--config-file", str(self._openbox_rc(work))], env=self.env,
                 stdout=logged, stderr=logged)
