@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -263,6 +264,50 @@ def test_models_pass_the_model_tester(qtmodeltester: object, dsl_session: Sessio
     mine = ConcernListModel()
     mine.set_rows([(c, "Zoë") for c in concerns.my_concerns(dsl_session)])
     qtmodeltester.check(mine)  # type: ignore[attr-defined]
+
+
+def test_pupil_filter_keeps_its_words_over_new_rows_and_a_new_order(
+        qtbot: QtBot, ctx: AppContext, dsl_session: Session) -> None:
+    """The filter works out the passing rows once per change: a refresh (new rows) and a
+    sort (a new order) must each be filtered again, and a change that lets the same rows
+    through must not make the list lay itself out (and repaint) again."""
+    from cerecorder.services import children
+
+    s = dsl_session
+    for first, last, year in (("Amy", "Khan", "9"), ("Amir", "Osei", "10"),
+                              ("Ben", "Amos", "11")):
+        add_child(s, first, last, year_group=year)
+    asked: list[int] = []
+
+    class Counting(PupilFilter):
+        def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:
+            asked.append(source_row)
+            return super().filterAcceptsRow(source_row, source_parent)
+
+    roster = RosterModel()
+    roster.set_rows(children.roster(s))
+    proxy = Counting()
+    proxy.setSourceModel(roster)
+
+    def names() -> list[str]:
+        return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+    proxy.set_text("am")
+    assert sorted(names()) == ["Amir Osei", "Amy Khan", "Ben Amos"]
+    proxy.set_text("amy")
+    assert names() == ["Amy Khan"]
+    asked.clear()
+    proxy.set_text("AMY ")  # the same pupils pass: nothing to redo, row by row
+    assert names() == ["Amy Khan"] and asked == []
+    proxy.set_text("am")
+    assert asked  # a real change does filter again
+    add_child(s, "Amelia", "Zhou", year_group="7")
+    roster.set_rows(children.roster(s))  # a refresh: new rows under the same words
+    assert sorted(names()) == ["Amelia Zhou", "Amir Osei", "Amy Khan", "Ben Amos"]
+    roster.sort(2, Qt.SortOrder.DescendingOrder)  # by year, 11 first
+    assert names() == ["Ben Amos", "Amir Osei", "Amy Khan", "Amelia Zhou"]
+    proxy.set_text("os")
+    assert names() == ["Ben Amos", "Amir Osei"]  # still in the order chosen
 
 
 def test_wrong_passphrase_lock_and_unlock(qtbot: QtBot, ctx: AppContext, vault_dir: Path,

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -14,7 +15,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 
 from cerecorder.domain.model import ChildFlag, ChronologyEntry, Concern, EntryType
 from cerecorder.domain.rules import fold
@@ -26,6 +27,11 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 #: the role under which each model hands out its record id
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+#: what the pupil list answers (RosterModel.cell)
+_ROSTER_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                           Qt.ItemDataRole.ForegroundRole, ID_ROLE})
 
 
 class RowsModel(QAbstractTableModel):
@@ -85,12 +91,14 @@ class RosterModel(RowsModel):
         self.version = 0
         self._fields: list[tuple[bool, int | None, frozenset[ChildFlag], str]] = []
         self._fields_for = -1
+        self._left_colour: QColor | None = None
 
     def set_rows(self, rows: Sequence[Any],
                  sort_by: tuple[int, Qt.SortOrder] | None = None) -> None:
         """The rows, already in the order ``sort_by`` asks for when given: one reset,
         so the filter above goes over the rows once, not again for a sort."""
         self.beginResetModel()
+        self._left_colour = None  # the theme may have changed since
         self._rows = list(rows)
         self._cells = [self._display(r) for r in self._rows]
         self._search = [fold(" ".join((r.child.display_name, r.child.legal_name,
@@ -127,11 +135,16 @@ class RosterModel(RowsModel):
         return {r.child.id: r.child.display_name for r in self._rows}
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        """Called about seven times a cell each time the list paints, once per role the
+        view asks for: the roles the roster has nothing for are answered first."""
+        if role not in _ROSTER_ROLES:
+            return None
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
-        return self.cell(self._rows[index.row()], index.column(), role)
+            return self._cells[row][index.column()]
+        return self.cell(self._rows[row], index.column(), role)
 
     def cell(self, item: RosterRow, column: int, role: int) -> Any:
         child = item.child
@@ -140,7 +153,10 @@ class RosterModel(RowsModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and child.left_on:
             return f"Left on {uk_date(child.left_on)}"
         if role == Qt.ItemDataRole.ForegroundRole and child.left_on:
-            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            if self._left_colour is None:  # a palette per cell would cost every paint
+                self._left_colour = QPalette().color(QPalette.ColorGroup.Disabled,
+                                                     QPalette.ColorRole.Text)
+            return self._left_colour
         return None
 
     def search_fields(self) -> list[tuple[bool, int | None, frozenset[ChildFlag], str]]:
@@ -189,7 +205,13 @@ class RosterModel(RowsModel):
 
 class PupilFilter(QSortFilterProxyModel):
     """Instant search over names, UPN, year and registration group, plus two filters.
-    Case and accents aside: "goncalves" finds Gonçalves."""
+    Case and accents aside: "goncalves" finds Gonçalves.
+
+    Which rows pass is worked out for all rows at once, in one pass, whenever the words,
+    a filter or the rows change; Qt then asks row by row, and each answer is a list
+    lookup. A change that lets the same rows through (a trailing space, "George" to
+    "george") tells the view nothing, so it neither re-filters nor repaints.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -197,11 +219,23 @@ class PupilFilter(QSortFilterProxyModel):
         self.only_open = False
         self.show_left = False
         self.flag: ChildFlag | None = None
-        #: which rows pass, worked out for all rows at once per change: Qt asks row by row,
-        #: and a call back into Python per row is all a key may cost
         self._passing: list[bool] = []
-        self._passing_for: tuple[object, int, int] | None = None
-        self._version = 0
+        self._passing_for = -1  # the roster's version the list was worked out for
+
+    def setSourceModel(self, source: QAbstractItemModel) -> None:
+        """The passing rows are worked out again before the proxy re-reads a changed
+        roster (a reset for new rows, a layout change for a new order)."""
+        previous = self.sourceModel()
+        if previous is not None:
+            previous.modelAboutToBeReset.disconnect(self._roster_changing)
+            previous.layoutAboutToBeChanged.disconnect(self._roster_changing)
+        self._passing_for = -1
+        source.modelAboutToBeReset.connect(self._roster_changing)
+        source.layoutAboutToBeChanged.connect(self._roster_changing)
+        super().setSourceModel(source)
+
+    def _roster_changing(self) -> None:
+        self._passing_for = -1
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The pupil model sorts itself; this layer only filters (in the model's order)."""
@@ -210,9 +244,16 @@ class PupilFilter(QSortFilterProxyModel):
             source.sort(column, order)
 
     def _change(self, apply: Callable[[], None]) -> None:
-        self.beginFilterChange()
+        before = self._current()
         apply()
-        self._version += 1
+        model = self.sourceModel()
+        if not isinstance(model, RosterModel):
+            return
+        passing = self._which_pass(model)
+        if passing == before:
+            return
+        self.beginFilterChange()
+        self._passing, self._passing_for = passing, model.version
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
@@ -227,14 +268,17 @@ class PupilFilter(QSortFilterProxyModel):
     def set_flag(self, flag: ChildFlag | None) -> None:
         self._change(lambda: setattr(self, "flag", flag))
 
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+    def _current(self) -> list[bool]:
         model = self.sourceModel()
-        if not isinstance(model, RosterModel):
-            return True
-        if self._passing_for != (model, model.version, self._version):
+        if isinstance(model, RosterModel) and self._passing_for != model.version:
             self._passing = self._which_pass(model)
-            self._passing_for = (model, model.version, self._version)
-        return self._passing[source_row]
+            self._passing_for = model.version
+        return self._passing
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        if self._passing_for < 0:
+            self._current()
+        return self._passing[source_row] if source_row < len(self._passing) else True
 
     def _which_pass(self, model: RosterModel) -> list[bool]:
         words, show_left, only_open, flag = (self._words, self.show_left, self.only_open,
