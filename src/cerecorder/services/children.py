@@ -12,6 +12,7 @@ from cerecorder.domain.timefmt import local_date
 from cerecorder.services import audit
 from cerecorder.services.access import require
 from cerecorder.services.session import Session
+from cerecorder.storage.roll_changes import roll_version
 
 _TEXT_FIELDS = (
     "legal_forenames", "legal_surname", "preferred_forenames", "preferred_surname", "upn",
@@ -58,8 +59,15 @@ def list_children(session: Session, *, include_left: bool = False,
     """The roll, for picking a child. Staff see it too: a concern must name its child.
     Merged records are left out, except to name the child an old concern names."""
     require(session.user, Role.STAFF, Role.DSL)
+    version = roll_version(session.vault.conn)  # read first: a change after it only
+    kept = session.rolls.get((include_left, include_merged))  # costs a second read
+    if version is not None and kept is not None and kept[0] == version:
+        return list(kept[1])  # a school's roll is read once, until it changes
     with session.uow() as uow:
-        return uow.children.all(include_left=include_left, include_merged=include_merged)
+        roll = uow.children.all(include_left=include_left, include_merged=include_merged)
+    if version is not None:
+        session.rolls[(include_left, include_merged)] = (version, tuple(roll))
+    return roll
 
 
 @dataclass(frozen=True)

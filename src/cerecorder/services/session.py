@@ -18,7 +18,7 @@ from cerecorder.crypto.keyslots import KdfParams as KdfParams
 from cerecorder.crypto.keyslots import normalise_user_name
 from cerecorder.domain.attachments import Limits
 from cerecorder.domain.errors import EnvironmentProblem, UnknownUser, WrongPassphrase
-from cerecorder.domain.model import Role, User
+from cerecorder.domain.model import Child, Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import DEFAULT_TZ
@@ -79,6 +79,10 @@ class Session:
     #: the most a file, and a concern's files, may hold (policy attachment_file_mb and
     #: attachment_concern_mb; the composition root sets them after unlocking)
     attachment_limits: Limits = field(default_factory=Limits)
+    #: the roll as children.list_children last read it, by what it included, with the
+    #: roll's version then (storage.roll_changes); dropped with the session at locking
+    rolls: dict[tuple[bool, bool], tuple[tuple[int, int], tuple[Child, ...]]] = field(
+        default_factory=dict, repr=False)
 
     def uow(self) -> UnitOfWork:
         return self.vault.uow()
@@ -90,6 +94,7 @@ class Session:
         if self.vault.is_open and self.rollback is None and self.anchor_folders:
             with contextlib.suppress(EnvironmentProblem):  # locking goes ahead regardless
                 self.write_anchor()
+        self.rolls.clear()  # no pupil's name stays in memory for the next person
         self.vault.close()
 
     def current_anchor(self) -> anchors.Anchor | None:

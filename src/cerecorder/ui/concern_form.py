@@ -9,7 +9,6 @@ permanent.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,8 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -32,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
-from cerecorder.domain.model import Child, ConcernContent, Urgency
+from cerecorder.domain.model import ConcernContent, Urgency
 from cerecorder.domain.prompts import writing_prompts
-from cerecorder.domain.rules import fold, submission_problems, time_problem
-from cerecorder.domain.timefmt import uk_date, zone
+from cerecorder.domain.rules import submission_problems, time_problem
+from cerecorder.domain.timefmt import zone
 from cerecorder.services import children, concerns
 from cerecorder.services.session import Session
 from cerecorder.ui.body_map import BodyMapPart
@@ -45,6 +42,7 @@ from cerecorder.ui.concern_categories import CategoryPart
 from cerecorder.ui.concern_fields import CODE_ROLE, IndicatorChecklist, WhenField
 from cerecorder.ui.concern_mentions import MentionsPart
 from cerecorder.ui.context import AppContext
+from cerecorder.ui.pupil_list import PupilList
 from cerecorder.ui.widgets import add_row, message_label, named
 
 AUTOSAVE_MS = 1500
@@ -76,107 +74,6 @@ def _hold_lines(note: QLabel) -> None:
     need = note.heightForWidth(note.width()) if note.text() else 0
     if note.minimumHeight() != need:
         note.setMinimumHeight(max(need, 0))
-
-
-class PupilList(QListWidget):
-    """Pupils to tick, two lines each: the name, then year and form, date of birth and,
-    on demand, the UPN's last digits, so two pupils of one name in one form differ.
-
-    Made empty and filled once in its window: with word wrap each item has its own
-    height, which Qt works out again for all of them whenever the list (or a box around
-    it) changes parent, tens of milliseconds a time for a school's roll."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pupils: dict[int, Child] = {}
-        #: in list order; kept up to date as items are ticked, so that reading what is
-        #: ticked (at every key typed in the form) does not visit every item
-        self.order: list[int] = []
-        self.ticked: set[int] = set()
-        self.show_upn = False
-        self._search: list[str] = []
-        self.setWordWrap(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.setUniformItemSizes(False)
-        self.setLayoutMode(QListWidget.LayoutMode.Batched)
-        self.setBatchSize(200)
-        self.itemChanged.connect(self._note_tick)  # first: before the form's handlers
-
-    def fill(self, pupils: list[Child], chosen: list[int]) -> None:
-        self.pupils = {c.id: c for c in pupils}
-        self.order = [c.id for c in pupils]
-        self.ticked = {c.id for c in pupils if c.id in chosen}
-        flags = QListWidgetItem().flags() | Qt.ItemFlag.ItemIsUserCheckable
-        checked, unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
-        for child in pupils:  # labelled as relabel() does, without a second pass
-            item = QListWidgetItem(f"{child.display_name}\n{self.details(child)}")
-            item.setData(CODE_ROLE, child.id)
-            item.setFlags(flags)
-            item.setCheckState(checked if child.id in self.ticked else unchecked)
-            self.addItem(item)
-        self._search = []  # made at the first search
-
-    def _searched(self) -> list[str]:
-        """What a search looks in, a pupil a row, accents and case aside."""
-        if not self._search:
-            self._search = [fold(" ".join((c.display_name, c.legal_name, c.details.year_group,
-                                           c.details.reg_group, c.details.upn,
-                                           uk_date(c.details.date_of_birth)
-                                           if c.details.date_of_birth else "")))
-                            for c in map(self.pupils.__getitem__, self.order)]
-        return self._search
-
-    def _note_tick(self, item: QListWidgetItem) -> None:
-        child_id = int(item.data(CODE_ROLE))
-        if item.checkState() == Qt.CheckState.Checked:
-            self.ticked.add(child_id)
-        else:
-            self.ticked.discard(child_id)
-
-    def ticked_ids(self) -> tuple[int, ...]:
-        """The ticked pupils' ids, in list order."""
-        return tuple(i for i in self.order if i in self.ticked)
-
-    def child(self, row: int) -> Child:
-        return self.pupils[int(self.item(row).data(CODE_ROLE))]
-
-    def relabel(self) -> None:
-        for row in range(self.count()):
-            child = self.child(row)
-            self.item(row).setText(f"{child.display_name}\n{self.details(child)}")
-
-    def details(self, child: Child) -> str:
-        d = child.details
-        year = f"Year {d.year_group}" if d.year_group and d.year_group.isdigit() \
-            else d.year_group
-        parts = [", ".join(p for p in (year, d.reg_group) if p)]
-        if d.date_of_birth:
-            parts.append(f"born {uk_date(d.date_of_birth)}")
-        if self.show_upn and d.upn:
-            parts.append(f"UPN …{d.upn[-4:]}")
-        return " · ".join(p for p in parts if p) or "No year or form on record"
-
-    def filter(self, text: str) -> int:
-        """Show the pupils whose name, year, form, UPN or date of birth hold every word,
-        accents and case aside; returns how many show."""
-        words = fold(text).split()
-        searched = self._searched()
-        shown = 0
-        for row in range(self.count()):
-            hide = not all(w in searched[row] for w in words)
-            self.item(row).setHidden(hide)
-            shown += not hide
-        return shown
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        """Arriving by Tab lands on the first pupil shown, ready for Space."""
-        current = self.currentItem()
-        if current is None or current.isHidden():
-            for row in range(self.count()):
-                if not self.item(row).isHidden():
-                    self.setCurrentRow(row)
-                    break
-        super().focusInEvent(event)
 
 
 class ConcernDialog(QDialog):
@@ -486,10 +383,8 @@ class ConcernDialog(QDialog):
     def _load(self, draft_id: int) -> None:
         concern = concerns.open_concern(self.session, draft_id).concern
         c = concern.content
-        for i in range(self.pupil_list.count()):
-            item = self.pupil_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(CODE_ROLE) in c.child_ids
-                               else Qt.CheckState.Unchecked)
+        self.pupil_list.set_ticked(c.child_ids)
+        self._show_chosen()
         problem = "" if c.occurred_at is None else time_problem(
             c.occurred_at, self.ctx.clock.now(), "The time saved with this draft",
             tz=concern.tz)
