@@ -12,7 +12,6 @@ from cerecorder.domain import roster as roster_module
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Child, ChildDetails
 from cerecorder.domain.roster import (
-    Outcome,
     RosterField,
     guess_mapping,
     header_key,
@@ -20,11 +19,11 @@ from cerecorder.domain.roster import (
     name_key,
     parse_date_of_birth,
     parse_rows,
-    plan_import,
     read_roster,
     upn_check_letter,
     upn_problem,
 )
+from cerecorder.domain.roster_match import Outcome, plan_import
 
 TODAY = date(2026, 11, 30)
 

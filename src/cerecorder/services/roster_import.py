@@ -16,9 +16,6 @@ from datetime import date
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
 from cerecorder.domain.roster import (
-    ImportPlan,
-    Outcome,
-    PlannedRow,
     RosterField,
     RosterFile,
     RosterRow,
@@ -29,9 +26,9 @@ from cerecorder.domain.roster import (
     header_key,
     mentioned_identifiers,
     parse_rows,
-    plan_import,
     read_roster,
 )
+from cerecorder.domain.roster_match import ImportPlan, Outcome, PlannedRow, plan_import
 from cerecorder.domain.rules import check_date
 from cerecorder.domain.schooldays import NO_BANK_HOLIDAYS, BankHolidays
 from cerecorder.domain.timefmt import local_date, uk_date

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem, InvalidInput
-from cerecorder.domain.roster import Outcome, RosterField, check_mapping, counted
+from cerecorder.domain.roster import RosterField, check_mapping, counted
+from cerecorder.domain.roster_match import Outcome
 from cerecorder.domain.rules import EARLIEST
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.services import roster_import
