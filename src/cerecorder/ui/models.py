@@ -72,6 +72,13 @@ class RowsModel(QAbstractTableModel):
             return None
         return self.cell(self._rows[index.row()], index.column(), role)
 
+    def multiData(self, index: ModelIndex, roleDataSpan: Any) -> None:
+        """Every role of a cell in one call: Qt's item delegate asks this way when a
+        list paints, one call a cell instead of one a role (each a trip into Python).
+        Every role is set, None too: a caller may hand the same span over again."""
+        for role_data in roleDataSpan:
+            role_data.setData(self.data(index, role_data.role()))
+
     def cell(self, item: Any, column: int, role: int) -> Any:
         raise NotImplementedError
 
@@ -145,6 +152,18 @@ class RosterModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[row][index.column()]
         return self.cell(self._rows[row], index.column(), role)
+
+    def multiData(self, index: ModelIndex, roleDataSpan: Any) -> None:
+        row = index.row()
+        known = 0 <= row < len(self._rows)
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            if not known or role not in _ROSTER_ROLES:
+                role_data.setData(None)
+            elif role == Qt.ItemDataRole.DisplayRole:
+                role_data.setData(self._cells[row][index.column()])
+            else:
+                role_data.setData(self.cell(self._rows[row], index.column(), role))
 
     def cell(self, item: RosterRow, column: int, role: int) -> Any:
         child = item.child
@@ -236,6 +255,15 @@ class PupilFilter(QSortFilterProxyModel):
 
     def _roster_changing(self) -> None:
         self._passing_for = -1
+
+    def multiData(self, index: ModelIndex, roleDataSpan: Any) -> None:
+        """Straight to the roster, every role in one call (the proxy's own would ask it
+        role by role, each with an index of the roster made and checked on the way)."""
+        source = self.sourceModel()
+        if isinstance(source, RosterModel):
+            source.multiData(self.mapToSource(index), roleDataSpan)
+        else:
+            super().multiData(index, roleDataSpan)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The pupil model sorts itself; this layer only filters (in the model's order)."""

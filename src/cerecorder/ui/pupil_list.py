@@ -39,6 +39,12 @@ class PupilList(QListWidget):
         self.show_upn = False
         self._search: list[str] = []
         self._made = 0  # pupils in self.order that have an item so far
+        #: lists the rest after the first paint; the list's own, so it goes with the list
+        #: if the form closes first
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(0)
+        self._rest.timeout.connect(self.complete)
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setUniformItemSizes(False)
@@ -74,8 +80,8 @@ class PupilList(QListWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self._made < len(self.order):
-            QTimer.singleShot(0, self.complete)
+        if self._made < len(self.order) and not self._rest.isActive():
+            self._rest.start()
 
     def set_ticked(self, child_ids: Iterable[int]) -> None:
         """Tick these pupils (those on the list) and no others."""
