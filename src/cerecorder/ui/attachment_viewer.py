@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPixmap, QWheelEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import (
+    QImage,
+    QImageIOHandler,
+    QImageReader,
+    QKeyEvent,
+    QKeySequence,
+    QPixmap,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,6 +48,8 @@ from cerecorder.ui.widgets import message_label, named
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ZOOM_STEP = 1.25
+HALF = 0.5  # zoomed in past the fit but not past this, a photo is decoded at half size
+WINDOW_MARGIN = (40, 80)  # the viewer's window round its picture, in pixels
 LOCATED = "This photo carries a location (where it was taken) in its data."
 
 
@@ -60,15 +70,65 @@ def addendum_notes(session: Session, addenda: Sequence[Addendum],
                   f"{uk_datetime(a.created_at, a.tz)}" for a in addenda}
 
 
+class Picture:
+    """A picture's bytes in memory (a QBuffer over them, never a file), decoded at a
+    fraction of its full size: a JPEG decodes at a half, a quarter or an eighth far
+    quicker than whole. Turned as its EXIF orientation says; the bytes are never changed."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = QByteArray(data)
+        reader, _buffer = self._reader()
+        self.stored = reader.size()  # from the header, before any pixel is decoded
+        turned = reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90
+        #: as shown, turned upright
+        self.size = self.stored.transposed() if turned else self.stored
+
+    def _reader(self) -> tuple[QImageReader, QBuffer]:
+        buffer = QBuffer()
+        buffer.setData(self.data)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        reader.setAutoTransform(True)
+        return reader, buffer
+
+    def decode(self, scale: float) -> QImage:
+        """The picture at scale (at most 1) of its full size; null if it cannot be read."""
+        reader, _buffer = self._reader()
+        if scale < 1 and self.stored.isValid():
+            reader.setScaledSize(QSize(max(1, round(self.stored.width() * scale)),
+                                       max(1, round(self.stored.height() * scale))))
+        return reader.read()
+
+
+def window_size(image: QSize) -> tuple[int, int]:
+    """The viewer's size for an image: the image and a margin, at most 900 x 650."""
+    return min(image.width() + WINDOW_MARGIN[0], 900), min(image.height() + WINDOW_MARGIN[1],
+                                                         650)
+
+
+def fitted_image(picture: Picture) -> QImage:
+    """The picture decoded at the size that fits the viewer's first window (at most its
+    own): a 12-megapixel photo is never decoded whole just to be shown small."""
+    if not picture.size.isValid():
+        return QImage()
+    width, height = window_size(picture.size)
+    return picture.decode(min(1.0, (width - WINDOW_MARGIN[0]) / picture.size.width(),
+                              (height - WINDOW_MARGIN[1]) / picture.size.height()))
+
+
 class ImageViewer(QDialog):
-    """An image from memory in a scroll area; Ctrl++ / Ctrl+- / Ctrl+0 and the wheel zoom.
+    """An image from memory in a scroll area, opened to fit the window and decoded at
+    that size; Ctrl++ / Ctrl+- / Ctrl+0 (actual size) and the wheel zoom. Zoomed in past
+    what is decoded, it is decoded again, once at half size and once whole, and kept.
     The photo's facts, when it has any, are said above it."""
 
-    def __init__(self, parent: QWidget | None, title: str, image: QImage,
+    def __init__(self, parent: QWidget | None, title: str, picture: Picture, first: QImage,
                  facts: list[str] | None = None) -> None:
+        """`first`: the picture decoded to fit (fitted_image)."""
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.image, self.zoom = image, 1.0
+        self.source, self.image = picture, first
+        self.decoded_scale = first.width() / max(1, picture.size.width())
         self.facts = QLabel("\n".join(facts or []))
         self.facts.setWordWrap(True)
         self.facts.setVisible(bool(facts))
@@ -83,15 +143,24 @@ class ImageViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.facts)
         layout.addWidget(self.area, 1)
-        self.set_zoom(1.0)
-        self.resize(min(image.width() + 40, 900), min(image.height() + 80, 650))
+        self.least = min(0.05, self.decoded_scale)  # a huge picture still fits
+        self.zoom = self.decoded_scale
+        self.set_zoom(self.decoded_scale)
+        self.resize(*window_size(picture.size))
 
     def set_zoom(self, zoom: float) -> None:
-        self.zoom = min(max(zoom, 0.05), 20.0)
-        pixmap = QPixmap.fromImage(self.image)
-        if self.zoom != 1.0:
-            pixmap = pixmap.scaled(pixmap.size() * self.zoom, Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
+        self.zoom = min(max(zoom, self.least), 20.0)
+        if self.zoom > self.decoded_scale and self.decoded_scale < 1:
+            scale = HALF if self.zoom <= HALF else 1.0
+            sharper = self.source.decode(scale)
+            if not sharper.isNull():
+                self.image, self.decoded_scale = sharper, scale
+        image = self.image
+        if abs(self.zoom - self.decoded_scale) > 1e-6:
+            image = image.scaled(self.source.size * self.zoom,
+                                 Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        pixmap = QPixmap.fromImage(image)
         self.picture.setPixmap(pixmap)
         self.picture.resize(pixmap.size())
 
@@ -165,10 +234,11 @@ def viewer_for(parent: QWidget, session: Session, found: Attachment, data: bytes
                documents: DocumentRenderer | None = None) -> QDialog | None:
     """The window showing the file from memory, or None when it cannot be shown."""
     if found.kind in IMAGES:
-        image = QImage.fromData(data)
-        if not image.isNull():
-            return ImageViewer(parent, found.file_name, image, photo_lines(found))
-        return None
+        picture = Picture(data)
+        first = fitted_image(picture)
+        if first.isNull():
+            return None
+        return ImageViewer(parent, found.file_name, picture, first, photo_lines(found))
     if found.kind is AttachmentKind.PDF:
         return pdf_viewer(parent, session, found, data, documents)
     if found.kind is AttachmentKind.EMAIL:
