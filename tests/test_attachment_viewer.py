@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QSize, Qt
 from pytestqt.qtbot import QtBot
@@ -65,3 +66,14 @@ def test_a_portrait_photo_stands_as_its_exif_orientation_says(
         qtbot: QtBot, dsl: Session, clock: MockClock) -> None:
     _shown, viewer = _viewer(qtbot, dsl, clock, _jpeg(400, 300, orientation=6))  # turned 90°
     assert viewer.picture.pixmap().size() == QSize(300, 400)
+
+
+def test_at_150_percent_the_fit_is_decoded_in_the_screens_pixels(
+        qtbot: QtBot, dsl: Session, clock: MockClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ImageViewer, "devicePixelRatioF", lambda self: 1.5)
+    _shown, viewer = _viewer(qtbot, dsl, clock, _jpeg(3200, 2400))
+    logical = viewer.picture.size()  # the label, in the window's own pixels
+    assert logical.width() <= 860 and logical.height() <= 570
+    # decoded at one picture pixel to each of the screen's: sharp, and still not whole
+    assert abs(viewer.image.width() - logical.width() * 1.5) <= 1

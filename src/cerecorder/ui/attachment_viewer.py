@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QPixmap,
+    QScreen,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -100,35 +101,35 @@ class Picture:
         return reader.read()
 
 
-def window_size(image: QSize) -> tuple[int, int]:
-    """The viewer's size for an image: the image and a margin, at most 900 x 650."""
-    return min(image.width() + WINDOW_MARGIN[0], 900), min(image.height() + WINDOW_MARGIN[1],
-                                                         650)
-
-
-def fitted_image(picture: Picture) -> QImage:
-    """The picture decoded at the size that fits the viewer's first window (at most its
-    own): a 12-megapixel photo is never decoded whole just to be shown small."""
-    if not picture.size.isValid():
-        return QImage()
-    width, height = window_size(picture.size)
-    return picture.decode(min(1.0, (width - WINDOW_MARGIN[0]) / picture.size.width(),
-                              (height - WINDOW_MARGIN[1]) / picture.size.height()))
+def window_size(image: QSize, screen: QScreen | None) -> QSize:
+    """The viewer's size for an image: the image and a margin, at most 900 x 650 and
+    never larger than the screen (common.fit_to_screen's room)."""
+    width, height = image.width() + WINDOW_MARGIN[0], image.height() + WINDOW_MARGIN[1]
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+    return QSize(min(width, 900), min(height, 650))
 
 
 class ImageViewer(QDialog):
     """An image from memory in a scroll area, opened to fit the window and decoded at
-    that size; Ctrl++ / Ctrl+- / Ctrl+0 (actual size) and the wheel zoom. Zoomed in past
-    what is decoded, it is decoded again, once at half size and once whole, and kept.
-    The photo's facts, when it has any, are said above it."""
+    that size on the screen (its pixels, at 150% too); Ctrl++ / Ctrl+- / Ctrl+0 (actual
+    size) and the wheel zoom. Zoomed in past what is decoded, it is decoded again, once at
+    half size and once whole, and kept. The photo's facts, when it has any, are said
+    above it."""
 
-    def __init__(self, parent: QWidget | None, title: str, picture: Picture, first: QImage,
+    def __init__(self, parent: QWidget | None, title: str, picture: Picture,
                  facts: list[str] | None = None) -> None:
-        """`first`: the picture decoded to fit (fitted_image)."""
+        """`image` stays null when the picture cannot be decoded (viewer_for)."""
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.source, self.image = picture, first
-        self.decoded_scale = first.width() / max(1, picture.size.width())
+        self.source = picture
+        window = window_size(picture.size, self.screen())
+        fit = min(1.0, (window.width() - WINDOW_MARGIN[0]) / max(1, picture.size.width()),
+                  (window.height() - WINDOW_MARGIN[1]) / max(1, picture.size.height()))
+        # at the fit, in the screen's pixels: a 12-megapixel photo is not decoded whole
+        self.image = picture.decode(min(1.0, fit * self.devicePixelRatioF()))
+        self.decoded_scale = self.image.width() / max(1, picture.size.width())
         self.facts = QLabel("\n".join(facts or []))
         self.facts.setWordWrap(True)
         self.facts.setVisible(bool(facts))
@@ -143,26 +144,31 @@ class ImageViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.facts)
         layout.addWidget(self.area, 1)
-        self.least = min(0.05, self.decoded_scale)  # a huge picture still fits
-        self.zoom = self.decoded_scale
-        self.set_zoom(self.decoded_scale)
-        self.resize(*window_size(picture.size))
+        self.least = min(0.05, fit)  # a huge picture still fits
+        self.zoom = fit
+        if not self.image.isNull():
+            self.set_zoom(fit)
+        self.resize(window.boundedTo(picture.size * fit + QSize(*WINDOW_MARGIN)))
 
     def set_zoom(self, zoom: float) -> None:
+        """Zoom is in the window's own (logical) pixels to the picture's."""
         self.zoom = min(max(zoom, self.least), 20.0)
-        if self.zoom > self.decoded_scale and self.decoded_scale < 1:
-            scale = HALF if self.zoom <= HALF else 1.0
+        ratio = self.devicePixelRatioF()
+        needed = self.zoom * ratio  # of the picture's pixels, on the screen's
+        if needed > self.decoded_scale + 1e-6 and self.decoded_scale < 1:
+            scale = HALF if needed <= HALF else 1.0
             sharper = self.source.decode(scale)
             if not sharper.isNull():
                 self.image, self.decoded_scale = sharper, scale
         image = self.image
-        if abs(self.zoom - self.decoded_scale) > 1e-6:
-            image = image.scaled(self.source.size * self.zoom,
-                                 Qt.AspectRatioMode.KeepAspectRatio,
+        target = self.source.size * needed
+        if image.size() != target:
+            image = image.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
         pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(ratio)
         self.picture.setPixmap(pixmap)
-        self.picture.resize(pixmap.size())
+        self.picture.resize(pixmap.deviceIndependentSize().toSize())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
@@ -235,10 +241,13 @@ def viewer_for(parent: QWidget, session: Session, found: Attachment, data: bytes
     """The window showing the file from memory, or None when it cannot be shown."""
     if found.kind in IMAGES:
         picture = Picture(data)
-        first = fitted_image(picture)
-        if first.isNull():
+        if not picture.size.isValid():
             return None
-        return ImageViewer(parent, found.file_name, picture, first, photo_lines(found))
+        viewer = ImageViewer(parent, found.file_name, picture, photo_lines(found))
+        if viewer.image.isNull():
+            viewer.deleteLater()
+            return None
+        return viewer
     if found.kind is AttachmentKind.PDF:
         return pdf_viewer(parent, session, found, data, documents)
     if found.kind is AttachmentKind.EMAIL:
