@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
@@ -222,6 +223,48 @@ def test_a_long_text_is_printed_up_to_its_limit_and_the_rest_said(
     assert "First line of the note." in last and "x" * 60 not in last
     assert "The rest of this file (54 characters) is not printed here: open it in CE " \
         "Recorder." in last
+
+
+def _halves(orientation: int) -> bytes:
+    """A 400 x 300 JPEG, red on its left half and blue on its right, with an EXIF
+    orientation."""
+    image = Image.new("RGB", (400, 300), "red")
+    image.paste((0, 0, 255), (200, 0, 400, 300))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("orientation", "red_side"), [(1, "left"), (6, "top"),
+                                                       (8, "bottom"), (3, "right")])
+def test_an_appended_photo_stands_as_its_exif_says_and_is_embedded_as_stored(
+        dsl: Session, clock: MockClock, orientation: int, red_side: str) -> None:
+    data = _halves(orientation)
+    concern_id = concerns.save_draft(dsl, content((add_child(dsl),), clock))
+    attachments.add_to_draft(dsl, concern_id, data, "IMG_0042.jpg")
+    concerns.submit(dsl, concern_id)
+    record = RENDERER.concern(handover.concern_document(dsl, concern_id, append_files=True))
+    assert data in record  # the stored JPEG itself, not encoded again
+    pages = RENDERER.pages(record)
+    shot = pages.page(len(pages) - 1, 40)
+    pages.close()
+    page = Image.frombuffer("RGBX", (shot.width, shot.height), shot.pixels, "raw", "RGBX",
+                            shot.stride, 1).convert("RGB")
+    red = [(x, y) for x in range(page.width) for y in range(page.height)
+           if page.getpixel((x, y)) > (200, 0, 0) and page.getpixel((x, y))[1:] < (60, 60)]
+    blue = [(x, y) for x in range(page.width) for y in range(page.height)
+            if page.getpixel((x, y))[2] > 200 and page.getpixel((x, y))[:2] < (60, 60)]
+    assert red and blue
+    across = max(x for x, _ in red + blue) - min(x for x, _ in red + blue)
+    down = max(y for _, y in red + blue) - min(y for _, y in red + blue)
+    assert (across < down) == (orientation in (6, 8))  # a turned photo stands portrait
+    mean_red = [sum(c) / len(red) for c in zip(*red, strict=True)]
+    mean_blue = [sum(c) / len(blue) for c in zip(*blue, strict=True)]
+    side = {"left": mean_red[0] < mean_blue[0], "right": mean_red[0] > mean_blue[0],
+            "top": mean_red[1] < mean_blue[1], "bottom": mean_red[1] > mean_blue[1]}
+    assert side[red_side]
 
 
 def test_a_damaged_pdf_is_said_not_printable_and_the_record_still_made(

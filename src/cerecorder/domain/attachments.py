@@ -123,6 +123,7 @@ def _is_text(data: bytes) -> bool:
 
 
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_ORIENTATION = 0x0112
 _DATE_TIME_ORIGINAL, _DATE_TIME = 36867, 306
 _GPS_LATITUDE = 2
 
@@ -142,6 +143,19 @@ def photo_facts(data: bytes, kind: AttachmentKind) -> PhotoFacts:
     except Exception:  # Pillow raises many kinds for damaged files: the photo has no facts
         return PhotoFacts()
     return PhotoFacts(_exif_time(when), bool(gps.get(_GPS_LATITUDE)))
+
+
+def photo_turn(data: bytes) -> int:
+    """How many degrees clockwise a JPEG or PNG is turned to stand as its EXIF
+    orientation says (0, 90, 180 or 270; 0 when it says nothing, or only a mirroring)."""
+    from PIL import Image  # only when a photo is printed
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # the headers, not the pixels
+            orientation = image.getexif().get(_ORIENTATION, 1)
+    except Exception:  # Pillow raises many kinds for damaged files: drawn as stored
+        return 0
+    return {3: 180, 6: 90, 8: 270}.get(orientation, 0)
 
 
 def _exif_time(value: object) -> datetime | None:

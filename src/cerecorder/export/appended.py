@@ -2,8 +2,9 @@
 on pages of the record's own: every page carries its running header and footer (the
 child, the marking, the document id) and is counted in "Page X of Y".
 
-- A JPEG or PNG is drawn on a page of its own, scaled to fit below its heading (the
-  stored bytes are embedded as they are; a JPEG is not encoded again).
+- A JPEG or PNG is drawn on a page of its own, scaled to fit below its heading and
+  standing as its EXIF orientation says (the stored bytes are embedded as they are; a
+  JPEG is not encoded again).
 - A PDF's pages are each given a page of the record with a heading and an empty box;
   once the record is built, pypdf lays the page into its box (with_pdf_pages), scaled to
   fit, under the record's own drawing so that a demo's watermark stays over it.
@@ -25,9 +26,9 @@ from xml.sax.saxutils import escape
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
-from cerecorder.domain.attachments import email_parts
+from cerecorder.domain.attachments import email_parts, photo_turn
 from cerecorder.domain.handover import ConcernDocument
 from cerecorder.export.layout import RULE, Styles, chunks, details_table, text
 
@@ -97,7 +98,7 @@ def appended_pages(doc: ConcernDocument, s: Styles, width: float,
                  f"{names.get(attachment_id, '')}")
         if kind in ("jpeg", "png"):
             out.story += [PageBreak(), Paragraph(escape(title), s.heading),
-                          _image(data, width, height - 60)]
+                          Photo(data, width, height - 60)]
         elif kind == "pdf":
             _pdf_pages(out, title, data, heading, s)
         else:
@@ -106,10 +107,33 @@ def appended_pages(doc: ConcernDocument, s: Styles, width: float,
     return out
 
 
-def _image(data: bytes, width: float, room: float) -> Image:
-    w, h = ImageReader(io.BytesIO(data)).getSize()
-    scale = min(width / w, room / h, 1.0) if w and h else 1.0
-    return Image(io.BytesIO(data), width=w * scale, height=h * scale)
+class Photo(Flowable):  # type: ignore[misc]
+    """A photo scaled to fit, standing as its EXIF orientation says: the stored bytes are
+    embedded as they are (a JPEG is not encoded again) and turned as they are drawn."""
+
+    def __init__(self, data: bytes, width: float, room: float) -> None:
+        super().__init__()
+        self.image = ImageReader(io.BytesIO(data))
+        self.turn = photo_turn(data)
+        w, h = self.image.getSize()
+        upright = (h, w) if self.turn in (90, 270) else (w, h)
+        scale = min(width / upright[0], room / upright[1], 1.0) if w and h else 1.0
+        self.drawn = (w * scale, h * scale)  # the picture as stored, scaled
+        self.width, self.height = upright[0] * scale, upright[1] * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        # the stored picture's lower left corner, then its turn about it
+        corner = {0: (0, 0), 90: (0, self.height), 180: (self.width, self.height),
+                  270: (self.width, 0)}[self.turn]
+        canv.translate(*corner)
+        canv.rotate(-self.turn)
+        canv.drawImage(self.image, 0, 0, width=self.drawn[0], height=self.drawn[1])
+        canv.restoreState()
 
 
 def _pdf_pages(out: Appended, title: str, data: bytes, heading: ParagraphStyle,
