@@ -141,7 +141,8 @@ def bench(args: list[str]) -> int:
     vault (attention_bench.py), then the handover PDF (pdf_bench.py), the pupil-roll import
     (roster_bench.py), sealing and importing 1,000 packets (packets_bench.py),
     transfers and subject access on the decade vault (file_life_bench.py), and a 20 MB
-    photo attached and read back (attachments_bench.py)."""
+    photo attached and read back, a 12-megapixel photo opened and a concern with 10 of
+    them opened (attachments_bench.py, offscreen)."""
     apt_install(QT_APT_PACKAGES)
     ensure_venv("test")
     storage = sh(PY, ROOT / "bench" / "run.py", *args, check=False)

@@ -638,8 +638,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "--purpose); without it, the DSL's full copy for the school's file")
     p.add_argument("--purpose", metavar="TEXT", help="purpose of disclosure")
     p.add_argument("--append-attachments", action="store_true",
-                   help="append the concern's images and PDF pages to the record (DSL); "
-                   "the record lists every attachment with its SHA-256 either way")
+                   help="append the concern's images, PDF pages, text files and e-mails to "
+                   "the record (DSL); the record lists every attachment with its SHA-256 "
+                   "either way")
 
     file_life.add_commands(command)
     attachments.add_commands(command)

@@ -27,8 +27,6 @@ class AttachmentKind(enum.StrEnum):
 
 KINDS = tuple(k.value for k in AttachmentKind)
 IMAGES = frozenset({AttachmentKind.JPEG, AttachmentKind.PNG, AttachmentKind.HEIC})
-#: what a concern record can append: images ReportLab can draw, and PDF pages
-APPENDABLE = frozenset({AttachmentKind.JPEG, AttachmentKind.PNG, AttachmentKind.PDF})
 ACCEPTED = ("a photo or image (JPEG, PNG or HEIC), a PDF, a plain text file (UTF-8) or an "
             "e-mail saved as .eml")
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
@@ -125,6 +123,7 @@ def _is_text(data: bytes) -> bool:
 
 
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_ORIENTATION = 0x0112
 _DATE_TIME_ORIGINAL, _DATE_TIME = 36867, 306
 _GPS_LATITUDE = 2
 
@@ -146,6 +145,19 @@ def photo_facts(data: bytes, kind: AttachmentKind) -> PhotoFacts:
     return PhotoFacts(_exif_time(when), bool(gps.get(_GPS_LATITUDE)))
 
 
+def photo_turn(data: bytes) -> int:
+    """How many degrees clockwise a JPEG or PNG is turned to stand as its EXIF
+    orientation says (0, 90, 180 or 270; 0 when it says nothing, or only a mirroring)."""
+    from PIL import Image  # only when a photo is printed
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # the headers, not the pixels
+            orientation = image.getexif().get(_ORIENTATION, 1)
+    except Exception:  # Pillow raises many kinds for damaged files: drawn as stored
+        return 0
+    return {3: 180, 6: 90, 8: 270}.get(orientation, 0)
+
+
 def _exif_time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -157,8 +169,24 @@ def _exif_time(value: object) -> datetime | None:
 _SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 
 
-def email_text(data: bytes) -> str:
-    """An e-mail as text to read: its main headers and its plain-text body. HTML is never
+@dataclass(frozen=True)
+class EmailParts:
+    """An e-mail as read: its main headers (name, value), its plain-text body (a note in
+    brackets when there is none to show) and the names of the files it carries."""
+
+    headers: tuple[tuple[str, str], ...]
+    body: str
+    files: tuple[str, ...]
+
+    @property
+    def carried(self) -> str:
+        """The files it carries, in words ("" for none)."""
+        return ("Files carried by the e-mail (not opened here): " + ", ".join(self.files)
+                if self.files else "")
+
+
+def email_parts(data: bytes) -> EmailParts:
+    """An e-mail's headers and plain-text body, each in its charset. HTML is never
     rendered (nothing remote is fetched): a message with only an HTML body says so, and
     the files it carries are named, not opened."""
     from email import policy  # when an e-mail is opened: not needed to start the app
@@ -166,27 +194,36 @@ def email_text(data: bytes) -> str:
     from email.parser import BytesParser
 
     message = BytesParser(policy=policy.default).parsebytes(data)
-    lines = []
+    headers = []
     for name in _SHOWN_HEADERS:
         with contextlib.suppress(Exception):  # a malformed header is shown as missing
             value = message.get(name)
             if value:
-                lines.append(f"{name}: {value}")
-    body = message.get_body(preferencelist=("plain",)) if isinstance(
+                headers.append((name, _CONTROL.sub("", str(value))))
+    found = message.get_body(preferencelist=("plain",)) if isinstance(
         message, EmailMessage) else None
-    lines.append("")
-    if body is not None:
+    if found is not None:
         try:
-            lines.append(str(body.get_content()).strip())
+            body = str(found.get_content()).strip()
         except (LookupError, UnicodeError):  # an unknown charset: the raw text, mended
-            raw = body.get_payload(decode=True)
-            lines.append(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else "")
+            raw = found.get_payload(decode=True)
+            body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
     elif message.get_body(preferencelist=("html",)) is not None:
-        lines.append("[This e-mail has only a formatted (HTML) body, which is not shown "
-                     "here so that nothing in it is fetched. Save a copy to read it.]")
+        body = ("[This e-mail has only a formatted (HTML) body, which is not shown here so "
+                "that nothing in it is fetched. Save a copy to read it.]")
     else:
-        lines.append("[This e-mail has no text body.]")
-    names = [part.get_filename() or "unnamed file" for part in message.iter_attachments()]
-    if names:
-        lines += ["", "Files carried by the e-mail (not opened here): " + ", ".join(names)]
-    return _CONTROL.sub("", "\n".join(lines))
+        body = "[This e-mail has no text body.]"
+    files = tuple(_CONTROL.sub("", part.get_filename() or "unnamed file")
+                  for part in message.iter_attachments())
+    return EmailParts(tuple(headers), _CONTROL.sub("", body), files)
+
+
+def email_text(data: bytes) -> str:
+    """An e-mail as text to read: its main headers, its plain-text body and the names of
+    the files it carries (email_parts)."""
+    parts = email_parts(data)
+    lines = [f"{name}: {value}" for name, value in parts.headers]
+    lines += ["", parts.body]
+    if parts.carried:
+        lines += ["", parts.carried]
+    return "\n".join(lines)

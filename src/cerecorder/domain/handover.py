@@ -240,7 +240,7 @@ class ConcernDocument:
     body_marks: tuple[BodyMark, ...] = ()
     #: the concern's files, its own then those brought with addenda, in order added
     attachments: tuple[AttachmentLine, ...] = ()
-    #: the images and PDFs the DSL chose to append, by attachment id, with their bytes
+    #: the files the DSL chose to append (all of them), by attachment id, with their bytes
     appended: tuple[tuple[int, str, bytes], ...] = ()
 
     @property

@@ -1,21 +1,17 @@
 """A concern record's attachments (issue 16): the list of the concern's files with what
 makes each checkable as evidence (kind, size, the full SHA-256, who added it and when, a
-photo's time taken and whether it carries a location), and the images and PDF pages the
-DSL chose to append. Images are drawn on pages of their own, scaled to fit, inside the
-record's page furniture; a PDF's pages are added after the record by pypdf, before any
-password protection (which covers them too)."""
+photo's time taken and whether it carries a location), and which of them are appended
+(export.appended draws those pages)."""
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from cerecorder.domain.attachments import file_size
 from cerecorder.domain.handover import AttachmentLine, ConcernDocument, who
+from cerecorder.export.appended import NOT_PRINTABLE, PRINTABLE
 from cerecorder.export.layout import Styles, grid_style, para
 
 KIND_LABELS = {"jpeg": "JPEG image", "png": "PNG image", "heic": "HEIC image",
@@ -31,6 +27,10 @@ def _photo(line: AttachmentLine) -> str:
     return "; ".join(parts)
 
 
+def _appended(kind: str) -> str:
+    return NOT_PRINTABLE if kind not in PRINTABLE else "Appended to this record"
+
+
 def attachments_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("Attachments", s.heading)]
     if not doc.attachments:
@@ -42,7 +42,7 @@ def attachments_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flow
     for a in doc.attachments:
         about = "\n".join(x for x in (
             a.file_name, _photo(a),
-            "Appended to this record" if a.attachment_id in appended else "") if x)
+            _appended(a.kind) if a.attachment_id in appended else "") if x)
         rows.append([para(str(a.attachment_id), s.cell), para(about, s.cell),
                      para(f"{KIND_LABELS.get(a.kind, a.kind)}\n{file_size(a.size)} "
                           f"({a.size:,} bytes)", s.cell),
@@ -58,35 +58,3 @@ def attachments_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flow
         "Each hash is the SHA-256 of the file's bytes, recorded when it was added: a copy "
         "whose SHA-256 is the same is the same file."), s.small)]
     return story
-
-
-def image_pages(doc: ConcernDocument, s: Styles, width: float,
-                height: float) -> list[Flowable]:
-    """Each appended image on a page of its own, scaled to fit below its heading."""
-    story: list[Flowable] = []
-    names = {a.attachment_id: a.file_name for a in doc.attachments}
-    for attachment_id, kind, data in doc.appended:
-        if kind == "pdf":
-            continue
-        heading = Paragraph(escape(f"Appended to concern #{doc.concern_id}: attachment "
-                                   f"#{attachment_id}, "
-                                   f"{names.get(attachment_id, '')}"), s.heading)
-        w, h = ImageReader(io.BytesIO(data)).getSize()
-        room = height - 60  # the heading's depth and a little air
-        scale = min(width / w, room / h, 1.0) if w and h else 1.0
-        story += [PageBreak(), heading,
-                  Image(io.BytesIO(data), width=w * scale, height=h * scale)]
-    return story
-
-
-def with_pdf_pages(pdf: bytes, doc: ConcernDocument) -> bytes:
-    """The record with the appended PDFs' pages after its own."""
-    pdfs = [data for _id, kind, data in doc.appended if kind == "pdf"]
-    if not pdfs:
-        return pdf
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for data in pdfs:
-        writer.append(PdfReader(io.BytesIO(data)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

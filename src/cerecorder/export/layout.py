@@ -151,6 +151,10 @@ def _canvas_maker(header: DocumentHeader, bands: tuple[furniture.Band, furniture
             self._saved.append(dict(self.__dict__))
             self._startPage()
 
+        def page_index(self) -> int:
+            """The page being drawn, from 0 (ReportLab's own count waits for save)."""
+            return len(self._saved)
+
         def note_bookmark(self, key: str, x: float, y: float) -> None:
             """A destination on the page being drawn: ReportLab's own would point at the
             first page, as the pages are held back until save."""

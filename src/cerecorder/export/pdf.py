@@ -42,7 +42,8 @@ from cerecorder.domain.handover import (
     who,
 )
 from cerecorder.domain.intel import IntelDocument, csv_bytes
-from cerecorder.export.attachments_pdf import attachments_part, image_pages, with_pdf_pages
+from cerecorder.export.appended import appended_pages, with_pdf_pages
+from cerecorder.export.attachments_pdf import attachments_part
 from cerecorder.export.body_map_pdf import body_map_part
 from cerecorder.export.chronology import render_chronology
 from cerecorder.export.intel import render_intel
@@ -161,9 +162,10 @@ def render_concern(doc: ConcernDocument, fonts: Path, outlines: Outlines) -> byt
                         end_line=f"End of concern record #{doc.concern_id}",
                         what=f"the record of concern #{doc.concern_id}",
                         return_to=return_to(doc.header))
-    story += image_pages(doc, s, width, pagesize[1] - 2 * MARGIN - 80)
+    appended = appended_pages(doc, s, width, pagesize[1] - 2 * MARGIN - 80)
+    story += appended.story
     return with_pdf_pages(build(doc.header, story, pagesize, "Safeguarding concern record"),
-                          doc)
+                          appended.imported)
 
 
 def _dsl_part(doc: ConcernDocument, s: Styles, width: float) -> list[Flowable]:

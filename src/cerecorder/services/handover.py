@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cerecorder.domain.attachments import APPENDABLE
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.handover import (
     DEFAULT_MARKING,
@@ -156,8 +155,9 @@ def concern_document(
     copy for one child's file, which names no other pupil and needs a purpose of
     disclosure (it is made to leave the school). Without staff_names, whoever recorded
     or did anything is shown by role alone (a copy for external sharing). The record
-    lists the concern's files with their hashes; with append_files (DSL) its images and
-    PDFs are appended, each checked against its hash first."""
+    lists the concern's files with their hashes; with append_files (DSL) its files are
+    appended (images, PDF pages, text and e-mails; export.appended says how), each
+    checked against its hash first."""
     if append_files:
         require(session.user, Role.DSL)
     doc = _concern_document(session, concern_id, for_child=for_child, purpose=purpose,
@@ -184,7 +184,7 @@ def _files(session: Session, concern_id: int, append: bool) -> dict[str, Any]:
         roles.get(a.added_by, ""), a.added_at, tz, a.photo.taken_at, a.photo.has_location)
         for a in found)
     appended = tuple((a.id, a.kind.value, attachments.read(session, a.id)[1])
-                     for a in found if append and a.kind in APPENDABLE)
+                     for a in found if append)
     return {"attachments": lines, "appended": appended}
 
 

@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPixmap, QWheelEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import (
+    QImage,
+    QImageIOHandler,
+    QImageReader,
+    QKeyEvent,
+    QKeySequence,
+    QPixmap,
+    QScreen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,6 +49,8 @@ from cerecorder.ui.widgets import message_label, named
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ZOOM_STEP = 1.25
+HALF = 0.5  # zoomed in past the fit but not past this, a photo is decoded at half size
+WINDOW_MARGIN = (40, 80)  # the viewer's window round its picture, in pixels
 LOCATED = "This photo carries a location (where it was taken) in its data."
 
 
@@ -60,15 +71,65 @@ def addendum_notes(session: Session, addenda: Sequence[Addendum],
                   f"{uk_datetime(a.created_at, a.tz)}" for a in addenda}
 
 
-class ImageViewer(QDialog):
-    """An image from memory in a scroll area; Ctrl++ / Ctrl+- / Ctrl+0 and the wheel zoom.
-    The photo's facts, when it has any, are said above it."""
+class Picture:
+    """A picture's bytes in memory (a QBuffer over them, never a file), decoded at a
+    fraction of its full size: a JPEG decodes at a half, a quarter or an eighth far
+    quicker than whole. Turned as its EXIF orientation says; the bytes are never changed."""
 
-    def __init__(self, parent: QWidget | None, title: str, image: QImage,
+    def __init__(self, data: bytes) -> None:
+        self.data = QByteArray(data)
+        reader, _buffer = self._reader()
+        self.stored = reader.size()  # from the header, before any pixel is decoded
+        turned = reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90
+        #: as shown, turned upright
+        self.size = self.stored.transposed() if turned else self.stored
+
+    def _reader(self) -> tuple[QImageReader, QBuffer]:
+        buffer = QBuffer()
+        buffer.setData(self.data)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        reader.setAutoTransform(True)
+        return reader, buffer
+
+    def decode(self, scale: float) -> QImage:
+        """The picture at scale (at most 1) of its full size; null if it cannot be read."""
+        reader, _buffer = self._reader()
+        if scale < 1 and self.stored.isValid():
+            reader.setScaledSize(QSize(max(1, round(self.stored.width() * scale)),
+                                       max(1, round(self.stored.height() * scale))))
+        return reader.read()
+
+
+def window_size(image: QSize, screen: QScreen | None) -> QSize:
+    """The viewer's size for an image: the image and a margin, at most 900 x 650 and
+    never larger than the screen (common.fit_to_screen's room)."""
+    width, height = image.width() + WINDOW_MARGIN[0], image.height() + WINDOW_MARGIN[1]
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+    return QSize(min(width, 900), min(height, 650))
+
+
+class ImageViewer(QDialog):
+    """An image from memory in a scroll area, opened to fit the window and decoded at
+    that size on the screen (its pixels, at 150% too); Ctrl++ / Ctrl+- / Ctrl+0 (actual
+    size) and the wheel zoom. Zoomed in past what is decoded, it is decoded again, once at
+    half size and once whole, and kept. The photo's facts, when it has any, are said
+    above it."""
+
+    def __init__(self, parent: QWidget | None, title: str, picture: Picture,
                  facts: list[str] | None = None) -> None:
+        """`image` stays null when the picture cannot be decoded (viewer_for)."""
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.image, self.zoom = image, 1.0
+        self.source = picture
+        window = window_size(picture.size, self.screen())
+        fit = min(1.0, (window.width() - WINDOW_MARGIN[0]) / max(1, picture.size.width()),
+                  (window.height() - WINDOW_MARGIN[1]) / max(1, picture.size.height()))
+        # at the fit, in the screen's pixels: a 12-megapixel photo is not decoded whole
+        self.image = picture.decode(min(1.0, fit * self.devicePixelRatioF()))
+        self.decoded_scale = self.image.width() / max(1, picture.size.width())
         self.facts = QLabel("\n".join(facts or []))
         self.facts.setWordWrap(True)
         self.facts.setVisible(bool(facts))
@@ -83,17 +144,31 @@ class ImageViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.facts)
         layout.addWidget(self.area, 1)
-        self.set_zoom(1.0)
-        self.resize(min(image.width() + 40, 900), min(image.height() + 80, 650))
+        self.least = min(0.05, fit)  # a huge picture still fits
+        self.zoom = fit
+        if not self.image.isNull():
+            self.set_zoom(fit)
+        self.resize(window.boundedTo(picture.size * fit + QSize(*WINDOW_MARGIN)))
 
     def set_zoom(self, zoom: float) -> None:
-        self.zoom = min(max(zoom, 0.05), 20.0)
-        pixmap = QPixmap.fromImage(self.image)
-        if self.zoom != 1.0:
-            pixmap = pixmap.scaled(pixmap.size() * self.zoom, Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
+        """Zoom is in the window's own (logical) pixels to the picture's."""
+        self.zoom = min(max(zoom, self.least), 20.0)
+        ratio = self.devicePixelRatioF()
+        needed = self.zoom * ratio  # of the picture's pixels, on the screen's
+        if needed > self.decoded_scale + 1e-6 and self.decoded_scale < 1:
+            scale = HALF if needed <= HALF else 1.0
+            sharper = self.source.decode(scale)
+            if not sharper.isNull():
+                self.image, self.decoded_scale = sharper, scale
+        image = self.image
+        target = self.source.size * needed
+        if image.size() != target:
+            image = image.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(ratio)
         self.picture.setPixmap(pixmap)
-        self.picture.resize(pixmap.size())
+        self.picture.resize(pixmap.deviceIndependentSize().toSize())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
@@ -165,10 +240,14 @@ def viewer_for(parent: QWidget, session: Session, found: Attachment, data: bytes
                documents: DocumentRenderer | None = None) -> QDialog | None:
     """The window showing the file from memory, or None when it cannot be shown."""
     if found.kind in IMAGES:
-        image = QImage.fromData(data)
-        if not image.isNull():
-            return ImageViewer(parent, found.file_name, image, photo_lines(found))
-        return None
+        picture = Picture(data)
+        if not picture.size.isValid():
+            return None
+        viewer = ImageViewer(parent, found.file_name, picture, photo_lines(found))
+        if viewer.image.isNull():
+            viewer.deleteLater()
+            return None
+        return viewer
     if found.kind is AttachmentKind.PDF:
         return pdf_viewer(parent, session, found, data, documents)
     if found.kind is AttachmentKind.EMAIL:
