@@ -89,7 +89,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.context import FileDialogs
     from cerecorder.ui.controller import DEMO_PASSPHRASE, shut_down
     from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
-    from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+    from cerecorder.ui.dsl_views import ChildWindow
     from cerecorder.ui.flag_views import FlagsWindow
     from cerecorder.ui.intel_dialog import IntelReportDialog
     from cerecorder.ui.look import apply_look
@@ -97,6 +97,7 @@ def shoot(out: Path, work: Path, size: str) -> None:
     from cerecorder.ui.preview import DocumentPreview
     from cerecorder.ui.roster_import import RosterImportWizard
     from cerecorder.ui.screening_form import ScreeningDialog
+    from cerecorder.ui.search_dialog import SearchDialog
     from cerecorder.ui.settings_dialog import SettingsDialog
     from cerecorder.ui.setup import SetupWizard, StartDialog
     from cerecorder.ui.unlock import RecoveryDialog, UnlockDialog

@@ -31,7 +31,8 @@ from cerecorder.services.session import Session
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
-from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.dsl_views import ChildWindow
+from cerecorder.ui.search_dialog import SearchDialog
 from cerecorder.ui.settings_dialog import AddUserDialog, SettingsDialog
 
 from helpers import (

@@ -63,7 +63,7 @@ from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.controller import AppController
 from cerecorder.ui.dsl_forms import ActionDialog, EventDialog, TriageDialog
-from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.dsl_views import ChildWindow
 from cerecorder.ui.due_dialog import DueDialog
 from cerecorder.ui.export_dialog import ExportChronologyDialog, ExportConcernDialog
 from cerecorder.ui.flag_views import FlagsWindow
@@ -89,6 +89,7 @@ from cerecorder.ui.roster_import import RosterImportWizard
 from cerecorder.ui.sar_window import OpenCaseDialog, RedactDialog, SarWindow, Workbench
 from cerecorder.ui.screening_form import ScreeningDialog
 from cerecorder.ui.screening_view import ScreeningViewDialog
+from cerecorder.ui.search_dialog import SearchDialog
 from cerecorder.ui.settings_dialog import AddUserDialog, ChangePassphraseDialog, SettingsDialog
 from cerecorder.ui.setup import SetupWizard, StartDialog
 from cerecorder.ui.term_dates import AddPeriodDialog

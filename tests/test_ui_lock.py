@@ -21,8 +21,9 @@ from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.concern_view import ConcernViewDialog
 from cerecorder.ui.context import AppContext, UiSettings
 from cerecorder.ui.controller import AppController
-from cerecorder.ui.dsl_views import ChildWindow, SearchDialog
+from cerecorder.ui.dsl_views import ChildWindow
 from cerecorder.ui.main_window import MainWindow
+from cerecorder.ui.search_dialog import SearchDialog
 from cerecorder.ui.settings_dialog import SettingsDialog
 from cerecorder.ui.settings_model import idle_lock_ms, idle_lock_text
 from cerecorder.ui.unlock import UnlockDialog

@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
     def search(self) -> None:
         if not self.is_dsl:
             return
-        from cerecorder.ui.dsl_views import SearchDialog
+        from cerecorder.ui.search_dialog import SearchDialog
 
         SearchDialog(self.ctx, self.session, self).open()
 
