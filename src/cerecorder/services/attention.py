@@ -218,11 +218,15 @@ def _concerns(session: Session, uow: UnitOfWork, names: _Names) -> list[Attentio
 def _flags(session: Session, uow: UnitOfWork, names: _Names) -> list[AttentionLine]:
     found = uow.flags.with_status(FlagStatus.OPEN, evidence=False)
     names.read({f.child_id for f in found})
+    labels: dict[tuple[str, str], str] = {}  # a few rules raise thousands of flags
     lines = []
     for flag in found:
-        rule = _rule(session, flag)
+        key = (flag.rule_version, flag.rule_code)
+        if key not in labels:
+            rule = _rule(session, flag)
+            labels[key] = rule.label if rule else flag.rule_code
         lines.append(AttentionLine(Need.FLAG, flag.id, flag.child_id, names(flag.child_id),
-                                   flag.raised_at, rule.label if rule else flag.rule_code))
+                                   flag.raised_at, labels[key]))
     return lines
 
 

@@ -264,8 +264,9 @@ class FlagRepository(_Repository):
         rows = self._rows(self._FLAG + " WHERE status = ? ORDER BY id", (status.value,))
         if evidence:
             return self._flags(rows)
+        none: frozenset[Ref] = frozenset()
         return [Flag(int(r[0]), int(r[1]), str(r[2]), str(r[3]), from_utc_text(str(r[4])),
-                     FlagStatus(str(r[5])), frozenset()) for r in rows]
+                     status, none) for r in rows]
 
     def raise_flag(self, child_id: int, rule_code: str, rule_version: str,
                    evidence: Iterable[Ref], now: datetime) -> int:

@@ -42,11 +42,12 @@ class AttentionModel(RowsModel):
     def __init__(self, tz: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tz = tz
-        self._cells: list[tuple[str, ...]] = []
+        #: each row's cells, worked out the first time the row is shown and kept, so
+        #: thousands of flags open at once and still scroll freely
+        self._cells: dict[int, tuple[str, ...]] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """Every cell is worked out once here: thousands of flags must scroll freely."""
-        self._cells = [self._display(line) for line in rows]
+        self._cells = {}
         super().set_rows(rows)
 
     def _display(self, item: AttentionLine) -> tuple[str, ...]:
@@ -65,9 +66,12 @@ class AttentionModel(RowsModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and index.isValid() \
-                and 0 <= index.row() < len(self._cells):
-            return self._cells[index.row()][index.column()]
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= row < len(self._rows):
+            cells = self._cells.get(row)
+            if cells is None:
+                cells = self._cells[row] = self._display(self._rows[row])
+            return cells[index.column()]
         return super().data(index, role)
 
 
