@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import BinaryIO
 
 import pytest
 
@@ -387,16 +388,16 @@ def test_a_file_gone_or_unreadable_mid_import_leaves_the_rest_to_import(
     pair.send()
     (pair.share / "gone.cepacket").write_bytes(b"age-encryption.org/v1\n")
     (pair.share / "locked.cepacket").write_bytes(b"age-encryption.org/v1\n")
-    real = packets.read_file
+    real = packets._open_packet
 
-    def reading(path: Path, limit: int = crypto.MAX_PACKET_BYTES) -> bytes:
+    def opening(path: Path) -> BinaryIO:
         if path.name == "gone.cepacket":
             path.unlink()
         if path.name == "locked.cepacket":
             raise ReadOnlyLocation(f"{path.parent} cannot be written to.")
-        return real(path, limit)
+        return real(path)
 
-    monkeypatch.setattr(packets, "read_file", reading)
+    monkeypatch.setattr(packets, "_open_packet", opening)
     report = packets.import_inbox(pair.dsl, pair.share)
     outcomes = {o.file_name: o for o in report.outcomes}
     assert outcomes["gone.cepacket"].status == "waiting"

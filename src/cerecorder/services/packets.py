@@ -17,17 +17,16 @@ arrives twice is one concern.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cerecorder.crypto import packets as crypto
 from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
@@ -36,7 +35,7 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
-from cerecorder.domain.attachments import AttachmentKind, Limits, photo_facts, sniff_kind
+from cerecorder.domain.attachments import Attachment, photo_facts
 from cerecorder.domain.errors import (
     EnvironmentProblem,
     InvalidInput,
@@ -52,7 +51,7 @@ from cerecorder.domain.model import (
     Urgency,
 )
 from cerecorder.domain.register import MAX_MENTIONS, clean_mention
-from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
+from cerecorder.domain.rules import MAX_NAME, check_record_dates, clean_text
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.services import anchors, audit, cards, flags
 from cerecorder.services.access import require
@@ -64,8 +63,18 @@ from cerecorder.services.inbox_folder import (
     renamed,
 )
 from cerecorder.services.packet_cards import signing_key
+from cerecorder.services.packet_files import (
+    FileReceiver,
+    IncomingFile,
+    file_bytes,
+    files_document,
+    malformed,
+    moment_of,
+    parse_files,
+    text_of,
+)
 from cerecorder.services.session import Session
-from cerecorder.storage.fileio import atomic_write, os_errors_explained
+from cerecorder.storage.fileio import atomic_stream, atomic_write, os_errors_explained
 from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 
@@ -74,7 +83,10 @@ RECEIPT_SUFFIX = ".cereceipt"
 RECEIPTS = "receipts"
 IMPORTED = "imported"
 QUARANTINE = "quarantine"
+#: of receipts, and of packets without files
 FORMAT_VERSION = 1
+#: of packets with files, their bytes after the document (crypto.packets.FRAMED)
+FILES_FORMAT_VERSION = 2
 #: A packet that looks cut short but was written this recently may still be copying
 #: onto the share: it is left for the next run instead of being quarantined.
 STILL_COPYING_SECONDS = 120
@@ -131,12 +143,14 @@ def _time(moment: datetime | None) -> str | None:
 
 
 def _envelope(session: Session, uow: UnitOfWork, kind: str, card: RecipientCard,
-              key: crypto.SigningKey) -> dict[str, Any]:
+              key: crypto.SigningKey, files: Sequence[Attachment]) -> dict[str, Any]:
     """What every packet says of itself; the signature covers it with the record. The
-    sending vault's current anchor goes with it (services/anchors.py)."""
+    sending vault's current anchor goes with it (services/anchors.py). A packet with
+    files is of format 2 (their bytes follow the document); one without is as before,
+    so that a DSL's vault not yet updated still reads it."""
     anchor = anchors.take(uow, session.vault.vault_id, session.clock.now())
     return {
-        "kind": kind, "format_version": FORMAT_VERSION,
+        "kind": kind, "format_version": FILES_FORMAT_VERSION if files else FORMAT_VERSION,
         "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
         "card_fingerprint": card.fingerprint, "signer": key.verify_key,
         "anchor": None if anchor is None else anchor.to_json(),
@@ -147,12 +161,17 @@ def _author(session: Session) -> dict[str, str]:
     return {"name": session.user.name, "display_name": session.user.display_name}
 
 
+def _files_of(uow: UnitOfWork, concern_id: int, addendum_id: int | None) -> list[Attachment]:
+    """A concern's own files (not those its addenda brought), or one addendum's."""
+    return [a for a in uow.attachments.for_concern(concern_id) if a.addendum_id == addendum_id]
+
+
 def _document(session: Session, uow: UnitOfWork, concern_id: int, card: RecipientCard,
-              key: crypto.SigningKey) -> dict[str, Any]:
+              key: crypto.SigningKey, files: Sequence[Attachment]) -> dict[str, Any]:
     concern = uow.concerns.get(concern_id)
     c = concern.content
     return {
-        **_envelope(session, uow, "concern", card, key),
+        **_envelope(session, uow, "concern", card, key, files),
         "concern": {
             "uid": concern.uid,
             "author": _author(session),
@@ -165,53 +184,10 @@ def _document(session: Session, uow: UnitOfWork, concern_id: int, card: Recipien
             # what staff named, one line each; the DSL matches them to the register
             **({"mentions": [{"kind": m.kind.value, "text": m.text} for m in c.mentions]}
                if c.mentions else {}),
-            # the files go inside the signed document: they arrive whole, with it, or not
-            **({"attachments": files} if (files := _files_document(uow, concern_id)) else {}),
+            # the signed list of the files whose bytes follow: they arrive whole, or not
+            **({"attachments": files_document(files)} if files else {}),
         },
     }
-
-
-def _files_document(uow: UnitOfWork, concern_id: int) -> list[dict[str, Any]]:
-    return [{"file_name": a.file_name, "kind": a.kind.value, "sha256": a.sha256,
-             "added_at": to_utc_text(a.added_at),
-             "data": base64.b64encode(uow.attachments.read(a.id)).decode("ascii")}
-            for a in uow.attachments.for_concern(concern_id)]
-
-
-@dataclass(frozen=True)
-class _IncomingFile:
-    file_name: str
-    kind: AttachmentKind
-    sha256: str
-    added_at: datetime
-    data: bytes
-
-
-def _parse_files(raw: object, limits: Limits) -> tuple[_IncomingFile, ...]:
-    """The files a concern brings, each checked against its kind, its hash and the
-    limits before anything is written."""
-    if not isinstance(raw, list):
-        raise _malformed("its attachments are not a list")
-    files, total = [], 0
-    for item in raw:
-        if not isinstance(item, dict):
-            raise _malformed("an attachment is not an object")
-        try:
-            data = base64.b64decode(str(item.get("data", "")), validate=True)
-        except ValueError as exc:
-            raise _malformed("an attachment's bytes are not base64") from exc
-        sha256 = str(item.get("sha256", ""))
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise _malformed("an attachment's bytes do not match its SHA-256")
-        kind = sniff_kind(data)
-        if kind is None or kind.value != item.get("kind"):
-            raise _malformed("an attachment is not the kind it says")
-        total += len(data)
-        if not 0 < len(data) <= limits.file_bytes or total > limits.concern_bytes:
-            raise _malformed("its attachments are larger than a concern may hold")
-        files.append(_IncomingFile(_text(item, "file_name", MAX_NAME), kind, sha256,
-                                   _moment(item, "added_at"), data))
-    return tuple(files)
 
 
 @dataclass(frozen=True)
@@ -222,17 +198,18 @@ class SendReport:
 
 
 def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
-                       addendum_id: int, card: RecipientCard,
-                       key: crypto.SigningKey) -> dict[str, Any]:
+                       addendum_id: int, card: RecipientCard, key: crypto.SigningKey,
+                       files: Sequence[Attachment]) -> dict[str, Any]:
     concern = uow.concerns.get(concern_id)
     [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
     return {
-        **_envelope(session, uow, "addendum", card, key),
+        **_envelope(session, uow, "addendum", card, key, files),
         "addendum": {
             "concern_uid": concern.uid,
             "author": _author(session),
             "created_at": to_utc_text(addendum.created_at), "tz": addendum.tz,
             "body": addendum.body,
+            **({"attachments": files_document(files)} if files else {}),
         },
     }
 
@@ -248,10 +225,12 @@ def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: i
               addendum_id: int | None) -> None:
     with session.uow() as uow:
         key = signing_key(uow, session)
-        document = (_document(session, uow, concern_id, card, key) if addendum_id is None
-                    else _addendum_document(session, uow, concern_id, addendum_id, card, key))
-        packet = crypto.seal(crypto.sign_document(document, key),
-                             [r.recipient for r in card.recipients])
+        files = _files_of(uow, concern_id, addendum_id)
+        document = (_document(session, uow, concern_id, card, key, files)
+                    if addendum_id is None else
+                    _addendum_document(session, uow, concern_id, addendum_id, card, key, files))
+        envelope = crypto.sign_document(document, key)
+        recipients = [r.recipient for r in card.recipients]
         packet_id = document["packet_id"]
         _packets(uow).add_sent(packet_id, concern_id, crypto.content_hash(document),
                                card.fingerprint, card.verify_key, session.clock.now(),
@@ -260,7 +239,12 @@ def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: i
                      packet=packet_id, addendum=addendum_id, card=card.fingerprint)
         # Written last, just before the commit: a failed write rolls the record back and
         # the concern or addendum stays waiting.
-        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet, mode=SHARED_MODE)
+        target = outbox / f"{packet_id}{PACKET_SUFFIX}"
+        if files:  # sealed as the files' chunks are read: the packet is never whole here
+            atomic_stream(target, lambda out: crypto.seal_packet(
+                envelope, file_bytes(uow, files), recipients, out), mode=SHARED_MODE)
+        else:
+            atomic_write(target, crypto.seal(envelope, recipients), mode=SHARED_MODE)
         uow.commit()
 
 
@@ -415,42 +399,20 @@ class _Verified:
     tz: str
     taxonomy_version: str
     children: tuple[dict[str, Any], ...]
-    files: tuple[_IncomingFile, ...] = ()
-
-
-def _malformed(what: str) -> PacketRefused:
-    return PacketRefused("malformed", f"The packet opened and its signature holds, but "
-                         f"{what}; it was made by an incompatible version of CE Recorder.")
-
-
-def _text(raw: dict[str, Any], name: str, limit: int = MAX_TEXT) -> str:
-    value = raw.get(name, "")
-    if not isinstance(value, str):
-        raise _malformed(f"'{name}' is not text")
-    try:
-        return clean_text(value, name, limit)
-    except InvalidInput as exc:
-        raise _malformed(str(exc)) from exc
-
-
-def _moment(raw: dict[str, Any], name: str) -> datetime:
-    try:
-        return from_utc_text(str(raw[name]))
-    except (KeyError, ValueError) as exc:
-        raise _malformed(f"'{name}' is not a time") from exc
+    files: tuple[IncomingFile, ...] = ()
 
 
 def _parse_child(raw: object) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise _malformed("a child is not described")
-    child: dict[str, Any] = {f: _text(raw, f, MAX_NAME).strip() for f in _CHILD_FIELDS}
+        raise malformed("a child is not described")
+    child: dict[str, Any] = {f: text_of(raw, f, MAX_NAME).strip() for f in _CHILD_FIELDS}
     dob = raw.get("date_of_birth")
     try:
         child["date_of_birth"] = None if dob is None else date.fromisoformat(str(dob))
     except ValueError as exc:
-        raise _malformed("a date of birth is not a date") from exc
+        raise malformed("a date of birth is not a date") from exc
     if not (child["legal_forenames"] or child["legal_surname"]):
-        raise _malformed("a child has no name")
+        raise malformed("a child has no name")
     return child
 
 
@@ -460,20 +422,21 @@ def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
     signer enrolled for its author. Returns the packet id, the record, the author id.
     A concern held for a match (`held_by`: its author) passed the signer check when it
     arrived; a laptop revoked since does not undo that."""
-    if document.get("kind") != kind or not crypto.is_version(document.get("format_version"),
-                                                             FORMAT_VERSION):
-        raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
-                         "a known format")
+    if document.get("kind") != kind or not any(
+            crypto.is_version(document.get("format_version"), v)
+            for v in (FORMAT_VERSION, FILES_FORMAT_VERSION)):
+        raise malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
+                        "a known format")
     packet_id = document.get("packet_id")
     if not isinstance(packet_id, str) or not _PACKET_ID.match(packet_id):
-        raise _malformed("its packet id is not valid")
+        raise malformed("its packet id is not valid")
     raw = document.get(kind)
     if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
-        raise _malformed(f"it holds no {kind}")
+        raise malformed(f"it holds no {kind}")
     if held_by is not None:
         return packet_id, raw, held_by
     signer = str(document["signer"])
-    author = uow.users.by_name(_text(raw["author"], "name", MAX_NAME))
+    author = uow.users.by_name(text_of(raw["author"], "name", MAX_NAME))
     if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
         raise PacketRefused(
             "unknown_signer", "The packet is signed by a laptop that is not enrolled for its "
@@ -492,25 +455,37 @@ class _VerifiedAddendum:
     created_at: datetime
     tz: str
     body: str
+    files: tuple[IncomingFile, ...] = ()
 
 
-def _verify_addendum(uow: UnitOfWork, document: dict[str, Any]) -> _VerifiedAddendum:
+def _verify_addendum(uow: UnitOfWork, session: Session,
+                     document: dict[str, Any]) -> _VerifiedAddendum:
     packet_id, raw, author_id = _checked(uow, document, "addendum")
-    body = _text(raw, "body")
+    body = text_of(raw, "body")
     if not body.strip():
-        raise _malformed("the addendum is empty")
+        raise malformed("the addendum is empty")
     return _VerifiedAddendum(
         document, packet_id, crypto.content_hash(document), author_id,
-        _text(raw, "concern_uid", MAX_NAME), _moment(raw, "created_at"),
-        _text(raw, "tz", MAX_NAME), body)
+        text_of(raw, "concern_uid", MAX_NAME), moment_of(raw, "created_at"),
+        text_of(raw, "tz", MAX_NAME), body,
+        parse_files(raw.get("attachments", []), session.attachment_limits))
 
 
 class _NotYet(Exception):
     """An addendum whose concern is not filed here yet: left in the inbox for later."""
 
 
+@dataclass(frozen=True)
+class _Filing:
+    """A packet's record begun in the import's transaction: where each of its files goes
+    once whole and checked, and what finishes the record when all have come."""
+
+    store: Callable[[IncomingFile, bytes], None]
+    finish: Callable[[], PacketOutcome]
+
+
 def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
-                   file_name: str) -> PacketOutcome:
+                   file_name: str) -> _Filing:
     repo = _packets(uow)
     found = repo.submitted_by_uid(v.concern_uid)
     if found is None:
@@ -519,15 +494,34 @@ def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
     if author_id != v.author_id:
         raise PacketRefused("conflict", "The addendum's author did not record the concern it "
                             "adds to; it was not filed.")
+    held = uow.attachments.concern_bytes(concern_id)
+    if held + sum(f.size for f in v.files) > session.attachment_limits.concern_bytes:
+        raise malformed("its attachments are larger than a concern may hold")
     addendum_id = uow.concerns.add_addendum(concern_id, v.author_id, v.created_at, v.tz,
                                             v.body)
-    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
-                      session.clock.now(), session.user.id, concern_id=concern_id,
-                      held_document=None, addendum_id=addendum_id)
-    audit.record(uow, session.clock, session.user, "packet_imported", "concern", concern_id,
-                 packet=v.packet_id, addendum=addendum_id)
-    return PacketOutcome(file_name, "imported", f"Added to concern #{concern_id} as an "
-                         "addendum.", v.packet_id, concern_id)
+
+    def store(f: IncomingFile, data: bytes) -> None:  # at the addendum's moment, as it was
+        _store_file(uow, concern_id, f, data, v.author_id, addendum_id, v.created_at)
+
+    def finish() -> PacketOutcome:
+        repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
+                          v.author_id, session.clock.now(), session.user.id,
+                          concern_id=concern_id, held_document=None, addendum_id=addendum_id)
+        audit.record(uow, session.clock, session.user, "packet_imported", "concern",
+                     concern_id, packet=v.packet_id, addendum=addendum_id,
+                     attachments=len(v.files))
+        return PacketOutcome(file_name, "imported", f"Added to concern #{concern_id} as an "
+                             "addendum.", v.packet_id, concern_id)
+
+    return _Filing(store, finish)
+
+
+def _store_file(uow: UnitOfWork, concern_id: int, f: IncomingFile, data: bytes, by: int,
+                addendum_id: int | None = None, at: datetime | None = None) -> None:
+    uow.attachments.add(concern_id=concern_id, child_id=None, file_name=f.file_name,
+                        kind=f.kind, data=data, sha256=f.sha256,
+                        photo=photo_facts(data, f.kind), now=at or f.added_at, by=by,
+                        addendum_id=addendum_id)
 
 
 def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
@@ -537,33 +531,33 @@ def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
     codes = raw.get("indicator_codes")
     children = raw.get("children")
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        raise _malformed("its signs are not a list of codes")
+        raise malformed("its signs are not a list of codes")
     if not isinstance(children, list) or not children:
-        raise _malformed("it names no child")
+        raise malformed("it names no child")
     try:
         urgency = Urgency(str(raw.get("urgency")))
     except ValueError as exc:
-        raise _malformed("its urgency is unknown") from exc
-    text = {f: _text(raw, f) for f in _CONCERN_TEXT}
+        raise malformed("its urgency is unknown") from exc
+    text = {f: text_of(raw, f) for f in _CONCERN_TEXT}
     mentions = _mentions(raw.get("mentions", []))
     content = ConcernContent(
         mentions=mentions,
-        occurred_at=_moment(raw, "occurred_at"), indicator_codes=frozenset(codes),
+        occurred_at=moment_of(raw, "occurred_at"), indicator_codes=frozenset(codes),
         urgency=urgency, location=text["location"], facts=text["facts"],
         child_words=text["child_words"], opinion=text["opinion"],
         indicators_other=text["indicators_other"], action_taken=text["action_taken"],
         informed=text["informed"],
     )
     if not content.facts.strip():
-        raise _malformed("it says nothing of what was seen or heard")
+        raise malformed("it says nothing of what was seen or heard")
     return _Verified(
         document=document, packet_id=packet_id, content_hash=crypto.content_hash(document),
-        author_id=author_id, uid=_text(raw, "uid", MAX_NAME), content=content,
-        created_at=_moment(raw, "created_at"), submitted_at=_moment(raw, "submitted_at"),
-        tz=_text(raw, "tz", MAX_NAME), taxonomy_version=_text(raw, "taxonomy_version",
+        author_id=author_id, uid=text_of(raw, "uid", MAX_NAME), content=content,
+        created_at=moment_of(raw, "created_at"), submitted_at=moment_of(raw, "submitted_at"),
+        tz=text_of(raw, "tz", MAX_NAME), taxonomy_version=text_of(raw, "taxonomy_version",
                                                                MAX_NAME),
         children=tuple(_parse_child(k) for k in children),
-        files=_parse_files(raw.get("attachments", []), session.attachment_limits),
+        files=parse_files(raw.get("attachments", []), session.attachment_limits),
     )
 
 
@@ -586,15 +580,15 @@ def _refuse_out_of_range(v: _Verified | _VerifiedAddendum, now: datetime) -> Non
 def _mentions(raw: object) -> tuple[Mention, ...]:
     """The people, vehicles, places and phones a concern named, as the author typed them."""
     if not isinstance(raw, list) or len(raw) > MAX_MENTIONS:
-        raise _malformed("its list of people, vehicles and places is not one")
+        raise malformed("its list of people, vehicles and places is not one")
     found = []
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise _malformed("a person, vehicle or place it names is not a line of text")
+            raise malformed("a person, vehicle or place it names is not a line of text")
         try:
             found.append(clean_mention(EntryKind(str(item.get("kind"))), item["text"]))
         except (ValueError, InvalidInput) as exc:
-            raise _malformed("a person, vehicle or place it names cannot be read") from exc
+            raise malformed("a person, vehicle or place it names cannot be read") from exc
     return tuple(found)
 
 
@@ -627,19 +621,27 @@ def match_child(pupils: Iterable[Child], sent: dict[str, Any],
                 and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
 
 
-def _file_concern(session: Session, uow: UnitOfWork, v: _Verified,
-                  child_ids: list[int]) -> int:
-    concern_id = uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
-                                           v.taxonomy_version,
-                                           replace(v.content, child_ids=tuple(child_ids)))
-    for f in v.files:  # while it is a draft, as the triggers allow; in the same transaction
-        uow.attachments.add(concern_id=concern_id, child_id=None, file_name=f.file_name,
-                            kind=f.kind, data=f.data, sha256=f.sha256,
-                            photo=photo_facts(f.data, f.kind), now=f.added_at,
-                            by=v.author_id)
+def _draft(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
+    """The concern as a draft, while its files go in (as the triggers allow)."""
+    return uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
+                                     v.taxonomy_version,
+                                     replace(v.content, child_ids=tuple(child_ids)))
+
+
+def _submit(session: Session, uow: UnitOfWork, v: _Verified, concern_id: int,
+            child_ids: list[int]) -> None:
     uow.concerns.submit(concern_id, v.submitted_at)
     flags.refresh(uow, session, child_ids)  # an imported concern is evidence like any other
-    return concern_id
+
+
+def _held_document(v: _Verified, kept: dict[int, bytes]) -> str:
+    """What a concern held for a match keeps in the vault until it is filed: its signed
+    document, with its files' bytes put inside it (as base64, as in format 1)."""
+    raw = v.document["concern"]
+    files = [{**item, "data": base64.b64encode(kept[id(f)]).decode("ascii")}
+             for item, f in zip(raw.get("attachments", []), v.files, strict=True)]
+    held = {**v.document, "concern": {**raw, "attachments": files}} if files else v.document
+    return crypto.canonical(held).decode("utf-8")
 
 
 def _receipt(key: crypto.SigningKey, packet_id: str, content_hash: str,
@@ -711,43 +713,19 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
             if path.stat().st_size > MAX_PACKET_BYTES:
                 raise PacketRefused("oversized", "The file is larger than any packet can be; "
                                     "it was not opened.")
-            sealed = read_file(path)
-        except (FileNotFoundError, InvalidInput):  # a sync program or a person moved it
+            source = _open_packet(path)
+        except (FileNotFoundError, IsADirectoryError):  # a sync program or a person moved it
             return PacketOutcome(name, "waiting", "It went from the inbox during the "
                                  "import; nothing of it was filed.")
         except (PermissionError, ReadOnlyLocation):  # the rest of the inbox still imports
             return PacketOutcome(name, "waiting", "This account may not read it (check the "
                                  "shared folder's permissions); it was left in the inbox.")
-        plaintext = crypto.unseal(sealed, here.identities)
-        sealed_for = crypto.recipient_count(sealed)
-        document = crypto.open_envelope(plaintext)
-        with session.uow() as uow:
-            v: _Verified | _VerifiedAddendum = (
-                _verify_addendum(uow, document) if document.get("kind") == "addendum"
-                else _verify(uow, session, document))
-            _refuse_out_of_range(v, session.clock.now())
-            repo = _packets(uow)
-            known = repo.imported(v.packet_id)
-            if known is not None and known[0] != v.content_hash:
-                raise PacketRefused("conflict", "A packet with this id was imported before "
-                                    "with different content: this one is not genuine or "
-                                    "was altered, and was not filed.")
+        with source, session.uow() as uow:  # one transaction: whole or not at all
+            arrival = _Arrival(session, uow, here, name)
+            sealed_for = crypto.unseal_packet(source, here.identities, arrival.document,
+                                              arrival.take)
+            outcome, v = arrival.finish(sealed_for)
             key = signing_key(uow, session)
-            if known is not None:
-                outcome = PacketOutcome(name, "already", "Already imported.", v.packet_id,
-                                        known[1])
-            elif isinstance(v, _VerifiedAddendum):
-                outcome = _file_addendum(session, uow, v, name)
-            else:
-                if repo.concern_uid_exists(v.uid):
-                    raise PacketRefused("conflict", "This concern was already imported from "
-                                        "another packet; the copy was not filed again.")
-                outcome = _file_or_hold(session, uow, v, here.pupils, here.merged, name)
-            if known is None:
-                warning = _card_warning(uow, session, here, v, sealed_for)
-                if warning:
-                    outcome = replace(outcome, message=f"{outcome.message} {warning}",
-                                      warning=warning)
             uow.commit()
     except _NotYet:
         return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
@@ -766,33 +744,118 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
     return outcome
 
 
-def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[Child],
-                  merged: dict[int, int], file_name: str) -> PacketOutcome:
+def _open_packet(path: Path) -> BinaryIO:
+    """A packet file, opened to be decrypted as it is read (and closed by the caller)."""
+    with os_errors_explained(path.parent):
+        return open(path, "rb")
+
+
+class _Arrival:
+    """One packet's import as age decrypts it, in one transaction. Its signed document
+    is checked whole before anything is written; the files' bytes that follow it go in a
+    file at a time, each checked first; the record is finished once every file has come,
+    and only then committed: whatever fails on the way rolls all of it back."""
+
+    def __init__(self, session: Session, uow: UnitOfWork, here: _Receiving,
+                 file_name: str) -> None:
+        self._session, self._uow, self._here, self._name = session, uow, here, file_name
+        self._receiver = FileReceiver((), _nowhere)  # no bytes come before the document
+        self._filing: _Filing | None = None
+        self._known = False
+        self._verified: _Verified | _VerifiedAddendum | None = None
+
+    def document(self, document: dict[str, Any], framed: bool) -> None:
+        session, uow = self._session, self._uow
+        if not crypto.is_version(document.get("format_version"),
+                                 FILES_FORMAT_VERSION if framed else FORMAT_VERSION):
+            raise malformed("its format version is not the one its framing says")
+        v: _Verified | _VerifiedAddendum = (
+            _verify_addendum(uow, session, document) if document.get("kind") == "addendum"
+            else _verify(uow, session, document))
+        _refuse_out_of_range(v, session.clock.now())
+        repo = _packets(uow)
+        known = repo.imported(v.packet_id)
+        if known is not None and known[0] != v.content_hash:
+            raise PacketRefused("conflict", "A packet with this id was imported before "
+                                "with different content: this one is not genuine or "
+                                "was altered, and was not filed.")
+        if known is not None:  # its files are read to the end and checked, not kept
+            already = PacketOutcome(self._name, "already", "Already imported.", v.packet_id,
+                                    known[1])
+            filing = _Filing(_nowhere, lambda: already)
+        elif isinstance(v, _VerifiedAddendum):
+            filing = _file_addendum(session, uow, v, self._name)
+        else:
+            if repo.concern_uid_exists(v.uid):
+                raise PacketRefused("conflict", "This concern was already imported from "
+                                    "another packet; the copy was not filed again.")
+            filing = _file_or_hold(session, uow, v, self._here, self._name)
+        for f in v.files:
+            if f.data is not None:  # inside the document (a format 1 packet)
+                filing.store(f, f.data)
+        self._verified, self._known = v, known is not None
+        self._receiver, self._filing = FileReceiver(v.files, filing.store), filing
+
+    def take(self, piece: bytes) -> None:
+        self._receiver.take(piece)
+
+    def finish(self, sealed_for: int) -> tuple[PacketOutcome, _Verified | _VerifiedAddendum]:
+        """Once the packet is decrypted to its end (unseal_packet gave the document)."""
+        v, filing = self._verified, self._filing
+        assert v is not None and filing is not None
+        self._receiver.finish()
+        outcome = filing.finish()
+        if not self._known:
+            warning = _card_warning(self._uow, self._session, self._here, v, sealed_for)
+            if warning:
+                outcome = replace(outcome, message=f"{outcome.message} {warning}",
+                                  warning=warning)
+        return outcome, v
+
+
+def _nowhere(f: IncomingFile, data: bytes) -> None:
+    """Where the files of a packet already imported go."""
+
+
+def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, here: _Receiving,
+                  file_name: str) -> _Filing:
     repo = _packets(uow)
-    matched = [match_child(pupils, k, merged) for k in v.children]
+    matched = [match_child(here.pupils, k, here.merged) for k in v.children]
     now = session.clock.now()
     if all(m is not None for m in matched):
-        concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
+        child_ids = [m for m in matched if m is not None]
+        concern_id = _draft(uow, v, child_ids)
+
+        def filed() -> PacketOutcome:
+            _submit(session, uow, v, concern_id, child_ids)
+            repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
+                              v.author_id, now, session.user.id, concern_id=concern_id,
+                              held_document=None)
+            audit.record(uow, session.clock, session.user, "packet_imported", "concern",
+                         concern_id, packet=v.packet_id)
+            return PacketOutcome(file_name, "imported", f"Filed as concern #{concern_id}.",
+                                 v.packet_id, concern_id)
+
+        return _Filing(lambda f, data: _store_file(uow, concern_id, f, data, v.author_id),
+                       filed)
+    kept: dict[int, bytes] = {}  # of each file (by identity): they wait in its document
+
+    def held() -> PacketOutcome:
         repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
-                          v.author_id, now, session.user.id, concern_id=concern_id,
-                          held_document=None)
-        audit.record(uow, session.clock, session.user, "packet_imported", "concern",
-                     concern_id, packet=v.packet_id)
-        return PacketOutcome(file_name, "imported", f"Filed as concern #{concern_id}.",
-                             v.packet_id, concern_id)
-    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
-                      now, session.user.id, concern_id=None,
-                      held_document=crypto.canonical(v.document).decode("utf-8"))
-    for position, (sent, child_id) in enumerate(zip(v.children, matched, strict=True)):
-        repo.add_review(v.packet_id, position, json.dumps(
-            {**sent, "date_of_birth": None if sent["date_of_birth"] is None
-             else sent["date_of_birth"].isoformat()}, sort_keys=True), child_id)
-    waiting = sum(m is None for m in matched)
-    audit.record(uow, session.clock, session.user, "packet_held", "packet", v.packet_id,
-                 unmatched=waiting)
-    who = "A child it names is" if waiting == 1 else f"{waiting} children it names are"
-    return PacketOutcome(file_name, "held", f"Received. {who} not on roll here: match them "
-                         "in the list of children awaiting a match.", v.packet_id)
+                          v.author_id, now, session.user.id, concern_id=None,
+                          held_document=_held_document(v, kept))
+        for position, (sent, child_id) in enumerate(zip(v.children, matched, strict=True)):
+            repo.add_review(v.packet_id, position, json.dumps(
+                {**sent, "date_of_birth": None if sent["date_of_birth"] is None
+                 else sent["date_of_birth"].isoformat()}, sort_keys=True), child_id)
+        waiting = sum(m is None for m in matched)
+        audit.record(uow, session.clock, session.user, "packet_held", "packet", v.packet_id,
+                     unmatched=waiting)
+        who = "A child it names is" if waiting == 1 else f"{waiting} children it names are"
+        return PacketOutcome(file_name, "held", f"Received. {who} not on roll here: match "
+                             "them in the list of children awaiting a match.", v.packet_id)
+
+    return _Filing(lambda f, data: kept.__setitem__(id(f), data), held)
 
 
 def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_hash: str,
@@ -961,7 +1024,13 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
             if len(set(matched)) != len(matched):
                 raise InvalidInput("Two children of this concern were matched to the same "
                                    "pupil; choose another.")
-            concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
+            child_ids = [m for m in matched if m is not None]
+            concern_id = _draft(uow, v, child_ids)
+            for f in v.files:  # all inside the held document
+                if f.data is None:
+                    raise malformed("a file it lists was not kept with it")
+                _store_file(uow, concern_id, f, f.data, v.author_id)
+            _submit(session, uow, v, concern_id, child_ids)
             repo.file_held(packet_id, concern_id)
             audit.record(uow, session.clock, session.user, "packet_imported", "concern",
                          concern_id, packet=packet_id)
