@@ -42,6 +42,7 @@ from cerecorder.services import (
     children,
     concerns,
     packet_cards,
+    packet_sending,
     packets,
     session,
     users,
@@ -105,7 +106,7 @@ def _child(root: Path, step: str) -> None:
     before, cpu = _peak_kib(), time.process_time()
     if step == "seal":
         card = packet_cards.RecipientCard.from_bytes((root / "card").read_bytes())
-        report = packets.send_waiting(s, card, root / "share")
+        report = packet_sending.send_waiting(s, card, root / "share")
         assert report.sent == 1, report
     else:
         inbox = packets.import_inbox(s, root / "share")
@@ -218,7 +219,7 @@ def main() -> int:
                 informed="Head of year"))
 
         began = time.perf_counter()
-        report = packets.send_waiting(staff, card, share)
+        report = packet_sending.send_waiting(staff, card, share)
         seal_s = time.perf_counter() - began
         assert report.sent == count, report
         sizes = [p.stat().st_size for p in share.glob("*.cepacket")]
@@ -229,7 +230,7 @@ def main() -> int:
         assert inbox.count("imported") == count, inbox.summary
 
         began = time.perf_counter()
-        receipts = packets.collect_receipts(staff, share)
+        receipts = packet_sending.collect_receipts(staff, share)
         receipt_s = time.perf_counter() - began
         assert receipts == count
 

@@ -17,7 +17,7 @@ import pytest
 
 from cerecorder.crypto import packets as crypto
 from cerecorder.domain.attachments import MEGABYTE, Attachment, Limits
-from cerecorder.services import attachments, concerns, packets
+from cerecorder.services import attachments, concerns, packet_sending, packets
 from cerecorder.storage.repositories import PacketRepository
 from test_packets import CANARY, Pair, _staff_key, age_files, make_pair, records_digest
 
@@ -33,7 +33,7 @@ def _send_with_files(pair: Pair) -> dict[str, bytes]:
     for name, data in files.items():
         attachments.add_to_draft(pair.staff, concern_id, data, name)
     concerns.submit(pair.staff, concern_id)
-    assert pair.send() == packets.SendReport(1, 0)
+    assert pair.send() == packet_sending.SendReport(1, 0)
     return files
 
 
@@ -74,14 +74,14 @@ def test_a_truncated_packet_with_files_changes_nothing(pair: Pair) -> None:
 
 def test_a_signed_file_whose_hash_is_wrong_is_refused_whole(
         pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = packets.files_document
+    real = packet_sending.files_document
 
     def wrong_hash(files: Sequence[Attachment]) -> list[dict[str, Any]]:
         listed = real(files)
         listed[-1]["sha256"] = hashlib.sha256(b"something else").hexdigest()
         return listed
 
-    monkeypatch.setattr(packets, "files_document", wrong_hash)
+    monkeypatch.setattr(packet_sending, "files_document", wrong_hash)
     _send_with_files(pair)  # signed by the laptop as it is: only the hash is wrong
     _refused_and_unchanged(pair, "malformed")
 
@@ -204,7 +204,7 @@ def test_an_addendum_brings_its_files_from_the_laptop_to_the_dsl(pair: Pair) -> 
     concern_id = pair.record()
     attachments.add_with_addendum(pair.staff, concern_id, "The letter that came later.",
                                   [(LETTER, "letter.txt")])
-    assert pair.send() == packets.SendReport(2, 0)
+    assert pair.send() == packet_sending.SendReport(2, 0)
     age_files(*pair.packet_files())
     report = packets.import_inbox(pair.dsl, pair.share)
     assert report.count("imported") == 2, report.outcomes
@@ -216,7 +216,7 @@ def test_an_addendum_brings_its_files_from_the_laptop_to_the_dsl(pair: Pair) -> 
     later_photo = photo()
     attachments.add_with_addendum(pair.staff, concern_id, "A photo taken later.",
                                   [(later_photo, "later.jpg")])  # after the concern went
-    assert pair.send() == packets.SendReport(1, 0)
+    assert pair.send() == packet_sending.SendReport(1, 0)
     age_files(*pair.packet_files())
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
     assert outcome.status == "imported", outcome.message
@@ -227,7 +227,7 @@ def test_an_addendum_brings_its_files_from_the_laptop_to_the_dsl(pair: Pair) -> 
 def test_an_addendum_whose_files_exceed_the_dsls_limit_is_refused_whole(
         pair: Pair) -> None:
     concern_id = pair.record()
-    assert pair.send() == packets.SendReport(1, 0)
+    assert pair.send() == packet_sending.SendReport(1, 0)
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
     filed = outcome.concern_id or 0
     attachments.add_with_addendum(pair.staff, concern_id, "Minutes.", [(LETTER, "m.txt")])

@@ -348,7 +348,7 @@ class _Unframe:
         self._head += piece
         if not self._head.startswith(FRAMED[:len(self._head)]):
             return  # format 1: the envelope is all there is, opened at the end
-        end = self._head.find(b"\n", len(FRAMED))
+        end = self._head.find(b"\n", max(len(FRAMED), len(self._head) - len(piece)))
         if end < 0:
             if len(self._head) > len(FRAMED) + MAX_DOCUMENT_BYTES:
                 raise PacketRefused("malformed", "The packet's document is longer than any "

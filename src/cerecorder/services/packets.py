@@ -1,6 +1,6 @@
 """Sealed handover between laptops: a staff laptop seals each submitted concern, and
-each addendum to it, into a packet only the DSLs can open; the DSL's vault imports
-packets from an inbox folder and sends a signed receipt back.
+each addendum to it, into a packet only the DSLs can open (services.packet_sending); the
+DSL's vault imports packets from an inbox folder and sends a signed receipt back (here).
 
 Folders (any shared folder, USB stick or synced folder will do):
 
@@ -9,9 +9,10 @@ Folders (any shared folder, USB stick or synced folder will do):
     INBOX/imported/     packets filed (kept: still sealed; the school may clear it)
     INBOX/quarantine/   packets refused, each with <name>.reason.txt saying why
 
-File names carry the random packet id only. A packet is imported whole or not at all:
-decryption and every check happen before the one transaction that files it; what
-arrives twice is one concern.
+File names carry the random packet id only. A packet is imported whole or not at all,
+in one transaction: its signed document is checked before anything is written, each of
+its files before it is stored, and the record is committed only once every file has
+come whole; what arrives twice is one concern.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
-from cerecorder.domain.attachments import Attachment, photo_facts
+from cerecorder.domain.attachments import photo_facts
 from cerecorder.domain.errors import (
     EnvironmentProblem,
     InvalidInput,
@@ -44,16 +44,11 @@ from cerecorder.domain.errors import (
 from cerecorder.domain.model import (
     Child,
     ChildDetails,
-    ConcernContent,
-    EntryKind,
-    Mention,
     Role,
-    Urgency,
 )
-from cerecorder.domain.register import MAX_MENTIONS, clean_mention
-from cerecorder.domain.rules import MAX_NAME, check_record_dates, clean_text
-from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import anchors, audit, cards, flags
+from cerecorder.domain.rules import MAX_NAME, clean_text
+from cerecorder.domain.timefmt import to_utc_text
+from cerecorder.services import anchors, audit, flags
 from cerecorder.services.access import require
 from cerecorder.services.inbox_folder import (
     kept_name,
@@ -63,18 +58,22 @@ from cerecorder.services.inbox_folder import (
     renamed,
 )
 from cerecorder.services.packet_cards import signing_key
-from cerecorder.services.packet_files import (
-    FileReceiver,
+from cerecorder.services.packet_documents import (
+    CHILD_FIELDS,
+    FILES_FORMAT_VERSION,
+    FORMAT_VERSION,
     IncomingFile,
-    file_bytes,
-    files_document,
+    Verified,
+    VerifiedAddendum,
     malformed,
-    moment_of,
-    parse_files,
-    text_of,
+    match_child,
+    refuse_out_of_range,
+    verify,
+    verify_addendum,
 )
+from cerecorder.services.packet_files import FileReceiver
 from cerecorder.services.session import Session
-from cerecorder.storage.fileio import atomic_stream, atomic_write, os_errors_explained
+from cerecorder.storage.fileio import atomic_write, os_errors_explained
 from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 
@@ -83,18 +82,9 @@ RECEIPT_SUFFIX = ".cereceipt"
 RECEIPTS = "receipts"
 IMPORTED = "imported"
 QUARANTINE = "quarantine"
-#: of receipts, and of packets without files
-FORMAT_VERSION = 1
-#: of packets with files, their bytes after the document (crypto.packets.FRAMED)
-FILES_FORMAT_VERSION = 2
 #: A packet that looks cut short but was written this recently may still be copying
 #: onto the share: it is left for the next run instead of being quarantined.
 STILL_COPYING_SECONDS = 120
-_PACKET_ID = re.compile(r"^[0-9a-f]{32}$")
-_CHILD_FIELDS = ("upn", "legal_forenames", "legal_surname", "preferred_forenames",
-                 "preferred_surname", "year_group", "reg_group", "gender")
-_CONCERN_TEXT = ("location", "facts", "child_words", "opinion", "indicators_other",
-                 "action_taken", "informed")
 
 
 def _packets(uow: UnitOfWork) -> PacketRepository:
@@ -126,227 +116,6 @@ def write_file(path: Path, data: bytes, *, force: bool = False, secret: bool = F
     if path.exists() and not force:
         raise InvalidInput(f"{path} already exists; choose another name or replace it.")
     atomic_write(path, data, mode=0o600 if secret else SHARED_MODE)
-
-
-# -- staff laptop: sealing and receipts -------------------------------------------------
-
-
-def _child_document(child: Child) -> dict[str, Any]:
-    d = child.details
-    doc: dict[str, Any] = {f: str(getattr(d, f)) for f in _CHILD_FIELDS}
-    doc["date_of_birth"] = None if d.date_of_birth is None else d.date_of_birth.isoformat()
-    return doc
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else to_utc_text(moment)
-
-
-def _envelope(session: Session, uow: UnitOfWork, kind: str, card: RecipientCard,
-              key: crypto.SigningKey, files: Sequence[Attachment]) -> dict[str, Any]:
-    """What every packet says of itself; the signature covers it with the record. The
-    sending vault's current anchor goes with it (services/anchors.py). A packet with
-    files is of format 2 (their bytes follow the document); one without is as before,
-    so that a DSL's vault not yet updated still reads it."""
-    anchor = anchors.take(uow, session.vault.vault_id, session.clock.now())
-    return {
-        "kind": kind, "format_version": FILES_FORMAT_VERSION if files else FORMAT_VERSION,
-        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
-        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
-        "anchor": None if anchor is None else anchor.to_json(),
-    }
-
-
-def _author(session: Session) -> dict[str, str]:
-    return {"name": session.user.name, "display_name": session.user.display_name}
-
-
-def _files_of(uow: UnitOfWork, concern_id: int, addendum_id: int | None) -> list[Attachment]:
-    """A concern's own files (not those its addenda brought), or one addendum's."""
-    return [a for a in uow.attachments.for_concern(concern_id) if a.addendum_id == addendum_id]
-
-
-def _document(session: Session, uow: UnitOfWork, concern_id: int, card: RecipientCard,
-              key: crypto.SigningKey, files: Sequence[Attachment]) -> dict[str, Any]:
-    concern = uow.concerns.get(concern_id)
-    c = concern.content
-    return {
-        **_envelope(session, uow, "concern", card, key, files),
-        "concern": {
-            "uid": concern.uid,
-            "author": _author(session),
-            "created_at": to_utc_text(concern.created_at),
-            "submitted_at": _time(concern.submitted_at), "tz": concern.tz,
-            "taxonomy_version": concern.taxonomy_version, "occurred_at": _time(c.occurred_at),
-            **{f: getattr(c, f) for f in _CONCERN_TEXT},
-            "indicator_codes": sorted(c.indicator_codes), "urgency": c.urgency.value,
-            "children": [_child_document(k) for k in uow.children.many(c.child_ids)],
-            # what staff named, one line each; the DSL matches them to the register
-            **({"mentions": [{"kind": m.kind.value, "text": m.text} for m in c.mentions]}
-               if c.mentions else {}),
-            # the signed list of the files whose bytes follow: they arrive whole, or not
-            **({"attachments": files_document(files)} if files else {}),
-        },
-    }
-
-
-@dataclass(frozen=True)
-class SendReport:
-    sent: int
-    waiting: int
-    problem: str = ""
-
-
-def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
-                       addendum_id: int, card: RecipientCard, key: crypto.SigningKey,
-                       files: Sequence[Attachment]) -> dict[str, Any]:
-    concern = uow.concerns.get(concern_id)
-    [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
-    return {
-        **_envelope(session, uow, "addendum", card, key, files),
-        "addendum": {
-            "concern_uid": concern.uid,
-            "author": _author(session),
-            "created_at": to_utc_text(addendum.created_at), "tz": addendum.tz,
-            "body": addendum.body,
-            **({"attachments": files_document(files)} if files else {}),
-        },
-    }
-
-
-def _waiting(session: Session) -> int:
-    with session.uow() as uow:
-        repo = _packets(uow)
-        return (len(repo.unsent_concerns(session.user.id))
-                + len(repo.unsent_addenda(session.user.id)))
-
-
-def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: int,
-              addendum_id: int | None) -> None:
-    with session.uow() as uow:
-        key = signing_key(uow, session)
-        files = _files_of(uow, concern_id, addendum_id)
-        document = (_document(session, uow, concern_id, card, key, files)
-                    if addendum_id is None else
-                    _addendum_document(session, uow, concern_id, addendum_id, card, key, files))
-        envelope = crypto.sign_document(document, key)
-        recipients = [r.recipient for r in card.recipients]
-        packet_id = document["packet_id"]
-        _packets(uow).add_sent(packet_id, concern_id, crypto.content_hash(document),
-                               card.fingerprint, card.verify_key, session.clock.now(),
-                               addendum_id)
-        audit.record(uow, session.clock, session.user, "packet_sent", "concern", concern_id,
-                     packet=packet_id, addendum=addendum_id, card=card.fingerprint)
-        # Written last, just before the commit: a failed write rolls the record back and
-        # the concern or addendum stays waiting.
-        target = outbox / f"{packet_id}{PACKET_SUFFIX}"
-        if files:  # sealed as the files' chunks are read: the packet is never whole here
-            atomic_stream(target, lambda out: crypto.seal_packet(
-                envelope, file_bytes(uow, files), recipients, out), mode=SHARED_MODE)
-        else:
-            atomic_write(target, crypto.seal(envelope, recipients), mode=SHARED_MODE)
-        uow.commit()
-
-
-def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendReport:
-    """Seal each of my submitted concerns not yet sent, then each of my addenda to them,
-    and write them to the outbox. What cannot be written now (the stick is out, the share
-    is down, the card is not one this laptop trusts) stays waiting and goes at the next
-    attempt; the records themselves are safe in the vault either way. An addendum goes
-    only after its concern."""
-    require(session.user, Role.STAFF)
-    waiting = _waiting(session)
-    try:
-        with session.uow() as uow:
-            cards.require_trusted(uow, session, card)
-            uow.commit()
-    except PacketRefused as refused:  # nothing sealed; the concerns wait for a good card
-        return SendReport(0, waiting, str(refused))
-    if waiting and not outbox.is_dir():
-        return SendReport(0, waiting, f"The outbox folder {outbox} is not available (is "
-                          "the USB stick or network share connected?). Your concerns are "
-                          "saved and will be sent when it is.")
-    sent = 0
-    try:
-        with session.uow() as uow:
-            concern_ids = _packets(uow).unsent_concerns(session.user.id)
-        for concern_id in concern_ids:
-            _send_one(session, card, outbox, concern_id, None)
-            sent += 1
-        with session.uow() as uow:  # now also the addenda of the concerns just sent
-            addenda = _packets(uow).unsent_addenda(session.user.id)
-        for addendum_id, concern_id in addenda:
-            _send_one(session, card, outbox, concern_id, addendum_id)
-            sent += 1
-    except EnvironmentProblem as exc:
-        return SendReport(sent, _waiting(session), str(exc))
-    return SendReport(sent, 0)
-
-
-def collect_receipts(session: Session, outbox: Path) -> int:
-    """Record the DSL's receipts for my packets found in OUTBOX/receipts. A receipt
-    counts only if the DSL's key (from the card the packet was sealed for) signed it for
-    exactly the packet sent. Returns how many were new."""
-    require(session.user, Role.STAFF)
-    folder = outbox / RECEIPTS
-    with session.uow() as uow:
-        awaiting = _packets(uow).awaiting_receipt(session.user.id)
-    found = 0
-    for packet_id, sent_hash, dsl_key in awaiting:
-        path = folder / f"{packet_id}{RECEIPT_SUFFIX}"
-        try:
-            if not path.is_file():
-                continue
-            document = crypto.open_envelope(read_file(path, crypto.MAX_CARD_BYTES), "receipt")
-            received_at = from_utc_text(str(document["received_at"]))
-            ok = (document.get("kind") == "receipt" and document.get("signer") == dsl_key
-                  and crypto.is_version(document.get("format_version"), FORMAT_VERSION)
-                  and document.get("packet_id") == packet_id
-                  and document.get("content_hash") == sent_hash)
-        except (EnvironmentProblem, OSError, KeyError, ValueError):
-            continue  # unreadable or forged: the packet simply stays "sent"
-        if not ok:
-            continue
-        with session.uow() as uow:
-            _packets(uow).mark_received(packet_id, received_at)
-            audit.record(uow, session.clock, session.user, "packet_receipt_recorded",
-                         "packet", packet_id)
-            uow.commit()
-        found += 1
-    return found
-
-
-@dataclass(frozen=True)
-class SentStatus:
-    concern_id: int
-    child_names: str
-    submitted_at: datetime | None
-    tz: str
-    sent_at: datetime | None
-    received_at: datetime | None
-    #: (sent at, received at) of each of my addenda to it, oldest first
-    addenda: tuple[tuple[datetime | None, datetime | None], ...] = ()
-
-
-def sent_status(session: Session) -> list[SentStatus]:
-    """My submitted concerns and how far each (and each addendum) has got towards the
-    DSL, newest first."""
-    require(session.user, Role.STAFF)
-    me = session.user.id
-    with session.uow() as uow:
-        repo = _packets(uow)
-        sent, sent_addenda = repo.sent_by_concern(me), repo.sent_addenda(me)
-        mine = [c for c in uow.concerns.by_author(me) if c.submitted_at]
-        addenda = [a for a in uow.concerns.addenda(c.id for c in mine) if a.author_id == me]
-        ids = {k for c in mine for k in c.content.child_ids}
-        names = {k.id: k.display_name for k in uow.children.many(ids)}
-    return [
-        SentStatus(c.id, ", ".join(names[k] for k in c.content.child_ids), c.submitted_at,
-                   c.tz, sent.get(c.id, (None, None))[0], sent.get(c.id, (None, None))[1],
-                   tuple(sent_addenda.get(a.id, (None, None))
-                         for a in addenda if a.concern_id == c.id))
-        for c in mine
-    ]
 
 
 # -- DSL: importing -------------------------------------------------------------------
@@ -386,91 +155,6 @@ class InboxReport:
         return ", ".join(parts) + "."
 
 
-@dataclass(frozen=True)
-class _Verified:
-    document: dict[str, Any]
-    packet_id: str
-    content_hash: str
-    author_id: int
-    uid: str
-    content: ConcernContent  # child_ids empty: matched separately
-    created_at: datetime
-    submitted_at: datetime
-    tz: str
-    taxonomy_version: str
-    children: tuple[dict[str, Any], ...]
-    files: tuple[IncomingFile, ...] = ()
-
-
-def _parse_child(raw: object) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise malformed("a child is not described")
-    child: dict[str, Any] = {f: text_of(raw, f, MAX_NAME).strip() for f in _CHILD_FIELDS}
-    dob = raw.get("date_of_birth")
-    try:
-        child["date_of_birth"] = None if dob is None else date.fromisoformat(str(dob))
-    except ValueError as exc:
-        raise malformed("a date of birth is not a date") from exc
-    if not (child["legal_forenames"] or child["legal_surname"]):
-        raise malformed("a child has no name")
-    return child
-
-
-def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
-             held_by: int | None = None) -> tuple[str, dict[str, Any], int]:
-    """The checks every signed document passes: its kind and format, its packet id, and a
-    signer enrolled for its author. Returns the packet id, the record, the author id.
-    A concern held for a match (`held_by`: its author) passed the signer check when it
-    arrived; a laptop revoked since does not undo that."""
-    if document.get("kind") != kind or not any(
-            crypto.is_version(document.get("format_version"), v)
-            for v in (FORMAT_VERSION, FILES_FORMAT_VERSION)):
-        raise malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
-                        "a known format")
-    packet_id = document.get("packet_id")
-    if not isinstance(packet_id, str) or not _PACKET_ID.match(packet_id):
-        raise malformed("its packet id is not valid")
-    raw = document.get(kind)
-    if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
-        raise malformed(f"it holds no {kind}")
-    if held_by is not None:
-        return packet_id, raw, held_by
-    signer = str(document["signer"])
-    author = uow.users.by_name(text_of(raw["author"], "name", MAX_NAME))
-    if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
-        raise PacketRefused(
-            "unknown_signer", "The packet is signed by a laptop that is not enrolled for its "
-            f"author (fingerprint {crypto.verify_key_fingerprint(signer)}). Enrol the member "
-            "of staff (Settings, Handover), then move the packet back into the inbox.")
-    return packet_id, raw, author.id
-
-
-@dataclass(frozen=True)
-class _VerifiedAddendum:
-    document: dict[str, Any]
-    packet_id: str
-    content_hash: str
-    author_id: int
-    concern_uid: str
-    created_at: datetime
-    tz: str
-    body: str
-    files: tuple[IncomingFile, ...] = ()
-
-
-def _verify_addendum(uow: UnitOfWork, session: Session,
-                     document: dict[str, Any]) -> _VerifiedAddendum:
-    packet_id, raw, author_id = _checked(uow, document, "addendum")
-    body = text_of(raw, "body")
-    if not body.strip():
-        raise malformed("the addendum is empty")
-    return _VerifiedAddendum(
-        document, packet_id, crypto.content_hash(document), author_id,
-        text_of(raw, "concern_uid", MAX_NAME), moment_of(raw, "created_at"),
-        text_of(raw, "tz", MAX_NAME), body,
-        parse_files(raw.get("attachments", []), session.attachment_limits))
-
-
 class _NotYet(Exception):
     """An addendum whose concern is not filed here yet: left in the inbox for later."""
 
@@ -484,7 +168,7 @@ class _Filing:
     finish: Callable[[], PacketOutcome]
 
 
-def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
+def _file_addendum(session: Session, uow: UnitOfWork, v: VerifiedAddendum,
                    file_name: str) -> _Filing:
     repo = _packets(uow)
     found = repo.submitted_by_uid(v.concern_uid)
@@ -524,117 +208,20 @@ def _store_file(uow: UnitOfWork, concern_id: int, f: IncomingFile, data: bytes, 
                         addendum_id=addendum_id)
 
 
-def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
-            held_by: int | None = None) -> _Verified:
-    """Every check a signed concern document must pass before anything is written."""
-    packet_id, raw, author_id = _checked(uow, document, "concern", held_by)
-    codes = raw.get("indicator_codes")
-    children = raw.get("children")
-    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        raise malformed("its signs are not a list of codes")
-    if not isinstance(children, list) or not children:
-        raise malformed("it names no child")
-    try:
-        urgency = Urgency(str(raw.get("urgency")))
-    except ValueError as exc:
-        raise malformed("its urgency is unknown") from exc
-    text = {f: text_of(raw, f) for f in _CONCERN_TEXT}
-    mentions = _mentions(raw.get("mentions", []))
-    content = ConcernContent(
-        mentions=mentions,
-        occurred_at=moment_of(raw, "occurred_at"), indicator_codes=frozenset(codes),
-        urgency=urgency, location=text["location"], facts=text["facts"],
-        child_words=text["child_words"], opinion=text["opinion"],
-        indicators_other=text["indicators_other"], action_taken=text["action_taken"],
-        informed=text["informed"],
-    )
-    if not content.facts.strip():
-        raise malformed("it says nothing of what was seen or heard")
-    return _Verified(
-        document=document, packet_id=packet_id, content_hash=crypto.content_hash(document),
-        author_id=author_id, uid=text_of(raw, "uid", MAX_NAME), content=content,
-        created_at=moment_of(raw, "created_at"), submitted_at=moment_of(raw, "submitted_at"),
-        tz=text_of(raw, "tz", MAX_NAME), taxonomy_version=text_of(raw, "taxonomy_version",
-                                                               MAX_NAME),
-        children=tuple(_parse_child(k) for k in children),
-        files=parse_files(raw.get("attachments", []), session.attachment_limits),
-    )
-
-
-def _refuse_out_of_range(v: _Verified | _VerifiedAddendum, now: datetime) -> None:
-    """Every time and date of birth a packet carries must be one a record may have
-    (domain.rules): an old laptop could seal a year-5 time that no view could show."""
-    try:
-        if isinstance(v, _VerifiedAddendum):
-            check_record_dates(now, {"The time the addendum was written": v.created_at})
-        else:
-            check_record_dates(now, {"The time it happened": v.content.occurred_at,
-                                     "The time it was recorded": v.created_at,
-                                     "The time it was submitted": v.submitted_at},
-                               (k["date_of_birth"] for k in v.children))
-    except InvalidInput as exc:
-        raise PacketRefused("out_of_range", f"{exc} The packet was not filed: ask the sender "
-                            "to check their laptop's clock and record it again.") from exc
-
-
-def _mentions(raw: object) -> tuple[Mention, ...]:
-    """The people, vehicles, places and phones a concern named, as the author typed them."""
-    if not isinstance(raw, list) or len(raw) > MAX_MENTIONS:
-        raise malformed("its list of people, vehicles and places is not one")
-    found = []
-    for item in raw:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise malformed("a person, vehicle or place it names is not a line of text")
-        try:
-            found.append(clean_mention(EntryKind(str(item.get("kind"))), item["text"]))
-        except (ValueError, InvalidInput) as exc:
-            raise malformed("a person, vehicle or place it names cannot be read") from exc
-    return tuple(found)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def match_child(pupils: Iterable[Child], sent: dict[str, Any],
-                merged: dict[int, int] | None = None) -> int | None:
-    """The one child on roll that a packet's child is: by UPN, else by legal name and date
-    of birth together. None when there is no such child or more than one. A record the
-    DSL merged into another (the sender's roll may still have it) stands for the record
-    kept: `merged` maps one to the other."""
-    pupils = list(pupils)
-    kept = merged or {}
-
-    def one(ids: list[int]) -> int | None:
-        found = {kept.get(i, i) for i in ids}
-        return found.pop() if len(found) == 1 else None
-
-    if sent["upn"]:
-        found = [p.id for p in pupils if p.details.upn.casefold() == sent["upn"].casefold()]
-        if found:
-            return one(found)
-    if sent["date_of_birth"] is None:
-        return None
-    return one([p.id for p in pupils
-                if p.details.date_of_birth == sent["date_of_birth"]
-                and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
-                and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
-
-
-def _draft(uow: UnitOfWork, v: _Verified, child_ids: list[int]) -> int:
+def _draft(uow: UnitOfWork, v: Verified, child_ids: list[int]) -> int:
     """The concern as a draft, while its files go in (as the triggers allow)."""
     return uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
                                      v.taxonomy_version,
                                      replace(v.content, child_ids=tuple(child_ids)))
 
 
-def _submit(session: Session, uow: UnitOfWork, v: _Verified, concern_id: int,
+def _submit(session: Session, uow: UnitOfWork, v: Verified, concern_id: int,
             child_ids: list[int]) -> None:
     uow.concerns.submit(concern_id, v.submitted_at)
     flags.refresh(uow, session, child_ids)  # an imported concern is evidence like any other
 
 
-def _held_document(v: _Verified, kept: dict[int, bytes]) -> str:
+def _held_document(v: Verified, kept: dict[int, bytes]) -> str:
     """What a concern held for a match keeps in the vault until it is filed: its signed
     document, with its files' bytes put inside it (as base64, as in format 1)."""
     raw = v.document["concern"]
@@ -681,7 +268,7 @@ class _Receiving:
 
 
 def _card_warning(uow: UnitOfWork, session: Session, here: _Receiving,
-                  v: _Verified | _VerifiedAddendum, sealed_for: int) -> str:
+                  v: Verified | VerifiedAddendum, sealed_for: int) -> str:
     """A packet filed, but sealed for a card this vault never issued, or for more
     recipients than its card names: someone may have put their own key on the staff
     laptop's card, or in its sealing. Told and audited, never refused (the concern is
@@ -762,17 +349,17 @@ class _Arrival:
         self._receiver = FileReceiver((), _nowhere)  # no bytes come before the document
         self._filing: _Filing | None = None
         self._known = False
-        self._verified: _Verified | _VerifiedAddendum | None = None
+        self._verified: Verified | VerifiedAddendum | None = None
 
     def document(self, document: dict[str, Any], framed: bool) -> None:
         session, uow = self._session, self._uow
         if not crypto.is_version(document.get("format_version"),
                                  FILES_FORMAT_VERSION if framed else FORMAT_VERSION):
             raise malformed("its format version is not the one its framing says")
-        v: _Verified | _VerifiedAddendum = (
-            _verify_addendum(uow, session, document) if document.get("kind") == "addendum"
-            else _verify(uow, session, document))
-        _refuse_out_of_range(v, session.clock.now())
+        v: Verified | VerifiedAddendum = (
+            verify_addendum(uow, session, document) if document.get("kind") == "addendum"
+            else verify(uow, session, document))
+        refuse_out_of_range(v, session.clock.now())
         repo = _packets(uow)
         known = repo.imported(v.packet_id)
         if known is not None and known[0] != v.content_hash:
@@ -783,7 +370,7 @@ class _Arrival:
             already = PacketOutcome(self._name, "already", "Already imported.", v.packet_id,
                                     known[1])
             filing = _Filing(_nowhere, lambda: already)
-        elif isinstance(v, _VerifiedAddendum):
+        elif isinstance(v, VerifiedAddendum):
             filing = _file_addendum(session, uow, v, self._name)
         else:
             if repo.concern_uid_exists(v.uid):
@@ -799,7 +386,7 @@ class _Arrival:
     def take(self, piece: bytes) -> None:
         self._receiver.take(piece)
 
-    def finish(self, sealed_for: int) -> tuple[PacketOutcome, _Verified | _VerifiedAddendum]:
+    def finish(self, sealed_for: int) -> tuple[PacketOutcome, Verified | VerifiedAddendum]:
         """Once the packet is decrypted to its end (unseal_packet gave the document)."""
         v, filing = self._verified, self._filing
         assert v is not None and filing is not None
@@ -817,7 +404,7 @@ def _nowhere(f: IncomingFile, data: bytes) -> None:
     """Where the files of a packet already imported go."""
 
 
-def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, here: _Receiving,
+def _file_or_hold(session: Session, uow: UnitOfWork, v: Verified, here: _Receiving,
                   file_name: str) -> _Filing:
     repo = _packets(uow)
     matched = [match_child(here.pupils, k, here.merged) for k in v.children]
@@ -1017,7 +604,7 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
         concern_id = None
         if all(m is not None for m in matched):
             document, author_id = repo.held_document(packet_id)
-            v = _verify(uow, session, json.loads(document), held_by=author_id)
+            v = verify(uow, session, json.loads(document), held_by=author_id)
             if repo.concern_uid_exists(v.uid):
                 raise InvalidInput("This concern was filed meanwhile from another copy of "
                                    "its packet; nothing was changed.")
@@ -1040,7 +627,7 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
 
 def _add_sent_child(uow: UnitOfWork, session: Session, sent: dict[str, Any]) -> int:
     dob = sent.get("date_of_birth")
-    field = {f: clean_text(str(sent.get(f, "")), f, MAX_NAME) for f in _CHILD_FIELDS}
+    field = {f: clean_text(str(sent.get(f, "")), f, MAX_NAME) for f in CHILD_FIELDS}
     details = ChildDetails(
         legal_forenames=field["legal_forenames"], legal_surname=field["legal_surname"],
         preferred_forenames=field["preferred_forenames"],
