@@ -147,10 +147,10 @@ def memory(files_mb: int) -> int:
             child_ids=(pupils[0],), occurred_at=clock.now() - timedelta(hours=1),
             facts=FACTS, urgency=Urgency.HIGH))
         size = files_mb * 1024 * 1024 // 4
-        for n in range(4):  # JPEG-headed noise: no EXIF to read, nothing compresses it
-            photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * ((size - 4) // 256)
-            attachments.add_to_draft(staff, draft, photo[:size - 16] + n.to_bytes(16, "big"),
-                                     f"photo-{n}.jpg")
+        for n in range(4):  # PDF-headed bytes: a photo's EXIF reading is not measured here
+            scan = b"%PDF-1.7\n" + bytes(range(256)) * (size // 256)
+            attachments.add_to_draft(staff, draft, scan[:size - 16] + n.to_bytes(16, "big"),
+                                     f"scan-{n}.pdf")
         concerns.submit(staff, draft)
         staff.lock()
         sealed = _in_child(root, "seal")
