@@ -6,6 +6,7 @@ whole with the record, byte for byte and hash for hash, or nothing arrives. Old 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import tracemalloc
@@ -291,3 +292,45 @@ def test_importing_holds_one_file_at_a_time_not_the_packet(pair: Pair) -> None:
     assert outcome.status == "imported", outcome.message
     print(f"peak {peak / MEGABYTE:.1f} MiB")
     assert peak < 3 * size, f"{peak / MEGABYTE:.1f} MiB at the peak"
+
+
+def test_a_packet_with_files_whose_document_was_altered_stores_nothing(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signature is checked before any file is stored (not once they all are)."""
+    _send_with_files(pair)
+    [packet] = pair.packet_files()
+    envelope, rest = _opened(pair, packet)
+    altered = json.loads(envelope)
+    altered["document"]["concern"]["facts"] = "Altered after signing."
+    _seal_for(pair, packet, crypto.FRAMED + crypto.canonical(altered) + b"\n" + rest)
+
+    def never(*_: object) -> None:
+        raise AssertionError("a file was stored")
+
+    monkeypatch.setattr(packets, "_store_file", never)
+    _refused_and_unchanged(pair, "bad_signature")
+
+
+def test_a_disk_that_fills_while_a_packet_is_sealed_leaves_no_part_of_it(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = crypto.seal_packet
+
+    def filling(envelope: bytes, files: Any, recipients: Any, out: Any) -> None:
+        out.write(b"age-encryption.org/v1\n" + b"x" * 100_000)  # a part written, then
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(crypto, "seal_packet", filling)
+    concern_id = concerns.save_draft(pair.staff, content(
+        (pair.staff_child,), pair.staff_clock, facts="Facts."))
+    attachments.add_to_draft(pair.staff, concern_id, LETTER, "minutes.txt")
+    concerns.submit(pair.staff, concern_id)
+    report = pair.send()
+    assert (report.sent, report.waiting) == (0, 1) and "full" in report.problem, report
+    assert list(pair.share.iterdir()) == []  # no packet, and no temporary file
+    [status] = packet_sending.sent_status(pair.staff)
+    assert status.sent_at is None
+    monkeypatch.setattr(crypto, "seal_packet", real)
+    assert pair.send() == packet_sending.SendReport(1, 0)
+    [packet] = pair.packet_files()
+    assert list(pair.share.iterdir()) == [packet]
+
