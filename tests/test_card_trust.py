@@ -13,7 +13,7 @@ import pytest
 from cerecorder.crypto import packets as crypto
 from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import Role
-from cerecorder.services import cards, packet_cards, packets, users
+from cerecorder.services import cards, packet_cards, packet_sending, packets, users
 from cerecorder.storage.repositories import PacketRepository
 from test_packets import (
     Pair,
@@ -81,7 +81,7 @@ def test_a_card_with_a_deputy_is_compared_with_its_own_count(pair: Pair) -> None
                    passphrase=DSL_PASS)
     card = packet_cards.recipient_card(pair.dsl)
     pair.record()
-    packets.send_waiting(pair.staff, card, pair.share)
+    packet_sending.send_waiting(pair.staff, card, pair.share)
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
     assert (outcome.status, outcome.warning) == ("imported", "")
 
@@ -143,7 +143,7 @@ def test_a_card_altered_in_memory_seals_nothing(pair: Pair) -> None:
     doctored = replace(pair.card, recipients=(
         *pair.card.recipients, crypto.CardRecipient("Dana Lead", eavesdropper.recipient)))
     pair.record()
-    report = packets.send_waiting(pair.staff, doctored, pair.share)
+    report = packet_sending.send_waiting(pair.staff, doctored, pair.share)
     assert (report.sent, report.waiting) == (0, 1)
     assert "altered after the DSL exported it" in report.problem
     assert pair.packet_files() == []
@@ -168,7 +168,7 @@ def test_nothing_is_sealed_until_the_card_s_fingerprint_is_confirmed(unpinned: P
     assert cards.pin_card(p.staff, p.card, p.card.signer_fingerprint.lower())
     assert not cards.pin_card(p.staff, p.card, p.card.signer_fingerprint)  # no change
     assert "recipient_card_pinned" in audit_actions(p.staff)
-    assert p.send() == packets.SendReport(1, 0)
+    assert p.send() == packet_sending.SendReport(1, 0)
     assert cards.card_problem(p.staff, p.card) == ""
 
 
@@ -179,7 +179,7 @@ def test_a_card_from_another_vault_seals_nothing_until_its_fingerprint_is_confir
     theirs = packet_cards.recipient_card(other)
     other.lock()
     pair.record()
-    report = packets.send_waiting(pair.staff, theirs, pair.share)
+    report = packet_sending.send_waiting(pair.staff, theirs, pair.share)
     assert (report.sent, report.waiting) == (0, 1) and pair.packet_files() == []
     assert report.problem == (
         f"The recipient card is signed by another vault (fingerprint "
@@ -189,7 +189,8 @@ def test_a_card_from_another_vault_seals_nothing_until_its_fingerprint_is_confir
         "Handover, or ask IT.")
     # the DSL's vault really was replaced: IT checks the new fingerprint and re-pins
     assert cards.pin_card(pair.staff, theirs, theirs.signer_fingerprint)
-    assert packets.send_waiting(pair.staff, theirs, pair.share) == packets.SendReport(1, 0)
+    assert packet_sending.send_waiting(pair.staff, theirs, pair.share) == (
+        packet_sending.SendReport(1, 0))
     assert cards.card_problem(pair.staff, pair.card) != ""  # the old vault's: not now
 
 
@@ -203,7 +204,8 @@ def test_a_new_card_signed_by_the_pinned_key_is_used_and_an_older_one_is_not(
     pair.dsl_clock.advance(days=1)
     newer = packet_cards.recipient_card(pair.dsl)
     pair.record()
-    assert packets.send_waiting(pair.staff, newer, pair.share) == packets.SendReport(1, 0)
+    assert packet_sending.send_waiting(pair.staff, newer, pair.share) == (
+        packet_sending.SendReport(1, 0))
     assert "recipient_card_updated" in audit_actions(pair.staff)
     pair.record(facts="Sent with the card from before the deputy.")
     report = pair.send()  # the old card

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import BinaryIO
 
 import pytest
 
@@ -34,6 +35,7 @@ from cerecorder.services import (
     concerns,
     flags,
     packet_cards,
+    packet_sending,
     packets,
     register,
     session,
@@ -74,8 +76,8 @@ class Pair:
         return concerns.record_concern(self.staff, content(
             (self.staff_child,), self.staff_clock, **values))
 
-    def send(self) -> packets.SendReport:
-        return packets.send_waiting(self.staff, self.card, self.share)
+    def send(self) -> packet_sending.SendReport:
+        return packet_sending.send_waiting(self.staff, self.card, self.share)
 
     def packet_files(self) -> list[Path]:
         return sorted(self.share.glob("*.cepacket"))
@@ -146,12 +148,12 @@ def test_a_concern_goes_from_a_staff_laptop_to_the_dsl_and_a_receipt_comes_back(
         pair: Pair) -> None:
     concern_id = pair.record()
     pair.staff_clock.advance(minutes=5)
-    assert pair.send() == packets.SendReport(1, 0)
+    assert pair.send() == packet_sending.SendReport(1, 0)
     [packet] = pair.packet_files()
     assert len(packet.stem) == 32 and packet.stem.isalnum()  # the id: no content in names
     assert CANARY.encode() not in packet.read_bytes()
     assert packet.read_bytes().startswith(b"age-encryption.org/v1\n")
-    [status] = packets.sent_status(pair.staff)
+    [status] = packet_sending.sent_status(pair.staff)
     assert status.sent_at == pair.staff_clock.now() and status.received_at is None
 
     pair.dsl_clock.advance(hours=1)
@@ -180,10 +182,10 @@ def test_a_concern_goes_from_a_staff_laptop_to_the_dsl_and_a_receipt_comes_back(
     receipt = pair.share / "receipts" / f"{packet.stem}.cereceipt"
     assert receipt.is_file() and CANARY.encode() not in receipt.read_bytes()
 
-    assert packets.collect_receipts(pair.staff, pair.share) == 1
-    [status] = packets.sent_status(pair.staff)
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 1
+    [status] = packet_sending.sent_status(pair.staff)
     assert status.received_at == pair.dsl_clock.now()
-    assert packets.collect_receipts(pair.staff, pair.share) == 0
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 0
     assert "packet_receipt_recorded" in audit_actions(pair.staff)
 
 
@@ -204,17 +206,17 @@ def test_sending_twice_sends_each_concern_once(pair: Pair) -> None:
     pair.record()
     pair.record(facts="A second concern.")
     assert pair.send().sent == 2
-    assert pair.send() == packets.SendReport(0, 0)
+    assert pair.send() == packet_sending.SendReport(0, 0)
     assert len(pair.packet_files()) == 2
 
 
 def test_an_unreachable_outbox_keeps_the_concern_waiting(pair: Pair) -> None:
     pair.record()
     missing = pair.share / "stick-not-plugged-in"
-    report = packets.send_waiting(pair.staff, pair.card, missing)
+    report = packet_sending.send_waiting(pair.staff, pair.card, missing)
     assert (report.sent, report.waiting) == (0, 1)
     assert "not available" in report.problem
-    [status] = packets.sent_status(pair.staff)
+    [status] = packet_sending.sent_status(pair.staff)
     assert status.sent_at is None
     assert pair.send().sent == 1
 
@@ -387,16 +389,16 @@ def test_a_file_gone_or_unreadable_mid_import_leaves_the_rest_to_import(
     pair.send()
     (pair.share / "gone.cepacket").write_bytes(b"age-encryption.org/v1\n")
     (pair.share / "locked.cepacket").write_bytes(b"age-encryption.org/v1\n")
-    real = packets.read_file
+    real = packets._open_packet
 
-    def reading(path: Path, limit: int = crypto.MAX_PACKET_BYTES) -> bytes:
+    def opening(path: Path) -> BinaryIO:
         if path.name == "gone.cepacket":
             path.unlink()
         if path.name == "locked.cepacket":
             raise ReadOnlyLocation(f"{path.parent} cannot be written to.")
-        return real(path, limit)
+        return real(path)
 
-    monkeypatch.setattr(packets, "read_file", reading)
+    monkeypatch.setattr(packets, "_open_packet", opening)
     report = packets.import_inbox(pair.dsl, pair.share)
     outcomes = {o.file_name: o for o in report.outcomes}
     assert outcomes["gone.cepacket"].status == "waiting"
@@ -604,7 +606,7 @@ def test_a_receipt_or_card_of_json_the_app_never_writes_is_refused(
     (pair.share / "receipts").mkdir()
     (pair.share / "receipts" / f"{packet.stem}.cereceipt").write_bytes(
         NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
-    assert packets.collect_receipts(pair.staff, pair.share) == 0
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 0
     with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
         packets.RecipientCard.from_bytes(NOT_STRICT_JSON[kind][:crypto.MAX_CARD_BYTES])
 
@@ -664,8 +666,8 @@ def test_a_forged_receipt_is_ignored(pair: Pair) -> None:
         {"kind": "receipt", "format_version": 1, "packet_id": packet.stem,
          "content_hash": "0" * 64, "received_at": "2026-11-16T10:00:00.000000Z",
          "signer": forger.verify_key}, forger))
-    assert packets.collect_receipts(pair.staff, pair.share) == 0
-    assert packets.sent_status(pair.staff)[0].received_at is None
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 0
+    assert packet_sending.sent_status(pair.staff)[0].received_at is None
 
 
 @pytest.mark.parametrize("field", ["packet_id", "format_version", "created_at",
@@ -707,8 +709,8 @@ def test_a_genuine_receipt_for_one_packet_does_not_count_for_another(pair: Pair)
     [second] = pair.packet_files()
     [receipt] = (pair.share / "receipts").glob("*.cereceipt")
     shutil.copy(receipt, pair.share / "receipts" / f"{second.stem}.cereceipt")
-    assert packets.collect_receipts(pair.staff, pair.share) == 1  # the first one only
-    assert [s.received_at is None for s in packets.sent_status(pair.staff)] == [True, False]
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 1  # the first one only
+    assert [s.received_at is None for s in packet_sending.sent_status(pair.staff)] == [True, False]
 
 
 def sealed_for_doctored_card(p: Pair) -> crypto.RecipientCard:
@@ -803,7 +805,7 @@ def test_roles(pair: Pair) -> None:
     with pytest.raises(PermissionDenied):
         packet_cards.recipient_card(pair.staff)
     with pytest.raises(PermissionDenied):
-        packets.send_waiting(pair.dsl, pair.card, pair.share)
+        packet_sending.send_waiting(pair.dsl, pair.card, pair.share)
 
 
 # -- the standard age tool -----------------------------------------------------------------
@@ -848,8 +850,8 @@ def test_timing_of_the_receipt_is_the_dsl_s(pair: Pair) -> None:
     pair.send()
     pair.dsl_clock.advance(days=1, minutes=7)
     packets.import_inbox(pair.dsl, pair.share)
-    packets.collect_receipts(pair.staff, pair.share)
-    assert packets.sent_status(pair.staff)[0].received_at == \
+    packet_sending.collect_receipts(pair.staff, pair.share)
+    assert packet_sending.sent_status(pair.staff)[0].received_at == \
         pair.staff_clock.now() + timedelta(days=1, minutes=7)
 
 
@@ -877,7 +879,7 @@ def test_the_command_line_exports_a_card_enrols_and_imports(tmp_path: Path) -> N
     assert cli("card", dsl_dir, "--out", card_file)[0] == 1  # kept unless --force
 
     p.record()
-    packets.send_waiting(p.staff, card, p.share)
+    packet_sending.send_waiting(p.staff, card, p.share)
     p.staff.lock()
     enrol_file = tmp_path / "teacher.ceenrol"
     code, out, err = cli("staff-card", staff_dir, "--user", "teacher", "--out", enrol_file,
@@ -964,7 +966,7 @@ def test_a_receipt_that_cannot_be_written_is_written_at_the_next_import(
     [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
     assert outcome.status == "already"
     assert len(pair.dsl_concerns()) == 1
-    assert packets.collect_receipts(pair.staff, pair.share) == 1
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 1
 
 
 def test_it_can_schedule_the_import_with_an_administrator_account(tmp_path: Path) -> None:
@@ -1025,7 +1027,7 @@ def test_an_addendum_follows_its_concern_to_the_dsl(pair: Pair) -> None:
     [filed] = packets.import_inbox(pair.dsl, pair.share).outcomes
     pair.staff_clock.advance(hours=3)
     concerns.add_addendum(pair.staff, concern_id, f"Correction {CANARY}: it was Tuesday.")
-    assert pair.send() == packets.SendReport(1, 0)
+    assert pair.send() == packet_sending.SendReport(1, 0)
     [packet] = pair.packet_files()
     assert CANARY.encode() not in packet.read_bytes()
     pair.dsl_clock.advance(hours=4)
@@ -1044,15 +1046,15 @@ def test_an_addendum_follows_its_concern_to_the_dsl(pair: Pair) -> None:
         "already"]
     assert len(concerns.open_concern(pair.dsl, filed.concern_id or 0).addenda) == 1
 
-    assert packets.collect_receipts(pair.staff, pair.share) == 2
-    [status] = packets.sent_status(pair.staff)
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 2
+    [status] = packet_sending.sent_status(pair.staff)
     assert status.addenda == ((pair.staff_clock.now(), pair.dsl_clock.now()),)
 
 
 def test_an_addendum_written_before_sending_goes_after_its_concern(pair: Pair) -> None:
     concern_id = pair.record()
     concerns.add_addendum(pair.staff, concern_id, "Later information.")
-    assert pair.send() == packets.SendReport(2, 0)
+    assert pair.send() == packet_sending.SendReport(2, 0)
     report = packets.import_inbox(pair.dsl, pair.share)
     assert report.count("imported") == 2
     [(dsl_concern, _)] = [(o.concern_id, o) for o in report.outcomes
@@ -1090,7 +1092,7 @@ def test_no_record_content_reaches_any_file_of_the_handover(tmp_path: Path) -> N
     [item] = packets.review_list(p.dsl)
     packets.resolve_review(p.dsl, item.review_id, None)
     packets.import_inbox(p.dsl, p.share)  # and now the addendum
-    packets.collect_receipts(p.staff, p.share)
+    packet_sending.collect_receipts(p.staff, p.share)
     keys = [_staff_key(p).secret.encode(), b"AGE-SECRET-KEY-",
                *(i.encode() for _, i, _ in PacketRepository(p.dsl.vault.conn).identities())]
     with p.dsl.uow() as uow:

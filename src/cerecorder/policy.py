@@ -54,7 +54,8 @@ LABELS = {
     "attachment_concern_mb": "Most attachments a concern holds",
 }
 #: the most attachment_file_mb or attachment_concern_mb may be: a concern's files travel
-#: whole in one packet (160 MiB, base64 inside: 4/3 the size)
+#: in one packet (at most 160 MiB). They go as they are since format 2, but a laptop not
+#: yet updated puts them inside as base64 (4/3 the size), and its packets must still fit.
 MAX_ATTACHMENT_MB = 112
 #: Policy keys that are also user settings (ui/settings_model.py UiSettings, same names).
 SETTINGS_KEYS = ("idle_lock_minutes", "outbox_folder", "inbox_folder", "recipient_card")

@@ -3,10 +3,15 @@
 A packet is an age file (X25519, one stanza per DSL recipient) whose plaintext is a
 signed envelope: a canonical JSON document (sorted keys, UTF-8, no spare whitespace) and
 an Ed25519 signature over exactly those bytes. The signer's verify key is inside the
-signed document. Receipts going back are signed the same way but not encrypted: they say
-only which packet arrived, and when.
+signed document. A packet that carries files (format 2) frames it: a first line saying
+so, the envelope on one line, then the files' bytes as they are, in the order the
+document lists them with the SHA-256 and size of each; it is decrypted as it is read,
+never whole, and the signature is checked before any file's byte is passed on. Receipts
+going back are signed the same way but not encrypted: they say only which packet
+arrived, and when.
 
-Everything here is pure: bytes in, bytes or typed values out. Files, the vault and who
+Everything here is pure: bytes (or a packet's file object) in, bytes or typed values
+out. Opening files, the vault and who
 may do what are the services layer's business.
 """
 
@@ -16,9 +21,10 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyrage
 from cryptography.exceptions import InvalidSignature
@@ -36,11 +42,15 @@ CARD_FORMAT = "cerecorder-recipient-card"
 #: 2: signed by the DSL's vault key (version 1 cards were not, and are refused)
 CARD_VERSION = 2
 STAFF_CARD_FORMAT = "cerecorder-staff-card"
-#: Seven text fields of at most 100,000 characters each, in UTF-8 and JSON: well under
-#: this. Checked against the file size before anything is read or decrypted.
-#: a concern's text and its attachments (100 MiB by default, as base64: 4/3 of that) with
-#: room to spare; checked before anything is decrypted
+#: a concern's text and its attachments (100 MiB by default; as base64 in a format 1
+#: packet, 4/3 of that) with room to spare; checked before anything is decrypted
 MAX_PACKET_BYTES = 160 * 1024 * 1024
+#: A format 2 packet's plaintext starts with this line; a format 1 packet's is the
+#: envelope alone (its files as base64 inside it).
+FRAMED = b"cerecorder-packet-v2\n"
+#: The signed document of a format 2 packet, files apart: seven text fields of at most
+#: 100,000 characters (JSON escapes write at most 6 bytes a character) and a list of files.
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 MAX_CARD_BYTES = 64 * 1024
 
 
@@ -219,25 +229,146 @@ def seal(plaintext: bytes, recipients: Sequence[str]) -> bytes:
 def unseal(data: bytes, identities: Iterable[str]) -> bytes:
     """Decrypt an age file with any of these identities, telling apart what is not age,
     what was sealed for someone else, and what is damaged or cut short."""
-    if len(data) > MAX_PACKET_BYTES:
+    keys = _keys(len(data), data, identities)
+    try:
+        return bytes(pyrage.decrypt(data, keys))
+    except pyrage.DecryptError as exc:
+        raise _refusal(exc) from exc
+
+
+def _keys(size: int, head: bytes, identities: Iterable[str]) -> list[x25519.Identity]:
+    """The checks made before anything is decrypted, and the keys to decrypt with."""
+    if size > MAX_PACKET_BYTES:
         raise PacketRefused("oversized", "The packet is larger than any concern can be "
-                            f"({len(data):,} bytes); it was not opened.")
-    if not data.startswith(AGE_HEADER):
+                            f"({size:,} bytes); it was not opened.")
+    if not head.startswith(AGE_HEADER):
         raise PacketRefused("not_age", "The file is not a sealed packet (not an age file).")
     keys = [x25519.Identity.from_str(i) for i in identities]
     if not keys:
         raise PacketRefused("wrong_recipient", "This vault has no packet key yet: export "
                             "a recipient card first.")
+    return keys
+
+
+def _refusal(exc: Exception) -> PacketRefused:
+    if "no matching keys" in str(exc).lower():
+        return PacketRefused(
+            "wrong_recipient", "The packet was sealed for someone else (not for this "
+            "vault's DSLs): the sender may have an old or another school's "
+            "recipient card.")
+    return PacketRefused("damaged", "The packet is damaged or cut short (perhaps a copy "
+                         "that did not finish); it could not be opened.")
+
+
+def seal_packet(envelope: bytes, files: Iterable[bytes], recipients: Sequence[str],
+                out: BinaryIO) -> None:
+    """Write a format 2 packet to `out` as it is encrypted: the signed envelope, then the
+    files' bytes (any pieces, in the order its document lists them)."""
+    if not recipients:
+        raise ValueError("a packet needs at least one recipient")
+    pyrage.encrypt_io(_Pieces(_chain((FRAMED, envelope, b"\n"), files)), out,
+                      [x25519.Recipient.from_str(r) for r in recipients])
+
+
+def _chain(first: Iterable[bytes], then: Iterable[bytes]) -> Iterator[bytes]:
+    yield from first
+    yield from then
+
+
+class _Pieces:
+    """A file-like reader over byte strings, for age to encrypt as it reads."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
+        self._left = memoryview(b"")
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._left:
+            piece = next(self._pieces, None)
+            if piece is None:
+                return b""
+            self._left = memoryview(piece)
+        size = len(self._left) if size < 0 else size
+        taken, self._left = self._left[:size], self._left[size:]
+        return bytes(taken)
+
+
+def unseal_packet(source: BinaryIO, identities: Iterable[str],
+                  on_document: Callable[[dict[str, Any], bool], None],
+                  on_bytes: Callable[[bytes], None]) -> int:
+    """Decrypt a packet file as it is read, never whole. Its signed document, once the
+    signature holds, goes to `on_document` (with True if it was framed: format 2); the
+    files' bytes that follow it in a format 2
+    packet go to `on_bytes`, in pieces. (A format 1 packet's document, its files inside,
+    is read whole, then passed on.) What the two raise stops the decryption and is raised
+    as it is; what they were given before is theirs to undo. Returns how many recipients
+    the packet was sealed for."""
+    head = source.read(_MAX_HEADER)
+    source.seek(0)
+    keys = _keys(os.fstat(source.fileno()).st_size, head, identities)
+    sink = _Unframe(on_document, on_bytes)
     try:
-        return bytes(pyrage.decrypt(data, keys))
-    except pyrage.DecryptError as exc:
-        if "no matching keys" in str(exc).lower():
-            raise PacketRefused(
-                "wrong_recipient", "The packet was sealed for someone else (not for this "
-                "vault's DSLs): the sender may have an old or another school's "
-                "recipient card.") from exc
-        raise PacketRefused("damaged", "The packet is damaged or cut short (perhaps a copy "
-                            "that did not finish); it could not be opened.") from exc
+        pyrage.decrypt_io(source, sink, keys)
+    except Exception as exc:
+        if sink.failed:  # the import's own refusal, or its vault's error
+            raise
+        if isinstance(exc, pyrage.DecryptError | OSError):  # a damaged stream: OSError
+            raise _refusal(exc) from exc
+        raise
+    sink.close()
+    return recipient_count(head)
+
+
+class _Unframe:
+    """Where age writes a packet's plaintext: the envelope is gathered and opened first,
+    then every byte after it goes on as it comes."""
+
+    def __init__(self, on_document: Callable[[dict[str, Any], bool], None],
+                 on_bytes: Callable[[bytes], None]) -> None:
+        self._on_document, self._on_bytes = on_document, on_bytes
+        self._head = bytearray()
+        self._opened = False
+        self.failed = False
+
+    def write(self, piece: bytes) -> int:
+        try:
+            self._take(bytes(piece))
+        except BaseException:
+            self.failed = True
+            raise
+        return len(piece)
+
+    def flush(self) -> None:
+        """Nothing is buffered here beyond the envelope."""
+
+    def _take(self, piece: bytes) -> None:
+        if self._opened:
+            self._on_bytes(piece)
+            return
+        self._head += piece
+        if not self._head.startswith(FRAMED[:len(self._head)]):
+            return  # format 1: the envelope is all there is, opened at the end
+        end = self._head.find(b"\n", max(len(FRAMED), len(self._head) - len(piece)))
+        if end < 0:
+            if len(self._head) > len(FRAMED) + MAX_DOCUMENT_BYTES:
+                raise PacketRefused("malformed", "The packet's document is longer than any "
+                                    "concern's can be; it was not filed.")
+            return
+        rest = bytes(self._head[end + 1:])
+        document = open_envelope(bytes(self._head[len(FRAMED):end]))
+        self._head, self._opened = bytearray(), True
+        self._on_document(document, True)
+        if rest:
+            self._on_bytes(rest)
+
+    def close(self) -> None:
+        """The end of the plaintext: a format 1 envelope is opened now."""
+        if self._opened:
+            return
+        if self._head.startswith(FRAMED):
+            raise PacketRefused("malformed", "The packet is not in CE Recorder's format "
+                                "(damaged, or made by another program).")
+        self._on_document(open_envelope(bytes(self._head)), False)
 
 
 #: age's header is plain text and small (about 100 bytes a recipient); read no further

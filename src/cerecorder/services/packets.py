@@ -1,6 +1,6 @@
 """Sealed handover between laptops: a staff laptop seals each submitted concern, and
-each addendum to it, into a packet only the DSLs can open; the DSL's vault imports
-packets from an inbox folder and sends a signed receipt back.
+each addendum to it, into a packet only the DSLs can open (services.packet_sending); the
+DSL's vault imports packets from an inbox folder and sends a signed receipt back (here).
 
 Folders (any shared folder, USB stick or synced folder will do):
 
@@ -9,25 +9,24 @@ Folders (any shared folder, USB stick or synced folder will do):
     INBOX/imported/     packets filed (kept: still sealed; the school may clear it)
     INBOX/quarantine/   packets refused, each with <name>.reason.txt saying why
 
-File names carry the random packet id only. A packet is imported whole or not at all:
-decryption and every check happen before the one transaction that files it; what
-arrives twice is one concern.
+File names carry the random packet id only. A packet is imported whole or not at all,
+in one transaction: its signed document is checked before anything is written, each of
+its files before it is stored, and the record is committed only once every file has
+come whole; what arrives twice is one concern.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
-import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cerecorder.crypto import packets as crypto
 from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
@@ -36,7 +35,7 @@ from cerecorder.crypto.packets import MAX_PACKET_BYTES, PacketRefused
 from cerecorder.crypto.packets import RecipientCard as RecipientCard
 from cerecorder.crypto.packets import StaffCard as StaffCard
 from cerecorder.crypto.packets import normalise_fingerprint as normalise_fingerprint
-from cerecorder.domain.attachments import AttachmentKind, Limits, photo_facts, sniff_kind
+from cerecorder.domain.attachments import photo_facts
 from cerecorder.domain.errors import (
     EnvironmentProblem,
     InvalidInput,
@@ -45,16 +44,11 @@ from cerecorder.domain.errors import (
 from cerecorder.domain.model import (
     Child,
     ChildDetails,
-    ConcernContent,
-    EntryKind,
-    Mention,
     Role,
-    Urgency,
 )
-from cerecorder.domain.register import MAX_MENTIONS, clean_mention
-from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
-from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import anchors, audit, cards, flags
+from cerecorder.domain.rules import MAX_NAME, clean_text
+from cerecorder.domain.timefmt import to_utc_text
+from cerecorder.services import anchors, audit, flags
 from cerecorder.services.access import require
 from cerecorder.services.inbox_folder import (
     kept_name,
@@ -64,6 +58,20 @@ from cerecorder.services.inbox_folder import (
     renamed,
 )
 from cerecorder.services.packet_cards import signing_key
+from cerecorder.services.packet_documents import (
+    CHILD_FIELDS,
+    FILES_FORMAT_VERSION,
+    FORMAT_VERSION,
+    IncomingFile,
+    Verified,
+    VerifiedAddendum,
+    malformed,
+    match_child,
+    refuse_out_of_range,
+    verify,
+    verify_addendum,
+)
+from cerecorder.services.packet_files import FileReceiver
 from cerecorder.services.session import Session
 from cerecorder.storage.fileio import atomic_write, os_errors_explained
 from cerecorder.storage.repositories import PacketRepository
@@ -74,15 +82,9 @@ RECEIPT_SUFFIX = ".cereceipt"
 RECEIPTS = "receipts"
 IMPORTED = "imported"
 QUARANTINE = "quarantine"
-FORMAT_VERSION = 1
 #: A packet that looks cut short but was written this recently may still be copying
 #: onto the share: it is left for the next run instead of being quarantined.
 STILL_COPYING_SECONDS = 120
-_PACKET_ID = re.compile(r"^[0-9a-f]{32}$")
-_CHILD_FIELDS = ("upn", "legal_forenames", "legal_surname", "preferred_forenames",
-                 "preferred_surname", "year_group", "reg_group", "gender")
-_CONCERN_TEXT = ("location", "facts", "child_words", "opinion", "indicators_other",
-                 "action_taken", "informed")
 
 
 def _packets(uow: UnitOfWork) -> PacketRepository:
@@ -114,255 +116,6 @@ def write_file(path: Path, data: bytes, *, force: bool = False, secret: bool = F
     if path.exists() and not force:
         raise InvalidInput(f"{path} already exists; choose another name or replace it.")
     atomic_write(path, data, mode=0o600 if secret else SHARED_MODE)
-
-
-# -- staff laptop: sealing and receipts -------------------------------------------------
-
-
-def _child_document(child: Child) -> dict[str, Any]:
-    d = child.details
-    doc: dict[str, Any] = {f: str(getattr(d, f)) for f in _CHILD_FIELDS}
-    doc["date_of_birth"] = None if d.date_of_birth is None else d.date_of_birth.isoformat()
-    return doc
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else to_utc_text(moment)
-
-
-def _envelope(session: Session, uow: UnitOfWork, kind: str, card: RecipientCard,
-              key: crypto.SigningKey) -> dict[str, Any]:
-    """What every packet says of itself; the signature covers it with the record. The
-    sending vault's current anchor goes with it (services/anchors.py)."""
-    anchor = anchors.take(uow, session.vault.vault_id, session.clock.now())
-    return {
-        "kind": kind, "format_version": FORMAT_VERSION,
-        "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
-        "card_fingerprint": card.fingerprint, "signer": key.verify_key,
-        "anchor": None if anchor is None else anchor.to_json(),
-    }
-
-
-def _author(session: Session) -> dict[str, str]:
-    return {"name": session.user.name, "display_name": session.user.display_name}
-
-
-def _document(session: Session, uow: UnitOfWork, concern_id: int, card: RecipientCard,
-              key: crypto.SigningKey) -> dict[str, Any]:
-    concern = uow.concerns.get(concern_id)
-    c = concern.content
-    return {
-        **_envelope(session, uow, "concern", card, key),
-        "concern": {
-            "uid": concern.uid,
-            "author": _author(session),
-            "created_at": to_utc_text(concern.created_at),
-            "submitted_at": _time(concern.submitted_at), "tz": concern.tz,
-            "taxonomy_version": concern.taxonomy_version, "occurred_at": _time(c.occurred_at),
-            **{f: getattr(c, f) for f in _CONCERN_TEXT},
-            "indicator_codes": sorted(c.indicator_codes), "urgency": c.urgency.value,
-            "children": [_child_document(k) for k in uow.children.many(c.child_ids)],
-            # what staff named, one line each; the DSL matches them to the register
-            **({"mentions": [{"kind": m.kind.value, "text": m.text} for m in c.mentions]}
-               if c.mentions else {}),
-            # the files go inside the signed document: they arrive whole, with it, or not
-            **({"attachments": files} if (files := _files_document(uow, concern_id)) else {}),
-        },
-    }
-
-
-def _files_document(uow: UnitOfWork, concern_id: int) -> list[dict[str, Any]]:
-    return [{"file_name": a.file_name, "kind": a.kind.value, "sha256": a.sha256,
-             "added_at": to_utc_text(a.added_at),
-             "data": base64.b64encode(uow.attachments.read(a.id)).decode("ascii")}
-            for a in uow.attachments.for_concern(concern_id)]
-
-
-@dataclass(frozen=True)
-class _IncomingFile:
-    file_name: str
-    kind: AttachmentKind
-    sha256: str
-    added_at: datetime
-    data: bytes
-
-
-def _parse_files(raw: object, limits: Limits) -> tuple[_IncomingFile, ...]:
-    """The files a concern brings, each checked against its kind, its hash and the
-    limits before anything is written."""
-    if not isinstance(raw, list):
-        raise _malformed("its attachments are not a list")
-    files, total = [], 0
-    for item in raw:
-        if not isinstance(item, dict):
-            raise _malformed("an attachment is not an object")
-        try:
-            data = base64.b64decode(str(item.get("data", "")), validate=True)
-        except ValueError as exc:
-            raise _malformed("an attachment's bytes are not base64") from exc
-        sha256 = str(item.get("sha256", ""))
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise _malformed("an attachment's bytes do not match its SHA-256")
-        kind = sniff_kind(data)
-        if kind is None or kind.value != item.get("kind"):
-            raise _malformed("an attachment is not the kind it says")
-        total += len(data)
-        if not 0 < len(data) <= limits.file_bytes or total > limits.concern_bytes:
-            raise _malformed("its attachments are larger than a concern may hold")
-        files.append(_IncomingFile(_text(item, "file_name", MAX_NAME), kind, sha256,
-                                   _moment(item, "added_at"), data))
-    return tuple(files)
-
-
-@dataclass(frozen=True)
-class SendReport:
-    sent: int
-    waiting: int
-    problem: str = ""
-
-
-def _addendum_document(session: Session, uow: UnitOfWork, concern_id: int,
-                       addendum_id: int, card: RecipientCard,
-                       key: crypto.SigningKey) -> dict[str, Any]:
-    concern = uow.concerns.get(concern_id)
-    [addendum] = [a for a in uow.concerns.addenda([concern_id]) if a.id == addendum_id]
-    return {
-        **_envelope(session, uow, "addendum", card, key),
-        "addendum": {
-            "concern_uid": concern.uid,
-            "author": _author(session),
-            "created_at": to_utc_text(addendum.created_at), "tz": addendum.tz,
-            "body": addendum.body,
-        },
-    }
-
-
-def _waiting(session: Session) -> int:
-    with session.uow() as uow:
-        repo = _packets(uow)
-        return (len(repo.unsent_concerns(session.user.id))
-                + len(repo.unsent_addenda(session.user.id)))
-
-
-def _send_one(session: Session, card: RecipientCard, outbox: Path, concern_id: int,
-              addendum_id: int | None) -> None:
-    with session.uow() as uow:
-        key = signing_key(uow, session)
-        document = (_document(session, uow, concern_id, card, key) if addendum_id is None
-                    else _addendum_document(session, uow, concern_id, addendum_id, card, key))
-        packet = crypto.seal(crypto.sign_document(document, key),
-                             [r.recipient for r in card.recipients])
-        packet_id = document["packet_id"]
-        _packets(uow).add_sent(packet_id, concern_id, crypto.content_hash(document),
-                               card.fingerprint, card.verify_key, session.clock.now(),
-                               addendum_id)
-        audit.record(uow, session.clock, session.user, "packet_sent", "concern", concern_id,
-                     packet=packet_id, addendum=addendum_id, card=card.fingerprint)
-        # Written last, just before the commit: a failed write rolls the record back and
-        # the concern or addendum stays waiting.
-        atomic_write(outbox / f"{packet_id}{PACKET_SUFFIX}", packet, mode=SHARED_MODE)
-        uow.commit()
-
-
-def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendReport:
-    """Seal each of my submitted concerns not yet sent, then each of my addenda to them,
-    and write them to the outbox. What cannot be written now (the stick is out, the share
-    is down, the card is not one this laptop trusts) stays waiting and goes at the next
-    attempt; the records themselves are safe in the vault either way. An addendum goes
-    only after its concern."""
-    require(session.user, Role.STAFF)
-    waiting = _waiting(session)
-    try:
-        with session.uow() as uow:
-            cards.require_trusted(uow, session, card)
-            uow.commit()
-    except PacketRefused as refused:  # nothing sealed; the concerns wait for a good card
-        return SendReport(0, waiting, str(refused))
-    if waiting and not outbox.is_dir():
-        return SendReport(0, waiting, f"The outbox folder {outbox} is not available (is "
-                          "the USB stick or network share connected?). Your concerns are "
-                          "saved and will be sent when it is.")
-    sent = 0
-    try:
-        with session.uow() as uow:
-            concern_ids = _packets(uow).unsent_concerns(session.user.id)
-        for concern_id in concern_ids:
-            _send_one(session, card, outbox, concern_id, None)
-            sent += 1
-        with session.uow() as uow:  # now also the addenda of the concerns just sent
-            addenda = _packets(uow).unsent_addenda(session.user.id)
-        for addendum_id, concern_id in addenda:
-            _send_one(session, card, outbox, concern_id, addendum_id)
-            sent += 1
-    except EnvironmentProblem as exc:
-        return SendReport(sent, _waiting(session), str(exc))
-    return SendReport(sent, 0)
-
-
-def collect_receipts(session: Session, outbox: Path) -> int:
-    """Record the DSL's receipts for my packets found in OUTBOX/receipts. A receipt
-    counts only if the DSL's key (from the card the packet was sealed for) signed it for
-    exactly the packet sent. Returns how many were new."""
-    require(session.user, Role.STAFF)
-    folder = outbox / RECEIPTS
-    with session.uow() as uow:
-        awaiting = _packets(uow).awaiting_receipt(session.user.id)
-    found = 0
-    for packet_id, sent_hash, dsl_key in awaiting:
-        path = folder / f"{packet_id}{RECEIPT_SUFFIX}"
-        try:
-            if not path.is_file():
-                continue
-            document = crypto.open_envelope(read_file(path, crypto.MAX_CARD_BYTES), "receipt")
-            received_at = from_utc_text(str(document["received_at"]))
-            ok = (document.get("kind") == "receipt" and document.get("signer") == dsl_key
-                  and crypto.is_version(document.get("format_version"), FORMAT_VERSION)
-                  and document.get("packet_id") == packet_id
-                  and document.get("content_hash") == sent_hash)
-        except (EnvironmentProblem, OSError, KeyError, ValueError):
-            continue  # unreadable or forged: the packet simply stays "sent"
-        if not ok:
-            continue
-        with session.uow() as uow:
-            _packets(uow).mark_received(packet_id, received_at)
-            audit.record(uow, session.clock, session.user, "packet_receipt_recorded",
-                         "packet", packet_id)
-            uow.commit()
-        found += 1
-    return found
-
-
-@dataclass(frozen=True)
-class SentStatus:
-    concern_id: int
-    child_names: str
-    submitted_at: datetime | None
-    tz: str
-    sent_at: datetime | None
-    received_at: datetime | None
-    #: (sent at, received at) of each of my addenda to it, oldest first
-    addenda: tuple[tuple[datetime | None, datetime | None], ...] = ()
-
-
-def sent_status(session: Session) -> list[SentStatus]:
-    """My submitted concerns and how far each (and each addendum) has got towards the
-    DSL, newest first."""
-    require(session.user, Role.STAFF)
-    me = session.user.id
-    with session.uow() as uow:
-        repo = _packets(uow)
-        sent, sent_addenda = repo.sent_by_concern(me), repo.sent_addenda(me)
-        mine = [c for c in uow.concerns.by_author(me) if c.submitted_at]
-        addenda = [a for a in uow.concerns.addenda(c.id for c in mine) if a.author_id == me]
-        ids = {k for c in mine for k in c.content.child_ids}
-        names = {k.id: k.display_name for k in uow.children.many(ids)}
-    return [
-        SentStatus(c.id, ", ".join(names[k] for k in c.content.child_ids), c.submitted_at,
-                   c.tz, sent.get(c.id, (None, None))[0], sent.get(c.id, (None, None))[1],
-                   tuple(sent_addenda.get(a.id, (None, None))
-                         for a in addenda if a.concern_id == c.id))
-        for c in mine
-    ]
 
 
 # -- DSL: importing -------------------------------------------------------------------
@@ -402,115 +155,21 @@ class InboxReport:
         return ", ".join(parts) + "."
 
 
-@dataclass(frozen=True)
-class _Verified:
-    document: dict[str, Any]
-    packet_id: str
-    content_hash: str
-    author_id: int
-    uid: str
-    content: ConcernContent  # child_ids empty: matched separately
-    created_at: datetime
-    submitted_at: datetime
-    tz: str
-    taxonomy_version: str
-    children: tuple[dict[str, Any], ...]
-    files: tuple[_IncomingFile, ...] = ()
-
-
-def _malformed(what: str) -> PacketRefused:
-    return PacketRefused("malformed", f"The packet opened and its signature holds, but "
-                         f"{what}; it was made by an incompatible version of CE Recorder.")
-
-
-def _text(raw: dict[str, Any], name: str, limit: int = MAX_TEXT) -> str:
-    value = raw.get(name, "")
-    if not isinstance(value, str):
-        raise _malformed(f"'{name}' is not text")
-    try:
-        return clean_text(value, name, limit)
-    except InvalidInput as exc:
-        raise _malformed(str(exc)) from exc
-
-
-def _moment(raw: dict[str, Any], name: str) -> datetime:
-    try:
-        return from_utc_text(str(raw[name]))
-    except (KeyError, ValueError) as exc:
-        raise _malformed(f"'{name}' is not a time") from exc
-
-
-def _parse_child(raw: object) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise _malformed("a child is not described")
-    child: dict[str, Any] = {f: _text(raw, f, MAX_NAME).strip() for f in _CHILD_FIELDS}
-    dob = raw.get("date_of_birth")
-    try:
-        child["date_of_birth"] = None if dob is None else date.fromisoformat(str(dob))
-    except ValueError as exc:
-        raise _malformed("a date of birth is not a date") from exc
-    if not (child["legal_forenames"] or child["legal_surname"]):
-        raise _malformed("a child has no name")
-    return child
-
-
-def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
-             held_by: int | None = None) -> tuple[str, dict[str, Any], int]:
-    """The checks every signed document passes: its kind and format, its packet id, and a
-    signer enrolled for its author. Returns the packet id, the record, the author id.
-    A concern held for a match (`held_by`: its author) passed the signer check when it
-    arrived; a laptop revoked since does not undo that."""
-    if document.get("kind") != kind or not crypto.is_version(document.get("format_version"),
-                                                             FORMAT_VERSION):
-        raise _malformed(f"it is not a{'n' if kind[0] in 'aeiou' else ''} {kind} packet of "
-                         "a known format")
-    packet_id = document.get("packet_id")
-    if not isinstance(packet_id, str) or not _PACKET_ID.match(packet_id):
-        raise _malformed("its packet id is not valid")
-    raw = document.get(kind)
-    if not isinstance(raw, dict) or not isinstance(raw.get("author"), dict):
-        raise _malformed(f"it holds no {kind}")
-    if held_by is not None:
-        return packet_id, raw, held_by
-    signer = str(document["signer"])
-    author = uow.users.by_name(_text(raw["author"], "name", MAX_NAME))
-    if author is None or author.id not in _packets(uow).enrolled_user_ids(signer):
-        raise PacketRefused(
-            "unknown_signer", "The packet is signed by a laptop that is not enrolled for its "
-            f"author (fingerprint {crypto.verify_key_fingerprint(signer)}). Enrol the member "
-            "of staff (Settings, Handover), then move the packet back into the inbox.")
-    return packet_id, raw, author.id
-
-
-@dataclass(frozen=True)
-class _VerifiedAddendum:
-    document: dict[str, Any]
-    packet_id: str
-    content_hash: str
-    author_id: int
-    concern_uid: str
-    created_at: datetime
-    tz: str
-    body: str
-
-
-def _verify_addendum(uow: UnitOfWork, document: dict[str, Any]) -> _VerifiedAddendum:
-    packet_id, raw, author_id = _checked(uow, document, "addendum")
-    body = _text(raw, "body")
-    if not body.strip():
-        raise _malformed("the addendum is empty")
-    return _VerifiedAddendum(
-        document, packet_id, crypto.content_hash(document), author_id,
-        _text(raw, "concern_uid", MAX_NAME), _moment(raw, "created_at"),
-        _text(raw, "tz", MAX_NAME), body)
-
-
 class _NotYet(Exception):
     """An addendum whose concern is not filed here yet: left in the inbox for later."""
 
 
-def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
-                   file_name: str) -> PacketOutcome:
+@dataclass(frozen=True)
+class _Filing:
+    """A packet's record begun in the import's transaction: where each of its files goes
+    once whole and checked, and what finishes the record when all have come."""
+
+    store: Callable[[IncomingFile, bytes], None]
+    finish: Callable[[], PacketOutcome]
+
+
+def _file_addendum(session: Session, uow: UnitOfWork, v: VerifiedAddendum,
+                   file_name: str) -> _Filing:
     repo = _packets(uow)
     found = repo.submitted_by_uid(v.concern_uid)
     if found is None:
@@ -519,127 +178,57 @@ def _file_addendum(session: Session, uow: UnitOfWork, v: _VerifiedAddendum,
     if author_id != v.author_id:
         raise PacketRefused("conflict", "The addendum's author did not record the concern it "
                             "adds to; it was not filed.")
+    held = uow.attachments.concern_bytes(concern_id)
+    if held + sum(f.size for f in v.files) > session.attachment_limits.concern_bytes:
+        raise malformed("its attachments are larger than a concern may hold")
     addendum_id = uow.concerns.add_addendum(concern_id, v.author_id, v.created_at, v.tz,
                                             v.body)
-    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
-                      session.clock.now(), session.user.id, concern_id=concern_id,
-                      held_document=None, addendum_id=addendum_id)
-    audit.record(uow, session.clock, session.user, "packet_imported", "concern", concern_id,
-                 packet=v.packet_id, addendum=addendum_id)
-    return PacketOutcome(file_name, "imported", f"Added to concern #{concern_id} as an "
-                         "addendum.", v.packet_id, concern_id)
+
+    def store(f: IncomingFile, data: bytes) -> None:  # at the addendum's moment, as it was
+        _store_file(uow, concern_id, f, data, v.author_id, addendum_id, v.created_at)
+
+    def finish() -> PacketOutcome:
+        repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
+                          v.author_id, session.clock.now(), session.user.id,
+                          concern_id=concern_id, held_document=None, addendum_id=addendum_id)
+        audit.record(uow, session.clock, session.user, "packet_imported", "concern",
+                     concern_id, packet=v.packet_id, addendum=addendum_id,
+                     attachments=len(v.files))
+        return PacketOutcome(file_name, "imported", f"Added to concern #{concern_id} as an "
+                             "addendum.", v.packet_id, concern_id)
+
+    return _Filing(store, finish)
 
 
-def _verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
-            held_by: int | None = None) -> _Verified:
-    """Every check a signed concern document must pass before anything is written."""
-    packet_id, raw, author_id = _checked(uow, document, "concern", held_by)
-    codes = raw.get("indicator_codes")
-    children = raw.get("children")
-    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        raise _malformed("its signs are not a list of codes")
-    if not isinstance(children, list) or not children:
-        raise _malformed("it names no child")
-    try:
-        urgency = Urgency(str(raw.get("urgency")))
-    except ValueError as exc:
-        raise _malformed("its urgency is unknown") from exc
-    text = {f: _text(raw, f) for f in _CONCERN_TEXT}
-    mentions = _mentions(raw.get("mentions", []))
-    content = ConcernContent(
-        mentions=mentions,
-        occurred_at=_moment(raw, "occurred_at"), indicator_codes=frozenset(codes),
-        urgency=urgency, location=text["location"], facts=text["facts"],
-        child_words=text["child_words"], opinion=text["opinion"],
-        indicators_other=text["indicators_other"], action_taken=text["action_taken"],
-        informed=text["informed"],
-    )
-    if not content.facts.strip():
-        raise _malformed("it says nothing of what was seen or heard")
-    return _Verified(
-        document=document, packet_id=packet_id, content_hash=crypto.content_hash(document),
-        author_id=author_id, uid=_text(raw, "uid", MAX_NAME), content=content,
-        created_at=_moment(raw, "created_at"), submitted_at=_moment(raw, "submitted_at"),
-        tz=_text(raw, "tz", MAX_NAME), taxonomy_version=_text(raw, "taxonomy_version",
-                                                               MAX_NAME),
-        children=tuple(_parse_child(k) for k in children),
-        files=_parse_files(raw.get("attachments", []), session.attachment_limits),
-    )
+def _store_file(uow: UnitOfWork, concern_id: int, f: IncomingFile, data: bytes, by: int,
+                addendum_id: int | None = None, at: datetime | None = None) -> None:
+    uow.attachments.add(concern_id=concern_id, child_id=None, file_name=f.file_name,
+                        kind=f.kind, data=data, sha256=f.sha256,
+                        photo=photo_facts(data, f.kind), now=at or f.added_at, by=by,
+                        addendum_id=addendum_id)
 
 
-def _refuse_out_of_range(v: _Verified | _VerifiedAddendum, now: datetime) -> None:
-    """Every time and date of birth a packet carries must be one a record may have
-    (domain.rules): an old laptop could seal a year-5 time that no view could show."""
-    try:
-        if isinstance(v, _VerifiedAddendum):
-            check_record_dates(now, {"The time the addendum was written": v.created_at})
-        else:
-            check_record_dates(now, {"The time it happened": v.content.occurred_at,
-                                     "The time it was recorded": v.created_at,
-                                     "The time it was submitted": v.submitted_at},
-                               (k["date_of_birth"] for k in v.children))
-    except InvalidInput as exc:
-        raise PacketRefused("out_of_range", f"{exc} The packet was not filed: ask the sender "
-                            "to check their laptop's clock and record it again.") from exc
+def _draft(uow: UnitOfWork, v: Verified, child_ids: list[int]) -> int:
+    """The concern as a draft, while its files go in (as the triggers allow)."""
+    return uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
+                                     v.taxonomy_version,
+                                     replace(v.content, child_ids=tuple(child_ids)))
 
 
-def _mentions(raw: object) -> tuple[Mention, ...]:
-    """The people, vehicles, places and phones a concern named, as the author typed them."""
-    if not isinstance(raw, list) or len(raw) > MAX_MENTIONS:
-        raise _malformed("its list of people, vehicles and places is not one")
-    found = []
-    for item in raw:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise _malformed("a person, vehicle or place it names is not a line of text")
-        try:
-            found.append(clean_mention(EntryKind(str(item.get("kind"))), item["text"]))
-        except (ValueError, InvalidInput) as exc:
-            raise _malformed("a person, vehicle or place it names cannot be read") from exc
-    return tuple(found)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def match_child(pupils: Iterable[Child], sent: dict[str, Any],
-                merged: dict[int, int] | None = None) -> int | None:
-    """The one child on roll that a packet's child is: by UPN, else by legal name and date
-    of birth together. None when there is no such child or more than one. A record the
-    DSL merged into another (the sender's roll may still have it) stands for the record
-    kept: `merged` maps one to the other."""
-    pupils = list(pupils)
-    kept = merged or {}
-
-    def one(ids: list[int]) -> int | None:
-        found = {kept.get(i, i) for i in ids}
-        return found.pop() if len(found) == 1 else None
-
-    if sent["upn"]:
-        found = [p.id for p in pupils if p.details.upn.casefold() == sent["upn"].casefold()]
-        if found:
-            return one(found)
-    if sent["date_of_birth"] is None:
-        return None
-    return one([p.id for p in pupils
-                if p.details.date_of_birth == sent["date_of_birth"]
-                and _fold(p.details.legal_forenames) == _fold(sent["legal_forenames"])
-                and _fold(p.details.legal_surname) == _fold(sent["legal_surname"])])
-
-
-def _file_concern(session: Session, uow: UnitOfWork, v: _Verified,
-                  child_ids: list[int]) -> int:
-    concern_id = uow.concerns.create_draft(v.uid, v.author_id, v.created_at, v.tz,
-                                           v.taxonomy_version,
-                                           replace(v.content, child_ids=tuple(child_ids)))
-    for f in v.files:  # while it is a draft, as the triggers allow; in the same transaction
-        uow.attachments.add(concern_id=concern_id, child_id=None, file_name=f.file_name,
-                            kind=f.kind, data=f.data, sha256=f.sha256,
-                            photo=photo_facts(f.data, f.kind), now=f.added_at,
-                            by=v.author_id)
+def _submit(session: Session, uow: UnitOfWork, v: Verified, concern_id: int,
+            child_ids: list[int]) -> None:
     uow.concerns.submit(concern_id, v.submitted_at)
     flags.refresh(uow, session, child_ids)  # an imported concern is evidence like any other
-    return concern_id
+
+
+def _held_document(v: Verified, kept: dict[int, bytes]) -> str:
+    """What a concern held for a match keeps in the vault until it is filed: its signed
+    document, with its files' bytes put inside it (as base64, as in format 1)."""
+    raw = v.document["concern"]
+    files = [{**item, "data": base64.b64encode(kept[id(f)]).decode("ascii")}
+             for item, f in zip(raw.get("attachments", []), v.files, strict=True)]
+    held = {**v.document, "concern": {**raw, "attachments": files}} if files else v.document
+    return crypto.canonical(held).decode("utf-8")
 
 
 def _receipt(key: crypto.SigningKey, packet_id: str, content_hash: str,
@@ -679,7 +268,7 @@ class _Receiving:
 
 
 def _card_warning(uow: UnitOfWork, session: Session, here: _Receiving,
-                  v: _Verified | _VerifiedAddendum, sealed_for: int) -> str:
+                  v: Verified | VerifiedAddendum, sealed_for: int) -> str:
     """A packet filed, but sealed for a card this vault never issued, or for more
     recipients than its card names: someone may have put their own key on the staff
     laptop's card, or in its sealing. Told and audited, never refused (the concern is
@@ -711,43 +300,19 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
             if path.stat().st_size > MAX_PACKET_BYTES:
                 raise PacketRefused("oversized", "The file is larger than any packet can be; "
                                     "it was not opened.")
-            sealed = read_file(path)
-        except (FileNotFoundError, InvalidInput):  # a sync program or a person moved it
+            source = _open_packet(path)
+        except (FileNotFoundError, IsADirectoryError):  # a sync program or a person moved it
             return PacketOutcome(name, "waiting", "It went from the inbox during the "
                                  "import; nothing of it was filed.")
         except (PermissionError, ReadOnlyLocation):  # the rest of the inbox still imports
             return PacketOutcome(name, "waiting", "This account may not read it (check the "
                                  "shared folder's permissions); it was left in the inbox.")
-        plaintext = crypto.unseal(sealed, here.identities)
-        sealed_for = crypto.recipient_count(sealed)
-        document = crypto.open_envelope(plaintext)
-        with session.uow() as uow:
-            v: _Verified | _VerifiedAddendum = (
-                _verify_addendum(uow, document) if document.get("kind") == "addendum"
-                else _verify(uow, session, document))
-            _refuse_out_of_range(v, session.clock.now())
-            repo = _packets(uow)
-            known = repo.imported(v.packet_id)
-            if known is not None and known[0] != v.content_hash:
-                raise PacketRefused("conflict", "A packet with this id was imported before "
-                                    "with different content: this one is not genuine or "
-                                    "was altered, and was not filed.")
+        with source, session.uow() as uow:  # one transaction: whole or not at all
+            arrival = _Arrival(session, uow, here, name)
+            sealed_for = crypto.unseal_packet(source, here.identities, arrival.document,
+                                              arrival.take)
+            outcome, v = arrival.finish(sealed_for)
             key = signing_key(uow, session)
-            if known is not None:
-                outcome = PacketOutcome(name, "already", "Already imported.", v.packet_id,
-                                        known[1])
-            elif isinstance(v, _VerifiedAddendum):
-                outcome = _file_addendum(session, uow, v, name)
-            else:
-                if repo.concern_uid_exists(v.uid):
-                    raise PacketRefused("conflict", "This concern was already imported from "
-                                        "another packet; the copy was not filed again.")
-                outcome = _file_or_hold(session, uow, v, here.pupils, here.merged, name)
-            if known is None:
-                warning = _card_warning(uow, session, here, v, sealed_for)
-                if warning:
-                    outcome = replace(outcome, message=f"{outcome.message} {warning}",
-                                      warning=warning)
             uow.commit()
     except _NotYet:
         return PacketOutcome(name, "waiting", "An addendum to a concern not filed here yet "
@@ -766,33 +331,118 @@ def _import_one(session: Session, path: Path, here: _Receiving) -> PacketOutcome
     return outcome
 
 
-def _file_or_hold(session: Session, uow: UnitOfWork, v: _Verified, pupils: list[Child],
-                  merged: dict[int, int], file_name: str) -> PacketOutcome:
+def _open_packet(path: Path) -> BinaryIO:
+    """A packet file, opened to be decrypted as it is read (and closed by the caller)."""
+    with os_errors_explained(path.parent):
+        return open(path, "rb")
+
+
+class _Arrival:
+    """One packet's import as age decrypts it, in one transaction. Its signed document
+    is checked whole before anything is written; the files' bytes that follow it go in a
+    file at a time, each checked first; the record is finished once every file has come,
+    and only then committed: whatever fails on the way rolls all of it back."""
+
+    def __init__(self, session: Session, uow: UnitOfWork, here: _Receiving,
+                 file_name: str) -> None:
+        self._session, self._uow, self._here, self._name = session, uow, here, file_name
+        self._receiver = FileReceiver((), _nowhere)  # no bytes come before the document
+        self._filing: _Filing | None = None
+        self._known = False
+        self._verified: Verified | VerifiedAddendum | None = None
+
+    def document(self, document: dict[str, Any], framed: bool) -> None:
+        session, uow = self._session, self._uow
+        if not crypto.is_version(document.get("format_version"),
+                                 FILES_FORMAT_VERSION if framed else FORMAT_VERSION):
+            raise malformed("its format version is not the one its framing says")
+        v: Verified | VerifiedAddendum = (
+            verify_addendum(uow, session, document) if document.get("kind") == "addendum"
+            else verify(uow, session, document))
+        refuse_out_of_range(v, session.clock.now())
+        repo = _packets(uow)
+        known = repo.imported(v.packet_id)
+        if known is not None and known[0] != v.content_hash:
+            raise PacketRefused("conflict", "A packet with this id was imported before "
+                                "with different content: this one is not genuine or "
+                                "was altered, and was not filed.")
+        if known is not None:  # its files are read to the end and checked, not kept
+            already = PacketOutcome(self._name, "already", "Already imported.", v.packet_id,
+                                    known[1])
+            filing = _Filing(_nowhere, lambda: already)
+        elif isinstance(v, VerifiedAddendum):
+            filing = _file_addendum(session, uow, v, self._name)
+        else:
+            if repo.concern_uid_exists(v.uid):
+                raise PacketRefused("conflict", "This concern was already imported from "
+                                    "another packet; the copy was not filed again.")
+            filing = _file_or_hold(session, uow, v, self._here, self._name)
+        for f in v.files:
+            if f.data is not None:  # inside the document (a format 1 packet)
+                filing.store(f, f.data)
+        self._verified, self._known = v, known is not None
+        self._receiver, self._filing = FileReceiver(v.files, filing.store), filing
+
+    def take(self, piece: bytes) -> None:
+        self._receiver.take(piece)
+
+    def finish(self, sealed_for: int) -> tuple[PacketOutcome, Verified | VerifiedAddendum]:
+        """Once the packet is decrypted to its end (unseal_packet gave the document)."""
+        v, filing = self._verified, self._filing
+        assert v is not None and filing is not None
+        self._receiver.finish()
+        outcome = filing.finish()
+        if not self._known:
+            warning = _card_warning(self._uow, self._session, self._here, v, sealed_for)
+            if warning:
+                outcome = replace(outcome, message=f"{outcome.message} {warning}",
+                                  warning=warning)
+        return outcome, v
+
+
+def _nowhere(f: IncomingFile, data: bytes) -> None:
+    """Where the files of a packet already imported go."""
+
+
+def _file_or_hold(session: Session, uow: UnitOfWork, v: Verified, here: _Receiving,
+                  file_name: str) -> _Filing:
     repo = _packets(uow)
-    matched = [match_child(pupils, k, merged) for k in v.children]
+    matched = [match_child(here.pupils, k, here.merged) for k in v.children]
     now = session.clock.now()
     if all(m is not None for m in matched):
-        concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
+        child_ids = [m for m in matched if m is not None]
+        concern_id = _draft(uow, v, child_ids)
+
+        def filed() -> PacketOutcome:
+            _submit(session, uow, v, concern_id, child_ids)
+            repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
+                              v.author_id, now, session.user.id, concern_id=concern_id,
+                              held_document=None)
+            audit.record(uow, session.clock, session.user, "packet_imported", "concern",
+                         concern_id, packet=v.packet_id)
+            return PacketOutcome(file_name, "imported", f"Filed as concern #{concern_id}.",
+                                 v.packet_id, concern_id)
+
+        return _Filing(lambda f, data: _store_file(uow, concern_id, f, data, v.author_id),
+                       filed)
+    kept: dict[int, bytes] = {}  # of each file (by identity): they wait in its document
+
+    def held() -> PacketOutcome:
         repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]),
-                          v.author_id, now, session.user.id, concern_id=concern_id,
-                          held_document=None)
-        audit.record(uow, session.clock, session.user, "packet_imported", "concern",
-                     concern_id, packet=v.packet_id)
-        return PacketOutcome(file_name, "imported", f"Filed as concern #{concern_id}.",
-                             v.packet_id, concern_id)
-    repo.add_imported(v.packet_id, v.content_hash, str(v.document["signer"]), v.author_id,
-                      now, session.user.id, concern_id=None,
-                      held_document=crypto.canonical(v.document).decode("utf-8"))
-    for position, (sent, child_id) in enumerate(zip(v.children, matched, strict=True)):
-        repo.add_review(v.packet_id, position, json.dumps(
-            {**sent, "date_of_birth": None if sent["date_of_birth"] is None
-             else sent["date_of_birth"].isoformat()}, sort_keys=True), child_id)
-    waiting = sum(m is None for m in matched)
-    audit.record(uow, session.clock, session.user, "packet_held", "packet", v.packet_id,
-                 unmatched=waiting)
-    who = "A child it names is" if waiting == 1 else f"{waiting} children it names are"
-    return PacketOutcome(file_name, "held", f"Received. {who} not on roll here: match them "
-                         "in the list of children awaiting a match.", v.packet_id)
+                          v.author_id, now, session.user.id, concern_id=None,
+                          held_document=_held_document(v, kept))
+        for position, (sent, child_id) in enumerate(zip(v.children, matched, strict=True)):
+            repo.add_review(v.packet_id, position, json.dumps(
+                {**sent, "date_of_birth": None if sent["date_of_birth"] is None
+                 else sent["date_of_birth"].isoformat()}, sort_keys=True), child_id)
+        waiting = sum(m is None for m in matched)
+        audit.record(uow, session.clock, session.user, "packet_held", "packet", v.packet_id,
+                     unmatched=waiting)
+        who = "A child it names is" if waiting == 1 else f"{waiting} children it names are"
+        return PacketOutcome(file_name, "held", f"Received. {who} not on roll here: match "
+                             "them in the list of children awaiting a match.", v.packet_id)
+
+    return _Filing(lambda f, data: kept.__setitem__(id(f), data), held)
 
 
 def _write_receipt(inbox: Path, key: crypto.SigningKey, packet_id: str, content_hash: str,
@@ -954,14 +604,20 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
         concern_id = None
         if all(m is not None for m in matched):
             document, author_id = repo.held_document(packet_id)
-            v = _verify(uow, session, json.loads(document), held_by=author_id)
+            v = verify(uow, session, json.loads(document), held_by=author_id)
             if repo.concern_uid_exists(v.uid):
                 raise InvalidInput("This concern was filed meanwhile from another copy of "
                                    "its packet; nothing was changed.")
             if len(set(matched)) != len(matched):
                 raise InvalidInput("Two children of this concern were matched to the same "
                                    "pupil; choose another.")
-            concern_id = _file_concern(session, uow, v, [m for m in matched if m is not None])
+            child_ids = [m for m in matched if m is not None]
+            concern_id = _draft(uow, v, child_ids)
+            for f in v.files:  # all inside the held document
+                if f.data is None:
+                    raise malformed("a file it lists was not kept with it")
+                _store_file(uow, concern_id, f, f.data, v.author_id)
+            _submit(session, uow, v, concern_id, child_ids)
             repo.file_held(packet_id, concern_id)
             audit.record(uow, session.clock, session.user, "packet_imported", "concern",
                          concern_id, packet=packet_id)
@@ -971,7 +627,7 @@ def resolve_review(session: Session, review_id: int, child_id: int | None) -> in
 
 def _add_sent_child(uow: UnitOfWork, session: Session, sent: dict[str, Any]) -> int:
     dob = sent.get("date_of_birth")
-    field = {f: clean_text(str(sent.get(f, "")), f, MAX_NAME) for f in _CHILD_FIELDS}
+    field = {f: clean_text(str(sent.get(f, "")), f, MAX_NAME) for f in CHILD_FIELDS}
     details = ChildDetails(
         legal_forenames=field["legal_forenames"], legal_surname=field["legal_surname"],
         preferred_forenames=field["preferred_forenames"],

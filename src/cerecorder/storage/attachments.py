@@ -86,9 +86,15 @@ class AttachmentRepository(_Repository):
 
     def read(self, attachment_id: int) -> bytes:
         """The file's bytes, joined from its chunks in memory."""
-        return b"".join(bytes(r[0]) for r in self._rows(
-            "SELECT data FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq",
-            (attachment_id,)))
+        return b"".join(self.chunks(attachment_id))
+
+    def chunks(self, attachment_id: int) -> Iterator[bytes]:
+        """The file's bytes a chunk at a time, read as they are wanted."""
+        with db_errors_explained():
+            for (data,) in self.conn.execute(
+                    "SELECT data FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq",
+                    (attachment_id,)):
+                yield bytes(data)
 
 
 def _attachment(row: tuple[Any, ...]) -> Attachment:

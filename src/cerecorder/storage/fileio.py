@@ -6,8 +6,9 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from cerecorder.domain.errors import DiskError, DiskFull, EnvironmentProblem, ReadOnlyLocation
 
@@ -80,15 +81,35 @@ def fsync_dir(folder: Path) -> None:
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Write to a temporary sibling, fsync, then replace: the old file survives any failure.
     Readable by its owner only unless `mode` says otherwise (the umask still applies)."""
+
+    def write_all(fd: int) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+    _atomic(path, write_all, mode)
+
+
+def atomic_stream(path: Path, fill: Callable[[BinaryIO], object], *,
+                  mode: int = 0o600) -> None:
+    """As atomic_write, for what is written a piece at a time (a sealed packet):
+    `fill` writes it to the file object it is given."""
+
+    def through_file(fd: int) -> None:
+        with open(fd, "wb", closefd=False) as out:
+            fill(out)
+
+    _atomic(path, through_file, mode)
+
+
+def _atomic(path: Path, write: Callable[[int], None], mode: int) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     with os_errors_explained(path.parent):
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             try:
                 take_owner_of_folder(fd, path.parent)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
+                write(fd)
                 os.fsync(fd)
             finally:
                 os.close(fd)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from cerecorder.domain.errors import CERecorderError, EnvironmentProblem
 from cerecorder.domain.model import Role
 from cerecorder.domain.timefmt import uk_date, uk_datetime
-from cerecorder.services import children, packets
+from cerecorder.services import children, packet_sending, packets
 from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.context import AppContext
@@ -277,7 +277,7 @@ def _progress(sent_at: datetime | None, received_at: datetime | None, tz: str) -
 class SentModel(RowsModel):
     HEADERS = ("Concern", "Children", "Submitted", "Status")
 
-    def cell(self, item: packets.SentStatus, column: int, role: int) -> Any:
+    def cell(self, item: packet_sending.SentStatus, column: int, role: int) -> Any:
         if role == ID_ROLE:
             return item.concern_id
         if role != Qt.ItemDataRole.DisplayRole:
@@ -329,14 +329,14 @@ class SentToDsl(QObject):
             if outbox is None:
                 self.problem = "Set the outbox folder (Settings, Handover) to send concerns."
             else:
-                self.problem = packets.send_waiting(self.session, card, outbox).problem
-                packets.collect_receipts(self.session, outbox)
+                self.problem = packet_sending.send_waiting(self.session, card, outbox).problem
+                packet_sending.collect_receipts(self.session, outbox)
         except EnvironmentProblem as exc:
             self.problem = f"Concerns cannot be sent to the DSL: {exc}"
         except CERecorderError as exc:
             self.problem = str(exc)
         try:
-            self.model.set_rows(packets.sent_status(self.session))
+            self.model.set_rows(packet_sending.sent_status(self.session))
         except CERecorderError as exc:
             self.problem = self.problem or str(exc)
         self.view.resizeColumnsToContents()
