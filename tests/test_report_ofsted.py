@@ -254,3 +254,16 @@ def test_the_window_shows_the_lists_saves_and_staff_get_none(
     with pytest.raises(PermissionDenied):
         OfstedWindow(ctx, staff)
     staff.lock()
+
+
+def test_a_referral_shows_its_earliest_outcome(filled: Session) -> None:
+    with filled.uow() as uow:
+        [(action, child, concern)] = uow.conn.execute(
+            "SELECT a.id, a.child_id, a.concern_id FROM actions a JOIN outcomes o "
+            "ON o.action_id = a.id WHERE o.text = 'Section 47 begun.'").fetchall()
+    for day, text in ((20, "Conference held."), (1, "Strategy discussion first.")):
+        dsl.record_outcome(filled, text=text, occurred_at=datetime(2026, 10, day, 9, tzinfo=UTC),
+                           child_id=child, action_id=action, concern_id=concern)
+    pack = report_ofsted.build(filled, PERIOD)
+    assert {r.child: r.outcome for r in pack.local_authority}["Amy Khan"] == \
+        "Strategy discussion first."

@@ -148,20 +148,20 @@ class ReportRepository(_Repository):
 
     def la_referrals(self, start: str, before: str) -> list[LaReferralRow]:
         """Referrals to MASH or children's social care taken in [start, before), with the
-        first outcome recorded against each."""
-        taken = ("SELECT id FROM actions WHERE kind IN ('referral_mash', 'referral_csc') "
-                 "AND taken_at >= ? AND taken_at < ?")
-        first: dict[int, str] = {}
-        for action_id, text in self.conn.execute(
-                f"SELECT action_id, text FROM outcomes WHERE action_id IN ({taken}) "
-                "ORDER BY occurred_at DESC, id DESC", (start, before)):
-            first[int(action_id)] = str(text)  # the earliest wins
-        rows = self.conn.execute(
-            "SELECT id, child_id, concern_id, kind, taken_at, detail FROM actions "
-            f"WHERE id IN ({taken}) ORDER BY taken_at, id", (start, before)).fetchall()
-        return [LaReferralRow(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]),
-                              str(r[3]), str(r[4]), str(r[5]), first.get(int(r[0])))
-                for r in rows]
+        first outcome recorded against each (actions read once: they have no index by
+        time)."""
+        found: dict[int, LaReferralRow] = {}
+        for r in self.conn.execute(
+                "SELECT a.id, a.child_id, a.concern_id, a.kind, a.taken_at, a.detail, o.text "
+                "FROM actions a LEFT JOIN outcomes o ON o.action_id = a.id "
+                "WHERE a.kind IN ('referral_mash', 'referral_csc') AND a.taken_at >= ? "
+                "AND a.taken_at < ? ORDER BY a.taken_at, a.id, o.occurred_at, o.id",
+                (start, before)):
+            if int(r[0]) not in found:  # the earliest outcome comes first
+                found[int(r[0])] = LaReferralRow(
+                    int(r[0]), int(r[1]), None if r[2] is None else int(r[2]), str(r[3]),
+                    str(r[4]), str(r[5]), None if r[6] is None else str(r[6]))
+        return list(found.values())
 
     def plans(self, start_day: str, end_day: str) -> list[PlanRow]:
         """Dated statuses of a plan (CP, CIN, early help) running at any time in the
