@@ -39,6 +39,7 @@ from cerecorder.domain.timefmt import to_utc_text, zone
 from cerecorder.services import (
     audit,
     demo_categories,
+    demo_cme,
     demo_evidence,
     demo_file_life,
     demo_story,
@@ -797,6 +798,18 @@ class _Builder:
         for name, n in added.items():
             self.counts[name] += n
 
+    def write_missing_education(self) -> None:
+        """Children missing education (services/demo_cme.py), for pupils on roll in Years 8
+        and 9 (the storyline's are in 10 and 11) with nothing else recorded about them."""
+        linked = {id(q) for p in self.pupils for q in p.associates}
+        added = demo_cme.write_missing_education(self.s, demo_cme.pick(
+            [(p.id, p.name, p.gender, p.joined) for p in self.pupils
+             if not (p.concerns or p.entries or p.target or p.associates)
+             and id(p) not in linked and p.left_on is None and p.year_group in (8, 9)]),
+            author=lambda day: self._author(day).id, dsl=self._dsl)
+        for name, n in added.items():
+            self.counts[name] += n
+
     def write_evidence(self, files: demo_evidence.DemoFiles) -> None:
         """Attachments and body maps (services/demo_evidence.py) for a girl and a boy on
         roll who already have concerns."""
@@ -917,6 +930,7 @@ def create_demo_vault(
         builder.write_concerns()
         builder.write_events()
         builder.write_story()
+        builder.write_missing_education()
         if evidence is not None:
             builder.write_evidence(evidence)
         # the file's life (services/demo_file_life.py): pupils on roll with concerns
