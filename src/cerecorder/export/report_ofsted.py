@@ -3,7 +3,7 @@ and as a CSV of the same rows, each row carrying the marking and the document id
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -64,24 +64,28 @@ def _table(columns: Sequence[Column], rows: Sequence[Sequence[str]], s: Styles,
               for c, w in zip(columns, room, strict=True)]
     # a column's values come back row after row (names, categories, decisions, outcomes):
     # each fitted once; an id or a time is one line as it is
-    fitted: list[dict[str, str]] = [{} for _ in columns]
-
-    def fit(value: str, column: int) -> str:
-        memo = fitted[column]
-        found = memo.get(value)
-        if found is None:
-            c = columns[column]
-            found = memo[value] = "\n".join(fit_lines(value, REGULAR, size, room[column],
-                                                       c.most))
-        return found
-
-    plain = [i for i, c in enumerate(columns) if c.nowrap]
-    body = [[v if i in plain else fit(v, i) for i, v in enumerate(row)] for row in rows]
+    fits = [None if c.nowrap else _fitter(size, w, c.most)
+            for c, w in zip(columns, room, strict=True)]
+    body = [[v if fit is None else fit(v) for fit, v in zip(fits, row, strict=True)]
+            for row in rows]
     grid = Grid(REGULAR, BOLD, size, leading, TOP, BOTTOM, SIDE, s.cell.textColor,
                 HEAD_FILL, RULE, 0.4)
     # (centred: as wide as the page within its margins, wider than the frame, whose
     # padding it overhangs equally on both sides)
     return PlainTable(header, body, widths, grid, "CENTER")
+
+
+def _fitter(size: float, width: float, most: int | None) -> Callable[[str], str]:
+    """A column's values fitted to its width, their lines joined by "\\n", each value once."""
+    memo: dict[str, str] = {}
+
+    def fit(value: str) -> str:
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = "\n".join(fit_lines(value, REGULAR, size, width, most))
+        return found
+
+    return fit
 
 
 def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowable]:
