@@ -67,8 +67,8 @@ class _Body:
     def __init__(self, rows: Sequence[Sequence[str]], leading: float, padding: float
                  ) -> None:
         self.rows = rows
-        self.heights = [leading * (max(cell.count("\n") for cell in row) + 1) + padding
-                        for row in rows]
+        self.heights = [leading * (max(map(str.count, row, itertools.repeat("\n"))) + 1)
+                        + padding for row in rows]
         self.before = [0.0, *itertools.accumulate(self.heights)]
 
 

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from cerecorder.domain.reports import OfstedPack
@@ -56,8 +57,8 @@ def _table(columns: Sequence[Column], rows: Sequence[Sequence[str]], s: Styles,
            width: float) -> Flowable:
     size, leading = s.cell.fontSize, s.cell.leading
     least = [max(unbreakable([c.heading], BOLD, size),
-                 unbreakable([row[i] for row in rows], REGULAR, size)) if c.nowrap else 0.0
-             for i, c in enumerate(columns)]
+                 unbreakable(_shapes([row[i] for row in rows], size), REGULAR, size))
+             if c.nowrap else 0.0 for i, c in enumerate(columns)]
     widths = column_widths(width, [c.share for c in columns], least)
     room = [w - ROOM for w in widths]
     header = ["\n".join(fit_lines(c.heading, BOLD, size, w))
@@ -73,6 +74,19 @@ def _table(columns: Sequence[Column], rows: Sequence[Sequence[str]], s: Styles,
     # (centred: as wide as the page within its margins, wider than the frame, whose
     # padding it overhangs equally on both sides)
     return PlainTable(header, body, widths, grid, "CENTER")
+
+
+_DIGITS = "0123456789"
+_AS_ZERO = str.maketrans(_DIGITS, "0" * len(_DIGITS))
+
+
+def _shapes(values: Sequence[str], size: float) -> list[str]:
+    """values as wide as values: each id and time is a string of its own, but where the
+    font's digits share one width (DejaVu's do) they are as wide as with noughts for
+    digits, and a year's thousands of them come to a few to measure."""
+    if len({stringWidth(d, REGULAR, size) for d in _DIGITS}) == 1:
+        return list({v.translate(_AS_ZERO) for v in values})
+    return list(set(values))
 
 
 def _fitter(size: float, width: float, most: int | None) -> Callable[[str], str]:
