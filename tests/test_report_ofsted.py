@@ -267,3 +267,15 @@ def test_a_referral_shows_its_earliest_outcome(filled: Session) -> None:
     pack = report_ofsted.build(filled, PERIOD)
     assert {r.child: r.outcome for r in pack.local_authority}["Amy Khan"] == \
         "Strategy discussion first."
+
+
+def test_an_outcome_is_dated_in_the_schools_time(filled: Session) -> None:
+    """23:30 UTC on 9 October is 00:30 on the 10th in London (BST)."""
+    [ben] = [r for r in report_ofsted.build(filled, PERIOD).referrals if r.children == "Ben Ash"]
+    with filled.uow() as uow:
+        [(child,)] = uow.conn.execute("SELECT child_id FROM concern_children "
+                                      "WHERE concern_id = ?", (ben.concern_id,)).fetchall()
+    dsl.record_outcome(filled, text="Late call from mum.", concern_id=ben.concern_id,
+                       occurred_at=datetime(2026, 10, 9, 23, 30, tzinfo=UTC), child_id=child)
+    [ben] = [r for r in report_ofsted.build(filled, PERIOD).referrals if r.children == "Ben Ash"]
+    assert ben.outcome == "10/10/2026: Late call from mum."
