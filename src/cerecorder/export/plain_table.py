@@ -132,23 +132,21 @@ class PlainTable(Flowable):  # type: ignore[misc]
         edges.append(y)
         text.use(out, g.font)
         known = text.known(g.font)
-        rows, heights, add = self.body.rows, self.body.heights, out.append
+        rows, heights, add, find = self.body.rows, self.body.heights, out.append, known.get
         for i in range(self.first, self.last):
             baseline = fp_str(y - offset)
             for x, cell in zip(xs, rows[i], strict=True):
                 if cell:
-                    ops = known.get(cell)
-                    if ops is None:
-                        ops = text.cell(g.font, cell)
-                    add(f"1 0 0 1 {x} {baseline} Tm {ops}")
+                    add(f"1 0 0 1 {x} {baseline} Tm {find(cell) or text.cell(g.font, cell)}")
             y -= heights[i]
             edges.append(y)
         out.append("ET")
         # the rules: across at every row's edge, down at every column's
         width = fp_str(self.width)
         out.append(f"{fp_str(g.rule_width)} w {fp_str(*g.rule.rgb())} RG")
-        out += [f"0 {fp_str(e)} m {width} {fp_str(e)} l" for e in edges]
-        out += [f"{fp_str(x)} {fp_str(top)} m {fp_str(x)} {fp_str(y)} l" for x in lefts]
+        out += [f"0 {e} m {width} {e} l" for e in map(fp_str, edges)]
+        up, down = fp_str(top), fp_str(y)
+        out += [f"{x} {up} m {x} {down} l" for x in map(fp_str, lefts)]
         out.append("S Q")
         canv._code.append("\n".join(out))  # the page's content, as ReportLab's own methods add
 
