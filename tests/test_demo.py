@@ -15,6 +15,7 @@ from cerecorder.domain.roster import upn_check_letter
 from cerecorder.services import (
     chronology,
     demo,
+    demo_cme,
     demo_story,
     flags,
     handover,
@@ -112,7 +113,8 @@ def test_summary_counts_what_is_in_the_vault(tiny: tuple[Path, demo.DemoSummary]
     ))
     assert counts == (summary.children, summary.concerns, summary.addenda, summary.decisions,
                       summary.actions, summary.outcomes, summary.events)
-    assert summary.concerns == demo.SIZES["tiny"].concerns + len(demo_story.CONCERNS)
+    assert summary.concerns == demo.SIZES["tiny"].concerns + len(demo_story.CONCERNS) + len(
+        demo_cme.CONCERNS)
     assert min(summary.addenda, summary.decisions, summary.actions, summary.events) > 0
 
 
@@ -302,3 +304,30 @@ def test_the_file_life_lists_are_filled(tiny: tuple[Path, demo.DemoSummary]) -> 
     finally:
         s.lock()
 
+
+
+def test_the_ofsted_pack_lists_children_missing_education(
+        tiny: tuple[Path, demo.DemoSummary]) -> None:
+    """Six pupils with concerns of the category, five of them in 2025/26; the referrals to
+    the local authority among them, and the plans that came of two."""
+    from cerecorder.domain.reports import Period
+    from cerecorder.services import report_ofsted
+
+    s = open_demo(tiny[0])
+    try:
+        pack = report_ofsted.build(s, Period(date(2025, 9, 1), date(2026, 8, 31)))
+        earlier = report_ofsted.build(s, Period(date(2024, 9, 1), date(2025, 8, 31)))
+        with s.uow() as uow:
+            cme = {int(r[0]) for r in uow.conn.execute(
+                "SELECT concern_id FROM concern_categories WHERE code = 'CAT-CME'")}
+    finally:
+        s.lock()
+    assert len(cme) == len(demo_cme.CONCERNS)
+    assert len(pack.missing_education) == 6 and len(earlier.missing_education) == 1
+    assert sorted(m.concerns for m in pack.missing_education) == [1, 1, 2, 2, 2, 2]
+    named = {m.child for m in pack.missing_education}
+    assert {r.children for r in pack.referrals if r.concern_id in cme} == named
+    assert len({r.child for r in pack.local_authority} & named) == 3
+    assert {(p.child, p.plan) for p in pack.plans if p.child in named} == {
+        (p.child, p.plan) for p in pack.plans if p.child in named and p.ended == "ongoing"}
+    assert len([p for p in pack.plans if p.child in named]) == 2

@@ -254,3 +254,28 @@ def test_the_window_shows_the_lists_saves_and_staff_get_none(
     with pytest.raises(PermissionDenied):
         OfstedWindow(ctx, staff)
     staff.lock()
+
+
+def test_a_referral_shows_its_earliest_outcome(filled: Session) -> None:
+    with filled.uow() as uow:
+        [(action, child, concern)] = uow.conn.execute(
+            "SELECT a.id, a.child_id, a.concern_id FROM actions a JOIN outcomes o "
+            "ON o.action_id = a.id WHERE o.text = 'Section 47 begun.'").fetchall()
+    for day, text in ((20, "Conference held."), (1, "Strategy discussion first.")):
+        dsl.record_outcome(filled, text=text, occurred_at=datetime(2026, 10, day, 9, tzinfo=UTC),
+                           child_id=child, action_id=action, concern_id=concern)
+    pack = report_ofsted.build(filled, PERIOD)
+    assert {r.child: r.outcome for r in pack.local_authority}["Amy Khan"] == \
+        "Strategy discussion first."
+
+
+def test_an_outcome_is_dated_in_the_schools_time(filled: Session) -> None:
+    """23:30 UTC on 9 October is 00:30 on the 10th in London (BST)."""
+    [ben] = [r for r in report_ofsted.build(filled, PERIOD).referrals if r.children == "Ben Ash"]
+    with filled.uow() as uow:
+        [(child,)] = uow.conn.execute("SELECT child_id FROM concern_children "
+                                      "WHERE concern_id = ?", (ben.concern_id,)).fetchall()
+    dsl.record_outcome(filled, text="Late call from mum.", concern_id=ben.concern_id,
+                       occurred_at=datetime(2026, 10, 9, 23, 30, tzinfo=UTC), child_id=child)
+    [ben] = [r for r in report_ofsted.build(filled, PERIOD).referrals if r.children == "Ben Ash"]
+    assert ben.outcome == "10/10/2026: Late call from mum."

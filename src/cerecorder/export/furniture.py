@@ -149,21 +149,54 @@ def lay_out(rows: Sequence[Row], *, page_width: float, margin: float, edge: floa
 
 
 def draw(canv: Canvas, band: Band, *, top: bool, number: int, total: int) -> None:
-    height = canv._pagesize[1]
+    """The band on the page being drawn. What it writes is the same on every page of a
+    document but for the page number: written out once, the code either side of the
+    number is kept on the canvas and copied onto each later page."""
+    kept: dict[tuple[int, bool], list[str | Placed]] = canv.__dict__.setdefault(
+        "_cer_bands", {})
+    pieces = kept.get((id(band), top))
+    if pieces is None:
+        kept[(id(band), top)] = _write(canv, band, top=top, number=number, total=total)
+        return
+    for piece in pieces:
+        if isinstance(piece, str):
+            canv._code.append(piece)
+        else:  # as saveState would keep the canvas's own state, but writing nothing
+            canv.push_state_stack()
+            _item(canv, piece, top=top, number=number, total=total)
+            canv.pop_state_stack()
+
+
+def _write(canv: Canvas, band: Band, *, top: bool, number: int, total: int
+           ) -> list[str | Placed]:
+    """Draw the band; return its code cut at each numbered item, the item in its place."""
+    pieces: list[str | Placed] = []
+    start = len(canv._code)
     canv.saveState()
     for item in band.items:
-        y = height - item.y if top else item.y
-        canv.setFont(item.font, item.size)
-        canv.setFillColor(GREY if item.grey else colors.black)
-        value = item.final(number, total)
-        if item.align == "centre":
-            canv.drawCentredString(item.x, y, value)
-        elif item.align == "right":
-            canv.drawRightString(item.x, y, value)
-        else:
-            canv.drawString(item.x, y, value)
+        if item.numbered:
+            pieces += ["\n".join(canv._code[start:]), item]
+        _item(canv, item, top=top, number=number, total=total)
+        if item.numbered:
+            start = len(canv._code)
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.4)
+    height = canv._pagesize[1]
     rule = height - band.depth if top else band.depth
     canv.line(band.x0, rule, band.x1, rule)
     canv.restoreState()
+    pieces.append("\n".join(canv._code[start:]))
+    return [p for p in pieces if p != ""]
+
+
+def _item(canv: Canvas, item: Placed, *, top: bool, number: int, total: int) -> None:
+    y = canv._pagesize[1] - item.y if top else item.y
+    canv.setFont(item.font, item.size)
+    canv.setFillColor(GREY if item.grey else colors.black)
+    value = item.final(number, total)
+    if item.align == "centre":
+        canv.drawCentredString(item.x, y, value)
+    elif item.align == "right":
+        canv.drawRightString(item.x, y, value)
+    else:
+        canv.drawString(item.x, y, value)

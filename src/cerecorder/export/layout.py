@@ -176,17 +176,26 @@ def _canvas_maker(header: DocumentHeader, bands: tuple[furniture.Band, furniture
     return NumberedCanvas
 
 
+WATERMARK = "cer-demo-watermark"
+
+
 def _watermark(canv: Canvas) -> None:
-    """Over the page, translucent, so table shading cannot hide it and text stays legible."""
-    width, height = canv._pagesize
-    size = min(width, height) * 0.24
+    """Over the page, translucent, so table shading cannot hide it and text stays legible.
+    The word is drawn once per document, as a form each page shows; the transparency is
+    the page's own (ReportLab leaves a form's out of the form's resources)."""
+    if not canv.hasForm(WATERMARK):
+        width, height = canv._pagesize
+        size = min(width, height) * 0.24
+        canv.beginForm(WATERMARK)
+        canv.setFillColor(colors.HexColor("#808080"))
+        canv.translate(width / 2, height / 2)
+        canv.rotate(35 if width < height else 25)
+        canv.setFont(BOLD, size)
+        canv.drawCentredString(0, -size * 0.36, "DEMO")
+        canv.endForm()
     canv.saveState()
-    canv.setFillColor(colors.HexColor("#808080"))
     canv.setFillAlpha(0.16)
-    canv.translate(width / 2, height / 2)
-    canv.rotate(35 if width < height else 25)
-    canv.setFont(BOLD, size)
-    canv.drawCentredString(0, -size * 0.36, "DEMO")
+    canv.doForm(WATERMARK)
     canv.restoreState()
 
 

@@ -1,14 +1,14 @@
 """A long table laid out page by page here rather than by ReportLab's Table.split, and
 drawn with one text object for its plain cells.
 
-The chronology and the Ofsted pack break their cells into lines themselves (split_lines,
-each word measured once), so each row's height is known before layout: a page's rows are
-counted off a list of heights, and each page gets a Table of its own rows with their
-heights given (ReportLab measures nothing again) and only the style commands that touch
-them (ReportLab's own split measures the rest of the table again at every page break, and
-copies every style command into both halves). Rows of plain text, dashes and pre-broken
-lines are drawn into one text object per run of such cells, in the order of the cells,
-instead of one text object per line."""
+The chronology breaks its cells into lines itself (split_lines, each word measured once;
+the Ofsted pack's plain table, export.plain_table, uses it too), so each row's height is
+known before layout: a page's rows are counted off a list of heights, and each page gets
+a Table of its own rows with their heights given (ReportLab measures nothing again) and
+only the style commands that touch them (ReportLab's own split measures the rest of the
+table again at every page break, and copies every style command into both halves). Rows
+of plain text, dashes and pre-broken lines are drawn into one text object per run of such
+cells, in the order of the cells, instead of one text object per line."""
 
 from __future__ import annotations
 

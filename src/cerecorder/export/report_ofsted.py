@@ -3,14 +3,15 @@ and as a CSV of the same rows, each row carrying the marking and the document id
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
-from reportlab.platypus.tables import CellStyle
 
 from cerecorder.domain.reports import OfstedPack
 from cerecorder.export.layout import (
@@ -25,67 +26,80 @@ from cerecorder.export.layout import (
     register_fonts,
     unbreakable,
 )
-from cerecorder.export.paged_table import Command, Lines, PagedTable, split_lines
+from cerecorder.export.plain_table import Grid, PlainTable, fit_lines
 from cerecorder.export.report_pdf import csv_rows
 
 NOTE = ("This pack names children: it is for the inspection team and the school's "
         "safeguarding leads only. Referrals to the DSL are the concerns staff recorded in "
         "the period; the local authority's are referrals to MASH or children's social care "
-        "recorded as actions; plans come from each child's dated statuses.")
+        "recorded as actions; plans come from each child's dated statuses. An outcome or "
+        "detail longer than two lines ends in \u2026: the CSV has it in full, and so does "
+        "the concern's own record.")
 NONE = "None in the period."
 YES_NO = {True: "Yes", False: "No"}
 #: grid_style's cell padding: top, bottom, left and right
 TOP, BOTTOM, SIDE = 2.5, 3.0, 3.0
 ROOM = 2 * SIDE + 0.5  # the padding, and a little to spare
+#: a free-text cell (an outcome, a referral's detail) shows at most this many lines: the
+#: pack is for choosing case files, and the CSV and each concern's record have it whole
+MOST = 2
 
 
-def _lines(value: str, font: str, size: float, width: float) -> list[str]:
-    """A cell's text broken into lines that fit, an empty line kept as one: the table is
-    laid out from the lines' count and drawn as plain text (a year's pack runs to tens of
-    thousands of rows, too many for a Paragraph each)."""
-    return [line for part in value.splitlines() or [""]
-            for line in split_lines(part, font, size, width) or [""]]
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    share: float
+    nowrap: bool = False  # ids and times: never broken, as wide as the widest
+    most: int | None = None  # lines shown at most (the last then ends in an ellipsis)
 
 
-def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float],
-           nowrap: Sequence[int], s: Styles, width: float) -> Flowable:
+def _table(columns: Sequence[Column], rows: Sequence[Sequence[str]], s: Styles,
+           width: float) -> Flowable:
     size, leading = s.cell.fontSize, s.cell.leading
-    # the nowrap columns (ids, times) never break: as wide as their widest line
-    least = [max(unbreakable([headings[i]], BOLD, size),
-                 unbreakable([row[i] for row in rows], REGULAR, size)) if i in nowrap
-             else 0.0 for i in range(len(headings))]
-    widths = column_widths(width, shares, least)
+    least = [max(unbreakable([c.heading], BOLD, size),
+                 unbreakable(_shapes([row[i] for row in rows], size), REGULAR, size))
+             if c.nowrap else 0.0 for i, c in enumerate(columns)]
+    widths = column_widths(width, [c.share for c in columns], least)
     room = [w - ROOM for w in widths]
-    # the headings, in bold, as lines of their own (every other cell is in the one style)
-    header = [Lines([(line, BOLD, 0.0, 0.0) for line in _lines(h, BOLD, size, w)], size,
-                    leading) for h, w in zip(headings, room, strict=True)]
+    header = ["\n".join(fit_lines(c.heading, BOLD, size, w))
+              for c, w in zip(columns, room, strict=True)]
     # a column's values come back row after row (names, categories, decisions, outcomes):
-    # each broken once
-    broken: list[dict[str, str]] = [{} for _ in headings]
+    # each fitted once; an id or a time is one line as it is
+    fits = [None if c.nowrap else _fitter(size, w, c.most)
+            for c, w in zip(columns, room, strict=True)]
+    body = [[v if fit is None else fit(v) for fit, v in zip(fits, row, strict=True)]
+            for row in rows]
+    grid = Grid(REGULAR, BOLD, size, leading, TOP, BOTTOM, SIDE, s.cell.textColor,
+                HEAD_FILL, RULE, 0.4)
+    # (centred: as wide as the page within its margins, wider than the frame, whose
+    # padding it overhangs equally on both sides)
+    return PlainTable(header, body, widths, grid, "CENTER")
 
-    def lines(value: str, column: int) -> str:
-        memo = broken[column]
+
+_DIGITS = "0123456789"
+_AS_ZERO = str.maketrans(_DIGITS, "0" * len(_DIGITS))
+
+
+def _shapes(values: Sequence[str], size: float) -> list[str]:
+    """values as wide as values: each id and time is a string of its own, but where the
+    font's digits share one width (DejaVu's do) they are as wide as with noughts for
+    digits, and a year's thousands of them come to a few to measure."""
+    if len({stringWidth(d, REGULAR, size) for d in _DIGITS}) == 1:
+        return list({v.translate(_AS_ZERO) for v in values})
+    return list(set(values))
+
+
+def _fitter(size: float, width: float, most: int | None) -> Callable[[str], str]:
+    """A column's values fitted to its width, their lines joined by "\\n", each value once."""
+    memo: dict[str, str] = {}
+
+    def fit(value: str) -> str:
         found = memo.get(value)
         if found is None:
-            found = memo[value] = "\n".join(_lines(value, REGULAR, size, room[column]))
+            found = memo[value] = "\n".join(fit_lines(value, REGULAR, size, width, most))
         return found
 
-    body = [[lines(v, i) for i, v in enumerate(row)] for row in rows]
-    cell = CellStyle("ofsted")
-    cell.fontname, cell.fontsize, cell.leading, cell.color = \
-        REGULAR, size, leading, s.cell.textColor
-    cell.topPadding, cell.bottomPadding, cell.leftPadding, cell.rightPadding = \
-        TOP, BOTTOM, SIDE, SIDE
-    cell.valign = "TOP"
-    grid: list[Command] = [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-                           ("GRID", (0, 0), (-1, -1), 0.4, RULE)]
-    return PagedTable(header, body,
-                      [leading * (max(v.count("\n") for v in row) + 1) + TOP + BOTTOM
-                       for row in body],
-                      max(h.height for h in header) + TOP + BOTTOM, widths, cell, grid, [], [],
-                      # (centred: as wide as the page within its margins, wider than the
-                      # frame, whose padding it overhangs equally on both sides)
-                      "CENTER")
+    return fit
 
 
 def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowable]:
@@ -96,6 +110,18 @@ def _section(title: str, count: int, table: Flowable, s: Styles) -> list[Flowabl
     if not count:
         return [KeepTogether([head, Paragraph(NONE, s.empty)]), Spacer(0, 8)]
     return [head, table, Spacer(0, 8)]
+
+
+REFERRALS = (Column("Concern", 0.06, nowrap=True), Column("When", 0.105, nowrap=True),
+             Column("Child", 0.15), Column("Categories", 0.245), Column("DSL's decision", 0.14),
+             Column("To the LA", 0.06), Column("Outcome", 0.24, most=MOST))
+LOCAL_AUTHORITY = (Column("When", 0.105, nowrap=True), Column("Child", 0.15),
+                   Column("Referral", 0.15), Column("Detail", 0.25, most=MOST),
+                   Column("Outcome", 0.285, most=MOST), Column("Concern", 0.06, nowrap=True))
+PLANS = (Column("Child", 0.3), Column("Year", 0.12), Column("Plan", 0.28),
+         Column("From", 0.15), Column("To", 0.15))
+MISSING = (Column("Child", 0.35), Column("Year", 0.15), Column("Concerns in the period", 0.25),
+           Column("Latest", 0.25))
 
 
 def render(pack: OfstedPack, fonts: Path) -> bytes:
@@ -112,23 +138,20 @@ def render(pack: OfstedPack, fonts: Path) -> bytes:
         Paragraph(escape(NOTE), s.note), Spacer(0, 4),
     ]
     story += _section("Referrals to the DSL", len(pack.referrals), _table(
-        ["Concern", "When", "Child", "Categories", "DSL's decision", "To the LA", "Outcome"],
-        [[f"#{r.concern_id}", r.occurred, r.children, r.categories, r.decision,
-          YES_NO[r.to_local_authority], r.outcome] for r in pack.referrals],
-        (0.06, 0.11, 0.14, 0.19, 0.14, 0.06, 0.30), (0, 1), s, width), s)
+        REFERRALS, [[f"#{r.concern_id}", r.occurred, r.children, r.categories, r.decision,
+                     YES_NO[r.to_local_authority], r.outcome] for r in pack.referrals],
+        s, width), s)
     story += _section("Referred to the local authority", la, _table(
-        ["When", "Child", "Referral", "Detail", "Outcome", "Concern"],
+        LOCAL_AUTHORITY,
         [[r.taken, r.child, r.kind, r.detail, r.outcome,
           "" if r.concern_id is None else f"#{r.concern_id}"] for r in pack.local_authority],
-        (0.11, 0.14, 0.16, 0.25, 0.28, 0.06), (0, 5), s, width), s)
+        s, width), s)
     story += _section("Children with a plan", len(pack.plans), _table(
-        ["Child", "Year", "Plan", "From", "To"],
-        [[p.child, p.year_group, p.plan, p.started, p.ended] for p in pack.plans],
-        (0.3, 0.12, 0.28, 0.15, 0.15), (), s, width), s)
+        PLANS, [[p.child, p.year_group, p.plan, p.started, p.ended] for p in pack.plans],
+        s, width), s)
     story += _section("Children missing education", len(pack.missing_education), _table(
-        ["Child", "Year", "Concerns in the period", "Latest"],
-        [[m.child, m.year_group, str(m.concerns), m.latest] for m in pack.missing_education],
-        (0.35, 0.15, 0.25, 0.25), (), s, width), s)
+        MISSING, [[m.child, m.year_group, str(m.concerns), m.latest]
+                  for m in pack.missing_education], s, width), s)
     return build(pack.header, story, size, "Ofsted inspection pack")
 
 

@@ -112,14 +112,14 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int], width: f
     return drawing
 
 
-def _safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @ first) starts with '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+#: what a cell a spreadsheet would run as a formula starts with
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_rows(rows: Sequence[Sequence[str]]) -> bytes:
-    """CSV for spreadsheets (UTF-8 with a byte-order mark, CRLF); no cell is a formula."""
+    """CSV for spreadsheets (UTF-8 with a byte-order mark, CRLF); no cell is a formula
+    (one that would be starts with ')."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([_safe(v) for v in row] for row in rows)
+    writer.writerows(["'" + v if v.startswith(_FORMULA) else v for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

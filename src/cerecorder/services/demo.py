@@ -39,6 +39,7 @@ from cerecorder.domain.timefmt import to_utc_text, zone
 from cerecorder.services import (
     audit,
     demo_categories,
+    demo_cme,
     demo_evidence,
     demo_file_life,
     demo_story,
@@ -258,6 +259,7 @@ class _Builder:
         self.staff: list[_Staff] = []
         self.pupils: list[_Pupil] = []
         self.siblings: list[tuple[_Pupil, _Pupil]] = []
+        self.in_story: set[int] = set()  # the storyline's pupils, by id
         self.used_upns: set[str] = set()
         self.admissions: dict[int, int] = {}
         self.strategy_meetings: list[tuple[_Pupil, datetime]] = []
@@ -791,8 +793,22 @@ class _Builder:
         for gender in demo_story.GENDERS:
             pupil = next(p for p in free if p.gender == gender and p not in picked)
             picked.append(pupil)
+        self.in_story = {p.id for p in picked}
         added = demo_story.write_story(
             self.s, [(p.id, p.name) for p in picked],
+            author=lambda day: self._author(day).id, dsl=self._dsl)
+        for name, n in added.items():
+            self.counts[name] += n
+
+    def write_missing_education(self) -> None:
+        """Children missing education (services/demo_cme.py), for pupils on roll in Years 9
+        and 10 (8 and 9 in 2025/26) with nothing else recorded about them."""
+        linked = {id(q) for p in self.pupils for q in p.associates}
+        added = demo_cme.write_missing_education(self.s, demo_cme.pick(
+            [(p.id, p.name, p.gender, p.joined) for p in self.pupils
+             if not (p.concerns or p.entries or p.target or p.associates)
+             and id(p) not in linked and p.left_on is None and p.year_group in (9, 10)
+             and p.id not in self.in_story]),
             author=lambda day: self._author(day).id, dsl=self._dsl)
         for name, n in added.items():
             self.counts[name] += n
@@ -917,6 +933,7 @@ def create_demo_vault(
         builder.write_concerns()
         builder.write_events()
         builder.write_story()
+        builder.write_missing_education()
         if evidence is not None:
             builder.write_evidence(evidence)
         # the file's life (services/demo_file_life.py): pupils on roll with concerns

@@ -24,7 +24,7 @@ from cerecorder.domain.reports import (
     PlanLine,
 )
 from cerecorder.domain.statuses import StatusKind
-from cerecorder.domain.timefmt import from_utc_text, uk_date, uk_datetime
+from cerecorder.domain.timefmt import from_utc_text, local_date, uk_date, uk_datetime
 from cerecorder.services import reports
 from cerecorder.services.report_governors import categories_of
 from cerecorder.services.session import Session
@@ -76,20 +76,27 @@ def build(session: Session, period: Period, *, marking: str = "", school: str = 
     to_la = {r.concern_id for r in la_rows if r.concern_id is not None}
     referrals = []
     missing: dict[int, list[str]] = defaultdict(list)
+    # the same few sets of categories and decisions come back concern after concern
+    shown: dict[frozenset[str], str] = {}
+    decided = {d.value: d.label for d in TriageDecision}
     for r in rows:
         decision = decisions.get(r.concern_id)
         outcome = outcomes.get(r.concern_id)
-        codes = sorted(kinds[r.concern_id], key=order.index)
+        kind = kinds[r.concern_id]
+        listed = shown.get(kind)
+        if listed is None:
+            listed = shown[kind] = "; ".join(labels[c] for c in sorted(kind, key=order.index))
         referrals.append(DslReferral(
             concern_id=r.concern_id, occurred=_when(r.occurred_at, tz),
-            children=", ".join(sorted((name(c) for c in r.child_ids), key=str.casefold)),
-            categories="; ".join(labels[c] for c in codes),
-            decision=AWAITING_TRIAGE if decision is None else TriageDecision(decision).label,
+            children=name(r.child_ids[0]) if len(r.child_ids) == 1 else ", ".join(
+                sorted((name(c) for c in r.child_ids), key=str.casefold)),
+            categories=listed,
+            decision=AWAITING_TRIAGE if decision is None else decided[decision],
             to_local_authority=(r.concern_id in to_la
                                 or decision == TriageDecision.REFER_MASH.value),
             outcome=NO_OUTCOME if outcome is None
-            else f"{uk_date(from_utc_text(outcome[0]).date())}: {outcome[1]}"))
-        if MISSING_EDUCATION in kinds[r.concern_id]:
+            else f"{uk_date(local_date(from_utc_text(outcome[0]), tz))}: {outcome[1]}"))
+        if MISSING_EDUCATION in kind:
             for c in r.child_ids:
                 missing[c].append(r.occurred_at)
     local_authority = tuple(

@@ -118,16 +118,22 @@ class ReportRepository(_Repository):
 
     # -- the Ofsted inspection pack ------------------------------------------------------
 
+    # (each keeps the latest or earliest row itself: SQLite would sort every row first, and
+    # a sort with cipher_memory_security on costs more than reading them)
+
     def decisions(self, start: str, before: str) -> dict[int, str]:
         """The latest triage decision of each concern that happened in [start, before)."""
-        found: dict[int, str] = {}
-        for concern_id, decision in self.conn.execute(
-                "SELECT c.id, t.decision FROM concerns c INDEXED BY concerns_period "
-                "CROSS JOIN triage t ON t.concern_id = c.id WHERE c.status = 'submitted' "
-                "AND c.occurred_at >= ? AND c.occurred_at < ? ORDER BY t.decided_at, t.id",
+        latest: dict[int, tuple[str, int, str]] = {}
+        for concern_id, decided, triage_id, decision in self.conn.execute(
+                "SELECT c.id, t.decided_at, t.id, t.decision FROM concerns c "
+                "INDEXED BY concerns_period CROSS JOIN triage t ON t.concern_id = c.id "
+                "WHERE c.status = 'submitted' AND c.occurred_at >= ? AND c.occurred_at < ?",
                 (start, before)):
-            found[int(concern_id)] = str(decision)  # the later overwrites the earlier
-        return found
+            row = (str(decided), int(triage_id), str(decision))
+            known = latest.get(int(concern_id))
+            if known is None or row[:2] > known[:2]:
+                latest[int(concern_id)] = row
+        return {k: v[2] for k, v in latest.items()}
 
     def concern_outcomes(self, start: str, before: str) -> dict[int, tuple[str, str]]:
         """The latest outcome (UTC time, text) recorded against each concern that
@@ -135,33 +141,38 @@ class ReportRepository(_Repository):
         is read once (outcomes and actions have no index by concern)."""
         period = ("SELECT id FROM concerns INDEXED BY concerns_period WHERE status = "
                   "'submitted' AND occurred_at >= ? AND occurred_at < ?")
-        found: dict[int, tuple[str, str]] = {}
-        for concern_id, occurred, text in self.conn.execute(
-                f"SELECT o.concern_id, o.occurred_at, o.text FROM outcomes o "
+        latest: dict[int, tuple[str, int, str]] = {}
+        for concern_id, occurred, outcome_id, text in self.conn.execute(
+                f"SELECT o.concern_id, o.occurred_at, o.id, o.text FROM outcomes o "
                 f"WHERE o.concern_id IN ({period}) UNION ALL "
-                f"SELECT a.concern_id, o.occurred_at, o.text FROM outcomes o "
+                f"SELECT a.concern_id, o.occurred_at, o.id, o.text FROM outcomes o "
                 f"JOIN actions a ON a.id = o.action_id WHERE o.concern_id IS NULL "
-                f"AND a.concern_id IN ({period}) ORDER BY 2",
+                f"AND a.concern_id IN ({period})",
                 (start, before, start, before)):
-            found[int(concern_id)] = (str(occurred), str(text))  # the latest wins
-        return found
+            row = (str(occurred), int(outcome_id), str(text))
+            known = latest.get(int(concern_id))
+            if known is None or row[:2] > known[:2]:
+                latest[int(concern_id)] = row
+        return {k: (v[0], v[2]) for k, v in latest.items()}
 
     def la_referrals(self, start: str, before: str) -> list[LaReferralRow]:
-        """Referrals to MASH or children's social care taken in [start, before), with the
-        first outcome recorded against each."""
-        taken = ("SELECT id FROM actions WHERE kind IN ('referral_mash', 'referral_csc') "
-                 "AND taken_at >= ? AND taken_at < ?")
-        first: dict[int, str] = {}
-        for action_id, text in self.conn.execute(
-                f"SELECT action_id, text FROM outcomes WHERE action_id IN ({taken}) "
-                "ORDER BY occurred_at DESC, id DESC", (start, before)):
-            first[int(action_id)] = str(text)  # the earliest wins
-        rows = self.conn.execute(
-            "SELECT id, child_id, concern_id, kind, taken_at, detail FROM actions "
-            f"WHERE id IN ({taken}) ORDER BY taken_at, id", (start, before)).fetchall()
-        return [LaReferralRow(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]),
-                              str(r[3]), str(r[4]), str(r[5]), first.get(int(r[0])))
-                for r in rows]
+        """Referrals to MASH or children's social care taken in [start, before), in the
+        order taken, with the first outcome recorded against each (actions read once:
+        they have no index by time)."""
+        found: dict[int, tuple[tuple[str, int], LaReferralRow]] = {}
+        for r in self.conn.execute(
+                "SELECT a.id, a.child_id, a.concern_id, a.kind, a.taken_at, a.detail, o.text, "
+                "o.occurred_at, o.id FROM actions a LEFT JOIN outcomes o ON o.action_id = a.id "
+                "WHERE a.kind IN ('referral_mash', 'referral_csc') AND a.taken_at >= ? "
+                "AND a.taken_at < ?", (start, before)):
+            first = (str(r[7] or ""), int(r[8] or 0))
+            known = found.get(int(r[0]))
+            if known is None or first < known[0]:
+                found[int(r[0])] = (first, LaReferralRow(
+                    int(r[0]), int(r[1]), None if r[2] is None else int(r[2]), str(r[3]),
+                    str(r[4]), str(r[5]), None if r[6] is None else str(r[6])))
+        return sorted((row for _, row in found.values()),
+                      key=lambda row: (row.taken_at, row.action_id))
 
     def plans(self, start_day: str, end_day: str) -> list[PlanRow]:
         """Dated statuses of a plan (CP, CIN, early help) running at any time in the
