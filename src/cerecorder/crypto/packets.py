@@ -17,9 +17,6 @@ may do what are the services layer's business.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,13 +24,20 @@ from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 import pyrage
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
 from pyrage import x25519
 
+# Re-exported: the signing primitives moved to crypto/signing.py; callers keep this name.
+from cerecorder.crypto.signing import SigningKey as SigningKey
+from cerecorder.crypto.signing import Succession as Succession
+from cerecorder.crypto.signing import canonical as canonical
+from cerecorder.crypto.signing import chain_from_json as chain_from_json
+from cerecorder.crypto.signing import chain_json as chain_json
+from cerecorder.crypto.signing import check_verify_key as check_verify_key
+from cerecorder.crypto.signing import content_hash as content_hash
+from cerecorder.crypto.signing import fingerprint as fingerprint
+from cerecorder.crypto.signing import normalise_fingerprint as normalise_fingerprint
+from cerecorder.crypto.signing import signature_holds as signature_holds
+from cerecorder.crypto.signing import verify_key_fingerprint as verify_key_fingerprint
 from cerecorder.domain.errors import EnvironmentProblem
 
 AGE_HEADER = b"age-encryption.org/v1\n"
@@ -61,87 +65,6 @@ class PacketRefused(EnvironmentProblem):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
-
-
-def canonical(document: object) -> bytes:
-    """The one byte form of a document that is signed, hashed and compared."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False).encode("utf-8")
-
-
-def content_hash(document: object) -> str:
-    return hashlib.sha256(canonical(document)).hexdigest()
-
-
-def fingerprint(data: bytes) -> str:
-    """A short code to read aloud and compare: 16 base32 characters (80 bits of SHA-256)
-    in groups of four, e.g. 'K7QD-2MXA-R4TB-6PZE'."""
-    code = base64.b32encode(hashlib.sha256(data).digest()[:10]).decode("ascii")
-    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
-
-
-#: base32 has no 0, 1 or 8: whoever typed one heard O, I or B
-_MISHEARD = str.maketrans("018", "OIB")
-
-
-def normalise_fingerprint(text: str) -> str:
-    """What someone typed after hearing a fingerprint: case, spaces and dashes ignored,
-    and the digits that base32 never uses read as the letters they sound like."""
-    code = "".join(ch for ch in text.upper().translate(_MISHEARD) if ch.isalnum())
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-# -- keys ----------------------------------------------------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: object, length: int | None = None) -> bytes:
-    if not isinstance(text, str):
-        raise ValueError("not base64 text")
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError) as exc:
-        raise ValueError("not base64 text") from exc
-    if length is not None and len(raw) != length:
-        raise ValueError("wrong key length")
-    return raw
-
-
-@dataclass(frozen=True)
-class SigningKey:
-    """An Ed25519 key pair, as the vault stores it (base64 of the raw 32 bytes)."""
-
-    secret: str
-    verify_key: str
-
-    @classmethod
-    def generate(cls) -> SigningKey:
-        key = Ed25519PrivateKey.generate()
-        return cls(_b64(key.private_bytes_raw()), _b64(key.public_key().public_bytes_raw()))
-
-    def sign(self, data: bytes) -> str:
-        return _b64(Ed25519PrivateKey.from_private_bytes(_unb64(self.secret, 32)).sign(data))
-
-
-def verify_key_fingerprint(verify_key: str) -> str:
-    return fingerprint(b"cerecorder-verify-key|" + verify_key.encode("ascii"))
-
-
-def check_verify_key(verify_key: object) -> str:
-    _unb64(verify_key, 32)
-    return str(verify_key)
-
-
-def signature_holds(verify_key: str, data: bytes, signature: object) -> bool:
-    try:
-        Ed25519PublicKey.from_public_bytes(_unb64(verify_key, 32)).verify(
-            _unb64(signature, 64), data)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -403,13 +326,19 @@ class CardRecipient:
 class RecipientCard:
     """What a DSL hands to staff laptops: whom to seal for, and whose receipts to trust.
     Signed by the DSL's vault key over everything it says, so that whoever can edit the
-    file cannot add a key to it; a staff laptop pins that key (services.cards)."""
+    file cannot add a key to it; a staff laptop pins that key (services.cards).
+
+    A card signed by a vault key that replaced an earlier one (a user was removed) also
+    carries the successions from the older keys to its own, oldest first: a laptop that
+    pinned an older key follows them. A card without any is written exactly as before
+    successions existed."""
 
     school: str
     recipients: tuple[CardRecipient, ...]
     verify_key: str
     issued_at: str  # UTC text, as the DSL's vault signed it
     signature: str
+    successions: tuple[Succession, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -428,8 +357,9 @@ class RecipientCard:
 
     @classmethod
     def issue(cls, school: str, recipients: Sequence[CardRecipient], key: SigningKey,
-              issued_at: str) -> RecipientCard:
-        unsigned = cls(school, tuple(recipients), key.verify_key, issued_at, "")
+              issued_at: str, successions: Sequence[Succession] = ()) -> RecipientCard:
+        unsigned = cls(school, tuple(recipients), key.verify_key, issued_at, "",
+                       tuple(successions))
         return replace(unsigned, signature=key.sign(canonical(unsigned._signed())))
 
     def _signed(self) -> dict[str, Any]:
@@ -439,6 +369,7 @@ class RecipientCard:
                            for r in self.recipients],
             "verify_key": self.verify_key, "issued_at": self.issued_at,
             "fingerprint": self.fingerprint, "signer_fingerprint": self.signer_fingerprint,
+            **({"successions": chain_json(self.successions)} if self.successions else {}),
         }
 
     @property
@@ -468,6 +399,9 @@ class RecipientCard:
             )
             if not card.recipients:
                 raise ValueError("a card names at least one recipient")
+            if "successions" in raw:
+                card = replace(card, successions=chain_from_json(raw["successions"],
+                                                                 card.verify_key))
         except (KeyError, TypeError, ValueError) as exc:
             raise PacketRefused("bad_card", "This is not a CE Recorder recipient card, or "
                                 "it is damaged.") from exc
