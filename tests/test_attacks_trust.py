@@ -150,7 +150,7 @@ def test_a_slot_that_missed_two_rotations_still_opens(
 _CRASH_IN_ROTATION = """
 import os, sys
 sys.path.insert(0, sys.argv[2])
-from cerecorder.services import session, users
+from cerecorder.services import key_succession, session, users
 from cerecorder.storage import vault as vault_module
 from helpers import DSL_PASS, TAXONOMY, MockClock
 
@@ -179,8 +179,17 @@ def rotate(self, user_id, remaining):
     if step == "before the removal is audited":
         os._exit(0)
 
+real_finish = key_succession.finish_removal
+
+def finish(*args, **kwargs):
+    done = real_finish(*args, **kwargs)
+    if step == "in the removal's transaction":  # the signing key replaced, not committed
+        os._exit(0)
+    return done
+
 vault_module.write_keyslots, vault_module._rekey = write, rekey
 vault_module.OpenVault.remove_user_and_rotate = rotate
+key_succession.finish_removal = finish
 s = session.unlock(vault_module.Path(sys.argv[1]), user_name="dsl", passphrase=DSL_PASS,
                    clock=MockClock(), taxonomy=TAXONOMY)
 users.remove_user(s, int(sys.argv[3]))
@@ -190,15 +199,20 @@ s.lock()
 
 @pytest.mark.parametrize("step", [
     "before publishing", "after publishing", "after the rekey", "after the checkpoint",
-    "before the removal is audited", "not at all"])
+    "before the removal is audited", "in the removal's transaction", "not at all"])
 def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
         dsl: Session, vault_dir: Path, clock: MockClock, step: str) -> None:
+    """...and the signing key the leaver could read is replaced exactly once, by the
+    removal or by the unlock that finishes it."""
     import subprocess
     import sys
+
+    from cerecorder.storage.repositories import PacketRepository
 
     leaver = add_staff(dsl, "leaver")
     add_staff(dsl)
     add_child(dsl, "Before", "Rotation")
+    original = PacketRepository(dsl.vault.conn).signing_key()
     dsl.lock()
     leaver_key = _slot_key(vault_dir, "leaver", STAFF_PASS)
     tests = Path(__file__).resolve().parent
@@ -208,10 +222,21 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     staff.lock()
     s = reopen_anchored(vault_dir, clock)
     if "leaver" in {u.name for u in users.list_users(s)}:
+        assert step == "before publishing"  # else the unlock finished the removal
         users.remove_user(s, leaver)  # a removal cut short is simply done again
     report = maintenance.verify(s)
+    with s.uow() as uow:
+        retired = PacketRepository(uow.conn).retired_signing_keys()
+        current = PacketRepository(uow.conn).signing_key()
+        rotations = [r[0] for r in uow.conn.execute(
+            "SELECT action FROM audit WHERE action = 'signing_key_rotated'")]
+    card = packet_cards.recipient_card(s)
     s.lock()
     assert report.ok, report
+    assert original is not None and current is not None
+    assert [key for key, _, _ in retired] == [original[1]] and len(rotations) == 1
+    assert card.verify_key == current[1] != original[1]
+    assert [(c.old_key, c.new_key) for c in card.successions] == [(original[1], current[1])]
     reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()
     with pytest.raises(NotAVault):
         connect(vault_dir / "vault.db", leaver_key).close()

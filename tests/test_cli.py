@@ -502,6 +502,8 @@ def test_remove_user_rotates_the_database_key(tmp_path: Path, clock: MockClock) 
     removed = cli("remove-user", vault, "teacher", "--user", "dsl", lines=[DSL_PASS])
     assert removed.code == 0, removed
     assert "rotated" in removed.out
+    assert "The vault's signing key has changed too" in removed.out
+    assert "staff laptops take the new key from the next recipient card" in removed.out
 
     gone = cli("users", vault, "--user", "teacher", lines=[STAFF_PASS])
     assert_one_line_error(gone, 1, "teacher")

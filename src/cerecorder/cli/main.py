@@ -329,8 +329,13 @@ def _remove_user(ctx: Context, args: argparse.Namespace) -> int:
         target = next((u for u in users.list_users(opened) if u.name == args.name), None)
         if target is None:
             raise InvalidInput(f"There is no user called '{args.name}'.")
-        users.remove_user(opened, target.id)
+        before, after = users.remove_user(opened, target.id)
     ctx.console.say(f"Removed {args.name}; the database key has been rotated.")
+    ctx.console.say(
+        f"The vault's signing key has changed too (fingerprint {before or 'none'} is now "
+        f"{after}): staff laptops take the new key from the next recipient card the DSL "
+        "gives them; until then they still trust the old one, so hand out the new card "
+        "now (or have IT pin it with pin-card).")
     return 0
 
 
@@ -582,7 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--display-name")
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.STAFF.value)
-    p = command("remove-user", _remove_user, "Remove a user and rotate the database key.")
+    p = command("remove-user", _remove_user,
+                "Remove a user and rotate the database key and the signing key.")
     p.add_argument("name")
     command("passwd", _passwd, "Change your passphrase.")
     p = command("recover", _recover, "Set a new passphrase for a user with the recovery key.",

@@ -17,15 +17,22 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cerecorder.crypto.packets import SigningKey, signature_holds, verify_key_fingerprint
+from cerecorder.crypto.packets import (
+    SigningKey,
+    Succession,
+    chain_from_json,
+    chain_json,
+    signature_holds,
+    verify_key_fingerprint,
+)
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.domain.model import User
-from cerecorder.domain.timefmt import from_utc_text, to_utc_text, uk_date, zone
+from cerecorder.domain.timefmt import from_utc_text, to_utc_text, uk_date, uk_datetime, zone
 from cerecorder.services import audit
 from cerecorder.services.clock import Clock
 from cerecorder.storage.fileio import atomic_write, make_private_dir
@@ -48,6 +55,10 @@ class Anchor:
     hash: str
     at: datetime
     signature: str = ""
+    #: the vault's successions to the key that signed it (not signed with it: each is
+    #: signed by its own keys), so that an older copy of the vault, whose key is retired
+    #: since, can still tell this anchor is its own (services/key_succession.py)
+    successions: tuple[Succession, ...] = ()
 
     def payload(self) -> bytes:
         """What is signed: canonical JSON of everything but the signature."""
@@ -58,7 +69,8 @@ class Anchor:
 
     def to_json(self) -> dict[str, Any]:
         return {"format": ANCHOR_FORMAT, "vault_id": self.vault_id, "row": self.row,
-                "hash": self.hash, "at": to_utc_text(self.at), "signature": self.signature}
+                "hash": self.hash, "at": to_utc_text(self.at), "signature": self.signature,
+                **({"successions": chain_json(self.successions)} if self.successions else {})}
 
     @classmethod
     def from_json(cls, data: object) -> Anchor:
@@ -69,10 +81,16 @@ class Anchor:
             row = data["row"]
             if isinstance(row, bool) or not isinstance(row, int) or row < 1:
                 raise ValueError("bad row")
-            return cls(str(data["vault_id"]), row, str(data["hash"]),
-                       from_utc_text(str(data["at"])), str(data["signature"]))
+            anchor = cls(str(data["vault_id"]), row, str(data["hash"]),
+                         from_utc_text(str(data["at"])), str(data["signature"]))
         except (KeyError, TypeError) as exc:
             raise ValueError("not an anchor") from exc
+        raw = data.get("successions", [])
+        try:  # a chain that does not hold is no chain: the signature alone is checked
+            last = raw[-1]["new_verify_key"] if raw else ""
+            return replace(anchor, successions=chain_from_json(raw, str(last)))
+        except (ValueError, KeyError, TypeError, IndexError):
+            return anchor
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,14 @@ class Check:
     #: (anyone who writes an anchor folder can put a file there), but verify fails, and a
     #: lock leaves the file as it is (it is the evidence).
     unsigned: tuple[SeenAnchor, ...] = ()
+    #: of those, the ones a key this vault retired signed, dated after it was retired:
+    #: where each is, and when its key was retired
+    late: tuple[tuple[Path, datetime], ...] = ()
+
+    def unsigned_sentences(self) -> tuple[str, ...]:
+        late = dict(self.late)
+        return tuple(retired_sentence(item, late[item.where]) if item.where in late
+                     else unsigned_sentence(item) for item in self.unsigned)
 
 
 def signing_key(uow: UnitOfWork, clock: Clock, actor: User | None,
@@ -132,20 +158,48 @@ def signing_key(uow: UnitOfWork, clock: Clock, actor: User | None,
     return key
 
 
-def take(uow: UnitOfWork, vault_id: str, now: datetime) -> Anchor | None:
+def take(uow: UnitOfWork, vault_id: str, now: datetime, *,
+         successions: Sequence[Succession] = ()) -> Anchor | None:
     """An anchor of the chain as it stands, signed; None before the first event or while
-    the vault has no signing key (a read-only session cannot make one)."""
+    the vault has no signing key (a read-only session cannot make one). `successions`:
+    the vault's, for an anchor folder (an older copy of the vault reads them)."""
     stored = PacketRepository(uow.conn).signing_key()
     rows = uow.audit.last()
     if stored is None or rows is None:
         return None
     unsigned = Anchor(vault_id, rows[0], rows[1], now)
-    return Anchor(vault_id, rows[0], rows[1], now, SigningKey(*stored).sign(unsigned.payload()))
+    return Anchor(vault_id, rows[0], rows[1], now, SigningKey(*stored).sign(unsigned.payload()),
+                  tuple(successions))
 
 
 def unsigned_sentence(item: SeenAnchor) -> str:
     return (f"anchor {item.where} is not signed by this vault's key: it is forged, or the "
             "vault's signing key was replaced")
+
+
+def retired_sentence(item: SeenAnchor, retired_at: datetime) -> str:
+    return (f"anchor {item.where} is signed by a key this vault retired when a user was "
+            f"removed (on {uk_datetime(retired_at)}) but is dated after that "
+            f"({uk_datetime(item.anchor.at)}): it is forged, perhaps by the removed user")
+
+
+def signed_by_vault(current: str, retired: dict[str, datetime], anchor: Anchor,
+                    ) -> datetime | bool:
+    """Whether this vault signed the anchor: True for its current key, a key it retired
+    later than the anchor's time, or a successor of its current key that the anchor's
+    own successions lead to (this is an older copy of the vault, from before a user was
+    removed); the retirement time of a retired key that signed it but was retired before
+    the anchor's time (forged: only the removed user still signs with it); False for any
+    other signer."""
+    payload, signature = anchor.payload(), anchor.signature
+    if signature_holds(current, payload, signature):
+        return True
+    for key, retired_at in retired.items():
+        if signature_holds(key, payload, signature):
+            return True if anchor.at <= retired_at else retired_at
+    olds = [s.old_key for s in anchor.successions]
+    return current in olds and signature_holds(anchor.successions[-1].new_key, payload,
+                                               signature)
 
 
 def anchor_file(folder: Path, vault_id: str) -> Path:
@@ -212,7 +266,9 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
     """Whether the audit chain holds every anchor seen (DESIGN.md): the row with its id
     exists and has its hash, unless a DSL's acknowledged restore settled it."""
     seen, notes = read(folders, vault_id)
-    stored = PacketRepository(uow.conn).signing_key()
+    repo = PacketRepository(uow.conn)
+    stored = repo.signing_key()
+    retired = {key: at for key, at, _ in repo.retired_signing_keys()}
     settled = uow.audit.last_time_of(ACKNOWLEDGED)
     # The anchors a DSL acknowledged are settled by name too: one taken on a laptop whose
     # clock was ahead is newer than the acknowledgement, and would be asked about again.
@@ -221,14 +277,17 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
     held = 0
     unheld: list[Finding] = []
     unsigned: list[SeenAnchor] = []
+    late: list[tuple[Path, datetime]] = []
     for item in seen:
         anchor = item.anchor
         # A vault without a signing key is older than any anchor of its id: only a vault
         # that has one writes them (it is made at creation or the first unlock).
-        if stored is not None and not signature_holds(stored[1], anchor.payload(),
-                                                      anchor.signature):
+        signed = True if stored is None else signed_by_vault(stored[1], retired, anchor)
+        if signed is not True:
             if settled is None or anchor.at > settled:
                 unsigned.append(item)
+                if isinstance(signed, datetime):
+                    late.append((item.where, signed))
             else:  # e.g. the vault restored was older than its signing key
                 notes.append(f"anchor {item.where} is not signed by this vault's key; "
                              "taken before the restore acknowledged, ignored")
@@ -241,7 +300,7 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
             # recorded since (a DSL's unlock of the old copy) do not change the count
             unheld.append(Finding(item, max(anchor.row - uow.audit.last_id_by(anchor.at), 0)))
     newest = max(unheld, key=lambda f: (f.seen.anchor.at, f.seen.anchor.row), default=None)
-    return Check(newest, tuple(notes), held, tuple(unsigned))
+    return Check(newest, tuple(notes), held, tuple(unsigned), tuple(late))
 
 
 def acknowledge(uow: UnitOfWork, clock: Clock, actor: User, vault_id: str,

@@ -94,7 +94,7 @@ def verify(session: Session) -> VerifyReport:
             check = anchors.check(uow, session.vault.vault_id, session.anchor_folders)
         finding = None if check.finding is None else check.finding.sentence(session.tz)
         held, notes = check.anchors_held, check.notes
-        unsigned = tuple(anchors.unsigned_sentence(item) for item in check.unsigned)
+        unsigned = check.unsigned_sentences()
     except EnvironmentProblem as exc:
         notes = (f"the anchors could not be checked: {exc}",)
     checked, mismatches = 0, []

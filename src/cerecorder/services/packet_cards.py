@@ -21,7 +21,7 @@ from cerecorder.domain.model import (
 )
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.domain.timefmt import to_utc_text
-from cerecorder.services import anchors, audit
+from cerecorder.services import anchors, audit, key_succession
 from cerecorder.services.access import require
 from cerecorder.services.handover import SCHOOL_KEY
 from cerecorder.services.session import Session
@@ -48,7 +48,8 @@ def age_identities(uow: UnitOfWork, session: Session) -> list[tuple[int, str, st
 
 def recipient_card(session: Session) -> RecipientCard:
     """The card staff laptops seal for: every DSL's packet key (made on first use) and
-    this vault's verify key for receipts, signed with that key. Audited, with how many it
+    this vault's verify key for receipts, signed with that key, with the successions
+    from the keys it replaced (services/key_succession.py). Audited, with how many it
     seals for (an import compares each packet's recipients with it)."""
     require(session.user, Role.DSL)
     with session.uow() as uow:
@@ -58,7 +59,8 @@ def recipient_card(session: Session) -> RecipientCard:
                            if user_id in active)
         card = RecipientCard.issue(uow.meta.get(SCHOOL_KEY) or "", recipients,
                                    signing_key(uow, session),
-                                   to_utc_text(session.clock.now()))
+                                   to_utc_text(session.clock.now()),
+                                   key_succession.successions(uow))
         audit.record(uow, session.clock, session.user, "recipient_card_exported", "vault",
                      session.vault.vault_id, fingerprint=card.fingerprint,
                      recipients=len(card.recipients))

@@ -173,11 +173,11 @@ def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendRep
     require(session.user, Role.STAFF)
     waiting = _waiting(session)
     try:
-        with session.uow() as uow:
-            cards.require_trusted(uow, session, card)
-            uow.commit()
-    except PacketRefused as refused:  # nothing sealed; the concerns wait for a good card
-        return SendReport(0, waiting, str(refused))
+        problem = cards.accept(session, card)
+    except PacketRefused as refused:  # a card whose date is not one
+        problem = str(refused)
+    if problem:  # nothing sealed; the concerns wait for a good card
+        return SendReport(0, waiting, problem)
     if waiting and not outbox.is_dir():
         return SendReport(0, waiting, f"The outbox folder {outbox} is not available (is "
                           "the USB stick or network share connected?). Your concerns are "
@@ -201,8 +201,9 @@ def send_waiting(session: Session, card: RecipientCard, outbox: Path) -> SendRep
 
 def collect_receipts(session: Session, outbox: Path) -> int:
     """Record the DSL's receipts for my packets found in OUTBOX/receipts. A receipt
-    counts only if the DSL's key (from the card the packet was sealed for) signed it for
-    exactly the packet sent. Returns how many were new."""
+    counts only if the DSL's key (from the card the packet was sealed for, or the key
+    that succeeded it on this laptop: services/cards.py) signed it for exactly the packet
+    sent. Returns how many were new."""
     require(session.user, Role.STAFF)
     folder = outbox / RECEIPTS
     with session.uow() as uow:
@@ -215,7 +216,10 @@ def collect_receipts(session: Session, outbox: Path) -> int:
                 continue
             document = crypto.open_envelope(read_file(path, crypto.MAX_CARD_BYTES), "receipt")
             received_at = from_utc_text(str(document["received_at"]))
-            ok = (document.get("kind") == "receipt" and document.get("signer") == dsl_key
+            with session.uow() as uow:
+                signed = cards.receipt_signed(uow, dsl_key, document.get("signer"),
+                                              received_at)
+            ok = (document.get("kind") == "receipt" and signed
                   and crypto.is_version(document.get("format_version"), FORMAT_VERSION)
                   and document.get("packet_id") == packet_id
                   and document.get("content_hash") == sent_hash)

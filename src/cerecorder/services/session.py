@@ -105,11 +105,13 @@ class Session:
             return anchors.take(uow, self.vault.vault_id, self.clock.now())
 
     def write_anchor(self) -> None:
-        """Anchor the chain in every anchor folder."""
-        anchor = self.current_anchor()
-        if anchor is not None:
-            from cerecorder.services import anchors
+        """Anchor the chain in every anchor folder, with the signing key's successions."""
+        from cerecorder.services import anchors, key_succession
 
+        with UnitOfWork(self.vault.conn, read_only=True) as uow:
+            anchor = anchors.take(uow, self.vault.vault_id, self.clock.now(),
+                                  successions=key_succession.successions(uow))
+        if anchor is not None:
             anchors.write(anchor, self.anchor_folders, keep=self.unsigned_anchors)
 
     @property
@@ -317,6 +319,12 @@ def _audit_unlock(session: Session, folder: Path) -> None:
             if not event.audited:
                 uow.audit.append(event.at, None, event.action, "user_name", event.user_name)
         audit.record(uow, session.clock, session.user, "unlock", "user", session.user.id)
+        leaver = session.vault.interrupted_removal()
+        if leaver is not None:  # a crash came after the key rotation: finish the removal
+            from cerecorder.services import key_succession
+
+            key_succession.finish_removal(uow, session.clock, session.user, session.vault,
+                                          leaver, at_unlock=True)
         if session.rollback is None:  # an old copy gets one once the DSL acknowledges it
             from cerecorder.services import anchors
 

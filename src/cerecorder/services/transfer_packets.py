@@ -20,7 +20,7 @@ from cerecorder.domain.errors import InvalidInput
 from cerecorder.domain.model import ChildDetails, Role
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
 from cerecorder.domain.transfers import AfterTransfer, StepKind
-from cerecorder.services import audit, file_export, transfer_records
+from cerecorder.services import audit, file_export, key_succession, transfer_records
 from cerecorder.services.access import require
 from cerecorder.services.handover import school_name
 from cerecorder.services.packet_cards import age_identities, signing_key
@@ -93,11 +93,13 @@ def seal_transfer(session: Session, child_id: int, card: RecipientCard, fingerpr
     return packet_id, sealed
 
 
-def _checked(document: dict[str, Any], own_key: str) -> dict[str, Any]:
+def _checked(document: dict[str, Any], own_keys: set[str]) -> dict[str, Any]:
+    """`own_keys`: this vault's verify key and those it retired (a card issued before a
+    user was removed names one)."""
     if document.get("kind") != KIND or document.get("format_version") != FORMAT_VERSION:
         raise PacketRefused("malformed", "The file is not a CE Recorder transfer packet of a "
                             "version this copy knows.")
-    if document.get("to_verify_key") != own_key:
+    if document.get("to_verify_key") not in own_keys:
         raise PacketRefused("wrong_recipient", "The packet is for another school: it was "
                             "sealed for a card this vault did not issue.")
     file = document.get("file")
@@ -138,10 +140,11 @@ def import_transfer(session: Session, sealed: bytes) -> Received:
     with session.uow() as uow:
         identities = [i for _, i, _ in age_identities(uow, session)]
         key = signing_key(uow, session)
+        own_keys = {key.verify_key, *key_succession.retired(uow)}
         uow.commit()  # identities made on first use are kept, whatever the packet
     plaintext = crypto.unseal(sealed, identities)
     document = crypto.open_envelope(plaintext, "transfer packet")
-    file = _checked(document, key.verify_key)
+    file = _checked(document, own_keys)
     packet_id = str(document["packet_id"])
     content = crypto.content_hash(document)
     signer = crypto.verify_key_fingerprint(str(document["signer"]))

@@ -1,12 +1,12 @@
 """User management: the DSL or an admin adds and removes users; everyone changes their own
-passphrase. Removing a user rotates the database key."""
+passphrase. Removing a user rotates the database key and the signing key."""
 
 from __future__ import annotations
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import Role, User
 from cerecorder.domain.rules import MAX_NAME, clean_text
-from cerecorder.services import audit
+from cerecorder.services import audit, key_succession
 from cerecorder.services.access import require
 from cerecorder.services.session import Session, check_new_passphrase
 
@@ -51,7 +51,11 @@ def add_user(
     return User(user_id, name, display_name, role)
 
 
-def remove_user(session: Session, user_id: int) -> None:
+def remove_user(session: Session, user_id: int) -> tuple[str, str]:
+    """Remove a user: the database key is rotated (the new key goes to the others' slots
+    only), then the user is marked removed and the vault's signing key replaced, in one
+    transaction under the new key (services/key_succession.py). Returns the signing
+    key's fingerprints (before, after)."""
     require(session.user, Role.DSL, Role.ADMIN)
     if user_id == session.user.id:
         raise PermissionDenied("You cannot remove yourself; ask another DSL or admin.")
@@ -62,13 +66,13 @@ def remove_user(session: Session, user_id: int) -> None:
         raise InvalidInput("The vault must keep at least one DSL.")
     # Rotate first: if it fails the user is still listed (and can be removed again);
     # marking them removed first would leave a working slot behind a "removed" name.
+    # A crash after it leaves the rest to the next unlock (session._audit_unlock).
     session.vault.remove_user_and_rotate(user_id, {u.id for u in remaining})
     with session.uow() as uow:
-        uow.users.mark_removed(user.id, session.clock.now())
-        audit.record(uow, session.clock, session.user, "user_removed", "user", user.id)
-        audit.record(uow, session.clock, session.user, "database_key_rotated", "vault",
-                     session.vault.vault_id)
+        fingerprints = key_succession.finish_removal(uow, session.clock, session.user,
+                                                     session.vault, user.id)
         uow.commit()
+    return fingerprints
 
 
 def change_passphrase(session: Session, new_passphrase: str) -> None:

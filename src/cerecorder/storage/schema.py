@@ -20,6 +20,7 @@ from cerecorder.storage.schema_file_life import (
 )
 from cerecorder.storage.schema_screening import V8 as _V9
 from cerecorder.storage.schema_search import V8 as _V11
+from cerecorder.storage.schema_signing_keys import signing_keys_sql
 from cerecorder.storage.schema_statuses import statuses_sql
 from cerecorder.storage.schema_transfer_records import transfer_records_sql
 from cerecorder.storage.schema_v8 import V8 as _V12
@@ -574,4 +575,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (18, "what the sending school keeps of an acknowledged transfer: a record of what was "
      "sent, and whether the whole file stays (read-only) or the record alone",
      transfer_records_sql(_APPEND_ONLY)),
+    (19, "the vault's retired signing keys: when each was retired and for which successor, "
+     "with the succession both signed; the signing key replaced only by its successor",
+     signing_keys_sql(_APPEND_ONLY)),
 )

@@ -66,6 +66,11 @@ ROTATION_KEY = "rotation_key_sha256"
 #: a hash of every key the database had before its current one (DESIGN.md, Trust anchors):
 #: how a database opened with a pending key shows it descends from the key a slot holds
 FORMER_KEYS = "former_keys_sha256"
+#: meta: {"user_id", "key"} of a removal under way: the user, and _key_hash of the key the
+#: rotation moves to. Set with ROTATION_KEY; the service layer clears it in the
+#: transaction that marks the user removed and replaces the signing key, which runs only
+#: once the database is under the new key (OpenVault.interrupted_removal).
+REMOVAL = "removal_under_way"
 UNRECORDED_KEY = (
     "The key file (keyslots.json) offers a database key that this vault.db never recorded, "
     "so one of the two was tampered with or replaced by an older copy; nothing was changed: "
@@ -237,7 +242,10 @@ class OpenVault:
         added or re-pointed by hand in keyslots.json gets nothing. Order matters: the
         database records the new key's hash, then the key is published (pending), then
         the database is rekeyed; a crash between any two is finished at the next unlock,
-        which adopts the pending key only because the database recorded it.
+        which adopts the pending key only because the database recorded it. The rest of
+        the removal (the user marked removed, the signing key replaced) is the caller's
+        next transaction, under the new key; if a crash comes first, the next unlock
+        finds it to do (interrupted_removal).
         """
         current = self._require_key()
         slots = self.slots.only(remaining - {user_id})
@@ -252,12 +260,24 @@ class OpenVault:
         new_key = ks.new_database_key()
         with UnitOfWork(self.conn) as uow:
             uow.meta.set(ROTATION_KEY, _key_hash(new_key))
+            uow.meta.set(REMOVAL, json.dumps({"user_id": user_id, "key": _key_hash(new_key)}))
             former = [*_former_keys(uow.meta), _former_hash(current)]
             uow.meta.set(FORMER_KEYS, json.dumps(former))
             uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
         _rekey(self.conn, new_key)
         self._key = new_key
+
+    def interrupted_removal(self) -> int | None:
+        """The user whose removal moved the database to its current key but was not
+        finished (not marked removed, the signing key not replaced): a crash came between.
+        None when there is none, or when the crash came before the new key was published
+        (the user keeps their slot and was not removed at all)."""
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            raw = json.loads(MetaRepository(self.conn).get(REMOVAL) or "null")
+            if raw is not None and raw["key"] == _key_hash(self._require_key()):
+                return int(raw["user_id"])
+        return None
 
     def backup_to(self, dest: Path, *,
                   before_publish: Callable[[Path], None] | None = None) -> None:

@@ -389,8 +389,9 @@ class SettingsDialog(QDialog):
             return
         if not self.confirm(
                 f"Remove {user.display_name} ({user.name})?\n\n"
-                "Removing a user rotates the vault's key: their passphrase stops working "
-                "and every remaining user keeps theirs. What they recorded stays."):
+                "Removing a user rotates the vault's keys: their passphrase stops working, "
+                "every remaining user keeps theirs, and the vault's signing key changes. "
+                "What they recorded stays."):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -400,7 +401,10 @@ class SettingsDialog(QDialog):
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.message.setText("")
+        self.message.setText(
+            f"{user.display_name} was removed and the vault's signing key changed. If "
+            "staff laptops seal for this vault, export its recipient card again (Handover) "
+            "and give it to them now.")
         self.refresh_users()
 
     # -- own passphrase and settings ------------------------------------------------------

@@ -1,0 +1,254 @@
+"""Removing a user replaces the vault's signing key: the leaver could read the old one.
+A staff laptop follows the succession to the new key and then refuses the old key's
+cards; anchors and receipts the old key signed count only up to its retirement."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cerecorder import paths
+from cerecorder.crypto import packets as crypto
+from cerecorder.domain.timefmt import to_utc_text
+from cerecorder.services import (
+    anchors,
+    cards,
+    maintenance,
+    packet_cards,
+    packet_sending,
+    packets,
+    users,
+)
+from cerecorder.services.session import Session
+from cerecorder.storage.repositories import PacketRepository
+from test_packets import Pair, audit_actions
+
+from helpers import MockClock, add_staff, new_vault, reopen
+
+
+def _key(s: Session) -> crypto.SigningKey:
+    stored = PacketRepository(s.vault.conn).signing_key()
+    assert stored is not None
+    return crypto.SigningKey(*stored)
+
+
+def _audit_details(s: Session, action: str) -> list[dict[str, object]]:
+    with s.uow() as uow:
+        return [json.loads(str(r[0])) for r in uow.conn.execute(
+            "SELECT detail FROM audit WHERE action = ?", (action,))]
+
+
+def _remove_leaver(pair: Pair) -> crypto.SigningKey:
+    """A DSL's colleague leaves the DSL's vault; returns the signing key they could read,
+    as they would have copied it before."""
+    leaver = add_staff(pair.dsl, "leaver")
+    old = _key(pair.dsl)
+    pair.dsl_clock.advance(days=1)
+    users.remove_user(pair.dsl, leaver)
+    return old
+
+
+def _forged_card(pair: Pair, key: crypto.SigningKey,
+                 successions: tuple[crypto.Succession, ...] = ()) -> crypto.RecipientCard:
+    """A card the leaver signs for their own age key, dated after everything else."""
+    mine = crypto.CardRecipient("Dana Lead", crypto.RecipientIdentity.generate().recipient)
+    pair.dsl_clock.advance(hours=1)
+    return crypto.RecipientCard.issue(pair.card.school, (mine,), key,
+                                      to_utc_text(pair.dsl_clock.now()), successions)
+
+
+def test_removing_a_user_replaces_the_signing_key_and_the_cards_signer(pair: Pair) -> None:
+    old = _remove_leaver(pair)
+    new = _key(pair.dsl)
+    assert new.verify_key != old.verify_key
+    card = packet_cards.recipient_card(pair.dsl)
+    assert card.signer_fingerprint != pair.card.signer_fingerprint
+    [step] = card.successions
+    assert (step.old_key, step.new_key, step.holds) == (old.verify_key, new.verify_key, True)
+    assert _audit_details(pair.dsl, "signing_key_rotated") == [{
+        "previous": crypto.verify_key_fingerprint(old.verify_key),
+        "fingerprint": crypto.verify_key_fingerprint(new.verify_key)}]
+    with pair.dsl.uow() as uow:
+        [(retired, at, _)] = PacketRepository(uow.conn).retired_signing_keys()
+    assert (retired, at) == (old.verify_key, pair.dsl_clock.now())
+    # the card reads back whole, successions and all
+    assert crypto.RecipientCard.from_bytes(card.to_bytes()) == card
+
+
+def test_the_signing_key_is_replaced_only_by_its_recorded_successor(pair: Pair) -> None:
+    """A key holder who writes another key into the table directly is stopped (verify
+    would see a dropped trigger)."""
+    other = crypto.SigningKey.generate()
+    with pytest.raises(Exception, match="replaced only by its recorded successor"):
+        pair.dsl.vault.conn.execute("UPDATE signing_key SET secret = ?, verify_key = ?",
+                                    (other.secret, other.verify_key))
+
+
+def test_a_laptop_follows_the_succession_then_refuses_the_old_keys_forgery(
+        pair: Pair) -> None:
+    old = _remove_leaver(pair)
+    forged = _forged_card(pair, old)
+    # The limit, as documented: before the laptop has seen the new card, the old key
+    # still signs a card it would use.
+    assert cards.card_problem(pair.staff, forged) == ""
+
+    new_card = packet_cards.recipient_card(pair.dsl)
+    pair.record()
+    assert packet_sending.send_waiting(pair.staff, new_card, pair.share) == (
+        packet_sending.SendReport(1, 0))
+    assert _audit_details(pair.staff, "recipient_card_key_succeeded") == [{
+        "signer": new_card.signer_fingerprint, "previous": pair.card.signer_fingerprint,
+        "card": new_card.fingerprint}]
+
+    pair.record(facts="Sealed for the leaver's card, if the laptop let it.")
+    report = packet_sending.send_waiting(pair.staff, forged, pair.share)
+    assert (report.sent, report.waiting) == (0, 1)
+    assert report.problem == (
+        f"The recipient card is signed by a key the DSL's vault has retired (fingerprint "
+        f"{pair.card.signer_fingerprint}, replaced on 17/11/2026 09:30 when a user was "
+        "removed), so nothing is sealed with it: it may be forged by someone who had "
+        "access to the DSL's vault before. Ask the DSL for the current card.")
+    assert len(pair.packet_files()) == 1
+    assert cards.card_problem(pair.staff, pair.card) == report.problem  # the genuine old one
+    assert cards.card_problem(pair.staff, new_card) == ""
+
+
+@pytest.mark.parametrize("leaver_first", [False, True])
+def test_two_successors_of_one_key_stop_both_until_the_fingerprint_is_confirmed(
+        pair: Pair, leaver_first: bool) -> None:
+    """The leaver signs a succession of the old key to a key of their own: a laptop that
+    sees it and the genuine one (in either order) trusts neither."""
+    old = _remove_leaver(pair)
+    genuine = packet_cards.recipient_card(pair.dsl)
+    theirs = crypto.SigningKey.generate()
+    step = crypto.Succession.issue(pair.dsl.vault.vault_id, old, theirs,
+                                   to_utc_text(pair.dsl_clock.now()))
+    forged = _forged_card(pair, theirs, (step,))
+    first, second = (forged, genuine) if leaver_first else (genuine, forged)
+    pair.record()
+    assert packet_sending.send_waiting(pair.staff, first, pair.share).sent == 1
+
+    pair.record(facts="Waits for a card nobody disputes.")
+    report = packet_sending.send_waiting(pair.staff, second, pair.share)
+    assert (report.sent, report.waiting) == (0, 1)
+    one, other = sorted((genuine.signer_fingerprint,
+                         crypto.verify_key_fingerprint(theirs.verify_key)),
+                        key=[first.signer_fingerprint, second.signer_fingerprint].index)
+    assert report.problem == (
+        "Two recipient cards name different keys as the successor of the DSL vault's key "
+        f"{pair.card.signer_fingerprint} ({one} and {other}): one of them is forged, so "
+        "nothing is sealed with either. Confirm the fingerprint with the DSL in person or "
+        "by phone, then confirm the card in Settings, Handover, or ask IT.")
+    for card in (genuine, forged):
+        assert packet_sending.send_waiting(pair.staff, card, pair.share).problem == (
+            report.problem)
+    assert "recipient_card_key_conflict" in audit_actions(pair.staff)
+    # The member of staff checks the fingerprint with the DSL and confirms the genuine card.
+    assert cards.pin_card(pair.staff, genuine, genuine.signer_fingerprint)
+    assert packet_sending.send_waiting(pair.staff, genuine, pair.share) == (
+        packet_sending.SendReport(1, 0))
+    assert cards.card_problem(pair.staff, forged) != ""
+
+
+def test_a_tampered_succession_is_refused(pair: Pair) -> None:
+    old = _remove_leaver(pair)
+    card = packet_cards.recipient_card(pair.dsl)
+    raw = json.loads(card.to_bytes())
+    raw["successions"][0]["at"] = "2026-11-01T09:30:00Z"  # the card's signature aside
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
+        crypto.RecipientCard.from_bytes(json.dumps(raw).encode())
+    [step] = card.successions
+    # signed by the old key only: whoever holds it cannot name a key they do not hold
+    theirs = crypto.SigningKey.generate()
+    unproven = replace(step, new_key=theirs.verify_key, old_signature=old.sign(
+        replace(step, new_key=theirs.verify_key).payload()))
+    assert not unproven.holds
+    # a genuine succession on a card signed by another key: it does not lead there
+    stray = crypto.RecipientCard.issue(card.school, card.recipients, theirs, card.issued_at,
+                                       (step,))
+    with pytest.raises(crypto.PacketRefused, match="not a CE Recorder recipient card"):
+        crypto.RecipientCard.from_bytes(stray.to_bytes())
+    # and one in memory is not followed either
+    assert cards.card_problem(pair.staff, replace(card, successions=(unproven,))) != ""
+
+
+def test_receipts_after_the_succession_are_checked_with_the_new_key(pair: Pair) -> None:
+    """A packet sealed for the old card: the DSL's receipt after the removal is signed by
+    the new key and counts once the laptop follows it; a receipt the leaver signs with the
+    old key, dated after its retirement, does not. One the old key signed before its
+    retirement still does."""
+    pair.record()
+    pair.send()
+    pair.record(facts="A second, received before the removal.")
+    pair.send()
+    first = next(p for p in pair.packet_files())
+    hold = pair.share.parent / "held"
+    hold.mkdir()
+    first.rename(hold / first.name)
+    pair.dsl_clock.advance(minutes=10)
+    assert packets.import_inbox(pair.dsl, pair.share).summary.startswith("1 filed")
+    old = _remove_leaver(pair)
+    assert packet_sending.send_waiting(pair.staff, packet_cards.recipient_card(pair.dsl),
+                                       pair.share).problem == ""
+
+    (hold / first.name).rename(pair.share / first.name)
+    pair.dsl_clock.advance(minutes=1)
+    receipts = pair.share / packets.RECEIPTS
+    forged_path = receipts / f"{first.stem}{packets.RECEIPT_SUFFIX}"
+    with pair.staff.uow() as uow:
+        [(_, sent_hash, _)] = [row for row in PacketRepository(uow.conn).awaiting_receipt(
+            pair.staff.user.id) if row[0] == first.stem]
+    forged_path.write_bytes(crypto.sign_document({
+        "kind": "receipt", "format_version": packets.FORMAT_VERSION, "packet_id": first.stem,
+        "content_hash": sent_hash, "received_at": to_utc_text(pair.dsl_clock.now()),
+        "signer": old.verify_key, "anchor": None}, old))
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 1  # the one before
+    assert packets.import_inbox(pair.dsl, pair.share).summary.startswith("1 filed")
+    assert packet_sending.collect_receipts(pair.staff, pair.share) == 1  # the new key's
+
+
+def _anchored_leaver_vault(folder: Path, clock: MockClock) -> tuple[crypto.SigningKey, Path]:
+    s = new_vault(folder, clock)
+    s.anchor_folders = (paths.anchor_dir(),)
+    leaver = add_staff(s, "leaver")
+    s.lock()  # an anchor signed by the key the leaver could read
+    kept = folder.parent / "kept-anchors"
+    kept.mkdir()
+    for path in paths.anchor_dir().glob("*.ceanchor"):
+        (kept / path.name).write_bytes(path.read_bytes())
+    s = reopen(folder, clock)
+    old = _key(s)
+    clock.advance(hours=2)
+    users.remove_user(s, leaver)
+    s.lock()
+    return old, kept
+
+
+def test_an_anchor_from_before_the_retirement_verifies_and_a_later_forgery_does_not(
+        vault_dir: Path, tmp_path: Path, clock: MockClock) -> None:
+    old, kept = _anchored_leaver_vault(vault_dir, clock)
+    s = reopen(vault_dir, clock, anchor_folders=(kept,))
+    report = maintenance.verify(s)
+    assert report.ok, report
+    assert (report.anchors_held, report.anchor_unsigned) == (1, ())
+
+    # The leaver signs an anchor of the chain as it is now with the key they kept.
+    with s.uow() as uow:
+        row, digest = uow.audit.last() or (0, "")
+    clock.advance(minutes=5)
+    forged = anchors.Anchor(s.vault.vault_id, row, digest, clock.now())
+    forged = replace(forged, signature=old.sign(forged.payload()))
+    elsewhere = tmp_path / "their-anchors"
+    anchors.write(forged, (elsewhere,))
+    s.lock()
+    s = reopen(vault_dir, clock, anchor_folders=(kept, elsewhere))
+    report = maintenance.verify(s)
+    s.lock()
+    assert not report.ok
+    assert report.anchor_unsigned == (
+        f"anchor {anchors.anchor_file(elsewhere, s.vault.vault_id)} is signed by a key this "
+        "vault retired when a user was removed (on 16/11/2026 11:30) but is dated after "
+        "that (16/11/2026 11:35): it is forged, perhaps by the removed user",)
