@@ -26,7 +26,7 @@ from cerecorder.services.session import Session
 from cerecorder.storage.repositories import PacketRepository
 from test_packets import Pair, audit_actions
 
-from helpers import MockClock, add_staff, new_vault, reopen
+from helpers import DSL_PASS, STAFF_PASS, MockClock, add_staff, new_vault, reopen, switch_to
 
 
 def _key(s: Session) -> crypto.SigningKey:
@@ -252,3 +252,69 @@ def test_an_anchor_from_before_the_retirement_verifies_and_a_later_forgery_does_
         f"anchor {anchors.anchor_file(elsewhere, s.vault.vault_id)} is signed by a key this "
         "vault retired when a user was removed (on 16/11/2026 11:30) but is dated after "
         "that (16/11/2026 11:35): it is forged, perhaps by the removed user",)
+
+
+def _seal_forgery(pair: Pair, document: dict[str, object], key: crypto.SigningKey,
+                  tag: str, **changes: object) -> None:
+    forged = {k: v for k, v in document.items() if k != "successions"}
+    forged.update(signer=key.verify_key, packet_id=tag * 32, **changes)
+    forged["concern"] = {**document["concern"], "uid": f"forged-{tag}",  # type: ignore[dict-item]
+                         "facts": "Forged by the supply teacher."}
+    (pair.share / f"{tag * 32}.cepacket").write_bytes(crypto.seal(
+        crypto.sign_document(forged, key), [r.recipient for r in pair.card.recipients]))
+
+
+def test_the_dsl_follows_a_staff_laptop_whose_key_was_replaced(pair: Pair) -> None:
+    """IT removes a supply teacher from a shared staff laptop: its key changes, and the
+    DSL's vault moves the laptop's enrolment to the new key from its next packet. The old
+    key, which the supply teacher could read, signs nothing dated after that, and a
+    successor of it the supply teacher names is refused."""
+    pair.record(facts="Sent before the removal, imported after the next one.")
+    pair.send()
+    [in_transit] = pair.packet_files()
+    held = in_transit.rename(pair.share.parent / in_transit.name)
+    setup = switch_to(pair.staff, "setup", DSL_PASS)
+    supply = add_staff(setup, "supply")
+    old = _key(setup)
+    pair.staff_clock.advance(days=1)
+    users.remove_user(setup, supply)
+    pair.staff = switch_to(setup, "teacher", STAFF_PASS)
+    pair.staff_clock.advance(minutes=5)
+    pair.record(facts="Sent after the removal.")
+    pair.send()
+    [sent] = pair.packet_files()
+    identities = [i for _, i, _ in PacketRepository(pair.dsl.vault.conn).identities()]
+    document = crypto.open_envelope(crypto.unseal(sent.read_bytes(), identities))
+    pair.dsl_clock.advance(days=1, minutes=10)
+    assert packets.import_inbox(pair.dsl, pair.share).summary == "1 filed."
+    new = _key(pair.staff)
+    assert [e.verify_key for e in packet_cards.enrolments(pair.dsl)] == [new.verify_key]
+    [moved] = _audit_details(pair.dsl, "staff_laptop_key_succeeded")
+    assert (moved["previous"], moved["fingerprint"]) == (
+        crypto.verify_key_fingerprint(old.verify_key),
+        crypto.verify_key_fingerprint(new.verify_key))
+    held.rename(in_transit)
+    assert packets.import_inbox(pair.dsl, pair.share).summary == "1 filed."  # dated before
+
+    # The supply teacher forges a concern as Terry Teacher with the key they kept...
+    _seal_forgery(pair, document, old, "e")
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "refused"
+    assert outcome.message.startswith(
+        "The packet is signed by a staff laptop key that was replaced on 17/11/2026 09:30 "
+        f"(fingerprint {crypto.verify_key_fingerprint(old.verify_key)}; a user was removed "
+        "from that laptop) and is dated after that, so it may be forged by the removed "
+        "user; it was not filed.")
+    # ...and with a key of their own, that they say succeeded the old one.
+    theirs = crypto.SigningKey.generate()
+    step = crypto.Succession.issue(pair.staff.vault.vault_id, old, theirs,
+                                   to_utc_text(pair.staff_clock.now()))
+    _seal_forgery(pair, document, theirs, "d", successions=crypto.chain_json([step]))
+    [outcome] = packets.import_inbox(pair.dsl, pair.share).outcomes
+    assert outcome.status == "refused"
+    assert outcome.message.startswith(
+        "The packet says the staff laptop key "
+        f"{crypto.verify_key_fingerprint(old.verify_key)} was replaced by "
+        f"{crypto.verify_key_fingerprint(theirs.verify_key)}, but an earlier packet said "
+        f"{crypto.verify_key_fingerprint(new.verify_key)}: one of them is forged")
+    assert len(pair.dsl_concerns()) == 2

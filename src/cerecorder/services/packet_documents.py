@@ -22,8 +22,8 @@ from cerecorder.domain.model import Child, ConcernContent, EntryKind, Mention, U
 from cerecorder.domain.register import MAX_MENTIONS, clean_mention
 from cerecorder.domain.rules import MAX_NAME, MAX_TEXT, check_record_dates, clean_text
 from cerecorder.domain.timefmt import from_utc_text
+from cerecorder.services import laptop_succession
 from cerecorder.services.session import Session
-from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 
 #: of receipts, and of packets without files
@@ -142,10 +142,11 @@ def _parse_child(raw: object) -> dict[str, Any]:
     return child
 
 
-def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
+def _checked(uow: UnitOfWork, session: Session, document: dict[str, Any], kind: str,
              held_by: int | None = None) -> tuple[str, dict[str, Any], int]:
     """The checks every signed document passes: its kind and format, its packet id, and a
-    signer enrolled for its author. Returns the packet id, the record, the author id.
+    signer enrolled for its author (or a successor of one: services/laptop_succession.py).
+    Returns the packet id, the record, the author id.
     A concern held for a match (`held_by`: its author) passed the signer check when it
     arrived; a laptop revoked since does not undo that."""
     if document.get("kind") != kind or not any(
@@ -163,7 +164,9 @@ def _checked(uow: UnitOfWork, document: dict[str, Any], kind: str,
         return packet_id, raw, held_by
     signer = str(document["signer"])
     author = uow.users.by_name(text_of(raw["author"], "name", MAX_NAME))
-    if author is None or author.id not in PacketRepository(uow.conn).enrolled_user_ids(signer):
+    if author is None or author.id not in laptop_succession.signer_users(
+            uow, session, signer, document.get("successions"),
+            moment_of(document, "created_at")):
         raise PacketRefused(
             "unknown_signer", "The packet is signed by a laptop that is not enrolled for its "
             f"author (fingerprint {crypto.verify_key_fingerprint(signer)}). Enrol the member "
@@ -186,7 +189,7 @@ class VerifiedAddendum:
 
 def verify_addendum(uow: UnitOfWork, session: Session,
                      document: dict[str, Any]) -> VerifiedAddendum:
-    packet_id, raw, author_id = _checked(uow, document, "addendum")
+    packet_id, raw, author_id = _checked(uow, session, document, "addendum")
     body = text_of(raw, "body")
     if not body.strip():
         raise malformed("the addendum is empty")
@@ -200,7 +203,7 @@ def verify_addendum(uow: UnitOfWork, session: Session,
 def verify(uow: UnitOfWork, session: Session, document: dict[str, Any],
             held_by: int | None = None) -> Verified:
     """Every check a signed concern document must pass before anything is written."""
-    packet_id, raw, author_id = _checked(uow, document, "concern", held_by)
+    packet_id, raw, author_id = _checked(uow, session, document, "concern", held_by)
     codes = raw.get("indicator_codes")
     children = raw.get("children")
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):

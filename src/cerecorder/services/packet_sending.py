@@ -20,7 +20,7 @@ from cerecorder.domain.attachments import Attachment
 from cerecorder.domain.errors import EnvironmentProblem
 from cerecorder.domain.model import Child, Role
 from cerecorder.domain.timefmt import from_utc_text, to_utc_text
-from cerecorder.services import anchors, audit, cards
+from cerecorder.services import anchors, audit, cards, key_succession
 from cerecorder.services.access import require
 from cerecorder.services.packet_cards import signing_key
 from cerecorder.services.packet_documents import (
@@ -70,6 +70,10 @@ def _envelope(session: Session, uow: UnitOfWork, kind: str, card: RecipientCard,
         "packet_id": uuid.uuid4().hex, "created_at": to_utc_text(session.clock.now()),
         "card_fingerprint": card.fingerprint, "signer": key.verify_key,
         "anchor": None if anchor is None else anchor.to_json(),
+        # from this laptop's older keys to the signer (a user was removed here), so that
+        # the DSL's vault can follow it (services/laptop_succession.py)
+        **({"successions": crypto.chain_json(chain)}
+           if (chain := key_succession.successions(uow)) else {}),
     }
 
 

@@ -906,6 +906,14 @@ class PacketRepository(_Repository):
             "SELECT 1 FROM audit WHERE action = 'staff_enrolment_revoked' "
             "AND json_extract(detail, '$.fingerprint') = ? LIMIT 1", (fingerprint,)))
 
+    def laptop_successions(self) -> dict[str, tuple[str, str]]:
+        """Old key -> (new key, when), of every staff laptop key this vault followed to a
+        successor (from the audit: append-only and hash-chained)."""
+        return {str(r[0]): (str(r[1]), str(r[2])) for r in self._rows(
+            "SELECT json_extract(detail, '$.old_key'), json_extract(detail, '$.new_key'), "
+            "json_extract(detail, '$.at') FROM audit "
+            "WHERE action = 'staff_laptop_key_succeeded' GROUP BY 1")}
+
     def enrolled_user_ids(self, verify_key: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
             "SELECT user_id FROM enrolled_staff WHERE verify_key = ?", (verify_key,))}
