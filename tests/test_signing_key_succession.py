@@ -318,3 +318,33 @@ def test_the_dsl_follows_a_staff_laptop_whose_key_was_replaced(pair: Pair) -> No
         f"{crypto.verify_key_fingerprint(theirs.verify_key)}, but an earlier packet said "
         f"{crypto.verify_key_fingerprint(new.verify_key)}: one of them is forged")
     assert len(pair.dsl_concerns()) == 2
+
+
+def test_a_transfer_sealed_for_the_card_before_a_removal_imports_and_its_receipt_counts(
+        tmp_path: Path, clock: MockClock) -> None:
+    """The receiving school removes a user between the sender's sealing and its import:
+    the packet names the retired key, and the receipt the new key signs carries the
+    succession the sender follows."""
+    from cerecorder.domain.model import ChildDetails
+    from cerecorder.services import children, handover, transfer_packets
+
+    sender, receiver = new_vault(tmp_path / "sender", clock), new_vault(tmp_path / "receiver",
+                                                                       clock)
+    for s, name in ((sender, "Eastcombe Academy"), (receiver, "Hillside High")):
+        with s.uow() as uow:
+            uow.meta.set(handover.SCHOOL_KEY, name)
+            uow.commit()
+    amy = children.add_child(sender, ChildDetails("Amy", "Khan", upn="A123456789012"))
+    card = packet_cards.recipient_card(receiver)
+    packet_id, sealed = transfer_packets.seal_transfer(sender, amy, card,
+                                                       card.signer_fingerprint, "Transfer")
+    clock.advance(hours=1)
+    users.remove_user(receiver, add_staff(receiver, "leaver"))
+    got = transfer_packets.import_transfer(receiver, sealed)
+    receipt = json.loads(got.receipt)["document"]
+    assert receipt["signer"] == _key(receiver).verify_key != card.verify_key
+    transfer_packets.file_receipt(sender, got.receipt)
+    with sender.uow() as uow:
+        assert uow.transfer_packets.sealed(packet_id)[6] is not None  # type: ignore[index]
+    sender.lock()
+    receiver.lock()

@@ -141,6 +141,7 @@ def import_transfer(session: Session, sealed: bytes) -> Received:
         identities = [i for _, i, _ in age_identities(uow, session)]
         key = signing_key(uow, session)
         own_keys = {key.verify_key, *key_succession.retired(uow)}
+        chain = key_succession.successions(uow)
         uow.commit()  # identities made on first use are kept, whatever the packet
     plaintext = crypto.unseal(sealed, identities)
     document = crypto.open_envelope(plaintext, "transfer packet")
@@ -157,7 +158,7 @@ def import_transfer(session: Session, sealed: bytes) -> Received:
             row = known[0]
             return Received(int(row[0]), int(row[2]), str(row[3]), str(row[4]), str(row[5]),
                             from_utc_text(str(row[6])), True,
-                            _receipt(key, packet_id, content, session))
+                            _receipt(key, packet_id, content, session, chain))
         child_id = _child_for(uow, session, file["child"])
         same_school = [r for r in uow.transfer_packets.received(child_id=child_id)
                        if r[4] == signer]
@@ -174,14 +175,31 @@ def import_transfer(session: Session, sealed: bytes) -> Received:
         uow.commit()
     return Received(received_id, child_id, str(document.get("from_school") or ""), signer,
                     str(file.get("document_id") or ""), session.clock.now(), False,
-                    _receipt(key, packet_id, content, session))
+                    _receipt(key, packet_id, content, session, chain))
 
 
-def _receipt(key: crypto.SigningKey, packet_id: str, content: str, session: Session) -> bytes:
+def _receipt(key: crypto.SigningKey, packet_id: str, content: str, session: Session,
+             successions: tuple[crypto.Succession, ...]) -> bytes:
+    """Signed by this vault's key now, with the successions from the keys it replaced:
+    the packet may have been sealed for a card of one of them."""
     return crypto.sign_document({
         "kind": RECEIPT_KIND, "format_version": FORMAT_VERSION, "packet_id": packet_id,
         "content_hash": content, "received_at": to_utc_text(session.clock.now()),
-        "received_by": f"{session.user.display_name}, DSL", "signer": key.verify_key}, key)
+        "received_by": f"{session.user.display_name}, DSL", "signer": key.verify_key,
+        **({"successions": crypto.chain_json(successions)} if successions else {})}, key)
+
+
+def _signed_for(document: dict[str, Any], sealed_for: str) -> bool:
+    """Whether the receipt is signed by the key the packet was sealed for, or by one its
+    own successions show succeeded that key."""
+    signer = document.get("signer")
+    if signer == sealed_for:
+        return True
+    try:
+        chain = crypto.chain_from_json(document.get("successions", []), str(signer))
+    except ValueError:
+        return False
+    return sealed_for in {step.old_key for step in chain}
 
 
 def file_receipt(session: Session, data: bytes, after: AfterTransfer | None = None
@@ -199,7 +217,8 @@ def file_receipt(session: Session, data: bytes, after: AfterTransfer | None = No
         if sealed is None:
             raise PacketRefused("unknown", "The receipt is for a packet this vault did not "
                                 "seal.")
-        if document.get("signer") != sealed[5] or document.get("content_hash") != sealed[3]:
+        if not _signed_for(document, str(sealed[5])) or document.get(
+                "content_hash") != sealed[3]:
             raise PacketRefused("bad_signature", "The receipt is not signed by the school the "
                                 "packet was sealed for, or names other content.")
         if sealed[6] is not None:
