@@ -10,6 +10,12 @@ anchor taken before it.
 
 Files are `<anchor folder>/<vault id>.ceanchor`: ids, hashes and a time, never record
 content.
+
+Removing a user retires the signing key (services/key_succession.py). An anchor a retired
+key signed counts if it is dated no later than the retirement; one dated after is forged
+(the removed user kept the key) and verify says so. Anchors in folders also carry the
+vault's successions, so that an older copy of the vault, put back in place, still knows
+the newer anchors for its own and reports that it is older than them.
 """
 
 from __future__ import annotations

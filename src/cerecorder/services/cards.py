@@ -195,11 +195,13 @@ def receipt_signed(uow: UnitOfWork, dsl_key: str, signer: object,
                    received_at: datetime) -> bool:
     """Whether a receipt for a packet sealed for a card of `dsl_key` is signed by the DSL's
     vault: by the key this laptop now follows for it (after any successions), or by
-    `dsl_key` itself if the receipt is dated before this laptop knew it retired."""
+    `dsl_key` itself if the receipt is dated no later than the succession that retired
+    it (a receipt the removed user signs with it later is forged)."""
     pin = _pin(uow)
-    key, at = dsl_key, None
-    while pin is not None and (step := pin.successor(key)) is not None:
+    key, at, seen = dsl_key, None, {dsl_key}
+    while pin is not None and (step := pin.successor(key)) is not None and step[0] not in seen:
         key = step[0]
+        seen.add(key)
         at = step[1] if at is None else at
     return signer == key or (signer == dsl_key and (
         at is None or received_at <= from_utc_text(at)))

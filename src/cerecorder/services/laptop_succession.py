@@ -39,9 +39,9 @@ def signer_users(uow: UnitOfWork, session: Session, signer: str, successions: ob
     after it was retired."""
     repo = PacketRepository(uow.conn)
     users = repo.enrolled_user_ids(signer)
-    followed = repo.laptop_successions()
     if users:
         return users
+    followed = repo.laptop_successions()
     if signer in followed:
         return _retired(repo, followed, signer, created_at)
     try:
