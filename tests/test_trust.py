@@ -22,8 +22,8 @@ from cerecorder.domain.errors import NotAVault, PermissionDenied
 from cerecorder.domain.model import Role
 from cerecorder.services import concerns, maintenance, session, users
 from cerecorder.services.session import Session
+from cerecorder.storage.audit_chain import chain_hash, genesis_hash
 from cerecorder.storage.connection import connect
-from cerecorder.storage.repositories import chain_hash, genesis_hash
 from cerecorder.storage.vault import read_keyslots
 
 from helpers import (
