@@ -24,7 +24,7 @@ from cerecorder.domain.errors import NotAVault, WrongPassphrase
 from cerecorder.services import concerns, maintenance, packet_cards, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import connect
-from cerecorder.storage.vault import read_keyslots
+from cerecorder.storage.vault import connect_database, read_keyslots
 
 from helpers import (
     DSL_PASS,
@@ -62,7 +62,7 @@ def _behind_the_triggers(db: Path, key: bytes, table: str, change: Any) -> None:
     """A key holder takes a table's triggers out of sqlite_master and puts them back in
     their own rows afterwards (writable_schema): the schema is then exactly as before, in
     its order, so verify's schema comparison sees nothing."""
-    conn = connect(db, key)
+    conn = connect(db, key, page_size=ks.NEW_PAGE_SIZE)  # a vault made by the tests
     try:
         conn.execute("PRAGMA writable_schema = ON")
         saved = conn.execute("SELECT rowid, type, name, tbl_name, rootpage, sql FROM "
@@ -72,7 +72,7 @@ def _behind_the_triggers(db: Path, key: bytes, table: str, change: Any) -> None:
                      (table,))
     finally:
         conn.close()
-    conn = connect(db, key)
+    conn = connect(db, key, page_size=ks.NEW_PAGE_SIZE)  # a vault made by the tests
     try:
         change(conn)
         conn.execute("PRAGMA writable_schema = ON")
@@ -144,7 +144,7 @@ def test_a_slot_that_missed_two_rotations_still_opens(
     away.lock()
     folded = _slot_key(vault_dir, "away", STAFF_PASS)
     assert folded != held
-    connect(vault_dir / "vault.db", folded).close()  # the database's current key
+    connect_database(vault_dir, folded).close()  # the database's current key
 
 
 _CRASH_IN_ROTATION = """
@@ -214,7 +214,7 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     assert report.ok, report
     reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()
     with pytest.raises(NotAVault):
-        connect(vault_dir / "vault.db", leaver_key).close()
+        connect_database(vault_dir, leaver_key).close()
 
 
 # -- anchors ---------------------------------------------------------------------------
@@ -367,7 +367,7 @@ def test_only_a_dsl_acknowledges_a_restore_from_the_command_line(
 def test_an_object_the_migrations_do_not_create_is_reported(
         vault_dir: Path, clock: MockClock, extra: str) -> None:
     _anchored_vault(vault_dir, clock)
-    conn = connect(vault_dir / "vault.db", _slot_key(vault_dir, "teacher", STAFF_PASS))
+    conn = connect_database(vault_dir, _slot_key(vault_dir, "teacher", STAFF_PASS))
     conn.execute(extra)
     conn.close()
     report = _verify(vault_dir, clock)
@@ -380,7 +380,7 @@ def test_a_temporary_trigger_leaves_nothing_in_the_vault(
     """A TEMP trigger lives in the connection that made it: by design it is nobody's
     concern once that connection is closed."""
     _anchored_vault(vault_dir, clock)
-    conn = connect(vault_dir / "vault.db", _slot_key(vault_dir, "teacher", STAFF_PASS))
+    conn = connect_database(vault_dir, _slot_key(vault_dir, "teacher", STAFF_PASS))
     conn.execute("CREATE TEMP TRIGGER t BEFORE INSERT ON audit BEGIN SELECT 1; END")
     conn.close()
     assert _verify(vault_dir, clock).ok

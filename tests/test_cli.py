@@ -134,6 +134,7 @@ def locked_vault(folder: Path, clock: MockClock, *, staff: bool = False) -> Path
 def raw_connect(db: Path, key: bytes) -> sqlcipher.Connection:
     conn = sqlcipher.connect(str(db), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {read_keyslots(db.parent).page_size}")
     return conn
 
 
