@@ -33,6 +33,7 @@ from helpers import (
     MockClock,
     add_child,
     add_staff,
+    bulk_attachments,
     content,
     new_vault,
     reopen_anchored,
@@ -151,10 +152,11 @@ _CRASH_IN_ROTATION = """
 import os, sys
 sys.path.insert(0, sys.argv[2])
 from cerecorder.services import session, users
-from cerecorder.storage import vault as vault_module
+from cerecorder.storage import rotation, vault as vault_module
 from helpers import DSL_PASS, TAXONOMY, MockClock
 
 step = sys.argv[4]
+rotation.POLL_SECONDS = 0.001
 real_write, real_rekey = vault_module.write_keyslots, vault_module._rekey
 real_rotate = vault_module.OpenVault.remove_user_and_rotate
 
@@ -165,32 +167,37 @@ def write(folder, slots):
     if step == "after publishing":
         os._exit(0)
 
-def rekey(conn, new_key):
+def rekey(conn, db, new_key, progress=None):
     conn.execute(f"PRAGMA rekey = \\"x'{new_key.hex()}'\\"")
     if step == "after the rekey":
         os._exit(0)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if step == "after the checkpoint":
         os._exit(0)
-    real_rekey(conn, new_key)
+    real_rekey(conn, db, new_key)
 
-def rotate(self, user_id, remaining):
-    real_rotate(self, user_id, remaining)
+def rotate(self, user_id, remaining, progress=None):
+    real_rotate(self, user_id, remaining, progress)
     if step == "before the removal is audited":
         os._exit(0)
 
-vault_module.write_keyslots, vault_module._rekey = write, rekey
+def part_way(progress):  # the rotation's watcher thread; the rekey runs on
+    if step == "during the rekey" and 0.1 < progress.fraction and not progress.writing_back:
+        os._exit(17)
+
+if step != "during the rekey":
+    vault_module.write_keyslots, vault_module._rekey = write, rekey
 vault_module.OpenVault.remove_user_and_rotate = rotate
 s = session.unlock(vault_module.Path(sys.argv[1]), user_name="dsl", passphrase=DSL_PASS,
                    clock=MockClock(), taxonomy=TAXONOMY)
-users.remove_user(s, int(sys.argv[3]))
+users.remove_user(s, int(sys.argv[3]), part_way)
 s.lock()
 """
 
 
 @pytest.mark.parametrize("step", [
-    "before publishing", "after publishing", "after the rekey", "after the checkpoint",
-    "before the removal is audited", "not at all"])
+    "before publishing", "after publishing", "during the rekey", "after the rekey",
+    "after the checkpoint", "before the removal is audited", "not at all"])
 def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
         dsl: Session, vault_dir: Path, clock: MockClock, step: str) -> None:
     import subprocess
@@ -199,11 +206,14 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     leaver = add_staff(dsl, "leaver")
     add_staff(dsl)
     add_child(dsl, "Before", "Rotation")
+    if step == "during the rekey":  # enough pages for the kill to land part-way
+        bulk_attachments(dsl, 40)
     dsl.lock()
     leaver_key = _slot_key(vault_dir, "leaver", STAFF_PASS)
     tests = Path(__file__).resolve().parent
-    subprocess.run([sys.executable, "-c", _CRASH_IN_ROTATION, str(vault_dir), str(tests),
-                    str(leaver), step], check=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", _CRASH_IN_ROTATION, str(vault_dir),
+                           str(tests), str(leaver), step], timeout=120)
+    assert done.returncode == (17 if step == "during the rekey" else 0)
     staff = reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS)  # a slot nobody unlocked since
     staff.lock()
     s = reopen_anchored(vault_dir, clock)

@@ -503,6 +503,7 @@ def test_remove_user_rotates_the_database_key(tmp_path: Path, clock: MockClock) 
     removed = cli("remove-user", vault, "teacher", "--user", "dsl", lines=[DSL_PASS])
     assert removed.code == 0, removed
     assert "rotated" in removed.out
+    assert "Done: the vault has its new key. (100%)" in removed.err  # progress, on stderr
 
     gone = cli("users", vault, "--user", "teacher", lines=[STAFF_PASS])
     assert_one_line_error(gone, 1, "teacher")

@@ -469,7 +469,7 @@ from cerecorder.services import session, users
 from cerecorder.storage import vault as vault_module
 from helpers import DSL_PASS, TAXONOMY, MockClock
 
-def rekey_then_die(conn, new_key):
+def rekey_then_die(conn, db, new_key, progress=None):
     conn.execute(f"PRAGMA rekey = \\"x'{new_key.hex()}'\\"")
     os._exit(0)  # the power goes: the rekeyed pages are still in the WAL
 

@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,10 +35,12 @@ from cerecorder.domain.errors import (
     NoAccess,
     NotAVault,
     UnknownUser,
+    VaultBusy,
     VaultExists,
     VaultLocked,
 )
 from cerecorder.domain.model import Role
+from cerecorder.domain.rotation import ProgressCallback
 from cerecorder.domain.timefmt import to_utc_text
 from cerecorder.storage.connection import Connection, connect, db_errors_explained
 from cerecorder.storage.fileio import (
@@ -51,16 +54,16 @@ from cerecorder.storage.fileio import (
 from cerecorder.storage.lock import LOCK_NAME, VaultLock
 from cerecorder.storage.migrations import migrate
 from cerecorder.storage.repositories import MetaRepository
+from cerecorder.storage.rotation import ROTATION_KEY
+from cerecorder.storage.rotation import rekey as _rekey
 from cerecorder.storage.swap import finish_interrupted_swap
 from cerecorder.storage.uow import UnitOfWork
 
 DB_NAME = "vault.db"
 KEYSLOTS_NAME = "keyslots.json"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-#: meta keys: the secret vault id every slot is sealed with, and SHA-256 of the key a
-#: rotation in progress is moving the database to
+#: meta key: the secret vault id every slot is sealed with
 VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
-ROTATION_KEY = "rotation_key_sha256"
 #: a hash of every key the database had before its current one (DESIGN.md, Trust anchors):
 #: how a database opened with a pending key shows it descends from the key a slot holds
 FORMER_KEYS = "former_keys_sha256"
@@ -174,6 +177,10 @@ class OpenVault:
         self._lock = lock
         #: the user whose slot opened the vault; None when opened with the recovery key
         self.user_id = user_id
+        #: the thread that lent the connection to a worker (lend), and set while it is back
+        self._lender: int | None = None
+        self._returned = threading.Event()
+        self._returned.set()
 
     @property
     def is_open(self) -> bool:
@@ -183,13 +190,38 @@ class OpenVault:
     def conn(self) -> Connection:
         if self._conn is None:
             raise VaultLocked()
+        if self._lender == threading.get_ident():
+            raise VaultBusy()
         return self._conn
+
+    @property
+    def busy(self) -> bool:
+        """Lent to a worker thread that has not given it back."""
+        return not self._returned.is_set()
+
+    def lend(self) -> None:
+        """Hand the connection to one worker thread (a key rotation): until the worker
+        calls give_back, this thread gets VaultBusy from conn, and its close waits. A
+        SQLite connection runs one transaction at a time; two threads would mix theirs."""
+        self._lender = threading.get_ident()
+        self._returned.clear()
+
+    def wait_for_worker(self) -> None:
+        """Until a worker the connection was lent to gives it back (at once if none)."""
+        self._returned.wait()
+
+    def give_back(self) -> None:
+        """The worker's last call, whatever happened."""
+        self._lender = None
+        self._returned.set()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.conn, read_only=self.read_only)
 
     def close(self) -> None:
-        """Lock: close the connection (SQLCipher wipes its key material) and let go."""
+        """Lock: close the connection (SQLCipher wipes its key material) and let go. A
+        connection lent to a worker is closed once it comes back."""
+        self.wait_for_worker()
         if self._conn is not None and not self.read_only:
             with contextlib.suppress(EnvironmentProblem), db_errors_explained():
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -234,7 +266,8 @@ class OpenVault:
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
         _record_recipients(self.conn, [slot])
 
-    def remove_user_and_rotate(self, user_id: int, remaining: set[int]) -> None:
+    def remove_user_and_rotate(self, user_id: int, remaining: set[int],
+                               progress: ProgressCallback | None = None) -> None:
         """Drop a user's slot and move the database to a new key they never saw.
 
         The new key goes only to the recovery slot and the remaining users' slots, and
@@ -242,7 +275,8 @@ class OpenVault:
         added or re-pointed by hand in keyslots.json gets nothing. Order matters: the
         database records the new key's hash, then the key is published (pending), then
         the database is rekeyed; a crash between any two is finished at the next unlock,
-        which adopts the pending key only because the database recorded it.
+        which adopts the pending key only because the database recorded it. The rekey
+        rewrites the whole file (a minute for 2 GB): `progress` hears how far it got.
         """
         current = self._require_key()
         slots = self.slots.only(remaining - {user_id})
@@ -261,7 +295,7 @@ class OpenVault:
             uow.meta.set(FORMER_KEYS, json.dumps(former))
             uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
-        _rekey(self.conn, new_key)
+        _rekey(self.conn, self.files.db, new_key, progress)
         self._key = new_key
 
     def backup_to(self, dest: Path, *,
@@ -409,7 +443,7 @@ def _open_with_slot(
         try:
             meta = MetaRepository(conn)
             if adopt is not None:  # a recorded rotation was interrupted: finish it
-                _rekey(conn, adopt)
+                _rekey(conn, files.db, adopt)
                 key = adopt
             elif meta.get(ROTATION_KEY) == _key_hash(key):  # done, but not yet cleared
                 meta.delete(ROTATION_KEY)
@@ -478,15 +512,6 @@ def _former_hash(key: bytes) -> str:
     """Not _key_hash: a rotation record seen under an old key (a crash before the rekey
     leaves it there) must not tell anyone what a later database lists as a former key."""
     return hashlib.sha256(b"cerecorder-former-key|" + key).hexdigest()
-
-
-def _rekey(conn: Connection, new_key: bytes) -> None:
-    """Move the database to a new key and clear the rotation's record. The checkpoint
-    moves the re-encrypted pages out of the WAL into vault.db (DESIGN.md, Known traps)."""
-    with db_errors_explained():
-        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    MetaRepository(conn).delete(ROTATION_KEY)
 
 
 def _choose_key(files: VaultFiles, slots: ks.KeySlots, opened: ks.OpenedSlot,
