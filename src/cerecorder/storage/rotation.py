@@ -24,7 +24,9 @@ from cerecorder.storage.repositories import MetaRepository
 ROTATION_KEY = "rotation_key_sha256"
 #: the share of a rotation's time that re-encrypting into the WAL takes, and the time the
 #: commit and checkpoint take after it, as a share of the re-encryption's: bench/
-#: rotation_bench.py measured 0.72 and 0.39 on a 2 GB vault
+#: rotation_bench.py measured 0.75 and 0.33 on a 2 GB vault, 0.71 and 0.41 on 100 MB.
+#: Erring high on the write-back ends in a last step of a few per cent, not a bar that
+#: stands still at the end.
 ENCRYPT_SHARE = 0.7
 WRITE_BACK_RATIO = 0.4
 #: the estimate of the write-back stops short of the end until the checkpoint returns
