@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cerecorder.domain.errors import InvalidInput, PermissionDenied
 from cerecorder.domain.model import Role, User
+from cerecorder.domain.rotation import ProgressCallback
 from cerecorder.domain.rules import MAX_NAME, clean_text
 from cerecorder.services import audit
 from cerecorder.services.access import require
@@ -51,7 +52,10 @@ def add_user(
     return User(user_id, name, display_name, role)
 
 
-def remove_user(session: Session, user_id: int) -> None:
+def remove_user(session: Session, user_id: int,
+                progress: ProgressCallback | None = None) -> None:
+    """Remove a user and rotate the key: a minute for a 2 GB vault, which `progress`
+    hears about from another thread (the window runs all this on a worker thread)."""
     require(session.user, Role.DSL, Role.ADMIN)
     if user_id == session.user.id:
         raise PermissionDenied("You cannot remove yourself; ask another DSL or admin.")
@@ -62,7 +66,7 @@ def remove_user(session: Session, user_id: int) -> None:
         raise InvalidInput("The vault must keep at least one DSL.")
     # Rotate first: if it fails the user is still listed (and can be removed again);
     # marking them removed first would leave a working slot behind a "removed" name.
-    session.vault.remove_user_and_rotate(user_id, {u.id for u in remaining})
+    session.vault.remove_user_and_rotate(user_id, {u.id for u in remaining}, progress)
     with session.uow() as uow:
         uow.users.mark_removed(user.id, session.clock.now())
         audit.record(uow, session.clock, session.user, "user_removed", "user", user.id)
