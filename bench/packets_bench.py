@@ -82,6 +82,19 @@ def roll(s: session.Session) -> list[int]:
         upn=f"B{n:012d}", year_group=f"Year {7 + n % 5}")) for n in range(PUPILS)]
 
 
+def staff_laptop(folder: Path, clock: Clock,
+                 taxonomy: TaxonomyLibrary) -> tuple[session.Session, list[int]]:
+    """A staff laptop's vault with the school's roll, set up by a DSL, unlocked by the
+    teacher who uses it; and the roll's child ids."""
+    setup = vault(folder, "setup", Role.DSL, clock, taxonomy)
+    pupils = roll(setup)
+    users.add_user(setup, name="teacher", display_name="Teacher", role=Role.STAFF,
+                   passphrase=PASSPHRASE)
+    setup.lock()
+    return session.unlock(folder, user_name="teacher", passphrase=PASSPHRASE, clock=clock,
+                          taxonomy=taxonomy), pupils
+
+
 def _peak_kib() -> int:
     """This process's peak resident memory (VmHWM) in KiB."""
     status = Path("/proc/self/status").read_text()
@@ -130,13 +143,7 @@ def memory(files_mb: int) -> int:
         (root / "share").mkdir()
         dsl = vault(root / "dsl", "dsl", Role.DSL, clock, taxonomy)
         roll(dsl)
-        setup = vault(root / "staff", "setup", Role.DSL, clock, taxonomy)
-        pupils = roll(setup)
-        users.add_user(setup, name="teacher", display_name="Teacher", role=Role.STAFF,
-                       passphrase=PASSPHRASE)
-        setup.lock()
-        staff = session.unlock(root / "staff", user_name="teacher", passphrase=PASSPHRASE,
-                               clock=clock, taxonomy=taxonomy)
+        staff, pupils = staff_laptop(root / "staff", clock, taxonomy)
         card = packet_cards.recipient_card(dsl)
         (root / "card").write_bytes(card.to_bytes())
         cards.pin_card(staff, card, card.signer_fingerprint)
@@ -194,13 +201,7 @@ def main() -> int:
         users.add_user(dsl, name="deputy", display_name="Deputy", role=Role.DSL,
                        passphrase=PASSPHRASE)
         roll(dsl)
-        setup = vault(root / "staff", "setup", Role.DSL, clock, taxonomy)
-        pupils = roll(setup)
-        users.add_user(setup, name="teacher", display_name="Teacher", role=Role.STAFF,
-                       passphrase=PASSPHRASE)
-        setup.lock()
-        staff = session.unlock(root / "staff", user_name="teacher", passphrase=PASSPHRASE,
-                               clock=clock, taxonomy=taxonomy)
+        staff, pupils = staff_laptop(root / "staff", clock, taxonomy)
         card = packet_cards.recipient_card(dsl)
         cards.pin_card(staff, card, card.signer_fingerprint)  # as checked with the DSL
         enrolment = packet_cards.staff_card(staff)

@@ -38,9 +38,8 @@ from cerecorder.domain.model import ConcernContent, Urgency
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.services import chronology, concerns, demo, flags, search, session
 from cerecorder.services.clock import SystemClock
-from cerecorder.storage.connection import connect
 from cerecorder.storage.uow import UnitOfWork
-from cerecorder.storage.vault import DB_NAME, read_keyslots
+from cerecorder.storage.vault import DB_NAME, connect_database, read_keyslots
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -109,12 +108,12 @@ def database_key(folder: Path) -> bytes:
     slot = slots.user_slot(demo.DEMO_USER)
     assert slot is not None
     opened = keyslots.unwrap(slot, PASSPHRASE, slots.vault_id)
-    return next(k for k in opened.candidate_keys if _opens(folder / DB_NAME, k))
+    return next(k for k in opened.candidate_keys if _opens(folder, k))
 
 
-def _opens(db: Path, key: bytes) -> bool:
+def _opens(folder: Path, key: bytes) -> bool:
     try:
-        connect(db, key, read_only=True).close()
+        connect_database(folder, key, read_only=True).close()
     except NotAVault:
         return False
     return True
@@ -199,6 +198,7 @@ def open_worker_connection(path: Path, key: str, memory_security: bool) -> Any:
     conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
     if key:
         conn.execute(f"PRAGMA key = \"x'{key}'\"")
+        conn.execute(f"PRAGMA cipher_page_size = {read_keyslots(path.parent).page_size}")
         conn.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
     for pragma in ("temp_store = MEMORY", "foreign_keys = ON", "journal_mode = WAL",
                    "synchronous = FULL", "busy_timeout = 5000"):
@@ -225,9 +225,9 @@ def in_worker(kind: str, path: Path, child_id: int, repeat: int, key: bytes = b"
     return timings
 
 
-def export_plaintext(db: Path, key: bytes, dest: Path) -> None:
+def export_plaintext(folder: Path, key: bytes, dest: Path) -> None:
     dest.unlink(missing_ok=True)
-    conn = connect(db, key)
+    conn = connect_database(folder, key)
     try:
         conn.execute(f"ATTACH DATABASE '{dest}' AS plain KEY ''")
         conn.execute("SELECT sqlcipher_export('plain')")
@@ -269,7 +269,7 @@ def main(argv: list[str]) -> int:
                         timed(lambda: unlock().lock(), max(5, args.repeat // 4), 1), None))
         key = database_key(folder)
         results.append(("unlock without the KDF (raw key)",
-                        timed(lambda: connect(folder / DB_NAME, key).close(), args.repeat), None))
+                        timed(lambda: connect_database(folder, key).close(), args.repeat), None))
 
         s = unlock()
         try:
@@ -310,14 +310,14 @@ def main(argv: list[str]) -> int:
         finally:
             s.lock()
 
-        conn = connect(folder / DB_NAME, key)
+        conn = connect_database(folder, key)
         try:
             encrypted = sql_workload(conn, child_id, args.repeat)
         finally:
             conn.close()
         without_memsec = in_worker("cipher", folder / DB_NAME, child_id, args.repeat, key)
         plain = work / "plain.db"
-        export_plaintext(folder / DB_NAME, key, plain)
+        export_plaintext(folder, key, plain)
         plaintext = in_worker("plain", plain, child_id, args.repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)

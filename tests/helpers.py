@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from cerecorder import paths
 from cerecorder.crypto.keyslots import KdfParams
 from cerecorder.domain.model import ChildDetails, ConcernContent, Role, Urgency
 from cerecorder.domain.taxonomy import TaxonomyLibrary
-from cerecorder.services import children, session, users
+from cerecorder.services import attachments, children, session, users
 
 #: Argon2id at its cheapest: the parameters are stored per slot, so the code path is the
 #: production one. A test checks the default parameters separately.
@@ -89,6 +90,15 @@ def switch_to(s: session.Session, name: str, passphrase: str) -> session.Session
 def add_child(s: session.Session, forenames: str = "Zoë", surname: str = "Ólafsdóttir",
               **more: object) -> int:
     return children.add_child(s, ChildDetails(forenames, surname, **more))  # type: ignore[arg-type]
+
+
+
+def bulk_attachments(s: session.Session, megabytes: int) -> None:
+    """Files enough that a key rotation takes many of its progress watcher's polls."""
+    child = add_child(s, "Many", "Pages")
+    for n in range(megabytes // 20):
+        attachments.add_to_chronology(s, child, b"\xff\xd8\xff\xe0" + os.urandom(
+            20 * 1024 * 1024 - 4), f"scan-{n}.jpg")
 
 
 def content(child_ids: tuple[int, ...], clock: MockClock, **more: object) -> ConcernContent:

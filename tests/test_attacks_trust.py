@@ -24,7 +24,7 @@ from cerecorder.domain.errors import NotAVault, WrongPassphrase
 from cerecorder.services import concerns, maintenance, packet_cards, session, users
 from cerecorder.services.session import Session
 from cerecorder.storage.connection import connect
-from cerecorder.storage.vault import read_keyslots
+from cerecorder.storage.vault import connect_database, read_keyslots
 
 from helpers import (
     DSL_PASS,
@@ -33,6 +33,7 @@ from helpers import (
     MockClock,
     add_child,
     add_staff,
+    bulk_attachments,
     content,
     new_vault,
     reopen_anchored,
@@ -62,7 +63,7 @@ def _behind_the_triggers(db: Path, key: bytes, table: str, change: Any) -> None:
     """A key holder takes a table's triggers out of sqlite_master and puts them back in
     their own rows afterwards (writable_schema): the schema is then exactly as before, in
     its order, so verify's schema comparison sees nothing."""
-    conn = connect(db, key)
+    conn = connect(db, key, page_size=ks.NEW_PAGE_SIZE)  # a vault made by the tests
     try:
         conn.execute("PRAGMA writable_schema = ON")
         saved = conn.execute("SELECT rowid, type, name, tbl_name, rootpage, sql FROM "
@@ -72,7 +73,7 @@ def _behind_the_triggers(db: Path, key: bytes, table: str, change: Any) -> None:
                      (table,))
     finally:
         conn.close()
-    conn = connect(db, key)
+    conn = connect(db, key, page_size=ks.NEW_PAGE_SIZE)  # a vault made by the tests
     try:
         change(conn)
         conn.execute("PRAGMA writable_schema = ON")
@@ -144,17 +145,18 @@ def test_a_slot_that_missed_two_rotations_still_opens(
     away.lock()
     folded = _slot_key(vault_dir, "away", STAFF_PASS)
     assert folded != held
-    connect(vault_dir / "vault.db", folded).close()  # the database's current key
+    connect_database(vault_dir, folded).close()  # the database's current key
 
 
 _CRASH_IN_ROTATION = """
 import os, sys
 sys.path.insert(0, sys.argv[2])
 from cerecorder.services import key_succession, session, users
-from cerecorder.storage import vault as vault_module
+from cerecorder.storage import rotation, vault as vault_module
 from helpers import DSL_PASS, TAXONOMY, MockClock
 
 step = sys.argv[4]
+rotation.POLL_SECONDS = 0.001
 real_write, real_rekey = vault_module.write_keyslots, vault_module._rekey
 real_rotate = vault_module.OpenVault.remove_user_and_rotate
 
@@ -165,17 +167,17 @@ def write(folder, slots):
     if step == "after publishing":
         os._exit(0)
 
-def rekey(conn, new_key):
+def rekey(conn, db, new_key, progress=None):
     conn.execute(f"PRAGMA rekey = \\"x'{new_key.hex()}'\\"")
     if step == "after the rekey":
         os._exit(0)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if step == "after the checkpoint":
         os._exit(0)
-    real_rekey(conn, new_key)
+    real_rekey(conn, db, new_key)
 
-def rotate(self, user_id, remaining):
-    real_rotate(self, user_id, remaining)
+def rotate(self, user_id, remaining, progress=None):
+    real_rotate(self, user_id, remaining, progress)
     if step == "before the removal is audited":
         os._exit(0)
 
@@ -187,19 +189,25 @@ def finish(*args, **kwargs):
         os._exit(0)
     return done
 
-vault_module.write_keyslots, vault_module._rekey = write, rekey
+def part_way(progress):  # the rotation's watcher thread; the rekey runs on
+    if step == "during the rekey" and 0.1 < progress.fraction and not progress.writing_back:
+        os._exit(17)
+
+if step != "during the rekey":
+    vault_module.write_keyslots, vault_module._rekey = write, rekey
 vault_module.OpenVault.remove_user_and_rotate = rotate
 key_succession.finish_removal = finish
 s = session.unlock(vault_module.Path(sys.argv[1]), user_name="dsl", passphrase=DSL_PASS,
                    clock=MockClock(), taxonomy=TAXONOMY)
-users.remove_user(s, int(sys.argv[3]))
+users.remove_user(s, int(sys.argv[3]), part_way)
 s.lock()
 """
 
 
 @pytest.mark.parametrize("step", [
-    "before publishing", "after publishing", "after the rekey", "after the checkpoint",
-    "before the removal is audited", "in the removal's transaction", "not at all"])
+    "before publishing", "after publishing", "during the rekey", "after the rekey",
+    "after the checkpoint", "before the removal is audited", "in the removal's transaction",
+    "not at all"])
 def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
         dsl: Session, vault_dir: Path, clock: MockClock, step: str) -> None:
     """...and the signing key the leaver could read is replaced exactly once, by the
@@ -213,11 +221,14 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     add_staff(dsl)
     add_child(dsl, "Before", "Rotation")
     original = PacketRepository(dsl.vault.conn).signing_key()
+    if step == "during the rekey":  # enough pages for the kill to land part-way
+        bulk_attachments(dsl, 40)
     dsl.lock()
     leaver_key = _slot_key(vault_dir, "leaver", STAFF_PASS)
     tests = Path(__file__).resolve().parent
-    subprocess.run([sys.executable, "-c", _CRASH_IN_ROTATION, str(vault_dir), str(tests),
-                    str(leaver), step], check=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", _CRASH_IN_ROTATION, str(vault_dir),
+                           str(tests), str(leaver), step], timeout=120)
+    assert done.returncode == (17 if step == "during the rekey" else 0)
     staff = reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS)  # a slot nobody unlocked since
     staff.lock()
     s = reopen_anchored(vault_dir, clock)
@@ -239,7 +250,7 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     assert [(c.old_key, c.new_key) for c in card.successions] == [(original[1], current[1])]
     reopen_anchored(vault_dir, clock, "teacher", STAFF_PASS).lock()
     with pytest.raises(NotAVault):
-        connect(vault_dir / "vault.db", leaver_key).close()
+        connect_database(vault_dir, leaver_key).close()
 
 
 # -- anchors ---------------------------------------------------------------------------
@@ -392,7 +403,7 @@ def test_only_a_dsl_acknowledges_a_restore_from_the_command_line(
 def test_an_object_the_migrations_do_not_create_is_reported(
         vault_dir: Path, clock: MockClock, extra: str) -> None:
     _anchored_vault(vault_dir, clock)
-    conn = connect(vault_dir / "vault.db", _slot_key(vault_dir, "teacher", STAFF_PASS))
+    conn = connect_database(vault_dir, _slot_key(vault_dir, "teacher", STAFF_PASS))
     conn.execute(extra)
     conn.close()
     report = _verify(vault_dir, clock)
@@ -405,7 +416,7 @@ def test_a_temporary_trigger_leaves_nothing_in_the_vault(
     """A TEMP trigger lives in the connection that made it: by design it is nobody's
     concern once that connection is closed."""
     _anchored_vault(vault_dir, clock)
-    conn = connect(vault_dir / "vault.db", _slot_key(vault_dir, "teacher", STAFF_PASS))
+    conn = connect_database(vault_dir, _slot_key(vault_dir, "teacher", STAFF_PASS))
     conn.execute("CREATE TEMP TRIGGER t BEFORE INSERT ON audit BEGIN SELECT 1; END")
     conn.close()
     assert _verify(vault_dir, clock).ok

@@ -134,6 +134,7 @@ def locked_vault(folder: Path, clock: MockClock, *, staff: bool = False) -> Path
 def raw_connect(db: Path, key: bytes) -> sqlcipher.Connection:
     conn = sqlcipher.connect(str(db), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {read_keyslots(db.parent).page_size}")
     return conn
 
 
@@ -504,6 +505,7 @@ def test_remove_user_rotates_the_database_key(tmp_path: Path, clock: MockClock) 
     assert "rotated" in removed.out
     assert "The vault's signing key has changed too" in removed.out
     assert "staff laptops take the new key from the next recipient card" in removed.out
+    assert "Done: the vault has its new key. (100%)" in removed.err  # progress, on stderr
 
     gone = cli("users", vault, "--user", "teacher", lines=[STAFF_PASS])
     assert_one_line_error(gone, 1, "teacher")

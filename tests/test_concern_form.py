@@ -230,39 +230,3 @@ def test_pupil_search_is_blind_to_accents_and_case_and_says_when_nothing_matches
     assert shown() == []
     assert form.no_match.isVisible() and "No pupil matches" in form.no_match.text()
 
-
-def test_a_school_roll_is_listed_in_full_just_after_the_form_first_paints(
-        qtbot: QtBot, ctx: AppContext, dsl: Session, clock: MockClock) -> None:
-    """Only the first pupils get items before the form paints; the rest follow straight
-    after, or at once when a search or a draft needs them, ticks and all."""
-    from cerecorder.domain.model import ChildDetails
-    from cerecorder.services import children
-    from cerecorder.ui.pupil_list import FIRST_PUPILS
-
-    from helpers import content
-
-    ids = [children.add_child(dsl, ChildDetails(f"Pupil{n:03d}", f"Surname{n:03d}"))
-           for n in range(FIRST_PUPILS + 40)]
-    last = ids[-1]  # listed last: its item comes after the first paint
-    form = ConcernDialog(ctx, dsl, child_ids=[last])
-    qtbot.addWidget(form)
-    assert form.pupil_list.count() == FIRST_PUPILS
-    assert form.pupil_list.ticked_ids() == (last,)
-    n = FIRST_PUPILS + 39
-    assert form.chosen.text() == f"About: Pupil{n:03d} Surname{n:03d}"
-    form.show()
-    qtbot.waitUntil(lambda: form.pupil_list.count() == len(ids))
-    item = form.pupil_list.item(len(ids) - 1)
-    assert item.checkState() == Qt.CheckState.Checked and item.text().startswith(
-        f"Pupil{n:03d}")
-
-    # a search before the rest is listed finds them; a draft ticks a pupil not yet listed
-    draft = concerns.save_draft(dsl, content((ids[0], last), clock))
-    again = ConcernDialog(ctx, dsl, child_ids=[], draft_id=draft)
-    qtbot.addWidget(again)
-    assert again.pupil_list.ticked_ids() == (ids[0], last)
-    assert "; Pupil" in again.chosen.text()
-    again.pupil_filter.setText(f"surname{n:03d}")
-    shown = [r for r in range(again.pupil_list.count()) if not again.pupil_list.item(r).isHidden()]
-    assert [again.pupil_list.child(r).id for r in shown] == [last]
-    assert again.pupil_list.item(shown[0]).checkState() == Qt.CheckState.Checked

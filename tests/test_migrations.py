@@ -66,13 +66,12 @@ def test_migrations_are_numbered_in_order() -> None:
 
 def _raw_connection(saved: Path) -> Any:
     from cerecorder.crypto.keyslots import unwrap
-    from cerecorder.storage.connection import connect
-    from cerecorder.storage.vault import read_keyslots
+    from cerecorder.storage.vault import connect_database, read_keyslots
 
     slots = read_keyslots(saved)
     slot = slots.user_slot("dsl")
     assert slot is not None
-    return connect(saved / "vault.db", unwrap(slot, DSL_PASS, slots.vault_id).candidate_keys[0])
+    return connect_database(saved, unwrap(slot, DSL_PASS, slots.vault_id).candidate_keys[0])
 
 
 def test_a_later_migration_is_applied_once_and_a_failing_one_rolls_back(saved_v1: Path) -> None:

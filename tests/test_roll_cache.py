@@ -13,9 +13,8 @@ from cerecorder.domain.errors import CERecorderError
 from cerecorder.domain.model import ChildDetails
 from cerecorder.services import children
 from cerecorder.services.session import Session
-from cerecorder.storage.connection import connect
 from cerecorder.storage.roll_changes import roll_version
-from cerecorder.storage.vault import DB_NAME
+from cerecorder.storage.vault import connect_database
 
 
 def names(s: Session) -> list[str]:
@@ -60,7 +59,7 @@ def test_a_change_rolled_back_leaves_the_kept_roll_right(dsl: Session) -> None:
 def test_another_connections_change_is_seen(dsl: Session, vault_dir: Path) -> None:
     children.add_child(dsl, ChildDetails("Amy", "Khan"))
     assert names(dsl) == ["Amy Khan"]
-    other = connect(vault_dir / DB_NAME, dsl.vault._require_key())
+    other = connect_database(vault_dir, dsl.vault._require_key())
     try:
         other.execute("UPDATE children SET legal_surname = 'Other' WHERE legal_surname = ?",
                       ("Khan",))

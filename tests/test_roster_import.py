@@ -25,7 +25,7 @@ from cerecorder.services import (
     users,
 )
 from cerecorder.services.session import Session
-from cerecorder.storage.repositories import ChildRepository
+from cerecorder.storage.children import ChildRepository
 from test_cli import cli
 
 from helpers import DSL_PASS, STAFF_PASS, MockClock, add_child, add_staff, content, switch_to

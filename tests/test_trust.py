@@ -22,9 +22,8 @@ from cerecorder.domain.errors import NotAVault, PermissionDenied
 from cerecorder.domain.model import Role
 from cerecorder.services import concerns, maintenance, session, users
 from cerecorder.services.session import Session
-from cerecorder.storage.connection import connect
-from cerecorder.storage.repositories import chain_hash, genesis_hash
-from cerecorder.storage.vault import read_keyslots
+from cerecorder.storage.audit_chain import chain_hash, genesis_hash
+from cerecorder.storage.vault import connect_database, read_keyslots
 
 from helpers import (
     DSL_PASS,
@@ -66,7 +65,7 @@ def test_a_planted_pending_key_is_refused_and_changes_nothing(
     assert str(refused.value).count(". ") == 0  # one sentence
     assert vault_files(vault_dir) == before
     with pytest.raises(NotAVault):
-        connect(vault_dir / "vault.db", attacker_key).close()
+        connect_database(vault_dir, attacker_key).close()
     if only is not None:  # the slots nobody touched still open
         reopen(vault_dir, clock, "teacher", STAFF_PASS).lock()
 
@@ -297,7 +296,7 @@ def _raw(folder: Path) -> Any:
     slots = read_keyslots(folder)
     slot = slots.user_slot("teacher")
     assert slot is not None
-    return connect(folder / "vault.db", ks.unwrap(slot, STAFF_PASS, slots.vault_id)
+    return connect_database(folder, ks.unwrap(slot, STAFF_PASS, slots.vault_id)
                    .candidate_keys[0])
 
 
@@ -470,7 +469,7 @@ from cerecorder.services import session, users
 from cerecorder.storage import vault as vault_module
 from helpers import DSL_PASS, TAXONOMY, MockClock
 
-def rekey_then_die(conn, new_key):
+def rekey_then_die(conn, db, new_key, progress=None):
     conn.execute(f"PRAGMA rekey = \\"x'{new_key.hex()}'\\"")
     os._exit(0)  # the power goes: the rekeyed pages are still in the WAL
 

@@ -641,12 +641,14 @@ def test_settings_add_and_remove_a_staff_user(
     assert "rotates the vault's key" in questions[0]
     assert dialog.users_model.rowCount() == 2  # declined: nothing removed
     dialog.confirm = lambda q: True
-    dialog.remove_button.click()
+    dialog.remove_button.click()  # the key rotation runs on its own thread
+    qtbot.waitUntil(lambda: dialog.rotation is None, timeout=30_000)
     assert [u.name for u in users.list_users(dsl)] == ["dsl"]
     assert dialog.users_model.rowCount() == 1
 
     dialog.users_view.setCurrentIndex(dialog.users_model.index(0, 0))
     dialog.remove_button.click()
+    qtbot.waitUntil(lambda: dialog.rotation is None, timeout=30_000)
     assert "cannot remove yourself" in dialog.message.text()
 
 

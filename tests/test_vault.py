@@ -21,8 +21,13 @@ from cerecorder.domain.errors import (
 from cerecorder.services import concerns, session
 from cerecorder.services.session import Session
 from cerecorder.storage import fileio
-from cerecorder.storage.connection import connect
-from cerecorder.storage.vault import SQLITE_MAGIC, open_vault, read_keyslots, write_keyslots
+from cerecorder.storage.vault import (
+    SQLITE_MAGIC,
+    connect_database,
+    open_vault,
+    read_keyslots,
+    write_keyslots,
+)
 
 from helpers import DSL_PASS, FAST_KDF, TAXONOMY, MockClock, add_child, content, new_vault, reopen
 
@@ -154,7 +159,7 @@ def test_removing_a_user_rotates_the_key(dsl: Session, vault_dir: Path, clock: M
     users.remove_user(dsl, staff_id)
     dsl.lock()
     with pytest.raises(NotAVault):
-        connect(vault_dir / "vault.db", old_key).close()
+        connect_database(vault_dir, old_key).close()
     with pytest.raises(UnknownUser):
         session.unlock(vault_dir, user_name="teacher", passphrase=STAFF_PASS, clock=clock,
                        taxonomy=TAXONOMY)
@@ -183,13 +188,13 @@ def test_a_rotation_interrupted_before_the_rekey_is_finished_at_next_unlock(
         users.remove_user(dsl, staff_id)
     monkeypatch.undo()
     dsl.vault.close()
-    connect(vault_dir / "vault.db", old_key).close()  # still the old key
+    connect_database(vault_dir, old_key).close()  # still the old key
     s = reopen(vault_dir, clock)
     report = maintenance.verify(s)
     s.lock()
     assert report.ok, report
     with pytest.raises(NotAVault):
-        connect(vault_dir / "vault.db", old_key).close()
+        connect_database(vault_dir, old_key).close()
     reopen(vault_dir, clock).lock()
 
 
@@ -328,7 +333,7 @@ def test_a_slot_planted_in_the_key_file_gets_no_rotated_key(
     assert read_keyslots(vault_dir).user_slot("mallory") is None
     dsl.lock()
     with pytest.raises(NotAVault):
-        connect(vault_dir / "vault.db", key).close()
+        connect_database(vault_dir, key).close()
 
 
 def test_a_re_pointed_recipient_stops_the_rotation_and_changes_nothing(

@@ -33,6 +33,7 @@ from cerecorder.domain.handover import DocumentRenderer
 from cerecorder.domain.model import EntryKind, EntryType, Role
 from cerecorder.domain.retention import DEFAULT_YEARS
 from cerecorder.domain.roster import RosterField, counted
+from cerecorder.domain.rotation import ProgressCallback, RekeyProgress
 from cerecorder.domain.schooldays import BankHolidays
 from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
@@ -226,6 +227,16 @@ def _progress(console: Console) -> Callable[[int, int], None]:
     return report
 
 
+def _rotation_progress(console: Console) -> ProgressCallback:
+    def report(step: RekeyProgress) -> None:  # from the rotation's watcher thread
+        line = f"{step.sentence} ({step.fraction:.0%})"
+        print(f"\r  {line:<76}", end="", file=console.stderr, flush=True)
+        if step.fraction >= 1:
+            print(file=console.stderr)
+
+    return report
+
+
 def _verify(ctx: Context, args: argparse.Namespace) -> int:
     opened, _read_only = ctx.open_for_reading(args, inspect=True)
     try:
@@ -329,7 +340,7 @@ def _remove_user(ctx: Context, args: argparse.Namespace) -> int:
         target = next((u for u in users.list_users(opened) if u.name == args.name), None)
         if target is None:
             raise InvalidInput(f"There is no user called '{args.name}'.")
-        before, after = users.remove_user(opened, target.id)
+        before, after = users.remove_user(opened, target.id, _rotation_progress(ctx.console))
     ctx.console.say(f"Removed {args.name}; the database key has been rotated.")
     ctx.console.say(
         f"The vault's signing key has changed too (fingerprint {before or 'none'} is now "

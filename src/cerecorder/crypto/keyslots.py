@@ -56,6 +56,16 @@ MAX_PENDING_BYTES = 4096
 MAX_SLOTS = 10_000
 DAMAGED = "The key file is damaged (keyslots.json): restore the vault from a backup."
 FILE_FORMAT = 1
+#: a key file that names its database's page size: a version that knows only format 1
+#: says "unknown version" instead of opening the database with the wrong page size
+FILE_FORMAT_PAGED = 2
+#: SQLCipher 4's default page size, which every vault had before format 2, and the one a
+#: new vault gets: the 80 bytes each page reserves (IV and HMAC) are 0.5% of 16 KiB where
+#: they were 2% of 4 KiB (bench/attachments_bench.py). Read before the database opens, so
+#: it lives here, in plain sight: a changed value only makes the vault fail to open.
+OLD_PAGE_SIZE = 4096
+NEW_PAGE_SIZE = 16384
+PAGE_SIZES = (4096, 8192, 16384, 32768, 65536)
 SLOT_USER = "user"
 SLOT_RECOVERY = "recovery"
 #: separates the age identity from the vault secret id in a slot's sealed plaintext
@@ -177,6 +187,8 @@ class KeySlots:
 
     vault_id: str
     slots: tuple[KeySlot, ...]
+    #: vault.db's cipher_page_size, set on every connection before its first read
+    page_size: int = OLD_PAGE_SIZE
 
     def user_slot(self, user_name: str) -> KeySlot | None:
         wanted = normalise_user_name(user_name)
@@ -225,26 +237,33 @@ class KeySlots:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": FILE_FORMAT,
             "application": "CE Recorder",
             "vault_id": self.vault_id,
             "slots": [s.to_json() for s in self.slots],
         }
+        if self.page_size != OLD_PAGE_SIZE:
+            data.update(format=FILE_FORMAT_PAGED, page_size=self.page_size)
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> KeySlots:
         """Parse keyslots.json; anything malformed is 'not a vault', never a crash."""
         if not isinstance(data, dict) or not _is_int(data.get("format")):
             raise NotAVault(DAMAGED)
-        if data["format"] != FILE_FORMAT:
+        if data["format"] not in (FILE_FORMAT, FILE_FORMAT_PAGED):
             raise NotAVault("The key file was written by an unknown version of CE Recorder.")
         vault_id, slots = data.get("vault_id"), data.get("slots")
+        page_size = data.get("page_size") if data["format"] == FILE_FORMAT_PAGED \
+            else OLD_PAGE_SIZE
         if not (isinstance(vault_id, str) and vault_id and isinstance(slots, list)
-                and len(slots) <= MAX_SLOTS):
+                and len(slots) <= MAX_SLOTS and page_size in PAGE_SIZES
+                and _is_int(page_size)):
             raise NotAVault(DAMAGED)
         try:
-            parsed = cls(vault_id=vault_id, slots=tuple(KeySlot.from_json(s) for s in slots))
+            parsed = cls(vault_id=vault_id, slots=tuple(KeySlot.from_json(s) for s in slots),
+                         page_size=int(page_size))
         except ValueError as exc:
             raise NotAVault(DAMAGED) from exc
         if sum(s.kind == SLOT_RECOVERY for s in parsed.slots) > 1:

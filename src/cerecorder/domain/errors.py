@@ -36,6 +36,12 @@ class VaultInUse(EnvironmentProblem):
         super().__init__(message)
 
 
+class VaultBusy(EnvironmentProblem):
+    def __init__(self, message: str = "The vault's key is being changed; try again when it "
+                 "has finished.") -> None:
+        super().__init__(message)
+
+
 class VaultLocked(EnvironmentProblem):
     def __init__(self, message: str = "The vault is locked.") -> None:
         super().__init__(message)

@@ -17,8 +17,8 @@ from cerecorder.storage import schema_check
 from cerecorder.storage.connection import DatabaseError, db_errors_explained
 from cerecorder.storage.migrations import latest_version, schema_version
 from cerecorder.storage.outside import OutsideEvent, OutsideLog
+from cerecorder.storage.restore import check_backup, refuse_backup, restore_vault
 from cerecorder.storage.uow import UnitOfWork
-from cerecorder.storage.vault import check_backup, refuse_backup, restore_vault
 
 
 @dataclass(frozen=True)

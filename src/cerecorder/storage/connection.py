@@ -93,8 +93,10 @@ def db_errors_explained() -> Iterator[None]:
         raise problem from exc
 
 
-def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
+def connect(path: Path, key: bytes, *, page_size: int, read_only: bool = False) -> Connection:
     """Open the database with the settings DESIGN.md fixes, before anything else runs.
+    page_size is the vault's (its key file says it): SQLCipher cannot read it from the
+    encrypted file, and a wrong one fails like a wrong key.
 
     A key that does not fit raises NotAVault: callers that got the key from a key
     slot know the passphrase was right, so the file itself is wrong.
@@ -108,6 +110,7 @@ def connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
         with db_errors_explained():
             conn.execute("PRAGMA cipher_log_level = NONE")  # no HMAC noise on stderr
             conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
             conn.execute("PRAGMA cipher_memory_security = ON")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("PRAGMA temp_store = MEMORY")

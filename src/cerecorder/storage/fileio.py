@@ -78,6 +78,14 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Write to a temporary sibling, fsync, then replace: the old file survives any failure.
     Readable by its owner only unless `mode` says otherwise (the umask still applies)."""

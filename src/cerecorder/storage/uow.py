@@ -6,12 +6,12 @@ import contextlib
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from cerecorder.storage.audit_chain import AuditRepository
+from cerecorder.storage.children import ChildRepository
 from cerecorder.storage.connection import Connection, db_errors_explained
+from cerecorder.storage.dsl_records import DslRepository
 from cerecorder.storage.repositories import (
-    AuditRepository,
-    ChildRepository,
     ConcernRepository,
-    DslRepository,
     MetaRepository,
     UserRepository,
 )

@@ -21,12 +21,12 @@ import json
 import os
 import secrets
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
 
 from cerecorder.crypto import keyslots as ks
 from cerecorder.crypto.recovery import new_recovery_key, normalise_recovery_key
@@ -35,34 +35,35 @@ from cerecorder.domain.errors import (
     NoAccess,
     NotAVault,
     UnknownUser,
+    VaultBusy,
     VaultExists,
     VaultLocked,
 )
 from cerecorder.domain.model import Role
-from cerecorder.domain.timefmt import file_stamp, to_utc_text
+from cerecorder.domain.rotation import ProgressCallback
+from cerecorder.domain.timefmt import to_utc_text
 from cerecorder.storage.connection import Connection, connect, db_errors_explained
 from cerecorder.storage.fileio import (
     atomic_write,
     fsync_dir,
-    is_root,
+    fsync_file,
     make_private_dir,
     os_errors_explained,
     problem_from_os_error,
 )
 from cerecorder.storage.lock import LOCK_NAME, VaultLock
 from cerecorder.storage.migrations import migrate
-from cerecorder.storage.outside import OutsideEvent, OutsideLog
 from cerecorder.storage.repositories import MetaRepository
-from cerecorder.storage.swap import finish_interrupted_swap, swap_in
+from cerecorder.storage.rotation import ROTATION_KEY
+from cerecorder.storage.rotation import rekey as _rekey
+from cerecorder.storage.swap import finish_interrupted_swap
 from cerecorder.storage.uow import UnitOfWork
 
 DB_NAME = "vault.db"
 KEYSLOTS_NAME = "keyslots.json"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-#: meta keys: the secret vault id every slot is sealed with, and SHA-256 of the key a
-#: rotation in progress is moving the database to
+#: meta key: the secret vault id every slot is sealed with
 VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
-ROTATION_KEY = "rotation_key_sha256"
 #: a hash of every key the database had before its current one (DESIGN.md, Trust anchors):
 #: how a database opened with a pending key shows it descends from the key a slot holds
 FORMER_KEYS = "former_keys_sha256"
@@ -86,7 +87,6 @@ FOREIGN_DATABASE = (
     "of them was replaced; nothing was changed: ask your DSL or IT to restore both from the "
     "same backup."
 )
-PAGE_SIZE = 4096  # SQLCipher 4's default: a sound vault.db is a whole number of pages
 
 
 @dataclass(frozen=True)
@@ -115,14 +115,14 @@ def read_keyslots(folder: Path) -> ks.KeySlots:
     user may not read. Finishes a restore that was interrupted mid-swap first."""
     finish_interrupted_swap(folder)
     files = VaultFiles(folder)
-    with _readable(folder):
+    with readable(folder):
         found = files.db.is_file() and files.keyslots.is_file()
     if not found:
         raise NotAVault(f"There is no CE Recorder vault in {folder}.")
-    with _readable(files.db), open(files.db, "rb") as fh:
+    with readable(files.db), open(files.db, "rb") as fh:
         if fh.read(16) == SQLITE_MAGIC:
             raise NotAVault(f"{files.db} is an unencrypted SQLite file, not a CE Recorder vault.")
-    with _readable(files.keyslots), open(files.keyslots, "rb") as fh:
+    with readable(files.keyslots), open(files.keyslots, "rb") as fh:
         raw = fh.read(MAX_KEYSLOTS_BYTES + 1)
     if len(raw) > MAX_KEYSLOTS_BYTES:
         raise NotAVault(ks.DAMAGED)
@@ -134,7 +134,7 @@ def read_keyslots(folder: Path) -> ks.KeySlots:
 
 
 @contextlib.contextmanager
-def _readable(path: Path) -> Iterator[None]:
+def readable(path: Path) -> Iterator[None]:
     """A permission error reading a vault file is told as one, not as a bug."""
     try:
         yield
@@ -150,6 +150,13 @@ def _readable(path: Path) -> Iterator[None]:
 def write_keyslots(folder: Path, slots: ks.KeySlots) -> None:
     data = json.dumps(slots.to_json(), indent=2, sort_keys=True).encode("utf-8")
     atomic_write(VaultFiles(folder).keyslots, data)
+
+
+def connect_database(folder: Path, key: bytes, *, read_only: bool = False) -> Connection:
+    """The folder's vault.db opened with a key, at the page size its key file names
+    (benchmarks and tools that hold a raw key; the app unlocks through a slot)."""
+    return connect(VaultFiles(folder).db, key, page_size=read_keyslots(folder).page_size,
+                   read_only=read_only)
 
 
 class OpenVault:
@@ -169,11 +176,16 @@ class OpenVault:
         self.files = files
         self.read_only = read_only
         self.vault_id = slots.vault_id
+        self.page_size = slots.page_size
         self._conn: Connection | None = conn
         self._key: bytes | None = key
         self._lock = lock
         #: the user whose slot opened the vault; None when opened with the recovery key
         self.user_id = user_id
+        #: the thread that lent the connection to a worker (lend), and set while it is back
+        self._lender: int | None = None
+        self._returned = threading.Event()
+        self._returned.set()
 
     @property
     def is_open(self) -> bool:
@@ -183,13 +195,38 @@ class OpenVault:
     def conn(self) -> Connection:
         if self._conn is None:
             raise VaultLocked()
+        if self._lender == threading.get_ident():
+            raise VaultBusy()
         return self._conn
+
+    @property
+    def busy(self) -> bool:
+        """Lent to a worker thread that has not given it back."""
+        return not self._returned.is_set()
+
+    def lend(self) -> None:
+        """Hand the connection to one worker thread (a key rotation): until the worker
+        calls give_back, this thread gets VaultBusy from conn, and its close waits. A
+        SQLite connection runs one transaction at a time; two threads would mix theirs."""
+        self._lender = threading.get_ident()
+        self._returned.clear()
+
+    def wait_for_worker(self) -> None:
+        """Until a worker the connection was lent to gives it back (at once if none)."""
+        self._returned.wait()
+
+    def give_back(self) -> None:
+        """The worker's last call, whatever happened."""
+        self._lender = None
+        self._returned.set()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.conn, read_only=self.read_only)
 
     def close(self) -> None:
-        """Lock: close the connection (SQLCipher wipes its key material) and let go."""
+        """Lock: close the connection (SQLCipher wipes its key material) and let go. A
+        connection lent to a worker is closed once it comes back."""
+        self.wait_for_worker()
         if self._conn is not None and not self.read_only:
             with contextlib.suppress(EnvironmentProblem), db_errors_explained():
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -234,7 +271,8 @@ class OpenVault:
         write_keyslots(self.files.folder, self.slots.with_slot(slot))
         _record_recipients(self.conn, [slot])
 
-    def remove_user_and_rotate(self, user_id: int, remaining: set[int]) -> None:
+    def remove_user_and_rotate(self, user_id: int, remaining: set[int],
+                               progress: ProgressCallback | None = None) -> None:
         """Drop a user's slot and move the database to a new key they never saw.
 
         The new key goes only to the recovery slot and the remaining users' slots, and
@@ -242,10 +280,11 @@ class OpenVault:
         added or re-pointed by hand in keyslots.json gets nothing. Order matters: the
         database records the new key's hash, then the key is published (pending), then
         the database is rekeyed; a crash between any two is finished at the next unlock,
-        which adopts the pending key only because the database recorded it. The rest of
-        the removal (the user marked removed, the signing key replaced) is the caller's
-        next transaction, under the new key; if a crash comes first, the next unlock
-        finds it to do (interrupted_removal).
+        which adopts the pending key only because the database recorded it. The rekey
+        rewrites the whole file (a minute for 2 GB): `progress` hears how far it got. The
+        rest of the removal (the user marked removed, the signing key replaced) is the
+        caller's next transaction, under the new key; if a crash comes first, the next
+        unlock finds it to do (interrupted_removal).
         """
         current = self._require_key()
         slots = self.slots.only(remaining - {user_id})
@@ -265,7 +304,7 @@ class OpenVault:
             uow.meta.set(FORMER_KEYS, json.dumps(former))
             uow.commit()
         write_keyslots(self.files.folder, slots.with_pending_key(new_key, current))
-        _rekey(self.conn, new_key)
+        _rekey(self.conn, self.files.db, new_key, progress)
         self._key = new_key
 
     def interrupted_removal(self) -> int | None:
@@ -288,14 +327,14 @@ class OpenVault:
         as `dest`.
         """
         _refuse_existing(dest)
-        tmp = _sibling_temp(dest)
+        tmp = sibling_temp(dest)
         try:
             with os_errors_explained(dest.parent):
                 make_private_dir(tmp)
             for _attempt in range(3):
                 before = self.files.keyslots.read_bytes()
-                target = connect(tmp / DB_NAME, self._require_key())
-                _owner_only(tmp / DB_NAME)
+                target = connect(tmp / DB_NAME, self._require_key(), page_size=self.page_size)
+                owner_only(tmp / DB_NAME)
                 try:
                     with db_errors_explained():
                         self.conn.backup(target)
@@ -305,7 +344,7 @@ class OpenVault:
                     break
             with os_errors_explained(dest.parent):
                 atomic_write(tmp / KEYSLOTS_NAME, before)
-                _fsync_file(tmp / DB_NAME)
+                fsync_file(tmp / DB_NAME)
             if before_publish is not None:
                 before_publish(tmp)
             with os_errors_explained(dest.parent):
@@ -335,12 +374,12 @@ def create_vault(
     vault_id = str(uuid.uuid4())
     db_key = ks.new_database_key()
     recovery_key = new_recovery_key()
-    tmp = _sibling_temp(folder)
+    tmp = sibling_temp(folder)
     try:
         with os_errors_explained(folder.parent):
             make_private_dir(tmp)
-        conn = connect(tmp / DB_NAME, db_key)
-        _owner_only(tmp / DB_NAME)
+        conn = connect(tmp / DB_NAME, db_key, page_size=ks.NEW_PAGE_SIZE)
+        owner_only(tmp / DB_NAME)
         try:
             migrate(conn)
             with UnitOfWork(conn) as uow:
@@ -351,6 +390,7 @@ def create_vault(
                 user_id = uow.users.add(user_name, display_name, role, now)
                 slots = ks.KeySlots(
                     vault_id=vault_id,
+                    page_size=ks.NEW_PAGE_SIZE,
                     slots=(
                         ks.wrap(
                             db_key, recovery_key, vault_id=vault_id, kind=ks.SLOT_RECOVERY,
@@ -394,9 +434,9 @@ def open_vault(
     if read_only:
         opened = ks.unwrap(slot, secret, slots.vault_id)
         files = VaultFiles(folder)
-        key, _adopt = _choose_key(files, opened, slots.slot_key(slot), slot.recipient)
+        key, _adopt = _choose_key(files, slots, opened, slot)
         # a rotation to finish waits for a writer
-        conn = connect(files.db, key, read_only=True)
+        conn = connect(files.db, key, page_size=slots.page_size, read_only=True)
         return OpenVault(
             files, slots, conn, key, VaultLock(files.lock), slot.user_id, read_only=True
         )
@@ -418,12 +458,12 @@ def _open_with_slot(
     lock.acquire()
     try:
         # refuses before anything is written
-        key, adopt = _choose_key(files, opened, slots.slot_key(slot), slot.recipient)
-        conn = connect(files.db, key)
+        key, adopt = _choose_key(files, slots, opened, slot)
+        conn = connect(files.db, key, page_size=slots.page_size)
         try:
             meta = MetaRepository(conn)
             if adopt is not None:  # a recorded rotation was interrupted: finish it
-                _rekey(conn, adopt)
+                _rekey(conn, files.db, adopt)
                 key = adopt
             elif meta.get(ROTATION_KEY) == _key_hash(key):  # done, but not yet cleared
                 meta.delete(ROTATION_KEY)
@@ -494,17 +534,8 @@ def _former_hash(key: bytes) -> str:
     return hashlib.sha256(b"cerecorder-former-key|" + key).hexdigest()
 
 
-def _rekey(conn: Connection, new_key: bytes) -> None:
-    """Move the database to a new key and clear the rotation's record. The checkpoint
-    moves the re-encrypted pages out of the WAL into vault.db (DESIGN.md, Known traps)."""
-    with db_errors_explained():
-        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    MetaRepository(conn).delete(ROTATION_KEY)
-
-
-def _choose_key(files: VaultFiles, opened: ks.OpenedSlot, slot_key: str,
-                recipient: str) -> tuple[bytes, bytes | None]:
+def _choose_key(files: VaultFiles, slots: ks.KeySlots, opened: ks.OpenedSlot,
+                slot: ks.KeySlot) -> tuple[bytes, bytes | None]:
     """The key that opens vault.db, and the pending key to move it to if a rotation was
     interrupted. Read-only: whatever is refused here leaves every file as it was.
 
@@ -515,9 +546,10 @@ def _choose_key(files: VaultFiles, opened: ks.OpenedSlot, slot_key: str,
     """
     tried: list[bytes] = []
     own = opened.candidate_keys[-1]
+    slot_key, recipient = slots.slot_key(slot), slot.recipient
     for key in opened.candidate_keys:
         try:
-            conn = connect(files.db, key, read_only=True)
+            conn = connect(files.db, key, page_size=slots.page_size, read_only=True)
         except NotAVault:  # the wrong key; a full disk or a file of another owner is raised
             tried.append(key)
             continue
@@ -557,111 +589,12 @@ def _refuse_existing(folder: Path) -> None:
         raise VaultExists(f"{folder} already exists and is not empty; nothing was changed.")
 
 
-def _sibling_temp(folder: Path) -> Path:
+def sibling_temp(folder: Path) -> Path:
     return folder.with_name(f".{folder.name}.partial-{secrets.token_hex(4)}")
 
 
-def _owner_only(path: Path) -> None:
+def owner_only(path: Path) -> None:
     """Encrypted or not, vault files are nobody else's business (SQLite's -wal and -shm
     files take the database file's permissions)."""
     if os.name != "nt":
         path.chmod(0o600)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def check_backup(backup: Path) -> ks.KeySlots:
-    """What can be checked of a backup without a key: its key file parses, its vault.db
-    is encrypted and a whole, non-zero number of pages. Raises NotAVault saying why."""
-    files = VaultFiles(backup)
-    with _readable(backup):
-        found = files.db.is_file() and files.keyslots.is_file()
-    if not found:
-        raise NotAVault(f"There is no CE Recorder vault in {backup}. Nothing was changed.")
-    with _readable(files.db), open(files.db, "rb") as fh:
-        plaintext = fh.read(16) == SQLITE_MAGIC
-        size = os.fstat(fh.fileno()).st_size
-    if plaintext:
-        refuse_backup(backup, "its vault.db is an unencrypted SQLite file")
-    if size == 0 or size % PAGE_SIZE:
-        refuse_backup(backup, f"its vault.db is cut short ({size:,} bytes, not a whole number "
-                      f"of {PAGE_SIZE}-byte pages)")
-    try:
-        return read_keyslots(backup)
-    except NotAVault as exc:
-        refuse_backup(backup, "its key file (keyslots.json) is damaged or from an unknown "
-                      "version of CE Recorder", exc)
-
-
-def refuse_backup(backup: Path, reason: str, cause: Exception | None = None) -> NoReturn:
-    raise NotAVault(f"The backup in {backup} cannot be restored: {reason}. "
-                    "Nothing was changed.") from cause
-
-
-def restore_vault(backup: Path, folder: Path, *, replace_existing: bool, now: datetime,
-                  check: Callable[[Path], None] | None = None) -> Path | None:
-    """Copy a backup into place. An existing vault is moved aside, never deleted; its
-    owner (when run as root) carries over to the new files.
-
-    The caller checks the backup's files first (check_backup); `check`, given the copy's
-    folder, can open and verify the very copy that will be put in place. Returns where
-    the replaced vault went, if there was one.
-    """
-    finish_interrupted_swap(folder)
-    if folder.exists() and any(folder.iterdir()) and not replace_existing:
-        raise VaultExists(
-            f"{folder} already holds a vault. Nothing was changed; use --force to replace it "
-            "(the current one is kept beside it)."
-        )
-    owner = os.stat(folder) if folder.exists() else None
-    tmp = _sibling_temp(folder)
-    try:
-        with os_errors_explained(folder.parent):
-            make_private_dir(tmp)
-            for name in (DB_NAME, KEYSLOTS_NAME):
-                shutil.copyfile(backup / name, tmp / name)
-                _owner_only(tmp / name)
-                _fsync_file(tmp / name)
-            fsync_dir(tmp)
-        if check is not None:
-            check(tmp)
-        with os_errors_explained(folder.parent):
-            for leftover in ("-wal", "-shm"):  # of the read-only check: nothing in them
-                (tmp / f"{DB_NAME}{leftover}").unlink(missing_ok=True)
-            if owner is not None and is_root():
-                for path in (tmp, tmp / DB_NAME, tmp / KEYSLOTS_NAME):
-                    os.chown(path, owner.st_uid, owner.st_gid)
-        if owner is None:
-            with os_errors_explained(folder.parent):
-                os.replace(tmp, folder)
-                fsync_dir(folder.parent)
-            OutsideLog(folder).append(OutsideEvent(now, "restored_from_backup", ""))
-            return None
-        # Held until the swap is done: no app may open the vault in between.
-        lock = VaultLock(folder / LOCK_NAME)
-        lock.acquire()
-        try:
-            aside = _aside_name(folder, now)
-            swap_in(tmp, folder, aside, now)
-        finally:
-            lock.release()
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return aside
-
-
-def _aside_name(folder: Path, now: datetime) -> Path:
-    stamp = file_stamp(now)
-    aside = folder.with_name(f"{folder.name}.replaced-{stamp}")
-    number = 1
-    while aside.exists():
-        number += 1
-        aside = folder.with_name(f"{folder.name}.replaced-{stamp}-{number}")
-    return aside

@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # the main window and what it pulls in load at the first unlo
 #: The demo vault holds fictional pupils only; its passphrase is printed on the unlock
 #: screen so a newcomer can try the app at once.
 DEMO_PASSPHRASE = "fictional pupils only"  # noqa: S105  (public by design)
+#: how often a lock that waits for a key rotation looks again
+LOCK_RETRY_MS = 250
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TouchBegin}
 
@@ -223,7 +225,19 @@ class AppController(QObject):
     def lock(self, *, reopen: bool = True) -> None:
         """Take every window out of sight at once, save the drafts, close the session and
         destroy the windows that showed records; then, unless the app is quitting, offer
-        the unlock dialog again, the only window on screen."""
+        the unlock dialog again, the only window on screen. While a key rotation has the
+        vault (a minute for 2 GB), every window but its progress goes out of sight and the
+        lock waits for it; quitting waits for it too."""
+        if self.session is not None and self.session.vault.busy:
+            if reopen:
+                from cerecorder.ui.rotation import RotationDialog
+
+                rotations = [w for w in QApplication.topLevelWidgets()
+                             if isinstance(w, RotationDialog)]
+                hide_all(shown_windows(besides=rotations))
+                QTimer.singleShot(LOCK_RETRY_MS, self.lock)
+                return
+            self.session.vault.wait_for_worker()
         self.idle.stop()
         self._watch(False)
         window, self.window = self.window, None

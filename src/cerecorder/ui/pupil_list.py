@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFocusEvent, QPaintEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from cerecorder.domain.model import Child
 from cerecorder.domain.rules import fold
 from cerecorder.domain.timefmt import uk_date
 from cerecorder.ui.concern_fields import CODE_ROLE
-
-#: pupils listed before the form first paints (more than a screen holds at any scale);
-#: the rest of a school's roll follows straight after that paint
-FIRST_PUPILS = 60
 
 
 class PupilList(QListWidget):
@@ -24,10 +20,10 @@ class PupilList(QListWidget):
 
     Made empty and filled once in its window: with word wrap each item has its own
     height, which Qt works out again for all of them whenever the list (or a box around
-    it) changes parent, tens of milliseconds a time for a school's roll. What is ticked
-    is kept here, not read off the items, and only the first pupils get items before
-    the form first paints: the rest (a school's roll costs some 20 ms of items) are added
-    just after, or at once when anything needs every item (a search, the UPN digits)."""
+    it) changes parent, tens of milliseconds a time for a school's roll. Laid out in
+    batches, so a search over a school's roll does not wait for every item's height;
+    every pupil gets an item before the list first paints (items added to a list already
+    laid out in batches were left unpainted)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,13 +34,6 @@ class PupilList(QListWidget):
         self.ticked: set[int] = set()
         self.show_upn = False
         self._search: list[str] = []
-        self._made = 0  # pupils in self.order that have an item so far
-        #: lists the rest after the first paint; the list's own, so it goes with the list
-        #: if the form closes first
-        self._rest = QTimer(self)
-        self._rest.setSingleShot(True)
-        self._rest.setInterval(0)
-        self._rest.timeout.connect(self.complete)
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setUniformItemSizes(False)
@@ -57,36 +46,19 @@ class PupilList(QListWidget):
         self.order = [c.id for c in pupils]
         self.ticked = {i for i in chosen if i in self.pupils}
         self._search = []  # made at the first search
-        self._make(FIRST_PUPILS)
-
-    def _make(self, upto: int) -> None:
-        """Items for the pupils not yet listed, up to `upto`, ticked as the list stands
-        (a search lists them all first, so none of them is hidden yet)."""
         flags = QListWidgetItem().flags() | Qt.ItemFlag.ItemIsUserCheckable
         checked, unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
-        for row in range(self._made, min(upto, len(self.order))):
-            child = self.pupils[self.order[row]]
+        for child in pupils:  # labelled as relabel() does, without a second pass
             item = QListWidgetItem(f"{child.display_name}\n{self.details(child)}")
             item.setData(CODE_ROLE, child.id)
             item.setFlags(flags)
             item.setCheckState(checked if child.id in self.ticked else unchecked)
             self.addItem(item)
-            self._made = row + 1
-
-    def complete(self) -> None:
-        """Every pupil listed (at once; a no-op once they are)."""
-        if self._made < len(self.order):
-            self._make(len(self.order))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._made < len(self.order) and not self._rest.isActive():
-            self._rest.start()
 
     def set_ticked(self, child_ids: Iterable[int]) -> None:
         """Tick these pupils (those on the list) and no others."""
         wanted = {i for i in child_ids if i in self.pupils}
-        for row in range(self._made):
+        for row in range(self.count()):
             item = self.item(row)
             state = Qt.CheckState.Checked if int(item.data(CODE_ROLE)) in wanted \
                 else Qt.CheckState.Unchecked
@@ -119,7 +91,6 @@ class PupilList(QListWidget):
         return self.pupils[int(self.item(row).data(CODE_ROLE))]
 
     def relabel(self) -> None:
-        self.complete()
         for row in range(self.count()):
             child = self.child(row)
             self.item(row).setText(f"{child.display_name}\n{self.details(child)}")
@@ -138,7 +109,6 @@ class PupilList(QListWidget):
     def filter(self, text: str) -> int:
         """Show the pupils whose name, year, form, UPN or date of birth hold every word,
         accents and case aside; returns how many show."""
-        self.complete()
         words = fold(text).split()
         searched = self._searched()
         shown = 0

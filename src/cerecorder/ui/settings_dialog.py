@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +36,7 @@ from cerecorder.ui.common import ask_yes_no, fit_to_screen, ok_cancel
 from cerecorder.ui.context import AppContext
 from cerecorder.ui.handover_settings import HandoverSection
 from cerecorder.ui.models import ID_ROLE, ModelIndex, RowsModel
+from cerecorder.ui.rotation import RotationWorker, remove_user_with_progress
 from cerecorder.ui.term_dates import TermDatesSection
 from cerecorder.ui.widgets import (
     POLICY_TEXT,
@@ -199,6 +199,8 @@ class SettingsDialog(QDialog):
         self.manages_users = session.user.role in (Role.DSL, Role.ADMIN)
         #: asks a yes/no question; tests replace it instead of clicking a message box
         self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
+        #: a removal's key rotation, running on its own thread
+        self.rotation: RotationWorker | None = None
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
 
@@ -393,18 +395,17 @@ class SettingsDialog(QDialog):
                 "every remaining user keeps theirs, and the vault's signing key changes. "
                 "What they recorded stays."):
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            users.remove_user(self.session, user.id)
-        except CERecorderError as exc:  # also "you cannot remove yourself"
-            self.message.setText(str(exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.message.setText(
-            f"{user.display_name} was removed and the vault's signing key changed. If "
-            "staff laptops seal for this vault, export its recipient card again (Handover) "
-            "and give it to them now.")
+        self.rotation = remove_user_with_progress(self, self.session, user.id, self._removed)
+
+    def _removed(self, problem: Exception | None) -> None:
+        self.rotation = None
+        if problem is not None and not isinstance(problem, CERecorderError):
+            raise problem
+        self.message.setText(  # "you cannot remove yourself"
+            str(problem) if problem is not None else
+            "The user was removed and the vault's signing key changed. If staff laptops "
+            "seal for this vault, export its recipient card again (Handover) and give it "
+            "to them now.")
         self.refresh_users()
 
     # -- own passphrase and settings ------------------------------------------------------
