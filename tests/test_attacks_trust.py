@@ -215,6 +215,7 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
     import subprocess
     import sys
 
+    from cerecorder.storage.key_history import KeyHistoryRepository
     from cerecorder.storage.repositories import PacketRepository
 
     leaver = add_staff(dsl, "leaver")
@@ -237,7 +238,7 @@ def test_a_rotation_killed_at_each_step_strands_nobody_and_shuts_the_leaver_out(
         users.remove_user(s, leaver)  # a removal cut short is simply done again
     report = maintenance.verify(s)
     with s.uow() as uow:
-        retired = PacketRepository(uow.conn).retired_signing_keys()
+        retired = KeyHistoryRepository(uow.conn).retired_signing_keys()
         current = PacketRepository(uow.conn).signing_key()
         rotations = [r[0] for r in uow.conn.execute(
             "SELECT action FROM audit WHERE action = 'signing_key_rotated'")]

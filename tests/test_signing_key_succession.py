@@ -23,6 +23,7 @@ from cerecorder.services import (
     users,
 )
 from cerecorder.services.session import Session
+from cerecorder.storage.key_history import KeyHistoryRepository
 from cerecorder.storage.repositories import PacketRepository
 from test_packets import Pair, audit_actions
 
@@ -72,7 +73,7 @@ def test_removing_a_user_replaces_the_signing_key_and_the_cards_signer(pair: Pai
         "previous": crypto.verify_key_fingerprint(old.verify_key),
         "fingerprint": crypto.verify_key_fingerprint(new.verify_key)}]
     with pair.dsl.uow() as uow:
-        [(retired, at, _)] = PacketRepository(uow.conn).retired_signing_keys()
+        [(retired, at, _)] = KeyHistoryRepository(uow.conn).retired_signing_keys()
     assert (retired, at) == (old.verify_key, pair.dsl_clock.now())
     # the card reads back whole, successions and all
     assert crypto.RecipientCard.from_bytes(card.to_bytes()) == card

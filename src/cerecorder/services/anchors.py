@@ -42,6 +42,7 @@ from cerecorder.domain.timefmt import from_utc_text, to_utc_text, uk_date, uk_da
 from cerecorder.services import audit
 from cerecorder.services.clock import Clock
 from cerecorder.storage.fileio import atomic_write, make_private_dir
+from cerecorder.storage.key_history import KeyHistoryRepository
 from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 
@@ -272,9 +273,8 @@ def check(uow: UnitOfWork, vault_id: str, folders: Sequence[Path]) -> Check:
     """Whether the audit chain holds every anchor seen (DESIGN.md): the row with its id
     exists and has its hash, unless a DSL's acknowledged restore settled it."""
     seen, notes = read(folders, vault_id)
-    repo = PacketRepository(uow.conn)
-    stored = repo.signing_key()
-    retired = {key: at for key, at, _ in repo.retired_signing_keys()}
+    stored = PacketRepository(uow.conn).signing_key()
+    retired = {key: at for key, at, _ in KeyHistoryRepository(uow.conn).retired_signing_keys()}
     settled = uow.audit.last_time_of(ACKNOWLEDGED)
     # The anchors a DSL acknowledged are settled by name too: one taken on a laptop whose
     # clock was ahead is newer than the acknowledgement, and would be asked about again.

@@ -29,6 +29,7 @@ from cerecorder.domain.model import User
 from cerecorder.domain.timefmt import to_utc_text
 from cerecorder.services import anchors, audit
 from cerecorder.services.clock import Clock
+from cerecorder.storage.key_history import KeyHistoryRepository
 from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 from cerecorder.storage.vault import REMOVAL, OpenVault
@@ -51,7 +52,7 @@ def rotate(uow: UnitOfWork, clock: Clock, actor: User | None,
     old, new = SigningKey(*stored), SigningKey.generate()
     now = clock.now()
     succession = Succession.issue(vault_id, old, new, to_utc_text(now))
-    repo.replace_signing_key(new.secret, new.verify_key,
+    KeyHistoryRepository(uow.conn).replace_signing_key(new.secret, new.verify_key,
                              json.dumps(succession.to_json(), sort_keys=True), now)
     fingerprints = verify_key_fingerprint(old.verify_key), verify_key_fingerprint(new.verify_key)
     audit.record(uow, clock, actor, "signing_key_rotated", "vault", vault_id,
@@ -76,10 +77,10 @@ def finish_removal(uow: UnitOfWork, clock: Clock, actor: User, vault: OpenVault,
 
 def successions(uow: UnitOfWork) -> tuple[Succession, ...]:
     """The newest CARRIED successions, oldest first, leading to the current key."""
-    rows = PacketRepository(uow.conn).retired_signing_keys()[-CARRIED:]
+    rows = KeyHistoryRepository(uow.conn).retired_signing_keys()[-CARRIED:]
     return tuple(Succession.from_json(json.loads(text)) for _, _, text in rows)
 
 
 def retired(uow: UnitOfWork) -> dict[str, datetime]:
     """Every retired verify key of this vault and when it was retired."""
-    return {key: at for key, at, _ in PacketRepository(uow.conn).retired_signing_keys()}
+    return {key: at for key, at, _ in KeyHistoryRepository(uow.conn).retired_signing_keys()}

@@ -23,6 +23,7 @@ from cerecorder.crypto.packets import PacketRefused, chain_from_json, verify_key
 from cerecorder.domain.timefmt import from_utc_text, uk_datetime
 from cerecorder.services import audit
 from cerecorder.services.session import Session
+from cerecorder.storage.key_history import KeyHistoryRepository
 from cerecorder.storage.repositories import PacketRepository
 from cerecorder.storage.uow import UnitOfWork
 
@@ -41,7 +42,7 @@ def signer_users(uow: UnitOfWork, session: Session, signer: str, successions: ob
     users = repo.enrolled_user_ids(signer)
     if users:
         return users
-    followed = repo.laptop_successions()
+    followed = KeyHistoryRepository(uow.conn).laptop_successions()
     if signer in followed:
         return _retired(repo, followed, signer, created_at)
     try:

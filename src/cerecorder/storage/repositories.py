@@ -428,23 +428,6 @@ class PacketRepository(_Repository):
         self._execute("INSERT INTO signing_key(id, secret, verify_key, created_at) "
                       "VALUES (1, ?, ?, ?)", (secret, verify_key, to_utc_text(now)))
 
-    def replace_signing_key(self, secret: str, verify_key: str, succession: str,
-                            now: datetime) -> None:
-        """Retire the signing key for this successor (migration 19's triggers allow no
-        other change), keeping the signed succession."""
-        self._execute(
-            "INSERT INTO retired_signing_keys(verify_key, created_at, retired_at, successor, "
-            "succession) SELECT verify_key, created_at, ?, ?, ? FROM signing_key WHERE id = 1",
-            (to_utc_text(now), verify_key, succession))
-        self._execute("UPDATE signing_key SET secret = ?, verify_key = ?, created_at = ? "
-                      "WHERE id = 1", (secret, verify_key, to_utc_text(now)))
-
-    def retired_signing_keys(self) -> list[tuple[str, datetime, str]]:
-        """(verify key, retired at, the succession's JSON) of every retired key, oldest
-        first."""
-        return [(str(r[0]), from_utc_text(str(r[1])), str(r[2])) for r in self._rows(
-            "SELECT verify_key, retired_at, succession FROM retired_signing_keys ORDER BY id")]
-
     def identities(self) -> list[tuple[int, str, str]]:
         """(user id, age identity, recipient) of every DSL packet identity."""
         return [(int(r[0]), str(r[1]), str(r[2])) for r in self._rows(
@@ -480,14 +463,6 @@ class PacketRepository(_Repository):
         return bool(self._rows(
             "SELECT 1 FROM audit WHERE action = 'staff_enrolment_revoked' "
             "AND json_extract(detail, '$.fingerprint') = ? LIMIT 1", (fingerprint,)))
-
-    def laptop_successions(self) -> dict[str, tuple[str, str]]:
-        """Old key -> (new key, when), of every staff laptop key this vault followed to a
-        successor (from the audit: append-only and hash-chained)."""
-        return {str(r[0]): (str(r[1]), str(r[2])) for r in self._rows(
-            "SELECT json_extract(detail, '$.old_key'), json_extract(detail, '$.new_key'), "
-            "json_extract(detail, '$.at') FROM audit "
-            "WHERE action = 'staff_laptop_key_succeeded' GROUP BY 1")}
 
     def enrolled_user_ids(self, verify_key: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
