@@ -67,10 +67,8 @@ VAULT_SECRET = "vault_secret"  # noqa: S105  (a meta key name, not a secret)
 #: a hash of every key the database had before its current one (DESIGN.md, Trust anchors):
 #: how a database opened with a pending key shows it descends from the key a slot holds
 FORMER_KEYS = "former_keys_sha256"
-#: meta: {"user_id", "key"} of a removal under way: the user, and _key_hash of the key the
-#: rotation moves to. Set with ROTATION_KEY; the service layer clears it in the
-#: transaction that marks the user removed and replaces the signing key, which runs only
-#: once the database is under the new key (OpenVault.interrupted_removal).
+#: meta: {"user_id", "key": _key_hash of the rotation's new key} of a removal under way,
+#: cleared by the service layer's transaction that finishes it (interrupted_removal)
 REMOVAL = "removal_under_way"
 UNRECORDED_KEY = (
     "The key file (keyslots.json) offers a database key that this vault.db never recorded, "
@@ -308,10 +306,9 @@ class OpenVault:
         self._key = new_key
 
     def interrupted_removal(self) -> int | None:
-        """The user whose removal moved the database to its current key but was not
-        finished (not marked removed, the signing key not replaced): a crash came between.
-        None when there is none, or when the crash came before the new key was published
-        (the user keeps their slot and was not removed at all)."""
+        """The user whose removal moved the database to its current key, but a crash came
+        before it was finished (marked removed, the signing key replaced). None if there
+        is none, or if the crash came before the new key was published (nothing changed)."""
         with contextlib.suppress(ValueError, TypeError, KeyError):
             raw = json.loads(MetaRepository(self.conn).get(REMOVAL) or "null")
             if raw is not None and raw["key"] == _key_hash(self._require_key()):
