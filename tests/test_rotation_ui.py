@@ -69,8 +69,9 @@ def test_removing_a_user_shows_the_rotation_and_cannot_be_cancelled(
     qtbot.waitUntil(lambda: dialog.rotation is None, timeout=30_000)
     assert steps == sorted(steps) and steps[-1] == STEPS and len(steps) >= 5
     assert [u.name for u in users.list_users(dsl)] == ["dsl"]
-    assert dialog.users_model.rowCount() == 1 and dialog.message.text().startswith(
+    assert dialog.users_model.rowCount() == 1 and dialog.notice.text().startswith(
         "The user was removed and the vault's signing key changed.")
+    assert dialog.message.text() == ""  # nothing went wrong: nothing in red
 
 
 def test_an_idle_lock_during_a_rotation_hides_the_records_and_waits_for_it(

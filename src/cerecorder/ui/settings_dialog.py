@@ -242,6 +242,8 @@ class SettingsDialog(QDialog):
         mine_layout.addWidget(forgotten)
 
         self.message = message_label()
+        #: what went right (the hint colour), beside the message of what went wrong (red)
+        self.notice = message_label("hintMessage")
         general_page = QWidget()
         layout = QVBoxLayout(general_page)
         layout.addWidget(general)
@@ -312,6 +314,7 @@ class SettingsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs)
         outer.addWidget(self.message)
+        outer.addWidget(self.notice)
         outer.addWidget(buttons)
         rows = len(ctx.policy_summary) * self.fontMetrics().lineSpacing() * 3 // 2 + 40 \
             if ctx.policy_summary else 0
@@ -401,8 +404,9 @@ class SettingsDialog(QDialog):
         self.rotation = None
         if problem is not None and not isinstance(problem, CERecorderError):
             raise problem
-        self.message.setText(  # "you cannot remove yourself"
-            str(problem) if problem is not None else
+        self.message.setText("" if problem is None else str(problem))  # "not yourself"
+        self.notice.setText(
+            "" if problem is not None else
             "The user was removed and the vault's signing key changed. If staff laptops "
             "seal for this vault, export its recipient card again (Handover) and give it "
             "to them now.")
