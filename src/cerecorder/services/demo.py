@@ -38,7 +38,6 @@ from cerecorder.domain.taxonomy import Taxonomy, TaxonomyLibrary
 from cerecorder.domain.timefmt import to_utc_text, zone
 from cerecorder.services import (
     audit,
-    demo_categories,
     demo_cme,
     demo_evidence,
     demo_file_life,
@@ -665,6 +664,7 @@ class _Builder:
         ))
         batch.children += [(concern_id, c.id, n) for n, c in enumerate(children)]
         batch.codes += [(concern_id, code) for code in codes]
+        batch.categories += [(concern_id, kind) for kind in scenario.kinds]
         for c in children:
             c.entries += 1
 
@@ -856,6 +856,7 @@ class _Batch:
     concerns: list[tuple[object, ...]] = field(default_factory=list)
     children: list[tuple[int, int, int]] = field(default_factory=list)
     codes: list[tuple[int, str]] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)
     addenda: list[tuple[object, ...]] = field(default_factory=list)
     triage: list[tuple[object, ...]] = field(default_factory=list)
     actions: list[tuple[object, ...]] = field(default_factory=list)
@@ -872,8 +873,7 @@ class _Batch:
             _insert(uow.conn, "concern_children", "concern_id, child_id, position",
                     self.children)
             _insert(uow.conn, "concern_indicators", "concern_id, code", self.codes)
-            _insert(uow.conn, "concern_categories", "concern_id, code",
-                    demo_categories.rows(self.codes, session.taxonomy))
+            _insert(uow.conn, "concern_categories", "concern_id, code", self.categories)
             with db_errors_explained():
                 uow.conn.execute(
                     "UPDATE concerns SET status = 'submitted', submitted_at = updated_at "

@@ -72,6 +72,15 @@ def _c(pupil: int, day: date, facts: str, *codes: str,
     return _Concern(pupil, day, facts, frozenset(codes), mentions, urgency, decision)
 
 
+def _kinds(concern: _Concern) -> tuple[str, ...]:
+    """The storyline's concerns are exploitation (sexual where a CSE sign is ticked), the
+    controls' ordinary worries about how a pupil is feeling."""
+    if concern.pupil not in STORYLINE:
+        return ("CAT-MENTAL-HEALTH",)
+    return ("CAT-CCE", "CAT-CSE") if any(c.startswith("CSE-") for c in concern.codes) \
+        else ("CAT-CCE",)
+
+
 CAR_LINE = (EntryKind.VEHICLE, "silver Astra, SV18 KWD", "car")
 TINY_LINE = (EntryKind.PERSON, "older lad called 'Tiny' who drives it", "tiny")
 PHONE_LINE = (EntryKind.PHONE, "07700 900 472 ('T')", "phone")
@@ -189,6 +198,7 @@ def write_story(session: Session, pupils: Sequence[tuple[int, str]],
                     facts=concern.facts.format(name=first_name), indicator_codes=concern.codes,
                     urgency=concern.urgency, informed="DSL",
                     mentions=tuple(Mention(k, text) for k, text, _ in concern.mentions)))
+            uow.categories.set_for(concern_id, _kinds(concern))
             uow.concerns.submit(concern_id, submitted)
             decided = submitted + timedelta(hours=2)
             uow.dsl.add_triage(concern_id, concern.decision, "Storyline: see the register and "

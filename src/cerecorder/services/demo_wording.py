@@ -25,6 +25,13 @@ class Scenario:
     locations: tuple[str, ...] = ()
     #: it happened out of school the evening before and was reported next morning
     evening: bool = False
+    #: the kinds of concern (KCSIE Part one) it is recorded under; none: by its theme
+    categories: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.categories or {"cce": ("CAT-CCE",), "cse": ("CAT-CSE",)}.get(
+            self.theme, ("CAT-OTHER",))
 
 
 SCENARIOS = (
@@ -44,6 +51,7 @@ SCENARIOS = (
          "{his} hygiene."),
         (4, 5, 1, 0), other="Possible neglect: hunger and hygiene",
         locations=("Canteen", "Breakfast club", "Form room {reg}"),
+        categories=("CAT-NEGLECT",),
     ),
     Scenario(
         "general", ("SHARED-03", "KTS-EMO-01"),
@@ -58,6 +66,7 @@ SCENARIOS = (
         ("This is not like {name}; {he} is usually chatty and settled.",
          "I think something is worrying {him} at home or online."),
         (3, 6, 2, 0), locations=("{Subject} lesson", "{Toilets}", "Form room {reg}"),
+        categories=("CAT-MENTAL-HEALTH",),
     ),
     Scenario(
         "general", ("KTS-HEALTH-03", "SHARED-03"),
@@ -69,6 +78,7 @@ SCENARIOS = (
         ("I am worried about {his} safety tonight and wanted the DSL to know straight away.",
          "I don't think {he} is safe to go home without someone knowing about this."),
         (0, 3, 6, 2), locations=("{Subject} lesson", "Playground", "Pastoral office"),
+        categories=("CAT-MENTAL-HEALTH",),
     ),
     Scenario(
         "general", ("SHARED-06", "KTS-EMO-06", "VULN-08"),
@@ -81,6 +91,7 @@ SCENARIOS = (
         ("The pattern of absence is getting worse and nobody at home seems to know where "
          "{he} goes.",),
         (4, 5, 1, 0), locations=("Attendance office", "Form room {reg}", "Back gate"),
+        categories=("CAT-NEGLECT",),
     ),
     Scenario(
         "general", ("KTS-HEALTH-02",),
@@ -93,6 +104,7 @@ SCENARIOS = (
         ("The explanation does not fit the injury, in my view.",
          "Probably an accident, but {he} was evasive."),
         (1, 5, 3, 1), locations=("PE changing rooms", "Form room {reg}", "{Subject} lesson"),
+        categories=("CAT-PHYSICAL",),
     ),
     Scenario(
         "general", ("VULN-10",),
@@ -104,6 +116,7 @@ SCENARIOS = (
         ("{name} looked exhausted and was very quiet all morning.",),
         (1, 5, 4, 0), other="Domestic abuse at home", evening=True,
         locations=("School office (phone call)", "Form room {reg}"),
+        categories=("CAT-DOMESTIC",),
     ),
     Scenario(
         "general", ("SHARED-04", "KTS-HEALTH-01"),
@@ -114,6 +127,7 @@ SCENARIOS = (
         ("It's only weed, everyone does it.", "I had one drink, that's all."),
         ("I am concerned about where {he} is getting it from.",),
         (2, 6, 2, 0), locations=("{Subject} lesson", "Main entrance", "Year {year} corridor"),
+        categories=("CAT-OTHER",),
     ),
     Scenario(
         "general", (),
@@ -125,6 +139,7 @@ SCENARIOS = (
         ("This is bullying and needs following up by the Head of Year.",),
         (4, 5, 1, 0), other="Bullying by other pupils",
         locations=("Playground", "Form room {reg}", "Online (reported by a pupil)"),
+        categories=("CAT-BULLYING", "CAT-CHILD-ON-CHILD"),
     ),
     Scenario(
         "general", ("KTS-EMO-07", "SHARED-03"),
@@ -133,6 +148,7 @@ SCENARIOS = (
         ("I've got stuff going on.", "I'm just tired."),
         ("Something has changed for {name} recently.",),
         (6, 4, 0, 0), locations=("{Subject} lesson",),
+        categories=("CAT-MENTAL-HEALTH",),
     ),
     Scenario(
         "general", ("KTS-FAMILY-02", "KTS-FAMILY-01", "KTS-FAMILY-03"),
@@ -142,6 +158,7 @@ SCENARIOS = (
         (),
         ("The change at home matches what staff have seen in school.",),
         (2, 6, 2, 0), locations=("School office (phone call)",),
+        categories=("CAT-EMOTIONAL",),
     ),
     Scenario(
         "cce", ("SHARED-01", "KTS-IDENTITY-01", "KTS-IDENTITY-04"),
