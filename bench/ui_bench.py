@@ -10,9 +10,9 @@
 2. Opening the longest chronology (about 500 entries) in a ChildWindow until its table
    has painted. The target is on the p95.
 3. Typing in the main window's pupil search one key at a time (QTest key clicks), each
-   key timed until the event loop is free again: the proxy's re-filter and re-sort, the
-   view update and the paint. Each name is then cleared (Ctrl+A, Backspace), also timed.
-   Over the roll, then again with "Include leavers" ticked. The target is on the p95.
+   key timed until the event loop is free again: the roster's re-filter and layout
+   change, the view update and the paint. Each name is then cleared (Ctrl+A, Backspace),
+   also timed. Over the roll, then again with "Include leavers" ticked. The target is on the p95.
    Opening the main window until the pupil table has painted: the target is on the
    median. Refreshing it is shown too, without a target.
 4. Opening the concern form for a pupil from the main window until the form has painted.
@@ -441,8 +441,7 @@ def main_window(app: QApplication, ctx: AppContext,
         refreshed.append(watch.wall())
         refreshed_cpu.append(watch.cpu())
 
-    rows = [window.roster.row(window.roster.index(r, 0))
-            for r in range(window.roster.rowCount())]
+    rows = window.roster.all_rows()
     on_roll = [r.child.display_name for r in rows if r.child.left_on is None]
     leavers = [r.child.display_name for r in rows if r.child.left_on is not None]
     typed = spread(on_roll, NAMES_TO_TYPE)

@@ -33,10 +33,11 @@ from cerecorder.services.session import Session
 from cerecorder.ui.common import fit_to_screen, record_table
 from cerecorder.ui.concern_form import ConcernDialog
 from cerecorder.ui.context import AppContext
-from cerecorder.ui.models import ConcernListModel, PupilFilter, RosterModel
+from cerecorder.ui.models import ConcernListModel
 from cerecorder.ui.needs_attention import NeedsAttention
 from cerecorder.ui.packet_views import SentToDsl, import_action
 from cerecorder.ui.retention_window import retention_action
+from cerecorder.ui.roster_model import RosterModel
 from cerecorder.ui.settings_model import idle_lock_text
 from cerecorder.ui.widgets import named, show_problem
 from cerecorder.ui.windows import bring_back, hide_all, shown_windows
@@ -297,10 +298,8 @@ class MainWindow(QMainWindow):
         return page
 
     def _pupil_page(self) -> QWidget:
-        self.roster = RosterModel(self)
-        self.pupils = PupilFilter(self)
-        self.pupils.setSourceModel(self.roster)
-        self.pupil_view = record_table(self.pupils, "Pupils")
+        self.roster = RosterModel(self)  # the roll, filtered as the boxes above say
+        self.pupil_view = record_table(self.roster, "Pupils")
         self.pupil_view.setWordWrap(False)
         self.pupil_view.setSortingEnabled(True)
         self.pupil_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -311,7 +310,7 @@ class MainWindow(QMainWindow):
         self.search_box.setPlaceholderText("Find a pupil: name, UPN, year or reg group")
         self.search_box.setClearButtonEnabled(True)
         named(self.search_box, "Find a pupil")
-        self.search_box.textChanged.connect(self.pupils.set_text)
+        self.search_box.textChanged.connect(self.roster.set_text)
         self.search_box.returnPressed.connect(self._first_pupil)
         self.no_pupil = QLabel()
         self.no_pupil.setObjectName("errorMessage")
@@ -319,7 +318,7 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(self._tell_no_match)
         self.only_open = QCheckBox("Only pupils with &open concerns")
         named(self.only_open, "Only pupils with open concerns")
-        self.only_open.toggled.connect(self.pupils.set_only_open)
+        self.only_open.toggled.connect(self.roster.set_only_open)
         self.only_open.setVisible(self.is_dsl)
         self.flag_filter = QComboBox()
         self.flag_filter.addItem("Any flag", None)
@@ -327,11 +326,11 @@ class MainWindow(QMainWindow):
             self.flag_filter.addItem(flag.label, flag)
         named(self.flag_filter, "Filter by flag")
         self.flag_filter.currentIndexChanged.connect(
-            lambda _: self.pupils.set_flag(self._chosen_flag()))
+            lambda _: self.roster.set_flag(self._chosen_flag()))
         self.flag_filter.setVisible(self.is_dsl)
         self.show_left = QCheckBox("Include &leavers")
         named(self.show_left, "Include pupils who have left")
-        self.show_left.toggled.connect(self.pupils.set_show_left)
+        self.show_left.toggled.connect(self.roster.set_show_left)
         new_for = QPushButton("New concern about this pupil…")
         named(new_for, "New concern about the selected pupil")
         new_for.clicked.connect(self._new_for_selected)
@@ -357,7 +356,7 @@ class MainWindow(QMainWindow):
 
     def _tell_no_match(self, text: str) -> None:
         self.no_pupil.setText(f"No pupil matches \u201c{text.strip()}\u201d.")
-        self.no_pupil.setVisible(bool(text.strip()) and self.pupils.rowCount() == 0)
+        self.no_pupil.setVisible(bool(text.strip()) and self.roster.rowCount() == 0)
 
     def _chosen_flag(self) -> ChildFlag | None:
         data = self.flag_filter.currentData()  # Qt hands a StrEnum back as a plain str
@@ -429,14 +428,14 @@ class MainWindow(QMainWindow):
 
     def selected_child_ids(self) -> list[int]:
         rows = self.pupil_view.selectionModel().selectedRows()
-        return [self.roster.row(self.pupils.mapToSource(i)).child.id for i in rows]
+        return [self.roster.row(i).child.id for i in rows]
 
     def _first_pupil(self) -> None:
-        if self.pupils.rowCount() == 1:
-            self._open_pupil(self.pupils.index(0, 0))
+        if self.roster.rowCount() == 1:
+            self._open_pupil(self.roster.index(0, 0))
 
     def _open_pupil(self, index: QModelIndex) -> None:
-        child_id = self.roster.row(self.pupils.mapToSource(index)).child.id
+        child_id = self.roster.row(index).child.id
         if self.is_dsl:
             from cerecorder.ui.dsl_views import ChildWindow
 
