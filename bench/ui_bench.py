@@ -35,6 +35,7 @@ core and the CPU one does not. The script reports PASS or MISS on each and alway
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -574,6 +575,7 @@ def in_process(work: Path, vault: Path, taxonomy: TaxonomyLibrary,
     style = ctx.ui_dir / "style.qss"
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
+    gc.freeze()  # as app.main does once its context is built
     s = session.unlock(vault, user_name=demo.DEMO_USER, passphrase=PASSPHRASE,
                        clock=ctx.clock, taxonomy=taxonomy)
     try:
