@@ -31,9 +31,9 @@ def categories_of(session: Session, repo: ReportRepository, rows: list[ConcernRo
                    start: str, before: str) -> dict[int, frozenset[str]]:
     """What each concern counts in (domain.categories.counted_categories), worked out
     per version once rather than per concern."""
-    chosen = repo.codes("concern_categories", start, before)
+    chosen = repo.categories(start, before)
     old = [r for r in rows if r.concern_id not in chosen]
-    indicators = repo.codes("concern_indicators", start, before) if old else {}
+    indicators = repo.indicators_of(r.concern_id for r in old) if old else {}
     found = {k: frozenset(v) for k, v in chosen.items()}
     maps = {v: by_indicator(session.taxonomy, v) for v in {r.taxonomy_version for r in old}}
     for r in old:

@@ -3,9 +3,13 @@ No role checks here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cerecorder.storage.repositories import _Repository
+
+#: ids bound in one query (SQLite's limit on variables is far above)
+_CHUNK = 500
 
 REFERRALS = ("referral_mash", "referral_csc", "police")
 
@@ -73,17 +77,29 @@ class ReportRepository(_Repository):
                 row[2].add(merged.get(child, child))
         return [ConcernRow(k, v[0], v[1], tuple(v[2])) for k, v in found.items()]
 
-    def codes(self, table: str, start: str, before: str) -> dict[int, list[str]]:
-        """The codes in concern_indicators or concern_categories of the concerns that
-        happened in [start, before), by concern id."""
-        if table not in ("concern_indicators", "concern_categories"):
-            raise ValueError(table)
+    def categories(self, start: str, before: str) -> dict[int, list[str]]:
+        """The categories of the concerns that happened in [start, before), by concern
+        id (a concern recorded before categories has none here)."""
         found: dict[int, list[str]] = {}
         for concern_id, code in self.conn.execute(
                 "SELECT c.id, t.code FROM concerns c INDEXED BY concerns_period "
-                f"CROSS JOIN {table} t ON t.concern_id = c.id WHERE c.status = 'submitted' "
-                "AND c.occurred_at >= ? AND c.occurred_at < ?", (start, before)):
+                "CROSS JOIN concern_categories t ON t.concern_id = c.id "
+                "WHERE c.status = 'submitted' AND c.occurred_at >= ? AND c.occurred_at < ?",
+                (start, before)):
             found.setdefault(int(concern_id), []).append(str(code))
+        return found
+
+    def indicators_of(self, concern_ids: Iterable[int]) -> dict[int, list[str]]:
+        """The signs ticked on these concerns, by concern id: for the few recorded
+        before categories, far cheaper than every concern of a period."""
+        ids = sorted(set(concern_ids))
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            for concern_id, code in self.conn.execute(
+                    "SELECT concern_id, code FROM concern_indicators WHERE concern_id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk):
+                found.setdefault(int(concern_id), []).append(str(code))
         return found
 
     def children(self, start_day: str, end_day: str) -> dict[int, ChildRow]:
