@@ -20,6 +20,7 @@ from typing import TextIO
 
 from cerecorder import __version__
 from cerecorder.cli import attachments, exports, file_life, reports, sar
+from cerecorder.cli import packets as packet_cli
 from cerecorder.domain.attachments import Limits
 from cerecorder.domain.errors import (
     CERecorderError,
@@ -39,13 +40,10 @@ from cerecorder.domain.taxonomy import TaxonomyLibrary
 from cerecorder.domain.timefmt import uk_datetime
 from cerecorder.domain.transfers import AfterTransfer
 from cerecorder.services import (
-    cards,
     demo,
     flags,
     handover,
     maintenance,
-    packet_cards,
-    packets,
     register,
     roster_import,
     session,
@@ -461,92 +459,6 @@ def _import_roster(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_new(path: Path, force: bool) -> None:
-    """Refuse before asking for anything: an existing file is kept unless --force."""
-    if path.exists() and not force:
-        raise InvalidInput(f"{path} already exists; use --force to replace it.")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"The folder {path.parent} does not exist.")
-
-
-def _card(ctx: Context, args: argparse.Namespace) -> int:
-    _write_new(args.out, args.force)
-    with ctx.unlocked(args) as opened:
-        card = packet_cards.recipient_card(opened)
-        packets.write_file(args.out, card.to_bytes(), force=args.force)
-    ctx.console.say(f"Wrote the recipient card {args.out}: packets will be sealed for "
-                    + ", ".join(r.name for r in card.recipients) + ".")
-    ctx.console.say(f"Fingerprint (read it aloud to whoever sets the card on a staff "
-                    f"laptop): {card.signer_fingerprint}")
-    return 0
-
-
-def _pin_card(ctx: Context, args: argparse.Namespace) -> int:
-    card = packets.RecipientCard.from_bytes(packets.read_file(args.file))
-    if not args.fingerprint:
-        ctx.console.say(f"Fingerprint of {args.file}: {card.signer_fingerprint}")
-        raise InvalidInput("Compare it with the fingerprint the DSL reads out to you, then "
-                           "run again with --fingerprint CODE (as read out).")
-    with ctx.unlocked(args) as opened:
-        changed = cards.pin_card(opened, card, args.fingerprint)
-    ctx.console.say(f"This laptop now seals for the cards signed by the DSL's vault "
-                    f"{card.signer_fingerprint}: " + ", ".join(r.name for r in card.recipients)
-                    + "." if changed else "Already confirmed; nothing changed.")
-    return 0
-
-
-def _staff_card(ctx: Context, args: argparse.Namespace) -> int:
-    _write_new(args.out, args.force)
-    with ctx.unlocked(args) as opened:
-        card = packet_cards.staff_card(opened)
-        packets.write_file(args.out, card.to_bytes(), force=args.force)
-    ctx.console.say(f"Wrote the enrolment file {args.out} for "
-                    + ", ".join(u.name for u in card.users) + ".")
-    ctx.console.say(f"Fingerprint (read it aloud to the DSL): {card.fingerprint}")
-    return 0
-
-
-def _enrol(ctx: Context, args: argparse.Namespace) -> int:
-    card = packets.StaffCard.from_bytes(packets.read_file(args.file))
-    if not args.fingerprint:
-        ctx.console.say(f"Fingerprint of {args.file}: {card.fingerprint}")
-        raise InvalidInput("Compare it with the fingerprint the staff laptop shows, then run "
-                           "again with --fingerprint CODE (as read out to you).")
-    with ctx.unlocked(args) as opened:
-        names = packet_cards.enrol(opened, card, args.fingerprint)
-    ctx.console.say(("Enrolled " + ", ".join(names) + ".") if names
-                    else "Already enrolled; nothing changed.")
-    return 0
-
-
-def _inbox(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.unlocked(args) as opened:
-        report = packets.import_inbox(opened, args.folder)
-    for o in report.outcomes:
-        if o.status == "refused":
-            print(f"cerecorder-admin: refused {o.file_name} ({o.reason}): {o.message}",
-                  file=ctx.console.stderr)
-        else:
-            ctx.console.say(f"{o.status}\t{o.file_name}\t{o.message}")
-        if o.warning:
-            print(f"cerecorder-admin: {o.file_name}: {o.warning}", file=ctx.console.stderr)
-    ctx.console.say(report.summary)
-    return EXIT_PROBLEM if report.count("refused") or any(o.warning for o in report.outcomes) \
-        else 0
-
-
-def _export_identity(ctx: Context, args: argparse.Namespace) -> int:
-    _write_new(args.out, args.force)
-    with ctx.unlocked(args) as opened:
-        identity = packet_cards.packet_identity(opened)
-        packets.write_file(args.out, (identity + "\n").encode("ascii"), force=args.force,
-                           secret=True)
-    ctx.console.say(f"Wrote your packet identity to {args.out}.")
-    print(f"cerecorder-admin: warning: {args.out} opens every packet sealed for you: keep it "
-          "as safe as the recovery key, and delete it when done.", file=ctx.console.stderr)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cerecorder-admin",
@@ -691,26 +603,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="HEADING=FIELD",
                    help="say which field a column holds (or 'none'); fields: "
                    + ", ".join(f.value for f in RosterField))
-    p = command("card", _card, "Export the DSL's recipient card for staff laptops (DSL only).")
+    p = command("card", packet_cli.card,
+                "Export the DSL's recipient card for staff laptops (DSL only).")
     p.add_argument("--out", type=Path, required=True, metavar="CARD")
     p.add_argument("--force", action="store_true", help="replace an existing file")
-    p = command("inbox", _inbox, "Import sealed concern packets from FOLDER (DSL or "
+    p = command("inbox", packet_cli.inbox, "Import sealed concern packets from FOLDER (DSL or "
                 "administrator); exit 1 if any packet was refused or came with a warning.")
     p.add_argument("folder", type=Path, metavar="FOLDER")
-    p = command("enrol", _enrol, "Enrol a staff laptop from its enrolment file (DSL only).")
+    p = command("enrol", packet_cli.enrol,
+                "Enrol a staff laptop from its enrolment file (DSL only).")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--fingerprint", metavar="CODE",
                    help="the fingerprint the staff laptop shows, read out to you")
-    p = command("pin-card", _pin_card, "On a staff laptop: trust the DSL's recipient card "
-                "FILE once its fingerprint is checked with the DSL (staff or administrator); "
-                "again with a new card signed by another vault.")
+    p = command("pin-card", packet_cli.pin_card,
+                "On a staff laptop: trust the DSL's recipient card FILE once its fingerprint "
+                "is checked with the DSL (staff or administrator); again with a new card "
+                "signed by another vault.")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--fingerprint", metavar="CODE",
                    help="the fingerprint the DSL reads out to you")
-    p = command("staff-card", _staff_card, "Export this staff laptop's enrolment file.")
+    p = command("staff-card", packet_cli.staff_card, "Export this staff laptop's enrolment file.")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace an existing file")
-    p = command("export-identity", _export_identity,
+    p = command("export-identity", packet_cli.export_identity,
                 "Write your packet identity, to open packets with the age tool (DSL only).")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace an existing file")
